@@ -1,0 +1,37 @@
+"""msgkit: the messaging plumbing of the platform (see each module for its guarantees)."""
+
+from msgkit.consumer import Consumer, is_database_down
+from msgkit.envelope import Envelope, MalformedMessage, producer_of
+from msgkit.relay import OutboxRelay
+from msgkit.storage import add_to_outbox, claim_message, inbox_table, outbox_table, prune_inbox, prune_outbox
+from msgkit.topology import (
+    DEFAULT_RETRY_DELAYS_MS,
+    HandlerQueues,
+    Subscription,
+    declare_consumer_topology,
+    declare_exchange,
+    exchange_name,
+    subscribe,
+)
+
+__all__ = [
+    "DEFAULT_RETRY_DELAYS_MS",
+    "Consumer",
+    "Envelope",
+    "HandlerQueues",
+    "MalformedMessage",
+    "OutboxRelay",
+    "Subscription",
+    "add_to_outbox",
+    "claim_message",
+    "declare_consumer_topology",
+    "declare_exchange",
+    "exchange_name",
+    "inbox_table",
+    "is_database_down",
+    "outbox_table",
+    "producer_of",
+    "prune_inbox",
+    "prune_outbox",
+    "subscribe",
+]

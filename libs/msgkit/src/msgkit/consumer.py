@@ -1,0 +1,259 @@
+"""The consumer loop: one connection, one queue per handler, at-least-once delivery.
+
+Guarantees, and what each costs:
+
+- **Ack after commit.** A message is acknowledged only after its handler returned, i.e.
+  after the handler's transaction (with its inbox row) committed. A consumer killed in
+  the middle of a message never acked it, so the broker delivers it again.
+- **One effect per message.** Handlers record the message id in their inbox table in
+  the same transaction as their effect (``msgkit.storage.claim_message``) and skip a
+  message already recorded; redeliveries and duplicate publications have no second effect.
+- **Bounded retries, then a human.** A handler that raises has its message copied to the
+  next retry queue (it waits there, then comes back) and acked; after the last delay it
+  goes to the dead-letter queue with the error in its headers. The copy is published with
+  a confirm before the original is acked, so a crash in between duplicates, never loses.
+- **Poison goes straight to the dead-letter queue.** A body that cannot be parsed (or that
+  a handler declares unreadable with ``MalformedMessage``) is rejected without requeue, and
+  the queue dead-letters it; a requeueing nack would loop on it forever. The quorum
+  queue's delivery limit catches the remaining loop: a message that kills its consumer
+  ``DELIVERY_LIMIT`` times is dead-lettered too.
+- **A sick database is not a bad message.** When a handler fails because the database is
+  unreachable (``is_transient``), the consumer does not spend the message's retries: it
+  closes the channel (unacked messages go back to the queue), waits until ``ready_check``
+  passes, and reconnects.
+- **Reconnects.** pika does not reconnect by itself: after a lost broker the loop
+  reconnects with capped exponential backoff and jitter, and redeclares its topology.
+  Heartbeats (``heartbeat`` seconds, 15 by default) detect a dead peer.
+- **Clean stop.** ``stop()`` (the SIGTERM handler) only sets a flag. The message in hand is
+  finished and acked; prefetched messages not yet started go back to the queue.
+- **Throughput.** Up to ``prefetch`` (100) unacked messages per channel, so the next message
+  is already local while the handler commits.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime, timezone
+from functools import partial
+from typing import Any, Callable, Sequence
+
+import pika
+import pika.exceptions
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+from msgkit import context, metrics
+from msgkit.backoff import Backoff
+from msgkit.envelope import Envelope, MalformedMessage
+from msgkit.topology import DEFAULT_RETRY_DELAYS_MS, HandlerQueues, Subscription, declare_consumer_topology
+
+log = logging.getLogger("msgkit.consumer")
+
+MAX_ERROR_HEADER = 1000
+
+
+class _InfrastructureDown(Exception):
+    """A handler failed because something it needs (its database) is down."""
+
+
+def is_database_down(error: BaseException) -> bool:
+    if isinstance(error, (OperationalError, InterfaceError)):
+        return True
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+
+
+class Consumer:
+    def __init__(
+        self,
+        *,
+        amqp_url: str,
+        consumer: str,
+        subscriptions: Sequence[Subscription],
+        prefetch: int = 100,
+        retry_delays_ms: Sequence[int] = DEFAULT_RETRY_DELAYS_MS,
+        heartbeat: int = 15,
+        max_backoff: float = 30.0,
+        is_transient: Callable[[BaseException], bool] = is_database_down,
+        ready_check: Callable[[], bool] | None = None,
+        housekeeping: Callable[[], None] | None = None,
+        housekeeping_interval: float = 600.0,
+    ) -> None:
+        self.consumer, self.subscriptions = consumer, list(subscriptions)
+        self.prefetch, self.retry_delays_ms = prefetch, tuple(retry_delays_ms)
+        self.is_transient, self.ready_check = is_transient, ready_check
+        self.housekeeping, self.housekeeping_interval = housekeeping, housekeeping_interval
+        self._parameters = pika.URLParameters(amqp_url)
+        self._parameters.heartbeat = heartbeat
+        self._parameters.blocked_connection_timeout = 60
+        self._parameters.client_properties = {"connection_name": f"{consumer}-consumer"}
+        self._backoff = Backoff(maximum=max_backoff)
+        self._stopping = False
+        self._last_housekeeping = time.monotonic()
+        self.connected = False
+
+    def stop(self) -> None:
+        """Ask the loop to stop after the message in hand; safe from a signal handler."""
+        self._stopping = True
+
+    def run(self) -> None:
+        log.info("consumer starting", extra={"handlers": [s.name for s in self.subscriptions]})
+        while not self._stopping:
+            try:
+                self._consume()
+            except _InfrastructureDown:
+                self._set_connected(False)
+                self._wait_until_ready()
+            except (pika.exceptions.AMQPError, OSError) as error:
+                self._set_connected(False)
+                if self._stopping:
+                    break
+                delay = self._backoff.next()
+                log.warning("broker connection lost, reconnecting", extra={"error": repr(error), "retry_in_s": round(delay, 2)})
+                self._sleep(delay)
+        self._set_connected(False)
+        log.info("consumer stopped")
+
+    # -- the loop ------------------------------------------------------------------------------
+
+    def _consume(self) -> None:
+        connection = pika.BlockingConnection(self._parameters)
+        try:
+            channel = connection.channel()
+            queues = declare_consumer_topology(channel, self.consumer, self.subscriptions, self.retry_delays_ms)
+            # A second channel, in confirm mode, for the retry and dead-letter copies.
+            publisher = connection.channel()
+            publisher.confirm_delivery()
+            channel.basic_qos(prefetch_count=self.prefetch)
+            tags = [
+                channel.basic_consume(
+                    queue=queues[sub.name].main,
+                    on_message_callback=partial(self._on_message, sub, queues[sub.name], publisher),
+                )
+                for sub in self.subscriptions
+            ]
+            self._set_connected(True)
+            self._backoff.reset()
+            log.info("consumer connected", extra={"queues": [q.main for q in queues.values()]})
+            while not self._stopping:
+                connection.process_data_events(time_limit=1.0)
+                self._maybe_housekeeping()
+            for tag in tags:
+                channel.basic_cancel(tag)
+        finally:
+            if connection.is_open:
+                try:
+                    connection.close()  # unacked messages go back to their queues
+                except pika.exceptions.AMQPError:
+                    pass
+
+    def _on_message(
+        self,
+        subscription: Subscription,
+        queues: HandlerQueues,
+        publisher: Any,
+        channel: Any,
+        method: Any,
+        properties: pika.BasicProperties,
+        body: bytes,
+    ) -> None:
+        handler = queues.main
+        if self._stopping:
+            # Not started yet: back to the queue for the next consumer.
+            channel.basic_nack(method.delivery_tag, requeue=True)
+            return
+        try:
+            envelope = Envelope.from_json(body)
+            if envelope.event_type not in subscription.event_types:
+                raise MalformedMessage(f"{envelope.event_type} is not read by {handler}")
+        except MalformedMessage as error:
+            self._poison(channel, method, properties, handler, error)
+            return
+        attempt = int((properties.headers or {}).get("x-attempt", 0))
+        started = time.perf_counter()
+        fields = {"message_id": envelope.message_id, "event_type": envelope.event_type,
+                  "correlation_id": envelope.correlation_id, "handler": handler, "attempt": attempt}
+        try:
+            with context.bound(envelope.correlation_id, envelope.message_id):
+                subscription.handler(envelope)
+        except MalformedMessage as error:
+            self._poison(channel, method, properties, handler, error, fields)
+            return
+        except Exception as error:
+            if self.is_transient(error):
+                log.warning("handler cannot reach its database", extra={**fields, "error": str(error).splitlines()[0]})
+                metrics.CONSUMED.labels(handler, "infrastructure_down").inc()
+                raise _InfrastructureDown() from error
+            self._retry_or_dead_letter(channel, publisher, method, properties, body, queues, attempt, error, fields)
+            return
+        channel.basic_ack(method.delivery_tag)
+        elapsed = time.perf_counter() - started
+        metrics.HANDLER_SECONDS.labels(handler).observe(elapsed)
+        metrics.CONSUMED.labels(handler, "ack").inc()
+        metrics.EVENT_LAG_SECONDS.labels(handler).observe(_lag(envelope))
+        log.info("event consumed", extra={**fields, "duration_ms": round(elapsed * 1000, 2)})
+
+    def _poison(self, channel: Any, method: Any, properties: Any, handler: str, error: Exception,
+                fields: dict[str, Any] | None = None) -> None:
+        # Reject without requeue: the queue's dead-letter settings move it to <handler>.dlq.
+        channel.basic_reject(method.delivery_tag, requeue=False)
+        metrics.CONSUMED.labels(handler, "poison").inc()
+        log.error("unreadable message dead-lettered", extra={**(fields or {"message_id": properties.message_id,
+                  "handler": handler}), "error": str(error)})
+
+    def _retry_or_dead_letter(self, channel: Any, publisher: Any, method: Any, properties: pika.BasicProperties,
+                              body: bytes, queues: HandlerQueues, attempt: int, error: Exception,
+                              fields: dict[str, Any]) -> None:
+        if attempt < len(queues.retries):
+            target, outcome = queues.retries[attempt][0], "retry"
+        else:
+            target, outcome = queues.dead, "dead_letter"
+        headers = dict(properties.headers or {})
+        headers.pop("x-death", None)
+        headers.update({"x-attempt": attempt + 1, "x-original-queue": queues.main,
+                        "x-last-error": f"{type(error).__name__}: {error}"[:MAX_ERROR_HEADER]})
+        copy = pika.BasicProperties(
+            content_type=properties.content_type, delivery_mode=pika.DeliveryMode.Persistent,
+            message_id=properties.message_id, type=properties.type, app_id=properties.app_id,
+            correlation_id=properties.correlation_id, timestamp=properties.timestamp, headers=headers,
+        )
+        # Confirmed before the ack: a crash in between makes a duplicate, never a loss.
+        publisher.basic_publish(exchange="", routing_key=target, body=body, properties=copy, mandatory=True)
+        channel.basic_ack(method.delivery_tag)
+        metrics.CONSUMED.labels(queues.main, outcome).inc()
+        log.warning(f"handler failed, message sent to {outcome.replace('_', ' ')}",
+                    extra={**fields, "target_queue": target, "error": repr(error)}, exc_info=outcome == "dead_letter")
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def _wait_until_ready(self) -> None:
+        backoff = Backoff(maximum=30.0)
+        while not self._stopping:
+            try:
+                if self.ready_check is None or self.ready_check():
+                    return
+            except Exception as error:  # the check itself failing means "not ready"
+                log.debug("ready check failed", extra={"error": str(error)})
+            self._sleep(backoff.next())
+
+    def _maybe_housekeeping(self) -> None:
+        if self.housekeeping is None or time.monotonic() - self._last_housekeeping < self.housekeeping_interval:
+            return
+        self._last_housekeeping = time.monotonic()
+        try:
+            self.housekeeping()
+        except Exception:
+            log.exception("housekeeping failed")
+
+    def _sleep(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while not self._stopping and time.monotonic() < deadline:
+            time.sleep(min(0.1, deadline - time.monotonic()))
+
+    def _set_connected(self, value: bool) -> None:
+        self.connected = value
+        metrics.BROKER_CONNECTED.labels("consumer").set(1 if value else 0)
+
+
+def _lag(envelope: Envelope) -> float:
+    occurred = datetime.fromisoformat(envelope.occurred_at.replace("Z", "+00:00"))
+    return max(0.0, (datetime.now(timezone.utc) - occurred).total_seconds())

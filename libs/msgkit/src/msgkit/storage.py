@@ -1,0 +1,123 @@
+"""The outbox and inbox tables, defined once here and created by each service's migrations.
+
+Outbox: the state change and the event row are written in the same transaction
+(``add_to_outbox`` takes the caller's session), so an event exists if and only if the change
+committed. The relay publishes rows later; nothing is published from a web worker.
+
+Inbox: a consumer records ``(handler, message_id)`` in the same transaction as the
+handler's effect (``claim_message``). A redelivered message finds its row and the handler
+skips it, which turns at-least-once delivery into an exactly-once effect. Rows are kept
+for ``INBOX_RETENTION`` (well beyond any redelivery: retries last minutes, a replay from
+the dead-letter queue is a human decision within days).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Identity,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    Uuid,
+    delete,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from msgkit.envelope import Envelope
+
+OUTBOX_RETENTION = timedelta(days=7)
+INBOX_RETENTION = timedelta(days=30)
+
+
+def outbox_table(metadata: MetaData, name: str = "outbox") -> Table:
+    table = Table(
+        name,
+        metadata,
+        Column("id", BigInteger, Identity(always=False), primary_key=True),
+        Column("message_id", Uuid, nullable=False, unique=True),
+        Column("event_type", String(200), nullable=False),
+        Column("aggregate_id", String(200), nullable=False),
+        Column("aggregate_version", Integer, nullable=False),
+        Column("correlation_id", String(200)),
+        # The whole envelope as text: published byte for byte as it was committed.
+        Column("body", Text, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("published_at", DateTime(timezone=True)),
+        Column("attempts", Integer, nullable=False, server_default="0"),
+        Column("next_attempt_at", DateTime(timezone=True)),
+        Column("last_error", Text),
+    )
+    # The relay only ever looks for unpublished rows: a partial index keeps that cheap
+    # however many published rows wait for pruning.
+    Index(f"ix_{name}_pending", table.c.id, postgresql_where=table.c.published_at.is_(None))
+    Index(f"ix_{name}_published_at", table.c.published_at)
+    return table
+
+
+def inbox_table(metadata: MetaData, name: str = "inbox") -> Table:
+    table = Table(
+        name,
+        metadata,
+        Column("handler", String(200), nullable=False),
+        Column("message_id", Uuid, nullable=False),
+        Column("event_type", String(200), nullable=False),
+        Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        PrimaryKeyConstraint("handler", "message_id", name=f"pk_{name}"),
+    )
+    Index(f"ix_{name}_received_at", table.c.received_at)
+    return table
+
+
+def add_to_outbox(session: Session | Connection, outbox: Table, envelope: Envelope) -> None:
+    """Write the event in the caller's transaction; the caller commits (or not)."""
+    session.execute(
+        insert(outbox).values(
+            message_id=uuid.UUID(envelope.message_id),
+            event_type=envelope.event_type,
+            aggregate_id=envelope.aggregate_id,
+            aggregate_version=envelope.aggregate_version,
+            correlation_id=envelope.correlation_id,
+            body=envelope.to_json(),
+        )
+    )
+
+
+def claim_message(session: Session | Connection, inbox: Table, handler: str, envelope: Envelope) -> bool:
+    """Record the message for this handler; False if it was already processed (skip it).
+
+    Two deliveries of one message racing in two consumers both insert; the second waits
+    on the first's row lock and then does nothing, so only one effect commits.
+    """
+    result = session.execute(
+        pg_insert(inbox)
+        .values(handler=handler, message_id=uuid.UUID(envelope.message_id), event_type=envelope.event_type)
+        .on_conflict_do_nothing(index_elements=["handler", "message_id"])
+        .returning(inbox.c.message_id)
+    )
+    return result.first() is not None
+
+
+def prune_inbox(connection: Connection, inbox: Table, retention: timedelta = INBOX_RETENTION) -> int:
+    cutoff = datetime.now(timezone.utc) - retention
+    return connection.execute(delete(inbox).where(inbox.c.received_at < cutoff)).rowcount
+
+
+def prune_outbox(connection: Connection, outbox: Table, retention: timedelta = OUTBOX_RETENTION, limit: int = 5000) -> int:
+    cutoff = datetime.now(timezone.utc) - retention
+    doomed = select(outbox.c.id).where(outbox.c.published_at < cutoff).limit(limit).scalar_subquery()
+    return connection.execute(delete(outbox).where(outbox.c.id.in_(doomed))).rowcount

@@ -1,0 +1,1 @@
+"""svckit: the process plumbing every service shares (no domain, no payloads)."""

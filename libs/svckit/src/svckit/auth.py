@@ -1,0 +1,149 @@
+"""Local verification of access tokens: every service checks the JWT itself.
+
+Access tokens are JWTs signed RS256 by identity, with a ``kid`` naming the key; the public
+keys are served as a JWKS (``/.well-known/jwks.json``) and cached here, refreshed when an
+unknown ``kid`` shows up (key rotation). Only RS256 is accepted: ``alg: none`` and HMAC
+tokens (the classic key-confusion attack) are refused before any key is looked up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, Callable, Protocol
+
+import jwt
+from flask import current_app, g, request
+from flask_smorest import Blueprint
+
+from svckit.errors import ApiError
+
+ALGORITHM = "RS256"
+BEARER = {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: str
+    roles: frozenset[str]
+    claims: dict[str, Any]
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+
+class TokenRejected(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class KeyUnavailable(Exception):
+    """The keys cannot be fetched: a dependency is down, not a bad token."""
+
+
+class KeySource(Protocol):
+    def key_for(self, kid: str) -> Any: ...
+
+
+class JwksKeySource:
+    """Public keys from identity's JWKS URL, cached for five minutes."""
+
+    def __init__(self, url: str, timeout: float = 3.0) -> None:
+        self._client = jwt.PyJWKClient(url, cache_keys=True, lifespan=300, timeout=timeout)
+
+    def key_for(self, kid: str) -> Any:
+        try:
+            return self._client.get_signing_key(kid).key
+        except jwt.PyJWKClientConnectionError as error:
+            raise KeyUnavailable(str(error)) from error
+        except jwt.PyJWKClientError as error:
+            raise TokenRejected("INVALID_TOKEN", "The token is signed with an unknown key.") from error
+
+
+class TokenVerifier:
+    def __init__(self, keys: KeySource, issuer: str, audience: str, leeway: int = 10) -> None:
+        self.keys, self.issuer, self.audience, self.leeway = keys, issuer, audience, leeway
+
+    def verify(self, token: str) -> Principal:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.InvalidTokenError as error:
+            raise TokenRejected("INVALID_TOKEN", "The token is malformed.") from error
+        if header.get("alg") != ALGORITHM:
+            raise TokenRejected("INVALID_TOKEN", "The token's algorithm is not accepted.")
+        kid = header.get("kid")
+        if not kid or not isinstance(kid, str):
+            raise TokenRejected("INVALID_TOKEN", "The token names no key.")
+        key = self.keys.key_for(kid)
+        try:
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=[ALGORITHM],
+                audience=self.audience,
+                issuer=self.issuer,
+                leeway=self.leeway,
+                options={"require": ["exp", "iat", "sub", "iss", "aud"]},
+            )
+        except jwt.ExpiredSignatureError as error:
+            raise TokenRejected("TOKEN_EXPIRED", "The token has expired.") from error
+        except jwt.InvalidTokenError as error:
+            raise TokenRejected("INVALID_TOKEN", "The token is invalid.") from error
+        if claims.get("token_use") != "access":
+            raise TokenRejected("INVALID_TOKEN", "This is not an access token.")
+        return Principal(user_id=str(claims["sub"]), roles=frozenset(claims.get("roles", [])), claims=claims)
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def authenticate() -> Principal:
+    """The request's principal, or a 401 in the common shape."""
+    if "principal" in g:
+        return g.principal
+    token = bearer_token()
+    challenge = {"WWW-Authenticate": 'Bearer realm="api"'}
+    if token is None:
+        raise ApiError(401, "MISSING_TOKEN", "Authentication is required.", headers=challenge)
+    verifier: TokenVerifier = current_app.extensions["token_verifier"]
+    try:
+        g.principal = verifier.verify(token)
+    except TokenRejected as error:
+        raise ApiError(401, error.code, str(error), headers={"WWW-Authenticate": f'Bearer error="invalid_token"'}) from error
+    except KeyUnavailable as error:
+        raise ApiError(503, "AUTH_KEYS_UNAVAILABLE", "Tokens cannot be checked right now; try again shortly.") from error
+    return g.principal
+
+
+def current_principal() -> Principal:
+    return authenticate()
+
+
+def auth_required(view: Callable) -> Callable:
+    """Refuse the request unless it carries a valid access token; documented in OpenAPI."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        authenticate()
+        return view(*args, **kwargs)
+
+    return Blueprint.doc(security=[{"bearerAuth": []}])(wrapper)
+
+
+def role_required(role: str) -> Callable[[Callable], Callable]:
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if not authenticate().has_role(role):
+                raise ApiError(403, "FORBIDDEN", f"This action needs the {role} role.")
+            return view(*args, **kwargs)
+
+        return Blueprint.doc(security=[{"bearerAuth": []}])(wrapper)
+
+    return decorator

@@ -1,0 +1,133 @@
+"""One command per service, one subcommand per process kind.
+
+``<service> api``        the HTTP API under gunicorn (gthread workers)
+``<service> consumer``   the RabbitMQ consumer (if the service consumes)
+``<service> relay``      the outbox relay
+``<service> migrate``    Alembic upgrade to head, then exit (run once per release)
+``<service> declare-topology``  declare the consumer's queues, then exit
+
+One image runs any of them by its command; each service adds its own admin commands.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import signal
+from dataclasses import dataclass
+from typing import Any, Callable, Protocol
+
+import click
+from sqlalchemy import Engine
+
+from svckit import migrations
+from svckit.config import CommonSettings
+from svckit.db import database_ready
+from svckit.logs import configure_logging
+from svckit.ops import start_ops_server
+
+log = logging.getLogger("svckit.cli")
+
+
+class Runtime(Protocol):
+    """What a service's composition root hands to the process commands."""
+
+    common: CommonSettings
+    engine: Engine
+
+    def make_relay(self) -> Any: ...
+
+    def make_consumer(self) -> Any | None: ...
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    name: str
+    app_factory: str  # "module:function" returning the Flask app
+    load_runtime: Callable[[], Runtime]
+    migrations: str  # Alembic script location, "package:folder"
+
+
+def _run_until_signalled(worker: Any) -> None:
+    def _stop(signum: int, _frame: Any) -> None:
+        # Only a flag: the loop finishes the message (or batch) in hand, then returns.
+        log.info("stop requested", extra={"signal": signal.Signals(signum).name})
+        worker.stop()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    worker.run()
+
+
+def service_cli(definition: ServiceDefinition) -> click.Group:
+    @click.group(name=definition.name, help=f"The {definition.name} service's processes and admin commands.")
+    def group() -> None:
+        pass
+
+    @group.command(help="Serve the HTTP API with gunicorn.")
+    @click.option("--bind", default=lambda: os.environ.get("BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}"))
+    @click.option("--workers", type=int, default=lambda: int(os.environ.get("WEB_CONCURRENCY", "1")))
+    @click.option("--threads", type=int, default=lambda: int(os.environ.get("WEB_THREADS", "8")))
+    def api(bind: str, workers: int, threads: int) -> None:
+        from svckit.gunicorn import run_gunicorn
+
+        settings = CommonSettings.from_env(definition.name)
+        configure_logging(definition.name, "api", settings.log_level, settings.log_format)
+        run_gunicorn(definition.app_factory, bind=bind, workers=workers, threads=threads, name=definition.name,
+                     log_level=settings.log_level, log_format=settings.log_format)
+
+    @group.command(help="Publish the outbox to RabbitMQ until SIGTERM.")
+    def relay() -> None:
+        runtime = _runtime(definition, "relay")
+        worker = runtime.make_relay()
+        start_ops_server(runtime.common.ops_port, {
+            "database": lambda: database_ready(runtime.engine), "broker": lambda: worker.connected})
+        _run_until_signalled(worker)
+
+    @group.command(help="Consume the service's subscriptions until SIGTERM.")
+    def consumer() -> None:
+        runtime = _runtime(definition, "consumer")
+        worker = runtime.make_consumer()
+        if worker is None:
+            raise click.ClickException(f"{definition.name} consumes no event")
+        start_ops_server(runtime.common.ops_port, {
+            "database": lambda: database_ready(runtime.engine), "broker": lambda: worker.connected})
+        _run_until_signalled(worker)
+
+    @group.command(help="Upgrade the database schema to the latest migration, then exit.")
+    def migrate() -> None:
+        settings = CommonSettings.from_env(definition.name)
+        configure_logging(definition.name, "migrate", settings.log_level, settings.log_format)
+        migrations.upgrade(settings.database_url, definition.migrations)
+        click.echo(f"{definition.name}: database at the latest migration")
+
+    @group.command("declare-topology", help="Declare the consumer's exchanges and queues, then exit.")
+    def declare_topology() -> None:
+        import pika
+
+        from msgkit import declare_consumer_topology
+
+        runtime = _runtime(definition, "declare-topology")
+        worker = runtime.make_consumer()
+        if worker is None:
+            return
+        connection = pika.BlockingConnection(pika.URLParameters(runtime.common.rabbitmq_url))
+        try:
+            declare_consumer_topology(connection.channel(), worker.consumer, worker.subscriptions, worker.retry_delays_ms)
+        finally:
+            connection.close()
+        click.echo(f"{definition.name}: topology declared")
+
+    return group
+
+
+def _runtime(definition: ServiceDefinition, kind: str) -> Runtime:
+    settings = CommonSettings.from_env(definition.name)
+    configure_logging(definition.name, kind, settings.log_level, settings.log_format)
+    return definition.load_runtime()
+
+
+def load_app_factory(path: str) -> Callable[[], Any]:
+    module, _, attribute = path.partition(":")
+    return getattr(importlib.import_module(module), attribute)

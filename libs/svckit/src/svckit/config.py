@@ -1,0 +1,116 @@
+"""Settings from the environment only (12-factor), with defaults that work on a laptop.
+
+Nothing is read or created at import time: each service builds its settings in its
+composition root. In production (``SERVICE_ENV=production``) there is no default for a
+connection string or a secret: a missing one stops the process at start with a clear
+message, and demo data is refused.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Mapping
+
+ENVIRONMENTS = ("development", "test", "production")
+DEFAULT_RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432"
+
+
+class ConfigurationError(RuntimeError):
+    pass
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept the usual ``postgresql://`` form and use the psycopg 3 driver."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def env_bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    if value.lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ConfigurationError(f"{value!r} is not a boolean (use true or false)")
+
+
+def env_int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError as error:
+        raise ConfigurationError(f"{name}={raw!r} is not an integer") from error
+
+
+@dataclass(frozen=True)
+class CommonSettings:
+    service: str
+    environment: str
+    database_url: str
+    rabbitmq_url: str
+    jwks_url: str
+    jwt_issuer: str
+    jwt_audience: str
+    log_level: str = "INFO"
+    log_format: str = "json"
+    ops_port: int = 0
+    db_pool_size: int = 5
+    trusted_proxies: int = 0
+    retry_delays_ms: tuple[int, ...] = (1_000, 10_000, 60_000)
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
+
+    @classmethod
+    def from_env(cls, service: str, environ: Mapping[str, str] | None = None) -> CommonSettings:
+        env = os.environ if environ is None else environ
+        environment = env.get("SERVICE_ENV", "development")
+        if environment not in ENVIRONMENTS:
+            raise ConfigurationError(f"SERVICE_ENV={environment!r}: expected one of {', '.join(ENVIRONMENTS)}")
+        production = environment == "production"
+
+        def required(name: str, default: str) -> str:
+            value = env.get(name, "")
+            if value:
+                return value
+            if production:
+                raise ConfigurationError(f"{name} must be set in production (no default there)")
+            return default
+
+        rabbitmq_url = required("RABBITMQ_URL", DEFAULT_RABBITMQ_URL)
+        if production and "guest:guest@" in rabbitmq_url:
+            raise ConfigurationError("RABBITMQ_URL uses the default guest account, refused in production")
+        delays = env.get("MESSAGE_RETRY_DELAYS_MS", "")
+        try:
+            retry_delays = tuple(int(d) for d in delays.split(",") if d.strip()) or (1_000, 10_000, 60_000)
+        except ValueError as error:
+            raise ConfigurationError(f"MESSAGE_RETRY_DELAYS_MS={delays!r} is not a list of integers") from error
+        return cls(
+            service=service,
+            environment=environment,
+            database_url=normalize_database_url(required("DATABASE_URL", f"{DEFAULT_POSTGRES}/skills_{service}")),
+            rabbitmq_url=rabbitmq_url,
+            jwks_url=required("JWKS_URL", "http://127.0.0.1:8101/.well-known/jwks.json"),
+            jwt_issuer=env.get("JWT_ISSUER", "skills-platform"),
+            jwt_audience=env.get("JWT_AUDIENCE", "skills-platform"),
+            log_level=env.get("LOG_LEVEL", "INFO").upper(),
+            log_format=env.get("LOG_FORMAT", "json"),
+            ops_port=env_int(env, "OPS_PORT", 0),
+            db_pool_size=env_int(env, "DB_POOL_SIZE", 5),
+            trusted_proxies=env_int(env, "TRUSTED_PROXIES", 0),
+            retry_delays_ms=retry_delays,
+            extra=dict(env),
+        )
+
+    def refuse_demo_in_production(self) -> None:
+        if self.production:
+            raise ConfigurationError("demo data is refused in production (SERVICE_ENV=production)")

@@ -1,0 +1,97 @@
+"""One error shape everywhere (DESIGN.md section 4):
+
+``{"error": {"code": "CAMPAIGN_NOT_FOUND", "message": "...", "details": {...}}}``
+
+Each service declares one table mapping its domain exceptions to a status and a code;
+the domain raises plain exceptions and knows nothing of HTTP.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Mapping
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger("svckit.errors")
+
+_DEFAULT_CODES = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHENTICATED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    409: "CONFLICT",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    422: "UNPROCESSABLE",
+    429: "TOO_MANY_REQUESTS",
+    500: "INTERNAL_ERROR",
+    503: "SERVICE_UNAVAILABLE",
+    504: "GATEWAY_TIMEOUT",
+}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, details: Mapping[str, Any] | None = None,
+                 headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+        self.details = dict(details or {})
+        self.headers = dict(headers or {})
+
+
+def error_body(code: str, message: str, details: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "details": dict(details or {})}}
+
+
+def error_response(status: int, code: str, message: str, details: Mapping[str, Any] | None = None,
+                   headers: Mapping[str, str] | None = None):
+    response = jsonify(error_body(code, message, details))
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def http_exception_response(error: HTTPException):
+    """Werkzeug/flask-smorest exceptions in the common shape.
+
+    Request validation by webargs arrives as a 422 carrying field messages; the design
+    gives invalid input a 400 with the field messages in ``details``.
+    """
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    messages = data.get("messages")
+    if messages is not None and status == 422:
+        fields = {}
+        for location in messages.values():  # {"json": {...}, "query": {...}}
+            fields.update(location if isinstance(location, dict) else {"_": location})
+        return error_response(400, "VALIDATION_ERROR", "The request is invalid.", {"fields": fields})
+    message = data.get("message") or error.description or "Error"
+    kept = {name: value for name, value in error.get_headers() if name.lower() in ("allow", "retry-after")}
+    return error_response(status, _DEFAULT_CODES.get(status, "ERROR"), str(message), headers=kept)
+
+
+def register_error_handlers(app: Flask, table: Mapping[type[Exception], tuple[int, str]]) -> None:
+    """Map domain exceptions to (status, code); the exception's text is the message."""
+
+    @app.errorhandler(ApiError)
+    def _api_error(error: ApiError):
+        return error_response(error.status, error.code, error.message, error.details, error.headers)
+
+    for exception, (status, code) in table.items():
+
+        def _handler(error: Exception, status: int = status, code: str = code):
+            details = getattr(error, "details", None)
+            return error_response(status, code, str(error), details, getattr(error, "headers", None))
+
+        app.register_error_handler(exception, _handler)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        if isinstance(error, HTTPException):
+            return http_exception_response(error)
+        log.exception("unhandled error")
+        return error_response(500, "INTERNAL_ERROR", "An unexpected error occurred; it has been logged.")

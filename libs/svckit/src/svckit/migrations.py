@@ -1,0 +1,38 @@
+"""Alembic, run as a one-shot command (``<service> migrate``), never at process start.
+
+Each service keeps its migrations in its package (``<service>/migrations``), so the
+``migrate`` command works from any install, an image included.
+"""
+
+from __future__ import annotations
+
+from alembic import command, context
+from alembic.config import Config
+from sqlalchemy import MetaData, create_engine, pool
+
+
+def alembic_config(database_url: str, script_location: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", script_location)
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+def upgrade(database_url: str, script_location: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(database_url, script_location), revision)
+
+
+def run_env(target_metadata: MetaData) -> None:
+    """The body of every service's ``env.py``."""
+    url = context.config.get_main_option("sqlalchemy.url")
+    if context.is_offline_mode():
+        context.configure(url=url, target_metadata=target_metadata, literal_binds=True)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    engine = create_engine(url, poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=target_metadata, compare_type=True)
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()

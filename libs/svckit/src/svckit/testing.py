@@ -1,0 +1,129 @@
+"""Test helpers for real PostgreSQL databases and real service processes.
+
+A missing PostgreSQL or RabbitMQ is an error here, never a skip: integration tests exist
+to run against the real thing.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Mapping, Sequence
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from svckit.config import DEFAULT_POSTGRES, normalize_database_url
+
+
+def admin_database_url() -> str:
+    return normalize_database_url(os.environ.get("TEST_DATABASE_ADMIN_URL", f"{DEFAULT_POSTGRES}/postgres"))
+
+
+def database_url(name: str) -> str:
+    return make_url(admin_database_url()).set(database=name).render_as_string(hide_password=False)
+
+
+def create_database(name: str) -> str:
+    engine = create_engine(admin_database_url(), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return database_url(name)
+
+
+def drop_database(name: str) -> None:
+    engine = create_engine(admin_database_url(), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def fresh_database(prefix: str) -> Iterator[str]:
+    name = f"t_{prefix}_{uuid.uuid4().hex[:10]}"
+    url = create_database(name)
+    try:
+        yield url
+    finally:
+        drop_database(name)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def http_ok(url: str, timeout: float = 1.0) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+class ServiceProcess:
+    """A real service process (``<command> <kind>``) started for a test, stopped with SIGTERM."""
+
+    def __init__(self, args: Sequence[str], env: Mapping[str, str], log_path: Path, ready_url: str | None = None) -> None:
+        self.args, self.ready_url, self.log_path = list(args), ready_url, log_path
+        self.env = {**os.environ, **env}
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> ServiceProcess:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "ab")
+        self.process = subprocess.Popen(self.args, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
+        return self
+
+    def wait_ready(self, timeout: float = 30.0) -> ServiceProcess:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise RuntimeError(f"{' '.join(self.args)} exited with {self.process.returncode}; see {self.log_path}:\n"
+                                   + self.log_path.read_text()[-3000:])
+            if self.ready_url is None or http_ok(self.ready_url):
+                return self
+            time.sleep(0.1)
+        raise RuntimeError(f"{' '.join(self.args)} not ready after {timeout}s; see {self.log_path}:\n"
+                           + self.log_path.read_text()[-3000:])
+
+    def signal(self, signum: int) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signum)
+
+    def stop(self, timeout: float = 30.0) -> int | None:
+        if self.process is None:
+            return None
+        if self.process.poll() is None:
+            self.signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.signal(signal.SIGKILL)
+                self.process.wait(5)
+        return self.process.returncode
+
+    def kill(self) -> None:
+        self.signal(signal.SIGKILL)
+        if self.process is not None:
+            self.process.wait(10)
+
+
+def service_command(service: str) -> list[str]:
+    """The installed console script of a service, from the same virtualenv as the tests."""
+    return [str(Path(sys.executable).parent / service)]

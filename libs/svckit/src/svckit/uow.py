@@ -1,0 +1,138 @@
+"""The unit of work every service's service layer builds on.
+
+A use case opens a unit of work, loads aggregates through repositories, calls domain
+methods and commits. On commit, the domain events the touched aggregates recorded are
+turned into integration events (the service's ``integration_events`` module decides what
+is published and in which shape) and written to the outbox *in the same transaction*:
+publishing after commit would lose events on a crash, publishing before would announce
+changes that may roll back.
+
+For consumers, ``claim`` records the message in the inbox in that same transaction; a
+message already recorded returns False and the handler does nothing.
+"""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Protocol
+
+from sqlalchemy import Table
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from msgkit import Envelope, add_to_outbox, claim_message, context
+
+
+class UniqueViolation(Exception):
+    """Two writers claimed the same unique value; the loser gets this, with the constraint's name."""
+
+    def __init__(self, constraint: str | None) -> None:
+        super().__init__(f"unique constraint {constraint} violated")
+        self.constraint = constraint
+
+
+class ConcurrentUpdate(Exception):
+    """An aggregate changed since it was read (optimistic locking on its version)."""
+
+
+@dataclass(frozen=True)
+class IntegrationEvent:
+    event_type: str
+    aggregate_id: str
+    aggregate_version: int
+    payload: dict[str, Any]
+
+
+class HasEvents(Protocol):
+    events: list[Any]
+
+
+ToIntegration = Callable[[Any], "IntegrationEvent | None"]
+
+
+def envelope_for(producer: str, event: IntegrationEvent) -> Envelope:
+    return Envelope(
+        event_type=event.event_type,
+        producer=producer,
+        aggregate_id=event.aggregate_id,
+        aggregate_version=event.aggregate_version,
+        payload=event.payload,
+        correlation_id=context.correlation_id.get(),
+        causation_id=context.causation_id.get(),
+    )
+
+
+class AbstractUnitOfWork(abc.ABC):
+    """The port the service layer sees; ``Fake…`` versions live in unit tests."""
+
+    def __enter__(self) -> AbstractUnitOfWork:
+        self.seen: list[HasEvents] = []
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.rollback()
+
+    def track(self, aggregate: Any) -> Any:
+        """Repositories call this for every aggregate they hand out or add."""
+        if all(aggregate is not known for known in self.seen):
+            self.seen.append(aggregate)
+        return aggregate
+
+    def collect_events(self) -> Iterable[Any]:
+        for aggregate in self.seen:
+            while aggregate.events:
+                yield aggregate.events.pop(0)
+
+    @abc.abstractmethod
+    def commit(self) -> None: ...
+
+    @abc.abstractmethod
+    def rollback(self) -> None: ...
+
+    @abc.abstractmethod
+    def claim(self, handler: str, envelope: Envelope) -> bool: ...
+
+
+class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
+    def __init__(self, session_factory: sessionmaker[Session], *, producer: str, outbox: Table, inbox: Table,
+                 to_integration: ToIntegration) -> None:
+        self.session_factory, self.producer = session_factory, producer
+        self.outbox, self.inbox, self.to_integration = outbox, inbox, to_integration
+
+    def __enter__(self) -> SqlAlchemyUnitOfWork:
+        super().__enter__()
+        self.session = self.session_factory()
+        self.open_repositories(self.session)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        super().__exit__(*exc_info)
+        self.session.close()
+
+    def open_repositories(self, session: Session) -> None:
+        """Subclasses create their repositories here."""
+
+    def commit(self) -> None:
+        try:
+            self.session.flush()
+            for event in self.collect_events():
+                integration = self.to_integration(event)
+                if integration is not None:
+                    add_to_outbox(self.session, self.outbox, envelope_for(self.producer, integration))
+            self.session.commit()
+        except IntegrityError as error:
+            self.session.rollback()
+            if getattr(error.orig, "sqlstate", None) == "23505":
+                raise UniqueViolation(getattr(error.orig.diag, "constraint_name", None)) from error
+            raise
+        except StaleDataError as error:
+            self.session.rollback()
+            raise ConcurrentUpdate(str(error)) from error
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+    def claim(self, handler: str, envelope: Envelope) -> bool:
+        return claim_message(self.session, self.inbox, handler, envelope)

@@ -1,0 +1,150 @@
+"""The app factory every service's API starts from.
+
+It gives each service the same outside: the common error shape, a correlation id on every
+request and log line (taken from ``X-Correlation-ID`` or made here, and sent back), one JSON
+access-log line per request, Prometheus metrics at ``/metrics``, ``/health/live`` (the
+process answers) and ``/health/ready`` (its database answers), and the OpenAPI document
+at ``/openapi.json`` built by flask-smorest from the marshmallow schemas.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+import uuid
+from typing import Callable, Iterable, Mapping
+
+from flask import Flask, Response, g, jsonify, request
+from flask_smorest import Api, Blueprint
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import REGISTRY, multiprocess
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from msgkit import context
+from svckit.auth import BEARER, TokenVerifier
+from svckit.errors import http_exception_response, register_error_handlers
+from svckit.idempotency import IdempotencyKeys
+
+CORRELATION_HEADER = "X-Correlation-ID"
+access_log = logging.getLogger("svckit.access")
+
+REQUESTS = Counter("http_requests_total", "HTTP requests answered", ["method", "endpoint", "status"])
+LATENCY = Histogram(
+    "http_request_duration_seconds", "Time to answer an HTTP request", ["method", "endpoint"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+
+
+class ServiceApi(Api):
+    """flask-smorest's Api, answering its HTTP errors in the platform's shape."""
+
+    def handle_http_exception(self, error: HTTPException):  # noqa: D102
+        return http_exception_response(error)
+
+
+def metrics_response() -> Response:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+    else:
+        registry = REGISTRY
+    return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+
+
+def health_routes(app: Flask, ready_checks: Mapping[str, Callable[[], bool]]) -> None:
+    @app.get("/health/live")
+    def live():
+        return jsonify(status="ok")
+
+    @app.get("/health/ready")
+    def ready():
+        results = {}
+        for name, check in ready_checks.items():
+            try:
+                results[name] = "ok" if check() else "down"
+            except Exception:  # a failing check is a "down", never a 500
+                results[name] = "down"
+        healthy = all(value == "ok" for value in results.values())
+        return jsonify(status="ok" if healthy else "unavailable", checks=results), 200 if healthy else 503
+
+    @app.get("/metrics")
+    def metrics():
+        return metrics_response()
+
+
+def _correlation_and_metrics(app: Flask) -> None:
+    @app.before_request
+    def _start() -> None:
+        incoming = request.headers.get(CORRELATION_HEADER, "")
+        correlation = incoming if 0 < len(incoming) <= 200 else str(uuid.uuid4())
+        g.correlation_token = context.correlation_id.set(correlation)
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def _finish(response: Response) -> Response:
+        correlation = context.correlation_id.get()
+        if correlation:
+            response.headers[CORRELATION_HEADER] = correlation
+        started = g.get("request_started")
+        if started is not None and not request.path.startswith(("/metrics", "/health")):
+            elapsed = time.perf_counter() - started
+            endpoint = request.url_rule.rule if request.url_rule else "<unmatched>"
+            REQUESTS.labels(request.method, endpoint, str(response.status_code)).inc()
+            LATENCY.labels(request.method, endpoint).observe(elapsed)
+            access_log.info(
+                "request",
+                extra={"method": request.method, "path": request.path, "status": response.status_code,
+                       "duration_ms": round(elapsed * 1000, 2)},
+            )
+        return response
+
+    @app.teardown_request
+    def _reset(_error: BaseException | None) -> None:
+        token = g.pop("correlation_token", None)
+        if token is not None:
+            context.correlation_id.reset(token)
+
+
+def create_service_app(
+    *,
+    name: str,
+    title: str,
+    version: str = "1",
+    description: str = "",
+    blueprints: Iterable[Blueprint] = (),
+    error_table: Mapping[type[Exception], tuple[int, str]] | None = None,
+    ready_checks: Mapping[str, Callable[[], bool]] | None = None,
+    token_verifier: TokenVerifier | None = None,
+    idempotency: IdempotencyKeys | None = None,
+    max_content_length: int = 1024 * 1024,
+    trusted_proxies: int = 0,
+) -> Flask:
+    app = Flask(name)
+    if trusted_proxies:
+        # Behind the gateway, the client's address is the last one the gateway appended.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted_proxies, x_proto=trusted_proxies, x_host=trusted_proxies)
+    app.config.update(
+        API_TITLE=title,
+        API_VERSION=version,
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={"info": {"description": description}},
+        MAX_CONTENT_LENGTH=max_content_length,
+    )
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+    if token_verifier is not None:
+        app.extensions["token_verifier"] = token_verifier
+    _correlation_and_metrics(app)
+    register_error_handlers(app, error_table or {})
+    api = ServiceApi(app)
+    api.spec.components.security_scheme("bearerAuth", BEARER["bearerAuth"])
+    for blueprint in blueprints:
+        api.register_blueprint(blueprint)
+    if idempotency is not None:
+        idempotency.init_app(app)
+    health_routes(app, ready_checks or {})
+    return app

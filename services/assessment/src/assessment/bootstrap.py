@@ -1,0 +1,27 @@
+"""The composition root of assessment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assessment.adapters import orm
+from assessment.config import Settings
+from svckit.auth import JwksKeySource, TokenVerifier
+from svckit.runtime import BaseRuntime
+
+
+@dataclass
+class Assessment(BaseRuntime):
+    settings: Settings
+    verifier: TokenVerifier
+
+
+def bootstrap(settings: Settings | None = None) -> Assessment:
+    settings = settings or Settings.from_env()
+    common = settings.common
+    engine, session_factory = BaseRuntime.connect(common)
+    return Assessment(
+        common=common, engine=engine, session_factory=session_factory, outbox=orm.outbox, inbox=orm.inbox,
+        settings=settings,
+        verifier=TokenVerifier(JwksKeySource(common.jwks_url), issuer=common.jwt_issuer, audience=common.jwt_audience),
+    )

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+from svckit.config import CommonSettings
+
+
+@dataclass(frozen=True)
+class Settings:
+    common: CommonSettings
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        return cls(common=CommonSettings.from_env("assessment", environ))

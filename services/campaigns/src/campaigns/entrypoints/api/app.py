@@ -1,0 +1,27 @@
+"""campaigns's HTTP API: health, metrics and OpenAPI for now; its routes arrive with their issue."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from campaigns.adapters import orm
+from campaigns.bootstrap import Campaigns, bootstrap
+from svckit.db import database_ready
+from svckit.idempotency import IdempotencyKeys
+from svckit.web import create_service_app
+
+
+def create_app(runtime: Campaigns | None = None) -> Flask:
+    runtime = runtime or bootstrap()
+    app = create_service_app(
+        name="campaigns",
+        title="Campaigns",
+        description="Campaigns, their codes and target profiles; participations.",
+        blueprints=[],
+        ready_checks={"database": lambda: database_ready(runtime.engine)},
+        token_verifier=runtime.verifier,
+        idempotency=IdempotencyKeys(runtime.engine, orm.idempotency_keys),
+        trusted_proxies=runtime.common.trusted_proxies,
+    )
+    app.extensions["campaigns"] = runtime
+    return app

@@ -1,0 +1,102 @@
+"""identity's tables and their mapping to the domain (the domain imports none of this)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    Uuid,
+    event,
+    func,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.orm import registry
+
+from identity.domain.model import User
+from identity.domain.sessions import RefreshToken
+from msgkit import inbox_table, outbox_table
+from svckit.idempotency import idempotency_table
+
+metadata = MetaData()
+mapper_registry = registry(metadata=metadata)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("email", String(254), nullable=False, unique=True),
+    Column("first_name", String(255), nullable=False),
+    Column("last_name", String(255), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("locale", String(5), nullable=False, server_default="fr"),
+    Column("roles", ARRAY(String(50)), nullable=False, server_default="{}"),
+    Column("terms_accepted_at", DateTime(timezone=True), nullable=False),
+    Column("orga_terms_accepted_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+refresh_tokens = Table(
+    "refresh_tokens",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("family_id", Uuid, nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("used_at", DateTime(timezone=True)),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("email", String(254), nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("failed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_login_failures_email_failed_at", "email", "failed_at"),
+    Index("ix_login_failures_address_failed_at", "address", "failed_at"),
+)
+
+signing_keys = Table(
+    "signing_keys",
+    metadata,
+    Column("kid", String(64), primary_key=True),
+    Column("algorithm", String(10), nullable=False),
+    Column("private_key", Text, nullable=False),  # PEM, encrypted with SIGNING_KEYS_SECRET (Fernet)
+    Column("public_jwk", JSONB, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("retired_at", DateTime(timezone=True)),
+)
+
+outbox = outbox_table(metadata)
+inbox = inbox_table(metadata)
+idempotency_keys = idempotency_table(metadata)
+
+_started = False
+
+
+def start_mappers() -> None:
+    """Map the domain classes once per process (called by the composition root, not at import)."""
+    global _started
+    if _started:
+        return
+    _started = True
+    mapper_registry.map_imperatively(User, users, version_id_col=users.c.version, version_id_generator=False)
+    mapper_registry.map_imperatively(RefreshToken, refresh_tokens)
+
+
+@event.listens_for(User, "load")
+def _on_user_load(user: User, _context: object) -> None:
+    user.events = []  # the ORM does not call __init__

@@ -1,0 +1,32 @@
+"""Short-lived access tokens: JWT, RS256, ``kid`` in the header."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+import jwt
+
+from identity.adapters.keys import ALGORITHM, SigningKeyStore
+from identity.domain.model import User
+from identity.service_layer.ports import AccessTokenIssuer
+
+
+class JwtAccessTokenIssuer(AccessTokenIssuer):
+    def __init__(self, keys: SigningKeyStore, *, issuer: str, audience: str, ttl_seconds: int) -> None:
+        self.keys, self.issuer, self.audience, self.ttl = keys, issuer, audience, ttl_seconds
+
+    def issue(self, user: User, now: datetime) -> str:
+        kid, private_key = self.keys.signing_key()
+        claims = {
+            "iss": self.issuer,
+            "aud": self.audience,
+            "sub": str(user.id),
+            "iat": now,
+            "nbf": now,
+            "exp": now + timedelta(seconds=self.ttl),
+            "jti": str(uuid.uuid4()),
+            "token_use": "access",
+            "roles": list(user.roles),
+        }
+        return jwt.encode(claims, private_key, algorithm=ALGORITHM, headers={"kid": kid})

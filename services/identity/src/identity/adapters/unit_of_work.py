@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from identity.adapters import orm
+from identity.adapters.repositories import (
+    SqlAlchemyLoginFailures,
+    SqlAlchemyRefreshTokenRepository,
+    SqlAlchemyUserRepository,
+)
+from identity.integration_events import to_integration
+from identity.service_layer.unit_of_work import IdentityUnitOfWork
+from svckit.uow import SqlAlchemyUnitOfWork
+
+
+class SqlAlchemyIdentityUnitOfWork(SqlAlchemyUnitOfWork, IdentityUnitOfWork):
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        super().__init__(session_factory, producer="identity", outbox=orm.outbox, inbox=orm.inbox,
+                         to_integration=to_integration)
+
+    def open_repositories(self, session: Session) -> None:
+        self.users = SqlAlchemyUserRepository(session, self.track)
+        self.refresh_tokens = SqlAlchemyRefreshTokenRepository(session)
+        self.login_failures = SqlAlchemyLoginFailures(session)

@@ -1,0 +1,53 @@
+"""The composition root: the one place where identity's real adapters are wired."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable
+
+from identity.adapters import orm
+from identity.adapters.hashing import Argon2PasswordHasher
+from identity.adapters.keys import SigningKeyStore
+from identity.adapters.tokens import JwtAccessTokenIssuer
+from identity.adapters.unit_of_work import SqlAlchemyIdentityUnitOfWork
+from identity.config import Settings
+from svckit.auth import TokenVerifier
+from svckit.runtime import BaseRuntime
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class Identity(BaseRuntime):
+    settings: Settings
+    keys: SigningKeyStore
+    issuer: JwtAccessTokenIssuer
+    verifier: TokenVerifier
+    hasher: Argon2PasswordHasher = field(default_factory=Argon2PasswordHasher)
+    now: Callable[[], datetime] = utcnow
+
+    def uow(self) -> SqlAlchemyIdentityUnitOfWork:
+        return SqlAlchemyIdentityUnitOfWork(self.session_factory)
+
+
+def bootstrap(settings: Settings | None = None) -> Identity:
+    settings = settings or Settings.from_env()
+    orm.start_mappers()
+    common = settings.common
+    engine, session_factory = BaseRuntime.connect(common)
+    keys = SigningKeyStore(engine, settings.signing_keys_secret)
+    return Identity(
+        common=common,
+        engine=engine,
+        session_factory=session_factory,
+        outbox=orm.outbox,
+        inbox=orm.inbox,
+        settings=settings,
+        keys=keys,
+        issuer=JwtAccessTokenIssuer(keys, issuer=common.jwt_issuer, audience=common.jwt_audience,
+                                    ttl_seconds=settings.tokens.access_ttl_seconds),
+        verifier=TokenVerifier(keys, issuer=common.jwt_issuer, audience=common.jwt_audience),
+    )

@@ -1,0 +1,41 @@
+"""identity's settings, from the environment (see svckit.config for the common ones)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Mapping
+
+from identity.service_layer.ports import ThrottlePolicy, TokenPolicy
+from svckit.config import CommonSettings, ConfigurationError, env_int
+
+DEV_SIGNING_KEYS_SECRET = "development-only-signing-keys-secret"
+
+
+@dataclass(frozen=True)
+class Settings:
+    common: CommonSettings
+    signing_keys_secret: str
+    tokens: TokenPolicy
+    throttle: ThrottlePolicy
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        common = CommonSettings.from_env("identity", env)
+        secret = env.get("SIGNING_KEYS_SECRET", "")
+        if common.production and (len(secret) < 32 or secret == DEV_SIGNING_KEYS_SECRET):
+            raise ConfigurationError("SIGNING_KEYS_SECRET must be set in production (32 characters or more)")
+        return cls(
+            common=common,
+            signing_keys_secret=secret or DEV_SIGNING_KEYS_SECRET,
+            tokens=TokenPolicy(
+                access_ttl_seconds=env_int(env, "ACCESS_TOKEN_TTL_SECONDS", 900),
+                refresh_ttl_seconds=env_int(env, "REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 3600),
+            ),
+            throttle=ThrottlePolicy(
+                window_seconds=env_int(env, "LOGIN_THROTTLE_WINDOW_SECONDS", 900),
+                max_failures_per_account=env_int(env, "LOGIN_MAX_FAILURES_PER_ACCOUNT", 10),
+                max_failures_per_address=env_int(env, "LOGIN_MAX_FAILURES_PER_ADDRESS", 100),
+            ),
+        )

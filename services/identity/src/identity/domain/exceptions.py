@@ -1,0 +1,50 @@
+class IdentityError(Exception):
+    """Base of the rules identity enforces; the API's error table maps each to a status and a code."""
+
+    details: dict | None = None
+
+
+class InvalidEmail(IdentityError):
+    pass
+
+
+class InvalidName(IdentityError):
+    pass
+
+
+class TermsNotAccepted(IdentityError):
+    pass
+
+
+class WeakPassword(IdentityError):
+    def __init__(self, rules: list[str]) -> None:
+        super().__init__("The password does not follow the password rules.")
+        self.details = {"rules": rules}
+
+
+class EmailAlreadyTaken(IdentityError):
+    pass
+
+
+class UserNotFound(IdentityError):
+    pass
+
+
+class InvalidCredentials(IdentityError):
+    pass
+
+
+class TooManyAttempts(IdentityError):
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("Too many failed logins; try again later.")
+        self.retry_after = retry_after
+        self.details = {"retry_after": retry_after}
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+class InvalidRefreshToken(IdentityError):
+    pass
+
+
+class UnknownRole(IdentityError):
+    pass

@@ -1,0 +1,104 @@
+"""The account aggregate."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from identity.domain.events import OrgaTermsAccepted, RoleGranted, UserRegistered
+from identity.domain.exceptions import InvalidEmail, InvalidName, TermsNotAccepted, UnknownRole, WeakPassword
+from identity.domain.passwords import password_violations
+
+SUPER_ADMIN = "SUPER_ADMIN"  # platform admin: creates organizations, loads content
+ROLES = frozenset({SUPER_ADMIN})
+LOCALES = ("fr", "en")
+
+# Deliberately loose (the address is proven by the mails it receives, not by a regex):
+# one @, no spaces, a dot in the domain.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+NAME_MAX = 255
+
+
+def normalize_email(email: str) -> str:
+    normalized = unicodedata.normalize("NFC", email.strip()).lower()
+    if len(normalized) > 254 or not _EMAIL.match(normalized):
+        raise InvalidEmail(f"{email!r} is not a valid email address.")
+    return normalized
+
+
+def clean_name(value: str, field_name: str) -> str:
+    cleaned = " ".join(unicodedata.normalize("NFC", value).split())
+    if not cleaned:
+        raise InvalidName(f"The {field_name} is required.")
+    if len(cleaned) > NAME_MAX:
+        raise InvalidName(f"The {field_name} has more than {NAME_MAX} characters.")
+    return cleaned
+
+
+def check_password(password: str, *, email: str, first_name: str, last_name: str) -> None:
+    broken = password_violations(password, email=email, first_name=first_name, last_name=last_name)
+    if broken:
+        raise WeakPassword(broken)
+
+
+@dataclass(eq=False)
+class User:
+    id: UUID
+    email: str
+    first_name: str
+    last_name: str
+    password_hash: str
+    locale: str
+    terms_accepted_at: datetime
+    created_at: datetime
+    roles: list[str] = field(default_factory=list)
+    orga_terms_accepted_at: datetime | None = None
+    version: int = 1
+    events: list[Any] = field(default_factory=list, repr=False)
+
+    @classmethod
+    def register(cls, *, id: UUID, email: str, first_name: str, last_name: str, password_hash: str,
+                 accepted_terms: bool, locale: str, now: datetime) -> User:
+        """A new account; the password was checked against the policy and hashed by the caller."""
+        if not accepted_terms:
+            raise TermsNotAccepted("The terms of use must be accepted.")
+        user = cls(
+            id=id,
+            email=normalize_email(email),
+            first_name=clean_name(first_name, "first name"),
+            last_name=clean_name(last_name, "last name"),
+            password_hash=password_hash,
+            locale=locale if locale in LOCALES else LOCALES[0],
+            terms_accepted_at=now,
+            created_at=now,
+        )
+        user.events.append(UserRegistered(user.id, user.email, user.first_name, user.last_name, user.locale, now, 1))
+        return user
+
+    @property
+    def has_accepted_orga_terms(self) -> bool:
+        return self.orga_terms_accepted_at is not None
+
+    def accept_orga_terms(self, now: datetime) -> None:
+        if self.has_accepted_orga_terms:
+            return  # accepting again changes nothing and announces nothing
+        self.orga_terms_accepted_at = now
+        self.version += 1
+        self.events.append(OrgaTermsAccepted(self.id, now, self.version))
+
+    def grant_role(self, role: str) -> None:
+        if role not in ROLES:
+            raise UnknownRole(f"{role} is not a platform role.")
+        if role in self.roles:
+            return
+        self.roles = sorted({*self.roles, role})
+        self.version += 1
+        self.events.append(RoleGranted(self.id, role, self.version))
+
+    def change_password_hash(self, password_hash: str) -> None:
+        """After a login found the hash made with outdated parameters (no event: nothing others need)."""
+        self.password_hash = password_hash

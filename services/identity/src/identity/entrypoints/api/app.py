@@ -1,0 +1,32 @@
+"""identity's HTTP API (``identity api`` serves ``create_app()`` with gunicorn)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from identity.adapters import orm
+from identity.bootstrap import Identity, bootstrap
+from identity.entrypoints.api.errors import ERRORS
+from identity.entrypoints.api.routes import keys, tokens, users
+from svckit.db import database_ready
+from svckit.idempotency import IdempotencyKeys
+from svckit.web import create_service_app
+
+
+def create_app(identity: Identity | None = None) -> Flask:
+    identity = identity or bootstrap()
+    app = create_service_app(
+        name="identity",
+        title="Identity",
+        description="Accounts, log in and tokens. Access tokens are RS256 JWTs; their public keys are at "
+                    "/.well-known/jwks.json.",
+        blueprints=[users, tokens, keys],
+        error_table=ERRORS,
+        ready_checks={"database": lambda: database_ready(identity.engine)},
+        token_verifier=identity.verifier,
+        # Answers of /api/token* are tokens: never stored for an idempotent replay.
+        idempotency=IdempotencyKeys(identity.engine, orm.idempotency_keys, exempt_paths=["/api/token"]),
+        trusted_proxies=identity.common.trusted_proxies,
+    )
+    app.extensions["identity"] = identity
+    return app

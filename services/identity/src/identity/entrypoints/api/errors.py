@@ -1,0 +1,18 @@
+"""identity's error table: domain exception -> (HTTP status, error code)."""
+
+from identity.domain import exceptions as e
+from svckit.uow import ConcurrentUpdate
+
+ERRORS = {
+    e.InvalidEmail: (400, "INVALID_EMAIL"),
+    e.InvalidName: (400, "INVALID_NAME"),
+    e.TermsNotAccepted: (422, "TERMS_NOT_ACCEPTED"),
+    e.WeakPassword: (422, "PASSWORD_TOO_WEAK"),
+    e.EmailAlreadyTaken: (409, "EMAIL_ALREADY_TAKEN"),
+    e.UserNotFound: (404, "USER_NOT_FOUND"),
+    e.InvalidCredentials: (401, "INVALID_CREDENTIALS"),
+    e.TooManyAttempts: (429, "TOO_MANY_LOGIN_ATTEMPTS"),
+    e.InvalidRefreshToken: (401, "INVALID_REFRESH_TOKEN"),
+    e.UnknownRole: (400, "UNKNOWN_ROLE"),
+    ConcurrentUpdate: (409, "CONCURRENT_UPDATE"),
+}

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from uuid import UUID
+
+from flask import current_app, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from identity import views
+from identity.domain import commands
+from identity.domain.exceptions import UserNotFound
+from identity.entrypoints.api.schemas import (
+    CredentialsSchema,
+    JwksSchema,
+    RefreshTokenSchema,
+    RegisterUserSchema,
+    TokensSchema,
+    UserSchema,
+)
+from identity.service_layer import handlers
+from svckit.auth import auth_required, current_principal
+
+users = Blueprint("users", __name__, url_prefix="/api", description="Accounts")
+tokens = Blueprint("tokens", __name__, url_prefix="/api/token", description="Log in, refresh, log out")
+keys = Blueprint("keys", __name__, description="Public keys that verify access tokens")
+
+
+def _identity():
+    return current_app.extensions["identity"]
+
+
+def _me() -> dict:
+    user = views.current_user(_identity().engine, UUID(current_principal().user_id))
+    if user is None:
+        raise UserNotFound("This account no longer exists.")
+    return user
+
+
+@users.route("/users")
+class Users(MethodView):
+    @users.arguments(RegisterUserSchema)
+    @users.response(201, UserSchema)
+    def post(self, data: dict):
+        """Sign up"""
+        identity = _identity()
+        user_id = handlers.register_user(commands.RegisterUser(**data), identity.uow(), identity.hasher, identity.now)
+        return views.current_user(identity.engine, user_id), 201, {"Location": "/api/users/me"}
+
+
+@users.route("/users/me")
+class Me(MethodView):
+    @auth_required
+    @users.response(200, UserSchema)
+    def get(self):
+        """The logged-in user"""
+        return _me()
+
+
+@users.route("/users/me/orga-terms-acceptance")
+class OrgaTermsAcceptance(MethodView):
+    @auth_required
+    @users.response(200, UserSchema)
+    def post(self):
+        """Accept the terms of use of the Orga dashboard (accepting again changes nothing)"""
+        identity = _identity()
+        handlers.accept_orga_terms(commands.AcceptOrgaTerms(UUID(current_principal().user_id)), identity.uow(),
+                                   identity.now)
+        return _me()
+
+
+def _tokens_response(issued: handlers.IssuedTokens):
+    body = {"access_token": issued.access_token, "token_type": "Bearer", "expires_in": issued.expires_in,
+            "refresh_token": issued.refresh_token, "user_id": issued.user_id}
+    # Tokens must never sit in a cache on the way.
+    return body, 200, {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+@tokens.route("")
+class Token(MethodView):
+    @tokens.arguments(CredentialsSchema)
+    @tokens.response(200, TokensSchema)
+    def post(self, data: dict):
+        """Log in with email and password"""
+        identity = _identity()
+        issued = handlers.log_in(commands.LogIn(data["email"], data["password"], request.remote_addr or "unknown"),
+                                 identity.uow(), identity.hasher, identity.issuer, identity.settings.tokens,
+                                 identity.settings.throttle, identity.now)
+        return _tokens_response(issued)
+
+
+@tokens.route("/refresh")
+class Refresh(MethodView):
+    @tokens.arguments(RefreshTokenSchema)
+    @tokens.response(200, TokensSchema)
+    def post(self, data: dict):
+        """Trade a refresh token for new tokens (the old refresh token is spent)"""
+        identity = _identity()
+        issued = handlers.refresh_tokens(commands.RefreshTokens(data["refresh_token"]), identity.uow(), identity.issuer,
+                                         identity.settings.tokens, identity.now)
+        return _tokens_response(issued)
+
+
+@tokens.route("/revoke")
+class Revoke(MethodView):
+    @tokens.arguments(RefreshTokenSchema)
+    @tokens.response(204)
+    def post(self, data: dict):
+        """Log out: the refresh token and its whole session stop working"""
+        identity = _identity()
+        handlers.revoke_refresh_token(commands.RevokeRefreshToken(data["refresh_token"]), identity.uow(), identity.now)
+
+
+@keys.route("/.well-known/jwks.json")
+class Jwks(MethodView):
+    @keys.response(200, JwksSchema)
+    def get(self):
+        """The public keys (JWKS) that verify access tokens"""
+        return _identity().keys.jwks(), 200, {"Cache-Control": "public, max-age=300"}

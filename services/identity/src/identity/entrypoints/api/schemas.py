@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+
+class RegisterUserSchema(Schema):
+    first_name = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    last_name = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    email = fields.String(required=True, validate=validate.Length(min=3, max=254))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1024))
+    accepted_terms = fields.Boolean(required=True, metadata={"description": "The terms of use were accepted."})
+    locale = fields.String(load_default="fr", validate=validate.OneOf(["fr", "en"]))
+
+
+class UserSchema(Schema):
+    id = fields.UUID()
+    first_name = fields.String()
+    last_name = fields.String()
+    email = fields.String()
+    locale = fields.String()
+    roles = fields.List(fields.String())
+    orga_terms_accepted = fields.Boolean()
+    orga_terms_accepted_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class CredentialsSchema(Schema):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1024))
+
+
+class RefreshTokenSchema(Schema):
+    refresh_token = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class TokensSchema(Schema):
+    access_token = fields.String()
+    token_type = fields.String(dump_default="Bearer")
+    expires_in = fields.Integer(metadata={"description": "Seconds until the access token expires."})
+    refresh_token = fields.String()
+    user_id = fields.UUID()
+
+
+class JwksSchema(Schema):
+    keys = fields.List(fields.Dict())

@@ -1,0 +1,80 @@
+"""``identity``: the service's processes (api, relay, migrate...) and its admin commands."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+
+import click
+
+from identity.bootstrap import bootstrap
+from identity.domain import commands
+from identity.domain.model import SUPER_ADMIN
+from identity.service_layer import handlers
+from svckit.cli import ServiceDefinition, service_cli
+
+DEMO_PASSWORD = "Demo-Pass-2026!"
+DEMO_USERS = (
+    # email, first name, last name, platform admin
+    ("admin@demo.example.org", "Camille", "Administratrice", True),
+    ("orga.admin@demo.example.org", "Dominique", "Directrice", False),
+    ("learner@demo.example.org", "Lou", "Apprenant", False),
+)
+
+main = service_cli(ServiceDefinition(
+    name="identity",
+    app_factory="identity.entrypoints.api.app:create_app",
+    load_runtime=bootstrap,
+    migrations="identity:migrations",
+))
+
+
+def _generated_password() -> str:
+    # 18 random URL-safe characters plus one of each class the policy asks for.
+    return secrets.token_urlsafe(14) + "Aa7!"
+
+
+@main.command("create-admin", help=f"Give the {SUPER_ADMIN} role to an account, creating it if needed.")
+@click.option("--email", required=True)
+@click.option("--first-name", default="Platform")
+@click.option("--last-name", default="Admin")
+@click.option("--password-stdin", is_flag=True, help="Read the new account's password from standard input.")
+def create_admin(email: str, first_name: str, last_name: str, password_stdin: bool) -> None:
+    identity = bootstrap()
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else _generated_password()
+    user_id, created = handlers.create_platform_admin(
+        commands.CreatePlatformAdmin(email, first_name, last_name, password), identity.uow(), identity.hasher, identity.now)
+    if created and not password_stdin:
+        click.echo(f"created platform admin {email} ({user_id}); password, shown once: {password}")
+    else:
+        click.echo(f"{email} ({user_id}) is a platform admin" + (" (new account)" if created else ""))
+
+
+@main.command("seed-demo", help="Create the demo accounts (refused in production).")
+def seed_demo() -> None:
+    identity = bootstrap()
+    identity.settings.common.refuse_demo_in_production()
+    for email, first_name, last_name, admin in DEMO_USERS:
+        if admin:
+            handlers.create_platform_admin(commands.CreatePlatformAdmin(email, first_name, last_name, DEMO_PASSWORD),
+                                           identity.uow(), identity.hasher, identity.now)
+            continue
+        with identity.uow() as uow:
+            exists = uow.users.get_by_email(email) is not None
+        if not exists:
+            handlers.register_user(commands.RegisterUser(first_name, last_name, email, DEMO_PASSWORD, True),
+                                   identity.uow(), identity.hasher, identity.now)
+    click.echo(f"identity: demo accounts ready ({', '.join(u[0] for u in DEMO_USERS)})")
+
+
+@main.command("rotate-signing-key", help="Add a new signing key; it signs from now on, older keys still verify.")
+def rotate_signing_key() -> None:
+    click.echo(f"new signing key: {bootstrap().keys.rotate()}")
+
+
+@main.command("retire-signing-key", help="Remove a key from the JWKS (after the access-token lifetime has passed).")
+@click.argument("kid")
+def retire_signing_key(kid: str) -> None:
+    if not bootstrap().keys.retire(kid):
+        raise click.ClickException(f"no active key {kid}")
+    click.echo(f"retired {kid}")

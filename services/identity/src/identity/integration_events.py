@@ -1,0 +1,40 @@
+"""Domain events -> the published contract (``contracts/events/identity/``).
+
+Only what other services need leaves identity: never a password hash, never a token.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from identity.domain.events import OrgaTermsAccepted, UserRegistered
+from svckit.uow import IntegrationEvent
+
+
+def _iso(moment) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def to_integration(event: Any) -> IntegrationEvent | None:
+    if isinstance(event, UserRegistered):
+        return IntegrationEvent(
+            event_type="identity.user.registered.v1",
+            aggregate_id=str(event.user_id),
+            aggregate_version=event.version,
+            payload={
+                "user_id": str(event.user_id),
+                "email": event.email,
+                "first_name": event.first_name,
+                "last_name": event.last_name,
+                "locale": event.locale,
+                "registered_at": _iso(event.registered_at),
+            },
+        )
+    if isinstance(event, OrgaTermsAccepted):
+        return IntegrationEvent(
+            event_type="identity.user.orga_terms_accepted.v1",
+            aggregate_id=str(event.user_id),
+            aggregate_version=event.version,
+            payload={"user_id": str(event.user_id), "accepted_at": _iso(event.accepted_at)},
+        )
+    return None  # RoleGranted stays inside identity: the role travels in the access token

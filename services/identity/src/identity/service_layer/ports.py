@@ -1,0 +1,76 @@
+"""The ports the use cases need; adapters implement them, unit tests fake them."""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from identity.domain.model import User
+from identity.domain.sessions import RefreshToken
+
+
+class AbstractUserRepository(abc.ABC):
+    @abc.abstractmethod
+    def add(self, user: User) -> None: ...
+
+    @abc.abstractmethod
+    def get(self, user_id: UUID) -> User | None: ...
+
+    @abc.abstractmethod
+    def get_by_email(self, email: str) -> User | None: ...
+
+
+class AbstractRefreshTokenRepository(abc.ABC):
+    @abc.abstractmethod
+    def add(self, token: RefreshToken) -> None: ...
+
+    @abc.abstractmethod
+    def get_by_hash(self, token_hash: str) -> RefreshToken | None: ...
+
+    @abc.abstractmethod
+    def revoke_family(self, family_id: UUID, now: datetime) -> None: ...
+
+
+class AbstractLoginFailures(abc.ABC):
+    """Failed logins, counted per account and per address over a sliding window."""
+
+    @abc.abstractmethod
+    def record(self, email: str, address: str, now: datetime) -> None: ...
+
+    @abc.abstractmethod
+    def since(self, now: datetime, *, email: str | None = None, address: str | None = None) -> tuple[int, datetime | None]:
+        """(count, oldest) of the failures at or after ``now``, for the email or the address."""
+
+    @abc.abstractmethod
+    def clear(self, email: str) -> None: ...
+
+
+class PasswordHasher(abc.ABC):
+    @abc.abstractmethod
+    def hash(self, password: str) -> str: ...
+
+    @abc.abstractmethod
+    def verify(self, password_hash: str, password: str) -> bool: ...
+
+    @abc.abstractmethod
+    def needs_rehash(self, password_hash: str) -> bool: ...
+
+
+class AccessTokenIssuer(abc.ABC):
+    @abc.abstractmethod
+    def issue(self, user: User, now: datetime) -> str: ...
+
+
+@dataclass(frozen=True)
+class TokenPolicy:
+    access_ttl_seconds: int = 900
+    refresh_ttl_seconds: int = 30 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class ThrottlePolicy:
+    window_seconds: int = 900
+    max_failures_per_account: int = 10
+    max_failures_per_address: int = 100

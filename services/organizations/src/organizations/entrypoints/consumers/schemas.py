@@ -1,0 +1,11 @@
+"""How organizations reads the events it consumes: only the fields it uses; unknown fields are ignored."""
+
+from marshmallow import Schema, fields
+
+
+class UserRegisteredSchema(Schema):
+    user_id = fields.UUID(required=True)
+    email = fields.String(required=True)
+    first_name = fields.String(required=True)
+    last_name = fields.String(required=True)
+    registered_at = fields.AwareDateTime(required=True)

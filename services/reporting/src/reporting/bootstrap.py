@@ -1,0 +1,27 @@
+"""The composition root of reporting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reporting.adapters import orm
+from reporting.config import Settings
+from svckit.auth import JwksKeySource, TokenVerifier
+from svckit.runtime import BaseRuntime
+
+
+@dataclass
+class Reporting(BaseRuntime):
+    settings: Settings
+    verifier: TokenVerifier
+
+
+def bootstrap(settings: Settings | None = None) -> Reporting:
+    settings = settings or Settings.from_env()
+    common = settings.common
+    engine, session_factory = BaseRuntime.connect(common)
+    return Reporting(
+        common=common, engine=engine, session_factory=session_factory, outbox=orm.outbox, inbox=orm.inbox,
+        settings=settings,
+        verifier=TokenVerifier(JwksKeySource(common.jwks_url), issuer=common.jwt_issuer, audience=common.jwt_audience),
+    )
