@@ -1,0 +1,61 @@
+"""Fixtures shared by every test suite of the repository.
+
+Integration tests run against the real PostgreSQL and RabbitMQ of the machine (or those
+named by TEST_DATABASE_ADMIN_URL and TEST_RABBITMQ_URL). Each test session gets its own
+RabbitMQ vhost and its own databases, so parallel runs never collide. A missing service
+fails the session with a clear message: it is never a silent skip.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+from msgkit.testing import check_broker, isolated_vhost
+from svckit.config import DEFAULT_RABBITMQ_URL
+from svckit.testing import admin_database_url, create_database, drop_database
+
+SESSION = uuid.uuid4().hex[:8]
+
+
+def _broker_root_url() -> str:
+    return os.environ.get("TEST_RABBITMQ_URL", DEFAULT_RABBITMQ_URL)
+
+
+@pytest.fixture(scope="session")
+def rabbitmq_root_url() -> str:
+    url = _broker_root_url()
+    try:
+        check_broker(url)
+    except RuntimeError as error:
+        pytest.fail(f"{error}. Start RabbitMQ (e.g. 'rabbitmq-server -detached') or set TEST_RABBITMQ_URL.", pytrace=False)
+    return url
+
+
+@pytest.fixture(scope="session")
+def amqp_url(rabbitmq_root_url: str):
+    """A vhost of this test session's own."""
+    with isolated_vhost(rabbitmq_root_url, prefix=f"test-{SESSION}") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def database_factory():
+    """Create databases for this session; all are dropped at its end."""
+    created: list[str] = []
+
+    def make(label: str) -> str:
+        name = f"t_{SESSION}_{label}_{len(created)}"
+        try:
+            url = create_database(name)
+        except Exception as error:  # noqa: BLE001 - turned into a readable failure
+            pytest.fail(f"PostgreSQL is not usable at {admin_database_url()} ({error}); start it or set "
+                        "TEST_DATABASE_ADMIN_URL.", pytrace=False)
+        created.append(name)
+        return url
+
+    yield make
+    for name in created:
+        drop_database(name)

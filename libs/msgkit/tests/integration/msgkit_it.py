@@ -1,0 +1,89 @@
+"""Shared pieces of the msgkit integration tests: tables, an effect-writing handler, threads."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+
+from sqlalchemy import Column, DateTime, Engine, Integer, MetaData, String, Table, Uuid, func, insert, select, text
+
+from msgkit import Envelope, add_to_outbox, claim_message, inbox_table, outbox_table
+
+metadata = MetaData()
+outbox = outbox_table(metadata)
+inbox = inbox_table(metadata)
+# Every effect a handler commits, without any unique constraint: a double effect shows as two rows.
+effects = Table(
+    "effects",
+    metadata,
+    Column("message_id", Uuid, nullable=False),
+    Column("handler", String(200), nullable=False),
+    Column("n", Integer, nullable=False),
+    Column("at", DateTime(timezone=True), server_default=func.now()),
+)
+started = Table("started", metadata, Column("message_id", Uuid), Column("pid", Integer))
+
+
+def unique_name(prefix: str) -> str:
+    return f"{prefix}_{uuid.uuid4().hex[:8]}"
+
+
+def event(producer: str, n: int, **payload) -> Envelope:
+    return Envelope(event_type=f"{producer}.thing.happened.v1", producer=producer, aggregate_id=f"thing-{n}",
+                    aggregate_version=1, payload={"n": n, **payload})
+
+
+def write_events(engine: Engine, producer: str, count: int, start: int = 0, **payload) -> list[Envelope]:
+    envelopes = [event(producer, n, **payload) for n in range(start, start + count)]
+    with engine.begin() as connection:
+        for envelope in envelopes:
+            add_to_outbox(connection, outbox, envelope)
+    return envelopes
+
+
+def effect_handler(engine: Engine, handler: str, *, fail_when=lambda envelope: False, slow_seconds: float = 0.0):
+    """A handler that records its effect and its inbox row in one transaction."""
+
+    def handle(envelope: Envelope) -> None:
+        with engine.begin() as connection:
+            if not claim_message(connection, inbox, handler, envelope):
+                return
+            if slow_seconds:
+                with engine.begin() as side:
+                    side.execute(insert(started).values(message_id=uuid.UUID(envelope.message_id), pid=0))
+                time.sleep(slow_seconds)
+            connection.execute(insert(effects).values(message_id=uuid.UUID(envelope.message_id), handler=handler,
+                                                      n=envelope.payload["n"]))
+            if fail_when(envelope):
+                raise RuntimeError(f"handler refuses {envelope.payload['n']}")
+
+    handle.__name__ = handler
+    return handle
+
+
+def effect_counts(engine: Engine, handler: str) -> dict[int, int]:
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(effects.c.n, func.count()).where(effects.c.handler == handler).group_by(effects.c.n)
+        ).all()
+    return {n: count for n, count in rows}
+
+
+def unpublished(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT count(*) FROM outbox WHERE published_at IS NULL")).scalar_one()
+
+
+class Running:
+    """A relay or consumer running in a thread for the length of a test."""
+
+    def __init__(self, worker) -> None:
+        self.worker = worker
+        self.thread = threading.Thread(target=worker.run, daemon=True)
+        self.thread.start()
+
+    def stop(self, timeout: float = 20.0) -> None:
+        self.worker.stop()
+        self.thread.join(timeout)
+        assert not self.thread.is_alive(), "the worker did not stop"

@@ -1,0 +1,194 @@
+"""The consumer loop against the real broker: duplicates, kills, poison, retries, outages, SIGTERM."""
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pika
+import pytest
+from msgkit_it import effect_counts, effect_handler, event, started, unique_name
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+
+from msgkit import Consumer, subscribe
+from msgkit.testing import blocking_channel, get_messages, queue_depth, wait_until
+from msgkit.topology import declare_exchange, exchange_name
+
+pytestmark = pytest.mark.integration
+
+HERE = Path(__file__).parent
+
+
+def publish(amqp_url: str, envelope, body: bytes | None = None) -> None:
+    with blocking_channel(amqp_url) as channel:
+        declare_exchange(channel, envelope.producer)
+        channel.confirm_delivery()
+        channel.basic_publish(exchange_name(envelope.producer), envelope.event_type,
+                              body if body is not None else envelope.to_json().encode(),
+                              pika.BasicProperties(message_id=envelope.message_id, delivery_mode=2))
+
+
+def make_consumer(amqp_url, name, producer, handler, **options):
+    options.setdefault("retry_delays_ms", (100, 200))
+    return Consumer(amqp_url=amqp_url, consumer=name, subscriptions=[subscribe(handler, f"{producer}.thing.happened.v1")],
+                    max_backoff=0.5, **options)
+
+
+def test_a_message_delivered_twice_has_one_effect(engine, amqp_url, running):
+    producer, name = unique_name("p"), unique_name("c")
+    consumer = running(make_consumer(amqp_url, name, producer, effect_handler(engine, "on_thing")))
+    wait_until(lambda: consumer.connected)
+    envelope = event(producer, 7)
+    publish(amqp_url, envelope)
+    publish(amqp_url, envelope)  # the relay may publish twice: same message id
+    publish(amqp_url, event(producer, 8))
+    wait_until(lambda: effect_counts(engine, "on_thing") == {7: 1, 8: 1})
+    time.sleep(0.3)  # leave time for a wrong second effect to show
+    assert effect_counts(engine, "on_thing") == {7: 1, 8: 1}
+
+
+def test_a_poison_message_goes_to_the_dead_letter_queue_and_the_consumer_keeps_going(engine, amqp_url, running):
+    producer, name = unique_name("p"), unique_name("c")
+    consumer = running(make_consumer(amqp_url, name, producer, effect_handler(engine, "on_thing")))
+    wait_until(lambda: consumer.connected)
+    publish(amqp_url, event(producer, 1), body=b"{this is not json")
+    publish(amqp_url, event(producer, 2))
+    wait_until(lambda: effect_counts(engine, "on_thing") == {2: 1}, message="the next message handled")
+    [(_, body)] = wait_until(lambda: get_messages(amqp_url, f"{name}.on_thing.dlq"))
+    assert body == b"{this is not json"
+    assert consumer.connected
+
+
+def test_a_failing_handler_is_retried_with_a_delay_then_dead_lettered_with_its_error(engine, amqp_url, running):
+    producer, name = unique_name("p"), unique_name("c")
+    attempts: list[float] = []
+
+    def on_thing(envelope):
+        attempts.append(time.monotonic())
+        raise ValueError("the handler cannot do it")
+
+    consumer = running(make_consumer(amqp_url, name, producer, on_thing, retry_delays_ms=(300, 600)))
+    wait_until(lambda: consumer.connected)
+    envelope = event(producer, 1)
+    publish(amqp_url, envelope)
+    [(properties, _)] = wait_until(lambda: get_messages(amqp_url, f"{name}.on_thing.dlq"), timeout=20)
+    assert len(attempts) == 3  # the first try and one per delay
+    assert attempts[1] - attempts[0] >= 0.25 and attempts[2] - attempts[1] >= 0.5
+    assert properties.message_id == envelope.message_id
+    assert properties.headers["x-attempt"] == 3
+    assert "ValueError: the handler cannot do it" in properties.headers["x-last-error"]
+
+
+def test_a_handler_that_fails_once_succeeds_on_retry_with_one_effect(engine, amqp_url, running):
+    producer, name = unique_name("p"), unique_name("c")
+    failures = {"left": 1}
+
+    def flaky(envelope):
+        if failures["left"]:
+            failures["left"] -= 1
+            raise RuntimeError("flaky")
+
+    handler = effect_handler(engine, "on_thing")
+
+    def on_thing(envelope):
+        flaky(envelope)
+        handler(envelope)
+
+    consumer = running(make_consumer(amqp_url, name, producer, on_thing))
+    wait_until(lambda: consumer.connected)
+    publish(amqp_url, event(producer, 5))
+    wait_until(lambda: effect_counts(engine, "on_thing") == {5: 1})
+    assert queue_depth(amqp_url, f"{name}.on_thing.dlq") == 0
+
+
+def test_a_database_outage_does_not_spend_the_message_retries(engine, amqp_url, running):
+    producer, name = unique_name("p"), unique_name("c")
+    outage = {"calls": 0}
+    handler = effect_handler(engine, "on_thing")
+    ready_checks: list[bool] = []
+
+    def on_thing(envelope):
+        outage["calls"] += 1
+        if outage["calls"] <= 5:
+            raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+        handler(envelope)
+
+    consumer = running(make_consumer(amqp_url, name, producer, on_thing, retry_delays_ms=(50,),
+                                     ready_check=lambda: ready_checks.append(True) or True))
+    wait_until(lambda: consumer.connected)
+    publish(amqp_url, event(producer, 3))
+    wait_until(lambda: effect_counts(engine, "on_thing") == {3: 1}, timeout=30)
+    assert outage["calls"] == 6
+    assert len(ready_checks) == 5  # it waited for the database after each failure
+    assert queue_depth(amqp_url, f"{name}.on_thing.dlq") == 0  # five failures, yet not dead-lettered
+
+
+def test_the_consumer_reconnects_after_losing_the_broker(engine, amqp_url, proxy, running):
+    producer, name = unique_name("p"), unique_name("c")
+    consumer = running(make_consumer(proxy.url(amqp_url), name, producer, effect_handler(engine, "on_thing")))
+    wait_until(lambda: consumer.connected)
+    publish(amqp_url, event(producer, 1))
+    wait_until(lambda: effect_counts(engine, "on_thing") == {1: 1})
+
+    proxy.cut()
+    wait_until(lambda: not consumer.connected)
+    publish(amqp_url, event(producer, 2))  # produced while the consumer is cut off
+    proxy.restore()
+    wait_until(lambda: effect_counts(engine, "on_thing") == {1: 1, 2: 1}, timeout=30)
+    assert consumer.connected
+
+
+def start_consumer_process(database_url, amqp_url, name, producer, slow_seconds, tmp_path):
+    log = open(tmp_path / f"{name}.log", "ab")
+    return subprocess.Popen([sys.executable, str(HERE / "consumer_process.py"), database_url, amqp_url, name, producer,
+                             str(slow_seconds)], stdout=log, stderr=subprocess.STDOUT)
+
+
+def started_count(engine) -> int:
+    with engine.connect() as connection:
+        return connection.execute(select(func.count()).select_from(started)).scalar_one()
+
+
+def test_a_consumer_killed_in_the_middle_of_a_message_loses_nothing(engine, amqp_url, tmp_path):
+    producer, name = unique_name("p"), unique_name("c")
+    url = engine.url.render_as_string(hide_password=False)
+    first = start_consumer_process(url, amqp_url, name, producer, 30, tmp_path)
+    try:
+        wait_until(lambda: queue_depth(amqp_url, f"{name}.on_thing") == 0, message="the consumer declared its queue")
+        publish(amqp_url, event(producer, 1, slow=True))
+        for n in range(2, 12):
+            publish(amqp_url, event(producer, n))
+        wait_until(lambda: started_count(engine) == 1, message="the slow message in hand")
+        first.kill()  # SIGKILL: no goodbye, no ack
+        first.wait(10)
+    finally:
+        first.kill()
+    assert effect_counts(engine, "on_thing") == {}  # its transaction died with it
+
+    second = start_consumer_process(url, amqp_url, name, producer, 0, tmp_path)
+    try:
+        wait_until(lambda: effect_counts(engine, "on_thing") == {n: 1 for n in range(1, 12)}, timeout=30)
+    finally:
+        second.send_signal(signal.SIGTERM)
+        second.wait(20)
+
+
+def test_sigterm_finishes_the_message_in_hand_then_exits(engine, amqp_url, tmp_path):
+    producer, name = unique_name("p"), unique_name("c")
+    url = engine.url.render_as_string(hide_password=False)
+    process = start_consumer_process(url, amqp_url, name, producer, 2, tmp_path)
+    try:
+        wait_until(lambda: queue_depth(amqp_url, f"{name}.on_thing") == 0)
+        publish(amqp_url, event(producer, 1, slow=True))
+        for n in range(2, 6):
+            publish(amqp_url, event(producer, n))
+        wait_until(lambda: started_count(engine) == 1)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(20) == 0
+    finally:
+        process.kill()
+    assert effect_counts(engine, "on_thing") == {1: 1}  # finished and committed, nothing more started
+    # ...and acked: the message in hand is not waiting to be delivered again, the others are.
+    assert queue_depth(amqp_url, f"{name}.on_thing") == 4
