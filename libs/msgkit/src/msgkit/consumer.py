@@ -34,9 +34,10 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from functools import partial
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import pika
 import pika.exceptions
@@ -231,7 +232,7 @@ class Consumer:
             try:
                 if self.ready_check is None or self.ready_check():
                     return
-            except Exception as error:  # the check itself failing means "not ready"
+            except Exception as error:  # noqa: BLE001 - the check itself failing means "not ready"
                 log.debug("ready check failed", extra={"error": str(error)})
             self._sleep(backoff.next())
 

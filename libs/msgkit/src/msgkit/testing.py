@@ -22,8 +22,9 @@ import time
 import urllib.parse
 import urllib.request
 import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Callable, Iterator, TypeVar
+from typing import TypeVar
 
 import pika
 import pika.exceptions
@@ -44,6 +45,20 @@ def wait_until(predicate: Callable[[], T], timeout: float = 15.0, interval: floa
             last_error = error
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {message or predicate!r}; last error: {last_error!r}")
+
+
+@contextmanager
+def running(worker, timeout: float = 20.0):
+    """Run a relay or consumer (anything with ``run`` and ``stop``) in a thread for the block."""
+    thread = threading.Thread(target=worker.run, name=type(worker).__name__, daemon=True)
+    thread.start()
+    try:
+        yield worker
+    finally:
+        worker.stop()
+        thread.join(timeout)
+        if thread.is_alive():
+            raise AssertionError(f"{type(worker).__name__} did not stop within {timeout}s")
 
 
 # -- vhosts -------------------------------------------------------------------------------------

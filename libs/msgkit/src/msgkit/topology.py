@@ -22,8 +22,9 @@ between does not lose it (the default strategy is at-most-once).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from msgkit.envelope import Envelope, producer_of
 

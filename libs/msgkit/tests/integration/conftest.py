@@ -1,4 +1,5 @@
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -6,11 +7,9 @@ from sqlalchemy import create_engine
 
 sys.path.insert(0, str(Path(__file__).parent))  # the shared helpers of this folder (msgkit_it)
 
-from msgkit_it import Running, metadata  # noqa: E402
+from msgkit_it import metadata  # noqa: E402
 
-from msgkit.testing import TcpProxy  # noqa: E402
-
-
+from msgkit.testing import TcpProxy, running as running_in_thread  # noqa: E402
 
 pytestmark = pytest.mark.integration
 
@@ -26,15 +25,8 @@ def engine(database_factory):
 @pytest.fixture
 def running():
     """Start workers in threads; every one is stopped at the end of the test."""
-    workers: list[Running] = []
-
-    def start(worker):
-        workers.append(Running(worker))
-        return worker
-
-    yield start
-    for worker in workers:
-        worker.stop()
+    with ExitStack() as stack:
+        yield lambda worker: stack.enter_context(running_in_thread(worker))
 
 
 @pytest.fixture

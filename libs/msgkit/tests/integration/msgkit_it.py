@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
 
@@ -73,17 +72,3 @@ def effect_counts(engine: Engine, handler: str) -> dict[int, int]:
 def unpublished(engine: Engine) -> int:
     with engine.connect() as connection:
         return connection.execute(text("SELECT count(*) FROM outbox WHERE published_at IS NULL")).scalar_one()
-
-
-class Running:
-    """A relay or consumer running in a thread for the length of a test."""
-
-    def __init__(self, worker) -> None:
-        self.worker = worker
-        self.thread = threading.Thread(target=worker.run, daemon=True)
-        self.thread.start()
-
-    def stop(self, timeout: float = 20.0) -> None:
-        self.worker.stop()
-        self.thread.join(timeout)
-        assert not self.thread.is_alive(), "the worker did not stop"

@@ -8,9 +8,10 @@ tokens (the classic key-confusion attack) are refused before any key is looked u
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 import jwt
 from flask import current_app, g, request
@@ -115,7 +116,7 @@ def authenticate() -> Principal:
     try:
         g.principal = verifier.verify(token)
     except TokenRejected as error:
-        raise ApiError(401, error.code, str(error), headers={"WWW-Authenticate": f'Bearer error="invalid_token"'}) from error
+        raise ApiError(401, error.code, str(error), headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) from error
     except KeyUnavailable as error:
         raise ApiError(503, "AUTH_KEYS_UNAVAILABLE", "Tokens cannot be checked right now; try again shortly.") from error
     return g.principal

@@ -15,8 +15,9 @@ import importlib
 import logging
 import os
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 import click
 from sqlalchemy import Engine

@@ -9,8 +9,8 @@ message, and demo data is refused.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 ENVIRONMENTS = ("development", "test", "production")
 DEFAULT_RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"

@@ -12,7 +12,8 @@ into a msgkit subscription that:
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError
 

@@ -9,7 +9,8 @@ the domain raises plain exceptions and knows nothing of HTTP.
 from __future__ import annotations
 
 import logging
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException

@@ -17,8 +17,8 @@ are exempt: their answers must never be stored.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
-from typing import Iterable
 
 from flask import Flask, Response, g, request
 from sqlalchemy import (

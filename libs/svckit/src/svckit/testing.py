@@ -14,9 +14,9 @@ import sys
 import time
 import urllib.request
 import uuid
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Mapping, Sequence
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url

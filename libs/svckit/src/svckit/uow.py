@@ -14,8 +14,9 @@ message already recorded returns False and the handler does nothing.
 from __future__ import annotations
 
 import abc
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import Table
 from sqlalchemy.exc import IntegrityError

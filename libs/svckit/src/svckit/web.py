@@ -13,12 +13,19 @@ import logging
 import os
 import time
 import uuid
-from typing import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from flask import Flask, Response, g, jsonify, request
 from flask_smorest import Api, Blueprint
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client import REGISTRY, multiprocess
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -64,7 +71,7 @@ def health_routes(app: Flask, ready_checks: Mapping[str, Callable[[], bool]]) ->
         for name, check in ready_checks.items():
             try:
                 results[name] = "ok" if check() else "down"
-            except Exception:  # a failing check is a "down", never a 500
+            except Exception:  # noqa: BLE001 - a failing check is a "down", never a 500
                 results[name] = "down"
         healthy = all(value == "ok" for value in results.values())
         return jsonify(status="ok" if healthy else "unavailable", checks=results), 200 if healthy else 503

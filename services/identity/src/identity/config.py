@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from identity.service_layer.ports import ThrottlePolicy, TokenPolicy
 from svckit.config import CommonSettings, ConfigurationError, env_int
 
-DEV_SIGNING_KEYS_SECRET = "development-only-signing-keys-secret"
+DEV_SIGNING_KEYS_SECRET = "development-only-signing-keys-secret"  # noqa: S105 - refused in production
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from identity.domain.model import SUPER_ADMIN
 from identity.service_layer import handlers
 from svckit.cli import ServiceDefinition, service_cli
 
-DEMO_PASSWORD = "Demo-Pass-2026!"
+DEMO_PASSWORD = "Demo-Pass-2026!"  # noqa: S105 - demo mode only, refused in production
 DEMO_USERS = (
     # email, first name, last name, platform admin
     ("admin@demo.example.org", "Camille", "Administratrice", True),

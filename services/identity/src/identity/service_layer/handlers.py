@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable
 from uuid import UUID
 
 from identity.domain import commands
@@ -77,7 +78,7 @@ def _check_throttle(uow: IdentityUnitOfWork, email: str, address: str, policy: T
     for kind, limit in (("email", policy.max_failures_per_account), ("address", policy.max_failures_per_address)):
         count, oldest = uow.login_failures.since(moment - window, **{kind: email if kind == "email" else address})
         if count >= limit:
-            retry_after = int((oldest + window - moment).total_seconds()) + 1 if oldest else policy.window_seconds
+            retry_after = math.ceil((oldest + window - moment).total_seconds()) if oldest else policy.window_seconds
             raise TooManyAttempts(max(retry_after, 1))
 
 

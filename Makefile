@@ -1,0 +1,33 @@
+# The commands of the README. Everything runs from the virtualenv .venv, made by 'make install'.
+VENV := .venv
+PY := $(VENV)/bin/python
+SOURCES_OF_INSTALL := requirements/lock.txt requirements/dev.txt $(wildcard libs/*/pyproject.toml services/*/pyproject.toml gateway/pyproject.toml)
+
+.PHONY: up down status test test-unit lint install bench
+
+up: $(VENV)/.installed          ## start the whole system with demo data on http://localhost:8080
+	$(PY) tools/devstack.py up
+
+down:                            ## stop it
+	@if [ -x $(PY) ]; then $(PY) tools/devstack.py down; else echo "nothing is running"; fi
+
+status:
+	$(PY) tools/devstack.py status
+
+test: $(VENV)/.installed lint    ## every test: unit, integration, contract, end-to-end
+	$(PY) -m pytest
+
+test-unit: $(VENV)/.installed
+	$(PY) -m pytest -m "not integration and not e2e"
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+
+bench: $(VENV)/.installed        ## throughput and latency figures (bench/README.md)
+	$(PY) bench/run.py
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: $(SOURCES_OF_INSTALL)
+	tools/install.sh

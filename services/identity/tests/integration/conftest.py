@@ -1,0 +1,35 @@
+import pytest
+
+from identity.bootstrap import bootstrap
+from identity.config import Settings
+from identity.entrypoints.api.app import create_app
+from svckit import migrations
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="session")
+def identity_database(database_factory):
+    url = database_factory("identity")
+    migrations.upgrade(url, "identity:migrations")
+    return url
+
+
+@pytest.fixture
+def settings(identity_database, amqp_url):
+    return Settings.from_env({
+        "SERVICE_ENV": "test", "DATABASE_URL": identity_database, "RABBITMQ_URL": amqp_url,
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT": "3", "LOGIN_MAX_FAILURES_PER_ADDRESS": "50",
+    })
+
+
+@pytest.fixture
+def identity(settings):
+    runtime = bootstrap(settings)
+    yield runtime
+    runtime.engine.dispose()
+
+
+@pytest.fixture
+def client(identity):
+    return create_app(identity).test_client()

@@ -1,0 +1,151 @@
+"""Hand-written fakes of identity's ports: the use cases run with no I/O at all."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from identity.service_layer.ports import (
+    AbstractLoginFailures,
+    AbstractRefreshTokenRepository,
+    AbstractUserRepository,
+    AccessTokenIssuer,
+    PasswordHasher,
+)
+from identity.service_layer.unit_of_work import IdentityUnitOfWork
+from svckit.uow import UniqueViolation
+
+
+class FakeUsers(AbstractUserRepository):
+    def __init__(self, track):
+        self.rows, self.track = {}, track
+
+    def add(self, user):
+        self.rows[user.id] = self.track(user)
+
+    def get(self, user_id):
+        user = self.rows.get(user_id)
+        return self.track(user) if user else None
+
+    def get_by_email(self, email):
+        return next((self.track(u) for u in self.rows.values() if u.email == email), None)
+
+
+class FakeRefreshTokens(AbstractRefreshTokenRepository):
+    def __init__(self):
+        self.rows = []
+
+    def add(self, token):
+        self.rows.append(token)
+
+    def get_by_hash(self, token_hash):
+        return next((t for t in self.rows if t.token_hash == token_hash), None)
+
+    def revoke_family(self, family_id, now):
+        for token in self.rows:
+            if token.family_id == family_id:
+                token.revoke(now)
+
+
+class FakeLoginFailures(AbstractLoginFailures):
+    def __init__(self):
+        self.rows = []
+
+    def record(self, email, address, now):
+        self.rows.append((email, address, now))
+
+    def since(self, moment, *, email=None, address=None):
+        hits = [at for e, a, at in self.rows if at >= moment and (e == email if email is not None else a == address)]
+        return len(hits), min(hits) if hits else None
+
+    def clear(self, email):
+        self.rows = [row for row in self.rows if row[0] != email]
+
+
+class FakeUnitOfWork(IdentityUnitOfWork):
+    def __init__(self):
+        self.committed_events = []
+        self.commits = 0
+        self.seen = []
+        self.users = FakeUsers(self.track)
+        self.refresh_tokens = FakeRefreshTokens()
+        self.login_failures = FakeLoginFailures()
+        self.fail_next_commit_with = None
+
+    def __enter__(self):
+        self.seen = []
+        self.users.track = self.track
+        return self
+
+    def commit(self):
+        if self.fail_next_commit_with:
+            error, self.fail_next_commit_with = self.fail_next_commit_with, None
+            raise error
+        self.committed_events.extend(self.collect_events())
+        self.commits += 1
+
+    def rollback(self):
+        pass
+
+    def claim(self, handler, envelope):
+        return True
+
+
+class FakeHasher(PasswordHasher):
+    """Reversible on purpose: the tests read what was hashed."""
+
+    def __init__(self, outdated=()):
+        self.outdated = set(outdated)
+        self.verified = 0
+
+    def hash(self, password):
+        return f"hashed:{password}"
+
+    def verify(self, password_hash, password):
+        self.verified += 1
+        return password_hash == f"hashed:{password}" or password_hash == f"old:{password}"
+
+    def needs_rehash(self, password_hash):
+        return password_hash.startswith("old:")
+
+
+class FakeIssuer(AccessTokenIssuer):
+    def issue(self, user, now):
+        return f"access-for-{user.id}-at-{now.isoformat()}"
+
+
+class Clock:
+    def __init__(self):
+        self.moment = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+
+    def __call__(self):
+        return self.moment
+
+    def advance(self, **delta):
+        self.moment += timedelta(**delta)
+
+
+@pytest.fixture
+def uow():
+    return FakeUnitOfWork()
+
+
+@pytest.fixture
+def hasher():
+    return FakeHasher()
+
+
+@pytest.fixture
+def issuer():
+    return FakeIssuer()
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def unique_violation():
+    return UniqueViolation("users_email_key")

@@ -1,0 +1,177 @@
+from unittest.mock import Mock
+from uuid import uuid4
+
+import pytest
+
+from identity.domain import commands
+from identity.domain.events import OrgaTermsAccepted, RoleGranted, UserRegistered
+from identity.domain.exceptions import (
+    EmailAlreadyTaken,
+    InvalidCredentials,
+    InvalidRefreshToken,
+    TooManyAttempts,
+    UserNotFound,
+    WeakPassword,
+)
+from identity.domain.model import SUPER_ADMIN
+from identity.service_layer import handlers
+from identity.service_layer.ports import ThrottlePolicy, TokenPolicy
+
+PASSWORD = "Sup3r-Secret!"
+TOKENS = TokenPolicy(access_ttl_seconds=900, refresh_ttl_seconds=3600)
+THROTTLE = ThrottlePolicy(window_seconds=900, max_failures_per_account=3, max_failures_per_address=5)
+
+
+def register(uow, hasher, clock, email="lou@example.org", password=PASSWORD):
+    return handlers.register_user(commands.RegisterUser("Lou", "Apprenant", email, password, True), uow, hasher, clock)
+
+
+def log_in(uow, hasher, issuer, clock, email="lou@example.org", password=PASSWORD, address="10.0.0.1"):
+    return handlers.log_in(commands.LogIn(email, password, address), uow, hasher, issuer, TOKENS, THROTTLE, clock)
+
+
+def test_signing_up_stores_a_hash_never_the_password_and_announces_the_account(uow, hasher, clock):
+    user_id = register(uow, hasher, clock)
+    user = uow.users.rows[user_id]
+    assert user.password_hash == f"hashed:{PASSWORD}"
+    assert [type(e) for e in uow.committed_events] == [UserRegistered]
+
+
+def test_an_email_can_only_have_one_account_whatever_its_case(uow, hasher, clock):
+    register(uow, hasher, clock)
+    with pytest.raises(EmailAlreadyTaken):
+        register(uow, hasher, clock, email=" LOU@example.ORG")
+
+
+def test_two_sign_ups_racing_for_one_email_end_with_a_clear_conflict(uow, hasher, clock, unique_violation):
+    uow.fail_next_commit_with = unique_violation
+    with pytest.raises(EmailAlreadyTaken):
+        register(uow, hasher, clock)
+
+
+def test_a_weak_password_is_refused_before_any_hashing(uow, clock):
+    hasher = Mock()
+    with pytest.raises(WeakPassword) as refused:
+        register(uow, hasher, clock, password="short")
+    assert "PASSWORD_TOO_SHORT" in refused.value.details["rules"]
+    hasher.hash.assert_not_called()
+
+
+def test_logging_in_gives_an_access_token_and_a_refresh_token(uow, hasher, issuer, clock):
+    user_id = register(uow, hasher, clock)
+    tokens = log_in(uow, hasher, issuer, clock)
+    assert tokens.user_id == user_id
+    assert tokens.access_token.startswith(f"access-for-{user_id}")
+    assert tokens.expires_in == 900
+    [stored] = uow.refresh_tokens.rows
+    assert stored.token_hash == handlers.hash_refresh_token(tokens.refresh_token) != tokens.refresh_token
+
+
+def test_a_wrong_password_and_an_unknown_email_fail_alike_and_both_cost_a_hash_check(uow, hasher, issuer, clock):
+    register(uow, hasher, clock)
+    with pytest.raises(InvalidCredentials) as wrong:
+        log_in(uow, hasher, issuer, clock, password="Wrong-Pass-1")
+    checks = hasher.verified
+    with pytest.raises(InvalidCredentials) as unknown:
+        log_in(uow, hasher, issuer, clock, email="nobody@example.org")
+    assert str(wrong.value) == str(unknown.value)
+    assert hasher.verified == checks + 1
+
+
+def test_an_account_is_throttled_after_repeated_failures_from_anywhere(uow, hasher, issuer, clock):
+    register(uow, hasher, clock)
+    for n in range(3):
+        with pytest.raises(InvalidCredentials):
+            log_in(uow, hasher, issuer, clock, password="Wrong-Pass-1", address=f"10.0.0.{n}")
+    with pytest.raises(TooManyAttempts) as throttled:
+        log_in(uow, hasher, issuer, clock)  # even the right password waits
+    assert 0 < throttled.value.retry_after <= 900
+    clock.advance(seconds=901)
+    assert log_in(uow, hasher, issuer, clock).access_token
+
+
+def test_an_address_is_throttled_after_failures_on_many_accounts(uow, hasher, issuer, clock):
+    register(uow, hasher, clock)
+    for n in range(5):
+        with pytest.raises(InvalidCredentials):
+            log_in(uow, hasher, issuer, clock, email=f"guess{n}@example.org", address="6.6.6.6")
+    with pytest.raises(TooManyAttempts):
+        log_in(uow, hasher, issuer, clock, address="6.6.6.6")
+    assert log_in(uow, hasher, issuer, clock, address="10.9.9.9").access_token  # others are not blocked
+
+
+def test_a_successful_login_forgets_the_account_failures(uow, hasher, issuer, clock):
+    register(uow, hasher, clock)
+    for _ in range(2):
+        with pytest.raises(InvalidCredentials):
+            log_in(uow, hasher, issuer, clock, password="Wrong-Pass-1")
+    log_in(uow, hasher, issuer, clock)
+    with pytest.raises(InvalidCredentials):
+        log_in(uow, hasher, issuer, clock, password="Wrong-Pass-1")
+    assert log_in(uow, hasher, issuer, clock).access_token  # one failure since: still allowed
+
+
+def test_a_hash_made_with_outdated_parameters_is_upgraded_at_login(uow, hasher, issuer, clock):
+    user_id = register(uow, hasher, clock)
+    uow.users.rows[user_id].password_hash = f"old:{PASSWORD}"
+    log_in(uow, hasher, issuer, clock)
+    assert uow.users.rows[user_id].password_hash == f"hashed:{PASSWORD}"
+
+
+def test_refreshing_spends_the_refresh_token_and_gives_the_next_of_the_same_family(uow, hasher, issuer, clock):
+    register(uow, hasher, clock)
+    first = log_in(uow, hasher, issuer, clock)
+    clock.advance(minutes=20)
+    second = handlers.refresh_tokens(commands.RefreshTokens(first.refresh_token), uow, issuer, TOKENS, clock)
+    assert second.refresh_token != first.refresh_token
+    old, new = uow.refresh_tokens.rows
+    assert old.used_at == clock() and new.family_id == old.family_id
+
+
+def test_a_spent_refresh_token_presented_again_closes_the_whole_session(uow, hasher, issuer, clock):
+    register(uow, hasher, clock)
+    first = log_in(uow, hasher, issuer, clock)
+    second = handlers.refresh_tokens(commands.RefreshTokens(first.refresh_token), uow, issuer, TOKENS, clock)
+    with pytest.raises(InvalidRefreshToken):
+        handlers.refresh_tokens(commands.RefreshTokens(first.refresh_token), uow, issuer, TOKENS, clock)
+    with pytest.raises(InvalidRefreshToken):  # the thief's (or the user's) newest token is dead too
+        handlers.refresh_tokens(commands.RefreshTokens(second.refresh_token), uow, issuer, TOKENS, clock)
+
+
+def test_expired_or_unknown_refresh_tokens_are_refused(uow, hasher, issuer, clock):
+    register(uow, hasher, clock)
+    tokens = log_in(uow, hasher, issuer, clock)
+    with pytest.raises(InvalidRefreshToken):
+        handlers.refresh_tokens(commands.RefreshTokens("made-up"), uow, issuer, TOKENS, clock)
+    clock.advance(seconds=3601)
+    with pytest.raises(InvalidRefreshToken):
+        handlers.refresh_tokens(commands.RefreshTokens(tokens.refresh_token), uow, issuer, TOKENS, clock)
+
+
+def test_revoking_logs_the_session_out_and_unknown_tokens_are_ignored(uow, hasher, issuer, clock):
+    register(uow, hasher, clock)
+    tokens = log_in(uow, hasher, issuer, clock)
+    handlers.revoke_refresh_token(commands.RevokeRefreshToken("made-up"), uow, clock)
+    handlers.revoke_refresh_token(commands.RevokeRefreshToken(tokens.refresh_token), uow, clock)
+    with pytest.raises(InvalidRefreshToken):
+        handlers.refresh_tokens(commands.RefreshTokens(tokens.refresh_token), uow, issuer, TOKENS, clock)
+
+
+def test_accepting_the_orga_terms_is_announced_once(uow, hasher, clock):
+    user_id = register(uow, hasher, clock)
+    for _ in range(2):
+        handlers.accept_orga_terms(commands.AcceptOrgaTerms(user_id), uow, clock)
+    assert [type(e) for e in uow.committed_events] == [UserRegistered, OrgaTermsAccepted]
+    with pytest.raises(UserNotFound):
+        handlers.accept_orga_terms(commands.AcceptOrgaTerms(uuid4()), uow, clock)
+
+
+def test_the_admin_command_promotes_an_existing_account_or_creates_one(uow, hasher, clock):
+    user_id = register(uow, hasher, clock)
+    same_id, created = handlers.create_platform_admin(
+        commands.CreatePlatformAdmin("lou@example.org", "Lou", "Apprenant", "ignored"), uow, hasher, clock)
+    assert (same_id, created) == (user_id, False)
+    new_id, created = handlers.create_platform_admin(
+        commands.CreatePlatformAdmin("boss@example.org", "Camille", "Admin", "Adm1n-Strong!"), uow, hasher, clock)
+    assert created and uow.users.rows[new_id].roles == [SUPER_ADMIN]
+    assert [type(e) for e in uow.committed_events][-3:] == [RoleGranted, UserRegistered, RoleGranted]

@@ -1,0 +1,17 @@
+"""organizations reads the events it consumes as their contracts show them, unknown fields ignored."""
+
+from pathlib import Path
+
+from msgkit import Envelope
+from organizations.entrypoints.consumers.schemas import UserRegisteredSchema
+from svckit.consumers import read_payload
+from svckit.contracts import load_contract
+
+
+def test_it_reads_the_user_registered_example_even_with_fields_added_later():
+    example = load_contract("identity.user.registered.v1", Path(__file__).parent).example
+    example["payload"]["favourite_colour"] = "blue"  # an optional field added by identity one day
+    data = read_payload(UserRegisteredSchema(), Envelope.from_dict(example))
+    assert str(data["user_id"]) == example["payload"]["user_id"]
+    assert data["email"] == "lou.apprenant@example.org"
+    assert "favourite_colour" not in data

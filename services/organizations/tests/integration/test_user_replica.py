@@ -1,0 +1,89 @@
+"""organizations' consumer of identity.user.registered.v1, on its real database and the real broker."""
+
+import json
+import uuid
+
+import pika
+import pytest
+from sqlalchemy import select
+
+from msgkit import MalformedMessage
+from msgkit.testing import blocking_channel, get_messages, running, wait_until
+from msgkit.topology import declare_exchange
+from organizations.adapters.orm import known_users
+from organizations.bootstrap import bootstrap
+from organizations.config import Settings
+from svckit import migrations
+from svckit.contracts import load_contract
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def organizations(database_factory, amqp_url):
+    url = database_factory("organizations")
+    migrations.upgrade(url, "organizations:migrations")
+    runtime = bootstrap(Settings.from_env({"SERVICE_ENV": "test", "DATABASE_URL": url, "RABBITMQ_URL": amqp_url,
+                                           "MESSAGE_RETRY_DELAYS_MS": "100"}))
+    yield runtime
+    runtime.engine.dispose()
+
+
+def registered(version=1, **payload):
+    from pathlib import Path
+
+    message = load_contract("identity.user.registered.v1", Path(__file__).parent).example
+    user_id = payload.pop("user_id", str(uuid.uuid4()))
+    message.update(message_id=str(uuid.uuid4()), aggregate_id=user_id, aggregate_version=version)
+    message["payload"].update(user_id=user_id, **payload)
+    return message
+
+
+def replica(runtime, user_id):
+    with runtime.engine.connect() as connection:
+        return connection.execute(select(known_users).where(known_users.c.id == uuid.UUID(user_id))).first()
+
+
+def handle(runtime, message):
+    from msgkit import Envelope
+
+    [subscription] = runtime.subscriptions()
+    subscription.handler(Envelope.from_dict(message))
+
+
+def test_a_registered_user_is_replicated_once_even_if_delivered_twice(organizations):
+    message = registered(email="camille@example.org")
+    handle(organizations, message)
+    handle(organizations, message)
+    row = replica(organizations, message["aggregate_id"])
+    assert row.email == "camille@example.org" and row.version == 1
+
+
+def test_an_older_announcement_does_not_overwrite_a_newer_one(organizations):
+    user_id = str(uuid.uuid4())
+    handle(organizations, registered(version=2, user_id=user_id, email="new@example.org"))
+    handle(organizations, registered(version=1, user_id=user_id, email="old@example.org"))
+    assert replica(organizations, user_id).email == "new@example.org"
+
+
+def test_an_unreadable_payload_is_a_malformed_message(organizations):
+    message = registered()
+    del message["payload"]["email"]
+    with pytest.raises(MalformedMessage):
+        handle(organizations, message)
+
+
+def test_the_consumer_loop_replicates_from_the_real_broker_and_dead_letters_poison(organizations, amqp_url):
+    message = registered(email="from.the.broker@example.org")
+    with running(organizations.make_consumer()) as consumer:
+        wait_until(lambda: consumer.connected)
+        with blocking_channel(amqp_url) as channel:
+            declare_exchange(channel, "identity")
+            channel.confirm_delivery()
+            channel.basic_publish("identity.events", "identity.user.registered.v1", json.dumps(message).encode(),
+                                  pika.BasicProperties(message_id=message["message_id"], delivery_mode=2))
+            channel.basic_publish("identity.events", "identity.user.registered.v1", b'{"broken": true}',
+                                  pika.BasicProperties(delivery_mode=2))
+        wait_until(lambda: replica(organizations, message["aggregate_id"]))
+        [(_, poison)] = wait_until(lambda: get_messages(amqp_url, "organizations.on_user_registered.dlq"))
+    assert poison == b'{"broken": true}'

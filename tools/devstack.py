@@ -1,0 +1,279 @@
+"""``make up`` / ``make down``: the whole platform on one machine, with demo data.
+
+Every service's api, relay and (for services that consume) consumer, plus the gateway,
+run under supervisord in the background; logs go to ``.run/logs/``. PostgreSQL and
+RabbitMQ are the machine's (``DEV_DATABASE_ADMIN_URL``, ``RABBITMQ_URL``): each service gets
+its own database, created here, and its migrations run once before anything starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RUN = ROOT / ".run"
+LOGS = RUN / "logs"
+CONF = RUN / "supervisord.conf"
+BIN = Path(sys.executable).parent
+
+SERVICES = {  # name: api port (relays listen on 92xx, consumers on 91xx for probes and metrics)
+    "identity": 8101,
+    "organizations": 8102,
+    "campaigns": 8103,
+    "assessment": 8104,
+    "reporting": 8105,
+}
+DEMO_LOGINS = [
+    ("platform admin", "admin@demo.example.org"),
+    ("organization admin", "orga.admin@demo.example.org"),
+    ("learner", "learner@demo.example.org"),
+]
+DEMO_PASSWORD = "Demo-Pass-2026!"  # noqa: S105 - demo mode only, refused in production
+
+
+def say(message: str) -> None:
+    print(f"==> {message}", flush=True)
+
+
+def fail(message: str) -> None:
+    print(f"\nmake up stopped: {message}", file=sys.stderr, flush=True)
+    sys.exit(1)
+
+
+def settings() -> dict[str, str]:
+    return {
+        "admin_url": os.environ.get("DEV_DATABASE_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
+        "rabbitmq_url": os.environ.get("RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/%2F"),
+        "gateway_port": os.environ.get("GATEWAY_PORT", "8080"),
+    }
+
+
+def database_url(admin_url: str, service: str) -> str:
+    override = os.environ.get(f"{service.upper()}_DATABASE_URL")
+    if override:
+        return override
+    base, _, _ = admin_url.rpartition("/")
+    return f"{base}/skills_{service}"
+
+
+def check_postgres(admin_url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    from svckit.config import normalize_database_url
+
+    try:
+        engine = create_engine(normalize_database_url(admin_url), isolation_level="AUTOCOMMIT",
+                               connect_args={"connect_timeout": 5})
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as error:  # noqa: BLE001 - reported to the person at the keyboard
+        fail(f"PostgreSQL is not reachable at {admin_url}:\n  {str(error).splitlines()[0]}\n"
+             "Start it (e.g. 'pg_ctlcluster 15 main start') or set DEV_DATABASE_ADMIN_URL.")
+    finally:
+        engine.dispose()
+
+
+def ensure_databases(admin_url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    from svckit.config import normalize_database_url
+
+    engine = create_engine(normalize_database_url(admin_url), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        existing = set(connection.execute(text("SELECT datname FROM pg_database")).scalars())
+        for service in SERVICES:
+            if os.environ.get(f"{service.upper()}_DATABASE_URL"):
+                continue
+            if f"skills_{service}" not in existing:
+                connection.execute(text(f'CREATE DATABASE "skills_{service}"'))
+                say(f"created database skills_{service}")
+    engine.dispose()
+
+
+def check_rabbitmq(url: str) -> None:
+    from msgkit.testing import check_broker
+
+    try:
+        check_broker(url)
+    except RuntimeError as error:
+        fail(f"{error}.\nStart it (e.g. 'rabbitmq-server -detached') or set RABBITMQ_URL.")
+
+
+def service_env(service: str, cfg: dict[str, str]) -> dict[str, str]:
+    return {
+        "SERVICE_ENV": "development",
+        "DATABASE_URL": database_url(cfg["admin_url"], service),
+        "RABBITMQ_URL": cfg["rabbitmq_url"],
+        "JWKS_URL": f"http://127.0.0.1:{SERVICES['identity']}/.well-known/jwks.json",
+        "TRUSTED_PROXIES": "1",
+        "LOG_FORMAT": "json",
+    }
+
+
+def run(command: list[str], env: dict[str, str], what: str) -> str:
+    result = subprocess.run(command, env={**os.environ, **env}, capture_output=True, text=True)
+    if result.returncode != 0:
+        fail(f"{what} failed:\n{result.stdout[-2000:]}{result.stderr[-4000:]}")
+    return result.stdout
+
+
+def consumes(service: str, env: dict[str, str]) -> bool:
+    """Whether the service has subscriptions: asked of its own command, which declares them."""
+    output = run([str(BIN / service), "declare-topology"], env, f"{service} declare-topology")
+    return "topology declared" in output
+
+
+def program(name: str, command: str, env: dict[str, str]) -> str:
+    environment = ",".join(f'{key}="{value.replace("%", "%%")}"' for key, value in env.items())
+    return (f"[program:{name}]\ncommand={command}\nenvironment={environment}\ndirectory={ROOT}\n"
+            f"autorestart=true\nstartsecs=2\nstopsignal=TERM\nstopwaitsecs=30\nstopasgroup=true\nkillasgroup=true\n"
+            f"redirect_stderr=true\nstdout_logfile={LOGS / (name + '.log')}\nstdout_logfile_maxbytes=20MB\n"
+            f"stdout_logfile_backups=2\n\n")
+
+
+def write_config(cfg: dict[str, str], consumers: set[str]) -> list[tuple[str, str]]:
+    """Write supervisord's configuration; returns (program, readiness URL) pairs."""
+    checks: list[tuple[str, str]] = []
+    sections = [
+        f"[supervisord]\nlogfile={RUN / 'supervisord.log'}\npidfile={RUN / 'supervisord.pid'}\n"
+        f"childlogdir={LOGS}\n\n[unix_http_server]\nfile={RUN / 'supervisord.sock'}\n\n"
+        "[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n\n"
+        f"[supervisorctl]\nserverurl=unix://{RUN / 'supervisord.sock'}\n\n"
+    ]
+    for service, port in SERVICES.items():
+        env = service_env(service, cfg)
+        executable = BIN / service
+        sections.append(program(f"{service}-api", f"{executable} api --bind 127.0.0.1:{port}", env))
+        checks.append((f"{service}-api", f"http://127.0.0.1:{port}/health/ready"))
+        relay_port = port + 1100
+        sections.append(program(f"{service}-relay", f"{executable} relay", {**env, "OPS_PORT": str(relay_port)}))
+        checks.append((f"{service}-relay", f"http://127.0.0.1:{relay_port}/health/ready"))
+        if service in consumers:
+            consumer_port = port + 1000
+            sections.append(program(f"{service}-consumer", f"{executable} consumer",
+                                    {**env, "OPS_PORT": str(consumer_port)}))
+            checks.append((f"{service}-consumer", f"http://127.0.0.1:{consumer_port}/health/ready"))
+    gateway_env = {
+        "SERVICE_ENV": "development",
+        "LOG_FORMAT": "json",
+        "JWKS_URL": f"http://127.0.0.1:{SERVICES['identity']}/.well-known/jwks.json",
+        **{f"{service.upper()}_URL": f"http://127.0.0.1:{port}" for service, port in SERVICES.items()},
+    }
+    sections.append(program("gateway", f"{BIN / 'gateway'} api --bind 0.0.0.0:{cfg['gateway_port']}", gateway_env))
+    checks.append(("gateway", f"http://127.0.0.1:{cfg['gateway_port']}/health/ready"))
+    CONF.write_text("".join(sections))
+    return checks
+
+
+def supervisorctl(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / "supervisorctl"), "-c", str(CONF), *args], capture_output=True, text=True,
+                          check=check)
+
+
+def supervisord_running() -> bool:
+    return CONF.exists() and (RUN / "supervisord.sock").exists() and supervisorctl("pid", check=False).returncode == 0
+
+
+def ready(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def wait_ready(checks: list[tuple[str, str]], timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    pending = dict(checks)
+    while pending and time.monotonic() < deadline:
+        for name, url in list(pending.items()):
+            if ready(url):
+                del pending[name]
+        time.sleep(0.3)
+    if pending:
+        details = []
+        for name in pending:
+            log = LOGS / f"{name}.log"
+            tail = log.read_text(errors="replace").splitlines()[-15:] if log.exists() else ["(no log)"]
+            details.append(f"--- {name} ({log}):\n" + "\n".join(tail))
+        fail("not ready after {:.0f}s: {}\n{}".format(timeout, ", ".join(pending), "\n".join(details)))
+
+
+def port_free(port: int) -> bool:
+    import socket
+
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def up() -> None:
+    cfg = settings()
+    if supervisord_running():
+        say("already running: stopping the previous run first")
+        down(quiet=True)
+    busy = [port for port in [*SERVICES.values(), int(cfg["gateway_port"])] if not port_free(port)]
+    if busy:
+        fail(f"ports already in use: {', '.join(map(str, busy))} (set GATEWAY_PORT for another gateway port)")
+    say("checking PostgreSQL and RabbitMQ")
+    check_postgres(cfg["admin_url"])
+    check_rabbitmq(cfg["rabbitmq_url"])
+    ensure_databases(cfg["admin_url"])
+    consumers: set[str] = set()
+    for service in SERVICES:
+        env = service_env(service, cfg)
+        run([str(BIN / service), "migrate"], env, f"{service} migrate")
+        if consumes(service, env):  # queues exist before the first event is published
+            consumers.add(service)
+    say(f"migrations applied; consumers: {', '.join(sorted(consumers)) or 'none'}")
+    run([str(BIN / "identity"), "seed-demo"], service_env("identity", cfg), "identity seed-demo")
+    say("demo data loaded")
+    LOGS.mkdir(parents=True, exist_ok=True)
+    checks = write_config(cfg, consumers)
+    subprocess.run([str(BIN / "supervisord"), "-c", str(CONF)], check=True)
+    say(f"starting {len(checks)} processes (logs in {LOGS.relative_to(ROOT)}/)")
+    wait_ready(checks)
+    url = f"http://localhost:{cfg['gateway_port']}"
+    print(f"\nThe platform is up: {url}\n  web: {url}/\n  API: {url}/api (OpenAPI at {url}/api/openapi.json)\n\n"
+          "Demo logins (password for all: " + DEMO_PASSWORD + "):")
+    for role, email in DEMO_LOGINS:
+        print(f"  {role:<20} {email}")
+    print("\nStop everything with: make down")
+
+
+def down(quiet: bool = False) -> None:
+    if not supervisord_running():
+        if not quiet:
+            say("nothing is running")
+        return
+    supervisorctl("shutdown", check=False)
+    for _ in range(150):
+        if not (RUN / "supervisord.pid").exists():
+            break
+        time.sleep(0.2)
+    if not quiet:
+        say("stopped")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("command", choices=["up", "down", "status"])
+    command = parser.parse_args().command
+    if command == "up":
+        up()
+    elif command == "down":
+        down()
+    else:
+        print(supervisorctl("status", check=False).stdout if supervisord_running() else "not running")
+
+
+if __name__ == "__main__":
+    if not shutil.which(str(BIN / "supervisord")):
+        fail("supervisord is not installed in the virtualenv: run 'make install'")
+    main()
