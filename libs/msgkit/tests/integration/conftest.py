@@ -9,7 +9,8 @@ sys.path.insert(0, str(Path(__file__).parent))  # the shared helpers of this fol
 
 from msgkit_it import metadata  # noqa: E402
 
-from msgkit.testing import TcpProxy, running as running_in_thread  # noqa: E402
+from msgkit.testing import TcpProxy  # noqa: E402
+from msgkit.testing import running as running_in_thread
 
 pytestmark = pytest.mark.integration
 
