@@ -13,6 +13,9 @@ import uuid
 
 import pytest
 
+# The folder gateway/ would otherwise shadow the installed gateway package under pytest's
+# importlib mode (it registers the folder as a namespace module of the same name).
+import gateway  # noqa: F401
 from msgkit.testing import check_broker, isolated_vhost
 from svckit.config import DEFAULT_RABBITMQ_URL
 from svckit.testing import admin_database_url, create_database, drop_database

@@ -49,6 +49,19 @@ def env_int(environ: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigurationError(f"{name}={raw!r} is not an integer") from error
 
 
+def env_float(environ: Mapping[str, str], name: str, default: float) -> float:
+    raw = environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = float(raw)
+    except ValueError as error:
+        raise ConfigurationError(f"{name}={raw!r} is not a number") from error
+    if value <= 0:
+        raise ConfigurationError(f"{name}={raw!r} must be positive")
+    return value
+
+
 @dataclass(frozen=True)
 class CommonSettings:
     service: str

@@ -71,7 +71,7 @@ def http_exception_response(error: HTTPException):
             fields.update(location if isinstance(location, dict) else {"_": location})
         return error_response(400, "VALIDATION_ERROR", "The request is invalid.", {"fields": fields})
     message = data.get("message") or error.description or "Error"
-    kept = {name: value for name, value in error.get_headers() if name.lower() in ("allow", "retry-after")}
+    kept = {name: value for name, value in error.get_headers() if name.lower() in ("allow", "retry-after", "location")}
     return error_response(status, _DEFAULT_CODES.get(status, "ERROR"), str(message), headers=kept)
 
 

@@ -16,7 +16,8 @@ class _ContextFilter(logging.Filter):
         self.service, self.process_kind = service, process_kind
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.service = self.service
+        if getattr(record, "service", None) is None:  # the gateway's lines name the service they went to
+            record.service = self.service
         record.process_kind = self.process_kind
         if getattr(record, "correlation_id", None) is None:
             record.correlation_id = context.correlation_id.get()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -35,6 +36,7 @@ from svckit.errors import http_exception_response, register_error_handlers
 from svckit.idempotency import IdempotencyKeys
 
 CORRELATION_HEADER = "X-Correlation-ID"
+_SANE_CORRELATION = re.compile(r"[\x21-\x7e]{1,200}")
 access_log = logging.getLogger("svckit.access")
 
 REQUESTS = Counter("http_requests_total", "HTTP requests answered", ["method", "endpoint", "status"])
@@ -81,11 +83,20 @@ def health_routes(app: Flask, ready_checks: Mapping[str, Callable[[], bool]]) ->
         return metrics_response()
 
 
+def correlation_id_from(incoming: str | None) -> str:
+    """The caller's correlation id when it is sane (visible ASCII, at most 200 characters), else a new one.
+
+    Anything else (spaces, control characters, a long blob) would end up in every log line.
+    """
+    if incoming and _SANE_CORRELATION.fullmatch(incoming):
+        return incoming
+    return str(uuid.uuid4())
+
+
 def _correlation_and_metrics(app: Flask) -> None:
     @app.before_request
     def _start() -> None:
-        incoming = request.headers.get(CORRELATION_HEADER, "")
-        correlation = incoming if 0 < len(incoming) <= 200 else str(uuid.uuid4())
+        correlation = correlation_id_from(request.headers.get(CORRELATION_HEADER))
         g.correlation_token = context.correlation_id.set(correlation)
         g.request_started = time.perf_counter()
 

@@ -1,0 +1,107 @@
+"""The gateway's settings, from the environment only; nothing is read at import time.
+
+Defaults work on a laptop (services on 127.0.0.1:8101-8105). In production
+(``SERVICE_ENV=production``) the service URLs and the JWKS URL have no default: a missing
+one stops the process at start, as in every service (svckit.config).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from limits import parse_many
+
+from gateway.routes import ASSESSMENT, CAMPAIGNS, IDENTITY, LOGIN, ORGANIZATIONS, REPORTING, SIGNUP
+from svckit.config import ENVIRONMENTS, ConfigurationError, env_bool, env_float, env_int
+
+# service name -> (environment variable, laptop default)
+SERVICE_URLS = {
+    IDENTITY: ("IDENTITY_URL", "http://127.0.0.1:8101"),
+    ORGANIZATIONS: ("ORGANIZATIONS_URL", "http://127.0.0.1:8102"),
+    CAMPAIGNS: ("CAMPAIGNS_URL", "http://127.0.0.1:8103"),
+    ASSESSMENT: ("ASSESSMENT_URL", "http://127.0.0.1:8104"),
+    REPORTING: ("REPORTING_URL", "http://127.0.0.1:8105"),
+}
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    environment: str
+    services: Mapping[str, str]  # service name -> base URL, no trailing slash
+    jwks_url: str
+    jwt_issuer: str = "skills-platform"
+    jwt_audience: str = "skills-platform"
+    max_body_bytes: int = 25 * MIB
+    connect_timeout: float = 3.0
+    read_timeout: float = 30.0
+    trusted_proxies: int = 0
+    pool_size: int = 32  # connections kept per service: one per worker thread
+    ratelimit_enabled: bool = True
+    ratelimit_storage_uri: str = "memory://"
+    ratelimit_default: str = "600/minute"
+    ratelimit_groups: Mapping[str, str] = field(default_factory=lambda: {LOGIN: "30/minute", SIGNUP: "20/minute"})
+    openapi_timeout: float = 2.0
+    openapi_cache_seconds: float = 60.0
+    log_level: str = "INFO"
+    log_format: str = "json"
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        environment = env.get("SERVICE_ENV", "development")
+        if environment not in ENVIRONMENTS:
+            raise ConfigurationError(f"SERVICE_ENV={environment!r}: expected one of {', '.join(ENVIRONMENTS)}")
+        production = environment == "production"
+
+        def url(name: str, default: str) -> str:
+            value = env.get(name, "")
+            if not value:
+                if production:
+                    raise ConfigurationError(f"{name} must be set in production (no default there)")
+                value = default
+            if not value.startswith(("http://", "https://")):
+                raise ConfigurationError(f"{name}={value!r} is not an http(s) URL")
+            return value.rstrip("/")
+
+        def rate(name: str, default: str) -> str:
+            value = env.get(name, "") or default
+            try:
+                parse_many(value)
+            except ValueError as error:
+                raise ConfigurationError(f"{name}={value!r} is not a rate limit such as '30/minute'") from error
+            return value
+
+        trusted_proxies = env_int(env, "TRUSTED_PROXIES", 0)
+        max_body = env_int(env, "MAX_BODY_BYTES", 25 * MIB)
+        if trusted_proxies < 0 or max_body <= 0:
+            raise ConfigurationError("TRUSTED_PROXIES must be >= 0 and MAX_BODY_BYTES > 0")
+        return cls(
+            environment=environment,
+            services={name: url(variable, default) for name, (variable, default) in SERVICE_URLS.items()},
+            jwks_url=url("JWKS_URL", "http://127.0.0.1:8101/.well-known/jwks.json"),
+            jwt_issuer=env.get("JWT_ISSUER", "") or "skills-platform",
+            jwt_audience=env.get("JWT_AUDIENCE", "") or "skills-platform",
+            max_body_bytes=max_body,
+            connect_timeout=env_float(env, "UPSTREAM_CONNECT_TIMEOUT", 3.0),
+            read_timeout=env_float(env, "UPSTREAM_READ_TIMEOUT", 30.0),
+            trusted_proxies=trusted_proxies,
+            pool_size=max(1, env_int(env, "WEB_THREADS", 32)),
+            ratelimit_enabled=env_bool(env.get("RATELIMIT_ENABLED"), default=True),
+            ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI", "") or "memory://",
+            ratelimit_default=rate("RATELIMIT_DEFAULT", "600/minute"),
+            ratelimit_groups={
+                LOGIN: rate("RATELIMIT_LOGIN", "30/minute"),
+                SIGNUP: rate("RATELIMIT_SIGNUP", "20/minute"),
+            },
+            openapi_timeout=env_float(env, "OPENAPI_FETCH_TIMEOUT", 2.0),
+            openapi_cache_seconds=env_float(env, "OPENAPI_CACHE_SECONDS", 60.0),
+            log_level=(env.get("LOG_LEVEL", "") or "INFO").upper(),
+            log_format=env.get("LOG_FORMAT", "") or "json",
+        )

