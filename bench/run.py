@@ -193,7 +193,7 @@ def bench_gateway(requests_count: int) -> dict:
         direct, through = f"http://127.0.0.1:{identity_port}", f"http://127.0.0.1:{gateway_port}"
         session = requests.Session()
         email = f"bench-{uuid.uuid4().hex[:8]}@example.org"
-        session.post(f"{direct}/api/users", json={"first_name": "Bench", "last_name": "Mark", "email": email,
+        session.post(f"{direct}/api/users", json={"first_name": "Gaby", "last_name": "Mesure", "email": email,
                                                   "password": "Bench-Pass-2026!", "accepted_terms": True}).raise_for_status()
         token = session.post(f"{direct}/api/token", json={"email": email, "password": "Bench-Pass-2026!"}).json()["access_token"]
         headers = {"Authorization": f"Bearer {token}"}

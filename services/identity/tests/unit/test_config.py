@@ -1,0 +1,22 @@
+import pytest
+
+from identity.config import DEV_SIGNING_KEYS_SECRET, Settings
+from svckit.config import ConfigurationError
+
+PRODUCTION = {"SERVICE_ENV": "production", "DATABASE_URL": "postgresql://db/identity",
+              "RABBITMQ_URL": "amqp://identity:pw@mq/", "JWKS_URL": "http://identity/.well-known/jwks.json"}
+
+
+@pytest.mark.parametrize("secret", [None, "short", DEV_SIGNING_KEYS_SECRET])
+def test_production_refuses_to_start_without_a_real_signing_keys_secret(secret):
+    environ = dict(PRODUCTION)
+    if secret is not None:
+        environ["SIGNING_KEYS_SECRET"] = secret
+    with pytest.raises(ConfigurationError, match="SIGNING_KEYS_SECRET"):
+        Settings.from_env(environ)
+
+
+def test_production_starts_with_its_secrets_and_token_lifetimes_are_settings():
+    settings = Settings.from_env({**PRODUCTION, "SIGNING_KEYS_SECRET": "x" * 40, "ACCESS_TOKEN_TTL_SECONDS": "300"})
+    assert settings.tokens.access_ttl_seconds == 300
+    assert settings.throttle.max_failures_per_account == 10

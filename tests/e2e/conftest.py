@@ -1,0 +1,71 @@
+"""The real processes, started for the e2e session: identity's api and relay, organizations'
+consumer, and the gateway in front, on their own databases and vhost. Only the broker link
+of the relay and the consumer goes through a TCP proxy, so a test can cut it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from msgkit.testing import TcpProxy
+from svckit import migrations
+from svckit.testing import ServiceProcess, free_port, service_command
+
+pytestmark = pytest.mark.e2e
+
+
+@dataclass
+class Stack:
+    gateway: str
+    identity: str
+    identity_database: str
+    organizations_database: str
+    amqp_url: str
+    proxy: TcpProxy
+    logs: Path
+    processes: dict[str, ServiceProcess] = field(default_factory=dict)
+
+    def restart(self, name: str) -> None:
+        process = self.processes[name]
+        process.stop()
+        self.processes[name] = ServiceProcess(process.args, process.env, process.log_path, process.ready_url).start()
+        self.processes[name].wait_ready()
+
+
+def _start(stack: Stack, name: str, args: list[str], env: dict[str, str], ready_url: str) -> None:
+    stack.processes[name] = ServiceProcess(args, env, stack.logs / f"{name}.log", ready_url).start()
+
+
+@pytest.fixture(scope="session")
+def stack(database_factory, amqp_url, tmp_path_factory):
+    identity_db, organizations_db = database_factory("e2e_identity"), database_factory("e2e_organizations")
+    migrations.upgrade(identity_db, "identity:migrations")
+    migrations.upgrade(organizations_db, "organizations:migrations")
+    proxy = TcpProxy.for_url(amqp_url)
+    ports = {name: free_port() for name in ("identity", "gateway", "relay_ops", "consumer_ops")}
+    identity_url = f"http://127.0.0.1:{ports['identity']}"
+    common = {"SERVICE_ENV": "test", "LOG_FORMAT": "json", "MESSAGE_RETRY_DELAYS_MS": "200,500",
+              "JWKS_URL": f"{identity_url}/.well-known/jwks.json", "TRUSTED_PROXIES": "1"}
+    stack = Stack(gateway=f"http://127.0.0.1:{ports['gateway']}", identity=identity_url,
+                  identity_database=identity_db, organizations_database=organizations_db, amqp_url=amqp_url,
+                  proxy=proxy, logs=tmp_path_factory.mktemp("e2e-logs"))
+    identity_env = {**common, "DATABASE_URL": identity_db, "RABBITMQ_URL": proxy.url(amqp_url)}
+    _start(stack, "identity-api", [*service_command("identity"), "api", "--bind", f"127.0.0.1:{ports['identity']}"],
+           identity_env, f"{identity_url}/health/ready")
+    _start(stack, "identity-relay", [*service_command("identity"), "relay"],
+           {**identity_env, "OPS_PORT": str(ports["relay_ops"])}, f"http://127.0.0.1:{ports['relay_ops']}/health/ready")
+    _start(stack, "organizations-consumer", [*service_command("organizations"), "consumer"],
+           {**common, "DATABASE_URL": organizations_db, "RABBITMQ_URL": proxy.url(amqp_url),
+            "OPS_PORT": str(ports["consumer_ops"])}, f"http://127.0.0.1:{ports['consumer_ops']}/health/ready")
+    _start(stack, "gateway", [*service_command("gateway"), "api", "--bind", f"127.0.0.1:{ports['gateway']}"],
+           {**common, "IDENTITY_URL": identity_url, "RATELIMIT_ENABLED": "false"}, f"{stack.gateway}/health/ready")
+    try:
+        for process in stack.processes.values():
+            process.wait_ready(60)
+        yield stack
+    finally:
+        for process in stack.processes.values():
+            process.stop()
+        proxy.close()
