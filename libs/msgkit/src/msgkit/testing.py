@@ -150,6 +150,12 @@ def queue_depth(amqp_url: str, queue: str) -> int:
         return channel.queue_declare(queue=queue, passive=True).method.message_count
 
 
+def queue_consumers(amqp_url: str, queue: str) -> int:
+    """Consumers subscribed to the queue: non-zero once a consumer is bound *and* consuming."""
+    with blocking_channel(amqp_url) as channel:
+        return channel.queue_declare(queue=queue, passive=True).method.consumer_count
+
+
 def get_messages(amqp_url: str, queue: str, ack: bool = True) -> list[tuple[pika.BasicProperties, bytes]]:
     """Take every ready message out of a queue (``ack=False`` puts them back)."""
     taken = []

@@ -5,6 +5,7 @@ Messages whose payload has "slow": true make the handler sleep SLOW_SECONDS insi
 transaction (after marking the table ``started``), so a test can act while it is in hand.
 """
 
+import logging
 import signal
 import sys
 from pathlib import Path
@@ -19,6 +20,8 @@ from msgkit import Consumer, subscribe  # noqa: E402
 
 
 def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("pika").setLevel(logging.WARNING)
     database_url, amqp_url, consumer_name, producer, slow_seconds = sys.argv[1:6]
     engine = create_engine(database_url)
     slow = effect_handler(engine, "on_thing", slow_seconds=float(slow_seconds))

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from msgkit import Consumer, subscribe
-from msgkit.testing import blocking_channel, get_messages, queue_depth, wait_until
+from msgkit.testing import blocking_channel, get_messages, queue_consumers, queue_depth, wait_until
 from msgkit.topology import declare_exchange, exchange_name
 
 pytestmark = pytest.mark.integration
@@ -156,7 +156,7 @@ def test_a_consumer_killed_in_the_middle_of_a_message_loses_nothing(engine, amqp
     url = engine.url.render_as_string(hide_password=False)
     first = start_consumer_process(url, amqp_url, name, producer, 30, tmp_path)
     try:
-        wait_until(lambda: queue_depth(amqp_url, f"{name}.on_thing") == 0, message="the consumer declared its queue")
+        wait_until(lambda: queue_consumers(amqp_url, f"{name}.on_thing") == 1, message="the consumer subscribed")
         publish(amqp_url, event(producer, 1, slow=True))
         for n in range(2, 12):
             publish(amqp_url, event(producer, n))
@@ -180,7 +180,7 @@ def test_sigterm_finishes_the_message_in_hand_then_exits(engine, amqp_url, tmp_p
     url = engine.url.render_as_string(hide_password=False)
     process = start_consumer_process(url, amqp_url, name, producer, 2, tmp_path)
     try:
-        wait_until(lambda: queue_depth(amqp_url, f"{name}.on_thing") == 0)
+        wait_until(lambda: queue_consumers(amqp_url, f"{name}.on_thing") == 1, message="the consumer subscribed")
         publish(amqp_url, event(producer, 1, slow=True))
         for n in range(2, 6):
             publish(amqp_url, event(producer, n))
