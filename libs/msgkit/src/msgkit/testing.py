@@ -29,6 +29,8 @@ from typing import TypeVar
 import pika
 import pika.exceptions
 
+from msgkit.amqp import blocking_channel  # noqa: F401 - part of the test helpers' surface
+
 T = TypeVar("T")
 
 
@@ -132,16 +134,6 @@ def check_broker(amqp_url: str, timeout: float = 5.0) -> None:
 
 
 # -- looking into queues ------------------------------------------------------------------------
-
-
-@contextmanager
-def blocking_channel(amqp_url: str) -> Iterator[pika.adapters.blocking_connection.BlockingChannel]:
-    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
-    try:
-        yield connection.channel()
-    finally:
-        if connection.is_open:
-            connection.close()
 
 
 def queue_depth(amqp_url: str, queue: str) -> int:

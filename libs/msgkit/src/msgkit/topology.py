@@ -13,7 +13,8 @@
   queue is bound for (a new event type nobody reads yet) is kept there, for a week and up
   to a million messages, instead of being dropped by the broker or returned to the relay.
 - One dead-letter queue per handler, ``<consumer>.<handler>.dlq``, where poison messages and
-  messages out of retries wait for a human (``msgkit dlq`` lists and replays them).
+  messages out of retries wait for a human (``<service> dead-letters list|replay <handler>``,
+  see ``msgkit.dead_letters``).
 
 Dead-lettering uses the ``at-least-once`` strategy of quorum queues: the message leaves
 the source queue only once the dead-letter queue confirmed it, so a broker restart in

@@ -192,3 +192,31 @@ def test_sigterm_finishes_the_message_in_hand_then_exits(engine, amqp_url, tmp_p
     assert effect_counts(engine, "on_thing") == {1: 1}  # finished and committed, nothing more started
     # ...and acked: the message in hand is not waiting to be delivered again, the others are.
     assert queue_depth(amqp_url, f"{name}.on_thing") == 4
+
+
+def test_dead_letters_can_be_listed_then_replayed_once_the_cause_is_fixed(engine, amqp_url, running):
+    from msgkit.dead_letters import list_dead_letters, replay_dead_letters
+
+    producer, name = unique_name("p"), unique_name("c")
+    broken = {"yes": True}
+    handler = effect_handler(engine, "on_thing")
+
+    def on_thing(envelope):
+        if broken["yes"]:
+            raise LookupError("a bug, fixed since")
+        handler(envelope)
+
+    consumer = running(make_consumer(amqp_url, name, producer, on_thing, retry_delays_ms=(50,)))
+    wait_until(lambda: consumer.connected)
+    for n in (1, 2):
+        publish(amqp_url, event(producer, n))
+    wait_until(lambda: queue_depth(amqp_url, f"{name}.on_thing.dlq") == 2)
+    letters = list_dead_letters(amqp_url, name, "on_thing")
+    assert [(d.reason, d.attempts) for d in letters] == [("failed", 2), ("failed", 2)]
+    assert all("LookupError: a bug, fixed since" in d.error for d in letters)
+    assert queue_depth(amqp_url, f"{name}.on_thing.dlq") == 2  # listing takes nothing away
+
+    broken["yes"] = False
+    assert replay_dead_letters(amqp_url, name, "on_thing") == 2
+    wait_until(lambda: effect_counts(engine, "on_thing") == {1: 1, 2: 1})
+    assert queue_depth(amqp_url, f"{name}.on_thing.dlq") == 0

@@ -120,6 +120,33 @@ def service_cli(definition: ServiceDefinition) -> click.Group:
             connection.close()
         click.echo(f"{definition.name}: topology declared")
 
+    @group.group("dead-letters", help="Messages a handler gave up on: list them, or replay them into its queue.")
+    def dead_letters() -> None:
+        pass
+
+    @dead_letters.command("list", help="Show the dead letters of a handler (left in place).")
+    @click.argument("handler")
+    @click.option("--limit", type=int, default=100)
+    def list_command(handler: str, limit: int) -> None:
+        from msgkit.dead_letters import list_dead_letters
+
+        settings = CommonSettings.from_env(definition.name)
+        letters = list_dead_letters(settings.rabbitmq_url, definition.name, handler, limit)
+        for letter in letters:
+            click.echo(f"{letter.message_id}  {letter.event_type}  {letter.reason}  attempts={letter.attempts}  "
+                       f"{letter.error or ''}")
+        click.echo(f"{len(letters)} dead letter(s) shown for {definition.name}.{handler}")
+
+    @dead_letters.command("replay", help="Move a handler's dead letters back to its queue, attempts reset.")
+    @click.argument("handler")
+    @click.option("--limit", type=int, default=None)
+    def replay_command(handler: str, limit: int | None) -> None:
+        from msgkit.dead_letters import replay_dead_letters
+
+        settings = CommonSettings.from_env(definition.name)
+        count = replay_dead_letters(settings.rabbitmq_url, definition.name, handler, limit)
+        click.echo(f"{count} message(s) replayed into {definition.name}.{handler}")
+
     return group
 
 
