@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from limits import parse_many
 
 from gateway.routes import ASSESSMENT, CAMPAIGNS, IDENTITY, LOGIN, ORGANIZATIONS, REPORTING, SIGNUP
-from svckit.config import ENVIRONMENTS, ConfigurationError, env_bool, env_float, env_int
+from svckit.config import ConfigurationError, env_bool, env_float, env_int, environment_of, setting
 
 # service name -> (environment variable, laptop default)
 SERVICE_URLS = {
@@ -55,17 +55,11 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
-        environment = env.get("SERVICE_ENV", "development")
-        if environment not in ENVIRONMENTS:
-            raise ConfigurationError(f"SERVICE_ENV={environment!r}: expected one of {', '.join(ENVIRONMENTS)}")
+        environment = environment_of(env)
         production = environment == "production"
 
         def url(name: str, default: str) -> str:
-            value = env.get(name, "")
-            if not value:
-                if production:
-                    raise ConfigurationError(f"{name} must be set in production (no default there)")
-                value = default
+            value = setting(env, name, default, production=production)
             if not value.startswith(("http://", "https://")):
                 raise ConfigurationError(f"{name}={value!r} is not an http(s) URL")
             return value.rstrip("/")

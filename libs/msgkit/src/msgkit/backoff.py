@@ -7,6 +7,8 @@ all knock at the same instant.
 from __future__ import annotations
 
 import random
+import time
+from collections.abc import Callable
 
 
 class Backoff:
@@ -21,3 +23,10 @@ class Backoff:
 
     def reset(self) -> None:
         self._current = self.initial
+
+
+def sleep_unless(stopping: Callable[[], bool], seconds: float) -> None:
+    """Sleep, waking every 0.1 s to give up as soon as ``stopping()`` says so (a SIGTERM meanwhile)."""
+    deadline = time.monotonic() + seconds
+    while not stopping() and time.monotonic() < deadline:
+        time.sleep(min(0.1, max(0.0, deadline - time.monotonic())))

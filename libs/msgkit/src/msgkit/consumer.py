@@ -50,7 +50,7 @@ import pika.exceptions
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from msgkit import context, metrics
-from msgkit.backoff import Backoff
+from msgkit.backoff import Backoff, sleep_unless
 from msgkit.envelope import Envelope, MalformedMessage
 from msgkit.topology import DEFAULT_RETRY_DELAYS_MS, HandlerQueues, Subscription, declare_consumer_topology
 
@@ -121,7 +121,7 @@ class Consumer:
                     break
                 delay = self._backoff.next()
                 log.warning("broker connection lost, reconnecting", extra={"error": repr(error), "retry_in_s": round(delay, 2)})
-                self._sleep(delay)
+                sleep_unless(lambda: self._stopping, delay)
         self._set_connected(False)
         log.info("consumer stopped")
 
@@ -260,7 +260,7 @@ class Consumer:
                     return
             except Exception as error:  # noqa: BLE001 - the check itself failing means "not ready"
                 log.debug("ready check failed", extra={"error": str(error)})
-            self._sleep(backoff.next())
+            sleep_unless(lambda: self._stopping, backoff.next())
 
     def _maybe_housekeeping(self) -> None:
         if self.housekeeping is None or time.monotonic() - self._last_housekeeping < self.housekeeping_interval:
@@ -270,11 +270,6 @@ class Consumer:
             self.housekeeping()
         except Exception:
             log.exception("housekeeping failed")
-
-    def _sleep(self, seconds: float) -> None:
-        deadline = time.monotonic() + seconds
-        while not self._stopping and time.monotonic() < deadline:
-            time.sleep(min(0.1, deadline - time.monotonic()))
 
     def _set_connected(self, value: bool) -> None:
         self.connected = value

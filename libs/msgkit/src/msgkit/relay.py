@@ -47,7 +47,7 @@ from sqlalchemy.engine import Connection, RootTransaction
 from sqlalchemy.exc import SQLAlchemyError
 
 from msgkit import metrics
-from msgkit.backoff import Backoff
+from msgkit.backoff import Backoff, sleep_unless
 from msgkit.storage import OUTBOX_RETENTION, prune_outbox
 from msgkit.topology import declare_exchange, exchange_name
 
@@ -129,7 +129,7 @@ class OutboxRelay:
     def _retry_later(self) -> None:
         delay = self._backoff.next()
         log.warning("broker unreachable, retrying", extra={"retry_in_s": round(delay, 2)})
-        self._sleep(delay)
+        sleep_unless(lambda: self._stopping, delay)
 
     def _declare_topology(self) -> bool:
         # The exchange and its alternate exchange, declared on a short blocking connection:
@@ -148,11 +148,6 @@ class OutboxRelay:
         finally:
             if connection.is_open:
                 connection.close()
-
-    def _sleep(self, seconds: float) -> None:
-        deadline = time.monotonic() + seconds
-        while not self._stopping and time.monotonic() < deadline:
-            time.sleep(min(0.1, deadline - time.monotonic()))
 
     def _set_connected(self, value: bool) -> None:
         self.connected = value

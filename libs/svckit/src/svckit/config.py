@@ -62,6 +62,23 @@ def env_float(environ: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def environment_of(env: Mapping[str, str]) -> str:
+    environment = env.get("SERVICE_ENV", "development")
+    if environment not in ENVIRONMENTS:
+        raise ConfigurationError(f"SERVICE_ENV={environment!r}: expected one of {', '.join(ENVIRONMENTS)}")
+    return environment
+
+
+def setting(env: Mapping[str, str], name: str, default: str, *, production: bool) -> str:
+    """A value with a laptop default, which production must set explicitly."""
+    value = env.get(name, "")
+    if value:
+        return value
+    if production:
+        raise ConfigurationError(f"{name} must be set in production (no default there)")
+    return default
+
+
 @dataclass(frozen=True)
 class CommonSettings:
     service: str
@@ -86,18 +103,11 @@ class CommonSettings:
     @classmethod
     def from_env(cls, service: str, environ: Mapping[str, str] | None = None) -> CommonSettings:
         env = os.environ if environ is None else environ
-        environment = env.get("SERVICE_ENV", "development")
-        if environment not in ENVIRONMENTS:
-            raise ConfigurationError(f"SERVICE_ENV={environment!r}: expected one of {', '.join(ENVIRONMENTS)}")
+        environment = environment_of(env)
         production = environment == "production"
 
         def required(name: str, default: str) -> str:
-            value = env.get(name, "")
-            if value:
-                return value
-            if production:
-                raise ConfigurationError(f"{name} must be set in production (no default there)")
-            return default
+            return setting(env, name, default, production=production)
 
         rabbitmq_url = required("RABBITMQ_URL", DEFAULT_RABBITMQ_URL)
         if production and "guest:guest@" in rabbitmq_url:
