@@ -76,7 +76,7 @@ class IdempotencyKeys:
         return (
             request.method in MUTATIONS
             and HEADER in request.headers
-            and not request.path.startswith(self.exempt_paths or ("\0",))
+            and not any(request.path.startswith(path) for path in self.exempt_paths)
         )
 
     def _before(self) -> Response | None:

@@ -243,3 +243,16 @@ def test_health_metrics_and_openapi(client):
     assert {"/api/users", "/api/token", "/api/users/me"} <= set(spec["paths"])
     assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
     assert spec["paths"]["/api/users/me"]["get"]["security"] == [{"bearerAuth": []}]
+
+
+def test_token_answers_are_never_stored_for_an_idempotent_replay(client, identity):
+    email = unique_email()
+    sign_up(client, email)
+    key = {"Idempotency-Key": f"login-{email}"}
+    first = client.post("/api/token", json={"email": email, "password": PASSWORD}, headers=key).get_json()
+    second = client.post("/api/token", json={"email": email, "password": PASSWORD}, headers=key).get_json()
+    assert first["refresh_token"] != second["refresh_token"]
+    with identity.engine.connect() as connection:
+        stored = connection.execute(text("SELECT count(*) FROM idempotency_keys WHERE key = :k"),
+                                    {"k": key["Idempotency-Key"]}).scalar_one()
+    assert stored == 0
