@@ -223,13 +223,23 @@ def bench_gateway(requests_count: int) -> dict:
     return result
 
 
-def main() -> None:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", nargs="*", choices=["relay", "consumer", "gateway", "all"], default=["all"])
+    # Choices checked by hand: Python 3.11's argparse refuses an empty nargs="*" list with choices.
+    parser.add_argument("what", nargs="*", help="relay, consumer, gateway or all (the default)")
     parser.add_argument("--events", type=int, default=20_000)
     parser.add_argument("--requests", type=int, default=1_000)
-    chosen = set(parser.parse_args().what)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    args.what = set(args.what or ["all"])
+    unknown = args.what - {"relay", "consumer", "gateway", "all"}
+    if unknown:
+        parser.error(f"unknown part(s): {', '.join(sorted(unknown))} (choose from relay, consumer, gateway, all)")
+    return args
+
+
+def main() -> None:
+    args = parse_args()
+    chosen = args.what
     everything = "all" in chosen
     results: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
                      "at": datetime.now(timezone.utc).isoformat()}
