@@ -113,10 +113,13 @@ ROUTES: tuple[Route, ...] = (
     token("/api/admin/organizations/**", ORGANIZATIONS),
     token("/api/organizations/{id}/learners", REPORTING, methods="GET"),
     token("/api/organizations/{id}/learners/imports/**", ORGANIZATIONS),
+    token("/api/organizations/{id}/learners/reconciliation", ORGANIZATIONS, methods="POST"),
     token("/api/organizations/{id}/campaigns/**", CAMPAIGNS),
     token("/api/organizations/{id}/members/**", ORGANIZATIONS),
     token("/api/organizations/{id}/invitations/**", ORGANIZATIONS),
     token("/api/organizations/{id}", ORGANIZATIONS),
+    # The accept page shows what an invitation is for before the invitee logs in (the code is asked).
+    public("GET", "/api/invitations/{id}", ORGANIZATIONS),
     token("/api/invitations/**", ORGANIZATIONS),
     # campaigns; the results views under /api/campaigns/{id}/ are reporting's
     public("GET", "/api/campaigns/by-code/{code}", CAMPAIGNS),

@@ -23,6 +23,8 @@ table = RoutingTable()
         ("PATCH", "/api/organizations/7/members/3", "organizations", True),
         ("DELETE", "/api/organizations/7/invitations/9", "organizations", True),
         ("POST", "/api/invitations/9/accept", "organizations", True),
+        ("GET", "/api/invitations/9", "organizations", False),
+        ("POST", "/api/organizations/7/learners/reconciliation", "organizations", True),
         ("POST", "/api/organizations/7/learners/imports", "organizations", True),
         ("GET", "/api/organizations/7/learners", "reporting", True),
         ("GET", "/api/target-profiles", "campaigns", True),

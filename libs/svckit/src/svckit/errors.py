@@ -76,7 +76,11 @@ def http_exception_response(error: HTTPException):
 
 
 def register_error_handlers(app: Flask, table: Mapping[type[Exception], tuple[int, str]]) -> None:
-    """Map domain exceptions to (status, code); the exception's text is the message."""
+    """Map domain exceptions to (status, code); the exception's text is the message.
+
+    An exception with an ``error_code`` attribute names its own code (one exception class for
+    a family of validation rules); ``details`` and ``headers`` attributes are passed on.
+    """
 
     @app.errorhandler(ApiError)
     def _api_error(error: ApiError):
@@ -85,8 +89,8 @@ def register_error_handlers(app: Flask, table: Mapping[type[Exception], tuple[in
     for exception, (status, code) in table.items():
 
         def _handler(error: Exception, status: int = status, code: str = code):
-            details = getattr(error, "details", None)
-            return error_response(status, code, str(error), details, getattr(error, "headers", None))
+            return error_response(status, getattr(error, "error_code", None) or code, str(error),
+                                  getattr(error, "details", None), getattr(error, "headers", None))
 
         app.register_error_handler(exception, _handler)
 

@@ -50,7 +50,8 @@ class HasEvents(Protocol):
     events: list[Any]
 
 
-ToIntegration = Callable[[Any], "IntegrationEvent | None"]
+# A domain event becomes none, one, or several published events (a large fact sent in batches).
+ToIntegration = Callable[[Any], "IntegrationEvent | list[IntegrationEvent] | None"]
 
 
 def envelope_for(producer: str, event: IntegrationEvent) -> Envelope:
@@ -119,9 +120,10 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         try:
             self.session.flush()
             for event in self.collect_events():
-                integration = self.to_integration(event)
-                if integration is not None:
-                    add_to_outbox(self.session, self.outbox, envelope_for(self.producer, integration))
+                published = self.to_integration(event)
+                for integration in published if isinstance(published, list) else [published]:
+                    if integration is not None:
+                        add_to_outbox(self.session, self.outbox, envelope_for(self.producer, integration))
             self.session.commit()
         except IntegrityError as error:
             self.session.rollback()

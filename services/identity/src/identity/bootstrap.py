@@ -12,6 +12,8 @@ from identity.adapters.keys import SigningKeyStore
 from identity.adapters.tokens import JwtAccessTokenIssuer
 from identity.adapters.unit_of_work import SqlAlchemyIdentityUnitOfWork
 from identity.config import Settings
+from identity.entrypoints.consumers.subscriptions import subscriptions
+from msgkit import Subscription
 from svckit.auth import TokenVerifier
 from svckit.runtime import BaseRuntime
 
@@ -31,6 +33,9 @@ class Identity(BaseRuntime):
 
     def uow(self) -> SqlAlchemyIdentityUnitOfWork:
         return SqlAlchemyIdentityUnitOfWork(self.session_factory)
+
+    def subscriptions(self) -> list[Subscription]:
+        return subscriptions(self.uow)
 
 
 def bootstrap(settings: Settings | None = None) -> Identity:

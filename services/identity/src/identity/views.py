@@ -7,12 +7,19 @@ from uuid import UUID
 
 from sqlalchemy import Engine, select
 
-from identity.adapters.orm import users
+from identity.adapters.orm import known_organizations, user_memberships, users
 
 
 def current_user(engine: Engine, user_id: UUID) -> dict[str, Any] | None:
     with engine.connect() as connection:
         row = connection.execute(select(users).where(users.c.id == user_id)).first()
+        memberships = connection.execute(
+            select(user_memberships.c.organization_id, user_memberships.c.role, known_organizations.c.name,
+                   known_organizations.c.type, known_organizations.c.archived)
+            .join(known_organizations, known_organizations.c.id == user_memberships.c.organization_id)
+            .where(user_memberships.c.user_id == user_id, user_memberships.c.active)
+            .order_by(known_organizations.c.name)
+        ).all()
     if row is None:
         return None
     return {
@@ -25,4 +32,8 @@ def current_user(engine: Engine, user_id: UUID) -> dict[str, Any] | None:
         "orga_terms_accepted": row.orga_terms_accepted_at is not None,
         "orga_terms_accepted_at": row.orga_terms_accepted_at,
         "created_at": row.created_at,
+        # From organizations' events: a membership granted a moment ago may take a second to show.
+        "memberships": [{"organization_id": m.organization_id, "organization_name": m.name,
+                         "organization_type": m.type, "organization_archived": m.archived, "role": m.role}
+                        for m in memberships],
     }

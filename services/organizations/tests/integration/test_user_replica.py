@@ -11,22 +11,9 @@ from msgkit import MalformedMessage
 from msgkit.testing import blocking_channel, get_messages, running, wait_until
 from msgkit.topology import declare_exchange
 from organizations.adapters.orm import known_users
-from organizations.bootstrap import bootstrap
-from organizations.config import Settings
-from svckit import migrations
 from svckit.contracts import load_contract
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def organizations(database_factory, amqp_url):
-    url = database_factory("organizations")
-    migrations.upgrade(url, "organizations:migrations")
-    runtime = bootstrap(Settings.from_env({"SERVICE_ENV": "test", "DATABASE_URL": url, "RABBITMQ_URL": amqp_url,
-                                           "MESSAGE_RETRY_DELAYS_MS": "100"}))
-    yield runtime
-    runtime.engine.dispose()
 
 
 def registered(version=1, **payload):
@@ -47,35 +34,35 @@ def replica(runtime, user_id):
 def handle(runtime, message):
     from msgkit import Envelope
 
-    [subscription] = runtime.subscriptions()
+    subscription = next(s for s in runtime.subscriptions() if s.name == "on_user_registered")
     subscription.handler(Envelope.from_dict(message))
 
 
-def test_a_registered_user_is_replicated_once_even_if_delivered_twice(organizations):
+def test_a_registered_user_is_replicated_once_even_if_delivered_twice(runtime):
     message = registered(email="camille@example.org")
-    handle(organizations, message)
-    handle(organizations, message)
-    row = replica(organizations, message["aggregate_id"])
+    handle(runtime, message)
+    handle(runtime, message)
+    row = replica(runtime, message["aggregate_id"])
     assert row.email == "camille@example.org" and row.version == 1
 
 
-def test_an_older_announcement_does_not_overwrite_a_newer_one(organizations):
+def test_an_older_announcement_does_not_overwrite_a_newer_one(runtime):
     user_id = str(uuid.uuid4())
-    handle(organizations, registered(version=2, user_id=user_id, email="new@example.org"))
-    handle(organizations, registered(version=1, user_id=user_id, email="old@example.org"))
-    assert replica(organizations, user_id).email == "new@example.org"
+    handle(runtime, registered(version=2, user_id=user_id, email="new@example.org"))
+    handle(runtime, registered(version=1, user_id=user_id, email="old@example.org"))
+    assert replica(runtime, user_id).email == "new@example.org"
 
 
-def test_an_unreadable_payload_is_a_malformed_message(organizations):
+def test_an_unreadable_payload_is_a_malformed_message(runtime):
     message = registered()
     del message["payload"]["email"]
     with pytest.raises(MalformedMessage):
-        handle(organizations, message)
+        handle(runtime, message)
 
 
-def test_the_consumer_loop_replicates_from_the_real_broker_and_dead_letters_poison(organizations, amqp_url):
+def test_the_consumer_loop_replicates_from_the_real_broker_and_dead_letters_poison(runtime, amqp_url):
     message = registered(email="from.the.broker@example.org")
-    with running(organizations.make_consumer()) as consumer:
+    with running(runtime.make_consumer()) as consumer:
         wait_until(lambda: consumer.connected)
         with blocking_channel(amqp_url) as channel:
             declare_exchange(channel, "identity")
@@ -84,6 +71,6 @@ def test_the_consumer_loop_replicates_from_the_real_broker_and_dead_letters_pois
                                   pika.BasicProperties(message_id=message["message_id"], delivery_mode=2))
             channel.basic_publish("identity.events", "identity.user.registered.v1", b'{"broken": true}',
                                   pika.BasicProperties(delivery_mode=2))
-        wait_until(lambda: replica(organizations, message["aggregate_id"]))
+        wait_until(lambda: replica(runtime, message["aggregate_id"]))
         [(_, poison)] = wait_until(lambda: get_messages(amqp_url, "organizations.on_user_registered.dlq"))
     assert poison == b'{"broken": true}'

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     ForeignKey,
@@ -78,6 +79,28 @@ signing_keys = Table(
     Column("public_jwk", JSONB, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("retired_at", DateTime(timezone=True)),
+)
+
+# Replicas fed by organizations' events, for /api/users/me; never written otherwise.
+known_organizations = Table(
+    "known_organizations",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("name", String(255), nullable=False),
+    Column("type", String(3), nullable=False),
+    Column("archived", Boolean, nullable=False, server_default="false"),
+    Column("version", Integer, nullable=False),
+)
+
+user_memberships = Table(
+    "user_memberships",
+    metadata,
+    Column("membership_id", Uuid, primary_key=True),
+    Column("organization_id", Uuid, nullable=False),
+    Column("user_id", Uuid, nullable=False, index=True),
+    Column("role", String(10), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("version", Integer, nullable=False),  # the organization's version of the last event applied
 )
 
 outbox = outbox_table(metadata)

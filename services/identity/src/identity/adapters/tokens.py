@@ -28,5 +28,7 @@ class JwtAccessTokenIssuer(AccessTokenIssuer):
             "jti": str(uuid.uuid4()),
             "token_use": "access",
             "roles": list(user.roles),
+            # The address the account is known by: services match invitations against it.
+            "email": user.email,
         }
         return jwt.encode(claims, private_key, algorithm=ALGORITHM, headers={"kid": kid})

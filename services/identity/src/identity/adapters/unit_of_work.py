@@ -3,6 +3,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session, sessionmaker
 
 from identity.adapters import orm
+from identity.adapters.replicas import SqlAlchemyMembershipReplica
 from identity.adapters.repositories import (
     SqlAlchemyLoginFailures,
     SqlAlchemyRefreshTokenRepository,
@@ -22,3 +23,4 @@ class SqlAlchemyIdentityUnitOfWork(SqlAlchemyUnitOfWork, IdentityUnitOfWork):
         self.users = SqlAlchemyUserRepository(session, self.track)
         self.refresh_tokens = SqlAlchemyRefreshTokenRepository(session)
         self.login_failures = SqlAlchemyLoginFailures(session)
+        self.memberships = SqlAlchemyMembershipReplica(session)

@@ -47,6 +47,19 @@ class AbstractLoginFailures(abc.ABC):
     def clear(self, email: str) -> None: ...
 
 
+class AbstractMembershipReplica(abc.ABC):
+    """organizations' organizations and memberships, as far as /api/users/me needs them."""
+
+    @abc.abstractmethod
+    def save_organization(self, organization_id: UUID, version: int, **values: object) -> None: ...
+
+    @abc.abstractmethod
+    def archive_organization(self, organization_id: UUID, version: int) -> None: ...
+
+    @abc.abstractmethod
+    def save_membership(self, membership_id: UUID, version: int, **values: object) -> None: ...
+
+
 class PasswordHasher(abc.ABC):
     @abc.abstractmethod
     def hash(self, password: str) -> str: ...

@@ -1,6 +1,11 @@
 from __future__ import annotations
 
-from identity.service_layer.ports import AbstractLoginFailures, AbstractRefreshTokenRepository, AbstractUserRepository
+from identity.service_layer.ports import (
+    AbstractLoginFailures,
+    AbstractMembershipReplica,
+    AbstractRefreshTokenRepository,
+    AbstractUserRepository,
+)
 from svckit.uow import AbstractUnitOfWork
 
 
@@ -10,3 +15,4 @@ class IdentityUnitOfWork(AbstractUnitOfWork):
     users: AbstractUserRepository
     refresh_tokens: AbstractRefreshTokenRepository
     login_failures: AbstractLoginFailures
+    memberships: AbstractMembershipReplica

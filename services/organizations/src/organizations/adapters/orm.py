@@ -1,11 +1,34 @@
+"""organizations' tables and their mapping to the domain (the domain imports none of this)."""
+
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Uuid, func
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Uuid,
+    event,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import registry, relationship
 
 from msgkit import inbox_table, outbox_table
+from organizations.domain.imports import LearnerImport
+from organizations.domain.learners import OrganizationLearner
+from organizations.domain.model import Invitation, Membership, Organization
 from svckit.idempotency import idempotency_table
 
 metadata = MetaData()
+mapper_registry = registry(metadata=metadata)
 
 # Replica of identity's accounts, fed by identity.user.* events; never written otherwise.
 known_users = Table(
@@ -20,6 +43,160 @@ known_users = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
+# Kept apart from known_users: the acceptance may arrive before the registration.
+orga_terms_acceptances = Table(
+    "orga_terms_acceptances",
+    metadata,
+    Column("user_id", Uuid, primary_key=True),
+    Column("accepted_at", DateTime(timezone=True), nullable=False),
+)
+
+organizations = Table(
+    "organizations",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("name", String(255), nullable=False),
+    Column("type", String(3), nullable=False),
+    Column("external_id", String(64)),
+    Column("manages_students", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", Uuid),
+    Column("archived_at", DateTime(timezone=True)),
+    Column("version", Integer, nullable=False),
+    Column("learners_version", Integer, nullable=False, server_default="0"),
+    Index("uq_organizations_type_external_id", "type", "external_id", unique=True,
+          postgresql_where=text("external_id IS NOT NULL")),
+    Index("ix_organizations_name", func.lower(text("name"))),
+)
+
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("organization_id", Uuid, ForeignKey("organizations.id"), nullable=False),
+    Column("user_id", Uuid, nullable=False, index=True),
+    Column("role", String(10), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("disabled_at", DateTime(timezone=True)),
+    Column("disabled_reason", String(10)),
+    # One active membership per user and organization; removed ones stay as history.
+    Index("uq_memberships_active", "organization_id", "user_id", unique=True,
+          postgresql_where=text("disabled_at IS NULL")),
+)
+
+invitations = Table(
+    "invitations",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("organization_id", Uuid, ForeignKey("organizations.id"), nullable=False, index=True),
+    Column("email", String(254), nullable=False),
+    Column("role", String(10), nullable=False),
+    Column("code", String(10), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("locale", String(5), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("last_sent_at", DateTime(timezone=True), nullable=False),
+    Column("sent_count", Integer, nullable=False),
+    Column("accepted_by", Uuid),
+    Index("uq_invitations_pending_email", "organization_id", "email", unique=True,
+          postgresql_where=text("status = 'pending'")),
+)
+
+learners = Table(
+    "organization_learners",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("organization_id", Uuid, ForeignKey("organizations.id"), nullable=False),
+    Column("national_student_id", String(32)),
+    Column("first_name", String(255), nullable=False),
+    Column("middle_name", String(255)),
+    Column("third_name", String(255)),
+    Column("last_name", String(255), nullable=False),
+    Column("preferred_last_name", String(255)),
+    Column("sex", String(1)),
+    Column("birthdate", Date, nullable=False),
+    Column("birth_country_code", String(10)),
+    Column("birth_department_code", String(10)),
+    Column("birth_city_code", String(10)),
+    Column("birth_city", String(255)),
+    Column("status", String(10)),
+    Column("mef_code", String(32)),
+    Column("division", String(255)),
+    Column("student_number", String(64)),
+    Column("email", String(254)),
+    Column("department", String(255)),
+    Column("educational_team", String(255)),
+    Column("group", String(255)),
+    Column("diploma", String(255)),
+    Column("study_scheme", String(255)),
+    Column("user_id", Uuid),
+    Column("disabled_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("version", Integer, nullable=False),
+    Index("uq_learners_ine", "organization_id", "national_student_id", unique=True,
+          postgresql_where=text("national_student_id IS NOT NULL")),
+    Index("uq_learners_student_number", "organization_id", "student_number", unique=True,
+          postgresql_where=text("student_number IS NOT NULL")),
+    Index("ix_learners_birthdate", "organization_id", "birthdate"),
+    Index("ix_learners_user", "organization_id", "user_id"),
+)
+
+learner_imports = Table(
+    "learner_imports",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("organization_id", Uuid, ForeignKey("organizations.id"), nullable=False),
+    Column("created_by", Uuid, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("filename", String(255), nullable=False),
+    Column("mode", String(20), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("format", String(20)),
+    Column("encoding", String(30)),
+    Column("created_count", Integer, nullable=False),
+    Column("updated_count", Integer, nullable=False),
+    Column("disabled_count", Integer, nullable=False),
+    Column("enabled_count", Integer, nullable=False),
+    Column("unchanged_count", Integer, nullable=False),
+    Column("skipped_count", Integer, nullable=False, server_default="0"),
+    Column("error_count", Integer, nullable=False, server_default="0"),
+    Column("error_code", String(50)),
+    Column("errors", JSONB, nullable=False),
+    Index("ix_learner_imports_organization", "organization_id", "created_at"),
+)
+
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
 idempotency_keys = idempotency_table(metadata)
+
+_started = False
+
+
+def start_mappers() -> None:
+    """Map the domain classes once per process (called by the composition root, not at import)."""
+    global _started
+    if _started:
+        return
+    _started = True
+    mapper_registry.map_imperatively(Membership, memberships)
+    mapper_registry.map_imperatively(Invitation, invitations)
+    mapper_registry.map_imperatively(
+        Organization, organizations,
+        properties={
+            "memberships": relationship(Membership, lazy="selectin", order_by=memberships.c.created_at),
+            "invitations": relationship(Invitation, lazy="selectin", order_by=invitations.c.created_at),
+        },
+        version_id_col=organizations.c.version, version_id_generator=False,
+    )
+    mapper_registry.map_imperatively(OrganizationLearner, learners, version_id_col=learners.c.version,
+                                     version_id_generator=False)
+    mapper_registry.map_imperatively(LearnerImport, learner_imports)
+
+
+@event.listens_for(Organization, "load")
+@event.listens_for(OrganizationLearner, "load")
+def _on_load(aggregate: object, _context: object) -> None:
+    aggregate.events = []  # the ORM does not call __init__

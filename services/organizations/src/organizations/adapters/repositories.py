@@ -1,14 +1,33 @@
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from organizations.adapters.orm import known_users
-from organizations.domain.model import KnownUser
-from organizations.service_layer.ports import AbstractKnownUsers
+from organizations.adapters.orm import invitations, known_users, learners, orga_terms_acceptances
+from organizations.domain.imports import LearnerImport
+from organizations.domain.learners import (
+    IMPORTED_FIELDS,
+    LearnerSnapshot,
+    LearnerUpdate,
+    NewLearner,
+    OrganizationLearner,
+)
+from organizations.domain.model import KnownUser, Organization
+from organizations.service_layer.ports import (
+    AbstractImports,
+    AbstractKnownUsers,
+    AbstractLearners,
+    AbstractOrganizations,
+)
+
+Track = Callable[[object], object]
+INSERT_CHUNK = 1000
 
 
 class SqlAlchemyKnownUsers(AbstractKnownUsers):
@@ -28,7 +47,102 @@ class SqlAlchemyKnownUsers(AbstractKnownUsers):
         )
 
     def get(self, user_id: UUID) -> KnownUser | None:
-        row = self.session.execute(select(known_users).where(known_users.c.id == user_id)).first()
+        row = self.session.execute(
+            select(known_users, orga_terms_acceptances.c.accepted_at)
+            .outerjoin(orga_terms_acceptances, orga_terms_acceptances.c.user_id == known_users.c.id)
+            .where(known_users.c.id == user_id)
+        ).first()
         if row is None:
             return None
-        return KnownUser(row.id, row.email, row.first_name, row.last_name, row.registered_at, row.version)
+        return KnownUser(row.id, row.email, row.first_name, row.last_name, row.registered_at, row.version,
+                         row.accepted_at)
+
+    def record_orga_terms(self, user_id: UUID, accepted_at: datetime, version: int) -> None:
+        self.session.execute(insert(orga_terms_acceptances).values(user_id=user_id, accepted_at=accepted_at)
+                             .on_conflict_do_nothing(index_elements=["user_id"]))
+
+    def emails_of(self, user_ids: Iterable[UUID]) -> dict[UUID, str]:
+        ids = list(user_ids)
+        if not ids:
+            return {}
+        rows = self.session.execute(select(known_users.c.id, known_users.c.email).where(known_users.c.id.in_(ids)))
+        return {row.id: row.email for row in rows}
+
+
+class SqlAlchemyOrganizations(AbstractOrganizations):
+    def __init__(self, session: Session, track: Track) -> None:
+        self.session, self.track = session, track
+
+    def add(self, organization: Organization) -> None:
+        self.session.add(organization)
+        self.track(organization)
+
+    def get(self, organization_id: UUID, *, lock: bool = False) -> Organization | None:
+        query = select(Organization).where(Organization.id == organization_id)
+        if lock:
+            query = query.with_for_update(of=Organization)
+        organization = self.session.scalars(query).one_or_none()
+        return self.track(organization) if organization is not None else None
+
+    def get_by_invitation(self, invitation_id: UUID) -> Organization | None:
+        organization_id = self.session.scalar(select(invitations.c.organization_id).where(invitations.c.id == invitation_id))
+        return self.get(organization_id) if organization_id is not None else None
+
+    def external_id_taken(self, type: str, external_id: str) -> bool:
+        return self.session.scalar(
+            select(func.count()).select_from(Organization).where(Organization.type == type,
+                                                                 Organization.external_id == external_id)
+        ) > 0
+
+
+class SqlAlchemyLearners(AbstractLearners):
+    def __init__(self, session: Session, track: Track) -> None:
+        self.session, self.track = session, track
+
+    def snapshots(self, organization_id: UUID) -> list[LearnerSnapshot]:
+        columns = [learners.c[name] for name in IMPORTED_FIELDS]
+        rows = self.session.execute(select(learners.c.id, learners.c.version, learners.c.disabled_at,
+                                           learners.c.user_id, *columns)
+                                    .where(learners.c.organization_id == organization_id))
+        return [LearnerSnapshot(row[0], row[1], row[2] is not None, row[3], tuple(row[4:])) for row in rows]
+
+    def apply(self, updates: list[LearnerUpdate]) -> None:
+        # One executemany per set of changed columns. No version check in the WHERE: every
+        # write to an organization's learners holds the organization's row lock.
+        groups: dict[tuple[str, ...], list[LearnerUpdate]] = defaultdict(list)
+        for update_ in updates:
+            groups[tuple(sorted(update_.columns))].append(update_)
+        for names, group in groups.items():
+            statement = (update(learners).where(learners.c.id == bindparam("learner_id"))
+                         .values({name: bindparam(f"new_{name}") for name in names}))
+            for start in range(0, len(group), INSERT_CHUNK):
+                self.session.execute(statement, [
+                    {"learner_id": item.id, **{f"new_{name}": item.columns[name] for name in names}}
+                    for item in group[start:start + INSERT_CHUNK]])
+
+    def add_new(self, organization_id: UUID, new: list[NewLearner], now: datetime) -> None:
+        # Core inserts in chunks: a university's 50,000 students without 50,000 ORM objects.
+        for start in range(0, len(new), INSERT_CHUNK):
+            self.session.execute(insert(learners), [
+                {**learner.values(), "id": learner.id, "organization_id": organization_id, "created_at": now,
+                 "updated_at": now, "version": 1}
+                for learner in new[start:start + INSERT_CHUNK]
+            ])
+
+    def born_on(self, organization_id: UUID, birthdate: date) -> list[OrganizationLearner]:
+        found = self.session.scalars(select(OrganizationLearner).where(
+            OrganizationLearner.organization_id == organization_id, OrganizationLearner.birthdate == birthdate))
+        return [self.track(learner) for learner in found]
+
+    def linked_to(self, organization_id: UUID, user_id: UUID) -> OrganizationLearner | None:
+        return self.session.scalars(select(OrganizationLearner).where(
+            OrganizationLearner.organization_id == organization_id, OrganizationLearner.user_id == user_id,
+            OrganizationLearner.disabled_at.is_(None))).first()
+
+
+class SqlAlchemyImports(AbstractImports):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, learner_import: LearnerImport) -> None:
+        self.session.add(learner_import)

@@ -1,17 +1,254 @@
-"""organizations' use cases."""
+"""organizations' use cases: each opens a unit of work, works through the domain, commits."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from msgkit import Envelope
-from organizations.domain.model import KnownUser
+from organizations.domain import commands
+from organizations.domain import exceptions as e
+from organizations.domain.imports import FAILED, SUCCEEDED, LearnerImport
+from organizations.domain.learner_records import LearnerFileRejected, LineError
+from organizations.domain.learners import MODES, REPLACE, import_key, plan_import
+from organizations.domain.mails import invitation_mail
+from organizations.domain.model import PENDING, SCO, InvitationOutcome, KnownUser, Membership, Organization
+from organizations.domain.reconciliation import find_match
+from organizations.service_layer.ports import LearnerFileReader, Mailer
 from organizations.service_layer.unit_of_work import OrganizationsUnitOfWork
+from svckit.uow import UniqueViolation
+
+Clock = Callable[[], datetime]
+
+
+def _organization(uow: OrganizationsUnitOfWork, organization_id: UUID, *, lock: bool = False) -> Organization:
+    organization = uow.organizations.get(organization_id, lock=lock)
+    if organization is None:
+        raise e.OrganizationNotFound("This organization does not exist.")
+    return organization
+
+
+def require_orga_access(uow: OrganizationsUnitOfWork, organization: Organization, actor: commands.Actor) -> Membership:
+    """The Orga face is for members who accepted its terms of use."""
+    membership = organization.require_member(actor.user_id)
+    user = uow.known_users.get(actor.user_id)
+    if user is None or user.orga_terms_accepted_at is None:
+        raise e.OrgaTermsNotAccepted("Accept the terms of use of the Orga dashboard first.")
+    return membership
+
+
+# -- organizations ------------------------------------------------------------------------------
+
+
+def create_organization(cmd: commands.CreateOrganization, uow: OrganizationsUnitOfWork, now: Clock) -> UUID:
+    if not cmd.actor.platform_admin:
+        raise e.PlatformAdminRequired("Only a platform administrator can create an organization.")
+    with uow:
+        organization = Organization.create(name=cmd.name, type=cmd.type, external_id=cmd.external_id,
+                                           manages_students=cmd.manages_students, admin_email=cmd.admin_email,
+                                           created_by=cmd.actor.user_id, locale=cmd.locale, now=now())
+        if organization.external_id and uow.organizations.external_id_taken(organization.type, organization.external_id):
+            raise e.OrganizationAlreadyExists(f"A {organization.type} organization already has the id "
+                                              f"{organization.external_id}.")
+        uow.organizations.add(organization)
+        try:
+            uow.commit()
+        except UniqueViolation as error:
+            raise e.OrganizationAlreadyExists(f"A {organization.type} organization already has the id "
+                                              f"{organization.external_id}.") from error
+        return organization.id
+
+
+def archive_organization(cmd: commands.ArchiveOrganization, uow: OrganizationsUnitOfWork, now: Clock) -> None:
+    if not cmd.actor.platform_admin:
+        raise e.PlatformAdminRequired("Only a platform administrator can archive an organization.")
+    with uow:
+        _organization(uow, cmd.organization_id).archive(now())
+        uow.commit()
+
+
+# -- team ----------------------------------------------------------------------------------------
+
+
+def invite_members(cmd: commands.InviteMembers, uow: OrganizationsUnitOfWork, now: Clock) -> list[InvitationOutcome]:
+    with uow:
+        organization = _organization(uow, cmd.organization_id)
+        require_orga_access(uow, organization, cmd.actor)
+        organization.require_admin(cmd.actor.user_id)
+        members = uow.known_users.emails_of(m.user_id for m in organization.active_memberships())
+        outcomes = organization.invite(list(cmd.emails), cmd.role, locale=cmd.locale, now=now(),
+                                       member_emails=frozenset(members.values()))
+        uow.commit()
+        return outcomes
+
+
+def resend_invitation(cmd: commands.ResendInvitation, uow: OrganizationsUnitOfWork, now: Clock) -> None:
+    with uow:
+        organization = _organization(uow, cmd.organization_id)
+        require_orga_access(uow, organization, cmd.actor)
+        organization.resend_invitation(by=cmd.actor.user_id, invitation_id=cmd.invitation_id, now=now())
+        uow.commit()
+
+
+def cancel_invitation(cmd: commands.CancelInvitation, uow: OrganizationsUnitOfWork, now: Clock) -> None:
+    with uow:
+        organization = _organization(uow, cmd.organization_id)
+        require_orga_access(uow, organization, cmd.actor)
+        organization.cancel_invitation(by=cmd.actor.user_id, invitation_id=cmd.invitation_id, now=now())
+        uow.commit()
+
+
+def accept_invitation(cmd: commands.AcceptInvitation, uow: OrganizationsUnitOfWork, now: Clock) -> UUID:
+    """Returns the organization joined."""
+    with uow:
+        organization = uow.organizations.get_by_invitation(cmd.invitation_id)
+        if organization is None:
+            raise e.InvitationNotFound("This invitation does not exist.")
+        organization.accept_invitation(invitation_id=cmd.invitation_id, code=cmd.code, user_id=cmd.actor.user_id,
+                                       user_email=cmd.actor.email or "", now=now())
+        uow.commit()
+        return organization.id
+
+
+def change_member_role(cmd: commands.ChangeMemberRole, uow: OrganizationsUnitOfWork, now: Clock) -> Membership:
+    with uow:
+        organization = _organization(uow, cmd.organization_id)
+        require_orga_access(uow, organization, cmd.actor)
+        membership = organization.change_role(by=cmd.actor.user_id, user_id=cmd.user_id, role=cmd.role, now=now())
+        uow.commit()
+        return membership
+
+
+def remove_member(cmd: commands.RemoveMember, uow: OrganizationsUnitOfWork, now: Clock) -> None:
+    """An admin removes a member; a member removing themself leaves."""
+    with uow:
+        organization = _organization(uow, cmd.organization_id)
+        if cmd.actor.user_id != cmd.user_id:
+            require_orga_access(uow, organization, cmd.actor)
+        organization.remove_member(by=cmd.actor.user_id, user_id=cmd.user_id, now=now())
+        uow.commit()
+
+
+# -- learners ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    learner_import: LearnerImport
+
+    @property
+    def succeeded(self) -> bool:
+        return self.learner_import.status == SUCCEEDED
+
+
+def import_learners(cmd: commands.ImportLearners, uow: OrganizationsUnitOfWork, read_file: LearnerFileReader,
+                    now: Clock) -> ImportResult:
+    """Import a learner file, all or nothing; the attempt is recorded either way."""
+    if cmd.mode not in MODES:
+        raise e.InvalidOrganization("INVALID_IMPORT_MODE", f"The mode must be one of {', '.join(MODES)}.")
+    moment = now()
+    with uow:
+        organization = _organization(uow, cmd.organization_id, lock=True)
+        require_orga_access(uow, organization, cmd.actor)
+        organization.require_admin(cmd.actor.user_id)
+        organization.require_can_import()
+        record = LearnerImport(id=uuid.uuid4(), organization_id=organization.id, created_by=cmd.actor.user_id,
+                               created_at=moment, filename=cmd.filename[:255], mode=cmd.mode, status=FAILED)
+        try:
+            parsed = read_file(cmd.filename, cmd.stream, organization_type=organization.type,
+                               uai=organization.external_id)
+        except LearnerFileRejected as rejected:
+            record.error_code = rejected.code
+            record.errors = [{"code": rejected.code, "message": str(rejected), **rejected.details}]
+            uow.imports.add(record)
+            uow.commit()
+            return ImportResult(record)
+        record.format, record.encoding, record.skipped_count = parsed.format, parsed.encoding, parsed.skipped
+        record.error_count = parsed.error_count
+        if parsed.errors:
+            record.error_code = "INVALID_LEARNERS"
+            record.errors = [_line_error(error) for error in parsed.errors]
+            uow.imports.add(record)
+            uow.commit()
+            return ImportResult(record)
+        if not parsed.learners:
+            record.error_code = "EMPTY"
+            record.errors = [{"code": "EMPTY", "message": "The file holds no learner to import."}]
+            uow.imports.add(record)
+            uow.commit()
+            return ImportResult(record)
+        # A school's export is its whole list: who is not in it has left. A university
+        # chooses: add and update, or replace its list.
+        plan = plan_import(existing=uow.learners.snapshots(organization.id), records=parsed.learners,
+                           key=import_key(organization.type),
+                           disable_missing=organization.type == SCO or cmd.mode == REPLACE, now=moment)
+        uow.learners.add_new(organization.id, plan.created, moment)
+        uow.learners.apply(plan.updates())
+        record.status = SUCCEEDED
+        record.created_count, record.updated_count = len(plan.created), len(plan.updated)
+        record.disabled_count, record.enabled_count, record.unchanged_count = (len(plan.disabled), len(plan.enabled),
+                                                                               plan.unchanged)
+        uow.imports.add(record)
+        changes = plan.changes()
+        if changes:
+            organization.record_learner_import(record.id, changes, moment)
+        uow.commit()
+        return ImportResult(record)
+
+
+def _line_error(error: LineError) -> dict[str, Any]:
+    return {name: value for name, value in asdict(error).items() if value is not None}
+
+
+def reconcile_learner(cmd: commands.ReconcileLearner, uow: OrganizationsUnitOfWork, now: Clock) -> UUID:
+    """A learner joining a campaign of a school finds themself in its list; returns the learner matched."""
+    with uow:
+        # Locked like an import: every write to this organization's learners is serialized.
+        organization = _organization(uow, cmd.organization_id, lock=True)
+        if not organization.manages_students:
+            raise e.ImportNotAllowed("This organization does not manage a list of learners.")
+        already = uow.learners.linked_to(organization.id, cmd.actor.user_id)
+        result = find_match([learner for learner in uow.learners.born_on(organization.id, cmd.birthdate)
+                             if not learner.disabled], cmd.first_name, cmd.last_name, cmd.birthdate,
+                            user_id=cmd.actor.user_id)
+        if result.candidate is None:
+            if result.ambiguous:
+                raise e.SeveralMatchingLearners("Several learners match; ask your teacher to check the list.")
+            raise e.NoMatchingLearner("No learner of this organization matches these names and birth date.")
+        learner = result.candidate
+        if already is not None and already.id != learner.id:
+            raise e.AlreadyLinkedToAnotherLearner("Your account is already linked to another learner here.")
+        learner.link_to(cmd.actor.user_id, now())
+        uow.commit()
+        return learner.id
+
+
+# -- what organizations consumes ----------------------------------------------------------------
 
 
 def on_user_registered(data: dict[str, Any], envelope: Envelope, uow: OrganizationsUnitOfWork) -> None:
-    """An account was created: remember who it is (invitations are accepted by email, learners link to users)."""
+    """An account was created: remember who it is (members' names, invitations by email)."""
     uow.known_users.save(KnownUser(
         id=data["user_id"], email=data["email"], first_name=data["first_name"], last_name=data["last_name"],
         registered_at=data["registered_at"], version=envelope.aggregate_version,
     ))
+
+
+def on_invitation_issued(data: dict[str, Any], envelope: Envelope, uow: OrganizationsUnitOfWork, *,
+                         mailer: Mailer, public_url: str) -> None:
+    """Mail the invitation. Sent before the inbox row commits: a crash in between sends it twice, never zero times."""
+    organization = uow.organizations.get_by_invitation(data["invitation_id"])
+    if organization is None:
+        return
+    invitation = organization.invitation(data["invitation_id"])
+    if invitation.status != PENDING or invitation.last_sent_at > data["issued_at"]:
+        return  # cancelled or accepted since, or a newer sending of it will go out
+    mailer.send(invitation_mail(organization, invitation, public_url))
+
+
+def on_orga_terms_accepted(data: dict[str, Any], envelope: Envelope, uow: OrganizationsUnitOfWork) -> None:
+    uow.known_users.record_orga_terms(data["user_id"], data["accepted_at"], envelope.aggregate_version)

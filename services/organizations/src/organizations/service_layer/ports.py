@@ -1,9 +1,18 @@
+"""The ports organizations' use cases need; adapters implement them, unit tests fake them."""
+
 from __future__ import annotations
 
 import abc
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import BinaryIO, Protocol
 from uuid import UUID
 
-from organizations.domain.model import KnownUser
+from organizations.domain.imports import LearnerImport
+from organizations.domain.learner_records import ParsedLearnerFile
+from organizations.domain.learners import LearnerSnapshot, LearnerUpdate, NewLearner, OrganizationLearner
+from organizations.domain.mails import Mail
+from organizations.domain.model import KnownUser, Organization
 
 
 class AbstractKnownUsers(abc.ABC):
@@ -13,3 +22,57 @@ class AbstractKnownUsers(abc.ABC):
 
     @abc.abstractmethod
     def get(self, user_id: UUID) -> KnownUser | None: ...
+
+    @abc.abstractmethod
+    def record_orga_terms(self, user_id: UUID, accepted_at: datetime, version: int) -> None: ...
+
+    @abc.abstractmethod
+    def emails_of(self, user_ids: Iterable[UUID]) -> dict[UUID, str]: ...
+
+
+class AbstractOrganizations(abc.ABC):
+    @abc.abstractmethod
+    def add(self, organization: Organization) -> None: ...
+
+    @abc.abstractmethod
+    def get(self, organization_id: UUID, *, lock: bool = False) -> Organization | None:
+        """``lock``: hold the organization until commit (imports of one organization run one at a time)."""
+
+    @abc.abstractmethod
+    def get_by_invitation(self, invitation_id: UUID) -> Organization | None: ...
+
+    @abc.abstractmethod
+    def external_id_taken(self, type: str, external_id: str) -> bool: ...
+
+
+class AbstractLearners(abc.ABC):
+    @abc.abstractmethod
+    def snapshots(self, organization_id: UUID) -> list[LearnerSnapshot]: ...
+
+    @abc.abstractmethod
+    def apply(self, updates: list[LearnerUpdate]) -> None: ...
+
+    @abc.abstractmethod
+    def add_new(self, organization_id: UUID, learners: list[NewLearner], now: datetime) -> None: ...
+
+    @abc.abstractmethod
+    def born_on(self, organization_id: UUID, birthdate: date) -> list[OrganizationLearner]: ...
+
+    @abc.abstractmethod
+    def linked_to(self, organization_id: UUID, user_id: UUID) -> OrganizationLearner | None: ...
+
+
+class AbstractImports(abc.ABC):
+    @abc.abstractmethod
+    def add(self, learner_import: LearnerImport) -> None: ...
+
+
+class Mailer(abc.ABC):
+    @abc.abstractmethod
+    def send(self, mail: Mail) -> None:
+        """Deliver the mail or raise (the consumer retries, then dead-letters)."""
+
+
+class LearnerFileReader(Protocol):
+    def __call__(self, filename: str, stream: BinaryIO, *, organization_type: str, uai: str | None) -> ParsedLearnerFile:
+        ...

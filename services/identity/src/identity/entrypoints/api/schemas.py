@@ -12,6 +12,14 @@ class RegisterUserSchema(Schema):
     locale = fields.String(load_default="fr", validate=validate.OneOf(["fr", "en"]))
 
 
+class MembershipSchema(Schema):
+    organization_id = fields.UUID()
+    organization_name = fields.String()
+    organization_type = fields.String()
+    organization_archived = fields.Boolean()
+    role = fields.String()
+
+
 class UserSchema(Schema):
     id = fields.UUID()
     first_name = fields.String()
@@ -22,6 +30,7 @@ class UserSchema(Schema):
     orga_terms_accepted = fields.Boolean()
     orga_terms_accepted_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
+    memberships = fields.List(fields.Nested(MembershipSchema))
 
 
 class CredentialsSchema(Schema):

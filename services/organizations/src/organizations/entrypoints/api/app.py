@@ -1,4 +1,4 @@
-"""organizations' HTTP API; its routes arrive with issue 3."""
+"""organizations' HTTP API (``organizations api`` serves ``create_app()`` with gunicorn)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from flask import Flask
 
 from organizations.adapters import orm
 from organizations.bootstrap import Organizations, bootstrap
+from organizations.entrypoints.api.errors import ERRORS
+from organizations.entrypoints.api.routes import admin, invitations, learners, orga
 from svckit.db import database_ready
 from svckit.idempotency import IdempotencyKeys
 from svckit.web import create_service_app
@@ -16,13 +18,14 @@ def create_app(runtime: Organizations | None = None) -> Flask:
     app = create_service_app(
         name="organizations",
         title="Organizations",
-        description="Organizations, their members, invitations and learners.",
-        blueprints=[],
+        description="Organizations, their members, invitations and learner lists.",
+        blueprints=[admin, orga, invitations, learners],
+        error_table=ERRORS,
         ready_checks={"database": lambda: database_ready(runtime.engine)},
         token_verifier=runtime.verifier,
         idempotency=IdempotencyKeys(runtime.engine, orm.idempotency_keys),
         trusted_proxies=runtime.common.trusted_proxies,
-        max_content_length=25 * 1024 * 1024,  # learner files (SIECLE exports) are several MB
+        max_content_length=runtime.settings.max_import_bytes + 1024 * 1024,  # the file plus the form around it
     )
     app.extensions["organizations"] = runtime
     return app

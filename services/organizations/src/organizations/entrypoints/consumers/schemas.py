@@ -9,3 +9,13 @@ class UserRegisteredSchema(Schema):
     first_name = fields.String(required=True)
     last_name = fields.String(required=True)
     registered_at = fields.AwareDateTime(required=True)
+
+
+class OrgaTermsAcceptedSchema(Schema):
+    user_id = fields.UUID(required=True)
+    accepted_at = fields.AwareDateTime(required=True)
+
+
+class InvitationIssuedSchema(Schema):
+    invitation_id = fields.UUID(required=True)
+    issued_at = fields.AwareDateTime(required=True)

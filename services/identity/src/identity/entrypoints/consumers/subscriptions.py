@@ -1,0 +1,29 @@
+"""What identity consumes: event type -> handler; each handler has its own queue."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from identity.entrypoints.consumers.schemas import (
+    MembershipSchema,
+    OrganizationArchivedSchema,
+    OrganizationCreatedSchema,
+)
+from identity.service_layer import replication
+from identity.service_layer.unit_of_work import IdentityUnitOfWork
+from msgkit import Subscription
+from svckit.consumers import idempotent_subscription
+
+
+def subscriptions(uow_factory: Callable[[], IdentityUnitOfWork]) -> list[Subscription]:
+    return [
+        idempotent_subscription("on_organization_created", ("organizations.organization.created.v1",),
+                                OrganizationCreatedSchema(), uow_factory, replication.on_organization_created),
+        idempotent_subscription("on_organization_archived", ("organizations.organization.archived.v1",),
+                                OrganizationArchivedSchema(), uow_factory, replication.on_organization_archived),
+        # One queue for the three membership facts: they must be applied in the order they come.
+        idempotent_subscription("on_membership_changed", ("organizations.membership.granted.v1",
+                                                          "organizations.membership.role_changed.v1",
+                                                          "organizations.membership.revoked.v1"),
+                                MembershipSchema(), uow_factory, replication.on_membership_changed),
+    ]

@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from organizations.domain.learners import ADD_UPDATE, MODES
+from organizations.domain.model import MEMBER, ROLES, TYPES
+from svckit.pagination import PageArgsSchema, page_schema
+
+
+class CreateOrganizationSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    type = fields.String(required=True, validate=validate.OneOf(TYPES))
+    external_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64),
+                                metadata={"description": "For a school (SCO), its UAI, e.g. 0751234A."})
+    manages_students = fields.Boolean(load_default=False)
+    admin_email = fields.String(required=True, validate=validate.Length(min=3, max=254),
+                                metadata={"description": "Receives an invitation as ADMIN."})
+    locale = fields.String(load_default="fr", validate=validate.OneOf(["fr", "en"]))
+
+
+class OrganizationSchema(Schema):
+    id = fields.UUID()
+    name = fields.String()
+    type = fields.String()
+    external_id = fields.String(allow_none=True)
+    manages_students = fields.Boolean()
+    archived = fields.Boolean()
+    archived_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+    members_count = fields.Integer()
+    my_role = fields.String(allow_none=True)
+
+
+class OrganizationFilterSchema(PageArgsSchema):
+    name = fields.String()
+    type = fields.String(validate=validate.OneOf(TYPES))
+    external_id = fields.String()
+
+
+OrganizationPageSchema = page_schema(OrganizationSchema, "OrganizationPage")
+
+
+class MemberSchema(Schema):
+    user_id = fields.UUID()
+    first_name = fields.String(allow_none=True)
+    last_name = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    role = fields.String()
+    joined_at = fields.DateTime()
+
+
+MemberPageSchema = page_schema(MemberSchema, "MemberPage")
+
+
+class ChangeRoleSchema(Schema):
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+
+
+class InviteSchema(Schema):
+    emails = fields.List(fields.String(validate=validate.Length(min=3, max=254)), required=True,
+                         validate=validate.Length(min=1, max=100))
+    role = fields.String(load_default=MEMBER, validate=validate.OneOf(ROLES))
+    locale = fields.String(load_default="fr", validate=validate.OneOf(["fr", "en"]))
+
+
+class InvitationSchema(Schema):
+    id = fields.UUID()
+    email = fields.String()
+    role = fields.String()
+    status = fields.String()
+    created_at = fields.DateTime()
+    last_sent_at = fields.DateTime()
+    sent_count = fields.Integer()
+
+
+class InvitationOutcomeSchema(Schema):
+    email = fields.String()
+    outcome = fields.String(metadata={"description": "SENT, RESENT, THROTTLED (sent less than 5 minutes ago) "
+                                                     "or ALREADY_MEMBER"})
+    invitation = fields.Nested(InvitationSchema, allow_none=True)
+
+
+class InvitationResultsSchema(Schema):
+    results = fields.List(fields.Nested(InvitationOutcomeSchema))
+
+
+class InvitationListSchema(Schema):
+    items = fields.List(fields.Nested(InvitationSchema))
+
+
+class CodeArgsSchema(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=20))
+
+
+class InvitationSummarySchema(Schema):
+    id = fields.UUID()
+    organization_id = fields.UUID()
+    organization_name = fields.String()
+    email = fields.String()
+    role = fields.String()
+    status = fields.String()
+
+
+class AcceptedSchema(Schema):
+    organization_id = fields.UUID()
+
+
+class ImportFormSchema(Schema):
+    mode = fields.String(load_default=ADD_UPDATE, validate=validate.OneOf(MODES),
+                         metadata={"description": "Universities: ADD_UPDATE keeps learners absent from the file, "
+                                                  "REPLACE disables them. A school's file is always its whole list."})
+
+
+class ImportFileSchema(Schema):
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class ImportSchema(Schema):
+    id = fields.UUID()
+    created_at = fields.DateTime()
+    created_by = fields.UUID()
+    filename = fields.String()
+    mode = fields.String()
+    status = fields.String()
+    format = fields.String(allow_none=True)
+    encoding = fields.String(allow_none=True)
+    created_count = fields.Integer()
+    updated_count = fields.Integer()
+    disabled_count = fields.Integer()
+    enabled_count = fields.Integer()
+    unchanged_count = fields.Integer()
+    skipped_count = fields.Integer(metadata={"description": "Learners of the file left aside: left the school, no class"})
+    error_count = fields.Integer(metadata={"description": "All line errors; `errors` lists the first 1,000"})
+    error_code = fields.String(allow_none=True)
+    errors = fields.List(fields.Dict())
+
+
+ImportPageSchema = page_schema(ImportSchema, "ImportPage")
+
+
+class ReconciliationSchema(Schema):
+    first_name = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    last_name = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    birthdate = fields.Date(required=True)
+
+
+class ReconciledSchema(Schema):
+    learner_id = fields.UUID()
+    organization_id = fields.UUID()

@@ -1,0 +1,159 @@
+"""Reads skip the domain: queries shaped for the screens, with the access rules checked in SQL."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Engine, and_, func, select
+
+from organizations.adapters.orm import (
+    invitations,
+    known_users,
+    learner_imports,
+    memberships,
+    orga_terms_acceptances,
+    organizations,
+)
+from organizations.domain import exceptions as e
+from organizations.domain.commands import Actor
+from organizations.domain.model import ADMIN, PENDING
+from svckit.pagination import offset
+
+
+def check_orga_access(engine: Engine, organization_id: UUID, actor: Actor, *, admin: bool = False) -> str:
+    """The actor's role in the organization, or the error that says why not (same rules as the domain)."""
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(organizations.c.id, memberships.c.role, orga_terms_acceptances.c.accepted_at)
+            .select_from(organizations)
+            .outerjoin(memberships, and_(memberships.c.organization_id == organizations.c.id,
+                                         memberships.c.user_id == actor.user_id, memberships.c.disabled_at.is_(None)))
+            .outerjoin(orga_terms_acceptances, orga_terms_acceptances.c.user_id == actor.user_id)
+            .where(organizations.c.id == organization_id)
+        ).first()
+    if row is None:
+        raise e.OrganizationNotFound("This organization does not exist.")
+    if row.role is None:
+        raise e.NotAMember("Access to this organization is limited to its invited members.")
+    if row.accepted_at is None:
+        raise e.OrgaTermsNotAccepted("Accept the terms of use of the Orga dashboard first.")
+    if admin and row.role != ADMIN:
+        raise e.AdminRoleRequired("Only an administrator of the organization can do this.")
+    return row.role
+
+
+def _organization(row: Any) -> dict[str, Any]:
+    return {"id": row.id, "name": row.name, "type": row.type, "external_id": row.external_id,
+            "manages_students": row.manages_students, "created_at": row.created_at, "archived_at": row.archived_at,
+            "archived": row.archived_at is not None}
+
+
+def organization(engine: Engine, organization_id: UUID, role: str | None = None) -> dict[str, Any]:
+    with engine.connect() as connection:
+        row = connection.execute(select(organizations).where(organizations.c.id == organization_id)).first()
+        members = connection.execute(select(func.count()).where(memberships.c.organization_id == organization_id,
+                                                                memberships.c.disabled_at.is_(None))).scalar_one()
+    if row is None:
+        raise e.OrganizationNotFound("This organization does not exist.")
+    return {**_organization(row), "members_count": members, "my_role": role}
+
+
+def organizations_page(engine: Engine, args: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
+    conditions = []
+    if args.get("name"):
+        conditions.append(organizations.c.name.ilike(f"%{args['name']}%"))
+    if args.get("type"):
+        conditions.append(organizations.c.type == args["type"])
+    if args.get("external_id"):
+        conditions.append(organizations.c.external_id == args["external_id"].strip().upper())
+    with engine.connect() as connection:
+        total = connection.execute(select(func.count()).select_from(organizations).where(*conditions)).scalar_one()
+        rows = connection.execute(select(organizations).where(*conditions)
+                                  .order_by(func.lower(organizations.c.name), organizations.c.id)
+                                  .limit(args["page_size"]).offset(offset(args))).all()
+    return [_organization(row) for row in rows], total
+
+
+def members_page(engine: Engine, organization_id: UUID, args: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
+    active = (memberships.c.organization_id == organization_id, memberships.c.disabled_at.is_(None))
+    with engine.connect() as connection:
+        total = connection.execute(select(func.count()).select_from(memberships).where(*active)).scalar_one()
+        rows = connection.execute(
+            select(memberships.c.user_id, memberships.c.role, memberships.c.created_at, known_users.c.first_name,
+                   known_users.c.last_name, known_users.c.email)
+            .select_from(memberships).outerjoin(known_users, known_users.c.id == memberships.c.user_id)
+            .where(*active)
+            .order_by(func.lower(known_users.c.last_name), func.lower(known_users.c.first_name), memberships.c.user_id)
+            .limit(args["page_size"]).offset(offset(args))
+        ).all()
+    return [{"user_id": r.user_id, "role": r.role, "joined_at": r.created_at, "first_name": r.first_name,
+             "last_name": r.last_name, "email": r.email} for r in rows], total
+
+
+def _invitation(row: Any) -> dict[str, Any]:
+    return {"id": row.id, "email": row.email, "role": row.role, "status": row.status, "created_at": row.created_at,
+            "last_sent_at": row.last_sent_at, "sent_count": row.sent_count}
+
+
+def pending_invitations(engine: Engine, organization_id: UUID) -> list[dict[str, Any]]:
+    with engine.connect() as connection:
+        rows = connection.execute(select(invitations).where(invitations.c.organization_id == organization_id,
+                                                            invitations.c.status == PENDING)
+                                  .order_by(invitations.c.created_at.desc())).all()
+    return [_invitation(row) for row in rows]
+
+
+def invitation(engine: Engine, organization_id: UUID, invitation_id: UUID) -> dict[str, Any]:
+    with engine.connect() as connection:
+        row = connection.execute(select(invitations).where(invitations.c.id == invitation_id,
+                                                           invitations.c.organization_id == organization_id)).first()
+    if row is None:
+        raise e.InvitationNotFound("This invitation does not exist.")
+    return _invitation(row)
+
+
+def invitation_summary(engine: Engine, invitation_id: UUID, code: str) -> dict[str, Any]:
+    """What the accept page shows before login; only for whoever holds the code."""
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(invitations.c.id, invitations.c.code, invitations.c.status, invitations.c.role,
+                   invitations.c.email, organizations.c.name, organizations.c.id.label("organization_id"))
+            .join(organizations, organizations.c.id == invitations.c.organization_id)
+            .where(invitations.c.id == invitation_id)
+        ).first()
+    if row is None or row.code != code.strip().upper():
+        raise e.InvitationNotFound("This invitation does not exist.")
+    return {"id": row.id, "organization_id": row.organization_id, "organization_name": row.name,
+            "email": row.email, "role": row.role, "status": row.status}
+
+
+def _import(row: Any) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in (
+        "id", "created_at", "created_by", "filename", "mode", "status", "format", "encoding", "created_count",
+        "updated_count", "disabled_count", "enabled_count", "unchanged_count", "skipped_count", "error_count",
+        "error_code", "errors")}
+
+
+def imports_page(engine: Engine, organization_id: UUID, args: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
+    where = learner_imports.c.organization_id == organization_id
+    with engine.connect() as connection:
+        total = connection.execute(select(func.count()).select_from(learner_imports).where(where)).scalar_one()
+        rows = connection.execute(select(learner_imports).where(where).order_by(learner_imports.c.created_at.desc())
+                                  .limit(args["page_size"]).offset(offset(args))).all()
+    return [_import(row) for row in rows], total
+
+
+def learner_import(engine: Engine, organization_id: UUID, import_id: UUID) -> dict[str, Any] | None:
+    with engine.connect() as connection:
+        row = connection.execute(select(learner_imports).where(learner_imports.c.id == import_id,
+                                                               learner_imports.c.organization_id == organization_id)).first()
+    return _import(row) if row is not None else None
+
+
+def organization_type(engine: Engine, organization_id: UUID) -> str:
+    with engine.connect() as connection:
+        value = connection.execute(select(organizations.c.type).where(organizations.c.id == organization_id)).scalar()
+    if value is None:
+        raise e.OrganizationNotFound("This organization does not exist.")
+    return value

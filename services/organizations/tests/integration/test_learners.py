@@ -1,0 +1,199 @@
+"""Learner imports and reconciliation through the API, with files shaped like the real exports."""
+
+import io
+import re
+import uuid
+import zipfile
+from pathlib import Path
+
+import pytest
+from organizations_it import make_organization, pending_invitation
+from sqlalchemy import text
+
+from msgkit import Envelope
+
+pytestmark = pytest.mark.integration
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "learner_files"
+INES = ("123456789AB", "0702144523K", "0702157788F", "0702005566H")  # the learners the export keeps
+
+
+def siecle_export(uai: str, *, without: tuple[str, ...] = (), replace: tuple[str, str] | None = None) -> bytes:
+    """The real-shaped ISO-8859-15 export, for another school and edited as a test needs."""
+    content = (FIXTURES / "ElevesSansAdresses.xml").read_bytes().decode("iso-8859-15")
+    content = content.replace("<UAJ>0751234A</UAJ>", f"<UAJ>{uai}</UAJ>")
+    for ine in without:
+        content = re.sub(r"<ELEVE ELEVE_ID=(?:(?!</ELEVE>).)*?" + ine + r".*?</ELEVE>", "", content, flags=re.S)
+    if replace:
+        content = content.replace(*replace)
+    return content.encode("iso-8859-15")
+
+
+def upload(client, organization_id, person, name, body, mode="ADD_UPDATE"):
+    return client.post(f"/api/organizations/{organization_id}/learners/imports", headers=person.auth,
+                       data={"mode": mode, "file": (io.BytesIO(body), name)}, content_type="multipart/form-data")
+
+
+def learners(runtime, organization_id):
+    with runtime.engine.connect() as connection:
+        rows = connection.execute(text("SELECT national_student_id, student_number, first_name, last_name, division, "
+                                       "\"group\", disabled_at, user_id, version FROM organization_learners "
+                                       "WHERE organization_id = :o"), {"o": organization_id}).all()
+    return {row.national_student_id or row.student_number: row for row in rows}
+
+
+def imported_events(runtime, organization_id):
+    with runtime.engine.connect() as connection:
+        bodies = connection.execute(text("SELECT body FROM outbox WHERE aggregate_id = :o AND event_type = "
+                                         "'organizations.learners.imported.v1' ORDER BY id"), {"o": organization_id})
+        return [Envelope.from_json(body) for (body,) in bodies]
+
+
+@pytest.fixture
+def school_with_uai(client, platform_admin, person):
+    uai = f"{uuid.uuid4().int % 10**7:07d}B"
+    organization_id, admin = make_organization(client, platform_admin, person, type="SCO", uai=uai)
+    return organization_id, admin, uai
+
+
+def test_a_school_imports_its_siecle_export_and_the_change_is_announced(client, runtime, school_with_uai):
+    organization_id, admin, uai = school_with_uai
+    response = upload(client, organization_id, admin, "ElevesSansAdresses.xml", siecle_export(uai))
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert (body["status"], body["format"], body["encoding"]) == ("SUCCEEDED", "SIECLE_XML", "ISO-8859-15")
+    assert (body["created_count"], body["updated_count"], body["disabled_count"]) == (4, 0, 0)
+    stored = learners(runtime, organization_id)
+    assert set(stored) == set(INES)
+    assert (stored["123456789AB"].first_name, stored["123456789AB"].last_name, stored["123456789AB"].division) == (
+        "Chloé", "CŒURDEROY", "6E2")
+    [event] = imported_events(runtime, organization_id)
+    assert {learner["change"] for learner in event.payload["learners"]} == {"CREATED"}
+    assert event.payload["batches"] == 1 and len(event.payload["learners"]) == 4
+
+
+def test_a_zipped_export_is_read_too(client, runtime, school_with_uai):
+    organization_id, admin, uai = school_with_uai
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr("ElevesSansAdresses.xml", siecle_export(uai))
+    response = upload(client, organization_id, admin, "export.zip", archive.getvalue())
+    assert response.status_code == 201 and response.get_json()["created_count"] == 4
+
+
+def test_a_school_reimport_disables_who_left_re_enables_who_returns_and_keeps_links(client, runtime, school_with_uai,
+                                                                                  person):
+    organization_id, admin, uai = school_with_uai
+    upload(client, organization_id, admin, "ElevesSansAdresses.xml", siecle_export(uai))
+    learner = person("chloe")
+    matched = client.post(f"/api/organizations/{organization_id}/learners/reconciliation", headers=learner.auth,
+                          json={"first_name": "chloe", "last_name": "Coeurderoy", "birthdate": "2013-02-14"})
+    assert matched.status_code == 200, matched.get_json()
+
+    left = upload(client, organization_id, admin, "ElevesSansAdresses.xml", siecle_export(uai, without=("0702144523K",)))
+    assert (left.get_json()["disabled_count"], left.get_json()["unchanged_count"]) == (1, 3)
+    assert learners(runtime, organization_id)["0702144523K"].disabled_at is not None
+
+    back = upload(client, organization_id, admin, "ElevesSansAdresses.xml",
+                  siecle_export(uai, replace=("<CODE_STRUCTURE>6E2</CODE_STRUCTURE>", "<CODE_STRUCTURE>6E3</CODE_STRUCTURE>")))
+    assert (back.get_json()["enabled_count"], back.get_json()["updated_count"]) == (1, 1)
+    stored = learners(runtime, organization_id)
+    assert stored["0702144523K"].disabled_at is None
+    assert stored["123456789AB"].division == "6E3"
+    assert str(stored["123456789AB"].user_id) == learner.id  # the link survives re-imports
+    changes = [change["change"] for event in imported_events(runtime, organization_id)[1:]
+               for change in event.payload["learners"]]
+    assert sorted(changes) == ["DISABLED", "ENABLED", "UPDATED"]
+
+
+def test_a_file_with_errors_changes_nothing_and_says_where(client, runtime, school_with_uai):
+    organization_id, admin, uai = school_with_uai
+    broken = siecle_export(uai, replace=("<DATE_NAISS>14/02/2013</DATE_NAISS>", "<DATE_NAISS/>"))
+    response = upload(client, organization_id, admin, "ElevesSansAdresses.xml", broken)
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "INVALID_LEARNERS"
+    [line] = error["details"]["import"]["errors"]
+    assert line["code"] == "BIRTHDATE_REQUIRED" and line["position"] == 1
+    assert learners(runtime, organization_id) == {}
+    history = client.get(f"/api/organizations/{organization_id}/learners/imports", headers=admin.auth).get_json()
+    assert [item["status"] for item in history["items"]] == ["FAILED"]
+
+
+def test_another_schools_export_is_refused(client, runtime, school_with_uai):
+    organization_id, admin, _ = school_with_uai
+    response = upload(client, organization_id, admin, "ElevesSansAdresses.xml", siecle_export("0999999Z"))
+    assert response.status_code == 422 and response.get_json()["error"]["code"] == "UAI_MISMATCHED"
+    assert learners(runtime, organization_id) == {}
+
+
+def test_unreadable_and_oversized_files_get_their_code(client, runtime, school_with_uai):
+    organization_id, admin, _ = school_with_uai
+    assert upload(client, organization_id, admin, "eleves.pdf", b"%PDF-1.4").get_json()["error"]["code"] == \
+        "INVALID_FILE_EXTENSION"
+    assert upload(client, organization_id, admin, "eleves.xml", b"").get_json()["error"]["code"] == "EMPTY"
+    too_large = upload(client, organization_id, admin, "eleves.xml", b"<" + b"x" * (21 * 1024 * 1024))
+    assert too_large.status_code == 413
+
+
+def test_a_university_adds_and_updates_or_replaces_its_list(client, runtime, platform_admin, person):
+    organization_id, admin = make_organization(client, platform_admin, person, type="SUP")
+    csv = (FIXTURES / "university-utf8-bom.csv").read_bytes()
+    first = upload(client, organization_id, admin, "etudiants.csv", csv)
+    assert first.status_code == 201 and first.get_json()["created_count"] == 3
+    one_line = csv.decode("utf-8-sig").splitlines()
+    only_first = ("\r\n".join(one_line[:2]) + "\r\n").encode("utf-8")
+    kept = upload(client, organization_id, admin, "etudiants.csv", only_first, mode="ADD_UPDATE")
+    assert (kept.get_json()["disabled_count"], kept.get_json()["unchanged_count"]) == (0, 1)
+    replaced = upload(client, organization_id, admin, "etudiants.csv", only_first, mode="REPLACE")
+    assert replaced.get_json()["disabled_count"] == 2
+    assert sum(1 for row in learners(runtime, organization_id).values() if row.disabled_at is None) == 1
+
+
+def test_only_admins_of_organizations_with_a_learner_list_import(client, runtime, school_with_uai, platform_admin,
+                                                                 person):
+    organization_id, admin, uai = school_with_uai
+    teacher = person("prof")
+    client.post(f"/api/organizations/{organization_id}/invitations", headers=admin.auth, json={"emails": [teacher.email]})
+    invitation, code = pending_invitation(client.application, organization_id, teacher.email)
+    client.post(f"/api/invitations/{invitation}/accept", headers=teacher.auth, json={"code": code})
+    refused = upload(client, organization_id, teacher, "ElevesSansAdresses.xml", siecle_export(uai))
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "ADMIN_ROLE_REQUIRED"
+
+    company, company_admin = make_organization(client, platform_admin, person, type="PRO", manages_students=False)
+    not_managed = upload(client, company, company_admin, "x.csv", b"a;b\r\n")
+    assert not_managed.status_code == 422 and not_managed.get_json()["error"]["code"] == "LEARNER_LIST_NOT_MANAGED"
+
+
+def test_the_csv_template_fits_the_organization(client, school_with_uai, platform_admin, person):
+    organization_id, admin, _ = school_with_uai
+    school = client.get(f"/api/organizations/{organization_id}/learners/imports/template.csv", headers=admin.auth)
+    assert school.status_code == 200 and school.mimetype == "text/csv"
+    assert school.data.startswith("\ufeff".encode()) and "Identifiant unique*" in school.data.decode("utf-8-sig")
+    university, university_admin = make_organization(client, platform_admin, person, type="SUP")
+    template = client.get(f"/api/organizations/{university}/learners/imports/template.csv",
+                          headers=university_admin.auth).data.decode("utf-8-sig")
+    assert template.startswith("Premier prénom;")
+
+
+def test_reconciliation_links_one_account_to_one_learner(client, runtime, school_with_uai, person):
+    organization_id, admin, uai = school_with_uai
+    upload(client, organization_id, admin, "ElevesSansAdresses.xml", siecle_export(uai))
+    learner, other = person("zoe"), person("imposteur")
+    url = f"/api/organizations/{organization_id}/learners/reconciliation"
+    no_match = client.post(url, headers=learner.auth, json={"first_name": "Zoé", "last_name": "Martin",
+                                                           "birthdate": "2011-06-05"})
+    assert no_match.status_code == 404 and no_match.get_json()["error"]["code"] == "NO_MATCHING_LEARNER"
+    matched = client.post(url, headers=learner.auth, json={"first_name": "zoe", "last_name": "OZTURK",
+                                                          "birthdate": "2011-06-05"})
+    assert matched.status_code == 200
+    again = client.post(url, headers=learner.auth, json={"first_name": "Zoë", "last_name": "Öztürk",
+                                                        "birthdate": "2011-06-05"})
+    assert again.status_code == 200  # the same account again: nothing changes
+    taken = client.post(url, headers=other.auth, json={"first_name": "Zoë", "last_name": "Öztürk",
+                                                      "birthdate": "2011-06-05"})
+    assert taken.status_code == 409 and taken.get_json()["error"]["code"] == "LEARNER_LINKED_TO_ANOTHER_ACCOUNT"
+    with runtime.engine.connect() as connection:
+        linked = connection.execute(text("SELECT count(*) FROM outbox WHERE event_type = "
+                                         "'organizations.learner.linked.v1' AND body LIKE :u"),
+                                    {"u": f"%{learner.id}%"}).scalar_one()
+    assert linked == 1

@@ -1,0 +1,85 @@
+"""No route lets a member of one organization read or change anything of another."""
+
+import io
+
+import pytest
+from organizations_it import make_organization, pending_invitation
+from sqlalchemy import text
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def two_schools(client, platform_admin, person):
+    a, admin_a = make_organization(client, platform_admin, person)
+    b, admin_b = make_organization(client, platform_admin, person)
+    client.post(f"/api/organizations/{b}/invitations", headers=admin_b.auth, json={"emails": ["b.prof@example.org"]})
+    invitation_b, _ = pending_invitation(client.application, b, "b.prof@example.org")
+    return a, admin_a, b, admin_b, invitation_b
+
+
+def routes(b, admin_b, invitation_b):
+    """Every route of an organization, aimed at organization B."""
+    return [
+        ("GET", f"/api/organizations/{b}", None),
+        ("GET", f"/api/organizations/{b}/members", None),
+        ("PATCH", f"/api/organizations/{b}/members/{admin_b.id}", {"json": {"role": "MEMBER"}}),
+        ("DELETE", f"/api/organizations/{b}/members/{admin_b.id}", None),
+        ("POST", f"/api/organizations/{b}/invitations", {"json": {"emails": ["spy@example.org"], "role": "ADMIN"}}),
+        ("GET", f"/api/organizations/{b}/invitations", None),
+        ("DELETE", f"/api/organizations/{b}/invitations/{invitation_b}", None),
+        ("POST", f"/api/organizations/{b}/invitations/{invitation_b}/resend", None),
+        ("POST", f"/api/organizations/{b}/learners/imports",
+         {"data": {"file": (io.BytesIO(b"<x/>"), "e.xml")}, "content_type": "multipart/form-data"}),
+        ("GET", f"/api/organizations/{b}/learners/imports", None),
+        ("GET", f"/api/organizations/{b}/learners/imports/template.csv", None),
+        ("GET", "/api/admin/organizations", None),
+        ("POST", f"/api/admin/organizations/{b}/archive", None),
+    ]
+
+
+def snapshot(runtime, organization_id):
+    with runtime.engine.connect() as connection:
+        return [connection.execute(text(query), {"o": organization_id}).all() for query in (
+            "SELECT user_id, role, disabled_at FROM memberships WHERE organization_id = :o ORDER BY id",
+            "SELECT email, status, sent_count FROM invitations WHERE organization_id = :o ORDER BY id",
+            "SELECT archived_at, version FROM organizations WHERE id = :o",
+            "SELECT count(*) FROM learner_imports WHERE organization_id = :o")]
+
+
+@pytest.mark.parametrize("index", range(13))
+def test_an_admin_of_another_organization_is_refused_everywhere_and_changes_nothing(client, runtime, two_schools,
+                                                                                  index):
+    a, admin_a, b, admin_b, invitation_b = two_schools
+    method, url, options = routes(b, admin_b, invitation_b)[index]
+    before = snapshot(runtime, b)
+    response = client.open(url, method=method, headers=admin_a.auth, **(options or {}))
+    assert response.status_code == 403, (method, url, response.get_json())
+    assert response.get_json()["error"]["code"] in ("NOT_A_MEMBER", "PLATFORM_ADMIN_REQUIRED")
+    assert snapshot(runtime, b) == before
+
+
+def test_ids_of_another_organization_do_not_work_under_ones_own(client, runtime, two_schools):
+    a, admin_a, b, admin_b, invitation_b = two_schools
+    before = snapshot(runtime, b)
+    cancel = client.delete(f"/api/organizations/{a}/invitations/{invitation_b}", headers=admin_a.auth)
+    resend = client.post(f"/api/organizations/{a}/invitations/{invitation_b}/resend", headers=admin_a.auth)
+    demote = client.patch(f"/api/organizations/{a}/members/{admin_b.id}", headers=admin_a.auth, json={"role": "MEMBER"})
+    remove = client.delete(f"/api/organizations/{a}/members/{admin_b.id}", headers=admin_a.auth)
+    assert [r.status_code for r in (cancel, resend, demote, remove)] == [404, 404, 404, 404]
+    assert snapshot(runtime, b) == before
+
+
+def test_the_matrix_covers_every_organization_route(client):
+    """A new route must join the matrix above: this lists the API's routes with an organization id."""
+    spec = client.get("/openapi.json").get_json()
+    guarded = {path for path in spec["paths"] if "{organization_id}" in path and "reconciliation" not in path}
+    covered = {"/api/organizations/{organization_id}", "/api/organizations/{organization_id}/members",
+               "/api/organizations/{organization_id}/members/{user_id}",
+               "/api/organizations/{organization_id}/invitations",
+               "/api/organizations/{organization_id}/invitations/{invitation_id}",
+               "/api/organizations/{organization_id}/invitations/{invitation_id}/resend",
+               "/api/organizations/{organization_id}/learners/imports",
+               "/api/organizations/{organization_id}/learners/imports/template.csv",
+               "/api/admin/organizations/{organization_id}/archive"}
+    assert guarded == covered
