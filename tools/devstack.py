@@ -114,6 +114,8 @@ def service_env(service: str, cfg: dict[str, str]) -> dict[str, str]:
         "JWKS_URL": f"http://127.0.0.1:{SERVICES['identity']}/.well-known/jwks.json",
         "TRUSTED_PROXIES": "1",
         "LOG_FORMAT": "json",
+        "MAIL_DIR": str(RUN / "mail"),  # invitations land here as .eml files
+        "PUBLIC_URL": f"http://localhost:{cfg['gateway_port']}",
     }
 
 
@@ -239,11 +241,16 @@ def up() -> None:
     subprocess.run([str(BIN / "supervisord"), "-c", str(CONF)], check=True)
     say(f"starting {len(checks)} processes (logs in {LOGS.relative_to(ROOT)}/)")
     wait_ready(checks)
+    # The demo school needs the demo accounts, which reach organizations through the broker.
+    run([str(BIN / "organizations"), "seed-demo"], service_env("organizations", cfg), "organizations seed-demo")
+    say("demo school loaded")
     url = f"http://localhost:{cfg['gateway_port']}"
     print(f"\nThe platform is up: {url}\n  web: {url}/\n  API: {url}/api (OpenAPI at {url}/api/openapi.json)\n\n"
           "Demo logins (password for all: " + DEMO_PASSWORD + "):")
     for role, email in DEMO_LOGINS:
         print(f"  {role:<20} {email}")
+    print("  the organization admin runs the demo school Collège Gustave Flaubert (UAI 0751234A, five pupils);\n"
+          "  the learner Lou Apprenant (born 12/03/2012) is one of them.")
     print("\nStop everything with: make down")
 
 

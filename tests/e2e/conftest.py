@@ -20,6 +20,8 @@ pytestmark = pytest.mark.e2e
 class Stack:
     gateway: str
     identity: str
+    mail_dir: Path
+    identity_env: dict[str, str]
     identity_database: str
     organizations_database: str
     amqp_url: str
@@ -44,23 +46,39 @@ def stack(database_factory, amqp_url, tmp_path_factory):
     migrations.upgrade(identity_db, "identity:migrations")
     migrations.upgrade(organizations_db, "organizations:migrations")
     proxy = TcpProxy.for_url(amqp_url)
-    ports = {name: free_port() for name in ("identity", "gateway", "relay_ops", "consumer_ops")}
+    ports = {name: free_port() for name in ("identity", "organizations", "gateway", "relay_ops", "consumer_ops",
+                                            "identity_consumer_ops", "organizations_relay_ops")}
     identity_url = f"http://127.0.0.1:{ports['identity']}"
     common = {"SERVICE_ENV": "test", "LOG_FORMAT": "json", "MESSAGE_RETRY_DELAYS_MS": "200,500",
               "JWKS_URL": f"{identity_url}/.well-known/jwks.json", "TRUSTED_PROXIES": "1"}
-    stack = Stack(gateway=f"http://127.0.0.1:{ports['gateway']}", identity=identity_url,
+    mail_dir = tmp_path_factory.mktemp("e2e-mail")
+    identity_env = {**common, "DATABASE_URL": identity_db, "RABBITMQ_URL": proxy.url(amqp_url)}
+    stack = Stack(gateway=f"http://127.0.0.1:{ports['gateway']}", identity=identity_url, mail_dir=mail_dir,
+                  identity_env=identity_env,
                   identity_database=identity_db, organizations_database=organizations_db, amqp_url=amqp_url,
                   proxy=proxy, logs=tmp_path_factory.mktemp("e2e-logs"))
-    identity_env = {**common, "DATABASE_URL": identity_db, "RABBITMQ_URL": proxy.url(amqp_url)}
     _start(stack, "identity-api", [*service_command("identity"), "api", "--bind", f"127.0.0.1:{ports['identity']}"],
            identity_env, f"{identity_url}/health/ready")
     _start(stack, "identity-relay", [*service_command("identity"), "relay"],
            {**identity_env, "OPS_PORT": str(ports["relay_ops"])}, f"http://127.0.0.1:{ports['relay_ops']}/health/ready")
+    _start(stack, "identity-consumer", [*service_command("identity"), "consumer"],
+           {**identity_env, "OPS_PORT": str(ports["identity_consumer_ops"])},
+           f"http://127.0.0.1:{ports['identity_consumer_ops']}/health/ready")
+    organizations_env = {**common, "DATABASE_URL": organizations_db, "RABBITMQ_URL": proxy.url(amqp_url),
+                         "MAIL_DIR": str(mail_dir), "PUBLIC_URL": "http://orga.test"}
+    organizations_url = f"http://127.0.0.1:{ports['organizations']}"
+    _start(stack, "organizations-api",
+           [*service_command("organizations"), "api", "--bind", f"127.0.0.1:{ports['organizations']}"],
+           organizations_env, f"{organizations_url}/health/ready")
+    _start(stack, "organizations-relay", [*service_command("organizations"), "relay"],
+           {**organizations_env, "OPS_PORT": str(ports["organizations_relay_ops"])},
+           f"http://127.0.0.1:{ports['organizations_relay_ops']}/health/ready")
     _start(stack, "organizations-consumer", [*service_command("organizations"), "consumer"],
-           {**common, "DATABASE_URL": organizations_db, "RABBITMQ_URL": proxy.url(amqp_url),
-            "OPS_PORT": str(ports["consumer_ops"])}, f"http://127.0.0.1:{ports['consumer_ops']}/health/ready")
+           {**organizations_env, "OPS_PORT": str(ports["consumer_ops"])},
+           f"http://127.0.0.1:{ports['consumer_ops']}/health/ready")
     _start(stack, "gateway", [*service_command("gateway"), "api", "--bind", f"127.0.0.1:{ports['gateway']}"],
-           {**common, "IDENTITY_URL": identity_url, "RATELIMIT_ENABLED": "false"}, f"{stack.gateway}/health/ready")
+           {**common, "IDENTITY_URL": identity_url, "ORGANIZATIONS_URL": organizations_url,
+            "RATELIMIT_ENABLED": "false"}, f"{stack.gateway}/health/ready")
     try:
         for process in stack.processes.values():
             process.wait_ready(60)

@@ -9,11 +9,13 @@ import click
 
 from identity.bootstrap import bootstrap
 from identity.domain import commands
+from identity.domain.exceptions import IdentityError
 from identity.domain.model import SUPER_ADMIN
 from identity.service_layer import handlers
 from svckit.cli import ServiceDefinition, service_cli
 
 DEMO_PASSWORD = "Demo-Pass-2026!"  # noqa: S105 - demo mode only, refused in production
+DEMO_ORGA_ADMIN = "orga.admin@demo.example.org"
 DEMO_USERS = (
     # email, first name, last name, platform admin
     ("admin@demo.example.org", "Camille", "Administratrice", True),
@@ -42,8 +44,13 @@ def _generated_password() -> str:
 def create_admin(email: str, first_name: str, last_name: str, password_stdin: bool) -> None:
     identity = bootstrap()
     password = sys.stdin.readline().rstrip("\n") if password_stdin else _generated_password()
-    user_id, created = handlers.create_platform_admin(
-        commands.CreatePlatformAdmin(email, first_name, last_name, password), identity.uow(), identity.hasher, identity.now)
+    try:
+        user_id, created = handlers.create_platform_admin(
+            commands.CreatePlatformAdmin(email, first_name, last_name, password), identity.uow(), identity.hasher,
+            identity.now)
+    except IdentityError as error:
+        rules = f" ({', '.join(error.details['rules'])})" if error.details and "rules" in error.details else ""
+        raise click.ClickException(f"{error}{rules}") from error
     if created and not password_stdin:
         click.echo(f"created platform admin {email} ({user_id}); password, shown once: {password}")
     else:
@@ -64,6 +71,10 @@ def seed_demo() -> None:
         if not exists:
             handlers.register_user(commands.RegisterUser(first_name, last_name, email, DEMO_PASSWORD, True),
                                    identity.uow(), identity.hasher, identity.now)
+        if email == DEMO_ORGA_ADMIN:  # the demo school's admin has been through the Orga terms already
+            with identity.uow() as uow:
+                user_id = uow.users.get_by_email(email).id
+            handlers.accept_orga_terms(commands.AcceptOrgaTerms(user_id), identity.uow(), identity.now)
     click.echo(f"identity: demo accounts ready ({', '.join(u[0] for u in DEMO_USERS)})")
 
 

@@ -61,6 +61,10 @@ class SqlAlchemyKnownUsers(AbstractKnownUsers):
         self.session.execute(insert(orga_terms_acceptances).values(user_id=user_id, accepted_at=accepted_at)
                              .on_conflict_do_nothing(index_elements=["user_id"]))
 
+    def by_email(self, email: str) -> KnownUser | None:
+        user_id = self.session.scalar(select(known_users.c.id).where(known_users.c.email == email.strip().lower()))
+        return self.get(user_id) if user_id is not None else None
+
     def emails_of(self, user_ids: Iterable[UUID]) -> dict[UUID, str]:
         ids = list(user_ids)
         if not ids:
@@ -89,10 +93,12 @@ class SqlAlchemyOrganizations(AbstractOrganizations):
         return self.get(organization_id) if organization_id is not None else None
 
     def external_id_taken(self, type: str, external_id: str) -> bool:
-        return self.session.scalar(
-            select(func.count()).select_from(Organization).where(Organization.type == type,
-                                                                 Organization.external_id == external_id)
-        ) > 0
+        return self.by_external_id(type, external_id) is not None
+
+    def by_external_id(self, type: str, external_id: str) -> Organization | None:
+        organization = self.session.scalars(select(Organization).where(
+            Organization.type == type, Organization.external_id == external_id)).one_or_none()
+        return self.track(organization) if organization is not None else None
 
 
 class SqlAlchemyLearners(AbstractLearners):

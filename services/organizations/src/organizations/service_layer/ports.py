@@ -29,6 +29,9 @@ class AbstractKnownUsers(abc.ABC):
     @abc.abstractmethod
     def emails_of(self, user_ids: Iterable[UUID]) -> dict[UUID, str]: ...
 
+    @abc.abstractmethod
+    def by_email(self, email: str) -> KnownUser | None: ...
+
 
 class AbstractOrganizations(abc.ABC):
     @abc.abstractmethod
@@ -43,6 +46,9 @@ class AbstractOrganizations(abc.ABC):
 
     @abc.abstractmethod
     def external_id_taken(self, type: str, external_id: str) -> bool: ...
+
+    @abc.abstractmethod
+    def by_external_id(self, type: str, external_id: str) -> Organization | None: ...
 
 
 class AbstractLearners(abc.ABC):

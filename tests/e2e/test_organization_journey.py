@@ -1,0 +1,96 @@
+"""A school's first day, through the gateway with every real process: the platform admin
+creates it, the invitation mail goes out through the broker, the future admin signs up,
+accepts, sees the school in their account, accepts the Orga terms and invites a colleague."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import subprocess
+import time
+import uuid
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+
+from msgkit.testing import wait_until
+from svckit.testing import service_command
+
+pytestmark = pytest.mark.e2e
+PASSWORD = "Blue-Sky-2026!"
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def log_in(stack, email_address: str, password: str = PASSWORD) -> str:
+    response = requests.post(f"{stack.gateway}/api/token", json={"email": email_address, "password": password},
+                             timeout=10)
+    assert response.status_code == 200, response.text
+    return response.json()["access_token"]
+
+
+def invitation_link(stack, to: str) -> tuple[str, str]:
+    """The invitation id and code from the mail sent to ``to``, once it is there."""
+
+    def find():
+        for path in stack.mail_dir.glob("*.eml"):
+            mail = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            if mail["To"] == to:
+                link = next(word for word in mail.get_content().split() if "/rejoindre?" in word)
+                query = parse_qs(urlsplit(link).query)
+                return query["invitationId"][0], query["code"][0]
+        return None
+
+    return wait_until(find, timeout=30, message=f"the invitation mail to {to}")
+
+
+def test_a_school_is_created_its_admin_joins_and_invites_a_colleague(stack):
+    admin_email = f"platform.{uuid.uuid4().hex[:8]}@example.org"
+    command = subprocess.run([*service_command("identity"), "create-admin", "--email", admin_email, "--password-stdin"],
+                             input=f"{PASSWORD}\n", text=True, capture_output=True,
+                             env={**os.environ, **stack.identity_env})
+    assert command.returncode == 0, command.stdout + command.stderr
+    platform = log_in(stack, admin_email)
+
+    director = f"directrice.{uuid.uuid4().hex[:8]}@example.org"
+    created = requests.post(f"{stack.gateway}/api/admin/organizations", headers=bearer(platform), timeout=10, json={
+        "name": "Lycée Marie Curie", "type": "SCO", "external_id": f"{uuid.uuid4().int % 10**7:07d}C",
+        "manages_students": True, "admin_email": director})
+    assert created.status_code == 201, created.text
+    organization_id = created.json()["id"]
+
+    invitation_id, code = invitation_link(stack, director)  # relay -> broker -> consumer -> mail
+    summary = requests.get(f"{stack.gateway}/api/invitations/{invitation_id}", params={"code": code}, timeout=10)
+    assert summary.json()["organization_name"] == "Lycée Marie Curie"
+
+    assert requests.post(f"{stack.gateway}/api/users", timeout=10, json={
+        "first_name": "Marie", "last_name": "Directrice", "email": director, "password": PASSWORD,
+        "accepted_terms": True}).status_code == 201
+    token = log_in(stack, director)
+    accepted = requests.post(f"{stack.gateway}/api/invitations/{invitation_id}/accept", headers=bearer(token),
+                             json={"code": code}, timeout=10)
+    assert accepted.status_code == 200, accepted.text
+
+    def memberships():
+        return requests.get(f"{stack.gateway}/api/users/me", headers=bearer(token), timeout=10).json()["memberships"]
+
+    [membership] = wait_until(memberships, timeout=30, message="the membership in identity's replica")
+    assert (membership["organization_id"], membership["role"]) == (organization_id, "ADMIN")
+
+    blocked = requests.get(f"{stack.gateway}/api/organizations/{organization_id}", headers=bearer(token), timeout=10)
+    assert blocked.json()["error"]["code"] == "ORGA_TERMS_NOT_ACCEPTED"
+    requests.post(f"{stack.gateway}/api/users/me/orga-terms-acceptance", headers=bearer(token), timeout=10)
+    wait_until(lambda: requests.get(f"{stack.gateway}/api/organizations/{organization_id}", headers=bearer(token),
+                                    timeout=10).status_code == 200, timeout=30, message="the Orga terms replicated")
+
+    colleague = f"prof.{uuid.uuid4().hex[:8]}@example.org"
+    invited = requests.post(f"{stack.gateway}/api/organizations/{organization_id}/invitations", headers=bearer(token),
+                            json={"emails": [colleague]}, timeout=10)
+    assert invited.json()["results"][0]["outcome"] == "SENT"
+    started = time.monotonic()
+    invitation_link(stack, colleague)
+    assert time.monotonic() - started < 30
