@@ -51,12 +51,11 @@ def seed_demo(wait: float) -> None:
     admin = commands.Actor(orga_admin.id, orga_admin.email)
 
     with runtime.uow() as uow:
-        school = uow.organizations.by_external_id(DEMO_SCHOOL["type"], DEMO_SCHOOL["external_id"])
-    if school is None:
+        existing = uow.organizations.by_external_id(DEMO_SCHOOL["type"], DEMO_SCHOOL["external_id"])
+        school_id = existing.id if existing is not None else None  # read before the unit of work closes
+    if school_id is None:
         school_id = handlers.create_organization(commands.CreateOrganization(
             creator, admin_email=DEMO_ORGA_ADMIN, **DEMO_SCHOOL), runtime.uow(), runtime.now)
-    else:
-        school_id = school.id
     with runtime.uow() as uow:
         school = uow.organizations.get(school_id)
         invitation = school.pending_invitation_for(DEMO_ORGA_ADMIN)
