@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from limits import parse_many
 
-from gateway.routes import ASSESSMENT, CAMPAIGNS, IDENTITY, LOGIN, ORGANIZATIONS, REPORTING, SIGNUP
+from gateway.routes import ASSESSMENT, CAMPAIGNS, IDENTITY, LOGIN, ORGANIZATIONS, RECONCILIATION, REPORTING, SIGNUP
 from svckit.config import ConfigurationError, env_bool, env_float, env_int, environment_of, setting
 
 # service name -> (environment variable, laptop default)
@@ -42,7 +42,8 @@ class Settings:
     ratelimit_enabled: bool = True
     ratelimit_storage_uri: str = "memory://"
     ratelimit_default: str = "600/minute"
-    ratelimit_groups: Mapping[str, str] = field(default_factory=lambda: {LOGIN: "30/minute", SIGNUP: "20/minute"})
+    ratelimit_groups: Mapping[str, str] = field(default_factory=lambda: {LOGIN: "30/minute", SIGNUP: "20/minute",
+                                                                         RECONCILIATION: "10/minute"})
     openapi_timeout: float = 2.0
     openapi_cache_seconds: float = 60.0
     log_level: str = "INFO"
@@ -93,6 +94,7 @@ class Settings:
             ratelimit_groups={
                 LOGIN: rate("RATELIMIT_LOGIN", "30/minute"),
                 SIGNUP: rate("RATELIMIT_SIGNUP", "20/minute"),
+                RECONCILIATION: rate("RATELIMIT_RECONCILIATION", "10/minute"),
             },
             openapi_timeout=env_float(env, "OPENAPI_FETCH_TIMEOUT", 2.0),
             openapi_cache_seconds=env_float(env, "OPENAPI_CACHE_SECONDS", 60.0),

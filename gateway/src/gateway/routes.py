@@ -32,6 +32,7 @@ ANY = None  # any method
 # Rate-limit groups a route can belong to, besides the general limit (see ratelimit.py).
 LOGIN = "login"
 SIGNUP = "signup"
+RECONCILIATION = "reconciliation"  # names and birth dates tried against a school's list: no guessing at speed
 
 _PARAM, _REST = object(), object()
 
@@ -92,8 +93,9 @@ def public(methods: str, pattern: str, service: str, limit_group: str | None = N
     return Route(frozenset(methods.split()), pattern, service, token=False, limit_group=limit_group)
 
 
-def token(pattern: str, service: str, methods: str | None = ANY) -> Route:
-    return Route(frozenset(methods.split()) if methods else None, pattern, service, token=True)
+def token(pattern: str, service: str, methods: str | None = ANY, limit_group: str | None = None) -> Route:
+    return Route(frozenset(methods.split()) if methods else None, pattern, service, token=True,
+                 limit_group=limit_group)
 
 
 ROUTES: tuple[Route, ...] = (
@@ -113,7 +115,8 @@ ROUTES: tuple[Route, ...] = (
     token("/api/admin/organizations/**", ORGANIZATIONS),
     token("/api/organizations/{id}/learners", REPORTING, methods="GET"),
     token("/api/organizations/{id}/learners/imports/**", ORGANIZATIONS),
-    token("/api/organizations/{id}/learners/reconciliation", ORGANIZATIONS, methods="POST"),
+    token("/api/organizations/{id}/learners/reconciliation", ORGANIZATIONS, methods="POST",
+          limit_group=RECONCILIATION),
     token("/api/organizations/{id}/campaigns/**", CAMPAIGNS),
     token("/api/organizations/{id}/members/**", ORGANIZATIONS),
     token("/api/organizations/{id}/invitations/**", ORGANIZATIONS),

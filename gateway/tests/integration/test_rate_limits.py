@@ -42,3 +42,12 @@ def test_the_general_limit_counts_every_route_but_never_probes_or_metrics(start_
 def test_rate_limits_can_be_turned_off(start_gateway):
     gateway = start_gateway(RATELIMIT_ENABLED="false", RATELIMIT_LOGIN="1/minute")
     assert [_post(gateway, "/api/token").status_code for _ in range(3)] == [200, 200, 200]
+
+
+def test_matching_oneself_in_a_learner_list_has_a_tight_limit_of_its_own(start_gateway, keys):
+    gateway = start_gateway(RATELIMIT_RECONCILIATION="2/minute")
+    headers = {"Authorization": f"Bearer {keys.token()}"}
+    path = "/api/organizations/7/learners/reconciliation"
+    statuses = [requests.post(gateway.url + path, headers=headers, json={}, timeout=5).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert requests.get(gateway.url + "/api/organizations/7", headers=headers, timeout=5).status_code == 200
