@@ -20,7 +20,7 @@ def test_defaults_work_on_a_laptop():
     assert settings.trusted_proxies == 0
     assert settings.ratelimit_enabled is True and settings.ratelimit_storage_uri == "memory://"
     assert settings.ratelimit_default == "600/minute"
-    assert settings.ratelimit_groups == {"login": "30/minute", "signup": "20/minute"}
+    assert settings.ratelimit_groups == {"login": "30/minute", "signup": "20/minute", "reconciliation": "10/minute"}
 
 
 def test_every_setting_comes_from_the_environment():
