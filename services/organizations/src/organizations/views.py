@@ -75,20 +75,37 @@ def organizations_page(engine: Engine, args: dict[str, Any]) -> tuple[list[dict[
     return [_organization(row) for row in rows], total
 
 
-def members_page(engine: Engine, organization_id: UUID, args: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
-    active = (memberships.c.organization_id == organization_id, memberships.c.disabled_at.is_(None))
-    with engine.connect() as connection:
-        total = connection.execute(select(func.count()).select_from(memberships).where(*active)).scalar_one()
-        rows = connection.execute(
-            select(memberships.c.user_id, memberships.c.role, memberships.c.created_at, known_users.c.first_name,
+def _members(*conditions: Any):
+    return (select(memberships.c.user_id, memberships.c.role, memberships.c.created_at, known_users.c.first_name,
                    known_users.c.last_name, known_users.c.email)
             .select_from(memberships).outerjoin(known_users, known_users.c.id == memberships.c.user_id)
-            .where(*active)
+            .where(memberships.c.disabled_at.is_(None), *conditions))
+
+
+def _member(row: Any) -> dict[str, Any]:
+    return {"user_id": row.user_id, "role": row.role, "joined_at": row.created_at, "first_name": row.first_name,
+            "last_name": row.last_name, "email": row.email}
+
+
+def members_page(engine: Engine, organization_id: UUID, args: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
+    with engine.connect() as connection:
+        total = connection.execute(select(func.count()).select_from(memberships).where(
+            memberships.c.organization_id == organization_id, memberships.c.disabled_at.is_(None))).scalar_one()
+        rows = connection.execute(
+            _members(memberships.c.organization_id == organization_id)
             .order_by(func.lower(known_users.c.last_name), func.lower(known_users.c.first_name), memberships.c.user_id)
             .limit(args["page_size"]).offset(offset(args))
         ).all()
-    return [{"user_id": r.user_id, "role": r.role, "joined_at": r.created_at, "first_name": r.first_name,
-             "last_name": r.last_name, "email": r.email} for r in rows], total
+    return [_member(row) for row in rows], total
+
+
+def member(engine: Engine, organization_id: UUID, user_id: UUID) -> dict[str, Any]:
+    with engine.connect() as connection:
+        row = connection.execute(_members(memberships.c.organization_id == organization_id,
+                                          memberships.c.user_id == user_id)).first()
+    if row is None:
+        raise e.MembershipNotFound("This user is not a member of the organization.")
+    return _member(row)
 
 
 def _invitation(row: Any) -> dict[str, Any]:

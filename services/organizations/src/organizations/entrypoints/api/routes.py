@@ -111,8 +111,7 @@ class Member(MethodView):
         runtime = _runtime()
         handlers.change_member_role(commands.ChangeMemberRole(_actor(), organization_id, user_id, data["role"]),
                                     runtime.uow(), runtime.now)
-        items, _ = views.members_page(runtime.engine, organization_id, {"page": 1, "page_size": 100})
-        return next(member for member in items if member["user_id"] == user_id)
+        return views.member(runtime.engine, organization_id, user_id)
 
     @auth_required
     @orga.response(204)
