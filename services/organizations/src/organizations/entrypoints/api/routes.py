@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from organizations import views
 from organizations.adapters.learner_files import siecle_csv_template, university_csv_template
 from organizations.domain import commands
+from organizations.domain.exceptions import PlatformAdminRequired
 from organizations.domain.model import SCO
 from organizations.entrypoints.api import schemas as s
 from organizations.service_layer import handlers
@@ -36,7 +37,7 @@ def _actor() -> commands.Actor:
 def _require_platform_admin() -> commands.Actor:
     actor = _actor()
     if not actor.platform_admin:
-        raise ApiError(403, "PLATFORM_ADMIN_REQUIRED", "Only a platform administrator can do this.")
+        raise PlatformAdminRequired("Only a platform administrator can do this.")
     return actor
 
 
