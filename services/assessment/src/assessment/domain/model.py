@@ -1,0 +1,257 @@
+"""The assessment aggregate: one learner's test for one campaign participation.
+
+It holds its answers and the learner's knowledge elements (all campaigns), asks the
+engine for the next question, checks answers, records what they settle and completes
+itself when no target skill is left to ask. The current question is stored, so a learner
+who stops and comes back gets the same one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from fractions import Fraction
+from typing import Any
+from uuid import UUID
+
+from assessment.domain import answers as checking
+from assessment.domain import engine
+from assessment.domain.content import Challenge, LearningContent
+from assessment.domain.events import (
+    AnswerRecorded,
+    AssessmentCompleted,
+    CompetenceResult,
+    Progress,
+    Results,
+)
+from assessment.domain.exceptions import (
+    AssessmentCompleted as AssessmentAlreadyCompleted,
+)
+from assessment.domain.exceptions import (
+    ChallengeAlreadyAnswered,
+    NoCurrentChallenge,
+    WrongChallenge,
+)
+from assessment.domain.knowledge import (
+    DIRECT,
+    INFERRED,
+    INVALIDATED,
+    VALIDATED,
+    KnowledgeElement,
+    known_for_assessment,
+)
+from assessment.domain.knowledge import profile as profile_of
+
+STARTED, COMPLETED = "STARTED", "COMPLETED"
+RIGHT, WRONG, SKIPPED, TIMED_OUT = "RIGHT", "WRONG", "SKIPPED", "TIMED_OUT"
+CHECKPOINT_EVERY = 5
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The settings the engine's rules depend on."""
+
+    reset_after: timedelta = timedelta(days=4)  # a retry asks again skills not validated older than this
+    max_level: int = 5  # the highest level open today (8 in the model)
+    timer_grace: timedelta = timedelta(seconds=5)  # network and reading time on top of a timer
+
+
+@dataclass(frozen=True)
+class CampaignTarget:
+    """What this service knows of a campaign, from campaigns' events."""
+
+    campaign_id: UUID
+    organization_id: UUID
+    type: str
+    target_skill_ids: tuple[str, ...]
+    archived: bool
+    version: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    id: UUID
+    assessment_id: UUID
+    index: int  # 1 for the first answer of the assessment
+    challenge_id: str
+    skill_id: str
+    value: Any  # None when skipped
+    result: str
+    answered_at: datetime
+    elapsed_ms: int | None
+
+    @property
+    def right(self) -> bool:
+        return self.result == RIGHT
+
+
+@dataclass
+class Assessment:
+    id: UUID
+    user_id: UUID
+    participation_id: UUID | None
+    campaign_id: UUID | None
+    target_skill_ids: tuple[str, ...]
+    improving: bool
+    created_at: datetime
+    state: str = STARTED
+    completed_at: datetime | None = None
+    current_challenge_id: str | None = None
+    current_served_at: datetime | None = None
+    answers: list[Answer] = field(default_factory=list)
+    knowledge: list[KnowledgeElement] = field(default_factory=list)  # the learner's, every assessment
+    answered_before: frozenset[str] = frozenset()  # challenge ids answered in the learner's other assessments
+    version: int = 0
+    events: list[Any] = field(default_factory=list)
+    new_answers: list[Answer] = field(default_factory=list)
+    new_knowledge: list[KnowledgeElement] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.loaded_version = self.version
+
+    # -- reading -----------------------------------------------------------------------
+
+    @property
+    def completed(self) -> bool:
+        return self.state == COMPLETED
+
+    def known(self, rules: Rules) -> dict[str, KnowledgeElement]:
+        return known_for_assessment(self.knowledge, improving=self.improving, started_at=self.created_at,
+                                    reset_after=rules.reset_after)
+
+    def progress(self, rules: Rules) -> Progress:
+        known = self.known(rules)
+        return Progress(answers=len(self.answers), assessed_skills=sum(1 for s in self.target_skill_ids if s in known),
+                        target_skills=len(self.target_skill_ids))
+
+    def results(self, content: LearningContent, rules: Rules) -> Results:
+        """Mastery per competence of the target: validated target skills / target skills."""
+        known = self.known(rules)
+        tested_here = {e.skill_id for e in self.knowledge if e.assessment_id == self.id}
+        counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+        for skill_id in self.target_skill_ids:
+            skill = content.skills.get(skill_id)
+            if skill is None:
+                continue
+            count = counts[skill.competence_code]
+            count[0] += 1
+            count[1] += 1 if skill_id in known and known[skill_id].validated else 0
+            count[2] += 1 if skill_id in tested_here else 0
+        return Results(tuple(
+            CompetenceResult(code, content.competences[code].area_code, *counts[code])
+            for code in content.competences if code in counts))
+
+    def checkpoint(self) -> list[Answer]:
+        """The answers of the last block of five (or fewer, at the end)."""
+        if not self.answers:
+            return []
+        last_block_start = ((len(self.answers) - 1) // CHECKPOINT_EVERY) * CHECKPOINT_EVERY
+        return self.answers[last_block_start:]
+
+    def _situation(self, content: LearningContent, known: Iterable[str]) -> engine.Situation:
+        last = content.challenges.get(self.answers[-1].challenge_id) if self.answers else None
+        return engine.Situation(
+            seed=str(self.id), targets=self.target_skill_ids, known=set(known),
+            answered_here={a.challenge_id for a in self.answers}, answered_before=self.answered_before,
+            results=[engine.DirectResult(content.skills[a.skill_id].level, a.right)
+                     for a in self.answers if a.skill_id in content.skills],
+            last_was_timed=last is not None and last.timed)
+
+    # -- changing ----------------------------------------------------------------------
+
+    def _touch(self) -> None:
+        self.version = self.loaded_version + 1
+
+    def current_challenge(self, content: LearningContent, rules: Rules, now: datetime) -> Challenge | None:
+        """The question being asked: the stored one when the learner comes back, else the engine's next."""
+        if self.completed:
+            return None
+        if self.current_challenge_id is not None and self.current_challenge_id in content.challenges:
+            return content.challenges[self.current_challenge_id]
+        challenge = engine.next_challenge(content, self._situation(content, self.known(rules)))
+        self._touch()
+        if challenge is None:
+            self._complete(content, rules, now)
+            return None
+        self.current_challenge_id, self.current_served_at = challenge.id, now
+        return challenge
+
+    def answer(self, content: LearningContent, rules: Rules, *, challenge_id: str, value: Any, skipped: bool,
+               now: datetime, new_id: Callable[[], UUID]) -> Answer:
+        if self.completed:
+            raise AssessmentAlreadyCompleted("this assessment is over: it takes no more answers")
+        if any(a.challenge_id == challenge_id for a in self.answers):
+            raise ChallengeAlreadyAnswered(f"challenge {challenge_id} is already answered")
+        if self.current_challenge_id is None:
+            raise NoCurrentChallenge("no question is being asked: ask for the next challenge first")
+        if challenge_id != self.current_challenge_id:
+            raise WrongChallenge(f"the question being asked is {self.current_challenge_id}, not {challenge_id}")
+        challenge = content.challenges[challenge_id]
+        result, value = self._result(challenge, value, skipped, now, rules)
+        elapsed = now - self.current_served_at if self.current_served_at else None
+        answer = Answer(id=new_id(), assessment_id=self.id, index=len(self.answers) + 1, challenge_id=challenge.id,
+                        skill_id=challenge.skill_id, value=value, result=result, answered_at=now,
+                        elapsed_ms=int(elapsed.total_seconds() * 1000) if elapsed is not None else None)
+        self.answers.append(answer)
+        self.new_answers.append(answer)
+        self._settle(content, rules, answer, new_id)
+        self.current_challenge_id = self.current_served_at = None
+        self._touch()
+        self.events.append(AnswerRecorded(
+            assessment_id=self.id, version=self.version, user_id=self.user_id, participation_id=self.participation_id,
+            campaign_id=self.campaign_id, answer_id=answer.id, challenge_id=challenge.id, skill_id=challenge.skill_id,
+            result=result, answered_at=now, progress=self.progress(rules)))
+        if not engine.candidates(content, self._situation(content, self.known(rules))):
+            self._complete(content, rules, now)
+        return answer
+
+    def complete_if_nothing_to_ask(self, content: LearningContent, rules: Rules, now: datetime) -> bool:
+        """For a new assessment whose target is already known from earlier campaigns."""
+        if not self.completed and not engine.candidates(content, self._situation(content, self.known(rules))):
+            self._touch()
+            self._complete(content, rules, now)
+        return self.completed
+
+    def _result(self, challenge: Challenge, value: Any, skipped: bool, now: datetime, rules: Rules) -> tuple[str, Any]:
+        if skipped:
+            return SKIPPED, None
+        value = checking.read_value(challenge, value)
+        right = checking.is_right(challenge, value)
+        if challenge.timer is not None and self.current_served_at is not None:
+            allowed = timedelta(seconds=challenge.timer) + rules.timer_grace
+            if now - self.current_served_at > allowed:
+                return TIMED_OUT, value  # counted as wrong, whatever the answer
+        return (RIGHT if right else WRONG), value
+
+    def _settle(self, content: LearningContent, rules: Rules, answer: Answer, new_id: Callable[[], UUID]) -> None:
+        skill = content.skills[answer.skill_id]
+        known = self.known(rules)
+        statuses = engine.inferred_statuses(content, skill, answer.right, set(self.target_skill_ids), set(known))
+        for skill_id, validated in statuses.items():
+            settled = content.skills[skill_id]
+            element = KnowledgeElement(
+                id=new_id(), user_id=self.user_id, assessment_id=self.id, skill_id=skill_id,
+                competence_code=settled.competence_code, status=VALIDATED if validated else INVALIDATED,
+                source=DIRECT if skill_id == skill.id else INFERRED,
+                earned_pix=settled.pix_value if validated else Fraction(0), created_at=answer.answered_at)
+            self.knowledge.append(element)
+            self.new_knowledge.append(element)
+
+    def _complete(self, content: LearningContent, rules: Rules, now: datetime) -> None:
+        self.state, self.completed_at = COMPLETED, now
+        self.current_challenge_id = self.current_served_at = None
+        self.events.append(AssessmentCompleted(
+            assessment_id=self.id, version=self.version, user_id=self.user_id,
+            participation_id=self.participation_id, campaign_id=self.campaign_id, completed_at=now,
+            progress=self.progress(rules), results=self.results(content, rules),
+            profile=profile_of(content, self.knowledge, rules.max_level)))
+
+
+def new_assessment(*, id: UUID, user_id: UUID, participation_id: UUID | None, campaign_id: UUID | None,
+                   target_skill_ids: Sequence[str], improving: bool, created_at: datetime,
+                   knowledge: Iterable[KnowledgeElement], answered_before: Iterable[str]) -> Assessment:
+    return Assessment(id=id, user_id=user_id, participation_id=participation_id, campaign_id=campaign_id,
+                      target_skill_ids=tuple(dict.fromkeys(target_skill_ids)), improving=improving,
+                      created_at=created_at, knowledge=list(knowledge), answered_before=frozenset(answered_before))
