@@ -6,6 +6,7 @@ to run against the real thing.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import socket
@@ -16,6 +17,7 @@ import urllib.request
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -127,3 +129,46 @@ class ServiceProcess:
 def service_command(service: str) -> list[str]:
     """The installed console script of a service, from the same virtualenv as the tests."""
     return [str(Path(sys.executable).parent / service)]
+
+
+# -- tokens for a service's own API tests (identity is the only signer in production) ----------
+
+
+class TestKeys:
+    """A key source that verifies tokens signed by ``token_for`` (whatever their kid)."""
+
+    __test__ = False  # not a pytest test class
+
+    _key = None
+
+    @classmethod
+    def private_key(cls):
+        if cls._key is None:  # generated on first use: nothing is created at import
+            from cryptography.hazmat.primitives.asymmetric import rsa
+
+            cls._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        return cls._key
+
+    def key_for(self, kid: str):
+        return self.private_key().public_key()
+
+
+@dataclasses.dataclass
+class Person:
+    id: str
+    email: str
+    token: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+def token_for(user_id: str, email: str, roles: tuple[str, ...] = ()) -> str:
+    """An access token as identity issues them, signed with the test key."""
+    import jwt
+
+    now = datetime.now(timezone.utc)
+    return jwt.encode({"iss": "skills-platform", "aud": "skills-platform", "sub": user_id, "iat": now,
+                       "exp": now + timedelta(minutes=15), "token_use": "access", "roles": list(roles),
+                       "email": email}, TestKeys.private_key(), algorithm="RS256", headers={"kid": "test"})

@@ -1,15 +1,32 @@
+"""assessment's settings, from the environment (see svckit.config for the common ones)."""
+
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
-from svckit.config import CommonSettings
+from assessment.domain.model import Rules
+from svckit.config import CommonSettings, ConfigurationError, env_float, env_int
 
 
 @dataclass(frozen=True)
 class Settings:
     common: CommonSettings
+    rules: Rules
+    content_refresh_seconds: float  # how stale a process's in-memory release may be
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        return cls(common=CommonSettings.from_env("assessment", environ))
+        env = os.environ if environ is None else environ
+        max_level = env_int(env, "MAX_REACHABLE_LEVEL", 5)
+        if not 1 <= max_level <= 8:
+            raise ConfigurationError(f"MAX_REACHABLE_LEVEL={max_level}: expected 1 to 8")
+        return cls(
+            common=CommonSettings.from_env("assessment", env),
+            rules=Rules(reset_after=timedelta(days=env_float(env, "RETRY_RESET_AFTER_DAYS", 4.0)),
+                        max_level=max_level,
+                        timer_grace=timedelta(seconds=env_float(env, "TIMER_GRACE_SECONDS", 5.0))),
+            content_refresh_seconds=env_float(env, "CONTENT_REFRESH_SECONDS", 30.0),
+        )

@@ -1,9 +1,9 @@
 import pytest
+from assessment_builders import document, text, tube
 
 from assessment.domain import answers
 from assessment.domain.content import LearningContent
 from assessment.domain.exceptions import InvalidAnswerValue
-from assessment_builders import document, text, tube
 
 
 def release_with(challenge: dict) -> LearningContent:

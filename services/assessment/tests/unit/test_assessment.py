@@ -2,6 +2,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from assessment_builders import RULES, T0, assessment_for, content, play, tube
 
 from assessment.domain.events import AnswerRecorded, AssessmentCompleted
 from assessment.domain.exceptions import (
@@ -15,7 +16,6 @@ from assessment.domain.exceptions import (
 )
 from assessment.domain.knowledge import DIRECT, INFERRED, VALIDATED
 from assessment.domain.model import COMPLETED, RIGHT, SKIPPED, TIMED_OUT, WRONG
-from assessment_builders import RULES, T0, assessment_for, content, play, tube
 
 RELEASE = content()
 

@@ -1,6 +1,7 @@
+from assessment_builders import content, tube
+
 from assessment.domain import engine
 from assessment.domain.engine import DirectResult, Situation
-from assessment_builders import content, tube
 
 RELEASE = content()
 ALL = list(RELEASE.skills)

@@ -1,8 +1,9 @@
 import uuid
 from fractions import Fraction
 
-from assessment.domain.knowledge import DIRECT, INVALIDATED, VALIDATED, KnowledgeElement, profile
 from assessment_builders import T0, content, tube
+
+from assessment.domain.knowledge import DIRECT, INVALIDATED, VALIDATED, KnowledgeElement, profile
 
 # 1.1 has three tubes up to level 5: each level of the competence is shared by three skills.
 RELEASE = content({"1.1": [tube("recherche"), tube("sources"), tube("veille")],

@@ -2,43 +2,15 @@
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-import jwt
-from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import text
 
 from msgkit import Envelope
 from svckit.contracts import load_contract
-
-KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
-class TestKeys:
-    def key_for(self, kid: str) -> Any:
-        return KEY.public_key()
-
-
-@dataclasses.dataclass
-class Person:
-    id: str
-    email: str
-    token: str
-
-    @property
-    def auth(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"}
-
-
-def token_for(user_id: str, email: str, roles: tuple[str, ...] = ()) -> str:
-    now = datetime.now(timezone.utc)
-    return jwt.encode({"iss": "skills-platform", "aud": "skills-platform", "sub": user_id, "iat": now,
-                       "exp": now + timedelta(minutes=15), "token_use": "access", "roles": list(roles),
-                       "email": email}, KEY, algorithm="RS256", headers={"kid": "test"})
+from svckit.testing import Person, TestKeys, token_for  # noqa: F401 - shared by the tests through this module
 
 
 def deliver(runtime, event_type: str, version: int = 1, **payload: Any) -> None:

@@ -1,6 +1,25 @@
+"""assessment's tables. Repositories read and write them with SQLAlchemy Core: the hot path
+(next question, answer) loads one assessment with a handful of queries and writes only
+what the answer added."""
+
 from __future__ import annotations
 
-from sqlalchemy import MetaData
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 
 from msgkit import inbox_table, outbox_table
 from svckit.idempotency import idempotency_table
@@ -10,3 +29,78 @@ metadata = MetaData()
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
 idempotency_keys = idempotency_table(metadata)
+
+# Each release of the learning content, whole and immutable; the latest is the one in use.
+content_releases = Table(
+    "content_releases",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("checksum", String(64), nullable=False, unique=True),
+    Column("released_at", DateTime(timezone=True), nullable=False),
+    Column("released_by", String(254), nullable=False),
+    Column("skill_count", Integer, nullable=False),
+    Column("challenge_count", Integer, nullable=False),
+    Column("document", JSONB, nullable=False),
+)
+
+# Replica of campaigns' campaigns (from campaigns.campaign.* events): what each one tests.
+campaign_targets = Table(
+    "campaign_targets",
+    metadata,
+    Column("campaign_id", Uuid, primary_key=True),
+    Column("organization_id", Uuid, nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("target_skill_ids", JSONB, nullable=False),
+    Column("archived", Boolean, nullable=False, default=False),
+    Column("version", Integer, nullable=False),
+)
+
+assessments = Table(
+    "assessments",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, nullable=False, index=True),
+    Column("participation_id", Uuid, unique=True),
+    Column("campaign_id", Uuid),
+    Column("target_skill_ids", JSONB, nullable=False),
+    Column("improving", Boolean, nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("completed_at", DateTime(timezone=True)),
+    Column("current_challenge_id", String(60)),
+    Column("current_served_at", DateTime(timezone=True)),
+    Column("version", Integer, nullable=False),
+    CheckConstraint("state IN ('STARTED', 'COMPLETED')", name="ck_assessments_state"),
+)
+
+answers = Table(
+    "answers",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("assessment_id", Uuid, ForeignKey("assessments.id"), nullable=False),
+    Column("index", Integer, nullable=False),
+    Column("challenge_id", String(60), nullable=False),
+    Column("skill_id", String(60), nullable=False),
+    Column("value", JSONB),
+    Column("result", String(20), nullable=False),
+    Column("answered_at", DateTime(timezone=True), nullable=False),
+    Column("elapsed_ms", Integer),
+    UniqueConstraint("assessment_id", "index", name="uq_answers_assessment_index"),
+    UniqueConstraint("assessment_id", "challenge_id", name="uq_answers_assessment_challenge"),
+)
+
+# Append-only: the latest element of a skill supersedes the older ones.
+knowledge_elements = Table(
+    "knowledge_elements",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, nullable=False),
+    Column("assessment_id", Uuid, ForeignKey("assessments.id"), nullable=False),
+    Column("skill_id", String(60), nullable=False),
+    Column("competence_code", String(8), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("source", String(20), nullable=False),
+    Column("earned_pix", Numeric(8, 4), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_knowledge_elements_user_created", "user_id", "created_at"),
+)

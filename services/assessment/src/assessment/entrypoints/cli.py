@@ -1,6 +1,17 @@
-"""``assessment``: the service's processes (api, consumer, relay, migrate...)."""
+"""``assessment``: the service's processes (api, consumer, relay, migrate...) and its content commands."""
 
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+from pathlib import Path
+
+import click
+
+from assessment.adapters.content_pack import ContentPackInvalid, read_pack
 from assessment.bootstrap import bootstrap
+from assessment.service_layer import handlers
 from svckit.cli import ServiceDefinition, service_cli
 
 main = service_cli(ServiceDefinition(
@@ -9,3 +20,43 @@ main = service_cli(ServiceDefinition(
     load_runtime=bootstrap,
     migrations="assessment:migrations",
 ))
+
+
+def checksum(document: dict) -> str:
+    return hashlib.sha256(json.dumps(document, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+@main.group(help="The learning content: check a pack, release it.")
+def content() -> None:
+    pass
+
+
+def _read(path: Path | None):
+    try:
+        return read_pack(path)
+    except ContentPackInvalid as invalid:
+        raise click.ClickException(str(invalid)) from invalid
+
+
+@content.command("validate", help="Check a content pack against its schemas and rules (no database needed).")
+@click.option("--path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="The pack's directory; by default the pack shipped with the service.")
+def validate(path: Path | None) -> None:
+    pack = _read(path)
+    click.echo(f"content pack valid: {pack.skill_count} skills, {pack.challenge_count} challenges")
+
+
+@content.command("release", help="Release a content pack as the next version (nothing happens if it is unchanged); "
+                                 "its structure is published to the other services.")
+@click.option("--path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="The pack's directory; by default the pack shipped with the service.")
+@click.option("--by", "released_by", default=getpass.getuser, show_default="the current user",
+              help="Who releases it (kept with the release).")
+def release(path: Path | None, released_by: str) -> None:
+    pack = _read(path)
+    runtime = bootstrap()
+    version, created = handlers.release_content(pack.document, checksum(pack.document), released_by, runtime.uow(),
+                                                runtime.now())
+    state = "released" if created else "already released, unchanged"
+    click.echo(f"assessment: content version {version} {state} ({pack.skill_count} skills, "
+               f"{pack.challenge_count} challenges)")

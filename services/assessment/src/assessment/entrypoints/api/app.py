@@ -1,4 +1,4 @@
-"""assessment's HTTP API: health, metrics and OpenAPI for now; its routes arrive with their issue."""
+"""assessment's HTTP API (``assessment api`` serves ``create_app()`` with gunicorn)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from flask import Flask
 
 from assessment.adapters import orm
 from assessment.bootstrap import Assessment, bootstrap
+from assessment.entrypoints.api.errors import ERRORS
+from assessment.entrypoints.api.routes import admin, learner
 from svckit.db import database_ready
 from svckit.idempotency import IdempotencyKeys
 from svckit.web import create_service_app
@@ -17,7 +19,8 @@ def create_app(runtime: Assessment | None = None) -> Flask:
         name="assessment",
         title="Assessment",
         description="Learning content and the adaptive test.",
-        blueprints=[],
+        blueprints=[learner, admin],
+        error_table=ERRORS,
         ready_checks={"database": lambda: database_ready(runtime.engine)},
         token_verifier=runtime.verifier,
         idempotency=IdempotencyKeys(runtime.engine, orm.idempotency_keys),

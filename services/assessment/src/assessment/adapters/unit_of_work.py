@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from assessment import integration_events
+from assessment.adapters import orm
+from assessment.adapters.repositories import SqlAlchemyAssessments, SqlAlchemyCampaignTargets, SqlAlchemyReleases
+from assessment.service_layer.unit_of_work import AssessmentUnitOfWork
+from svckit.uow import SqlAlchemyUnitOfWork
+
+
+class SqlAlchemyAssessmentUnitOfWork(SqlAlchemyUnitOfWork, AssessmentUnitOfWork):
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        super().__init__(session_factory, producer="assessment", outbox=orm.outbox, inbox=orm.inbox,
+                         to_integration=integration_events.to_integration)
+
+    def open_repositories(self, session: Session) -> None:
+        self.releases = SqlAlchemyReleases(session, self.track)
+        self.campaign_targets = SqlAlchemyCampaignTargets(session)
+        self.assessments = SqlAlchemyAssessments(session, self.track)

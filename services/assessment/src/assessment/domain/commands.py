@@ -1,0 +1,28 @@
+"""What a learner or an operator asks of the assessment service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+
+@dataclass(frozen=True)
+class AnswerChallenge:
+    assessment_id: UUID
+    user_id: UUID
+    challenge_id: str
+    value: Any
+    skipped: bool
+
+
+@dataclass(frozen=True)
+class StartCampaignAssessment:
+    """From campaigns' ``participation.started``: a learner joined (or retries) an assessment campaign."""
+
+    participation_id: UUID
+    campaign_id: UUID
+    user_id: UUID
+    started_at: Any
+    improving: bool
+    campaign_type: str | None = None  # copied by campaigns; None from an older producer

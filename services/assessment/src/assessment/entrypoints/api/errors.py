@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from assessment.domain import exceptions as e
+from svckit.uow import ConcurrentUpdate
+
+ERRORS = {
+    e.InvalidAnswerValue: (400, "INVALID_ANSWER"),
+    e.AssessmentNotFound: (404, "ASSESSMENT_NOT_FOUND"),
+    e.AssessmentNotOwned: (403, "ASSESSMENT_NOT_OWNED"),
+    e.AssessmentCompleted: (409, "ASSESSMENT_COMPLETED"),
+    e.NoCurrentChallenge: (409, "NO_CURRENT_CHALLENGE"),
+    e.WrongChallenge: (409, "WRONG_CHALLENGE"),
+    e.ChallengeAlreadyAnswered: (409, "CHALLENGE_ALREADY_ANSWERED"),
+    e.CampaignArchived: (422, "CAMPAIGN_ARCHIVED"),
+    e.ContentNotReleased: (503, "CONTENT_NOT_RELEASED"),
+    ConcurrentUpdate: (409, "CONCURRENT_UPDATE"),
+}

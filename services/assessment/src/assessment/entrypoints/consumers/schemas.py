@@ -1,0 +1,23 @@
+"""assessment's reading of the events it consumes: only the fields it uses; unknown ones ignored."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+
+class CampaignChangedSchema(Schema):
+    """campaigns.campaign.created / archived / unarchived: the fields the target replica needs."""
+
+    campaign_id = fields.UUID(required=True)
+    organization_id = fields.UUID(required=True)
+    type = fields.String()  # on created only
+    target_skill_ids = fields.List(fields.String(), load_default=list)
+
+
+class ParticipationStartedSchema(Schema):
+    participation_id = fields.UUID(required=True)
+    campaign_id = fields.UUID(required=True)
+    user_id = fields.UUID(required=True)
+    started_at = fields.AwareDateTime(required=True)
+    campaign_type = fields.String(load_default=None)
+    is_improvement = fields.Boolean(load_default=False)

@@ -1,0 +1,39 @@
+"""What assessment consumes: event type -> handler; each handler has its own queue."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from assessment.domain import commands
+from assessment.domain.content import LearningContent
+from assessment.domain.model import Rules
+from assessment.entrypoints.consumers.schemas import CampaignChangedSchema, ParticipationStartedSchema
+from assessment.service_layer import handlers
+from assessment.service_layer.unit_of_work import AssessmentUnitOfWork
+from msgkit import Envelope, Subscription
+from svckit.consumers import idempotent_subscription
+
+CAMPAIGN_EVENTS = ("campaigns.campaign.created.v1", "campaigns.campaign.archived.v1",
+                   "campaigns.campaign.unarchived.v1")
+
+
+def subscriptions(uow_factory: Callable[[], AssessmentUnitOfWork], content: Callable[[], LearningContent],
+                  rules: Rules, new_id: Callable[[], UUID]) -> list[Subscription]:
+    def on_campaign_changed(data: dict[str, Any], envelope: Envelope, uow: AssessmentUnitOfWork) -> None:
+        handlers.on_campaign_changed(data, envelope.event_type, envelope.aggregate_version, uow)
+
+    def on_participation_started(data: dict[str, Any], envelope: Envelope, uow: AssessmentUnitOfWork) -> None:
+        handlers.on_participation_started(commands.StartCampaignAssessment(
+            participation_id=data["participation_id"], campaign_id=data["campaign_id"], user_id=data["user_id"],
+            started_at=data["started_at"], improving=data["is_improvement"], campaign_type=data["campaign_type"]),
+            uow, content, rules, new_id)
+
+    return [
+        # One queue for a campaign's three facts keeps them in order (a stale one is dropped anyway).
+        idempotent_subscription("on_campaign_changed", CAMPAIGN_EVENTS, CampaignChangedSchema(), uow_factory,
+                                on_campaign_changed),
+        idempotent_subscription("on_participation_started", ("campaigns.participation.started.v1",),
+                                ParticipationStartedSchema(), uow_factory, on_participation_started),
+    ]

@@ -1,0 +1,49 @@
+"""The ports the service layer reaches; SQLAlchemy adapters in production, fakes in unit tests."""
+
+from __future__ import annotations
+
+import abc
+from uuid import UUID
+
+from assessment.domain.knowledge import KnowledgeElement
+from assessment.domain.model import Assessment, CampaignTarget
+from assessment.domain.releases import ContentRelease
+
+
+class AbstractReleases(abc.ABC):
+    @abc.abstractmethod
+    def latest(self) -> ContentRelease | None: ...
+
+    @abc.abstractmethod
+    def add(self, release: ContentRelease) -> None: ...
+
+
+class AbstractCampaignTargets(abc.ABC):
+    @abc.abstractmethod
+    def get(self, campaign_id: UUID) -> CampaignTarget | None: ...
+
+    @abc.abstractmethod
+    def save(self, target: CampaignTarget) -> None:
+        """Insert or replace; the caller has checked the version is newer."""
+
+
+class AbstractAssessments(abc.ABC):
+    @abc.abstractmethod
+    def get(self, assessment_id: UUID) -> Assessment | None:
+        """The assessment with its answers and the learner's knowledge elements."""
+
+    @abc.abstractmethod
+    def id_for_participation(self, participation_id: UUID) -> UUID | None: ...
+
+    @abc.abstractmethod
+    def knowledge_of(self, user_id: UUID) -> list[KnowledgeElement]: ...
+
+    @abc.abstractmethod
+    def challenges_answered_by(self, user_id: UUID) -> set[str]: ...
+
+    @abc.abstractmethod
+    def add(self, assessment: Assessment) -> None: ...
+
+    @abc.abstractmethod
+    def save(self, assessment: Assessment) -> None:
+        """Write what changed since it was read; ``ConcurrentUpdate`` if someone else changed it first."""

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from assessment.service_layer.ports import AbstractAssessments, AbstractCampaignTargets, AbstractReleases
+from svckit.uow import AbstractUnitOfWork
+
+
+class AssessmentUnitOfWork(AbstractUnitOfWork):
+    """The repositories a use case of assessment reaches, in one transaction."""
+
+    releases: AbstractReleases
+    campaign_targets: AbstractCampaignTargets
+    assessments: AbstractAssessments

@@ -1,0 +1,30 @@
+"""assessment reads the events it consumes as their contracts show them, unknown fields ignored."""
+
+from pathlib import Path
+
+import pytest
+
+from assessment.entrypoints.consumers.schemas import CampaignChangedSchema, ParticipationStartedSchema
+from msgkit import Envelope
+from svckit.consumers import read_payload
+from svckit.contracts import load_contract
+
+CONSUMED = [("campaigns.campaign.created.v1", CampaignChangedSchema),
+            ("campaigns.campaign.archived.v1", CampaignChangedSchema),
+            ("campaigns.campaign.unarchived.v1", CampaignChangedSchema),
+            ("campaigns.participation.started.v1", ParticipationStartedSchema)]
+
+
+@pytest.mark.parametrize(("event_type", "schema"), CONSUMED, ids=[c[0] for c in CONSUMED])
+def test_it_reads_the_example_even_with_fields_added_later(event_type, schema):
+    example = load_contract(event_type, Path(__file__).parent).example
+    example["payload"]["favourite_colour"] = "blue"  # an optional field added by campaigns one day
+    data = read_payload(schema(), Envelope.from_dict(example))
+    assert str(data["campaign_id"]) == example["payload"]["campaign_id"]
+    assert "favourite_colour" not in data
+
+
+def test_the_created_campaign_gives_its_target_skills():
+    example = load_contract("campaigns.campaign.created.v1", Path(__file__).parent).example
+    data = read_payload(CampaignChangedSchema(), Envelope.from_dict(example))
+    assert data["type"] == "ASSESSMENT" and data["target_skill_ids"][0] == "recherche1"

@@ -1,0 +1,37 @@
+"""Helpers shared by assessment's integration tests (imported by name: no clash with other folders)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from msgkit import Envelope
+from svckit.contracts import load_contract
+
+
+def deliver(runtime, event_type: str, aggregate_id: str, version: int = 1, **payload: Any) -> None:
+    """Hand an event to the consumer handler that reads it, as the broker would."""
+    message = load_contract(event_type, Path(__file__).parent).example
+    message.update(message_id=str(uuid.uuid4()), aggregate_version=version, aggregate_id=aggregate_id)
+    message["payload"].update(payload)
+    subscription = next(s for s in runtime.subscriptions() if event_type in s.event_types)
+    subscription.handler(Envelope.from_dict(message))
+
+
+def create_campaign(runtime, target_skill_ids: list[str], *, type: str = "ASSESSMENT") -> str:
+    campaign_id = str(uuid.uuid4())
+    deliver(runtime, "campaigns.campaign.created.v1", campaign_id, campaign_id=campaign_id, type=type,
+            target_skill_ids=target_skill_ids if type == "ASSESSMENT" else [])
+    return campaign_id
+
+
+def join(runtime, campaign_id: str, user_id: str, *, improving: bool = False,
+         started_at: datetime | None = None, campaign_type: str = "ASSESSMENT") -> str:
+    participation_id = str(uuid.uuid4())
+    started_at = started_at or datetime.now(timezone.utc)
+    deliver(runtime, "campaigns.participation.started.v1", participation_id, participation_id=participation_id,
+            campaign_id=campaign_id, user_id=user_id, is_improvement=improving, campaign_type=campaign_type,
+            started_at=started_at.isoformat())
+    return participation_id

@@ -1,0 +1,80 @@
+"""assessment's API and consumer handlers on their real database. Other services are faked only at the
+edges: tokens are signed with a test key, and campaigns' events are handed to the real handlers."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parents[1] / "unit"))  # the made-up release of the unit tests
+
+import assessment_builders  # noqa: E402
+
+from assessment.bootstrap import bootstrap  # noqa: E402
+from assessment.config import Settings  # noqa: E402
+from assessment.entrypoints.api.app import create_app  # noqa: E402
+from assessment.entrypoints.cli import checksum  # noqa: E402
+from assessment.service_layer import handlers  # noqa: E402
+from svckit import migrations  # noqa: E402
+from svckit.auth import TokenVerifier  # noqa: E402
+from svckit.testing import Person, TestKeys, token_for  # noqa: E402
+
+pytestmark = pytest.mark.integration
+
+
+def release_document() -> dict:
+    """The unit tests' release, with one challenge of every kind on the level-1 skills of `recherche`."""
+    text = assessment_builders.text
+    document = assessment_builders.document()
+    recherche = document["areas"][0]["competences"][0]["tubes"][0]
+    level_one = recherche["skills"][0]
+    level_one["challenges"] = [
+        {"id": "recherche1-a", "kind": "free_answer", "instruction": text("Combien d'octets dans un kilo-octet ?"),
+         "explanation": text("1 000 octets (1 024 pour un kibioctet)."), "accepted": {"fr": ["1000"], "en": ["1000"]}},
+        {"id": "recherche1-b", "kind": "multiple_choice", "instruction": text("Lesquels sont des navigateurs ?"),
+         "explanation": text("Firefox et Chrome."), "proposals": [text("Firefox"), text("Qwant"), text("Chrome")],
+         "answer": [1, 3]},
+        {"id": "recherche1-c", "kind": "fields", "instruction": text("Format et extension ?"),
+         "explanation": text("Un texte OpenDocument."), "fields": [
+             {"key": "format", "label": text("Format"), "accepted": {"fr": ["OpenDocument"], "en": ["OpenDocument"]}},
+             {"key": "extension", "label": text("Extension"), "accepted": {"fr": [".odt"], "en": [".odt"]}}]},
+    ]
+    return document
+
+
+@pytest.fixture(scope="session")
+def assessment_database(database_factory):
+    url = database_factory("assessment")
+    migrations.upgrade(url, "assessment:migrations")
+    return url
+
+
+@pytest.fixture
+def runtime(assessment_database, amqp_url):
+    settings = Settings.from_env({"SERVICE_ENV": "test", "DATABASE_URL": assessment_database,
+                                  "RABBITMQ_URL": amqp_url, "CONTENT_REFRESH_SECONDS": "0.001"})
+    runtime = dataclasses.replace(bootstrap(settings), verifier=TokenVerifier(TestKeys(), "skills-platform",
+                                                                              "skills-platform"))
+    document = release_document()
+    handlers.release_content(document, checksum(document), "tests", runtime.uow(), runtime.now())
+    yield runtime
+    runtime.engine.dispose()
+
+
+@pytest.fixture
+def client(runtime):
+    return create_app(runtime).test_client()
+
+
+@pytest.fixture
+def learner():
+    def make(name: str = "learner", roles: tuple[str, ...] = ()) -> Person:
+        user_id, email = str(uuid.uuid4()), f"{name}.{uuid.uuid4().hex[:8]}@example.org"
+        return Person(user_id, email, token_for(user_id, email, roles))
+
+    return make
