@@ -26,6 +26,7 @@ lint: $(VENV)/.installed
 
 bench: $(VENV)/.installed        ## throughput and latency figures (bench/README.md)
 	$(PY) bench/run.py
+	$(PY) bench/adaptive_test.py
 
 install: $(VENV)/.installed
 

@@ -35,7 +35,7 @@ COMPOSE = ROOT / "docker-compose.yml"
 SERVICES = sorted(p.parent.name for p in ROOT.glob("services/*/pyproject.toml"))
 PACKAGE_DIRS = [f"services/{name}" for name in SERVICES] + ["gateway"]
 DOCKERFILES = [ROOT / d / "Dockerfile" for d in PACKAGE_DIRS]
-PROCESS_COMMANDS = {"api", "consumer", "relay", "migrate", "seed-demo", "declare-topology"}
+PROCESS_COMMANDS = {"api", "consumer", "relay", "migrate", "seed-demo", "declare-topology", "content"}
 ONE_SHOT_COMMANDS = {"migrate", "seed-demo", "declare-topology"}
 BASE_IMAGE = re.compile(r"^python:3\.11\.\d+-slim-bookworm$")
 APP_UID = "10001"
@@ -271,7 +271,8 @@ def test_every_service_runs_migrate_api_relay_and_a_consumer_if_it_consumes():
         expected = {f"{service}-migrate": "migrate", f"{service}-api": "api", f"{service}-relay": "relay"}
         if consumes(service):
             expected[f"{service}-consumer"] = "consumer"
-        actual = {n: command_of(s) for n, s in BUILT.items() if s["image"] == image and n != f"{service}-seed"}
+        actual = {n: command_of(s) for n, s in BUILT.items() if s["image"] == image
+                  and n not in (f"{service}-seed", f"{service}-content")}  # one-shot admin commands
         assert actual == expected, f"{service}: containers {actual}, expected {expected}"
         assert CONTAINERS[f"{service}-migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
         for container in set(expected) - {f"{service}-migrate"}:

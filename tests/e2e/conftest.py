@@ -1,9 +1,11 @@
-"""The real processes, started for the e2e session: identity's api and relay, organizations'
-consumer, and the gateway in front, on their own databases and vhost. Only the broker link
+"""The real processes, started for the e2e session: identity's, organizations' and assessment's
+api, relay and consumer, and the gateway in front, on their own databases and vhost. Only the broker link
 of the relay and the consumer goes through a TCP proxy, so a test can cut it."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +26,7 @@ class Stack:
     identity_env: dict[str, str]
     identity_database: str
     organizations_database: str
+    assessment_env: dict[str, str]
     amqp_url: str
     proxy: TcpProxy
     logs: Path
@@ -43,18 +46,22 @@ def _start(stack: Stack, name: str, args: list[str], env: dict[str, str], ready_
 @pytest.fixture(scope="session")
 def stack(database_factory, amqp_url, tmp_path_factory):
     identity_db, organizations_db = database_factory("e2e_identity"), database_factory("e2e_organizations")
+    assessment_db = database_factory("e2e_assessment")
     migrations.upgrade(identity_db, "identity:migrations")
     migrations.upgrade(organizations_db, "organizations:migrations")
+    migrations.upgrade(assessment_db, "assessment:migrations")
     proxy = TcpProxy.for_url(amqp_url)
     ports = {name: free_port() for name in ("identity", "organizations", "gateway", "relay_ops", "consumer_ops",
-                                            "identity_consumer_ops", "organizations_relay_ops")}
+                                            "identity_consumer_ops", "organizations_relay_ops", "assessment",
+                                            "assessment_relay_ops", "assessment_consumer_ops")}
     identity_url = f"http://127.0.0.1:{ports['identity']}"
     common = {"SERVICE_ENV": "test", "LOG_FORMAT": "json", "MESSAGE_RETRY_DELAYS_MS": "200,500",
               "JWKS_URL": f"{identity_url}/.well-known/jwks.json", "TRUSTED_PROXIES": "1"}
     mail_dir = tmp_path_factory.mktemp("e2e-mail")
     identity_env = {**common, "DATABASE_URL": identity_db, "RABBITMQ_URL": proxy.url(amqp_url)}
+    assessment_env = {**common, "DATABASE_URL": assessment_db, "RABBITMQ_URL": proxy.url(amqp_url)}
     stack = Stack(gateway=f"http://127.0.0.1:{ports['gateway']}", identity=identity_url, mail_dir=mail_dir,
-                  identity_env=identity_env,
+                  identity_env=identity_env, assessment_env=assessment_env,
                   identity_database=identity_db, organizations_database=organizations_db, amqp_url=amqp_url,
                   proxy=proxy, logs=tmp_path_factory.mktemp("e2e-logs"))
     _start(stack, "identity-api", [*service_command("identity"), "api", "--bind", f"127.0.0.1:{ports['identity']}"],
@@ -76,9 +83,19 @@ def stack(database_factory, amqp_url, tmp_path_factory):
     _start(stack, "organizations-consumer", [*service_command("organizations"), "consumer"],
            {**organizations_env, "OPS_PORT": str(ports["consumer_ops"])},
            f"http://127.0.0.1:{ports['consumer_ops']}/health/ready")
+    # The content pack shipped with the service, released as an operator would.
+    subprocess.run([*service_command("assessment"), "content", "release", "--by", "e2e"], env={**os.environ,
+                   **assessment_env}, check=True, capture_output=True, timeout=120)
+    assessment_url = f"http://127.0.0.1:{ports['assessment']}"
+    _start(stack, "assessment-api", [*service_command("assessment"), "api", "--bind", f"127.0.0.1:{ports['assessment']}"],
+           assessment_env, f"{assessment_url}/health/ready")
+    for kind in ("relay", "consumer"):
+        ops = ports[f"assessment_{kind}_ops"]
+        _start(stack, f"assessment-{kind}", [*service_command("assessment"), kind],
+               {**assessment_env, "OPS_PORT": str(ops)}, f"http://127.0.0.1:{ops}/health/ready")
     _start(stack, "gateway", [*service_command("gateway"), "api", "--bind", f"127.0.0.1:{ports['gateway']}"],
            {**common, "IDENTITY_URL": identity_url, "ORGANIZATIONS_URL": organizations_url,
-            "RATELIMIT_ENABLED": "false"}, f"{stack.gateway}/health/ready")
+            "ASSESSMENT_URL": assessment_url, "RATELIMIT_ENABLED": "false"}, f"{stack.gateway}/health/ready")
     try:
         for process in stack.processes.values():
             process.wait_ready(60)

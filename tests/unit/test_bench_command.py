@@ -18,3 +18,16 @@ def test_parts_can_be_chosen_and_unknown_parts_are_refused():
     assert bench.parse_args(["relay", "gateway", "--events", "100"]).what == {"relay", "gateway"}
     with pytest.raises(SystemExit):
         bench.parse_args(["everything"])
+
+
+adaptive_spec = importlib.util.spec_from_file_location("bench_adaptive_test",
+                                                       Path(__file__).parents[2] / "bench" / "adaptive_test.py")
+adaptive = importlib.util.module_from_spec(adaptive_spec)
+adaptive_spec.loader.exec_module(adaptive)
+
+
+def test_the_adaptive_test_bench_runs_everything_by_default_and_refuses_unknown_parts():
+    assert adaptive.parse_args([]).what == {"all"}
+    assert adaptive.parse_args(["simulation", "--learners", "10"]).learners == 10
+    with pytest.raises(SystemExit):
+        adaptive.parse_args(["everything"])

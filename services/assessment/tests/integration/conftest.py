@@ -13,7 +13,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parents[1] / "unit"))  # the made-up release of the unit tests
 
-import assessment_builders  # noqa: E402
+from assessment_it import release_document  # noqa: E402
 
 from assessment.bootstrap import bootstrap  # noqa: E402
 from assessment.config import Settings  # noqa: E402
@@ -25,26 +25,6 @@ from svckit.auth import TokenVerifier  # noqa: E402
 from svckit.testing import Person, TestKeys, token_for  # noqa: E402
 
 pytestmark = pytest.mark.integration
-
-
-def release_document() -> dict:
-    """The unit tests' release, with one challenge of every kind on the level-1 skills of `recherche`."""
-    text = assessment_builders.text
-    document = assessment_builders.document()
-    recherche = document["areas"][0]["competences"][0]["tubes"][0]
-    level_one = recherche["skills"][0]
-    level_one["challenges"] = [
-        {"id": "recherche1-a", "kind": "free_answer", "instruction": text("Combien d'octets dans un kilo-octet ?"),
-         "explanation": text("1 000 octets (1 024 pour un kibioctet)."), "accepted": {"fr": ["1000"], "en": ["1000"]}},
-        {"id": "recherche1-b", "kind": "multiple_choice", "instruction": text("Lesquels sont des navigateurs ?"),
-         "explanation": text("Firefox et Chrome."), "proposals": [text("Firefox"), text("Qwant"), text("Chrome")],
-         "answer": [1, 3]},
-        {"id": "recherche1-c", "kind": "fields", "instruction": text("Format et extension ?"),
-         "explanation": text("Un texte OpenDocument."), "fields": [
-             {"key": "format", "label": text("Format"), "accepted": {"fr": ["OpenDocument"], "en": ["OpenDocument"]}},
-             {"key": "extension", "label": text("Extension"), "accepted": {"fr": [".odt"], "en": [".odt"]}}]},
-    ]
-    return document
 
 
 @pytest.fixture(scope="session")

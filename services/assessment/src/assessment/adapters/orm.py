@@ -35,7 +35,7 @@ content_releases = Table(
     "content_releases",
     metadata,
     Column("version", Integer, primary_key=True, autoincrement=False),
-    Column("checksum", String(64), nullable=False, unique=True),
+    Column("checksum", String(64), nullable=False),  # not unique: going back to an older content is a new release
     Column("released_at", DateTime(timezone=True), nullable=False),
     Column("released_by", String(254), nullable=False),
     Column("skill_count", Integer, nullable=False),

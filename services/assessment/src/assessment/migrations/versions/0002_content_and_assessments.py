@@ -49,8 +49,7 @@ def upgrade() -> None:
     sa.Column('skill_count', sa.Integer(), nullable=False),
     sa.Column('challenge_count', sa.Integer(), nullable=False),
     sa.Column('document', postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-    sa.PrimaryKeyConstraint('version'),
-    sa.UniqueConstraint('checksum')
+    sa.PrimaryKeyConstraint('version')
     )
     op.create_table('answers',
     sa.Column('id', sa.Uuid(), nullable=False),
