@@ -56,7 +56,7 @@ def simulate(content, learners: int, noise: float, seed: int) -> dict:
     rng = random.Random(seed)
     asked_per_skill, agreements, durations, lengths = [], [], [], []
     t0 = datetime(2026, 11, 23, tzinfo=timezone.utc)
-    for n in range(learners):
+    for _ in range(learners):
         truth = {tube: rng.randint(0, 5) for tube in tubes}
         assessment = new_assessment(id=uuid.UUID(int=rng.getrandbits(128)), user_id=uuid.uuid4(), participation_id=None,
                                     campaign_id=None, target_skill_ids=targets, improving=False, created_at=t0,
