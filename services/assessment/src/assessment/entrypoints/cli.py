@@ -13,6 +13,7 @@ from assessment.adapters.content_pack import ContentPackInvalid, read_pack
 from assessment.bootstrap import bootstrap
 from assessment.service_layer import handlers
 from svckit.cli import ServiceDefinition, service_cli
+from svckit.uow import UniqueViolation
 
 main = service_cli(ServiceDefinition(
     name="assessment",
@@ -55,8 +56,12 @@ def validate(path: Path | None) -> None:
 def release(path: Path | None, released_by: str) -> None:
     pack = _read(path)
     runtime = bootstrap()
-    version, created = handlers.release_content(pack.document, checksum(pack.document), released_by, runtime.uow(),
-                                                runtime.now())
+    try:
+        version, created = handlers.release_content(pack.document, checksum(pack.document), released_by,
+                                                    runtime.uow(), runtime.now())
+    except UniqueViolation as clash:
+        raise click.ClickException("another release took that version at the same moment: run the command again "
+                                   "(it releases nothing if the content is the same)") from clash
     state = "released" if created else "already released, unchanged"
     click.echo(f"assessment: content version {version} {state} ({pack.skill_count} skills, "
                f"{pack.challenge_count} challenges)")
