@@ -10,7 +10,8 @@
 - hot path: a 150-skill target with 60 answers already given (60 skills settled directly,
   90 unknown). One sample = GET next-challenge + POST answer; p50 and p99, first in-process
   (the service layer on the real PostgreSQL, no HTTP), then through HTTP to the assessment
-  API under gunicorn, then through the gateway.
+  API under gunicorn, then through the gateway (tokens signed by a test key that a local JWKS
+  endpoint publishes, so that each prepared assessment has its own learner).
 """
 
 from __future__ import annotations
@@ -23,9 +24,8 @@ import sys
 import tempfile
 import time
 import uuid
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from datetime import datetime, timedelta, timezone
-from fractions import Fraction
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,9 +120,10 @@ def bench_simulation(learners: int) -> dict:
 # -- hot path -------------------------------------------------------------------------------
 
 
-def prepared_assessments(runtime, content, user_id: uuid.UUID, count: int) -> list[uuid.UUID]:
-    """Assessments over a 150-skill target (30 tubes, levels 1 to 5), each with 60 answers given: one per
-    skill, settled directly (levels 1 and 2 right), so 90 target skills are still unknown."""
+def prepared_assessments(runtime, content, count: int) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """(assessment id, learner id) of assessments over a 150-skill target (30 tubes, levels 1 to 5), each of
+    its own learner with 60 answers given: one per skill of levels 1 and 2, settled directly, so 90 target
+    skills are still unknown."""
     from assessment.domain.knowledge import DIRECT, INVALIDATED, VALIDATED, KnowledgeElement
     from assessment.domain.model import RIGHT, WRONG, Answer, new_assessment
 
@@ -133,6 +134,7 @@ def prepared_assessments(runtime, content, user_id: uuid.UUID, count: int) -> li
     t0 = datetime.now(timezone.utc) - timedelta(hours=1)
     ids = []
     for _ in range(count):
+        user_id = uuid.uuid4()
         assessment = new_assessment(id=uuid.uuid4(), user_id=user_id, participation_id=uuid.uuid4(),
                                     campaign_id=None, target_skill_ids=targets, improving=False, created_at=t0,
                                     knowledge=[], answered_before=[])
@@ -145,23 +147,23 @@ def prepared_assessments(runtime, content, user_id: uuid.UUID, count: int) -> li
                             moment, 9000)
             element = KnowledgeElement(uuid.uuid4(), user_id, assessment.id, skill_id, skill.competence_code,
                                        VALIDATED if right else INVALIDATED, DIRECT,
-                                       skill.pix_value if right else Fraction(0), moment)
+                                       round(float(skill.pix_value), 4) if right else 0.0, moment)
             assessment.answers.append(answer)
             assessment.new_answers.append(answer)
             assessment.new_knowledge.append(element)
         with runtime.uow() as uow:
             uow.assessments.add(assessment)
             uow.commit()
-        ids.append(assessment.id)
+        ids.append((assessment.id, user_id))
     return ids
 
 
-def measure_in_process(runtime, content, user_id: uuid.UUID, ids: list[uuid.UUID]) -> list[float]:
+def measure_in_process(runtime, content, ids: list[tuple[uuid.UUID, uuid.UUID]]) -> list[float]:
     from assessment.domain import commands
     from assessment.service_layer import handlers
 
     rules, samples = runtime.settings.rules, []
-    for assessment_id in ids:
+    for assessment_id, user_id in ids:
         started = time.perf_counter()
         _, challenge = handlers.current_challenge(assessment_id, user_id, runtime.uow, content, rules, runtime.now())
         handlers.answer(commands.AnswerChallenge(assessment_id, user_id, challenge.id, None, True), runtime.uow(),
@@ -170,9 +172,12 @@ def measure_in_process(runtime, content, user_id: uuid.UUID, ids: list[uuid.UUID
     return samples
 
 
-def measure_http(session, base: str, headers: dict, ids: list[uuid.UUID]) -> list[float]:
+def measure_http(session, base: str, ids: list[tuple[uuid.UUID, uuid.UUID]]) -> list[float]:
+    from svckit.testing import token_for
+
     samples = []
-    for assessment_id in ids:
+    for assessment_id, user_id in ids:
+        headers = {"Authorization": f"Bearer {token_for(str(user_id), f'{user_id}@example.org')}"}
         started = time.perf_counter()
         body = session.get(f"{base}/api/assessments/{assessment_id}/next-challenge", headers=headers)
         body.raise_for_status()
@@ -185,6 +190,7 @@ def measure_http(session, base: str, headers: dict, ids: list[uuid.UUID]) -> lis
 
 def bench_hot_path(samples_count: int) -> dict:
     import requests
+    from sqlalchemy import text
 
     from assessment.bootstrap import bootstrap
     from assessment.config import Settings
@@ -196,27 +202,24 @@ def bench_hot_path(samples_count: int) -> dict:
 
     content = load_content()
     with ExitStack() as stack:
-        identity_db = stack.enter_context(fresh_database("bench"))
-        assessment_db = stack.enter_context(fresh_database("bench"))
+        database = stack.enter_context(fresh_database("bench"))
         amqp_url = stack.enter_context(isolated_vhost(DEFAULT_RABBITMQ_URL, "bench"))
         logs = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        base_env = {"SERVICE_ENV": "test", "RABBITMQ_URL": amqp_url, "LOG_LEVEL": "WARNING"}
-        identity_env = {**base_env, "DATABASE_URL": identity_db}
-        assessment_env = {**base_env, "DATABASE_URL": assessment_db}
-        for service, env in (("identity", identity_env), ("assessment", assessment_env)):
-            ServiceProcess([*service_command(service), "migrate"], env, logs / f"{service}-migrate.log") \
-                .start().process.wait(60)
-        ports = {name: free_port() for name in ("identity", "assessment", "gateway")}
-        jwks = f"http://127.0.0.1:{ports['identity']}/.well-known/jwks.json"
+        jwks_url = stack.enter_context(serving_test_jwks())
+        env = {"SERVICE_ENV": "test", "RABBITMQ_URL": amqp_url, "LOG_LEVEL": "WARNING", "DATABASE_URL": database,
+               "JWKS_URL": jwks_url}
+        ServiceProcess([*service_command("assessment"), "migrate"], env, logs / "migrate.log").start().process.wait(60)
+        runtime = bootstrap(Settings.from_env(env))
+        stack.callback(runtime.engine.dispose)
+        document = read_document()
+        handlers.release_content(document, checksum(document), "bench", runtime.uow(), runtime.now())
+
+        ports = {name: free_port() for name in ("assessment", "gateway")}
         processes = [
-            ServiceProcess([*service_command("identity"), "api", "--bind", f"127.0.0.1:{ports['identity']}"],
-                           identity_env, logs / "identity.log", f"http://127.0.0.1:{ports['identity']}/health/ready"),
             ServiceProcess([*service_command("assessment"), "api", "--bind", f"127.0.0.1:{ports['assessment']}"],
-                           {**assessment_env, "JWKS_URL": jwks}, logs / "assessment.log",
-                           f"http://127.0.0.1:{ports['assessment']}/health/ready"),
+                           env, logs / "assessment.log", f"http://127.0.0.1:{ports['assessment']}/health/ready"),
             ServiceProcess([*service_command("gateway"), "api", "--bind", f"127.0.0.1:{ports['gateway']}"],
-                           {**base_env, "IDENTITY_URL": f"http://127.0.0.1:{ports['identity']}",
-                            "ASSESSMENT_URL": f"http://127.0.0.1:{ports['assessment']}", "JWKS_URL": jwks,
+                           {**env, "ASSESSMENT_URL": f"http://127.0.0.1:{ports['assessment']}",
                             "RATELIMIT_ENABLED": "false"},
                            logs / "gateway.log", f"http://127.0.0.1:{ports['gateway']}/health/ready"),
         ]
@@ -227,29 +230,13 @@ def bench_hot_path(samples_count: int) -> dict:
             process.wait_ready()
 
         session = requests.Session()
-        direct_identity = f"http://127.0.0.1:{ports['identity']}"
-        email = f"bench-{uuid.uuid4().hex[:8]}@example.org"
-        registered = session.post(f"{direct_identity}/api/users", json={
-            "first_name": "Gaby", "last_name": "Mesure", "email": email, "password": "Bench-Pass-2026!",
-            "accepted_terms": True})
-        registered.raise_for_status()
-        token = session.post(f"{direct_identity}/api/token",
-                             json={"email": email, "password": "Bench-Pass-2026!"}).json()["access_token"]
-        user_id = uuid.UUID(session.get(f"{direct_identity}/api/users/me",
-                                        headers={"Authorization": f"Bearer {token}"}).json()["id"])
-        headers = {"Authorization": f"Bearer {token}"}
-
-        runtime = bootstrap(Settings.from_env({**assessment_env}))
-        stack.callback(runtime.engine.dispose)
-        document = read_document()
-        handlers.release_content(document, checksum(document), "bench", runtime.uow(), runtime.now())
-        warm = 20
-        ids = prepared_assessments(runtime, content, user_id, 3 * (samples_count + warm))
-        in_process = measure_in_process(runtime, content, user_id, ids[:samples_count + warm])[warm:]
-        direct = measure_http(session, f"http://127.0.0.1:{ports['assessment']}", headers,
-                              ids[samples_count + warm:2 * (samples_count + warm)])[warm:]
-        gateway = measure_http(session, f"http://127.0.0.1:{ports['gateway']}", headers,
-                               ids[2 * (samples_count + warm):])[warm:]
+        warm, size = 20, samples_count + 20
+        ids = prepared_assessments(runtime, content, 3 * size)
+        with runtime.engine.begin() as connection:  # as autovacuum would have: fresh tables have no statistics
+            connection.execute(text("ANALYZE"))
+        in_process = measure_in_process(runtime, content, ids[:size])[warm:]
+        direct = measure_http(session, f"http://127.0.0.1:{ports['assessment']}", ids[size:2 * size])[warm:]
+        gateway = measure_http(session, f"http://127.0.0.1:{ports['gateway']}", ids[2 * size:])[warm:]
     result = {"samples": samples_count, "target_skills": 150, "answers_before": 60}
     for name, samples in (("in_process", in_process), ("http_direct", direct), ("http_gateway", gateway)):
         result[f"{name}_p50_ms"] = round(statistics.median(samples), 2)
@@ -259,6 +246,37 @@ def bench_hot_path(samples_count: int) -> dict:
           f"HTTP to the API p50 {result['http_direct_p50_ms']} ms, p99 {result['http_direct_p99_ms']} ms; "
           f"through the gateway p50 {result['http_gateway_p50_ms']} ms, p99 {result['http_gateway_p99_ms']} ms")
     return result
+
+
+@contextmanager
+def serving_test_jwks():
+    """A JWKS endpoint publishing the test key (svckit.testing.TestKeys), so tokens for any learner are free."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    import jwt
+
+    from svckit.testing import TestKeys
+
+    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(TestKeys.private_key().public_key()))
+    body = json.dumps({"keys": [{**jwk, "kid": "test", "alg": "RS256", "use": "sig"}]}).encode()
+
+    class Jwks(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the standard library's name
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Jwks)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/.well-known/jwks.json"
+    finally:
+        server.shutdown()
 
 
 def read_document() -> dict:

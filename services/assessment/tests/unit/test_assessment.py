@@ -9,6 +9,7 @@ from assessment.domain.exceptions import (
     AssessmentCompleted as AssessmentIsOver,
 )
 from assessment.domain.exceptions import (
+    CampaignArchived,
     ChallengeAlreadyAnswered,
     InvalidAnswerValue,
     NoCurrentChallenge,
@@ -177,3 +178,14 @@ def test_wrong_answers_are_recorded_as_wrong():
     answer = assessment.answer(RELEASE, RULES, challenge_id=current.id, value=2, skipped=False, now=T0,
                                new_id=uuid.uuid4)
     assert answer.result == WRONG and assessment.completed
+
+
+def test_an_archived_campaign_asks_nothing_and_takes_no_answer():
+    assessment = assessment_for(RELEASE)
+    current = assessment.current_challenge(RELEASE, RULES, T0)
+    assessment.campaign_archived = True
+    with pytest.raises(CampaignArchived):
+        assessment.current_challenge(RELEASE, RULES, T0)
+    with pytest.raises(CampaignArchived):
+        assessment.answer(RELEASE, RULES, challenge_id=current.id, value=1, skipped=False, now=T0, new_id=uuid.uuid4)
+    assert assessment.answers == []

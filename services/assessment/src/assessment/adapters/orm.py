@@ -100,7 +100,7 @@ knowledge_elements = Table(
     Column("competence_code", String(8), nullable=False),
     Column("status", String(20), nullable=False),
     Column("source", String(20), nullable=False),
-    Column("earned_pix", Numeric(8, 4), nullable=False),
+    Column("earned_pix", Numeric(8, 4, asdecimal=False), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index("ix_knowledge_elements_user_created", "user_id", "created_at"),
 )

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from fractions import Fraction
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import DateTime, Uuid, insert, select, text, update
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -64,7 +65,25 @@ def _knowledge_element(row: Any) -> KnowledgeElement:
     return KnowledgeElement(
         id=row.id, user_id=row.user_id, assessment_id=row.assessment_id, skill_id=row.skill_id,
         competence_code=row.competence_code, status=row.status, source=row.source,
-        earned_pix=Fraction(row.earned_pix), created_at=row.created_at)
+        earned_pix=row.earned_pix, created_at=row.created_at)
+
+
+_LOAD = text("""
+    SELECT a.*, coalesce(ct.archived, false) AS campaign_archived,
+      (SELECT coalesce(json_agg(json_build_array(an.id, an.assessment_id, an.index, an.challenge_id, an.skill_id,
+                                                 an.value, an.result, an.answered_at, an.elapsed_ms)
+                                ORDER BY an.index), '[]')
+         FROM answers an JOIN assessments mine ON mine.id = an.assessment_id
+        WHERE mine.user_id = a.user_id) AS answers,
+      (SELECT coalesce(json_agg(json_build_array(k.id, k.assessment_id, k.skill_id, k.competence_code, k.status,
+                                                 k.source, k.earned_pix, k.created_at)
+                                ORDER BY k.created_at), '[]')
+         FROM knowledge_elements k WHERE k.user_id = a.user_id) AS knowledge
+      FROM assessments a LEFT JOIN campaign_targets ct ON ct.campaign_id = a.campaign_id
+     WHERE a.id = :id
+""").columns(id=Uuid, user_id=Uuid, participation_id=Uuid, campaign_id=Uuid, target_skill_ids=JSONB,
+             created_at=DateTime(timezone=True), completed_at=DateTime(timezone=True),
+             current_served_at=DateTime(timezone=True), answers=JSONB, knowledge=JSONB)
 
 
 class SqlAlchemyAssessments(AbstractAssessments):
@@ -72,23 +91,28 @@ class SqlAlchemyAssessments(AbstractAssessments):
         self.session, self.track = session, track
 
     def get(self, assessment_id: UUID) -> Assessment | None:
-        row = self.session.execute(select(orm.assessments).where(orm.assessments.c.id == assessment_id)).first()
+        # One round trip on the hot path: the assessment, its campaign's archive state, every answer of
+        # the learner (this assessment's, and the challenges seen elsewhere) and the learner's knowledge,
+        # the last two as JSON arrays built by PostgreSQL.
+        row = self.session.execute(_LOAD, {"id": assessment_id}).mappings().first()
         if row is None:
             return None
-        answer_rows = self.session.execute(select(orm.answers).where(orm.answers.c.assessment_id == assessment_id)
-                                           .order_by(orm.answers.c.index)).all()
-        answered_elsewhere = self.session.execute(
-            select(orm.answers.c.challenge_id).join(orm.assessments)
-            .where(orm.assessments.c.user_id == row.user_id, orm.assessments.c.id != assessment_id)).scalars()
+        answers = [Answer(id=UUID(a[0]), assessment_id=UUID(a[1]), index=a[2], challenge_id=a[3], skill_id=a[4],
+                          value=a[5], result=a[6], answered_at=datetime.fromisoformat(a[7]), elapsed_ms=a[8])
+                   for a in row["answers"]]
         assessment = Assessment(
-            id=row.id, user_id=row.user_id, participation_id=row.participation_id, campaign_id=row.campaign_id,
-            target_skill_ids=tuple(row.target_skill_ids), improving=row.improving, created_at=row.created_at,
-            state=row.state, completed_at=row.completed_at, current_challenge_id=row.current_challenge_id,
-            current_served_at=row.current_served_at, version=row.version,
-            answers=[Answer(id=a.id, assessment_id=a.assessment_id, index=a.index, challenge_id=a.challenge_id,
-                            skill_id=a.skill_id, value=a.value, result=a.result, answered_at=a.answered_at,
-                            elapsed_ms=a.elapsed_ms) for a in answer_rows],
-            knowledge=self.knowledge_of(row.user_id), answered_before=frozenset(answered_elsewhere))
+            id=row["id"], user_id=row["user_id"], participation_id=row["participation_id"],
+            campaign_id=row["campaign_id"], target_skill_ids=tuple(row["target_skill_ids"]),
+            improving=row["improving"], created_at=row["created_at"], state=row["state"],
+            completed_at=row["completed_at"], current_challenge_id=row["current_challenge_id"],
+            current_served_at=row["current_served_at"], version=row["version"],
+            campaign_archived=row["campaign_archived"],
+            answers=[a for a in answers if a.assessment_id == assessment_id],
+            knowledge=[KnowledgeElement(id=UUID(k[0]), user_id=row["user_id"], assessment_id=UUID(k[1]),
+                                        skill_id=k[2], competence_code=k[3], status=k[4], source=k[5],
+                                        earned_pix=k[6], created_at=datetime.fromisoformat(k[7]))
+                       for k in row["knowledge"]],
+            answered_before=frozenset(a.challenge_id for a in answers if a.assessment_id != assessment_id))
         return self.track(assessment)
 
     def id_for_participation(self, participation_id: UUID) -> UUID | None:
@@ -140,6 +164,6 @@ class SqlAlchemyAssessments(AbstractAssessments):
             self.session.execute(insert(orm.knowledge_elements), [
                 {"id": e.id, "user_id": e.user_id, "assessment_id": e.assessment_id, "skill_id": e.skill_id,
                  "competence_code": e.competence_code, "status": e.status, "source": e.source,
-                 "earned_pix": round(float(e.earned_pix), 4), "created_at": e.created_at}
+                 "earned_pix": e.earned_pix, "created_at": e.created_at}
                 for e in assessment.new_knowledge])
             assessment.new_knowledge.clear()

@@ -28,7 +28,7 @@ class KnowledgeElement:
     competence_code: str
     status: str
     source: str
-    earned_pix: Fraction
+    earned_pix: float  # for reading only: scores are summed from the skills' exact pix values
     created_at: datetime
 
     @property

@@ -12,7 +12,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from fractions import Fraction
 from typing import Any
 from uuid import UUID
 
@@ -30,6 +29,7 @@ from assessment.domain.exceptions import (
     AssessmentCompleted as AssessmentAlreadyCompleted,
 )
 from assessment.domain.exceptions import (
+    CampaignArchived,
     ChallengeAlreadyAnswered,
     NoCurrentChallenge,
     WrongChallenge,
@@ -103,6 +103,7 @@ class Assessment:
     answers: list[Answer] = field(default_factory=list)
     knowledge: list[KnowledgeElement] = field(default_factory=list)  # the learner's, every assessment
     answered_before: frozenset[str] = frozenset()  # challenge ids answered in the learner's other assessments
+    campaign_archived: bool = False  # from campaigns' events: an archived campaign takes no answer
     version: int = 0
     events: list[Any] = field(default_factory=list)
     new_answers: list[Answer] = field(default_factory=list)
@@ -161,6 +162,10 @@ class Assessment:
 
     # -- changing ----------------------------------------------------------------------
 
+    def _refuse_if_archived(self) -> None:
+        if self.campaign_archived:
+            raise CampaignArchived("the campaign is archived: it takes no more answers")
+
     def _touch(self) -> None:
         self.version = self.loaded_version + 1
 
@@ -168,6 +173,7 @@ class Assessment:
         """The question being asked: the stored one when the learner comes back, else the engine's next."""
         if self.completed:
             return None
+        self._refuse_if_archived()
         if self.current_challenge_id is not None and self.current_challenge_id in content.challenges:
             return content.challenges[self.current_challenge_id]
         challenge = engine.next_challenge(content, self._situation(content, self.known(rules)))
@@ -182,6 +188,7 @@ class Assessment:
                now: datetime, new_id: Callable[[], UUID]) -> Answer:
         if self.completed:
             raise AssessmentAlreadyCompleted("this assessment is over: it takes no more answers")
+        self._refuse_if_archived()
         if any(a.challenge_id == challenge_id for a in self.answers):
             raise ChallengeAlreadyAnswered(f"challenge {challenge_id} is already answered")
         if self.current_challenge_id is None:
@@ -235,7 +242,8 @@ class Assessment:
                 id=new_id(), user_id=self.user_id, assessment_id=self.id, skill_id=skill_id,
                 competence_code=settled.competence_code, status=VALIDATED if validated else INVALIDATED,
                 source=DIRECT if skill_id == skill.id else INFERRED,
-                earned_pix=settled.pix_value if validated else Fraction(0), created_at=answer.answered_at)
+                earned_pix=round(float(settled.pix_value), 4) if validated else 0.0,
+                created_at=answer.answered_at)
             self.knowledge.append(element)
             self.new_knowledge.append(element)
 

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from assessment.domain import commands
 from assessment.domain.content import LearningContent
-from assessment.domain.exceptions import AssessmentNotFound, AssessmentNotOwned, CampaignArchived
+from assessment.domain.exceptions import AssessmentNotFound, AssessmentNotOwned
 from assessment.domain.model import Answer, Assessment, CampaignTarget, Rules, new_assessment
 from assessment.domain.releases import ContentRelease
 from assessment.service_layer.unit_of_work import AssessmentUnitOfWork
@@ -89,14 +89,6 @@ def _own(uow: AssessmentUnitOfWork, assessment_id: UUID, user_id: UUID) -> Asses
     return assessment
 
 
-def _refuse_archived(uow: AssessmentUnitOfWork, assessment: Assessment) -> None:
-    if assessment.campaign_id is None or assessment.completed:
-        return
-    campaign = uow.campaign_targets.get(assessment.campaign_id)
-    if campaign is not None and campaign.archived:
-        raise CampaignArchived("the campaign is archived: it takes no more answers")
-
-
 def load_own(assessment_id: UUID, user_id: UUID, uow: AssessmentUnitOfWork) -> Assessment:
     with uow:
         return _own(uow, assessment_id, user_id)
@@ -118,7 +110,6 @@ def current_challenge(assessment_id: UUID, user_id: UUID, uow_factory: Callable[
         uow = uow_factory()
         with uow:
             assessment = _own(uow, assessment_id, user_id)
-            _refuse_archived(uow, assessment)
             challenge = assessment.current_challenge(content, rules, now)
             if assessment.version == assessment.loaded_version:
                 return assessment, challenge
@@ -137,7 +128,6 @@ def answer(command: commands.AnswerChallenge, uow: AssessmentUnitOfWork, content
            now: datetime, new_id: Callable[[], UUID]) -> tuple[Assessment, Answer]:
     with uow:
         assessment = _own(uow, command.assessment_id, command.user_id)
-        _refuse_archived(uow, assessment)
         recorded = assessment.answer(content, rules, challenge_id=command.challenge_id, value=command.value,
                                      skipped=command.skipped, now=now, new_id=new_id)
         uow.assessments.save(assessment)
