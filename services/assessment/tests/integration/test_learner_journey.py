@@ -277,3 +277,21 @@ def test_releases_are_listed_for_platform_admins_only(runtime, client, learner):
     listed = client.get("/api/admin/content/releases", headers=learner("admin", ("SUPER_ADMIN",)).auth)
     assert listed.status_code == 200
     assert listed.get_json()["items"][0]["skill_count"] == len(SKILLS_OF_1_1) + 13
+
+
+def test_requests_racing_for_the_first_question_all_get_the_same_one(runtime, client, learner):
+    person = learner()
+    assessment_id = start(runtime, client, person)
+    shown, errors = [], []
+
+    def ask():
+        response = client.application.test_client().get(f"/api/assessments/{assessment_id}/next-challenge",
+                                                         headers=person.auth)
+        (shown if response.status_code == 200 else errors).append(response.get_json())
+
+    threads = [threading.Thread(target=ask) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and len({body["challenge"]["id"] for body in shown}) == 1

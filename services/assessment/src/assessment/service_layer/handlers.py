@@ -113,8 +113,8 @@ def current_challenge(assessment_id: UUID, user_id: UUID, uow_factory: Callable[
             challenge = assessment.current_challenge(content, rules, now)
             if assessment.version == assessment.loaded_version:
                 return assessment, challenge
-            uow.assessments.save(assessment)
             try:
+                uow.assessments.save(assessment)
                 uow.commit()
             except ConcurrentUpdate:
                 if attempt == 1:
