@@ -2,8 +2,9 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from assessment_builders import RULES, T0, assessment_for, content, play, tube
+from assessment_builders import RULES, T0, assessment_for, content, document, play, tube
 
+from assessment.domain.content import LearningContent
 from assessment.domain.events import AnswerRecorded, AssessmentCompleted
 from assessment.domain.exceptions import (
     AssessmentCompleted as AssessmentIsOver,
@@ -189,3 +190,19 @@ def test_an_archived_campaign_asks_nothing_and_takes_no_answer():
     with pytest.raises(CampaignArchived):
         assessment.answer(RELEASE, RULES, challenge_id=current.id, value=1, skipped=False, now=T0, new_id=uuid.uuid4)
     assert assessment.answers == []
+
+
+def test_a_question_withdrawn_by_a_new_release_is_replaced_not_answered():
+    assessment = assessment_for(RELEASE)
+    current = assessment.current_challenge(RELEASE, RULES, T0)
+    doc = document()
+    for area in doc["areas"]:
+        for competence in area["competences"]:
+            for t in competence["tubes"]:
+                for skill in t["skills"]:
+                    skill["challenges"] = [c for c in skill["challenges"] if c["id"] != current.id]
+    newer = LearningContent(2, doc)
+    with pytest.raises(WrongChallenge):
+        assessment.answer(newer, RULES, challenge_id=current.id, value=1, skipped=False, now=T0, new_id=uuid.uuid4)
+    replacement = assessment.current_challenge(newer, RULES, T0)
+    assert replacement is not None and replacement.id != current.id

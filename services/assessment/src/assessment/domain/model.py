@@ -195,7 +195,9 @@ class Assessment:
             raise NoCurrentChallenge("no question is being asked: ask for the next challenge first")
         if challenge_id != self.current_challenge_id:
             raise WrongChallenge(f"the question being asked is {self.current_challenge_id}, not {challenge_id}")
-        challenge = content.challenges[challenge_id]
+        challenge = content.challenges.get(challenge_id)
+        if challenge is None:  # withdrawn by a newer release while it was on screen
+            raise WrongChallenge(f"challenge {challenge_id} is no longer in the content: ask for the next challenge")
         result, value = self._result(challenge, value, skipped, now, rules)
         elapsed = now - self.current_served_at if self.current_served_at else None
         answer = Answer(id=new_id(), assessment_id=self.id, index=len(self.answers) + 1, challenge_id=challenge.id,
