@@ -21,6 +21,14 @@ from msgkit import Envelope, MalformedMessage, Subscription
 from svckit.uow import AbstractUnitOfWork
 
 
+class TolerantSchema(Schema):
+    """Base for nested parts of a consumer's schema: ``load(unknown=EXCLUDE)`` reaches only the top
+    level, so a nested schema must ignore unknown fields by itself."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+
 def read_payload(schema: Schema, envelope: Envelope) -> dict[str, Any]:
     try:
         return schema.load(envelope.payload, unknown=EXCLUDE)

@@ -34,6 +34,13 @@ class UniqueViolation(Exception):
         self.constraint = constraint
 
 
+def unique_violation(error: IntegrityError) -> UniqueViolation | None:
+    """The ``UniqueViolation`` an integrity error is, if it is one (for repositories that write at once)."""
+    if getattr(error.orig, "sqlstate", None) == "23505":
+        return UniqueViolation(getattr(error.orig.diag, "constraint_name", None))
+    return None
+
+
 class ConcurrentUpdate(Exception):
     """An aggregate changed since it was read (optimistic locking on its version)."""
 
@@ -127,8 +134,9 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             self.session.commit()
         except IntegrityError as error:
             self.session.rollback()
-            if getattr(error.orig, "sqlstate", None) == "23505":
-                raise UniqueViolation(getattr(error.orig.diag, "constraint_name", None)) from error
+            violation = unique_violation(error)
+            if violation is not None:
+                raise violation from error
             raise
         except StaleDataError as error:
             self.session.rollback()

@@ -1,6 +1,21 @@
+"""campaigns' tables; repositories read and write them with SQLAlchemy Core."""
+
 from __future__ import annotations
 
-from sqlalchemy import MetaData
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    Uuid,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 
 from msgkit import inbox_table, outbox_table
 from svckit.idempotency import idempotency_table
@@ -10,3 +25,68 @@ metadata = MetaData()
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
 idempotency_keys = idempotency_table(metadata)
+
+# Replicas of organizations' organizations and memberships (organizations.* events), for authorization.
+known_organizations = Table(
+    "known_organizations",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("name", String(255), nullable=False),
+    Column("type", String(10), nullable=False),
+    Column("manages_students", Boolean, nullable=False),
+    Column("archived", Boolean, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("membership_id", Uuid, primary_key=True),
+    Column("organization_id", Uuid, nullable=False),
+    Column("user_id", Uuid, nullable=False),
+    Column("role", String(10), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("version", Integer, nullable=False),
+    Index("ix_memberships_organization_user", "organization_id", "user_id"),
+)
+
+# The ready target profiles of the latest content release (assessment.content.released), and later
+# those a platform admin makes; skill ids are resolved when the profile is stored.
+target_profiles = Table(
+    "target_profiles",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("name", JSONB, nullable=False),
+    Column("description", JSONB, nullable=False),
+    Column("tubes", JSONB, nullable=False),
+    Column("skill_ids", JSONB, nullable=False),
+    Column("public", Boolean, nullable=False),
+    Column("organization_ids", JSONB, nullable=False),
+    Column("source", String(20), nullable=False),  # CONTENT (from a release) or ADMIN
+    Column("content_version", Integer, nullable=False),
+)
+
+campaigns = Table(
+    "campaigns",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("organization_id", Uuid, nullable=False, index=True),
+    Column("code", String(9), nullable=False),
+    Column("type", String(30), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("title", String(50)),
+    Column("landing_text", Text),
+    Column("external_id_label", String(255)),
+    Column("external_id_type", String(10)),
+    Column("multiple_sendings", Boolean, nullable=False),
+    Column("target_profile_id", String(100)),
+    Column("target_skill_ids", JSONB, nullable=False),
+    Column("owner_id", Uuid, nullable=False),
+    Column("creator_id", Uuid, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("archived_at", DateTime(timezone=True)),
+    Column("archived_by", Uuid),
+    Column("version", Integer, nullable=False),
+    Index("uq_campaigns_code", "code", unique=True),
+    CheckConstraint("type IN ('ASSESSMENT', 'PROFILES_COLLECTION')", name="ck_campaigns_type"),
+)

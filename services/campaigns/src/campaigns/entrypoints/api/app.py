@@ -1,4 +1,4 @@
-"""campaigns's HTTP API: health, metrics and OpenAPI for now; its routes arrive with their issue."""
+"""campaigns' HTTP API (``campaigns api`` serves ``create_app()`` with gunicorn)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from flask import Flask
 
 from campaigns.adapters import orm
 from campaigns.bootstrap import Campaigns, bootstrap
+from campaigns.entrypoints.api.errors import ERRORS
+from campaigns.entrypoints.api.routes import campaign, orga, profiles
 from svckit.db import database_ready
 from svckit.idempotency import IdempotencyKeys
 from svckit.web import create_service_app
@@ -17,7 +19,8 @@ def create_app(runtime: Campaigns | None = None) -> Flask:
         name="campaigns",
         title="Campaigns",
         description="Campaigns, their codes and target profiles; participations.",
-        blueprints=[],
+        blueprints=[orga, campaign, profiles],
+        error_table=ERRORS,
         ready_checks={"database": lambda: database_ready(runtime.engine)},
         token_verifier=runtime.verifier,
         idempotency=IdempotencyKeys(runtime.engine, orm.idempotency_keys),

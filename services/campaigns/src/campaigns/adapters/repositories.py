@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from campaigns.adapters import orm
+from campaigns.domain.model import Campaign, TargetProfile
+from campaigns.service_layer.ports import AbstractCampaigns, AbstractReplicas
+from svckit.uow import ConcurrentUpdate, unique_violation
+
+Track = Callable[[Any], Any]
+CONTENT = "CONTENT"
+
+
+class SqlAlchemyReplicas(AbstractReplicas):
+    """Each row keeps the version of the event that last wrote it; an older event changes nothing
+    (events of one organization may arrive out of order: several relays, retries)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _upsert(self, table, key: str, row: dict[str, Any]) -> None:
+        statement = pg_insert(table).values(**row)
+        self.session.execute(statement.on_conflict_do_update(
+            index_elements=[table.c[key]], set_={name: statement.excluded[name] for name in row if name != key},
+            where=table.c.version < statement.excluded.version))
+
+    def save_organization(self, organization_id: UUID, version: int, **values: Any) -> None:
+        self._upsert(orm.known_organizations, "id", {"id": organization_id, "version": version, **values})
+
+    def archive_organization(self, organization_id: UUID, version: int) -> None:
+        self.session.execute(update(orm.known_organizations)
+                             .where(orm.known_organizations.c.id == organization_id,
+                                    orm.known_organizations.c.version < version)
+                             .values(archived=True, version=version))
+
+    def save_membership(self, membership_id: UUID, version: int, **values: Any) -> None:
+        self._upsert(orm.memberships, "membership_id", {"membership_id": membership_id, "version": version, **values})
+
+    def role_of(self, organization_id: UUID, user_id: UUID) -> str | None:
+        return self.session.execute(select(orm.memberships.c.role).where(
+            orm.memberships.c.organization_id == organization_id, orm.memberships.c.user_id == user_id,
+            orm.memberships.c.active.is_(True))).scalar()
+
+    def organization_archived(self, organization_id: UUID) -> bool:
+        return bool(self.session.execute(select(orm.known_organizations.c.archived).where(
+            orm.known_organizations.c.id == organization_id)).scalar())
+
+    def replace_content_profiles(self, content_version: int, profiles: list[dict[str, Any]]) -> bool:
+        table = orm.target_profiles
+        newest = self.session.execute(select(table.c.content_version).where(table.c.source == CONTENT)
+                                      .order_by(table.c.content_version.desc()).limit(1).with_for_update()).scalar()
+        if newest is not None and newest >= content_version:
+            return False
+        self.session.execute(delete(table).where(table.c.source == CONTENT))
+        if profiles:
+            self.session.execute(insert(table), [{**p, "source": CONTENT, "content_version": content_version,
+                                                  "public": True, "organization_ids": []} for p in profiles])
+        return True
+
+    def target_profile(self, profile_id: str) -> TargetProfile | None:
+        row = self.session.execute(select(orm.target_profiles).where(orm.target_profiles.c.id == profile_id)).first()
+        if row is None:
+            return None
+        return TargetProfile(row.id, row.name, tuple(row.skill_ids), row.public,
+                             tuple(UUID(o) for o in row.organization_ids))
+
+
+_FIELDS = ("id", "organization_id", "code", "type", "name", "title", "landing_text", "external_id_label",
+           "external_id_type", "multiple_sendings", "target_profile_id", "owner_id", "creator_id", "created_at",
+           "archived_at", "archived_by")
+
+
+class SqlAlchemyCampaigns(AbstractCampaigns):
+    def __init__(self, session: Session, track: Track) -> None:
+        self.session, self.track = session, track
+
+    def add(self, campaign: Campaign) -> None:
+        try:
+            self.session.execute(insert(orm.campaigns).values(**self._columns(campaign), version=campaign.version))
+        except IntegrityError as error:  # a code already taken: the handler draws again
+            violation = unique_violation(error)
+            if violation is None:
+                raise
+            raise violation from error
+        campaign.loaded_version = campaign.version
+        self.track(campaign)
+
+    def get(self, campaign_id: UUID) -> Campaign | None:
+        row = self.session.execute(select(orm.campaigns).where(orm.campaigns.c.id == campaign_id)).first()
+        if row is None:
+            return None
+        campaign = Campaign(**{name: getattr(row, name) for name in _FIELDS},
+                            target_skill_ids=tuple(row.target_skill_ids), version=row.version)
+        campaign.loaded_version = row.version
+        return self.track(campaign)
+
+    def save(self, campaign: Campaign) -> None:
+        if campaign.version == campaign.loaded_version:
+            return
+        result = self.session.execute(
+            update(orm.campaigns)
+            .where(orm.campaigns.c.id == campaign.id, orm.campaigns.c.version == campaign.loaded_version)
+            .values(**self._columns(campaign), version=campaign.version))
+        if result.rowcount != 1:
+            raise ConcurrentUpdate(f"campaign {campaign.id} changed since it was read")
+        campaign.loaded_version = campaign.version
+
+    @staticmethod
+    def _columns(campaign: Campaign) -> dict[str, Any]:
+        return {**{name: getattr(campaign, name) for name in _FIELDS},
+                "target_skill_ids": list(campaign.target_skill_ids)}

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from campaigns.domain import exceptions as e
+from svckit.uow import ConcurrentUpdate
+
+ERRORS = {
+    # CampaignInvalid carries its own code (CAMPAIGN_NAME_IS_REQUIRED, ...); 400 is its status.
+    e.CampaignInvalid: (400, "CAMPAIGN_INVALID"),
+    e.CampaignNotFound: (404, "CAMPAIGN_NOT_FOUND"),
+    e.NotAMember: (403, "NOT_A_MEMBER"),
+    e.ManagerRequired: (403, "ADMIN_OR_OWNER_REQUIRED"),
+    e.TargetProfileNotAvailable: (422, "TARGET_PROFILE_NOT_AVAILABLE"),
+    e.OrganizationArchived: (422, "ORGANIZATION_ARCHIVED"),
+    e.CodeUnavailable: (503, "CODE_UNAVAILABLE"),
+    ConcurrentUpdate: (409, "CONCURRENT_UPDATE"),
+}

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from uuid import UUID
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from campaigns import views
+from campaigns.domain import commands
+from campaigns.entrypoints.api import schemas as s
+from campaigns.service_layer import handlers
+from svckit.auth import auth_required, current_principal
+from svckit.pagination import page_of
+
+orga = Blueprint("organization-campaigns", __name__, url_prefix="/api/organizations",
+                 description="An organization's campaigns")
+campaign = Blueprint("campaigns", __name__, url_prefix="/api/campaigns", description="A campaign")
+profiles = Blueprint("target-profiles", __name__, url_prefix="/api/target-profiles",
+                     description="What a campaign can test")
+
+
+def _runtime():
+    return current_app.extensions["campaigns"]
+
+
+def _user_id() -> UUID:
+    return UUID(current_principal().user_id)
+
+
+@orga.route("/<uuid:organization_id>/campaigns")
+class OrganizationCampaigns(MethodView):
+    @auth_required
+    @orga.arguments(s.CreateCampaignSchema)
+    @orga.response(201, s.CampaignSchema)
+    def post(self, data: dict, organization_id: UUID):
+        """Create a campaign; its code is drawn at random"""
+        runtime = _runtime()
+        campaign_id = handlers.create_campaign(commands.CreateCampaign(organization_id, _user_id(), **data),
+                                               runtime.uow, runtime.now(), runtime.new_id)
+        return views.campaign(runtime.engine, campaign_id, _user_id())
+
+    @auth_required
+    @orga.arguments(s.CampaignFilterSchema, location="query")
+    @orga.response(200, s.CampaignPageSchema)
+    def get(self, args: dict, organization_id: UUID):
+        """The organization's campaigns (live ones, or the archived with archived=true), newest first or by name"""
+        items, total = views.campaigns_page(_runtime().engine, organization_id, _user_id(), args)
+        return page_of(items, total, args)
+
+
+@campaign.route("/by-code/<string:code>")
+class Landing(MethodView):
+    @campaign.response(200, s.LandingSchema)
+    def get(self, code: str):
+        """What anyone with the code sees before joining (no login needed)"""
+        return views.landing(_runtime().engine, code)
+
+
+@campaign.route("/<uuid:campaign_id>")
+class CampaignDetails(MethodView):
+    @auth_required
+    @campaign.response(200, s.CampaignSchema)
+    def get(self, campaign_id: UUID):
+        """A campaign, for the organization's members"""
+        return views.campaign(_runtime().engine, campaign_id, _user_id())
+
+    @auth_required
+    @campaign.arguments(s.EditCampaignSchema)
+    @campaign.response(200, s.CampaignSchema)
+    def patch(self, data: dict, campaign_id: UUID):
+        """Change the name, title, landing text or owner (an admin or the owner, at any time)"""
+        runtime = _runtime()
+        handlers.edit_campaign(commands.EditCampaign(campaign_id, _user_id(), data), runtime.uow(), runtime.now())
+        return views.campaign(runtime.engine, campaign_id, _user_id())
+
+
+@campaign.route("/<uuid:campaign_id>/archive")
+class Archive(MethodView):
+    @auth_required
+    @campaign.response(200, s.CampaignSchema)
+    def post(self, campaign_id: UUID):
+        """Archive: no new participant, no answer, no share"""
+        runtime = _runtime()
+        handlers.archive_campaign(commands.ArchiveCampaign(campaign_id, _user_id(), True), runtime.uow(),
+                                  runtime.now())
+        return views.campaign(runtime.engine, campaign_id, _user_id())
+
+
+@campaign.route("/<uuid:campaign_id>/unarchive")
+class Unarchive(MethodView):
+    @auth_required
+    @campaign.response(200, s.CampaignSchema)
+    def post(self, campaign_id: UUID):
+        """Take the campaign out of the archive"""
+        runtime = _runtime()
+        handlers.archive_campaign(commands.ArchiveCampaign(campaign_id, _user_id(), False), runtime.uow(),
+                                  runtime.now())
+        return views.campaign(runtime.engine, campaign_id, _user_id())
+
+
+@profiles.route("")
+class TargetProfiles(MethodView):
+    @auth_required
+    @profiles.arguments(s.TargetProfileArgsSchema, location="query")
+    @profiles.response(200, s.TargetProfileListSchema)
+    def get(self, args: dict):
+        """What a campaign of the organization can test: one competence, or a ready target profile"""
+        return {"items": views.target_profiles(_runtime().engine, args["organization_id"], _user_id(),
+                                               args["locale"])}

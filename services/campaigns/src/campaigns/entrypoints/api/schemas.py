@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from campaigns.domain.model import EXTERNAL_ID_TYPES, TYPES
+from svckit.pagination import PageArgsSchema, page_schema
+
+
+class CreateCampaignSchema(Schema):
+    # Lengths and required fields are the domain's rules, answered with their own codes.
+    type = fields.String(load_default=None, metadata={"description": " or ".join(TYPES)})
+    name = fields.String(load_default=None)
+    title = fields.String(load_default=None, allow_none=True, metadata={"description": "shown to learners, 50 max"})
+    landing_text = fields.String(load_default=None, allow_none=True, metadata={"description": "Markdown, 5,000 max"})
+    external_id_label = fields.String(load_default=None, allow_none=True,
+                                      metadata={"description": "e.g. Numéro étudiant; none: no external id asked"})
+    external_id_type = fields.String(load_default=None, allow_none=True,
+                                     metadata={"description": " or ".join(EXTERNAL_ID_TYPES)})
+    multiple_sendings = fields.Boolean(load_default=False)
+    target_profile_id = fields.String(load_default=None, allow_none=True)
+    owner_id = fields.UUID(load_default=None, allow_none=True, metadata={"description": "a member; the creator by "
+                                                                                         "default"})
+
+
+class EditCampaignSchema(Schema):
+    name = fields.String()
+    title = fields.String(allow_none=True)
+    landing_text = fields.String(allow_none=True)
+    owner_id = fields.UUID()
+
+
+class CampaignSchema(Schema):
+    id = fields.UUID()
+    organization_id = fields.UUID()
+    code = fields.String()
+    direct_link = fields.String(metadata={"description": "the path learners open: /campagnes/<code>"})
+    type = fields.String()
+    name = fields.String()
+    title = fields.String(allow_none=True)
+    landing_text = fields.String(allow_none=True)
+    external_id_label = fields.String(allow_none=True)
+    external_id_type = fields.String(allow_none=True)
+    multiple_sendings = fields.Boolean()
+    target_profile_id = fields.String(allow_none=True)
+    target_skills_count = fields.Integer()
+    owner_id = fields.UUID()
+    creator_id = fields.UUID()
+    created_at = fields.DateTime()
+    archived = fields.Boolean()
+    archived_at = fields.DateTime(allow_none=True)
+    can_manage = fields.Boolean(metadata={"description": "the caller is an admin or the owner"})
+
+
+class CampaignFilterSchema(PageArgsSchema):
+    name = fields.String(metadata={"description": "part of the name, or the exact code"})
+    owner_id = fields.UUID()
+    mine = fields.Boolean(load_default=False)
+    archived = fields.Boolean(load_default=False)
+    sort = fields.String(load_default="created_at", validate=validate.OneOf(["created_at", "name"]))
+
+
+CampaignPageSchema = page_schema(CampaignSchema, "CampaignPage")
+
+
+class TargetProfileArgsSchema(Schema):
+    organization_id = fields.UUID(required=True)
+    locale = fields.String(load_default="fr", validate=validate.OneOf(["fr", "en"]))
+
+
+class TargetProfileSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    description = fields.String()
+    category = fields.String(metadata={"description": "COMPETENCE (one competence) or TARGET_PROFILE"})
+    skills_count = fields.Integer()
+    tubes_count = fields.Integer()
+
+
+class TargetProfileListSchema(Schema):
+    items = fields.List(fields.Nested(TargetProfileSchema))
+
+
+class LandingSchema(Schema):
+    code = fields.String()
+    type = fields.String()
+    title = fields.String(allow_none=True)
+    organization_name = fields.String(allow_none=True)
+    organization_type = fields.String(allow_none=True)
+    landing_html = fields.String(allow_none=True, metadata={"description": "the landing text, rendered to safe HTML"})
+    external_id_label = fields.String(allow_none=True)
+    external_id_type = fields.String(allow_none=True)
+    matches_learners = fields.Boolean(metadata={"description": "the learner will be matched to the organization's "
+                                                               "list (name and birth date)"})
+    archived = fields.Boolean()
+    multiple_sendings = fields.Boolean()

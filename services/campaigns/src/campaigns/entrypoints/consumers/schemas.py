@@ -1,0 +1,49 @@
+"""campaigns' reading of the events it consumes: only the fields it uses; unknown ones ignored."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+from svckit.consumers import TolerantSchema
+
+
+class OrganizationCreatedSchema(Schema):
+    organization_id = fields.UUID(required=True)
+    name = fields.String(required=True)
+    type = fields.String(required=True)
+    manages_students = fields.Boolean(required=True)
+
+
+class OrganizationArchivedSchema(Schema):
+    organization_id = fields.UUID(required=True)
+
+
+class MembershipChangedSchema(Schema):
+    membership_id = fields.UUID(required=True)
+    organization_id = fields.UUID(required=True)
+    user_id = fields.UUID(required=True)
+    role = fields.String()  # absent from revoked
+
+
+class _Tube(TolerantSchema):
+    tube_id = fields.String(required=True)
+    max_level = fields.Integer(required=True)
+
+
+class _Profile(TolerantSchema):
+    id = fields.String(required=True)
+    name = fields.Dict(required=True)
+    description = fields.Dict(required=True)
+    tubes = fields.List(fields.Nested(_Tube), required=True)
+
+
+class _Skill(TolerantSchema):
+    id = fields.String(required=True)
+    tube_id = fields.String(required=True)
+    level = fields.Integer(required=True)
+
+
+class ContentReleasedSchema(Schema):
+    version = fields.Integer(required=True)
+    skills = fields.List(fields.Nested(_Skill), required=True)
+    target_profiles = fields.List(fields.Nested(_Profile), required=True)

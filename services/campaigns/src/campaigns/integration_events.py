@@ -1,0 +1,38 @@
+"""Domain events -> the published contract (``contracts/events/campaigns/``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from campaigns.domain import events as e
+from svckit.uow import IntegrationEvent
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def to_integration(event: Any) -> IntegrationEvent | None:
+    if isinstance(event, e.CampaignCreated):
+        return IntegrationEvent("campaigns.campaign.created.v1", str(event.campaign_id), event.version, {
+            "campaign_id": str(event.campaign_id), "organization_id": str(event.organization_id), "type": event.type,
+            "code": event.code, "name": event.name, "title": event.title,
+            "target_profile_id": event.target_profile_id, "target_skill_ids": list(event.target_skill_ids),
+            "owner_id": str(event.owner_id), "creator_id": str(event.creator_id),
+            "external_id_label": event.external_id_label, "external_id_type": event.external_id_type,
+            "multiple_sendings": event.multiple_sendings, "created_at": _iso(event.created_at)})
+    if isinstance(event, e.CampaignUpdated):
+        return IntegrationEvent("campaigns.campaign.updated.v1", str(event.campaign_id), event.version, {
+            "campaign_id": str(event.campaign_id), "organization_id": str(event.organization_id), "name": event.name,
+            "title": event.title, "owner_id": str(event.owner_id), "updated_by": str(event.updated_by),
+            "updated_at": _iso(event.updated_at)})
+    if isinstance(event, e.CampaignArchived):
+        return IntegrationEvent("campaigns.campaign.archived.v1", str(event.campaign_id), event.version, {
+            "campaign_id": str(event.campaign_id), "organization_id": str(event.organization_id),
+            "archived_by": str(event.archived_by), "archived_at": _iso(event.archived_at)})
+    if isinstance(event, e.CampaignUnarchived):
+        return IntegrationEvent("campaigns.campaign.unarchived.v1", str(event.campaign_id), event.version, {
+            "campaign_id": str(event.campaign_id), "organization_id": str(event.organization_id),
+            "unarchived_by": str(event.unarchived_by), "unarchived_at": _iso(event.unarchived_at)})
+    return None

@@ -1,0 +1,91 @@
+"""campaigns' use cases: each opens a unit of work, loads, calls the domain, commits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from uuid import UUID
+
+from campaigns.domain import codes, commands
+from campaigns.domain.exceptions import (
+    CampaignNotFound,
+    CodeUnavailable,
+    NotAMember,
+    OrganizationArchived,
+    TargetProfileNotAvailable,
+)
+from campaigns.domain.model import Actor, Campaign
+from campaigns.service_layer.unit_of_work import CampaignsUnitOfWork
+from svckit.uow import UniqueViolation
+
+CODE_ATTEMPTS = 5
+
+
+def member(uow: CampaignsUnitOfWork, organization_id: UUID, user_id: UUID) -> Actor:
+    role = uow.replicas.role_of(organization_id, user_id)
+    if role is None:
+        raise NotAMember("access is limited to the organization's members")
+    return Actor(user_id, role)
+
+
+def create_campaign(command: commands.CreateCampaign, uow_factory: Callable[[], CampaignsUnitOfWork],
+                    now: datetime, new_id: Callable[[], UUID],
+                    new_code: Callable[[], str] = codes.new_code) -> UUID:
+    """A code is drawn at random; the unique index is the referee, and a clash draws again."""
+    for _ in range(CODE_ATTEMPTS):
+        uow = uow_factory()
+        with uow:
+            actor = member(uow, command.organization_id, command.user_id)
+            if uow.replicas.organization_archived(command.organization_id):
+                raise OrganizationArchived("an archived organization creates no campaign")
+            profile = None
+            if command.target_profile_id is not None:
+                profile = uow.replicas.target_profile(command.target_profile_id)
+                if profile is None or not profile.available_to(command.organization_id):
+                    raise TargetProfileNotAvailable(f"target profile {command.target_profile_id} is not available "
+                                                    "to this organization")
+            owner_is_member = command.owner_id is None or uow.replicas.role_of(
+                command.organization_id, command.owner_id) is not None
+            campaign = Campaign.create(
+                id=new_id(), organization_id=command.organization_id, code=new_code(), creator=actor,
+                type=command.type, name=command.name, title=command.title, landing_text=command.landing_text,
+                external_id_label=command.external_id_label, external_id_type=command.external_id_type,
+                multiple_sendings=command.multiple_sendings, target_profile=profile, owner_id=command.owner_id,
+                owner_is_member=owner_is_member, now=now)
+            try:
+                uow.campaigns.add(campaign)
+                uow.commit()
+            except UniqueViolation as clash:
+                if clash.constraint == "uq_campaigns_code":
+                    continue
+                raise
+            return campaign.id
+    raise CodeUnavailable(f"no free campaign code after {CODE_ATTEMPTS} draws")
+
+
+def _managed(uow: CampaignsUnitOfWork, campaign_id: UUID, user_id: UUID) -> tuple[Campaign, Actor]:
+    campaign = uow.campaigns.get(campaign_id)
+    if campaign is None:
+        raise CampaignNotFound(f"no campaign {campaign_id}")
+    return campaign, member(uow, campaign.organization_id, user_id)
+
+
+def edit_campaign(command: commands.EditCampaign, uow: CampaignsUnitOfWork, now: datetime) -> None:
+    with uow:
+        campaign, actor = _managed(uow, command.campaign_id, command.user_id)
+        owner_id = command.changes.get("owner_id")
+        owner_is_member = owner_id is None or uow.replicas.role_of(campaign.organization_id, owner_id) is not None
+        campaign.edit(actor, command.changes, owner_is_member=owner_is_member, now=now)
+        uow.campaigns.save(campaign)
+        uow.commit()
+
+
+def archive_campaign(command: commands.ArchiveCampaign, uow: CampaignsUnitOfWork, now: datetime) -> None:
+    with uow:
+        campaign, actor = _managed(uow, command.campaign_id, command.user_id)
+        if command.archive:
+            campaign.archive(actor, now)
+        else:
+            campaign.unarchive(actor, now)
+        uow.campaigns.save(campaign)
+        uow.commit()

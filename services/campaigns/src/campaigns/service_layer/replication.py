@@ -1,0 +1,40 @@
+"""Keeping campaigns' replicas: organizations and memberships (authorization), target profiles (content)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from campaigns.service_layer.unit_of_work import CampaignsUnitOfWork
+from msgkit import Envelope
+
+
+def on_organization_created(data: dict[str, Any], envelope: Envelope, uow: CampaignsUnitOfWork) -> None:
+    uow.replicas.save_organization(data["organization_id"], envelope.aggregate_version, name=data["name"],
+                                   type=data["type"], manages_students=data["manages_students"], archived=False)
+
+
+def on_organization_archived(data: dict[str, Any], envelope: Envelope, uow: CampaignsUnitOfWork) -> None:
+    uow.replicas.archive_organization(data["organization_id"], envelope.aggregate_version)
+
+
+def on_membership_changed(data: dict[str, Any], envelope: Envelope, uow: CampaignsUnitOfWork) -> None:
+    """Granted, role changed or revoked: the membership's state as of this organization version."""
+    uow.replicas.save_membership(
+        data["membership_id"], envelope.aggregate_version, organization_id=data["organization_id"],
+        user_id=data["user_id"], role=data.get("role") or "MEMBER",  # a revoked event names no role
+        active=not envelope.event_type.startswith("organizations.membership.revoked."))
+
+
+def on_content_released(data: dict[str, Any], envelope: Envelope, uow: CampaignsUnitOfWork) -> None:
+    """The release's ready target profiles, each with its skill ids resolved from the release's skills."""
+    levels_by_tube: dict[str, list[tuple[int, str]]] = {}
+    for skill in data["skills"]:
+        levels_by_tube.setdefault(skill["tube_id"], []).append((skill["level"], skill["id"]))
+    profiles = []
+    for profile in data["target_profiles"]:
+        skill_ids = [skill_id for tube in profile["tubes"]
+                     for level, skill_id in sorted(levels_by_tube.get(tube["tube_id"], []))
+                     if level <= tube["max_level"]]
+        profiles.append({"id": profile["id"], "name": profile["name"], "description": profile["description"],
+                         "tubes": profile["tubes"], "skill_ids": skill_ids})
+    uow.replicas.replace_content_profiles(data["version"], profiles)

@@ -1,0 +1,104 @@
+"""What members and learners read about campaigns: queries on the tables, no domain objects."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Engine, func, or_, select
+
+from campaigns.adapters import orm
+from campaigns.adapters.markdown import to_safe_html
+from campaigns.domain import codes
+from campaigns.domain.exceptions import CampaignNotFound, NotAMember
+from campaigns.domain.model import ADMIN
+
+campaigns, memberships = orm.campaigns, orm.memberships
+
+
+def role_of(engine: Engine, organization_id: UUID, user_id: UUID) -> str:
+    with engine.connect() as connection:
+        role = connection.execute(select(memberships.c.role).where(
+            memberships.c.organization_id == organization_id, memberships.c.user_id == user_id,
+            memberships.c.active.is_(True))).scalar()
+    if role is None:
+        raise NotAMember("access is limited to the organization's members")
+    return role
+
+
+def _campaign(row: Any, user_id: UUID, role: str) -> dict[str, Any]:
+    return {
+        "id": row.id, "organization_id": row.organization_id, "code": row.code, "type": row.type, "name": row.name,
+        "title": row.title, "landing_text": row.landing_text, "external_id_label": row.external_id_label,
+        "external_id_type": row.external_id_type, "multiple_sendings": row.multiple_sendings,
+        "target_profile_id": row.target_profile_id, "target_skills_count": len(row.target_skill_ids),
+        "owner_id": row.owner_id, "creator_id": row.creator_id, "created_at": row.created_at,
+        "archived": row.archived_at is not None, "archived_at": row.archived_at,
+        "direct_link": f"/campagnes/{row.code}",
+        "can_manage": role == ADMIN or row.owner_id == user_id,
+    }
+
+
+def campaign(engine: Engine, campaign_id: UUID, user_id: UUID) -> dict[str, Any]:
+    with engine.connect() as connection:
+        row = connection.execute(select(campaigns).where(campaigns.c.id == campaign_id)).first()
+    if row is None:
+        raise CampaignNotFound(f"no campaign {campaign_id}")
+    return _campaign(row, user_id, role_of(engine, row.organization_id, user_id))
+
+
+SORTS = {"name": func.lower(campaigns.c.name), "created_at": campaigns.c.created_at}
+
+
+def campaigns_page(engine: Engine, organization_id: UUID, user_id: UUID,
+                   args: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
+    role = role_of(engine, organization_id, user_id)
+    conditions = [campaigns.c.organization_id == organization_id,
+                  campaigns.c.archived_at.isnot(None) if args.get("archived") else campaigns.c.archived_at.is_(None)]
+    if args.get("name"):
+        conditions.append(or_(campaigns.c.name.ilike(f"%{args['name']}%"), campaigns.c.code == args["name"].upper()))
+    if args.get("owner_id"):
+        conditions.append(campaigns.c.owner_id == args["owner_id"])
+    if args.get("mine"):
+        conditions.append(campaigns.c.owner_id == user_id)
+    order = SORTS[args.get("sort", "created_at")]
+    order = order.desc() if args.get("sort", "created_at") == "created_at" else order
+    with engine.connect() as connection:
+        total = connection.execute(select(func.count()).select_from(campaigns).where(*conditions)).scalar_one()
+        rows = connection.execute(select(campaigns).where(*conditions).order_by(order, campaigns.c.id)
+                                  .limit(args["page_size"]).offset((args["page"] - 1) * args["page_size"])).all()
+    return [_campaign(row, user_id, role) for row in rows], total
+
+
+def target_profiles(engine: Engine, organization_id: UUID, user_id: UUID, locale: str) -> list[dict[str, Any]]:
+    """What a campaign of this organization may test: public profiles and those given to it."""
+    role_of(engine, organization_id, user_id)
+    table = orm.target_profiles
+    with engine.connect() as connection:
+        rows = connection.execute(select(table).order_by(table.c.id)).all()
+    return [{"id": row.id, "name": row.name.get(locale) or row.name["fr"],
+             "description": row.description.get(locale) or row.description["fr"],
+             "skills_count": len(row.skill_ids), "tubes_count": len(row.tubes),
+             "category": "COMPETENCE" if row.id.startswith("competence-") else "TARGET_PROFILE"}
+            for row in rows if row.public or str(organization_id) in row.organization_ids]
+
+
+def landing(engine: Engine, code: str) -> dict[str, Any]:
+    """What anyone with the code sees before joining."""
+    code = codes.normalize(code)
+    organizations = orm.known_organizations
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(campaigns, organizations.c.name.label("organization_name"),
+                   organizations.c.manages_students, organizations.c.type.label("organization_type"))
+            .outerjoin(organizations, organizations.c.id == campaigns.c.organization_id)
+            .where(campaigns.c.code == code)).first()
+    if row is None:
+        raise CampaignNotFound(f"no campaign with the code {code}")
+    return {
+        "code": row.code, "type": row.type, "title": row.title, "organization_name": row.organization_name,
+        "organization_type": row.organization_type, "landing_html": to_safe_html(row.landing_text),
+        "external_id_label": row.external_id_label, "external_id_type": row.external_id_type,
+        "matches_learners": bool(row.manages_students), "archived": row.archived_at is not None,
+        "multiple_sendings": row.multiple_sendings,
+    }

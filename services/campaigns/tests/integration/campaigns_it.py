@@ -1,0 +1,52 @@
+"""Helpers shared by campaigns' integration tests (imported by name: no clash with other folders)."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from msgkit import Envelope
+from svckit.contracts import load_contract
+from svckit.testing import Person, token_for
+
+
+def deliver(runtime, event_type: str, aggregate_id: str, aggregate_version: int = 1, **payload: Any) -> None:
+    """Hand an event to the consumer handler that reads it, as the broker would."""
+    message = load_contract(event_type, Path(__file__).parent).example
+    message.update(message_id=str(uuid.uuid4()), aggregate_version=aggregate_version, aggregate_id=aggregate_id)
+    message["payload"].update(payload)
+    subscription = next(s for s in runtime.subscriptions() if event_type in s.event_types)
+    subscription.handler(Envelope.from_dict(message))
+
+
+def person(name: str = "prof") -> Person:
+    user_id, email = str(uuid.uuid4()), f"{name}.{uuid.uuid4().hex[:8]}@example.org"
+    return Person(user_id, email, token_for(user_id, email))
+
+
+def organization(runtime, *, manages_students: bool = True, name: str = "Collège Victor Hugo") -> str:
+    organization_id = str(uuid.uuid4())
+    deliver(runtime, "organizations.organization.created.v1", organization_id, organization_id=organization_id,
+            name=name, manages_students=manages_students)
+    return organization_id
+
+
+def grant(runtime, organization_id: str, who: Person, role: str = "MEMBER", version: int = 2) -> str:
+    membership_id = str(uuid.uuid4())
+    deliver(runtime, "organizations.membership.granted.v1", organization_id, version, membership_id=membership_id,
+            organization_id=organization_id, user_id=who.id, role=role)
+    return membership_id
+
+
+def release(runtime, version: int = 1) -> None:
+    """A small release: competence 1.1's profile and the initial diagnosis, over two tubes."""
+    skills = [{"id": f"{tube}{level}", "name": f"@{tube}{level}", "tube_id": tube, "competence_code": "1.1",
+               "level": level, "pix_value": 1.6} for tube in ("recherche", "sources") for level in range(1, 7)]
+    text = {"fr": "Diagnostic initial", "en": "Initial diagnosis"}
+    deliver(runtime, "assessment.content.released.v1", "learning-content", version, version=version, skills=skills,
+            target_profiles=[
+                {"id": "competence-1.1", "name": {"fr": "1.1 Recherche", "en": "1.1 Search"}, "description": text,
+                 "tubes": [{"tube_id": "recherche", "max_level": 5}, {"tube_id": "sources", "max_level": 5}]},
+                {"id": "initial-diagnosis", "name": text, "description": text,
+                 "tubes": [{"tube_id": "recherche", "max_level": 3}]}])
