@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from campaigns.domain import events as e
+from campaigns.domain import participations as p
 from svckit.uow import IntegrationEvent
 
 
@@ -35,4 +36,17 @@ def to_integration(event: Any) -> IntegrationEvent | None:
         return IntegrationEvent("campaigns.campaign.unarchived.v1", str(event.campaign_id), event.version, {
             "campaign_id": str(event.campaign_id), "organization_id": str(event.organization_id),
             "unarchived_by": str(event.unarchived_by), "unarchived_at": _iso(event.unarchived_at)})
+    if isinstance(event, p.ParticipationStarted):
+        return IntegrationEvent("campaigns.participation.started.v1", str(event.participation_id), event.version, {
+            "participation_id": str(event.participation_id), "campaign_id": str(event.campaign_id),
+            "organization_id": str(event.organization_id), "user_id": str(event.user_id),
+            "campaign_type": event.campaign_type, "participant_external_id": event.participant_external_id,
+            "organization_learner_id": str(event.organization_learner_id) if event.organization_learner_id else None,
+            "is_improvement": event.is_improvement, "started_at": _iso(event.started_at)})
+    if isinstance(event, p.ResultsShared):
+        return IntegrationEvent("campaigns.participation.results_shared.v1", str(event.participation_id),
+                                event.version, {
+            "participation_id": str(event.participation_id), "campaign_id": str(event.campaign_id),
+            "organization_id": str(event.organization_id), "user_id": str(event.user_id),
+            "campaign_type": event.campaign_type, "shared_at": _iso(event.shared_at), "results": event.results})
     return None

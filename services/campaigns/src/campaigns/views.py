@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func, or_, select
 from campaigns.adapters import orm
 from campaigns.adapters.markdown import to_safe_html
 from campaigns.domain import codes
-from campaigns.domain.exceptions import CampaignNotFound, NotAMember
+from campaigns.domain.exceptions import CampaignNotFound, NotAMember, ParticipationNotFound
 from campaigns.domain.model import ADMIN
 
 campaigns, memberships = orm.campaigns, orm.memberships
@@ -102,3 +102,28 @@ def landing(engine: Engine, code: str) -> dict[str, Any]:
         "matches_learners": bool(row.manages_students), "archived": row.archived_at is not None,
         "multiple_sendings": row.multiple_sendings,
     }
+
+
+def participation(engine: Engine, participation_id: UUID, user_id: UUID) -> dict[str, Any]:
+    rows = my_participations(engine, user_id, orm.participations.c.id == participation_id)
+    if not rows:
+        raise ParticipationNotFound(f"no participation {participation_id} of yours")
+    return rows[0]
+
+
+def my_participations(engine: Engine, user_id: UUID, *conditions: Any) -> list[dict[str, Any]]:
+    """The learner's participations, newest first, with what they need to resume or send."""
+    table, organizations = orm.participations, orm.known_organizations
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(table, campaigns.c.code, campaigns.c.title, campaigns.c.archived_at,
+                   organizations.c.name.label("organization_name"))
+            .join(campaigns, campaigns.c.id == table.c.campaign_id)
+            .outerjoin(organizations, organizations.c.id == table.c.organization_id)
+            .where(table.c.user_id == user_id, table.c.superseded_at.is_(None), *conditions)
+            .order_by(table.c.created_at.desc())).all()
+    return [{"id": row.id, "campaign_id": row.campaign_id, "campaign_code": row.code, "campaign_title": row.title,
+             "campaign_type": row.campaign_type, "campaign_archived": row.archived_at is not None,
+             "organization_name": row.organization_name, "status": row.status,
+             "participant_external_id": row.participant_external_id, "created_at": row.created_at,
+             "shared_at": row.shared_at, "results": row.results} for row in rows]

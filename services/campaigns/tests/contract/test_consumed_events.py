@@ -5,7 +5,9 @@ from pathlib import Path
 import pytest
 
 from campaigns.entrypoints.consumers.schemas import (
+    AssessmentCompletedSchema,
     ContentReleasedSchema,
+    LearnerLinkedSchema,
     MembershipChangedSchema,
     OrganizationArchivedSchema,
     OrganizationCreatedSchema,
@@ -19,7 +21,9 @@ CONSUMED = [("organizations.organization.created.v1", OrganizationCreatedSchema)
             ("organizations.membership.granted.v1", MembershipChangedSchema),
             ("organizations.membership.role_changed.v1", MembershipChangedSchema),
             ("organizations.membership.revoked.v1", MembershipChangedSchema),
-            ("assessment.content.released.v1", ContentReleasedSchema)]
+            ("organizations.learner.linked.v1", LearnerLinkedSchema),
+            ("assessment.content.released.v1", ContentReleasedSchema),
+            ("assessment.assessment.completed.v1", AssessmentCompletedSchema)]
 
 
 @pytest.mark.parametrize(("event_type", "schema"), CONSUMED, ids=[c[0] for c in CONSUMED])

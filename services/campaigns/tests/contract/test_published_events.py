@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from campaigns.domain import events as e
+from campaigns.domain import participations as p
 from campaigns.integration_events import to_integration
 from svckit.contracts import load_contract
 from svckit.uow import envelope_for
@@ -21,6 +22,13 @@ EVENTS = [
     e.CampaignUpdated(CAMPAIGN, 2, ORG, "Diagnostic (2026)", None, USER, USER, NOW),
     e.CampaignArchived(CAMPAIGN, 3, ORG, USER, NOW),
     e.CampaignUnarchived(CAMPAIGN, 4, ORG, USER, NOW),
+    p.ParticipationStarted(uuid.uuid4(), 1, CAMPAIGN, ORG, USER, "ASSESSMENT", "20261234", uuid.uuid4(), False, NOW),
+    p.ParticipationStarted(uuid.uuid4(), 1, CAMPAIGN, ORG, USER, "PROFILES_COLLECTION", None, None, False, NOW),
+    p.ResultsShared(uuid.uuid4(), 3, CAMPAIGN, ORG, USER, "ASSESSMENT", NOW, {
+        "mastery_rate": 0.6, "validated_skills_count": 9, "target_skills_count": 15, "competences": [],
+        "profile": {"total_pix": 24, "certifiable": False, "competences": []}}),
+    p.ResultsShared(uuid.uuid4(), 2, CAMPAIGN, ORG, USER, "PROFILES_COLLECTION", NOW, {
+        "profile": {"total_pix": 24, "certifiable": False, "competences": []}}),
 ]
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Table,
     Text,
     Uuid,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -90,3 +91,47 @@ campaigns = Table(
     Index("uq_campaigns_code", "code", unique=True),
     CheckConstraint("type IN ('ASSESSMENT', 'PROFILES_COLLECTION')", name="ck_campaigns_type"),
 )
+
+participations = Table(
+    "participations",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("campaign_id", Uuid, nullable=False),
+    Column("organization_id", Uuid, nullable=False),
+    Column("user_id", Uuid, nullable=False, index=True),
+    Column("campaign_type", String(30), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("participant_external_id", String(255)),
+    Column("organization_learner_id", Uuid),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("results", JSONB),
+    Column("shared_at", DateTime(timezone=True)),
+    Column("is_improvement", Boolean, nullable=False),
+    Column("superseded_at", DateTime(timezone=True)),  # a retry replaced it (kept for history)
+    Column("version", Integer, nullable=False),
+    # One live participation per learner and campaign: two joins at once make one.
+    Index("uq_participations_live", "campaign_id", "user_id", unique=True,
+          postgresql_where=text("superseded_at IS NULL")),
+    CheckConstraint("status IN ('STARTED', 'TO_SHARE', 'SHARED')", name="ck_participations_status"),
+)
+
+# Replicas: which account each learner of an organization's list is (organizations.learner.linked),
+# and each learner's latest profile (assessment.assessment.completed) for profiles collections.
+learner_links = Table(
+    "learner_links",
+    metadata,
+    Column("learner_id", Uuid, primary_key=True),
+    Column("organization_id", Uuid, nullable=False),
+    Column("user_id", Uuid, nullable=False),
+    Column("version", Integer, nullable=False),
+    Index("ix_learner_links_organization_user", "organization_id", "user_id"),
+)
+
+learner_profiles = Table(
+    "learner_profiles",
+    metadata,
+    Column("user_id", Uuid, primary_key=True),
+    Column("profile", JSONB, nullable=False),
+    Column("as_of", DateTime(timezone=True), nullable=False),
+)
+

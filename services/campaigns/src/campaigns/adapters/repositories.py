@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from campaigns.adapters import orm
 from campaigns.domain.model import Campaign, TargetProfile
-from campaigns.service_layer.ports import AbstractCampaigns, AbstractReplicas
+from campaigns.domain.participations import Participation
+from campaigns.service_layer.ports import AbstractCampaigns, AbstractParticipations, AbstractReplicas
 from svckit.uow import ConcurrentUpdate, unique_violation
 
 Track = Callable[[Any], Any]
@@ -64,6 +65,32 @@ class SqlAlchemyReplicas(AbstractReplicas):
                                                   "public": True, "organization_ids": []} for p in profiles])
         return True
 
+    def organization(self, organization_id: UUID) -> dict[str, Any] | None:
+        row = self.session.execute(select(orm.known_organizations).where(
+            orm.known_organizations.c.id == organization_id)).mappings().first()
+        return dict(row) if row else None
+
+    def save_learner_link(self, learner_id: UUID, version: int, organization_id: UUID, user_id: UUID) -> None:
+        self._upsert(orm.learner_links, "learner_id", {"learner_id": learner_id, "version": version,
+                                                       "organization_id": organization_id, "user_id": user_id})
+
+    def linked_learner(self, organization_id: UUID, user_id: UUID) -> UUID | None:
+        return self.session.execute(select(orm.learner_links.c.learner_id).where(
+            orm.learner_links.c.organization_id == organization_id,
+            orm.learner_links.c.user_id == user_id)).scalar()
+
+    def save_profile(self, user_id: UUID, profile: dict[str, Any], as_of: Any) -> None:
+        table = orm.learner_profiles
+        statement = pg_insert(table).values(user_id=user_id, profile=profile, as_of=as_of)
+        self.session.execute(statement.on_conflict_do_update(
+            index_elements=[table.c.user_id], set_={"profile": statement.excluded.profile,
+                                                   "as_of": statement.excluded.as_of},
+            where=table.c.as_of < statement.excluded.as_of))
+
+    def profile_of(self, user_id: UUID) -> dict[str, Any] | None:
+        return self.session.execute(select(orm.learner_profiles.c.profile).where(
+            orm.learner_profiles.c.user_id == user_id)).scalar()
+
     def target_profile(self, profile_id: str) -> TargetProfile | None:
         row = self.session.execute(select(orm.target_profiles).where(orm.target_profiles.c.id == profile_id)).first()
         if row is None:
@@ -101,6 +128,10 @@ class SqlAlchemyCampaigns(AbstractCampaigns):
         campaign.loaded_version = row.version
         return self.track(campaign)
 
+    def by_code(self, code: str) -> Campaign | None:
+        campaign_id = self.session.execute(select(orm.campaigns.c.id).where(orm.campaigns.c.code == code)).scalar()
+        return self.get(campaign_id) if campaign_id else None
+
     def save(self, campaign: Campaign) -> None:
         if campaign.version == campaign.loaded_version:
             return
@@ -116,3 +147,54 @@ class SqlAlchemyCampaigns(AbstractCampaigns):
     def _columns(campaign: Campaign) -> dict[str, Any]:
         return {**{name: getattr(campaign, name) for name in _FIELDS},
                 "target_skill_ids": list(campaign.target_skill_ids)}
+
+
+_PARTICIPATION_FIELDS = ("id", "campaign_id", "organization_id", "user_id", "campaign_type", "status",
+                         "participant_external_id", "organization_learner_id", "created_at", "results", "shared_at",
+                         "is_improvement")
+
+
+class SqlAlchemyParticipations(AbstractParticipations):
+    def __init__(self, session: Session, track: Track) -> None:
+        self.session, self.track = session, track
+
+    def add(self, participation: Participation) -> None:
+        try:
+            self.session.execute(insert(orm.participations).values(
+                **{name: getattr(participation, name) for name in _PARTICIPATION_FIELDS},
+                version=participation.version))
+        except IntegrityError as error:  # two joins at once: the second finds the first
+            violation = unique_violation(error)
+            if violation is None:
+                raise
+            raise violation from error
+        participation.loaded_version = participation.version
+        self.track(participation)
+
+    def _load(self, *conditions: Any) -> Participation | None:
+        row = self.session.execute(select(orm.participations).where(*conditions)).first()
+        if row is None:
+            return None
+        participation = Participation(**{name: getattr(row, name) for name in _PARTICIPATION_FIELDS},
+                                      version=row.version)
+        return self.track(participation)
+
+    def get(self, participation_id: UUID) -> Participation | None:
+        return self._load(orm.participations.c.id == participation_id)
+
+    def live_of(self, campaign_id: UUID, user_id: UUID) -> Participation | None:
+        return self._load(orm.participations.c.campaign_id == campaign_id, orm.participations.c.user_id == user_id,
+                          orm.participations.c.superseded_at.is_(None))
+
+    def save(self, participation: Participation) -> None:
+        if participation.version == participation.loaded_version:
+            return
+        result = self.session.execute(
+            update(orm.participations)
+            .where(orm.participations.c.id == participation.id,
+                   orm.participations.c.version == participation.loaded_version)
+            .values(status=participation.status, results=participation.results, shared_at=participation.shared_at,
+                    version=participation.version))
+        if result.rowcount != 1:
+            raise ConcurrentUpdate(f"participation {participation.id} changed since it was read")
+        participation.loaded_version = participation.version

@@ -4,7 +4,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from campaigns import integration_events
 from campaigns.adapters import orm
-from campaigns.adapters.repositories import SqlAlchemyCampaigns, SqlAlchemyReplicas
+from campaigns.adapters.repositories import SqlAlchemyCampaigns, SqlAlchemyParticipations, SqlAlchemyReplicas
 from campaigns.service_layer.unit_of_work import CampaignsUnitOfWork
 from svckit.uow import SqlAlchemyUnitOfWork
 
@@ -17,3 +17,4 @@ class SqlAlchemyCampaignsUnitOfWork(SqlAlchemyUnitOfWork, CampaignsUnitOfWork):
     def open_repositories(self, session: Session) -> None:
         self.replicas = SqlAlchemyReplicas(session)
         self.campaigns = SqlAlchemyCampaigns(session, self.track)
+        self.participations = SqlAlchemyParticipations(session, self.track)

@@ -34,3 +34,16 @@ class ArchiveCampaign:
     campaign_id: UUID
     user_id: UUID
     archive: bool  # False: take it out of the archive
+
+
+@dataclass(frozen=True)
+class JoinCampaign:
+    user_id: UUID
+    campaign_code: str
+    participant_external_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ShareResults:
+    participation_id: UUID
+    user_id: UUID

@@ -41,3 +41,29 @@ class OrganizationArchived(CampaignsError):
 
 class CodeUnavailable(CampaignsError):
     """No free code after several draws (practically impossible: 23^6 * 8^3 codes)."""
+
+
+class CampaignArchivedError(CampaignsError):
+    """An archived campaign accepts no new participant and no share."""
+
+
+class ExternalIdInvalid(CampaignsError):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.error_code = code
+
+
+class LearnerNotMatched(CampaignsError):
+    """The organization manages its students: the learner must first be matched to its list."""
+
+
+class ParticipationNotFound(CampaignsError):
+    pass
+
+
+class NotTheParticipant(CampaignsError):
+    pass
+
+
+class NothingToShare(CampaignsError):
+    pass

@@ -10,11 +10,14 @@ from campaigns.domain import codes, commands
 from campaigns.domain.exceptions import (
     CampaignNotFound,
     CodeUnavailable,
+    LearnerNotMatched,
     NotAMember,
     OrganizationArchived,
+    ParticipationNotFound,
     TargetProfileNotAvailable,
 )
 from campaigns.domain.model import Actor, Campaign
+from campaigns.domain.participations import Participation
 from campaigns.service_layer.unit_of_work import CampaignsUnitOfWork
 from svckit.uow import UniqueViolation
 
@@ -89,3 +92,66 @@ def archive_campaign(command: commands.ArchiveCampaign, uow: CampaignsUnitOfWork
             campaign.unarchive(actor, now)
         uow.campaigns.save(campaign)
         uow.commit()
+
+
+def join_campaign(command: commands.JoinCampaign, uow_factory: Callable[[], CampaignsUnitOfWork], now: datetime,
+                  new_id: Callable[[], UUID]) -> tuple[UUID, bool]:
+    """(participation id, whether it is new). Joining again gives back the live participation; two joins at
+    once make one participation (the unique index decides, and the loser reads the winner's)."""
+    code = codes.normalize(command.campaign_code)
+    for _ in range(2):
+        uow = uow_factory()
+        with uow:
+            campaign = uow.campaigns.by_code(code)
+            if campaign is None:
+                raise CampaignNotFound(f"no campaign with the code {code}")
+            existing = uow.participations.live_of(campaign.id, command.user_id)
+            if existing is not None:
+                return existing.id, False
+            organization = uow.replicas.organization(campaign.organization_id) or {}
+            if organization.get("archived"):
+                raise OrganizationArchived("this organization is archived: its campaigns take no participant")
+            learner_id = None
+            if organization.get("manages_students"):
+                learner_id = uow.replicas.linked_learner(campaign.organization_id, command.user_id)
+                if learner_id is None:
+                    raise LearnerNotMatched("this organization manages its students: find yourself in its list "
+                                            "first (name and birth date)")
+            participation = Participation.start(id=new_id(), campaign=campaign, user_id=command.user_id,
+                                                external_id=command.participant_external_id,
+                                                organization_learner_id=learner_id, now=now)
+            try:
+                uow.participations.add(participation)
+                uow.commit()
+            except UniqueViolation as clash:
+                if clash.constraint == "uq_participations_live":
+                    continue
+                raise
+            return participation.id, True
+    raise AssertionError("a live participation vanished between two reads")  # pragma: no cover
+
+
+def share_results(command: commands.ShareResults, uow: CampaignsUnitOfWork, now: datetime) -> None:
+    with uow:
+        participation = uow.participations.get(command.participation_id)
+        if participation is None:
+            raise ParticipationNotFound(f"no participation {command.participation_id}")
+        campaign = uow.campaigns.get(participation.campaign_id)
+        participation.share(command.user_id, campaign, uow.replicas.profile_of(participation.user_id), now)
+        uow.participations.save(participation)
+        uow.commit()
+
+
+def on_assessment_completed(data: dict, uow: CampaignsUnitOfWork) -> None:
+    """The learner's test ended: the participation's results wait to be sent; the profile is kept."""
+    uow.replicas.save_profile(data["user_id"], data["profile"], data["completed_at"])
+    if data.get("participation_id") is None:
+        return
+    participation = uow.participations.get(data["participation_id"])
+    if participation is None:
+        return  # not a campaign participation of ours (or deleted since)
+    participation.assessment_completed({
+        "mastery_rate": data["mastery_rate"], "validated_skills_count": data["validated_skills_count"],
+        "target_skills_count": data["target_skills_count"], "competences": data["competences"],
+        "profile": data["profile"]})
+    uow.participations.save(participation)

@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from campaigns.domain.model import Campaign, TargetProfile
+from campaigns.domain.participations import Participation
 
 
 class AbstractReplicas(abc.ABC):
@@ -35,6 +36,38 @@ class AbstractReplicas(abc.ABC):
     @abc.abstractmethod
     def target_profile(self, profile_id: str) -> TargetProfile | None: ...
 
+    @abc.abstractmethod
+    def organization(self, organization_id: UUID) -> dict[str, Any] | None:
+        """name, type, manages_students, archived; None when not known (yet)."""
+
+    @abc.abstractmethod
+    def save_learner_link(self, learner_id: UUID, version: int, organization_id: UUID, user_id: UUID) -> None: ...
+
+    @abc.abstractmethod
+    def linked_learner(self, organization_id: UUID, user_id: UUID) -> UUID | None: ...
+
+    @abc.abstractmethod
+    def save_profile(self, user_id: UUID, profile: dict[str, Any], as_of: Any) -> None:
+        """Keep the learner's latest profile (an older one changes nothing)."""
+
+    @abc.abstractmethod
+    def profile_of(self, user_id: UUID) -> dict[str, Any] | None: ...
+
+
+class AbstractParticipations(abc.ABC):
+    @abc.abstractmethod
+    def add(self, participation: Participation) -> None:
+        """``UniqueViolation`` when the learner already has a live participation in the campaign."""
+
+    @abc.abstractmethod
+    def get(self, participation_id: UUID) -> Participation | None: ...
+
+    @abc.abstractmethod
+    def live_of(self, campaign_id: UUID, user_id: UUID) -> Participation | None: ...
+
+    @abc.abstractmethod
+    def save(self, participation: Participation) -> None: ...
+
 
 class AbstractCampaigns(abc.ABC):
     @abc.abstractmethod
@@ -42,6 +75,9 @@ class AbstractCampaigns(abc.ABC):
 
     @abc.abstractmethod
     def get(self, campaign_id: UUID) -> Campaign | None: ...
+
+    @abc.abstractmethod
+    def by_code(self, code: str) -> Campaign | None: ...
 
     @abc.abstractmethod
     def save(self, campaign: Campaign) -> None:

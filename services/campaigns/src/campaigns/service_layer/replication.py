@@ -38,3 +38,8 @@ def on_content_released(data: dict[str, Any], envelope: Envelope, uow: Campaigns
         profiles.append({"id": profile["id"], "name": profile["name"], "description": profile["description"],
                          "tubes": profile["tubes"], "skill_ids": skill_ids})
     uow.replicas.replace_content_profiles(data["version"], profiles)
+
+
+def on_learner_linked(data: dict[str, Any], envelope: Envelope, uow: CampaignsUnitOfWork) -> None:
+    uow.replicas.save_learner_link(data["learner_id"], envelope.aggregate_version, data["organization_id"],
+                                   data["user_id"])

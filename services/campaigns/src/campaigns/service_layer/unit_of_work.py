@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from campaigns.service_layer.ports import AbstractCampaigns, AbstractReplicas
+from campaigns.service_layer.ports import AbstractCampaigns, AbstractParticipations, AbstractReplicas
 from svckit.uow import AbstractUnitOfWork
 
 
@@ -9,3 +9,4 @@ class CampaignsUnitOfWork(AbstractUnitOfWork):
 
     replicas: AbstractReplicas
     campaigns: AbstractCampaigns
+    participations: AbstractParticipations

@@ -80,7 +80,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     op.create_index('ix_knowledge_elements_user_created', 'knowledge_elements', ['user_id', 'created_at'], unique=False)
-    # ### end Alembic commands ###
 
 
 def downgrade() -> None:
@@ -91,4 +90,3 @@ def downgrade() -> None:
     op.drop_table('campaign_targets')
     op.drop_index(op.f('ix_assessments_user_id'), table_name='assessments')
     op.drop_table('assessments')
-    # ### end Alembic commands ###

@@ -12,5 +12,11 @@ ERRORS = {
     e.TargetProfileNotAvailable: (422, "TARGET_PROFILE_NOT_AVAILABLE"),
     e.OrganizationArchived: (422, "ORGANIZATION_ARCHIVED"),
     e.CodeUnavailable: (503, "CODE_UNAVAILABLE"),
+    e.CampaignArchivedError: (422, "CAMPAIGN_ARCHIVED"),
+    e.ExternalIdInvalid: (400, "EXTERNAL_ID_INVALID"),  # carries its own code: EXTERNAL_ID_REQUIRED, ...
+    e.LearnerNotMatched: (422, "LEARNER_NOT_MATCHED"),
+    e.ParticipationNotFound: (404, "PARTICIPATION_NOT_FOUND"),
+    e.NotTheParticipant: (403, "NOT_THE_PARTICIPANT"),
+    e.NothingToShare: (422, "NOTHING_TO_SHARE_YET"),
     ConcurrentUpdate: (409, "CONCURRENT_UPDATE"),
 }

@@ -16,6 +16,7 @@ from svckit.pagination import page_of
 orga = Blueprint("organization-campaigns", __name__, url_prefix="/api/organizations",
                  description="An organization's campaigns")
 campaign = Blueprint("campaigns", __name__, url_prefix="/api/campaigns", description="A campaign")
+participations = Blueprint("participations", __name__, url_prefix="/api", description="Joining and sending results")
 profiles = Blueprint("target-profiles", __name__, url_prefix="/api/target-profiles",
                      description="What a campaign can test")
 
@@ -108,3 +109,46 @@ class TargetProfiles(MethodView):
         """What a campaign of the organization can test: one competence, or a ready target profile"""
         return {"items": views.target_profiles(_runtime().engine, args["organization_id"], _user_id(),
                                                args["locale"])}
+
+
+@participations.route("/campaign-participations")
+class Join(MethodView):
+    @auth_required
+    @participations.arguments(s.JoinSchema)
+    @participations.response(201, s.ParticipationSchema)
+    @participations.alt_response(200, schema=s.ParticipationSchema, description="already joined: the same one")
+    def post(self, data: dict):
+        """Join a campaign with its code (and the external id it asks for); joining again gives the same one"""
+        runtime = _runtime()
+        participation_id, new = handlers.join_campaign(commands.JoinCampaign(_user_id(), **data), runtime.uow,
+                                                       runtime.now(), runtime.new_id)
+        return views.participation(runtime.engine, participation_id, _user_id()), 201 if new else 200
+
+
+@participations.route("/users/me/campaign-participations")
+class MyParticipations(MethodView):
+    @auth_required
+    @participations.response(200, s.ParticipationListSchema)
+    def get(self):
+        """My participations, newest first (to resume a test or send results)"""
+        return {"items": views.my_participations(_runtime().engine, _user_id())}
+
+
+@participations.route("/campaign-participations/<uuid:participation_id>")
+class MyParticipation(MethodView):
+    @auth_required
+    @participations.response(200, s.ParticipationSchema)
+    def get(self, participation_id: UUID):
+        """One of my participations"""
+        return views.participation(_runtime().engine, participation_id, _user_id())
+
+
+@participations.route("/campaign-participations/<uuid:participation_id>/share")
+class Share(MethodView):
+    @auth_required
+    @participations.response(200, s.ParticipationSchema)
+    def post(self, participation_id: UUID):
+        """Send my results to the organization: they are frozen as they are now"""
+        runtime = _runtime()
+        handlers.share_results(commands.ShareResults(participation_id, _user_id()), runtime.uow(), runtime.now())
+        return views.participation(runtime.engine, participation_id, _user_id())

@@ -93,3 +93,27 @@ class LandingSchema(Schema):
                                                                "list (name and birth date)"})
     archived = fields.Boolean()
     multiple_sendings = fields.Boolean()
+
+
+class JoinSchema(Schema):
+    campaign_code = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    participant_external_id = fields.String(load_default=None, allow_none=True)
+
+
+class ParticipationSchema(Schema):
+    id = fields.UUID()
+    campaign_id = fields.UUID()
+    campaign_code = fields.String()
+    campaign_title = fields.String(allow_none=True)
+    campaign_type = fields.String()
+    campaign_archived = fields.Boolean()
+    organization_name = fields.String(allow_none=True)
+    status = fields.String(metadata={"description": "STARTED, TO_SHARE (finished, not sent) or SHARED"})
+    participant_external_id = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    shared_at = fields.DateTime(allow_none=True)
+    results = fields.Dict(allow_none=True, metadata={"description": "the results to send, or as sent"})
+
+
+class ParticipationListSchema(Schema):
+    items = fields.List(fields.Nested(ParticipationSchema))

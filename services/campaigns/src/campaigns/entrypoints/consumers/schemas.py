@@ -47,3 +47,22 @@ class ContentReleasedSchema(Schema):
     version = fields.Integer(required=True)
     skills = fields.List(fields.Nested(_Skill), required=True)
     target_profiles = fields.List(fields.Nested(_Profile), required=True)
+
+
+class LearnerLinkedSchema(Schema):
+    learner_id = fields.UUID(required=True)
+    organization_id = fields.UUID(required=True)
+    user_id = fields.UUID(required=True)
+
+
+class AssessmentCompletedSchema(Schema):
+    """The results summary is kept as assessment sent it: it becomes the participation's snapshot."""
+
+    participation_id = fields.UUID(allow_none=True, load_default=None)
+    user_id = fields.UUID(required=True)
+    completed_at = fields.AwareDateTime(required=True)
+    mastery_rate = fields.Float(required=True)
+    validated_skills_count = fields.Integer(required=True)
+    target_skills_count = fields.Integer(required=True)
+    competences = fields.List(fields.Dict(), required=True)
+    profile = fields.Dict(required=True)

@@ -69,7 +69,6 @@ def upgrade() -> None:
     sa.Column('content_version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
-    # ### end Alembic commands ###
 
 
 def downgrade() -> None:
@@ -80,4 +79,3 @@ def downgrade() -> None:
     op.drop_index('uq_campaigns_code', table_name='campaigns')
     op.drop_index(op.f('ix_campaigns_organization_id'), table_name='campaigns')
     op.drop_table('campaigns')
-    # ### end Alembic commands ###
