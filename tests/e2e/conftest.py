@@ -1,11 +1,12 @@
-"""The real processes, started for the e2e session: identity's, organizations' and assessment's
-api, relay and consumer, and the gateway in front, on their own databases and vhost. Only the broker link
+"""The real processes, started for the e2e session: identity's, organizations', campaigns' and
+assessment's api, relay and consumer, and the gateway in front, on their own databases and vhost. Only the broker link
 of the relay and the consumer goes through a TCP proxy, so a test can cut it."""
 
 from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from svckit import migrations
 from svckit.testing import ServiceProcess, free_port, service_command
 
 pytestmark = pytest.mark.e2e
+sys.path.insert(0, str(Path(__file__).parent))  # journeys.py, the steps journeys share
 
 
 @dataclass
@@ -46,14 +48,16 @@ def _start(stack: Stack, name: str, args: list[str], env: dict[str, str], ready_
 @pytest.fixture(scope="session")
 def stack(database_factory, amqp_url, tmp_path_factory):
     identity_db, organizations_db = database_factory("e2e_identity"), database_factory("e2e_organizations")
-    assessment_db = database_factory("e2e_assessment")
+    assessment_db, campaigns_db = database_factory("e2e_assessment"), database_factory("e2e_campaigns")
     migrations.upgrade(identity_db, "identity:migrations")
     migrations.upgrade(organizations_db, "organizations:migrations")
     migrations.upgrade(assessment_db, "assessment:migrations")
+    migrations.upgrade(campaigns_db, "campaigns:migrations")
     proxy = TcpProxy.for_url(amqp_url)
     ports = {name: free_port() for name in ("identity", "organizations", "gateway", "relay_ops", "consumer_ops",
                                             "identity_consumer_ops", "organizations_relay_ops", "assessment",
-                                            "assessment_relay_ops", "assessment_consumer_ops")}
+                                            "assessment_relay_ops", "assessment_consumer_ops", "campaigns",
+                                            "campaigns_relay_ops", "campaigns_consumer_ops")}
     identity_url = f"http://127.0.0.1:{ports['identity']}"
     common = {"SERVICE_ENV": "test", "LOG_FORMAT": "json", "MESSAGE_RETRY_DELAYS_MS": "200,500",
               "JWKS_URL": f"{identity_url}/.well-known/jwks.json", "TRUSTED_PROXIES": "1"}
@@ -83,6 +87,16 @@ def stack(database_factory, amqp_url, tmp_path_factory):
     _start(stack, "organizations-consumer", [*service_command("organizations"), "consumer"],
            {**organizations_env, "OPS_PORT": str(ports["consumer_ops"])},
            f"http://127.0.0.1:{ports['consumer_ops']}/health/ready")
+    campaigns_env = {**common, "DATABASE_URL": campaigns_db, "RABBITMQ_URL": proxy.url(amqp_url)}
+    campaigns_url = f"http://127.0.0.1:{ports['campaigns']}"
+    _start(stack, "campaigns-api", [*service_command("campaigns"), "api", "--bind", f"127.0.0.1:{ports['campaigns']}"],
+           campaigns_env, f"{campaigns_url}/health/ready")
+    for kind in ("relay", "consumer"):
+        ops = ports[f"campaigns_{kind}_ops"]
+        _start(stack, f"campaigns-{kind}", [*service_command("campaigns"), kind],
+               {**campaigns_env, "OPS_PORT": str(ops)}, f"http://127.0.0.1:{ops}/health/ready")
+    # campaigns' queues exist before assessment's relay publishes the release below.
+    stack.processes["campaigns-consumer"].wait_ready(60)
     # The content pack shipped with the service, released as an operator would.
     subprocess.run([*service_command("assessment"), "content", "release", "--by", "e2e"], env={**os.environ,
                    **assessment_env}, check=True, capture_output=True, timeout=120)
@@ -95,7 +109,7 @@ def stack(database_factory, amqp_url, tmp_path_factory):
                {**assessment_env, "OPS_PORT": str(ops)}, f"http://127.0.0.1:{ops}/health/ready")
     _start(stack, "gateway", [*service_command("gateway"), "api", "--bind", f"127.0.0.1:{ports['gateway']}"],
            {**common, "IDENTITY_URL": identity_url, "ORGANIZATIONS_URL": organizations_url,
-            "ASSESSMENT_URL": assessment_url, "RATELIMIT_ENABLED": "false"}, f"{stack.gateway}/health/ready")
+            "ASSESSMENT_URL": assessment_url, "CAMPAIGNS_URL": campaigns_url, "RATELIMIT_ENABLED": "false"}, f"{stack.gateway}/health/ready")
     try:
         for process in stack.processes.values():
             process.wait_ready(60)

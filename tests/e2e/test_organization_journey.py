@@ -4,50 +4,19 @@ accepts, sees the school in their account, accepts the Orga terms and invites a 
 
 from __future__ import annotations
 
-import email
-import email.policy
 import os
 import subprocess
 import time
 import uuid
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from journeys import PASSWORD, bearer, invitation_link, log_in
 
 from msgkit.testing import wait_until
 from svckit.testing import service_command
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "Blue-Sky-2026!"
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def log_in(stack, email_address: str, password: str = PASSWORD) -> str:
-    response = requests.post(f"{stack.gateway}/api/token", json={"email": email_address, "password": password},
-                             timeout=10)
-    assert response.status_code == 200, response.text
-    return response.json()["access_token"]
-
-
-def invitation_link(stack, to: str) -> tuple[str, str]:
-    """The invitation id and code from the mail sent to ``to``, once it is there."""
-
-    def find():
-        for path in stack.mail_dir.glob("*.eml"):
-            mail = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-            if mail["To"] == to:
-                link = next(word for word in mail.get_content().split() if "/rejoindre?" in word)
-                query = parse_qs(urlsplit(link).query)
-                return query["invitationId"][0], query["code"][0]
-        return None
-
-    return wait_until(find, timeout=30, message=f"the invitation mail to {to}")
-
-
 def test_a_school_is_created_its_admin_joins_and_invites_a_colleague(stack):
     admin_email = f"platform.{uuid.uuid4().hex[:8]}@example.org"
     command = subprocess.run([*service_command("identity"), "create-admin", "--email", admin_email, "--password-stdin"],

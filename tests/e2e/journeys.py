@@ -1,0 +1,61 @@
+"""Steps that several journeys take through the gateway (imported by name from the e2e tests)."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import subprocess
+import uuid
+from urllib.parse import parse_qs, urlsplit
+
+import requests
+
+from msgkit.testing import wait_until
+from svckit.testing import service_command
+
+PASSWORD = "Blue-Sky-2026!"
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def log_in(stack, email_address: str, password: str = PASSWORD) -> str:
+    response = requests.post(f"{stack.gateway}/api/token", json={"email": email_address, "password": password},
+                             timeout=10)
+    assert response.status_code == 200, response.text
+    return response.json()["access_token"]
+
+
+def invitation_link(stack, to: str) -> tuple[str, str]:
+    """The invitation id and code from the mail sent to ``to``, once it is there."""
+
+    def find():
+        for path in stack.mail_dir.glob("*.eml"):
+            mail = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            if mail["To"] == to:
+                link = next(word for word in mail.get_content().split() if "/rejoindre?" in word)
+                query = parse_qs(urlsplit(link).query)
+                return query["invitationId"][0], query["code"][0]
+        return None
+
+    return wait_until(find, timeout=30, message=f"the invitation mail to {to}")
+
+
+def platform_admin(stack) -> str:
+    """A platform admin made as an operator does (``identity create-admin``), logged in."""
+    admin_email = f"platform.{uuid.uuid4().hex[:8]}@example.org"
+    command = subprocess.run([*service_command("identity"), "create-admin", "--email", admin_email, "--password-stdin"],
+                             input=f"{PASSWORD}\n", text=True, capture_output=True,
+                             env={**os.environ, **stack.identity_env})
+    assert command.returncode == 0, command.stdout + command.stderr
+    return log_in(stack, admin_email)
+
+
+def sign_up(stack, first_name: str, last_name: str, address: str) -> str:
+    response = requests.post(f"{stack.gateway}/api/users", timeout=10, json={
+        "first_name": first_name, "last_name": last_name, "email": address, "password": PASSWORD,
+        "accepted_terms": True})
+    assert response.status_code == 201, response.text
+    return log_in(stack, address)

@@ -1,0 +1,93 @@
+"""A campaign from end to end, through the gateway with every real process: a university's admin
+creates an assessment campaign, a student joins with the code, takes the test, and sends the results."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import requests
+from journeys import bearer, invitation_link, platform_admin, sign_up
+
+from assessment.adapters.content_pack import read_pack
+from assessment.domain.answers import right_answer
+from assessment.domain.content import LearningContent
+from msgkit.testing import wait_until
+
+pytestmark = pytest.mark.e2e
+CONTENT = LearningContent(1, read_pack().document)
+
+
+def test_a_teacher_runs_a_campaign_and_a_student_sends_results(stack):
+    platform = platform_admin(stack)
+    teacher_email = f"prof.{uuid.uuid4().hex[:8]}@example.org"
+    created = requests.post(f"{stack.gateway}/api/admin/organizations", headers=bearer(platform), timeout=10, json={
+        "name": "Université de Lille", "type": "SUP", "manages_students": False, "admin_email": teacher_email})
+    assert created.status_code == 201, created.text
+    organization_id = created.json()["id"]
+    invitation_id, code = invitation_link(stack, teacher_email)
+    teacher = bearer(sign_up(stack, "Camille", "Enseignante", teacher_email))
+    accepted = requests.post(f"{stack.gateway}/api/invitations/{invitation_id}/accept", headers=teacher,
+                             json={"code": code}, timeout=10)
+    assert accepted.status_code == 200, accepted.text
+
+    def profiles():  # the membership and the content release reach campaigns through the broker
+        response = requests.get(f"{stack.gateway}/api/target-profiles", params={"organization_id": organization_id},
+                                headers=teacher, timeout=10)
+        return response.json()["items"] if response.status_code == 200 and response.json()["items"] else None
+
+    available = wait_until(profiles, timeout=30, message="target profiles for the teacher")
+    assert {"initial-diagnosis", "competence-4.1"} <= {p["id"] for p in available}
+
+    campaign = requests.post(f"{stack.gateway}/api/organizations/{organization_id}/campaigns", headers=teacher,
+                             timeout=10, json={"type": "ASSESSMENT", "name": "Sécurité L1", "title": "Sécurité",
+                                               "target_profile_id": "competence-4.1",
+                                               "landing_text": "Bienvenue en **L1** !",
+                                               "external_id_label": "Numéro étudiant", "external_id_type": "TEXT"})
+    assert campaign.status_code == 201, campaign.text
+    campaign = campaign.json()
+
+    landing = requests.get(f"{stack.gateway}/api/campaigns/by-code/{campaign['code']}", timeout=10).json()
+    assert landing["organization_name"] == "Université de Lille" and "<strong>L1</strong>" in landing["landing_html"]
+
+    student_email = f"etudiant.{uuid.uuid4().hex[:8]}@example.org"
+    student = bearer(sign_up(stack, "Sacha", "Étudiant", student_email))
+    joined = requests.post(f"{stack.gateway}/api/campaign-participations", headers=student, timeout=10,
+                           json={"campaign_code": campaign["code"], "participant_external_id": "L1-2026-042"})
+    assert joined.status_code == 201, joined.text
+    participation_id = joined.json()["id"]
+
+    def assessment():
+        response = requests.get(f"{stack.gateway}/api/campaign-participations/{participation_id}/assessment",
+                                headers=student, timeout=10)
+        return response.json() if response.status_code == 200 else None
+
+    assessment_id = wait_until(assessment, timeout=30, message="the assessment of the participation")["id"]
+    answered = 0
+    while (challenge := requests.get(f"{stack.gateway}/api/assessments/{assessment_id}/next-challenge",
+                                     headers=student, timeout=10).json()["challenge"]) is not None:
+        known = CONTENT.challenges[challenge["id"]]
+        knows = CONTENT.skills[known.skill_id].level <= 2
+        response = requests.post(f"{stack.gateway}/api/assessments/{assessment_id}/answers", headers=student,
+                                 timeout=10, json={"challenge_id": challenge["id"], "skipped": not knows,
+                                                   "value": right_answer(known, "fr") if knows else None})
+        assert response.status_code == 201, response.text
+        answered += 1
+        assert answered < 40
+
+    def to_share():
+        items = requests.get(f"{stack.gateway}/api/users/me/campaign-participations", headers=student,
+                             timeout=10).json()["items"]
+        return items[0] if items and items[0]["status"] == "TO_SHARE" else None
+
+    waiting = wait_until(to_share, timeout=30, message="the participation waiting to be sent")
+    assert waiting["results"]["validated_skills_count"] == 6 and waiting["results"]["target_skills_count"] == 15
+
+    shared = requests.post(f"{stack.gateway}/api/campaign-participations/{participation_id}/share", headers=student,
+                           timeout=10)
+    assert shared.status_code == 200, shared.text
+    assert shared.json()["status"] == "SHARED"
+    snapshot = shared.json()["results"]
+    assert snapshot["mastery_rate"] == 0.4
+    assert snapshot["competences"][0]["competence_code"] == "4.1"
+    assert next(c for c in snapshot["profile"]["competences"] if c["competence_code"] == "4.1")["level"] == 2
