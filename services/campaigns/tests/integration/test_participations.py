@@ -159,3 +159,13 @@ def test_a_profiles_collection_sends_the_latest_profile(runtime, client):
     client.post(f"/api/campaign-participations/{participation['id']}/share", headers=learner.auth)
     event = published(runtime, "campaigns.participation.results_shared.v1", participation["id"])[0]
     assert set(event["payload"]["results"]) == {"profile"} and event["payload"]["results"]["profile"]["total_pix"] == 19
+
+
+def test_joining_is_refused_while_the_organization_is_unknown_rather_than_guessed(runtime, client):
+    school = open_school(runtime, client)
+    campaign = new_campaign(client, school)
+    with runtime.engine.begin() as connection:  # as if organizations' event had not arrived yet
+        connection.execute(text("DELETE FROM known_organizations WHERE id = :o"), {"o": school.id})
+    refused = client.post("/api/campaign-participations", headers=person("lou").auth,
+                          json={"campaign_code": campaign["code"]})
+    assert (refused.status_code, refused.get_json()["error"]["code"]) == (503, "ORGANIZATION_NOT_KNOWN_YET")

@@ -67,3 +67,7 @@ class NotTheParticipant(CampaignsError):
 
 class NothingToShare(CampaignsError):
     pass
+
+
+class OrganizationNotKnownYet(CampaignsError):
+    """The organization's events have not reached campaigns yet: refused rather than guessed."""

@@ -13,6 +13,7 @@ from campaigns.domain.exceptions import (
     LearnerNotMatched,
     NotAMember,
     OrganizationArchived,
+    OrganizationNotKnownYet,
     ParticipationNotFound,
     TargetProfileNotAvailable,
 )
@@ -108,7 +109,10 @@ def join_campaign(command: commands.JoinCampaign, uow_factory: Callable[[], Camp
             existing = uow.participations.live_of(campaign.id, command.user_id)
             if existing is not None:
                 return existing.id, False
-            organization = uow.replicas.organization(campaign.organization_id) or {}
+            organization = uow.replicas.organization(campaign.organization_id)
+            if organization is None:  # fail closed: whether it manages its students is unknown
+                raise OrganizationNotKnownYet("this campaign's organization is not known here yet: try again in a "
+                                              "moment")
             if organization.get("archived"):
                 raise OrganizationArchived("this organization is archived: its campaigns take no participant")
             learner_id = None
