@@ -43,6 +43,11 @@ def to_integration(event: Any) -> IntegrationEvent | None:
             "campaign_type": event.campaign_type, "participant_external_id": event.participant_external_id,
             "organization_learner_id": str(event.organization_learner_id) if event.organization_learner_id else None,
             "is_improvement": event.is_improvement, "started_at": _iso(event.started_at)})
+    if isinstance(event, p.ParticipationDeleted):
+        return IntegrationEvent("campaigns.participation.deleted.v1", str(event.participation_id), event.version, {
+            "participation_id": str(event.participation_id), "campaign_id": str(event.campaign_id),
+            "organization_id": str(event.organization_id), "deleted_by": str(event.deleted_by),
+            "deleted_at": _iso(event.deleted_at)})
     if isinstance(event, p.ResultsShared):
         return IntegrationEvent("campaigns.participation.results_shared.v1", str(event.participation_id),
                                 event.version, {

@@ -26,8 +26,26 @@ def role_of(engine: Engine, organization_id: UUID, user_id: UUID) -> str:
     return role
 
 
+def _counts():
+    """Per campaign: live participations (one per learner; retries and deletions left out) and those sent."""
+    table = orm.participations
+    live = table.c.superseded_at.is_(None) & table.c.deleted_at.is_(None)
+    return (select(table.c.campaign_id, func.count().filter(live).label("participations_count"),
+                   func.count().filter(live & (table.c.status == "SHARED")).label("shared_participations_count"))
+            .group_by(table.c.campaign_id).subquery())
+
+
+def _with_counts(*conditions: Any):
+    counts = _counts()
+    return (select(campaigns, func.coalesce(counts.c.participations_count, 0).label("participations_count"),
+                   func.coalesce(counts.c.shared_participations_count, 0).label("shared_participations_count"))
+            .outerjoin(counts, counts.c.campaign_id == campaigns.c.id).where(*conditions))
+
+
 def _campaign(row: Any, user_id: UUID, role: str) -> dict[str, Any]:
     return {
+        "participations_count": row.participations_count,
+        "shared_participations_count": row.shared_participations_count,
         "id": row.id, "organization_id": row.organization_id, "code": row.code, "type": row.type, "name": row.name,
         "title": row.title, "landing_text": row.landing_text, "external_id_label": row.external_id_label,
         "external_id_type": row.external_id_type, "multiple_sendings": row.multiple_sendings,
@@ -41,7 +59,7 @@ def _campaign(row: Any, user_id: UUID, role: str) -> dict[str, Any]:
 
 def campaign(engine: Engine, campaign_id: UUID, user_id: UUID) -> dict[str, Any]:
     with engine.connect() as connection:
-        row = connection.execute(select(campaigns).where(campaigns.c.id == campaign_id)).first()
+        row = connection.execute(_with_counts(campaigns.c.id == campaign_id)).first()
     if row is None:
         raise CampaignNotFound(f"no campaign {campaign_id}")
     return _campaign(row, user_id, role_of(engine, row.organization_id, user_id))
@@ -65,7 +83,7 @@ def campaigns_page(engine: Engine, organization_id: UUID, user_id: UUID,
     order = order.desc() if args.get("sort", "created_at") == "created_at" else order
     with engine.connect() as connection:
         total = connection.execute(select(func.count()).select_from(campaigns).where(*conditions)).scalar_one()
-        rows = connection.execute(select(campaigns).where(*conditions).order_by(order, campaigns.c.id)
+        rows = connection.execute(_with_counts(*conditions).order_by(order, campaigns.c.id)
                                   .limit(args["page_size"]).offset((args["page"] - 1) * args["page_size"])).all()
     return [_campaign(row, user_id, role) for row in rows], total
 
@@ -120,7 +138,8 @@ def my_participations(engine: Engine, user_id: UUID, *conditions: Any) -> list[d
                    organizations.c.name.label("organization_name"))
             .join(campaigns, campaigns.c.id == table.c.campaign_id)
             .outerjoin(organizations, organizations.c.id == table.c.organization_id)
-            .where(table.c.user_id == user_id, table.c.superseded_at.is_(None), *conditions)
+            .where(table.c.user_id == user_id, table.c.superseded_at.is_(None), table.c.deleted_at.is_(None),
+                   *conditions)
             .order_by(table.c.created_at.desc())).all()
     return [{"id": row.id, "campaign_id": row.campaign_id, "campaign_code": row.code, "campaign_title": row.title,
              "campaign_type": row.campaign_type, "campaign_archived": row.archived_at is not None,

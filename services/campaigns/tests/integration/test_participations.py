@@ -169,3 +169,99 @@ def test_joining_is_refused_while_the_organization_is_unknown_rather_than_guesse
     refused = client.post("/api/campaign-participations", headers=person("lou").auth,
                           json={"campaign_code": campaign["code"]})
     assert (refused.status_code, refused.get_json()["error"]["code"]) == (503, "ORGANIZATION_NOT_KNOWN_YET")
+
+
+def shared_participation(runtime, client, school, learner, mastery=0.6, **campaign_fields):
+    campaign = new_campaign(client, school, **campaign_fields)
+    participation_id = client.post("/api/campaign-participations", headers=learner.auth,
+                                   json={"campaign_code": campaign["code"]}).get_json()["id"]
+    complete(runtime, participation_id, learner.id, mastery)
+    assert client.post(f"/api/campaign-participations/{participation_id}/share",
+                       headers=learner.auth).status_code == 200
+    return campaign, participation_id
+
+
+def later_client(runtime, days: float):
+    import dataclasses
+    from datetime import timedelta
+
+    from campaigns.entrypoints.api.app import create_app
+
+    moment = datetime.now(UTC) + timedelta(days=days)
+    return create_app(dataclasses.replace(runtime, now=lambda: moment)).test_client()
+
+
+def test_a_learner_starts_again_to_improve_after_the_delay_on_a_multiple_sendings_campaign(runtime, client):
+    school = open_school(runtime, client)
+    learner = person("lou")
+    campaign, first = shared_participation(runtime, client, school, learner, multiple_sendings=True)
+    too_soon = client.post(f"/api/campaign-participations/{first}/retry", headers=learner.auth)
+    assert (too_soon.status_code, too_soon.get_json()["error"]["code"]) == (422, "RETRY_TOO_SOON")
+    assert "available_at" in too_soon.get_json()["error"]["details"]
+    later = later_client(runtime, 5)
+    retried = later.post(f"/api/campaign-participations/{first}/retry", headers=learner.auth)
+    assert retried.status_code == 201, retried.get_json()
+    second = retried.get_json()
+    assert second["status"] == "STARTED" and second["id"] != first
+    started = published(runtime, "campaigns.participation.started.v1", second["id"])
+    assert started[0]["payload"]["is_improvement"] is True
+    mine = client.get("/api/users/me/campaign-participations", headers=learner.auth).get_json()["items"]
+    assert [p["id"] for p in mine if p["campaign_id"] == campaign["id"]] == [second["id"]]
+    again = later.post(f"/api/campaign-participations/{first}/retry", headers=learner.auth)
+    assert again.get_json()["error"]["code"] == "RETRY_NOT_ALLOWED_BEFORE_SHARING"
+    listed = client.get(f"/api/campaigns/{campaign['id']}", headers=school.admin.auth).get_json()
+    assert (listed["participations_count"], listed["shared_participations_count"]) == (1, 0)
+
+
+def test_no_retry_once_everything_is_validated_or_when_the_campaign_takes_results_once(runtime, client):
+    school = open_school(runtime, client)
+    learner = person("lou")
+    _, perfect = shared_participation(runtime, client, school, learner, mastery=1.0, multiple_sendings=True)
+    _, once = shared_participation(runtime, client, school, learner)
+    later = later_client(runtime, 5)
+    assert later.post(f"/api/campaign-participations/{perfect}/retry",
+                      headers=learner.auth).get_json()["error"]["code"] == "NOTHING_TO_IMPROVE"
+    assert later.post(f"/api/campaign-participations/{once}/retry",
+                      headers=learner.auth).get_json()["error"]["code"] == "RETRY_NOT_ALLOWED"
+    assert later.post(f"/api/campaign-participations/{once}/retry",
+                      headers=person("x").auth).status_code == 404
+
+
+def test_a_profiles_collection_is_sent_again_at_once(runtime, client):
+    school = open_school(runtime, client)
+    learner = person("lou")
+    complete(runtime, None, learner.id)
+    _, first = shared_participation(runtime, client, school, learner, type="PROFILES_COLLECTION", title=None,
+                                    target_profile_id=None, multiple_sendings=True)
+    again = client.post(f"/api/campaign-participations/{first}/retry", headers=learner.auth)
+    assert again.status_code == 201 and again.get_json()["status"] == "TO_SHARE"
+
+
+def test_an_admin_or_the_owner_deletes_a_participation_and_the_learner_is_erased(runtime, client):
+    school = open_school(runtime, client)
+    learner = person("lou")
+    campaign, participation_id = shared_participation(runtime, client, school, learner)
+    assert client.delete(f"/api/campaign-participations/{participation_id}", headers=learner.auth).status_code == 403
+    deleted = client.delete(f"/api/campaign-participations/{participation_id}", headers=school.admin.auth)
+    assert deleted.status_code == 204
+    with runtime.engine.connect() as connection:
+        row = connection.execute(text("SELECT user_id, participant_external_id, deleted_at FROM participations "
+                                      "WHERE id = :p"), {"p": participation_id}).one()
+    assert row.user_id is None and row.participant_external_id is None and row.deleted_at is not None
+    event = published(runtime, "campaigns.participation.deleted.v1", participation_id)[0]
+    load_contract("campaigns.participation.deleted.v1", Path(__file__).parent).validate_payload(event["payload"])
+    assert client.get("/api/users/me/campaign-participations", headers=learner.auth).get_json()["items"] == []
+    listed = client.get(f"/api/campaigns/{campaign['id']}", headers=school.admin.auth).get_json()
+    assert listed["participations_count"] == 0
+    rejoined = client.post("/api/campaign-participations", headers=learner.auth,
+                           json={"campaign_code": campaign["code"]})
+    assert rejoined.status_code == 201
+
+
+def test_campaign_lists_count_participants_and_results_received(runtime, client):
+    school = open_school(runtime, client)
+    campaign, _ = shared_participation(runtime, client, school, person("a"))
+    client.post("/api/campaign-participations", headers=person("b").auth, json={"campaign_code": campaign["code"]})
+    listed = client.get(f"/api/organizations/{school.id}/campaigns", headers=school.admin.auth).get_json()["items"]
+    row = next(c for c in listed if c["id"] == campaign["id"])
+    assert (row["participations_count"], row["shared_participations_count"]) == (2, 1)

@@ -3,7 +3,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from campaigns.domain.exceptions import CampaignArchivedError, ExternalIdInvalid, NothingToShare, NotTheParticipant
+from campaigns.domain.exceptions import (
+    CampaignArchivedError,
+    ExternalIdInvalid,
+    ManagerRequired,
+    NothingToShare,
+    NotTheParticipant,
+    RetryNotAllowed,
+)
 from campaigns.domain.model import MEMBER, Actor, Campaign, TargetProfile
 from campaigns.domain.participations import (
     SHARED,
@@ -93,3 +100,31 @@ def test_a_profiles_collection_sends_the_learners_profile():
     participation = join(collection)
     participation.share(LEARNER, collection, RESULTS["profile"], NOW)
     assert participation.events[-1].results == {"profile": RESULTS["profile"]}
+
+
+def test_a_retry_supersedes_the_shared_participation_and_starts_an_improving_one():
+    from datetime import timedelta
+
+    on = campaign(multiple_sendings=True)
+    first = join(on)
+    first.assessment_completed(RESULTS)
+    first.share(LEARNER, on, None, NOW)
+    with pytest.raises(RetryNotAllowed) as soon:
+        first.retry(new_id=uuid.uuid4(), user_id=LEARNER, campaign=on, delay=timedelta(days=4),
+                    now=NOW + timedelta(days=3))
+    assert soon.value.error_code == "RETRY_TOO_SOON"
+    second = first.retry(new_id=uuid.uuid4(), user_id=LEARNER, campaign=on, delay=timedelta(days=4),
+                         now=NOW + timedelta(days=4))
+    assert first.superseded_at is not None and second.status == STARTED and second.is_improvement
+    assert second.events[0].is_improvement is True
+
+
+def test_deleting_erases_the_learner_and_only_a_manager_may():
+    on = campaign(external_id_label="Numéro", external_id_type="TEXT")
+    participation = join(on, "42")
+    with pytest.raises(ManagerRequired):
+        participation.delete(Actor(uuid.uuid4(), MEMBER), on, NOW)
+    participation.delete(TEACHER, on, NOW)
+    participation.delete(TEACHER, on, NOW)
+    assert participation.user_id is None and participation.participant_external_id is None
+    assert [type(e).__name__ for e in participation.events] == ["ParticipationStarted", "ParticipationDeleted"]

@@ -98,7 +98,7 @@ participations = Table(
     Column("id", Uuid, primary_key=True),
     Column("campaign_id", Uuid, nullable=False),
     Column("organization_id", Uuid, nullable=False),
-    Column("user_id", Uuid, nullable=False, index=True),
+    Column("user_id", Uuid, index=True),  # erased when the participation is deleted
     Column("campaign_type", String(30), nullable=False),
     Column("status", String(20), nullable=False),
     Column("participant_external_id", String(255)),
@@ -108,10 +108,12 @@ participations = Table(
     Column("shared_at", DateTime(timezone=True)),
     Column("is_improvement", Boolean, nullable=False),
     Column("superseded_at", DateTime(timezone=True)),  # a retry replaced it (kept for history)
+    Column("deleted_at", DateTime(timezone=True)),
+    Column("deleted_by", Uuid),
     Column("version", Integer, nullable=False),
     # One live participation per learner and campaign: two joins at once make one.
     Index("uq_participations_live", "campaign_id", "user_id", unique=True,
-          postgresql_where=text("superseded_at IS NULL")),
+          postgresql_where=text("superseded_at IS NULL AND deleted_at IS NULL")),
     CheckConstraint("status IN ('STARTED', 'TO_SHARE', 'SHARED')", name="ck_participations_status"),
 )
 

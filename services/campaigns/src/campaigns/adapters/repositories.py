@@ -151,7 +151,9 @@ class SqlAlchemyCampaigns(AbstractCampaigns):
 
 _PARTICIPATION_FIELDS = ("id", "campaign_id", "organization_id", "user_id", "campaign_type", "status",
                          "participant_external_id", "organization_learner_id", "created_at", "results", "shared_at",
-                         "is_improvement")
+                         "is_improvement", "superseded_at", "deleted_at", "deleted_by")
+_PARTICIPATION_CHANGES = ("status", "results", "shared_at", "superseded_at", "deleted_at", "deleted_by", "user_id",
+                          "participant_external_id", "organization_learner_id")
 
 
 class SqlAlchemyParticipations(AbstractParticipations):
@@ -184,7 +186,7 @@ class SqlAlchemyParticipations(AbstractParticipations):
 
     def live_of(self, campaign_id: UUID, user_id: UUID) -> Participation | None:
         return self._load(orm.participations.c.campaign_id == campaign_id, orm.participations.c.user_id == user_id,
-                          orm.participations.c.superseded_at.is_(None))
+                          orm.participations.c.superseded_at.is_(None), orm.participations.c.deleted_at.is_(None))
 
     def save(self, participation: Participation) -> None:
         if participation.version == participation.loaded_version:
@@ -193,7 +195,7 @@ class SqlAlchemyParticipations(AbstractParticipations):
             update(orm.participations)
             .where(orm.participations.c.id == participation.id,
                    orm.participations.c.version == participation.loaded_version)
-            .values(status=participation.status, results=participation.results, shared_at=participation.shared_at,
+            .values(**{name: getattr(participation, name) for name in _PARTICIPATION_CHANGES},
                     version=participation.version))
         if result.rowcount != 1:
             raise ConcurrentUpdate(f"participation {participation.id} changed since it was read")

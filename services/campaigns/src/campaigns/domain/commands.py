@@ -47,3 +47,15 @@ class JoinCampaign:
 class ShareResults:
     participation_id: UUID
     user_id: UUID
+
+
+@dataclass(frozen=True)
+class RetryParticipation:
+    participation_id: UUID
+    user_id: UUID
+
+
+@dataclass(frozen=True)
+class DeleteParticipation:
+    participation_id: UUID
+    user_id: UUID

@@ -71,3 +71,9 @@ class NothingToShare(CampaignsError):
 
 class OrganizationNotKnownYet(CampaignsError):
     """The organization's events have not reached campaigns yet: refused rather than guessed."""
+
+
+class RetryNotAllowed(CampaignsError):
+    def __init__(self, code: str, message: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.error_code, self.details = code, details or {}

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from campaigns.domain.exceptions import (
     CampaignArchivedError,
     ExternalIdInvalid,
+    ManagerRequired,
     NothingToShare,
     NotTheParticipant,
+    RetryNotAllowed,
 )
-from campaigns.domain.model import EMAIL, PROFILES_COLLECTION, Campaign
+from campaigns.domain.model import EMAIL, PROFILES_COLLECTION, Actor, Campaign
 
 STARTED, TO_SHARE, SHARED = "STARTED", "TO_SHARE", "SHARED"
 EXTERNAL_ID_MAX = 255
@@ -34,6 +36,16 @@ class ParticipationStarted:
     organization_learner_id: UUID | None
     is_improvement: bool
     started_at: datetime
+
+
+@dataclass(frozen=True)
+class ParticipationDeleted:
+    participation_id: UUID
+    version: int
+    campaign_id: UUID
+    organization_id: UUID
+    deleted_by: UUID
+    deleted_at: datetime
 
 
 @dataclass(frozen=True)
@@ -66,7 +78,7 @@ class Participation:
     id: UUID
     campaign_id: UUID
     organization_id: UUID
-    user_id: UUID
+    user_id: UUID | None  # None once deleted (anonymized)
     campaign_type: str
     status: str
     participant_external_id: str | None
@@ -75,6 +87,9 @@ class Participation:
     results: dict[str, Any] | None = None  # the latest results from assessment, until shared
     shared_at: datetime | None = None
     is_improvement: bool = False
+    superseded_at: datetime | None = None  # a retry replaced it: it stays in the history
+    deleted_at: datetime | None = None
+    deleted_by: UUID | None = None
     version: int = 1
     events: list[Any] = field(default_factory=list)
 
@@ -83,7 +98,7 @@ class Participation:
 
     @classmethod
     def start(cls, *, id: UUID, campaign: Campaign, user_id: UUID, external_id: str | None,
-              organization_learner_id: UUID | None, now: datetime) -> Participation:
+              organization_learner_id: UUID | None, now: datetime, improving: bool = False) -> Participation:
         if campaign.archived:
             raise CampaignArchivedError("this campaign is archived: it takes no new participant")
         external_id = check_external_id(campaign, external_id)
@@ -92,10 +107,10 @@ class Participation:
         participation = cls(id=id, campaign_id=campaign.id, organization_id=campaign.organization_id,
                             user_id=user_id, campaign_type=campaign.type, status=status,
                             participant_external_id=external_id, organization_learner_id=organization_learner_id,
-                            created_at=now)
+                            created_at=now, is_improvement=improving)
         participation.events.append(ParticipationStarted(
             id, participation.version, campaign.id, campaign.organization_id, user_id, campaign.type, external_id,
-            organization_learner_id, False, now))
+            organization_learner_id, improving, now))
         return participation
 
     def assessment_completed(self, results: dict[str, Any]) -> None:
@@ -120,3 +135,42 @@ class Participation:
         self.version += 1
         self.events.append(ResultsShared(self.id, self.version, self.campaign_id, self.organization_id, self.user_id,
                                          self.campaign_type, now, dict(self.results or {})))
+
+    def retry(self, *, new_id: UUID, user_id: UUID, campaign: Campaign, delay: timedelta,
+              now: datetime) -> Participation:
+        """Start again to improve (or, for a profiles collection, to send the profile again): a new
+        participation, the learner's knowledge carried over; this one stays in the history, superseded."""
+        if user_id != self.user_id:
+            raise NotTheParticipant("only the participant starts again")
+        if not campaign.multiple_sendings:
+            raise RetryNotAllowed("RETRY_NOT_ALLOWED", "this campaign takes results once")
+        if self.status != SHARED or self.superseded_at is not None or self.deleted_at is not None:
+            raise RetryNotAllowed("RETRY_NOT_ALLOWED_BEFORE_SHARING", "send these results before starting again")
+        if self.campaign_type != PROFILES_COLLECTION:
+            available_at = (self.shared_at or now) + delay
+            if now < available_at:
+                raise RetryNotAllowed("RETRY_TOO_SOON", f"starting again is possible from {available_at:%Y-%m-%d}",
+                                      {"available_at": available_at.isoformat()})
+            if (self.results or {}).get("mastery_rate", 0) >= 1:
+                raise RetryNotAllowed("NOTHING_TO_IMPROVE", "every skill of the campaign is already validated")
+        successor = Participation.start(id=new_id, campaign=campaign, user_id=user_id,
+                                        external_id=self.participant_external_id if campaign.external_id_label else None,
+                                        organization_learner_id=self.organization_learner_id, now=now,
+                                        improving=self.campaign_type != PROFILES_COLLECTION)
+        self.superseded_at = now
+        self.version += 1
+        return successor
+
+    def delete(self, actor: Actor, campaign: Campaign, now: datetime) -> None:
+        """An admin or the campaign's owner removes it: what identifies the learner is erased."""
+        if not campaign.can_be_managed_by(actor):
+            raise ManagerRequired("only an admin of the organization or the campaign's owner deletes it")
+        if self.deleted_at is not None:
+            return
+        self.deleted_at, self.deleted_by = now, actor.user_id
+        self.user_id = None
+        self.participant_external_id = None
+        self.organization_learner_id = None
+        self.version += 1
+        self.events.append(ParticipationDeleted(self.id, self.version, self.campaign_id, self.organization_id,
+                                                actor.user_id, now))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from campaigns.domain import codes, commands
@@ -159,3 +159,30 @@ def on_assessment_completed(data: dict, uow: CampaignsUnitOfWork) -> None:
         "target_skills_count": data["target_skills_count"], "competences": data["competences"],
         "profile": data["profile"]})
     uow.participations.save(participation)
+
+
+def retry(command: commands.RetryParticipation, uow_factory: Callable[[], CampaignsUnitOfWork], now: datetime,
+          new_id: Callable[[], UUID], delay: timedelta) -> UUID:
+    uow = uow_factory()
+    with uow:
+        participation = uow.participations.get(command.participation_id)
+        if participation is None or participation.user_id != command.user_id:
+            raise ParticipationNotFound(f"no participation {command.participation_id} of yours")
+        campaign = uow.campaigns.get(participation.campaign_id)
+        successor = participation.retry(new_id=new_id(), user_id=command.user_id, campaign=campaign, delay=delay,
+                                        now=now)
+        uow.participations.save(participation)  # superseded first: the live index then admits the successor
+        uow.participations.add(successor)
+        uow.commit()
+        return successor.id
+
+
+def delete_participation(command: commands.DeleteParticipation, uow: CampaignsUnitOfWork, now: datetime) -> None:
+    with uow:
+        participation = uow.participations.get(command.participation_id)
+        if participation is None:
+            raise ParticipationNotFound(f"no participation {command.participation_id}")
+        campaign = uow.campaigns.get(participation.campaign_id)
+        participation.delete(member(uow, campaign.organization_id, command.user_id), campaign, now)
+        uow.participations.save(participation)
+        uow.commit()

@@ -19,5 +19,6 @@ ERRORS = {
     e.ParticipationNotFound: (404, "PARTICIPATION_NOT_FOUND"),
     e.NotTheParticipant: (403, "NOT_THE_PARTICIPANT"),
     e.NothingToShare: (422, "NOTHING_TO_SHARE_YET"),
+    e.RetryNotAllowed: (422, "RETRY_NOT_ALLOWED"),  # or its own code: RETRY_TOO_SOON, NOTHING_TO_IMPROVE...
     ConcurrentUpdate: (409, "CONCURRENT_UPDATE"),
 }

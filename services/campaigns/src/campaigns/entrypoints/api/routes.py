@@ -142,6 +142,14 @@ class MyParticipation(MethodView):
         """One of my participations"""
         return views.participation(_runtime().engine, participation_id, _user_id())
 
+    @auth_required
+    @participations.response(204)
+    def delete(self, participation_id: UUID):
+        """Delete a participation (an admin or the campaign's owner): the learner's identity is erased"""
+        runtime = _runtime()
+        handlers.delete_participation(commands.DeleteParticipation(participation_id, _user_id()), runtime.uow(),
+                                      runtime.now())
+
 
 @participations.route("/campaign-participations/<uuid:participation_id>/share")
 class Share(MethodView):
@@ -152,3 +160,15 @@ class Share(MethodView):
         runtime = _runtime()
         handlers.share_results(commands.ShareResults(participation_id, _user_id()), runtime.uow(), runtime.now())
         return views.participation(runtime.engine, participation_id, _user_id())
+
+
+@participations.route("/campaign-participations/<uuid:participation_id>/retry")
+class Retry(MethodView):
+    @auth_required
+    @participations.response(201, s.ParticipationSchema)
+    def post(self, participation_id: UUID):
+        """Start again after sending (multiple-sendings campaigns): to improve, or to send the profile again"""
+        runtime = _runtime()
+        successor = handlers.retry(commands.RetryParticipation(participation_id, _user_id()), runtime.uow,
+                                   runtime.now(), runtime.new_id, runtime.settings.retry_delay)
+        return views.participation(runtime.engine, successor, _user_id())

@@ -49,6 +49,8 @@ class CampaignSchema(Schema):
     archived = fields.Boolean()
     archived_at = fields.DateTime(allow_none=True)
     can_manage = fields.Boolean(metadata={"description": "the caller is an admin or the owner"})
+    participations_count = fields.Integer(metadata={"description": "learners taking part (one each)"})
+    shared_participations_count = fields.Integer(metadata={"description": "of them, those whose results were sent"})
 
 
 class CampaignFilterSchema(PageArgsSchema):
