@@ -4,7 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from assessment.entrypoints.consumers.schemas import CampaignChangedSchema, ParticipationStartedSchema
+from assessment.entrypoints.consumers.schemas import (
+    CampaignChangedSchema,
+    ImprovementStartedSchema,
+    ParticipationStartedSchema,
+)
 from msgkit import Envelope
 from svckit.consumers import read_payload
 from svckit.contracts import load_contract
@@ -12,7 +16,8 @@ from svckit.contracts import load_contract
 CONSUMED = [("campaigns.campaign.created.v1", CampaignChangedSchema),
             ("campaigns.campaign.archived.v1", CampaignChangedSchema),
             ("campaigns.campaign.unarchived.v1", CampaignChangedSchema),
-            ("campaigns.participation.started.v1", ParticipationStartedSchema)]
+            ("campaigns.participation.started.v1", ParticipationStartedSchema),
+            ("campaigns.participation.improvement_started.v1", ImprovementStartedSchema)]
 
 
 @pytest.mark.parametrize(("event_type", "schema"), CONSUMED, ids=[c[0] for c in CONSUMED])

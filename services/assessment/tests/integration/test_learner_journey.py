@@ -295,3 +295,26 @@ def test_requests_racing_for_the_first_question_all_get_the_same_one(runtime, cl
     for thread in threads:
         thread.join()
     assert errors == [] and len({body["challenge"]["id"] for body in shown}) == 1
+
+
+def test_improving_before_sharing_asks_again_every_skill_not_validated(runtime, client, learner):
+    person = learner()
+    targets = [s for s in SKILLS_OF_1_1 if s.startswith("recherche")]
+    campaign_id = create_campaign(runtime, targets)
+    participation_id = join(runtime, campaign_id, person.id)
+    first = client.get(f"/api/campaign-participations/{participation_id}/assessment", headers=person.auth)
+    first_id = first.get_json()["id"]
+    take(client, person, first_id, knows=lambda level: level <= 2)
+    improvement = {"participation_id": participation_id, "campaign_id": campaign_id, "user_id": person.id,
+                   "started_at": datetime.now(timezone.utc).isoformat()}
+    deliver(runtime, "campaigns.participation.improvement_started.v1", participation_id, 2, **improvement)
+    deliver(runtime, "campaigns.participation.improvement_started.v1", participation_id, 2, **improvement)  # again
+    current = client.get(f"/api/campaign-participations/{participation_id}/assessment", headers=person.auth).get_json()
+    assert current["id"] != first_id and current["state"] == "STARTED"
+    asked = take(client, person, current["id"], knows=lambda level: level <= 4)
+    assert {level_of(c["id"]) for c in asked} <= {3, 4, 5} and asked  # asked again at once, not after 4 days
+    results = client.get(f"/api/assessments/{current['id']}/results", headers=person.auth).get_json()
+    assert results["validated_skills_count"] == 4
+    with runtime.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM assessments WHERE participation_id = :p"),
+                                  {"p": participation_id}).scalar() == 2

@@ -43,6 +43,12 @@ def to_integration(event: Any) -> IntegrationEvent | None:
             "campaign_type": event.campaign_type, "participant_external_id": event.participant_external_id,
             "organization_learner_id": str(event.organization_learner_id) if event.organization_learner_id else None,
             "is_improvement": event.is_improvement, "started_at": _iso(event.started_at)})
+    if isinstance(event, p.ImprovementStarted):
+        return IntegrationEvent("campaigns.participation.improvement_started.v1", str(event.participation_id),
+                                event.version, {
+            "participation_id": str(event.participation_id), "campaign_id": str(event.campaign_id),
+            "organization_id": str(event.organization_id), "user_id": str(event.user_id),
+            "started_at": _iso(event.started_at)})
     if isinstance(event, p.ParticipationDeleted):
         return IntegrationEvent("campaigns.participation.deleted.v1", str(event.participation_id), event.version, {
             "participation_id": str(event.participation_id), "campaign_id": str(event.campaign_id),

@@ -28,6 +28,7 @@ EVENTS = [
         "mastery_rate": 0.6, "validated_skills_count": 9, "target_skills_count": 15, "competences": [],
         "profile": {"total_pix": 24, "certifiable": False, "competences": []}}),
     p.ParticipationDeleted(uuid.uuid4(), 4, CAMPAIGN, ORG, USER, NOW),
+    p.ImprovementStarted(uuid.uuid4(), 3, CAMPAIGN, ORG, USER, NOW),
     p.ResultsShared(uuid.uuid4(), 2, CAMPAIGN, ORG, USER, "PROFILES_COLLECTION", NOW, {
         "profile": {"total_pix": 24, "certifiable": False, "competences": []}}),
 ]

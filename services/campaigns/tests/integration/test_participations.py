@@ -265,3 +265,24 @@ def test_campaign_lists_count_participants_and_results_received(runtime, client)
     listed = client.get(f"/api/organizations/{school.id}/campaigns", headers=school.admin.auth).get_json()["items"]
     row = next(c for c in listed if c["id"] == campaign["id"])
     assert (row["participations_count"], row["shared_participations_count"]) == (2, 1)
+
+
+def test_before_sending_a_learner_goes_back_to_improve_and_assessment_is_told(runtime, client):
+    school = open_school(runtime, client)
+    campaign = new_campaign(client, school)
+    learner = person("lou")
+    participation_id = client.post("/api/campaign-participations", headers=learner.auth,
+                                   json={"campaign_code": campaign["code"]}).get_json()["id"]
+    early = client.post(f"/api/campaign-participations/{participation_id}/improve", headers=learner.auth)
+    assert (early.status_code, early.get_json()["error"]["code"]) == (422, "IMPROVEMENT_NOT_ALLOWED")
+    complete(runtime, participation_id, learner.id)
+    improved = client.post(f"/api/campaign-participations/{participation_id}/improve", headers=learner.auth)
+    assert improved.status_code == 200 and improved.get_json()["status"] == "STARTED"
+    assert improved.get_json()["results"] is None
+    event = published(runtime, "campaigns.participation.improvement_started.v1", participation_id)[0]
+    assert event["aggregate_version"] == 3
+    load_contract("campaigns.participation.improvement_started.v1", Path(__file__).parent) \
+        .validate_payload(event["payload"])
+    complete(runtime, participation_id, learner.id, mastery=0.8)
+    shared = client.post(f"/api/campaign-participations/{participation_id}/share", headers=learner.auth)
+    assert shared.get_json()["results"]["mastery_rate"] == 0.8

@@ -128,3 +128,16 @@ def test_deleting_erases_the_learner_and_only_a_manager_may():
     participation.delete(TEACHER, on, NOW)
     assert participation.user_id is None and participation.participant_external_id is None
     assert [type(e).__name__ for e in participation.events] == ["ParticipationStarted", "ParticipationDeleted"]
+
+
+def test_improving_goes_back_to_started_only_from_a_finished_unsent_test():
+    on = campaign()
+    participation = join(on)
+    with pytest.raises(RetryNotAllowed):
+        participation.improve(LEARNER, on, NOW)
+    participation.assessment_completed(RESULTS)
+    with pytest.raises(NotTheParticipant):
+        participation.improve(uuid.uuid4(), on, NOW)
+    participation.improve(LEARNER, on, NOW)
+    assert participation.status == STARTED and participation.results is None
+    assert type(participation.events[-1]).__name__ == "ImprovementStarted"

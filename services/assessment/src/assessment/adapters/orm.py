@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -60,7 +61,7 @@ assessments = Table(
     metadata,
     Column("id", Uuid, primary_key=True),
     Column("user_id", Uuid, nullable=False, index=True),
-    Column("participation_id", Uuid, unique=True),
+    Column("participation_id", Uuid, index=True),  # several when the learner improves before sharing
     Column("campaign_id", Uuid),
     Column("target_skill_ids", JSONB, nullable=False),
     Column("improving", Boolean, nullable=False),
@@ -69,6 +70,8 @@ assessments = Table(
     Column("completed_at", DateTime(timezone=True)),
     Column("current_challenge_id", String(60)),
     Column("current_served_at", DateTime(timezone=True)),
+    Column("reset_all_not_validated", Boolean, nullable=False, server_default=text("false")),
+    Column("participation_version", Integer, nullable=False, server_default=text("1")),
     Column("version", Integer, nullable=False),
     CheckConstraint("state IN ('STARTED', 'COMPLETED')", name="ck_assessments_state"),
 )

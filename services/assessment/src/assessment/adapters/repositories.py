@@ -106,7 +106,8 @@ class SqlAlchemyAssessments(AbstractAssessments):
             improving=row["improving"], created_at=row["created_at"], state=row["state"],
             completed_at=row["completed_at"], current_challenge_id=row["current_challenge_id"],
             current_served_at=row["current_served_at"], version=row["version"],
-            campaign_archived=row["campaign_archived"],
+            campaign_archived=row["campaign_archived"], reset_all_not_validated=row["reset_all_not_validated"],
+            participation_version=row["participation_version"],
             answers=[a for a in answers if a.assessment_id == assessment_id],
             knowledge=[KnowledgeElement(id=UUID(k[0]), user_id=row["user_id"], assessment_id=UUID(k[1]),
                                         skill_id=k[2], competence_code=k[3], status=k[4], source=k[5],
@@ -116,8 +117,14 @@ class SqlAlchemyAssessments(AbstractAssessments):
         return self.track(assessment)
 
     def id_for_participation(self, participation_id: UUID) -> UUID | None:
-        return self.session.execute(select(orm.assessments.c.id).where(
-            orm.assessments.c.participation_id == participation_id)).scalar()
+        return self.latest_for_participation(participation_id)[0]
+
+    def latest_for_participation(self, participation_id: UUID) -> tuple[UUID | None, int]:
+        row = self.session.execute(
+            select(orm.assessments.c.id, orm.assessments.c.participation_version)
+            .where(orm.assessments.c.participation_id == participation_id)
+            .order_by(orm.assessments.c.participation_version.desc()).limit(1)).first()
+        return (row.id, row.participation_version) if row else (None, 0)
 
     def knowledge_of(self, user_id: UUID) -> list[KnowledgeElement]:
         rows = self.session.execute(select(orm.knowledge_elements).where(orm.knowledge_elements.c.user_id == user_id)
@@ -151,7 +158,9 @@ class SqlAlchemyAssessments(AbstractAssessments):
                 "campaign_id": assessment.campaign_id, "target_skill_ids": list(assessment.target_skill_ids),
                 "improving": assessment.improving, "state": assessment.state, "created_at": assessment.created_at,
                 "completed_at": assessment.completed_at, "current_challenge_id": assessment.current_challenge_id,
-                "current_served_at": assessment.current_served_at}
+                "current_served_at": assessment.current_served_at,
+                "reset_all_not_validated": assessment.reset_all_not_validated,
+                "participation_version": assessment.participation_version}
 
     def _write_new(self, assessment: Assessment) -> None:
         if assessment.new_answers:

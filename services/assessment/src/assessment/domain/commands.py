@@ -26,3 +26,5 @@ class StartCampaignAssessment:
     started_at: Any
     improving: bool
     campaign_type: str | None = None  # copied by campaigns; None from an older producer
+    participation_version: int = 1
+    reset_all_not_validated: bool = False  # improving before sharing: every skill not validated is asked again

@@ -97,6 +97,10 @@ class Assessment:
     improving: bool
     created_at: datetime
     state: str = STARTED
+    # Improving before sharing asks again every skill not validated, however recent;
+    # a retry after sharing only those older than the rules' delay.
+    reset_all_not_validated: bool = False
+    participation_version: int = 1  # the version of the participation event that created it
     completed_at: datetime | None = None
     current_challenge_id: str | None = None
     current_served_at: datetime | None = None
@@ -120,7 +124,7 @@ class Assessment:
 
     def known(self, rules: Rules) -> dict[str, KnowledgeElement]:
         return known_for_assessment(self.knowledge, improving=self.improving, started_at=self.created_at,
-                                    reset_after=rules.reset_after)
+                                    reset_after=timedelta(0) if self.reset_all_not_validated else rules.reset_after)
 
     def progress(self, rules: Rules) -> Progress:
         known = self.known(rules)
@@ -261,7 +265,9 @@ class Assessment:
 
 def new_assessment(*, id: UUID, user_id: UUID, participation_id: UUID | None, campaign_id: UUID | None,
                    target_skill_ids: Sequence[str], improving: bool, created_at: datetime,
-                   knowledge: Iterable[KnowledgeElement], answered_before: Iterable[str]) -> Assessment:
+                   knowledge: Iterable[KnowledgeElement], answered_before: Iterable[str],
+                   reset_all_not_validated: bool = False, participation_version: int = 1) -> Assessment:
     return Assessment(id=id, user_id=user_id, participation_id=participation_id, campaign_id=campaign_id,
                       target_skill_ids=tuple(dict.fromkeys(target_skill_ids)), improving=improving,
-                      created_at=created_at, knowledge=list(knowledge), answered_before=frozenset(answered_before))
+                      created_at=created_at, knowledge=list(knowledge), answered_before=frozenset(answered_before),
+                      reset_all_not_validated=reset_all_not_validated, participation_version=participation_version)

@@ -67,14 +67,15 @@ def on_participation_started(command: commands.StartCampaignAssessment, uow: Ass
         raise CampaignNotKnownYet(f"campaign {command.campaign_id} is not known yet")
     if campaign.type != ASSESSMENT_CAMPAIGN:
         return None
-    existing = uow.assessments.id_for_participation(command.participation_id)
-    if existing is not None:
-        return existing
+    existing, version = uow.assessments.latest_for_participation(command.participation_id)
+    if existing is not None and version >= command.participation_version:
+        return existing  # already created by this event or a later one
     assessment = new_assessment(
         id=new_id(), user_id=command.user_id, participation_id=command.participation_id,
         campaign_id=command.campaign_id, target_skill_ids=campaign.target_skill_ids, improving=command.improving,
         created_at=command.started_at, knowledge=uow.assessments.knowledge_of(command.user_id),
-        answered_before=uow.assessments.challenges_answered_by(command.user_id))
+        answered_before=uow.assessments.challenges_answered_by(command.user_id),
+        reset_all_not_validated=command.reset_all_not_validated, participation_version=command.participation_version)
     assessment.complete_if_nothing_to_ask(content(), rules, command.started_at)
     uow.assessments.add(assessment)
     return assessment.id

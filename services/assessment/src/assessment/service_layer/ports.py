@@ -33,7 +33,12 @@ class AbstractAssessments(abc.ABC):
         """The assessment with its answers and the learner's knowledge elements."""
 
     @abc.abstractmethod
-    def id_for_participation(self, participation_id: UUID) -> UUID | None: ...
+    def id_for_participation(self, participation_id: UUID) -> UUID | None:
+        """The participation's current assessment (the latest, when the learner improved)."""
+
+    @abc.abstractmethod
+    def latest_for_participation(self, participation_id: UUID) -> tuple[UUID | None, int]:
+        """The latest assessment of the participation and the participation version that created it."""
 
     @abc.abstractmethod
     def knowledge_of(self, user_id: UUID) -> list[KnowledgeElement]: ...

@@ -59,3 +59,9 @@ class RetryParticipation:
 class DeleteParticipation:
     participation_id: UUID
     user_id: UUID
+
+
+@dataclass(frozen=True)
+class ImproveResults:
+    participation_id: UUID
+    user_id: UUID

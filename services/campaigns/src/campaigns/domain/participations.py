@@ -39,6 +39,16 @@ class ParticipationStarted:
 
 
 @dataclass(frozen=True)
+class ImprovementStarted:
+    participation_id: UUID
+    version: int
+    campaign_id: UUID
+    organization_id: UUID
+    user_id: UUID
+    started_at: datetime
+
+
+@dataclass(frozen=True)
 class ParticipationDeleted:
     participation_id: UUID
     version: int
@@ -135,6 +145,19 @@ class Participation:
         self.version += 1
         self.events.append(ResultsShared(self.id, self.version, self.campaign_id, self.organization_id, self.user_id,
                                          self.campaign_type, now, dict(self.results or {})))
+
+    def improve(self, user_id: UUID, campaign: Campaign, now: datetime) -> None:
+        """Before sending: back to STARTED, and every skill not validated is asked again (same participation)."""
+        if user_id != self.user_id:
+            raise NotTheParticipant("only the participant improves their results")
+        if campaign.archived:
+            raise CampaignArchivedError("this campaign is archived: it takes no more answers")
+        if self.campaign_type == PROFILES_COLLECTION or self.status != TO_SHARE:
+            raise RetryNotAllowed("IMPROVEMENT_NOT_ALLOWED", "only a finished test not yet sent can be improved")
+        self.status, self.results = STARTED, None
+        self.version += 1
+        self.events.append(ImprovementStarted(self.id, self.version, self.campaign_id, self.organization_id,
+                                              user_id, now))
 
     def retry(self, *, new_id: UUID, user_id: UUID, campaign: Campaign, delay: timedelta,
               now: datetime) -> Participation:

@@ -186,3 +186,13 @@ def delete_participation(command: commands.DeleteParticipation, uow: CampaignsUn
         participation.delete(member(uow, campaign.organization_id, command.user_id), campaign, now)
         uow.participations.save(participation)
         uow.commit()
+
+
+def improve(command: commands.ImproveResults, uow: CampaignsUnitOfWork, now: datetime) -> None:
+    with uow:
+        participation = uow.participations.get(command.participation_id)
+        if participation is None or participation.user_id != command.user_id:
+            raise ParticipationNotFound(f"no participation {command.participation_id} of yours")
+        participation.improve(command.user_id, uow.campaigns.get(participation.campaign_id), now)
+        uow.participations.save(participation)
+        uow.commit()

@@ -21,3 +21,10 @@ class ParticipationStartedSchema(Schema):
     started_at = fields.AwareDateTime(required=True)
     campaign_type = fields.String(load_default=None)
     is_improvement = fields.Boolean(load_default=False)
+
+
+class ImprovementStartedSchema(Schema):
+    participation_id = fields.UUID(required=True)
+    campaign_id = fields.UUID(required=True)
+    user_id = fields.UUID(required=True)
+    started_at = fields.AwareDateTime(required=True)

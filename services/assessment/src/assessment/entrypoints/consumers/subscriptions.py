@@ -9,7 +9,11 @@ from uuid import UUID
 from assessment.domain import commands
 from assessment.domain.content import LearningContent
 from assessment.domain.model import Rules
-from assessment.entrypoints.consumers.schemas import CampaignChangedSchema, ParticipationStartedSchema
+from assessment.entrypoints.consumers.schemas import (
+    CampaignChangedSchema,
+    ImprovementStartedSchema,
+    ParticipationStartedSchema,
+)
 from assessment.service_layer import handlers
 from assessment.service_layer.unit_of_work import AssessmentUnitOfWork
 from msgkit import Envelope, Subscription
@@ -27,8 +31,16 @@ def subscriptions(uow_factory: Callable[[], AssessmentUnitOfWork], content: Call
     def on_participation_started(data: dict[str, Any], envelope: Envelope, uow: AssessmentUnitOfWork) -> None:
         handlers.on_participation_started(commands.StartCampaignAssessment(
             participation_id=data["participation_id"], campaign_id=data["campaign_id"], user_id=data["user_id"],
-            started_at=data["started_at"], improving=data["is_improvement"], campaign_type=data["campaign_type"]),
-            uow, content, rules, new_id)
+            started_at=data["started_at"], improving=data["is_improvement"], campaign_type=data["campaign_type"],
+            participation_version=envelope.aggregate_version), uow, content, rules, new_id)
+
+    def on_improvement_started(data: dict[str, Any], envelope: Envelope, uow: AssessmentUnitOfWork) -> None:
+        """Improving before sharing: a new assessment of the same participation, every skill not validated
+        asked again."""
+        handlers.on_participation_started(commands.StartCampaignAssessment(
+            participation_id=data["participation_id"], campaign_id=data["campaign_id"], user_id=data["user_id"],
+            started_at=data["started_at"], improving=True, participation_version=envelope.aggregate_version,
+            reset_all_not_validated=True), uow, content, rules, new_id)
 
     return [
         # One queue for a campaign's three facts keeps them in order (a stale one is dropped anyway).
@@ -36,4 +48,6 @@ def subscriptions(uow_factory: Callable[[], AssessmentUnitOfWork], content: Call
                                 on_campaign_changed),
         idempotent_subscription("on_participation_started", ("campaigns.participation.started.v1",),
                                 ParticipationStartedSchema(), uow_factory, on_participation_started),
+        idempotent_subscription("on_improvement_started", ("campaigns.participation.improvement_started.v1",),
+                                ImprovementStartedSchema(), uow_factory, on_improvement_started),
     ]

@@ -172,3 +172,14 @@ class Retry(MethodView):
         successor = handlers.retry(commands.RetryParticipation(participation_id, _user_id()), runtime.uow,
                                    runtime.now(), runtime.new_id, runtime.settings.retry_delay)
         return views.participation(runtime.engine, successor, _user_id())
+
+
+@participations.route("/campaign-participations/<uuid:participation_id>/improve")
+class Improve(MethodView):
+    @auth_required
+    @participations.response(200, s.ParticipationSchema)
+    def post(self, participation_id: UUID):
+        """Before sending: go back to the test, every skill not validated asked again"""
+        runtime = _runtime()
+        handlers.improve(commands.ImproveResults(participation_id, _user_id()), runtime.uow(), runtime.now())
+        return views.participation(runtime.engine, participation_id, _user_id())
