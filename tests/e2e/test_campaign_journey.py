@@ -30,8 +30,9 @@ def test_a_teacher_runs_a_campaign_and_a_student_sends_results(stack):
     accepted = requests.post(f"{stack.gateway}/api/invitations/{invitation_id}/accept", headers=teacher,
                              json={"code": code}, timeout=10)
     assert accepted.status_code == 200, accepted.text
+    requests.post(f"{stack.gateway}/api/users/me/orga-terms-acceptance", headers=teacher, timeout=10)
 
-    def profiles():  # the membership and the content release reach campaigns through the broker
+    def profiles():  # the membership, the Orga terms and the content release reach campaigns by the broker
         response = requests.get(f"{stack.gateway}/api/target-profiles", params={"organization_id": organization_id},
                                 headers=teacher, timeout=10)
         return response.json()["items"] if response.status_code == 200 and response.json()["items"] else None

@@ -135,6 +135,7 @@ ROUTES: tuple[Route, ...] = (
     token("/api/campaigns/{id}/unarchive", CAMPAIGNS),
     token("/api/campaigns/{id}", CAMPAIGNS),
     token("/api/target-profiles/**", CAMPAIGNS),
+    token("/api/admin/target-profiles/**", CAMPAIGNS),
     token("/api/campaign-participations/{id}/assessment", ASSESSMENT),
     token("/api/campaign-participations/**", CAMPAIGNS),
     # assessment

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func, or_, select
 from campaigns.adapters import orm
 from campaigns.adapters.markdown import to_safe_html
 from campaigns.domain import codes
-from campaigns.domain.exceptions import CampaignNotFound, NotAMember, ParticipationNotFound
+from campaigns.domain.exceptions import CampaignNotFound, NotAMember, OrgaTermsNotAccepted, ParticipationNotFound
 from campaigns.domain.model import ADMIN
 
 campaigns, memberships = orm.campaigns, orm.memberships
@@ -21,8 +21,12 @@ def role_of(engine: Engine, organization_id: UUID, user_id: UUID) -> str:
         role = connection.execute(select(memberships.c.role).where(
             memberships.c.organization_id == organization_id, memberships.c.user_id == user_id,
             memberships.c.active.is_(True))).scalar()
+        accepted = connection.execute(select(orm.orga_terms.c.user_id).where(
+            orm.orga_terms.c.user_id == user_id)).first() is not None
     if role is None:
         raise NotAMember("access is limited to the organization's members")
+    if not accepted:
+        raise OrgaTermsNotAccepted("accept the Orga terms of use first")
     return role
 
 

@@ -11,6 +11,7 @@ from campaigns.entrypoints.consumers.schemas import (
     MembershipChangedSchema,
     OrganizationArchivedSchema,
     OrganizationCreatedSchema,
+    OrgaTermsAcceptedSchema,
 )
 from msgkit import Envelope
 from svckit.consumers import read_payload
@@ -22,6 +23,7 @@ CONSUMED = [("organizations.organization.created.v1", OrganizationCreatedSchema)
             ("organizations.membership.role_changed.v1", MembershipChangedSchema),
             ("organizations.membership.revoked.v1", MembershipChangedSchema),
             ("organizations.learner.linked.v1", LearnerLinkedSchema),
+            ("identity.user.orga_terms_accepted.v1", OrgaTermsAcceptedSchema),
             ("assessment.content.released.v1", ContentReleasedSchema),
             ("assessment.assessment.completed.v1", AssessmentCompletedSchema)]
 

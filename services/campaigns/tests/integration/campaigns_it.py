@@ -20,9 +20,9 @@ def deliver(runtime, event_type: str, aggregate_id: str, aggregate_version: int 
     subscription.handler(Envelope.from_dict(message))
 
 
-def person(name: str = "prof") -> Person:
+def person(name: str = "prof", roles: tuple[str, ...] = ()) -> Person:
     user_id, email = str(uuid.uuid4()), f"{name}.{uuid.uuid4().hex[:8]}@example.org"
-    return Person(user_id, email, token_for(user_id, email))
+    return Person(user_id, email, token_for(user_id, email, roles))
 
 
 def organization(runtime, *, manages_students: bool = True, name: str = "Collège Victor Hugo") -> str:
@@ -32,7 +32,11 @@ def organization(runtime, *, manages_students: bool = True, name: str = "Collèg
     return organization_id
 
 
-def grant(runtime, organization_id: str, who: Person, role: str = "MEMBER", version: int = 2) -> str:
+def grant(runtime, organization_id: str, who: Person, role: str = "MEMBER", version: int = 2, *,
+          terms: bool = True) -> str:
+    """A membership, by default of someone who accepted the Orga terms (identity's event)."""
+    if terms:
+        deliver(runtime, "identity.user.orga_terms_accepted.v1", who.id, 2, user_id=who.id)
     membership_id = str(uuid.uuid4())
     deliver(runtime, "organizations.membership.granted.v1", organization_id, version, membership_id=membership_id,
             organization_id=organization_id, user_id=who.id, role=role)

@@ -178,6 +178,7 @@ def _command(school):
 
 def test_a_revoked_member_loses_access_and_a_stale_grant_does_not_bring_it_back(runtime, client, school):
     leaving = person("partant")
+    deliver(runtime, "identity.user.orga_terms_accepted.v1", leaving.id, 2, user_id=leaving.id)
     membership_id = str(uuid.uuid4())
     deliver(runtime, "organizations.membership.granted.v1", school.id, 10, membership_id=membership_id,
             organization_id=school.id, user_id=leaving.id, role="MEMBER")
@@ -193,3 +194,44 @@ def test_an_archived_organization_creates_no_campaign(runtime, client, school):
     deliver(runtime, "organizations.organization.archived.v1", school.id, 20, organization_id=school.id)
     refused = create(client, school)
     assert (refused.status_code, refused.get_json()["error"]["code"]) == (422, "ORGANIZATION_ARCHIVED")
+
+
+def test_the_orga_face_needs_the_orga_terms_accepted(runtime, client, school):
+    from campaigns_it import grant
+
+    newcomer = person("nouveau")
+    grant(runtime, school.id, newcomer, "MEMBER", 30, terms=False)
+    refused = client.get(f"/api/organizations/{school.id}/campaigns", headers=newcomer.auth)
+    assert (refused.status_code, refused.get_json()["error"]["code"]) == (403, "ORGA_TERMS_NOT_ACCEPTED")
+    assert create(client, school, who=newcomer).get_json()["error"]["code"] == "ORGA_TERMS_NOT_ACCEPTED"
+    deliver(runtime, "identity.user.orga_terms_accepted.v1", newcomer.id, 2, user_id=newcomer.id)
+    assert client.get(f"/api/organizations/{school.id}/campaigns", headers=newcomer.auth).status_code == 200
+
+
+def test_a_platform_admin_defines_a_target_profile_public_or_for_some_organizations(runtime, client, school):
+    admin = person("plateforme", roles=("SUPER_ADMIN",))
+    body = {"name": {"fr": "Recherche avancée", "en": "Advanced search"},
+            "tubes": [{"tube_id": "recherche", "max_level": 2}, {"tube_id": "sources", "max_level": 6}],
+            "organization_ids": [school.id]}
+    assert client.post("/api/admin/target-profiles", headers=school.admin.auth, json=body).status_code == 403
+    unknown = client.post("/api/admin/target-profiles", headers=admin.auth,
+                          json={**body, "tubes": [{"tube_id": "nowhere", "max_level": 3}]})
+    assert (unknown.status_code, unknown.get_json()["error"]["code"]) == (400, "TARGET_PROFILE_TUBE_UNKNOWN")
+    created = client.post("/api/admin/target-profiles", headers=admin.auth, json=body)
+    assert created.status_code == 201, created.get_json()
+    profile_id = created.get_json()["id"]
+    listed = client.get(f"/api/target-profiles?organization_id={school.id}", headers=school.teacher.auth).get_json()
+    assert next(p for p in listed["items"] if p["id"] == profile_id)["skills_count"] == 8
+    campaign = create(client, school, target_profile_id=profile_id)
+    assert campaign.status_code == 201 and campaign.get_json()["target_skills_count"] == 8
+
+    from campaigns_it import grant, organization
+
+    elsewhere = organization(runtime, name="Autre collège")
+    other = person("ailleurs")
+    grant(runtime, elsewhere, other, "ADMIN", 2)
+    listed_elsewhere = client.get(f"/api/target-profiles?organization_id={elsewhere}", headers=other.auth).get_json()
+    assert profile_id not in [p["id"] for p in listed_elsewhere["items"]]
+    refused = client.post(f"/api/organizations/{elsewhere}/campaigns", headers=other.auth, json={
+        "type": "ASSESSMENT", "name": "x", "target_profile_id": profile_id})
+    assert refused.get_json()["error"]["code"] == "TARGET_PROFILE_NOT_AVAILABLE"

@@ -51,6 +51,15 @@ memberships = Table(
     Index("ix_memberships_organization_user", "organization_id", "user_id"),
 )
 
+# Who accepted the Orga terms of use (identity.user.orga_terms_accepted): the Orga face needs it.
+orga_terms = Table(
+    "orga_terms",
+    metadata,
+    Column("user_id", Uuid, primary_key=True),
+    Column("accepted_at", DateTime(timezone=True), nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
 # The ready target profiles of the latest content release (assessment.content.released), and later
 # those a platform admin makes; skill ids are resolved when the profile is stored.
 target_profiles = Table(
@@ -64,6 +73,16 @@ target_profiles = Table(
     Column("public", Boolean, nullable=False),
     Column("organization_ids", JSONB, nullable=False),
     Column("source", String(20), nullable=False),  # CONTENT (from a release) or ADMIN
+    Column("content_version", Integer, nullable=False),
+)
+
+# The skills of the latest release, to resolve the tubes of the profiles a platform admin defines.
+content_skills = Table(
+    "content_skills",
+    metadata,
+    Column("id", String(60), primary_key=True),
+    Column("tube_id", String(60), nullable=False, index=True),
+    Column("level", Integer, nullable=False),
     Column("content_version", Integer, nullable=False),
 )
 

@@ -49,11 +49,19 @@ class SqlAlchemyReplicas(AbstractReplicas):
             orm.memberships.c.organization_id == organization_id, orm.memberships.c.user_id == user_id,
             orm.memberships.c.active.is_(True))).scalar()
 
+    def save_orga_terms(self, user_id: UUID, version: int, accepted_at: Any) -> None:
+        self._upsert(orm.orga_terms, "user_id", {"user_id": user_id, "version": version, "accepted_at": accepted_at})
+
+    def accepted_orga_terms(self, user_id: UUID) -> bool:
+        return self.session.execute(select(orm.orga_terms.c.user_id).where(
+            orm.orga_terms.c.user_id == user_id)).first() is not None
+
     def organization_archived(self, organization_id: UUID) -> bool:
         return bool(self.session.execute(select(orm.known_organizations.c.archived).where(
             orm.known_organizations.c.id == organization_id)).scalar())
 
-    def replace_content_profiles(self, content_version: int, profiles: list[dict[str, Any]]) -> bool:
+    def replace_content(self, content_version: int, profiles: list[dict[str, Any]],
+                        skills: list[dict[str, Any]]) -> bool:
         table = orm.target_profiles
         newest = self.session.execute(select(table.c.content_version).where(table.c.source == CONTENT)
                                       .order_by(table.c.content_version.desc()).limit(1).with_for_update()).scalar()
@@ -63,7 +71,21 @@ class SqlAlchemyReplicas(AbstractReplicas):
         if profiles:
             self.session.execute(insert(table), [{**p, "source": CONTENT, "content_version": content_version,
                                                   "public": True, "organization_ids": []} for p in profiles])
+        self.session.execute(delete(orm.content_skills))
+        if skills:
+            self.session.execute(insert(orm.content_skills), [
+                {"id": s["id"], "tube_id": s["tube_id"], "level": s["level"], "content_version": content_version}
+                for s in skills])
         return True
+
+    def levels_by_tube(self) -> dict[str, list[tuple[int, str]]]:
+        levels: dict[str, list[tuple[int, str]]] = {}
+        for row in self.session.execute(select(orm.content_skills)).all():
+            levels.setdefault(row.tube_id, []).append((row.level, row.id))
+        return levels
+
+    def add_target_profile(self, profile: dict[str, Any]) -> None:
+        self.session.execute(insert(orm.target_profiles).values(**profile))
 
     def organization(self, organization_id: UUID) -> dict[str, Any] | None:
         row = self.session.execute(select(orm.known_organizations).where(

@@ -65,3 +65,13 @@ class DeleteParticipation:
 class ImproveResults:
     participation_id: UUID
     user_id: UUID
+
+
+@dataclass(frozen=True)
+class CreateTargetProfile:
+    platform_admin: bool
+    name: dict[str, str]
+    description: dict[str, str]
+    tubes: list[dict[str, Any]]  # tube_id, max_level
+    public: bool
+    organization_ids: tuple[UUID, ...] = ()

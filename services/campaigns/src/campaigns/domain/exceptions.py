@@ -27,11 +27,25 @@ class NotAMember(CampaignsError):
     pass
 
 
+class OrgaTermsNotAccepted(CampaignsError):
+    pass
+
+
 class ManagerRequired(CampaignsError):
     """Only the organization's admins and the campaign's owner may change it."""
 
 
 class TargetProfileNotAvailable(CampaignsError):
+    pass
+
+
+class TargetProfileInvalid(CampaignsError):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.error_code = code
+
+
+class PlatformAdminRequired(CampaignsError):
     pass
 
 

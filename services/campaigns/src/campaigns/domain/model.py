@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from campaigns.domain import events
-from campaigns.domain.exceptions import CampaignInvalid, ManagerRequired
+from campaigns.domain.exceptions import CampaignInvalid, ManagerRequired, TargetProfileInvalid
 
 ASSESSMENT, PROFILES_COLLECTION = "ASSESSMENT", "PROFILES_COLLECTION"
 TYPES = (ASSESSMENT, PROFILES_COLLECTION)
@@ -36,6 +36,18 @@ class TargetProfile:
 
     def available_to(self, organization_id: UUID) -> bool:
         return self.public or organization_id in self.organization_ids
+
+    @staticmethod
+    def resolve(tubes: list[dict[str, Any]], levels_by_tube: dict[str, list[tuple[int, str]]]) -> tuple[str, ...]:
+        """The skill ids of tubes up to their maximum level, easiest first; every tube must exist."""
+        if not tubes:
+            raise TargetProfileInvalid("TARGET_PROFILE_TUBES_REQUIRED", "a target profile has at least one tube")
+        unknown = [t["tube_id"] for t in tubes if t["tube_id"] not in levels_by_tube]
+        if unknown:
+            raise TargetProfileInvalid("TARGET_PROFILE_TUBE_UNKNOWN",
+                                       f"no tube {', '.join(unknown)} in the current learning content")
+        return tuple(skill_id for tube in tubes for level, skill_id in sorted(levels_by_tube[tube["tube_id"]])
+                     if level <= tube["max_level"])
 
 
 def _clean(value: str | None) -> str | None:

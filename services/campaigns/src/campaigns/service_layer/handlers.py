@@ -14,10 +14,12 @@ from campaigns.domain.exceptions import (
     NotAMember,
     OrganizationArchived,
     OrganizationNotKnownYet,
+    OrgaTermsNotAccepted,
     ParticipationNotFound,
+    PlatformAdminRequired,
     TargetProfileNotAvailable,
 )
-from campaigns.domain.model import Actor, Campaign
+from campaigns.domain.model import Actor, Campaign, TargetProfile
 from campaigns.domain.participations import Participation
 from campaigns.service_layer.unit_of_work import CampaignsUnitOfWork
 from svckit.uow import UniqueViolation
@@ -29,6 +31,8 @@ def member(uow: CampaignsUnitOfWork, organization_id: UUID, user_id: UUID) -> Ac
     role = uow.replicas.role_of(organization_id, user_id)
     if role is None:
         raise NotAMember("access is limited to the organization's members")
+    if not uow.replicas.accepted_orga_terms(user_id):
+        raise OrgaTermsNotAccepted("accept the Orga terms of use first")
     return Actor(user_id, role)
 
 
@@ -196,3 +200,19 @@ def improve(command: commands.ImproveResults, uow: CampaignsUnitOfWork, now: dat
         participation.improve(command.user_id, uow.campaigns.get(participation.campaign_id), now)
         uow.participations.save(participation)
         uow.commit()
+
+
+def create_target_profile(command: commands.CreateTargetProfile, uow: CampaignsUnitOfWork,
+                          new_id: Callable[[], UUID]) -> str:
+    """A platform admin's profile: tubes of the current content up to a level, public or for some organizations."""
+    if not command.platform_admin:
+        raise PlatformAdminRequired("only a platform administrator defines target profiles")
+    with uow:
+        skill_ids = TargetProfile.resolve(command.tubes, uow.replicas.levels_by_tube())
+        profile_id = f"profile-{new_id().hex[:12]}"
+        uow.replicas.add_target_profile({
+            "id": profile_id, "name": command.name, "description": command.description, "tubes": command.tubes,
+            "skill_ids": list(skill_ids), "public": command.public,
+            "organization_ids": [str(o) for o in command.organization_ids], "source": "ADMIN", "content_version": 0})
+        uow.commit()
+        return profile_id

@@ -27,11 +27,25 @@ class AbstractReplicas(abc.ABC):
         """ADMIN, MEMBER, or None for someone without an active membership."""
 
     @abc.abstractmethod
+    def save_orga_terms(self, user_id: UUID, version: int, accepted_at: Any) -> None: ...
+
+    @abc.abstractmethod
+    def accepted_orga_terms(self, user_id: UUID) -> bool: ...
+
+    @abc.abstractmethod
     def organization_archived(self, organization_id: UUID) -> bool: ...
 
     @abc.abstractmethod
-    def replace_content_profiles(self, content_version: int, profiles: list[dict[str, Any]]) -> bool:
-        """Store a release's ready profiles unless a newer release is already known; True when stored."""
+    def replace_content(self, content_version: int, profiles: list[dict[str, Any]],
+                        skills: list[dict[str, Any]]) -> bool:
+        """Store a release's ready profiles and skills unless a newer release is known; True when stored."""
+
+    @abc.abstractmethod
+    def levels_by_tube(self) -> dict[str, list[tuple[int, str]]]:
+        """The latest release's skills: tube id -> [(level, skill id)]."""
+
+    @abc.abstractmethod
+    def add_target_profile(self, profile: dict[str, Any]) -> None: ...
 
     @abc.abstractmethod
     def target_profile(self, profile_id: str) -> TargetProfile | None: ...

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from campaigns.domain.model import TargetProfile
 from campaigns.service_layer.unit_of_work import CampaignsUnitOfWork
 from msgkit import Envelope
 
@@ -30,14 +31,14 @@ def on_content_released(data: dict[str, Any], envelope: Envelope, uow: Campaigns
     levels_by_tube: dict[str, list[tuple[int, str]]] = {}
     for skill in data["skills"]:
         levels_by_tube.setdefault(skill["tube_id"], []).append((skill["level"], skill["id"]))
-    profiles = []
-    for profile in data["target_profiles"]:
-        skill_ids = [skill_id for tube in profile["tubes"]
-                     for level, skill_id in sorted(levels_by_tube.get(tube["tube_id"], []))
-                     if level <= tube["max_level"]]
-        profiles.append({"id": profile["id"], "name": profile["name"], "description": profile["description"],
-                         "tubes": profile["tubes"], "skill_ids": skill_ids})
-    uow.replicas.replace_content_profiles(data["version"], profiles)
+    profiles = [{"id": profile["id"], "name": profile["name"], "description": profile["description"],
+                 "tubes": profile["tubes"], "skill_ids": list(TargetProfile.resolve(profile["tubes"], levels_by_tube))}
+                for profile in data["target_profiles"]]
+    uow.replicas.replace_content(data["version"], profiles, data["skills"])
+
+
+def on_orga_terms_accepted(data: dict[str, Any], envelope: Envelope, uow: CampaignsUnitOfWork) -> None:
+    uow.replicas.save_orga_terms(data["user_id"], envelope.aggregate_version, data["accepted_at"])
 
 
 def on_learner_linked(data: dict[str, Any], envelope: Envelope, uow: CampaignsUnitOfWork) -> None:

@@ -7,7 +7,7 @@ from flask import Flask
 from campaigns.adapters import orm
 from campaigns.bootstrap import Campaigns, bootstrap
 from campaigns.entrypoints.api.errors import ERRORS
-from campaigns.entrypoints.api.routes import campaign, orga, participations, profiles
+from campaigns.entrypoints.api.routes import admin_profiles, campaign, orga, participations, profiles
 from svckit.db import database_ready
 from svckit.idempotency import IdempotencyKeys
 from svckit.web import create_service_app
@@ -19,7 +19,7 @@ def create_app(runtime: Campaigns | None = None) -> Flask:
         name="campaigns",
         title="Campaigns",
         description="Campaigns, their codes and target profiles; participations.",
-        blueprints=[orga, campaign, participations, profiles],
+        blueprints=[orga, campaign, participations, profiles, admin_profiles],
         error_table=ERRORS,
         ready_checks={"database": lambda: database_ready(runtime.engine)},
         token_verifier=runtime.verifier,

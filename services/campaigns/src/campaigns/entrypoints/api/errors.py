@@ -8,8 +8,11 @@ ERRORS = {
     e.CampaignInvalid: (400, "CAMPAIGN_INVALID"),
     e.CampaignNotFound: (404, "CAMPAIGN_NOT_FOUND"),
     e.NotAMember: (403, "NOT_A_MEMBER"),
+    e.OrgaTermsNotAccepted: (403, "ORGA_TERMS_NOT_ACCEPTED"),
     e.ManagerRequired: (403, "ADMIN_OR_OWNER_REQUIRED"),
     e.TargetProfileNotAvailable: (422, "TARGET_PROFILE_NOT_AVAILABLE"),
+    e.TargetProfileInvalid: (400, "TARGET_PROFILE_INVALID"),  # carries its own code
+    e.PlatformAdminRequired: (403, "PLATFORM_ADMIN_REQUIRED"),
     e.OrganizationArchived: (422, "ORGANIZATION_ARCHIVED"),
     e.CodeUnavailable: (503, "CODE_UNAVAILABLE"),
     e.CampaignArchivedError: (422, "CAMPAIGN_ARCHIVED"),

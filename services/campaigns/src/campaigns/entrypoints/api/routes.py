@@ -16,6 +16,8 @@ from svckit.pagination import page_of
 orga = Blueprint("organization-campaigns", __name__, url_prefix="/api/organizations",
                  description="An organization's campaigns")
 campaign = Blueprint("campaigns", __name__, url_prefix="/api/campaigns", description="A campaign")
+admin_profiles = Blueprint("admin-target-profiles", __name__, url_prefix="/api/admin/target-profiles",
+                           description="Platform administration of target profiles")
 participations = Blueprint("participations", __name__, url_prefix="/api", description="Joining and sending results")
 profiles = Blueprint("target-profiles", __name__, url_prefix="/api/target-profiles",
                      description="What a campaign can test")
@@ -183,3 +185,18 @@ class Improve(MethodView):
         runtime = _runtime()
         handlers.improve(commands.ImproveResults(participation_id, _user_id()), runtime.uow(), runtime.now())
         return views.participation(runtime.engine, participation_id, _user_id())
+
+
+@admin_profiles.route("")
+class AdminTargetProfiles(MethodView):
+    @auth_required
+    @admin_profiles.arguments(s.CreateTargetProfileSchema)
+    @admin_profiles.response(201, s.CreatedTargetProfileSchema)
+    def post(self, data: dict):
+        """Define a target profile: tubes of the current content up to a level, public or for some organizations"""
+        runtime = _runtime()
+        profile_id = handlers.create_target_profile(commands.CreateTargetProfile(
+            platform_admin=current_principal().has_role("SUPER_ADMIN"), name=data["name"],
+            description=data["description"], tubes=data["tubes"], public=data["public"],
+            organization_ids=tuple(data["organization_ids"])), runtime.uow(), runtime.new_id)
+        return {"id": profile_id}

@@ -119,3 +119,30 @@ class ParticipationSchema(Schema):
 
 class ParticipationListSchema(Schema):
     items = fields.List(fields.Nested(ParticipationSchema))
+
+
+class _Text(Schema):
+    fr = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    en = fields.String(required=True, validate=validate.Length(min=1, max=255))
+
+
+class _LongText(Schema):
+    fr = fields.String(required=True, validate=validate.Length(max=2000))
+    en = fields.String(required=True, validate=validate.Length(max=2000))
+
+
+class _ProfileTube(Schema):
+    tube_id = fields.String(required=True)
+    max_level = fields.Integer(required=True, validate=validate.Range(min=1, max=8))
+
+
+class CreateTargetProfileSchema(Schema):
+    name = fields.Nested(_Text, required=True)
+    description = fields.Nested(_LongText, load_default=lambda: {"fr": "", "en": ""})
+    tubes = fields.List(fields.Nested(_ProfileTube), required=True)
+    public = fields.Boolean(load_default=False)
+    organization_ids = fields.List(fields.UUID(), load_default=list)
+
+
+class CreatedTargetProfileSchema(Schema):
+    id = fields.String()

@@ -49,6 +49,11 @@ class ContentReleasedSchema(Schema):
     target_profiles = fields.List(fields.Nested(_Profile), required=True)
 
 
+class OrgaTermsAcceptedSchema(Schema):
+    user_id = fields.UUID(required=True)
+    accepted_at = fields.AwareDateTime(required=True)
+
+
 class LearnerLinkedSchema(Schema):
     learner_id = fields.UUID(required=True)
     organization_id = fields.UUID(required=True)

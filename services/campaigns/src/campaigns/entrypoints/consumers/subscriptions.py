@@ -11,6 +11,7 @@ from campaigns.entrypoints.consumers.schemas import (
     MembershipChangedSchema,
     OrganizationArchivedSchema,
     OrganizationCreatedSchema,
+    OrgaTermsAcceptedSchema,
 )
 from campaigns.service_layer import handlers, replication
 from campaigns.service_layer.unit_of_work import CampaignsUnitOfWork
@@ -32,6 +33,8 @@ def subscriptions(uow_factory: Callable[[], CampaignsUnitOfWork]) -> list[Subscr
                                 OrganizationArchivedSchema(), uow_factory, replication.on_organization_archived),
         idempotent_subscription("on_membership_changed", MEMBERSHIP_EVENTS, MembershipChangedSchema(), uow_factory,
                                 replication.on_membership_changed),
+        idempotent_subscription("on_orga_terms_accepted", ("identity.user.orga_terms_accepted.v1",),
+                                OrgaTermsAcceptedSchema(), uow_factory, replication.on_orga_terms_accepted),
         idempotent_subscription("on_learner_linked", ("organizations.learner.linked.v1",), LearnerLinkedSchema(),
                                 uow_factory, replication.on_learner_linked),
         idempotent_subscription("on_assessment_completed", ("assessment.assessment.completed.v1",),

@@ -1,4 +1,4 @@
-"""participations, learner links and profiles
+"""participations, learner links, profiles, Orga terms, content skills
 
 Revision ID: 0003
 Revises: 0002
@@ -14,6 +14,14 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table('content_skills',
+    sa.Column('id', sa.String(length=60), nullable=False),
+    sa.Column('tube_id', sa.String(length=60), nullable=False),
+    sa.Column('level', sa.Integer(), nullable=False),
+    sa.Column('content_version', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_index(op.f('ix_content_skills_tube_id'), 'content_skills', ['tube_id'], unique=False)
     op.create_table('learner_links',
     sa.Column('learner_id', sa.Uuid(), nullable=False),
     sa.Column('organization_id', sa.Uuid(), nullable=False),
@@ -26,6 +34,12 @@ def upgrade() -> None:
     sa.Column('user_id', sa.Uuid(), nullable=False),
     sa.Column('profile', postgresql.JSONB(astext_type=sa.Text()), nullable=False),
     sa.Column('as_of', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('user_id')
+    )
+    op.create_table('orga_terms',
+    sa.Column('user_id', sa.Uuid(), nullable=False),
+    sa.Column('accepted_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('user_id')
     )
     op.create_table('participations',
@@ -56,6 +70,9 @@ def downgrade() -> None:
     op.drop_index('uq_participations_live', table_name='participations', postgresql_where=sa.text('superseded_at IS NULL AND deleted_at IS NULL'))
     op.drop_index(op.f('ix_participations_user_id'), table_name='participations')
     op.drop_table('participations')
+    op.drop_table('orga_terms')
     op.drop_table('learner_profiles')
     op.drop_index('ix_learner_links_organization_user', table_name='learner_links')
     op.drop_table('learner_links')
+    op.drop_index(op.f('ix_content_skills_tube_id'), table_name='content_skills')
+    op.drop_table('content_skills')
