@@ -26,7 +26,8 @@ def to_integration(event: Any) -> IntegrationEvent | None:
     if isinstance(event, e.CampaignUpdated):
         return IntegrationEvent("campaigns.campaign.updated.v1", str(event.campaign_id), event.version, {
             "campaign_id": str(event.campaign_id), "organization_id": str(event.organization_id), "name": event.name,
-            "title": event.title, "owner_id": str(event.owner_id), "updated_by": str(event.updated_by),
+            "title": event.title, "owner_id": str(event.owner_id), "multiple_sendings": event.multiple_sendings,
+            "updated_by": str(event.updated_by),
             "updated_at": _iso(event.updated_at)})
     if isinstance(event, e.CampaignArchived):
         return IntegrationEvent("campaigns.campaign.archived.v1", str(event.campaign_id), event.version, {

@@ -19,7 +19,7 @@ EVENTS = [
                       ("recherche1", "recherche2"), USER, USER, "Numéro étudiant", "TEXT", False, NOW),
     e.CampaignCreated(CAMPAIGN, 1, ORG, "PROFILES_COLLECTION", "QTRZPK472", "Collecte", None, None, (), USER, USER,
                       None, None, True, NOW),
-    e.CampaignUpdated(CAMPAIGN, 2, ORG, "Diagnostic (2026)", None, USER, USER, NOW),
+    e.CampaignUpdated(CAMPAIGN, 2, ORG, "Diagnostic (2026)", None, USER, True, USER, NOW),
     e.CampaignArchived(CAMPAIGN, 3, ORG, USER, NOW),
     e.CampaignUnarchived(CAMPAIGN, 4, ORG, USER, NOW),
     p.ParticipationStarted(uuid.uuid4(), 1, CAMPAIGN, ORG, USER, "ASSESSMENT", "20261234", uuid.uuid4(), False, NOW),

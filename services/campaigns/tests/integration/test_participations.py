@@ -286,3 +286,16 @@ def test_before_sending_a_learner_goes_back_to_improve_and_assessment_is_told(ru
     complete(runtime, participation_id, learner.id, mastery=0.8)
     shared = client.post(f"/api/campaign-participations/{participation_id}/share", headers=learner.auth)
     assert shared.get_json()["results"]["mastery_rate"] == 0.8
+
+
+def test_multiple_sendings_can_change_only_until_someone_joins(runtime, client):
+    school = open_school(runtime, client)
+    campaign = new_campaign(client, school)
+    url = f"/api/campaigns/{campaign['id']}"
+    assert client.patch(url, headers=school.admin.auth, json={"multiple_sendings": True}) \
+        .get_json()["multiple_sendings"] is True
+    client.post("/api/campaign-participations", headers=person("lou").auth, json={"campaign_code": campaign["code"]})
+    refused = client.patch(url, headers=school.admin.auth, json={"multiple_sendings": False})
+    assert (refused.status_code, refused.get_json()["error"]["code"]) == \
+        (400, "MULTIPLE_SENDINGS_CANNOT_CHANGE_AFTER_JOINING")
+    assert client.patch(url, headers=school.admin.auth, json={"title": "Encore"}).status_code == 200

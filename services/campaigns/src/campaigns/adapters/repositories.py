@@ -210,6 +210,10 @@ class SqlAlchemyParticipations(AbstractParticipations):
         return self._load(orm.participations.c.campaign_id == campaign_id, orm.participations.c.user_id == user_id,
                           orm.participations.c.superseded_at.is_(None), orm.participations.c.deleted_at.is_(None))
 
+    def any_in(self, campaign_id: UUID) -> bool:
+        return self.session.execute(select(orm.participations.c.id).where(
+            orm.participations.c.campaign_id == campaign_id).limit(1)).first() is not None
+
     def save(self, participation: Participation) -> None:
         if participation.version == participation.loaded_version:
             return

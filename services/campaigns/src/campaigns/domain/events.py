@@ -34,6 +34,7 @@ class CampaignUpdated:
     name: str
     title: str | None
     owner_id: UUID
+    multiple_sendings: bool
     updated_by: UUID
     updated_at: datetime
 

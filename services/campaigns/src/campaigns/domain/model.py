@@ -155,8 +155,10 @@ class Campaign:
         if not self.can_be_managed_by(actor):
             raise ManagerRequired("only an admin of the organization or the campaign's owner can do this")
 
-    def edit(self, actor: Actor, changes: dict[str, Any], *, owner_is_member: bool, now: datetime) -> None:
-        """Name, title, landing text and owner, at any time (archived or not)."""
+    def edit(self, actor: Actor, changes: dict[str, Any], *, owner_is_member: bool, now: datetime,
+             has_participants: bool = False) -> None:
+        """Name, title, landing text and owner, at any time (archived or not); multiple sendings only until
+        someone has joined."""
         self._require_manager(actor)
         name = _clean(changes["name"]) if "name" in changes else self.name
         title = _clean(changes["title"]) if "title" in changes else self.title
@@ -168,12 +170,18 @@ class Campaign:
         owner_id = changes.get("owner_id") or self.owner_id
         if owner_id != self.owner_id and not owner_is_member:
             raise CampaignInvalid("OWNER_IS_NOT_A_MEMBER", "the owner must be a member of the organization", "owner_id")
-        if (name, title, landing_text, owner_id) == (self.name, self.title, self.landing_text, self.owner_id):
+        multiple_sendings = changes.get("multiple_sendings", self.multiple_sendings)
+        if multiple_sendings != self.multiple_sendings and has_participants:
+            raise CampaignInvalid("MULTIPLE_SENDINGS_CANNOT_CHANGE_AFTER_JOINING",
+                                  "multiple sendings cannot change once someone has joined", "multiple_sendings")
+        if (name, title, landing_text, owner_id, multiple_sendings) == (
+                self.name, self.title, self.landing_text, self.owner_id, self.multiple_sendings):
             return
         self.name, self.title, self.landing_text, self.owner_id = name, title, landing_text, owner_id
+        self.multiple_sendings = multiple_sendings
         self.version += 1
         self.events.append(events.CampaignUpdated(self.id, self.version, self.organization_id, name, title, owner_id,
-                                                  actor.user_id, now))
+                                                  multiple_sendings, actor.user_id, now))
 
     def archive(self, actor: Actor, now: datetime) -> None:
         self._require_manager(actor)

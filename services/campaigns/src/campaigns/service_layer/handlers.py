@@ -83,7 +83,9 @@ def edit_campaign(command: commands.EditCampaign, uow: CampaignsUnitOfWork, now:
         campaign, actor = _managed(uow, command.campaign_id, command.user_id)
         owner_id = command.changes.get("owner_id")
         owner_is_member = owner_id is None or uow.replicas.role_of(campaign.organization_id, owner_id) is not None
-        campaign.edit(actor, command.changes, owner_is_member=owner_is_member, now=now)
+        campaign.edit(actor, command.changes, owner_is_member=owner_is_member, now=now,
+                      has_participants="multiple_sendings" in command.changes
+                      and uow.participations.any_in(campaign.id))
         uow.campaigns.save(campaign)
         uow.commit()
 

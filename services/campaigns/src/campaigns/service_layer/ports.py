@@ -80,6 +80,10 @@ class AbstractParticipations(abc.ABC):
     def live_of(self, campaign_id: UUID, user_id: UUID) -> Participation | None: ...
 
     @abc.abstractmethod
+    def any_in(self, campaign_id: UUID) -> bool:
+        """Whether anyone ever joined the campaign (deleted participations included)."""
+
+    @abc.abstractmethod
     def save(self, participation: Participation) -> None: ...
 
 

@@ -72,7 +72,8 @@ class CampaignDetails(MethodView):
     @campaign.arguments(s.EditCampaignSchema)
     @campaign.response(200, s.CampaignSchema)
     def patch(self, data: dict, campaign_id: UUID):
-        """Change the name, title, landing text or owner (an admin or the owner, at any time)"""
+        """Change the name, title, landing text or owner (an admin or the owner, at any time), or multiple
+        sendings (until someone has joined)"""
         runtime = _runtime()
         handlers.edit_campaign(commands.EditCampaign(campaign_id, _user_id(), data), runtime.uow(), runtime.now())
         return views.campaign(runtime.engine, campaign_id, _user_id())

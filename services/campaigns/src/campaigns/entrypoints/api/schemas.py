@@ -23,6 +23,7 @@ class CreateCampaignSchema(Schema):
 
 
 class EditCampaignSchema(Schema):
+    multiple_sendings = fields.Boolean(metadata={"description": "only until someone has joined"})
     name = fields.String()
     title = fields.String(allow_none=True)
     landing_text = fields.String(allow_none=True)
