@@ -235,7 +235,8 @@ def up() -> None:
             consumers.add(service)
     say(f"migrations applied; consumers: {', '.join(sorted(consumers)) or 'none'}")
     # After the topology: the release's structure event finds every consumer's queue.
-    say(run([str(BIN / "assessment"), "content", "release", "--by", "make up"], service_env("assessment", cfg),
+    say(run([str(BIN / "assessment"), "content", "release", "--by", "make up", "--announce"],
+            service_env("assessment", cfg),
             "assessment content release").strip())
     run([str(BIN / "identity"), "seed-demo"], service_env("identity", cfg), "identity seed-demo")
     say("demo data loaded")

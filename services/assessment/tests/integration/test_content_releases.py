@@ -66,3 +66,14 @@ def test_nothing_is_asked_before_a_release(empty_database):
             ContentStore(engine).current()
     finally:
         engine.dispose()
+
+
+def test_an_unchanged_release_can_be_announced_again_for_late_consumers(runtime):
+    document = release_document()
+    before = outbox_events(runtime, "assessment.content.released.v1")
+    version, created = handlers.release_content(document, checksum(document), "tests", runtime.uow(), runtime.now())
+    assert not created and outbox_events(runtime, "assessment.content.released.v1") == before
+    handlers.release_content(document, checksum(document), "tests", runtime.uow(), runtime.now(),
+                             announce_if_unchanged=True)
+    after = outbox_events(runtime, "assessment.content.released.v1")
+    assert len(after) == len(before) + 1 and after[-1][1] == version == after[-1][0]["version"]

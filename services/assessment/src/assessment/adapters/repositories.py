@@ -27,7 +27,7 @@ class SqlAlchemyReleases(AbstractReleases):
     def latest(self) -> ContentRelease | None:
         row = self.session.execute(
             select(orm.content_releases).order_by(orm.content_releases.c.version.desc()).limit(1)).mappings().first()
-        return ContentRelease(**row) if row else None
+        return self.track(ContentRelease(**row)) if row else None
 
     def latest_version(self) -> int | None:
         return self.session.execute(select(orm.content_releases.c.version)

@@ -34,5 +34,10 @@ class ContentRelease:
         content = LearningContent(version, document)
         release = cls(version=version, checksum=checksum, released_at=released_at, released_by=released_by,
                       skill_count=len(content.skills), challenge_count=len(content.challenges), document=document)
-        release.events.append(ContentReleased(version, checksum, released_at, content.structure()))
+        release.announce(content)
         return release
+
+    def announce(self, content: LearningContent | None = None) -> None:
+        """Publish the structure (again): a service that starts consuming later gets the current release."""
+        content = content or LearningContent(self.version, self.document)
+        self.events.append(ContentReleased(self.version, self.checksum, self.released_at, content.structure()))

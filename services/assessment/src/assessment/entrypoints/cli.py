@@ -53,15 +53,17 @@ def validate(path: Path | None) -> None:
               help="The pack's directory; by default the pack shipped with the service.")
 @click.option("--by", "released_by", default=getpass.getuser, show_default="the current user",
               help="Who releases it (kept with the release).")
-def release(path: Path | None, released_by: str) -> None:
+@click.option("--announce", is_flag=True, help="If the pack is unchanged, publish the current release's structure "
+                                                "again (for a service that started consuming since).")
+def release(path: Path | None, released_by: str, announce: bool) -> None:
     pack = _read(path)
     runtime = bootstrap()
     try:
         version, created = handlers.release_content(pack.document, checksum(pack.document), released_by,
-                                                    runtime.uow(), runtime.now())
+                                                    runtime.uow(), runtime.now(), announce_if_unchanged=announce)
     except UniqueViolation as clash:
         raise click.ClickException("another release took that version at the same moment: run the command again "
                                    "(it releases nothing if the content is the same)") from clash
-    state = "released" if created else "already released, unchanged"
+    state = "released" if created else "already released, unchanged" + (", announced again" if announce else "")
     click.echo(f"assessment: content version {version} {state} ({pack.skill_count} skills, "
                f"{pack.challenge_count} challenges)")

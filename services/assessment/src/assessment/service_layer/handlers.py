@@ -23,11 +23,15 @@ class CampaignNotKnownYet(Exception):
 
 
 def release_content(document: dict[str, Any], checksum: str, released_by: str, uow: AssessmentUnitOfWork,
-                    now: datetime) -> tuple[int, bool]:
-    """Release the document as the next version; the same content as the latest is not released twice."""
+                    now: datetime, *, announce_if_unchanged: bool = False) -> tuple[int, bool]:
+    """Release the document as the next version; the same content as the latest is not released twice, but
+    may be announced again (consumers keep the latest version and ignore one they already have)."""
     with uow:
         latest = uow.releases.latest()
         if latest is not None and latest.checksum == checksum:
+            if announce_if_unchanged:
+                latest.announce()
+                uow.commit()
             return latest.version, False
         version = (latest.version if latest else 0) + 1
         uow.releases.add(ContentRelease.release(version=version, checksum=checksum, document=document,
