@@ -234,6 +234,10 @@ def up() -> None:
         if consumes(service, env):  # queues exist before the first event is published
             consumers.add(service)
     say(f"migrations applied; consumers: {', '.join(sorted(consumers)) or 'none'}")
+    # Databases kept from an earlier run may hold events published before a consumer existed:
+    # the relays publish them again, and consumers skip those they had (by message id).
+    for service in SERVICES:
+        run([str(BIN / service), "outbox", "replay"], service_env(service, cfg), f"{service} outbox replay")
     # After the topology: the release's structure event finds every consumer's queue.
     say(run([str(BIN / "assessment"), "content", "release", "--by", "make up", "--announce"],
             service_env("assessment", cfg),

@@ -3,7 +3,15 @@
 from msgkit.consumer import Consumer, is_database_down
 from msgkit.envelope import Envelope, MalformedMessage, producer_of
 from msgkit.relay import OutboxRelay
-from msgkit.storage import add_to_outbox, claim_message, inbox_table, outbox_table, prune_inbox, prune_outbox
+from msgkit.storage import (
+    add_to_outbox,
+    claim_message,
+    inbox_table,
+    outbox_table,
+    prune_inbox,
+    prune_outbox,
+    replay_outbox,
+)
 from msgkit.topology import (
     DEFAULT_RETRY_DELAYS_MS,
     HandlerQueues,
@@ -33,5 +41,6 @@ __all__ = [
     "producer_of",
     "prune_inbox",
     "prune_outbox",
+    "replay_outbox",
     "subscribe",
 ]

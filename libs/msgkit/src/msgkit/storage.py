@@ -112,6 +112,24 @@ def claim_message(session: Session | Connection, inbox: Table, handler: str, env
     return result.first() is not None
 
 
+def replay_outbox(connection: Connection, outbox: Table, event_types: list[str] | None = None,
+                  since: datetime | None = None) -> int:
+    """Mark published rows as unpublished again, so the relay sends them once more with their own message ids.
+
+    For a consumer that subscribed after the events were published (the events went to the queues of
+    that time only): consumers that had them already find the message id in their inbox and skip it,
+    and replicas drop versions older than what they hold. Only rows still in the outbox (see
+    ``OUTBOX_RETENTION``) can be replayed.
+    """
+    conditions = [outbox.c.published_at.isnot(None)]
+    if event_types:
+        conditions.append(outbox.c.event_type.in_(event_types))
+    if since is not None:
+        conditions.append(outbox.c.created_at >= since)
+    return connection.execute(outbox.update().where(*conditions).values(
+        published_at=None, attempts=0, next_attempt_at=None, last_error=None)).rowcount
+
+
 def prune_inbox(connection: Connection, inbox: Table, retention: timedelta = INBOX_RETENTION) -> int:
     cutoff = datetime.now(timezone.utc) - retention
     return connection.execute(delete(inbox).where(inbox.c.received_at < cutoff)).rowcount

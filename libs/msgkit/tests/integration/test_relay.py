@@ -12,9 +12,9 @@ from msgkit.topology import declare_exchange, exchange_name, unrouted_name
 pytestmark = pytest.mark.integration
 
 
-def bind_queue(amqp_url: str, producer: str) -> str:
+def bind_queue(amqp_url: str, producer: str, name: str = "observer") -> str:
     """A plain queue bound to every event of the producer, to see what was published."""
-    queue = f"{producer}.observer"
+    queue = f"{producer}.{name}"
     with blocking_channel(amqp_url) as channel:
         declare_exchange(channel, producer)
         channel.queue_declare(queue=queue, durable=True, arguments={"x-queue-type": "quorum"})
@@ -150,3 +150,23 @@ def test_a_message_the_broker_returns_stays_in_the_outbox_for_a_later_attempt(en
     row = wait_until(lambda: attempted().attempts >= 1 and attempted())
     assert row.published_at is None
     assert row.last_error.startswith("UNROUTABLE")
+
+
+def test_a_consumer_that_subscribes_later_gets_the_events_replayed_with_their_own_ids(engine, amqp_url, running):
+    from msgkit import replay_outbox
+    from msgkit_it import outbox
+
+    producer = unique_name("p")
+    early = bind_queue(amqp_url, producer)
+    sent = write_events(engine, producer, 5)
+    running(make_relay(engine, amqp_url, producer))
+    wait_until(lambda: unpublished(engine) == 0, message="first publication")
+    late = bind_queue(amqp_url, producer, "late")  # a consumer that did not exist then
+    with engine.begin() as connection:
+        assert replay_outbox(connection, outbox, [sent[0].event_type]) >= 5
+    wait_until(lambda: unpublished(engine) == 0, message="the replay")
+    again = wait_until(lambda: len(get_messages(amqp_url, late, ack=False)) >= 5 and get_messages(amqp_url, late))
+    assert {p.message_id for p, _ in again} >= {e.message_id for e in sent}
+    twice = wait_until(lambda: len(get_messages(amqp_url, early, ack=False)) >= 10 and get_messages(amqp_url, early))
+    ids = [p.message_id for p, _ in twice]
+    assert all(ids.count(e.message_id) == 2 for e in sent)  # the early consumer skips them by message id

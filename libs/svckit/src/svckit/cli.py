@@ -120,6 +120,25 @@ def service_cli(definition: ServiceDefinition) -> click.Group:
             connection.close()
         click.echo(f"{definition.name}: topology declared")
 
+    @group.group("outbox", help="The events this service published.")
+    def outbox() -> None:
+        pass
+
+    @outbox.command("replay", help="Publish again the events still in the outbox (kept 7 days), for a consumer "
+                                   "that subscribed since; consumers that had them skip them by message id.")
+    @click.option("--event-type", "event_types", multiple=True, help="Only these event types (repeatable).")
+    @click.option("--since", type=click.DateTime(), default=None, help="Only events written since (UTC).")
+    def outbox_replay(event_types: tuple[str, ...], since) -> None:
+        from datetime import timezone
+
+        from msgkit import replay_outbox
+
+        runtime = _runtime(definition, "outbox-replay")
+        with runtime.engine.begin() as connection:
+            count = replay_outbox(connection, runtime.outbox, list(event_types) or None,
+                                  since.replace(tzinfo=timezone.utc) if since else None)
+        click.echo(f"{definition.name}: {count} event(s) to publish again; the relay sends them")
+
     @group.group("dead-letters", help="Messages a handler gave up on: list them, or replay them into its queue.")
     def dead_letters() -> None:
         pass
