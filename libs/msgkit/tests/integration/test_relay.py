@@ -153,8 +153,9 @@ def test_a_message_the_broker_returns_stays_in_the_outbox_for_a_later_attempt(en
 
 
 def test_a_consumer_that_subscribes_later_gets_the_events_replayed_with_their_own_ids(engine, amqp_url, running):
-    from msgkit import replay_outbox
     from msgkit_it import outbox
+
+    from msgkit import replay_outbox
 
     producer = unique_name("p")
     early = bind_queue(amqp_url, producer)
