@@ -30,20 +30,15 @@ def role_of(engine: Engine, organization_id: UUID, user_id: UUID) -> str:
     return role
 
 
-def _counts():
-    """Per campaign: live participations (one per learner; retries and deletions left out) and those sent."""
-    table = orm.participations
-    live = table.c.superseded_at.is_(None) & table.c.deleted_at.is_(None)
-    return (select(table.c.campaign_id, func.count().filter(live).label("participations_count"),
-                   func.count().filter(live & (table.c.status == "SHARED")).label("shared_participations_count"))
-            .group_by(table.c.campaign_id).subquery())
-
-
 def _with_counts(*conditions: Any):
-    counts = _counts()
-    return (select(campaigns, func.coalesce(counts.c.participations_count, 0).label("participations_count"),
-                   func.coalesce(counts.c.shared_participations_count, 0).label("shared_participations_count"))
-            .outerjoin(counts, counts.c.campaign_id == campaigns.c.id).where(*conditions))
+    """Campaigns with, per campaign, its live participations (one per learner; retries and deletions left
+    out) and those sent: correlated counts that use the live-participation index, campaign by campaign."""
+    table = orm.participations
+    live = [table.c.campaign_id == campaigns.c.id, table.c.superseded_at.is_(None), table.c.deleted_at.is_(None)]
+    participations_count = select(func.count()).where(*live).scalar_subquery()
+    shared_count = select(func.count()).where(*live, table.c.status == "SHARED").scalar_subquery()
+    return select(campaigns, participations_count.label("participations_count"),
+                  shared_count.label("shared_participations_count")).where(*conditions)
 
 
 def _campaign(row: Any, user_id: UUID, role: str) -> dict[str, Any]:
