@@ -172,3 +172,17 @@ def token_for(user_id: str, email: str, roles: tuple[str, ...] = ()) -> str:
     return jwt.encode({"iss": "skills-platform", "aud": "skills-platform", "sub": user_id, "iat": now,
                        "exp": now + timedelta(minutes=15), "token_use": "access", "roles": list(roles),
                        "email": email}, TestKeys.private_key(), algorithm="RS256", headers={"kid": "test"})
+
+
+def deliver_example(runtime, event_type: str, *, aggregate_id: str, aggregate_version: int = 1,
+                    contracts_from: Path, **payload) -> None:
+    """Hand the contract's example of ``event_type``, with ``payload`` fields replaced and a new message id,
+    to the consumer handler of ``runtime`` that reads it, as the broker would."""
+    from msgkit import Envelope
+    from svckit.contracts import load_contract
+
+    message = load_contract(event_type, contracts_from).example
+    message.update(message_id=str(uuid.uuid4()), aggregate_version=aggregate_version, aggregate_id=aggregate_id)
+    message["payload"].update(payload)
+    subscription = next(s for s in runtime.subscriptions() if event_type in s.event_types)
+    subscription.handler(Envelope.from_dict(message))

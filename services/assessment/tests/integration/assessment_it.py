@@ -9,17 +9,13 @@ from typing import Any
 
 import assessment_builders
 
-from msgkit import Envelope
-from svckit.contracts import load_contract
+from svckit.testing import deliver_example
 
 
 def deliver(runtime, event_type: str, aggregate_id: str, version: int = 1, **payload: Any) -> None:
     """Hand an event to the consumer handler that reads it, as the broker would."""
-    message = load_contract(event_type, Path(__file__).parent).example
-    message.update(message_id=str(uuid.uuid4()), aggregate_version=version, aggregate_id=aggregate_id)
-    message["payload"].update(payload)
-    subscription = next(s for s in runtime.subscriptions() if event_type in s.event_types)
-    subscription.handler(Envelope.from_dict(message))
+    deliver_example(runtime, event_type, aggregate_id=aggregate_id, aggregate_version=version,
+                    contracts_from=Path(__file__).parent, **payload)
 
 
 def create_campaign(runtime, target_skill_ids: list[str], *, type: str = "ASSESSMENT") -> str:

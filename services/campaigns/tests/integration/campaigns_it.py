@@ -6,18 +6,13 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from msgkit import Envelope
-from svckit.contracts import load_contract
-from svckit.testing import Person, token_for
+from svckit.testing import Person, deliver_example, token_for
 
 
 def deliver(runtime, event_type: str, aggregate_id: str, aggregate_version: int = 1, **payload: Any) -> None:
     """Hand an event to the consumer handler that reads it, as the broker would."""
-    message = load_contract(event_type, Path(__file__).parent).example
-    message.update(message_id=str(uuid.uuid4()), aggregate_version=aggregate_version, aggregate_id=aggregate_id)
-    message["payload"].update(payload)
-    subscription = next(s for s in runtime.subscriptions() if event_type in s.event_types)
-    subscription.handler(Envelope.from_dict(message))
+    deliver_example(runtime, event_type, aggregate_id=aggregate_id, aggregate_version=aggregate_version,
+                    contracts_from=Path(__file__).parent, **payload)
 
 
 def person(name: str = "prof", roles: tuple[str, ...] = ()) -> Person:

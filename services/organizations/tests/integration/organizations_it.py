@@ -8,19 +8,15 @@ from typing import Any
 
 from sqlalchemy import text
 
-from msgkit import Envelope
 from svckit.contracts import load_contract
-from svckit.testing import Person, TestKeys, token_for  # noqa: F401 - shared by the tests through this module
+from svckit.testing import Person, TestKeys, deliver_example, token_for  # noqa: F401 - shared by the tests through this module
 
 
 def deliver(runtime, event_type: str, version: int = 1, **payload: Any) -> None:
     """Hand an event to the consumer handler that reads it, as the broker would."""
-    message = load_contract(event_type, Path(__file__).parent).example
-    message.update(message_id=str(uuid.uuid4()), aggregate_version=version,
-                   aggregate_id=payload.get("user_id", message["aggregate_id"]))
-    message["payload"].update(payload)
-    subscription = next(s for s in runtime.subscriptions() if event_type in s.event_types)
-    subscription.handler(Envelope.from_dict(message))
+    aggregate_id = payload.get("user_id") or load_contract(event_type, Path(__file__).parent).example["aggregate_id"]
+    deliver_example(runtime, event_type, aggregate_id=aggregate_id, aggregate_version=version,
+                    contracts_from=Path(__file__).parent, **payload)
 
 
 def make_organization(client, platform_admin, person, *, type: str = "SCO", manages_students: bool = True,
