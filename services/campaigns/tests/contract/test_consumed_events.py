@@ -8,6 +8,7 @@ from campaigns.entrypoints.consumers.schemas import (
     AssessmentCompletedSchema,
     ContentReleasedSchema,
     LearnerLinkedSchema,
+    LearnersImportedSchema,
     MembershipChangedSchema,
     OrganizationArchivedSchema,
     OrganizationCreatedSchema,
@@ -23,6 +24,7 @@ CONSUMED = [("organizations.organization.created.v1", OrganizationCreatedSchema)
             ("organizations.membership.role_changed.v1", MembershipChangedSchema),
             ("organizations.membership.revoked.v1", MembershipChangedSchema),
             ("organizations.learner.linked.v1", LearnerLinkedSchema),
+            ("organizations.learners.imported.v1", LearnersImportedSchema),
             ("identity.user.orga_terms_accepted.v1", OrgaTermsAcceptedSchema),
             ("assessment.content.released.v1", ContentReleasedSchema),
             ("assessment.assessment.completed.v1", AssessmentCompletedSchema)]

@@ -299,3 +299,25 @@ def test_multiple_sendings_can_change_only_until_someone_joins(runtime, client):
     assert (refused.status_code, refused.get_json()["error"]["code"]) == \
         (400, "MULTIPLE_SENDINGS_CANNOT_CHANGE_AFTER_JOINING")
     assert client.patch(url, headers=school.admin.auth, json={"title": "Encore"}).status_code == 200
+
+
+def test_a_learner_who_left_the_school_cannot_join_and_an_imported_link_is_enough(runtime, client, school):
+    campaign = new_campaign(client, school)
+    staying, leaving = person("reste"), person("part")
+    staying_id, leaving_id = str(uuid.uuid4()), str(uuid.uuid4())
+
+    def imported(version: int, **learners) -> None:
+        deliver(runtime, "organizations.learners.imported.v1", school.id, version, organization_id=school.id,
+                learners=[{"learner_id": learner_id, "change": "UPDATED", "version": v, "user_id": user_id,
+                           "disabled": disabled, "first_name": "X", "last_name": "Y", "preferred_last_name": None,
+                           "birthdate": "2011-04-02", "national_student_id": None, "student_number": None,
+                           "division": "5B", "group": None}
+                          for learner_id, (v, user_id, disabled) in learners.items()])
+
+    imported(2, **{staying_id: (3, staying.id, False), leaving_id: (3, leaving.id, True)})
+    imported(1, **{leaving_id: (2, leaving.id, False)})  # an older state arriving late changes nothing
+    joined = client.post("/api/campaign-participations", headers=staying.auth, json={"campaign_code": campaign["code"]})
+    assert joined.status_code == 201, joined.get_json()
+    refused = client.post("/api/campaign-participations", headers=leaving.auth,
+                          json={"campaign_code": campaign["code"]})
+    assert (refused.status_code, refused.get_json()["error"]["code"]) == (422, "LEARNER_NO_LONGER_IN_ORGANIZATION")

@@ -136,14 +136,16 @@ participations = Table(
     CheckConstraint("status IN ('STARTED', 'TO_SHARE', 'SHARED')", name="ck_participations_status"),
 )
 
-# Replicas: which account each learner of an organization's list is (organizations.learner.linked),
+# Replicas: the learners of organizations' lists, whether they are still in it, and which account
+# each is (organizations.learners.imported and organizations.learner.linked, versioned per learner);
 # and each learner's latest profile (assessment.assessment.completed) for profiles collections.
 learner_links = Table(
     "learner_links",
     metadata,
     Column("learner_id", Uuid, primary_key=True),
     Column("organization_id", Uuid, nullable=False),
-    Column("user_id", Uuid, nullable=False),
+    Column("user_id", Uuid),  # none until the learner matches an account
+    Column("disabled", Boolean, nullable=False, server_default=text("false")),
     Column("version", Integer, nullable=False),
     Index("ix_learner_links_organization_user", "organization_id", "user_id"),
 )

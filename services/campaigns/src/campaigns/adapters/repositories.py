@@ -93,13 +93,25 @@ class SqlAlchemyReplicas(AbstractReplicas):
         return dict(row) if row else None
 
     def save_learner_link(self, learner_id: UUID, version: int, organization_id: UUID, user_id: UUID) -> None:
-        self._upsert(orm.learner_links, "learner_id", {"learner_id": learner_id, "version": version,
-                                                       "organization_id": organization_id, "user_id": user_id})
+        table = orm.learner_links
+        statement = pg_insert(table).values(learner_id=learner_id, version=version, organization_id=organization_id,
+                                            user_id=user_id, disabled=False)
+        self.session.execute(statement.on_conflict_do_update(  # a link leaves the list state as it is
+            index_elements=[table.c.learner_id], set_={"user_id": statement.excluded.user_id,
+                                                       "version": statement.excluded.version},
+            where=table.c.version < statement.excluded.version))
 
-    def linked_learner(self, organization_id: UUID, user_id: UUID) -> UUID | None:
-        return self.session.execute(select(orm.learner_links.c.learner_id).where(
+    def save_learner(self, learner_id: UUID, version: int, organization_id: UUID, user_id: UUID | None,
+                     disabled: bool) -> None:
+        self._upsert(orm.learner_links, "learner_id", {"learner_id": learner_id, "version": version,
+                                                       "organization_id": organization_id, "user_id": user_id,
+                                                       "disabled": disabled})
+
+    def linked_learner(self, organization_id: UUID, user_id: UUID) -> tuple[UUID, bool] | None:
+        row = self.session.execute(select(orm.learner_links.c.learner_id, orm.learner_links.c.disabled).where(
             orm.learner_links.c.organization_id == organization_id,
-            orm.learner_links.c.user_id == user_id)).scalar()
+            orm.learner_links.c.user_id == user_id)).first()
+        return (row.learner_id, row.disabled) if row else None
 
     def save_profile(self, user_id: UUID, profile: dict[str, Any], as_of: Any) -> None:
         table = orm.learner_profiles

@@ -71,6 +71,10 @@ class LearnerNotMatched(CampaignsError):
     """The organization manages its students: the learner must first be matched to its list."""
 
 
+class LearnerLeftOrganization(CampaignsError):
+    """The learner's entry was disabled by a later import: they are no longer in the organization."""
+
+
 class ParticipationNotFound(CampaignsError):
     pass
 

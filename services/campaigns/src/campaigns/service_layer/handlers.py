@@ -10,6 +10,7 @@ from campaigns.domain import codes, commands
 from campaigns.domain.exceptions import (
     CampaignNotFound,
     CodeUnavailable,
+    LearnerLeftOrganization,
     LearnerNotMatched,
     NotAMember,
     OrganizationArchived,
@@ -123,10 +124,13 @@ def join_campaign(command: commands.JoinCampaign, uow_factory: Callable[[], Camp
                 raise OrganizationArchived("this organization is archived: its campaigns take no participant")
             learner_id = None
             if organization.get("manages_students"):
-                learner_id = uow.replicas.linked_learner(campaign.organization_id, command.user_id)
-                if learner_id is None:
+                linked = uow.replicas.linked_learner(campaign.organization_id, command.user_id)
+                if linked is None:
                     raise LearnerNotMatched("this organization manages its students: find yourself in its list "
                                             "first (name and birth date)")
+                learner_id, disabled = linked
+                if disabled:
+                    raise LearnerLeftOrganization("you are no longer in this organization's list of learners")
             participation = Participation.start(id=new_id(), campaign=campaign, user_id=command.user_id,
                                                 external_id=command.participant_external_id,
                                                 organization_learner_id=learner_id, now=now)

@@ -58,7 +58,12 @@ class AbstractReplicas(abc.ABC):
     def save_learner_link(self, learner_id: UUID, version: int, organization_id: UUID, user_id: UUID) -> None: ...
 
     @abc.abstractmethod
-    def linked_learner(self, organization_id: UUID, user_id: UUID) -> UUID | None: ...
+    def save_learner(self, learner_id: UUID, version: int, organization_id: UUID, user_id: UUID | None,
+                     disabled: bool) -> None: ...
+
+    @abc.abstractmethod
+    def linked_learner(self, organization_id: UUID, user_id: UUID) -> tuple[UUID, bool] | None:
+        """(learner id, disabled) of the account in the organization's list, or None."""
 
     @abc.abstractmethod
     def save_profile(self, user_id: UUID, profile: dict[str, Any], as_of: Any) -> None:

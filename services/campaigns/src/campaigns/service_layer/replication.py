@@ -41,6 +41,13 @@ def on_orga_terms_accepted(data: dict[str, Any], envelope: Envelope, uow: Campai
     uow.replicas.save_orga_terms(data["user_id"], envelope.aggregate_version, data["accepted_at"])
 
 
+def on_learners_imported(data: dict[str, Any], envelope: Envelope, uow: CampaignsUnitOfWork) -> None:
+    """Each learner of the batch as of its own version (the envelope's is the whole list's)."""
+    for learner in data["learners"]:
+        uow.replicas.save_learner(learner["learner_id"], learner["version"], data["organization_id"],
+                                  learner.get("user_id"), learner["disabled"])
+
+
 def on_learner_linked(data: dict[str, Any], envelope: Envelope, uow: CampaignsUnitOfWork) -> None:
     uow.replicas.save_learner_link(data["learner_id"], envelope.aggregate_version, data["organization_id"],
                                    data["user_id"])

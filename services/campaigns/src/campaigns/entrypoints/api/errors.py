@@ -18,6 +18,7 @@ ERRORS = {
     e.CampaignArchivedError: (422, "CAMPAIGN_ARCHIVED"),
     e.ExternalIdInvalid: (400, "EXTERNAL_ID_INVALID"),  # carries its own code: EXTERNAL_ID_REQUIRED, ...
     e.LearnerNotMatched: (422, "LEARNER_NOT_MATCHED"),
+    e.LearnerLeftOrganization: (422, "LEARNER_NO_LONGER_IN_ORGANIZATION"),
     e.OrganizationNotKnownYet: (503, "ORGANIZATION_NOT_KNOWN_YET"),
     e.ParticipationNotFound: (404, "PARTICIPATION_NOT_FOUND"),
     e.NotTheParticipant: (403, "NOT_THE_PARTICIPANT"),

@@ -54,6 +54,18 @@ class OrgaTermsAcceptedSchema(Schema):
     accepted_at = fields.AwareDateTime(required=True)
 
 
+class _ImportedLearner(TolerantSchema):
+    learner_id = fields.UUID(required=True)
+    version = fields.Integer(required=True)
+    user_id = fields.UUID(allow_none=True, load_default=None)
+    disabled = fields.Boolean(required=True)
+
+
+class LearnersImportedSchema(Schema):
+    organization_id = fields.UUID(required=True)
+    learners = fields.List(fields.Nested(_ImportedLearner), required=True)
+
+
 class LearnerLinkedSchema(Schema):
     learner_id = fields.UUID(required=True)
     organization_id = fields.UUID(required=True)
