@@ -12,6 +12,7 @@ from campaigns.entrypoints.consumers.schemas import (
     MembershipChangedSchema,
     OrganizationArchivedSchema,
     OrganizationCreatedSchema,
+    OrganizationFeaturesChangedSchema,
     OrgaTermsAcceptedSchema,
 )
 from msgkit import Envelope
@@ -20,6 +21,7 @@ from svckit.contracts import load_contract
 
 CONSUMED = [("organizations.organization.created.v1", OrganizationCreatedSchema),
             ("organizations.organization.archived.v1", OrganizationArchivedSchema),
+            ("organizations.organization.features_changed.v1", OrganizationFeaturesChangedSchema),
             ("organizations.membership.granted.v1", MembershipChangedSchema),
             ("organizations.membership.role_changed.v1", MembershipChangedSchema),
             ("organizations.membership.revoked.v1", MembershipChangedSchema),

@@ -235,3 +235,14 @@ def test_a_platform_admin_defines_a_target_profile_public_or_for_some_organizati
     refused = client.post(f"/api/organizations/{elsewhere}/campaigns", headers=other.auth, json={
         "type": "ASSESSMENT", "name": "x", "target_profile_id": profile_id})
     assert refused.get_json()["error"]["code"] == "TARGET_PROFILE_NOT_AVAILABLE"
+
+
+def test_multiple_sendings_of_assessments_follow_the_organizations_switch(runtime, client, school):
+    refused = create(client, school, multiple_sendings=True)
+    assert (refused.status_code, refused.get_json()["error"]["code"]) == \
+        (400, "MULTIPLE_SENDINGS_NOT_ALLOWED_FOR_ASSESSMENT")
+    deliver(runtime, "organizations.organization.features_changed.v1", school.id, 40, organization_id=school.id,
+            multiple_sendings_for_assessments=True)
+    deliver(runtime, "organizations.organization.features_changed.v1", school.id, 39, organization_id=school.id,
+            multiple_sendings_for_assessments=False)  # older: dropped
+    assert create(client, school, multiple_sendings=True).status_code == 201

@@ -27,6 +27,8 @@ def open_school(runtime, client):
     organization_id = organization(runtime, manages_students=False, name="Université de Lille")
     admin = person("admin")
     grant(runtime, organization_id, admin, "ADMIN", 2)
+    deliver(runtime, "organizations.organization.features_changed.v1", organization_id, 3,
+            organization_id=organization_id, multiple_sendings_for_assessments=True)
     return type("School", (), {"id": organization_id, "admin": admin})
 
 

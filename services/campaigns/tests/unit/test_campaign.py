@@ -98,3 +98,17 @@ def test_archiving_and_unarchiving_are_announced_once():
 def test_a_target_profile_is_available_when_public_or_given_to_the_organization():
     private = TargetProfile("p", {}, (), public=False, organization_ids=(ORG,))
     assert private.available_to(ORG) and not private.available_to(uuid.uuid4()) and PROFILE.available_to(uuid.uuid4())
+
+
+def test_assessment_campaigns_take_results_several_times_only_where_the_organization_allows_it():
+    with pytest.raises(CampaignInvalid) as refused:
+        create(multiple_sendings=True)
+    assert refused.value.code == "MULTIPLE_SENDINGS_NOT_ALLOWED_FOR_ASSESSMENT"
+    assert create(multiple_sendings=True, multiple_sendings_allowed=True).multiple_sendings
+    assert create(type="PROFILES_COLLECTION", title=None, target_profile=None, multiple_sendings=True).multiple_sendings
+    campaign = create()
+    with pytest.raises(CampaignInvalid):
+        campaign.edit(ADMIN_ACTOR, {"multiple_sendings": True}, owner_is_member=True, now=NOW)
+    campaign.edit(ADMIN_ACTOR, {"multiple_sendings": True}, owner_is_member=True, now=NOW,
+                  multiple_sendings_allowed=True)
+    assert campaign.multiple_sendings

@@ -30,7 +30,8 @@ RESULTS = {"mastery_rate": 0.5, "validated_skills_count": 1, "target_skills_coun
 
 def campaign(**changes) -> Campaign:
     values = {"id": uuid.uuid4(), "organization_id": uuid.uuid4(), "code": "QTRZPK472", "creator": TEACHER,
-              "type": "ASSESSMENT", "name": "Diagnostic", "title": "Rentrée", "target_profile": PROFILE, "now": NOW}
+              "type": "ASSESSMENT", "name": "Diagnostic", "title": "Rentrée", "target_profile": PROFILE, "now": NOW,
+              "multiple_sendings_allowed": True}
     return Campaign.create(**{**values, **changes})
 
 

@@ -45,6 +45,12 @@ def to_integration(event: Any) -> IntegrationEvent | list[IntegrationEvent] | No
     if isinstance(event, e.OrganizationArchived):
         return IntegrationEvent("organizations.organization.archived.v1", str(event.organization_id), event.version, {
             "organization_id": str(event.organization_id), "archived_at": _iso(event.archived_at)})
+    if isinstance(event, e.OrganizationFeaturesChanged):
+        return IntegrationEvent("organizations.organization.features_changed.v1", str(event.organization_id),
+                                event.version, {
+            "organization_id": str(event.organization_id),
+            "multiple_sendings_for_assessments": event.multiple_sendings_for_assessments,
+            "changed_at": _iso(event.changed_at)})
     if isinstance(event, e.MembershipGranted):
         return IntegrationEvent("organizations.membership.granted.v1", str(event.organization_id), event.version, {
             "membership_id": str(event.membership_id), "organization_id": str(event.organization_id),

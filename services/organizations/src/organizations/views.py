@@ -46,7 +46,8 @@ def check_orga_access(engine: Engine, organization_id: UUID, actor: Actor, *, ad
 def _organization(row: Any) -> dict[str, Any]:
     return {"id": row.id, "name": row.name, "type": row.type, "external_id": row.external_id,
             "manages_students": row.manages_students, "created_at": row.created_at, "archived_at": row.archived_at,
-            "archived": row.archived_at is not None}
+            "archived": row.archived_at is not None,
+            "multiple_sendings_for_assessments": row.multiple_sendings_for_assessments}
 
 
 def organization(engine: Engine, organization_id: UUID, role: str | None = None) -> dict[str, Any]:

@@ -23,6 +23,7 @@ def change(n: int = 0) -> e.LearnerChange:
 EVENTS = [
     e.OrganizationCreated(ORG, "Collège Victor Hugo", "SCO", "0751234A", True, NOW, 1),
     e.OrganizationArchived(ORG, NOW, 4),
+    e.OrganizationFeaturesChanged(ORG, True, NOW, 5),
     e.MembershipGranted(MEMBERSHIP, ORG, USER, "ADMIN", NOW, 2),
     e.MembershipRoleChanged(MEMBERSHIP, ORG, USER, "MEMBER", NOW, 3),
     e.MembershipRevoked(MEMBERSHIP, ORG, USER, "LEFT", NOW, 5),

@@ -35,6 +35,7 @@ def routes(b, admin_b, invitation_b):
         ("GET", f"/api/organizations/{b}/learners/imports/template.csv", None),
         ("GET", "/api/admin/organizations", None),
         ("POST", f"/api/admin/organizations/{b}/archive", None),
+        ("PATCH", f"/api/admin/organizations/{b}/features", {"json": {"multiple_sendings_for_assessments": True}}),
     ]
 
 
@@ -47,7 +48,7 @@ def snapshot(runtime, organization_id):
             "SELECT count(*) FROM learner_imports WHERE organization_id = :o")]
 
 
-@pytest.mark.parametrize("index", range(13))
+@pytest.mark.parametrize("index", range(14))
 def test_an_admin_of_another_organization_is_refused_everywhere_and_changes_nothing(client, runtime, two_schools,
                                                                                   index):
     a, admin_a, b, admin_b, invitation_b = two_schools
@@ -81,5 +82,6 @@ def test_the_matrix_covers_every_organization_route(client):
                "/api/organizations/{organization_id}/invitations/{invitation_id}/resend",
                "/api/organizations/{organization_id}/learners/imports",
                "/api/organizations/{organization_id}/learners/imports/template.csv",
-               "/api/admin/organizations/{organization_id}/archive"}
+               "/api/admin/organizations/{organization_id}/archive",
+               "/api/admin/organizations/{organization_id}/features"}
     assert guarded == covered

@@ -36,6 +36,7 @@ known_organizations = Table(
     Column("type", String(10), nullable=False),
     Column("manages_students", Boolean, nullable=False),
     Column("archived", Boolean, nullable=False),
+    Column("multiple_sendings_for_assessments", Boolean, nullable=False, server_default=text("false")),
     Column("version", Integer, nullable=False),
 )
 

@@ -41,6 +41,14 @@ class SqlAlchemyReplicas(AbstractReplicas):
                                     orm.known_organizations.c.version < version)
                              .values(archived=True, version=version))
 
+    def set_organization_features(self, organization_id: UUID, version: int,
+                                  multiple_sendings_for_assessments: bool) -> None:
+        self.session.execute(update(orm.known_organizations)
+                             .where(orm.known_organizations.c.id == organization_id,
+                                    orm.known_organizations.c.version < version)
+                             .values(multiple_sendings_for_assessments=multiple_sendings_for_assessments,
+                                     version=version))
+
     def save_membership(self, membership_id: UUID, version: int, **values: Any) -> None:
         self._upsert(orm.memberships, "membership_id", {"membership_id": membership_id, "version": version, **values})
 

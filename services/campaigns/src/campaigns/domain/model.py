@@ -68,6 +68,12 @@ def _check_lengths(name: str | None, title: str | None, landing_text: str | None
                               f"the landing text is at most {LANDING_TEXT_MAX} characters", "landing_text")
 
 
+def _check_multiple_sendings(type: str, multiple_sendings: bool, allowed: bool) -> None:
+    if type == ASSESSMENT and multiple_sendings and not allowed:
+        raise CampaignInvalid("MULTIPLE_SENDINGS_NOT_ALLOWED_FOR_ASSESSMENT",
+                              "this organization's assessment campaigns take results once", "multiple_sendings")
+
+
 @dataclass
 class Campaign:
     id: UUID
@@ -98,7 +104,10 @@ class Campaign:
                name: str | None, title: str | None = None, landing_text: str | None = None,
                external_id_label: str | None = None, external_id_type: str | None = None,
                multiple_sendings: bool = False, target_profile: TargetProfile | None = None,
-               owner_id: UUID | None = None, owner_is_member: bool = True, now: datetime) -> Campaign:
+               owner_id: UUID | None = None, owner_is_member: bool = True,
+               multiple_sendings_allowed: bool = False, now: datetime) -> Campaign:
+        """``multiple_sendings_allowed``: the organization lets its assessment campaigns take results several
+        times (a profiles collection always may)."""
         if creator.role is None:
             raise ManagerRequired("only members of the organization create its campaigns")
         name, title, landing_text = _clean(name), _clean(title), _clean(landing_text)
@@ -130,6 +139,7 @@ class Campaign:
                                   f"{', '.join(EXTERNAL_ID_TYPES)}", "external_id_type")
         if not owner_is_member:
             raise CampaignInvalid("OWNER_IS_NOT_A_MEMBER", "the owner must be a member of the organization", "owner_id")
+        _check_multiple_sendings(type, multiple_sendings, multiple_sendings_allowed)
         campaign = cls(
             id=id, organization_id=organization_id, code=code, type=type, name=name, title=title,
             landing_text=landing_text, external_id_label=external_id_label,
@@ -156,7 +166,7 @@ class Campaign:
             raise ManagerRequired("only an admin of the organization or the campaign's owner can do this")
 
     def edit(self, actor: Actor, changes: dict[str, Any], *, owner_is_member: bool, now: datetime,
-             has_participants: bool = False) -> None:
+             has_participants: bool = False, multiple_sendings_allowed: bool = False) -> None:
         """Name, title, landing text and owner, at any time (archived or not); multiple sendings only until
         someone has joined."""
         self._require_manager(actor)
@@ -174,6 +184,8 @@ class Campaign:
         if multiple_sendings != self.multiple_sendings and has_participants:
             raise CampaignInvalid("MULTIPLE_SENDINGS_CANNOT_CHANGE_AFTER_JOINING",
                                   "multiple sendings cannot change once someone has joined", "multiple_sendings")
+        if multiple_sendings and not self.multiple_sendings:
+            _check_multiple_sendings(self.type, multiple_sendings, multiple_sendings_allowed)
         if (name, title, landing_text, owner_id, multiple_sendings) == (
                 self.name, self.title, self.landing_text, self.owner_id, self.multiple_sendings):
             return

@@ -37,6 +37,10 @@ def member(uow: CampaignsUnitOfWork, organization_id: UUID, user_id: UUID) -> Ac
     return Actor(user_id, role)
 
 
+def _multiple_sendings_allowed(uow: CampaignsUnitOfWork, organization_id: UUID) -> bool:
+    return bool((uow.replicas.organization(organization_id) or {}).get("multiple_sendings_for_assessments"))
+
+
 def create_campaign(command: commands.CreateCampaign, uow_factory: Callable[[], CampaignsUnitOfWork],
                     now: datetime, new_id: Callable[[], UUID],
                     new_code: Callable[[], str] = codes.new_code) -> UUID:
@@ -60,7 +64,8 @@ def create_campaign(command: commands.CreateCampaign, uow_factory: Callable[[], 
                 type=command.type, name=command.name, title=command.title, landing_text=command.landing_text,
                 external_id_label=command.external_id_label, external_id_type=command.external_id_type,
                 multiple_sendings=command.multiple_sendings, target_profile=profile, owner_id=command.owner_id,
-                owner_is_member=owner_is_member, now=now)
+                owner_is_member=owner_is_member, multiple_sendings_allowed=_multiple_sendings_allowed(
+                    uow, command.organization_id), now=now)
             try:
                 uow.campaigns.add(campaign)
                 uow.commit()
@@ -86,7 +91,8 @@ def edit_campaign(command: commands.EditCampaign, uow: CampaignsUnitOfWork, now:
         owner_is_member = owner_id is None or uow.replicas.role_of(campaign.organization_id, owner_id) is not None
         campaign.edit(actor, command.changes, owner_is_member=owner_is_member, now=now,
                       has_participants="multiple_sendings" in command.changes
-                      and uow.participations.any_in(campaign.id))
+                      and uow.participations.any_in(campaign.id),
+                      multiple_sendings_allowed=_multiple_sendings_allowed(uow, campaign.organization_id))
         uow.campaigns.save(campaign)
         uow.commit()
 

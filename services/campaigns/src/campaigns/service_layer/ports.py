@@ -20,6 +20,10 @@ class AbstractReplicas(abc.ABC):
     def archive_organization(self, organization_id: UUID, version: int) -> None: ...
 
     @abc.abstractmethod
+    def set_organization_features(self, organization_id: UUID, version: int,
+                                  multiple_sendings_for_assessments: bool) -> None: ...
+
+    @abc.abstractmethod
     def save_membership(self, membership_id: UUID, version: int, **values: Any) -> None: ...
 
     @abc.abstractmethod

@@ -18,6 +18,11 @@ def on_organization_archived(data: dict[str, Any], envelope: Envelope, uow: Camp
     uow.replicas.archive_organization(data["organization_id"], envelope.aggregate_version)
 
 
+def on_organization_features_changed(data: dict[str, Any], envelope: Envelope, uow: CampaignsUnitOfWork) -> None:
+    uow.replicas.set_organization_features(data["organization_id"], envelope.aggregate_version,
+                                           data["multiple_sendings_for_assessments"])
+
+
 def on_membership_changed(data: dict[str, Any], envelope: Envelope, uow: CampaignsUnitOfWork) -> None:
     """Granted, role changed or revoked: the membership's state as of this organization version."""
     uow.replicas.save_membership(

@@ -62,6 +62,7 @@ organizations = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", Uuid),
     Column("archived_at", DateTime(timezone=True)),
+    Column("multiple_sendings_for_assessments", Boolean, nullable=False, server_default=text("false")),
     Column("version", Integer, nullable=False),
     Column("learners_version", Integer, nullable=False, server_default="0"),
     Index("uq_organizations_type_external_id", "type", "external_id", unique=True,

@@ -33,6 +33,13 @@ class ArchiveOrganization:
 
 
 @dataclass(frozen=True)
+class SetOrganizationFeatures:
+    actor: Actor
+    organization_id: UUID
+    multiple_sendings_for_assessments: bool
+
+
+@dataclass(frozen=True)
 class InviteMembers:
     actor: Actor
     organization_id: UUID

@@ -26,6 +26,14 @@ class OrganizationArchived:
 
 
 @dataclass(frozen=True)
+class OrganizationFeaturesChanged:
+    organization_id: UUID
+    multiple_sendings_for_assessments: bool
+    changed_at: datetime
+    version: int
+
+
+@dataclass(frozen=True)
 class MembershipGranted:
     membership_id: UUID
     organization_id: UUID

@@ -27,6 +27,7 @@ from organizations.domain.events import (
     MembershipRoleChanged,
     OrganizationArchived,
     OrganizationCreated,
+    OrganizationFeaturesChanged,
 )
 
 SCO, SUP, PRO = "SCO", "SUP", "PRO"
@@ -116,6 +117,8 @@ class Organization:
     created_at: datetime
     created_by: UUID | None
     archived_at: datetime | None = None
+    # Whether its assessment campaigns may take results several times (set by a platform admin).
+    multiple_sendings_for_assessments: bool = False
     version: int = 1
     learners_version: int = 0
     memberships: list[Membership] = field(default_factory=list)
@@ -170,6 +173,12 @@ class Organization:
             if invitation.status == PENDING:
                 invitation.status, invitation.updated_at = CANCELLED, now
         self.events.append(OrganizationArchived(self.id, now, self._changed()))
+
+    def allow_multiple_sendings_for_assessments(self, allowed: bool, now: datetime) -> None:
+        if allowed == self.multiple_sendings_for_assessments:
+            return
+        self.multiple_sendings_for_assessments = allowed
+        self.events.append(OrganizationFeaturesChanged(self.id, allowed, now, self._changed()))
 
     def require_can_import(self) -> None:
         self._refuse_if_archived()

@@ -71,6 +71,16 @@ def archive_organization(cmd: commands.ArchiveOrganization, uow: OrganizationsUn
         uow.commit()
 
 
+def set_organization_features(cmd: commands.SetOrganizationFeatures, uow: OrganizationsUnitOfWork,
+                              now: Clock) -> None:
+    if not cmd.actor.platform_admin:
+        raise e.PlatformAdminRequired("Only a platform administrator changes an organization's features.")
+    with uow:
+        _organization(uow, cmd.organization_id).allow_multiple_sendings_for_assessments(
+            cmd.multiple_sendings_for_assessments, now())
+        uow.commit()
+
+
 # -- team ----------------------------------------------------------------------------------------
 
 

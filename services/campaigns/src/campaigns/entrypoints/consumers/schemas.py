@@ -18,6 +18,11 @@ class OrganizationArchivedSchema(Schema):
     organization_id = fields.UUID(required=True)
 
 
+class OrganizationFeaturesChangedSchema(Schema):
+    organization_id = fields.UUID(required=True)
+    multiple_sendings_for_assessments = fields.Boolean(required=True)
+
+
 class MembershipChangedSchema(Schema):
     membership_id = fields.UUID(required=True)
     organization_id = fields.UUID(required=True)

@@ -12,6 +12,7 @@ from campaigns.entrypoints.consumers.schemas import (
     MembershipChangedSchema,
     OrganizationArchivedSchema,
     OrganizationCreatedSchema,
+    OrganizationFeaturesChangedSchema,
     OrgaTermsAcceptedSchema,
 )
 from campaigns.service_layer import handlers, replication
@@ -32,6 +33,9 @@ def subscriptions(uow_factory: Callable[[], CampaignsUnitOfWork]) -> list[Subscr
                                 OrganizationCreatedSchema(), uow_factory, replication.on_organization_created),
         idempotent_subscription("on_organization_archived", ("organizations.organization.archived.v1",),
                                 OrganizationArchivedSchema(), uow_factory, replication.on_organization_archived),
+        idempotent_subscription("on_organization_features_changed", ("organizations.organization.features_changed.v1",),
+                                OrganizationFeaturesChangedSchema(), uow_factory,
+                                replication.on_organization_features_changed),
         idempotent_subscription("on_membership_changed", MEMBERSHIP_EVENTS, MembershipChangedSchema(), uow_factory,
                                 replication.on_membership_changed),
         idempotent_subscription("on_orga_terms_accepted", ("identity.user.orga_terms_accepted.v1",),

@@ -77,6 +77,19 @@ class ArchiveOrganization(MethodView):
         return views.organization(runtime.engine, organization_id)
 
 
+@admin.route("/<uuid:organization_id>/features")
+class OrganizationFeatures(MethodView):
+    @auth_required
+    @admin.arguments(s.OrganizationFeaturesSchema)
+    @admin.response(200, s.OrganizationSchema)
+    def patch(self, data: dict, organization_id: UUID):
+        """Switch features on or off: whether assessment campaigns may take results several times"""
+        runtime = _runtime()
+        handlers.set_organization_features(commands.SetOrganizationFeatures(_actor(), organization_id, **data),
+                                           runtime.uow(), runtime.now)
+        return views.organization(runtime.engine, organization_id)
+
+
 # -- an organization and its team ---------------------------------------------------------------
 
 

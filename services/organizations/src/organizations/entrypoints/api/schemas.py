@@ -26,9 +26,15 @@ class OrganizationSchema(Schema):
     manages_students = fields.Boolean()
     archived = fields.Boolean()
     archived_at = fields.DateTime(allow_none=True)
+    multiple_sendings_for_assessments = fields.Boolean(
+        metadata={"description": "its assessment campaigns may take results several times"})
     created_at = fields.DateTime()
     members_count = fields.Integer()
     my_role = fields.String(allow_none=True)
+
+
+class OrganizationFeaturesSchema(Schema):
+    multiple_sendings_for_assessments = fields.Boolean(required=True)
 
 
 class OrganizationFilterSchema(PageArgsSchema):
