@@ -31,3 +31,14 @@ def test_the_adaptive_test_bench_runs_everything_by_default_and_refuses_unknown_
     assert adaptive.parse_args(["simulation", "--learners", "10"]).learners == 10
     with pytest.raises(SystemExit):
         adaptive.parse_args(["everything"])
+
+
+lists_spec = importlib.util.spec_from_file_location("bench_campaign_lists",
+                                                    Path(__file__).parents[2] / "bench" / "campaign_lists.py")
+lists = importlib.util.module_from_spec(lists_spec)
+lists_spec.loader.exec_module(lists)
+
+
+def test_the_campaign_bench_has_sizes_by_default_and_takes_others():
+    assert (lists.parse_args([]).campaigns, lists.parse_args([]).participants) == (400, 250)
+    assert lists.parse_args(["--campaigns", "10"]).campaigns == 10
