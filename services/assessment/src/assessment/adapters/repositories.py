@@ -29,10 +29,6 @@ class SqlAlchemyReleases(AbstractReleases):
             select(orm.content_releases).order_by(orm.content_releases.c.version.desc()).limit(1)).mappings().first()
         return self.track(ContentRelease(**row)) if row else None
 
-    def latest_version(self) -> int | None:
-        return self.session.execute(select(orm.content_releases.c.version)
-                                    .order_by(orm.content_releases.c.version.desc()).limit(1)).scalar()
-
     def add(self, release: ContentRelease) -> None:
         self.session.execute(insert(orm.content_releases).values(
             version=release.version, checksum=release.checksum, released_at=release.released_at,
