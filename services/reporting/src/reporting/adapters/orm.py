@@ -1,6 +1,32 @@
+"""reporting's tables: the journal of every event consumed, and the read models built from it.
+
+Every read-model row keeps the ``aggregate_version`` of the last event that changed it, so a
+stale or duplicated event changes nothing. Where two kinds of event touch different fields
+of one row (a campaign's details and its archive state), each kind has its own version.
+Facts that never change once known (a campaign's code, a participation's start) are kept
+from whichever event brought them first.
+"""
+
 from __future__ import annotations
 
-from sqlalchemy import MetaData
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Computed,
+    Date,
+    DateTime,
+    Identity,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Uuid,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from msgkit import inbox_table, outbox_table
 from svckit.idempotency import idempotency_table
@@ -10,3 +36,175 @@ metadata = MetaData()
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
 idempotency_keys = idempotency_table(metadata)
+
+# The journal: every event reporting consumed, whole, in the order it arrived. Read models can be
+# dropped and rebuilt from it (``reporting projections rebuild``), and a new one back-filled.
+journal = Table(
+    "journal", metadata,
+    Column("seq", BigInteger, Identity(), primary_key=True),
+    Column("message_id", Uuid, nullable=False, unique=True),
+    Column("event_type", String(200), nullable=False),
+    Column("aggregate_id", String(200), nullable=False),
+    Column("aggregate_version", Integer, nullable=False),
+    Column("occurred_at", DateTime(timezone=True), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
+    Column("envelope", JSONB, nullable=False),
+    Index("ix_journal_event_type", "event_type"),
+)
+
+# --- who may read: organizations, memberships, Orga terms ---------------------------------
+
+organizations = Table(
+    "organizations", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("type", String(10), nullable=False),
+    Column("external_id", String(255)),
+    Column("manages_students", Boolean, nullable=False),
+    Column("archived", Boolean, nullable=False, server_default=text("false")),
+)
+
+memberships = Table(
+    "memberships", metadata,
+    Column("membership_id", Uuid, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("organization_id", Uuid, nullable=False),
+    Column("user_id", Uuid, nullable=False),
+    Column("role", String(10), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Index("ix_memberships_organization_user", "organization_id", "user_id"),
+)
+
+orga_terms = Table(
+    "orga_terms", metadata,
+    Column("user_id", Uuid, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("accepted_at", DateTime(timezone=True), nullable=False),
+)
+
+# --- who the participants are: accounts and the organizations' learners ---------------------
+
+users = Table(
+    "users", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("first_name", String(255), nullable=False),
+    Column("last_name", String(255), nullable=False),
+)
+
+learners = Table(
+    "learners", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("organization_id", Uuid, nullable=False),
+    Column("user_id", Uuid),
+    Column("first_name", String(255)),
+    Column("last_name", String(255)),
+    Column("preferred_last_name", String(255)),
+    Column("birthdate", Date),
+    Column("student_number", String(255)),
+    Column("division", String(255)),
+    Column("group_name", String(255)),
+    Column("disabled", Boolean, nullable=False, server_default=text("false")),
+    Column("link_version", Integer, nullable=False, server_default=text("0")),
+    Index("ix_learners_organization_name", "organization_id", "last_name", "first_name"),
+    Index("ix_learners_organization_user", "organization_id", "user_id"),
+)
+
+# --- the learning content's names (the latest release) --------------------------------------
+
+content_release = Table(
+    "content_release", metadata,
+    Column("id", Integer, primary_key=True),  # one row: the version the tables below hold
+    Column("version", Integer, nullable=False),
+)
+
+areas = Table(
+    "areas", metadata,
+    Column("code", String(10), primary_key=True),
+    Column("name", JSONB, nullable=False),  # {"fr": ..., "en": ...}
+)
+
+competences = Table(
+    "competences", metadata,
+    Column("code", String(10), primary_key=True),
+    Column("area_code", String(10), nullable=False),
+    Column("name", JSONB, nullable=False),
+)
+
+skills = Table(
+    "skills", metadata,
+    Column("id", String(100), primary_key=True),
+    Column("competence_code", String(10), nullable=False),
+)
+
+target_profiles = Table(
+    "target_profiles", metadata,
+    Column("id", String(100), primary_key=True),
+    Column("name", JSONB, nullable=False),
+)
+
+# --- campaigns and participations -----------------------------------------------------------
+
+campaigns = Table(
+    "campaigns", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("organization_id", Uuid, nullable=False),
+    # created and updated change the details; created, archived and unarchived the archive state
+    Column("details_version", Integer, nullable=False, server_default=text("0")),
+    Column("archive_version", Integer, nullable=False, server_default=text("0")),
+    Column("type", String(30)),  # null until campaign.created is known
+    Column("code", String(20)),
+    Column("name", String(255)),
+    Column("title", String(255)),
+    Column("target_profile_id", String(100)),
+    Column("target_profile_name", JSONB),
+    Column("target_skill_ids", ARRAY(String(100)), nullable=False, server_default=text("'{}'")),
+    Column("owner_id", Uuid),
+    Column("created_at", DateTime(timezone=True)),
+    Column("external_id_label", String(255)),
+    Column("multiple_sendings", Boolean, nullable=False, server_default=text("false")),
+    Column("archived_at", DateTime(timezone=True)),
+    Index("ix_campaigns_organization", "organization_id"),
+)
+
+# Results once sent stay sent (a retry is a new participation); an improvement moves restarted_at on,
+# so only a completion after it counts.
+STATUS = """CASE WHEN shared_at IS NOT NULL THEN 'SHARED'
+WHEN completed_at IS NOT NULL AND completed_at >= restarted_at THEN 'TO_SHARE' ELSE 'STARTED' END"""
+
+participations = Table(
+    "participations", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("version", Integer, nullable=False),  # of the participation's own events (campaigns)
+    Column("campaign_id", Uuid, nullable=False),
+    Column("organization_id", Uuid, nullable=False),
+    Column("campaign_type", String(30)),
+    Column("user_id", Uuid),  # erased when the participation is deleted
+    Column("organization_learner_id", Uuid),
+    Column("participant_external_id", String(255)),
+    Column("is_improvement", Boolean, nullable=False, server_default=text("false")),
+    Column("superseded", Boolean, nullable=False, server_default=text("false")),  # a later retry replaced it
+    Column("started_at", DateTime(timezone=True)),  # the first start
+    Column("restarted_at", DateTime(timezone=True)),  # the latest start or improvement
+    # progress, from assessment's events (another aggregate: ordered by the moment of the answer)
+    Column("progress_rate", Numeric(5, 4), nullable=False, server_default=text("0")),
+    Column("progress_at", DateTime(timezone=True)),
+    Column("completed_at", DateTime(timezone=True)),
+    # the results, frozen when shared
+    Column("shared_at", DateTime(timezone=True)),
+    Column("mastery_rate", Numeric(5, 4)),
+    Column("validated_skills_count", Integer),
+    Column("target_skills_count", Integer),
+    Column("total_pix", Integer),
+    Column("certifiable", Boolean),
+    Column("certifiable_competences_count", Integer),
+    Column("results", JSONB),  # {"competences": [...], "profile": {...}} as shared
+    Column("deleted_at", DateTime(timezone=True)),
+    Column("status", String(10), Computed(STATUS, persisted=True)),
+    Index("ix_participations_campaign_live", "campaign_id", "started_at",
+          postgresql_where=text("deleted_at IS NULL AND NOT superseded")),
+    Index("ix_participations_organization_user", "organization_id", "user_id"),
+    Index("ix_participations_learner", "organization_learner_id"),
+)
