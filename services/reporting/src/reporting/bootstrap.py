@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from msgkit import Subscription
 from reporting.adapters import orm
+from reporting.adapters.unit_of_work import SqlAlchemyReportingUnitOfWork
 from reporting.config import Settings
+from reporting.entrypoints.consumers.subscriptions import subscriptions
 from svckit.auth import JwksKeySource, TokenVerifier
 from svckit.runtime import BaseRuntime
 
@@ -14,6 +17,12 @@ from svckit.runtime import BaseRuntime
 class Reporting(BaseRuntime):
     settings: Settings
     verifier: TokenVerifier
+
+    def uow(self) -> SqlAlchemyReportingUnitOfWork:
+        return SqlAlchemyReportingUnitOfWork(self.session_factory)
+
+    def subscriptions(self) -> list[Subscription]:
+        return subscriptions(self.uow)
 
 
 def bootstrap(settings: Settings | None = None) -> Reporting:

@@ -179,7 +179,7 @@ participations = Table(
     Column("id", Uuid, primary_key=True),
     Column("version", Integer, nullable=False),  # of the participation's own events (campaigns)
     Column("campaign_id", Uuid, nullable=False),
-    Column("organization_id", Uuid, nullable=False),
+    Column("organization_id", Uuid),  # null while only assessment's events are known
     Column("campaign_type", String(30)),
     Column("user_id", Uuid),  # erased when the participation is deleted
     Column("organization_learner_id", Uuid),

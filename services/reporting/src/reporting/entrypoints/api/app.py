@@ -1,4 +1,4 @@
-"""reporting's HTTP API: health, metrics and OpenAPI for now; its routes arrive with their issue."""
+"""reporting's HTTP API (``reporting api`` serves ``create_app()`` with gunicorn)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ from flask import Flask
 
 from reporting.adapters import orm
 from reporting.bootstrap import Reporting, bootstrap
+from reporting.entrypoints.api.errors import ERRORS
+from reporting.entrypoints.api.export_routes import export
+from reporting.entrypoints.api.routes import campaign, organization
 from svckit.db import database_ready
 from svckit.idempotency import IdempotencyKeys
 from svckit.web import create_service_app
@@ -17,7 +20,8 @@ def create_app(runtime: Reporting | None = None) -> Flask:
         name="reporting",
         title="Reporting",
         description="Read models built from events: follow-up, results, CSV exports.",
-        blueprints=[],
+        blueprints=[campaign, organization, export],
+        error_table=ERRORS,
         ready_checks={"database": lambda: database_ready(runtime.engine)},
         token_verifier=runtime.verifier,
         idempotency=IdempotencyKeys(runtime.engine, orm.idempotency_keys),

@@ -111,7 +111,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('campaign_id', sa.Uuid(), nullable=False),
-    sa.Column('organization_id', sa.Uuid(), nullable=False),
+    sa.Column('organization_id', sa.Uuid(), nullable=True),
     sa.Column('campaign_type', sa.String(length=30), nullable=True),
     sa.Column('user_id', sa.Uuid(), nullable=True),
     sa.Column('organization_learner_id', sa.Uuid(), nullable=True),

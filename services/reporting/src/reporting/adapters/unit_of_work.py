@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session, sessionmaker
+
+from reporting.adapters import orm
+from reporting.adapters.journal import SqlAlchemyJournal
+from reporting.adapters.read_models import SqlAlchemyReadModels
+from reporting.service_layer.unit_of_work import ReportingUnitOfWork
+from svckit.uow import SqlAlchemyUnitOfWork
+
+REBUILD_LOCK = 61_006  # an advisory lock key of reporting's database: one rebuild at a time
+
+
+class SqlAlchemyReportingUnitOfWork(SqlAlchemyUnitOfWork, ReportingUnitOfWork):
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        # reporting publishes nothing: its outbox stays empty
+        super().__init__(session_factory, producer="reporting", outbox=orm.outbox, inbox=orm.inbox,
+                         to_integration=lambda _event: None)
+
+    def open_repositories(self, session: Session) -> None:
+        self.read_models = SqlAlchemyReadModels(session)
+        self.journal = SqlAlchemyJournal(session)
+
+    def lock_projections(self) -> None:
+        self.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": REBUILD_LOCK})

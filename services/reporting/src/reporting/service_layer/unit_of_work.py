@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterator
+
+from msgkit import Envelope
+from reporting.service_layer.read_models import AbstractReadModels
+from svckit.uow import AbstractUnitOfWork
+
+
+class AbstractJournal(abc.ABC):
+    """Every event reporting consumed, in the order it was applied."""
+
+    @abc.abstractmethod
+    def record(self, envelope: Envelope) -> None: ...
+
+    @abc.abstractmethod
+    def replay(self, event_types: frozenset[str], batch: int = 1000) -> Iterator[Envelope]: ...
+
+
+class ReportingUnitOfWork(AbstractUnitOfWork, abc.ABC):
+    read_models: AbstractReadModels
+    journal: AbstractJournal
+
+    @abc.abstractmethod
+    def lock_projections(self) -> None:
+        """Only one rebuild at a time."""
