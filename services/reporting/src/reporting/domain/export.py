@@ -1,0 +1,355 @@
+"""A campaign's results as the CSV file French schools know from Pix Orga.
+
+The file is made for Excel in a French locale: UTF-8 with a BOM, ``;`` between cells, ``\\n`` at
+the end of lines, decimals with a comma, text quoted and guarded against formula injection,
+``NA`` where a value does not apply yet. It is produced one line at a time (``lines``), so an
+export of any size streams.
+"""
+
+from __future__ import annotations
+
+import enum
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+ASSESSMENT, PROFILES_COLLECTION = "ASSESSMENT", "PROFILES_COLLECTION"
+SCO, SUP, PRO = "SCO", "SUP", "PRO"
+
+BOM = "\ufeff"
+CONTENT_TYPE = "text/csv; charset=utf-8"
+TIME_ZONE = "Europe/Paris"
+CERTIFIABLE_LEVEL = 1  # a competence counts for certification from this level
+CERTIFIABLE_COMPETENCES = 5  # a learner may certify with this many competences at that level
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FILE_NAME_FORBIDDEN = frozenset('/\\:*?"<>|')
+
+
+class NotApplicable(enum.Enum):
+    """A value that does not apply (yet): results of a participation not shared."""
+
+    NA = "NA"
+
+    def __repr__(self) -> str:
+        return "NA"
+
+
+NA = NotApplicable.NA
+
+Cell = str | int | float | Decimal | Fraction | date | UUID | NotApplicable | None
+
+LABELS: dict[str, dict[str, str]] = {
+    "fr": {
+        "organization_name": "Nom de l'organisation",
+        "campaign_id": "ID Campagne",
+        "campaign_code": "Code",
+        "campaign_name": "Nom de la campagne",
+        "target_profile": "Parcours",
+        "last_name": "Nom du Participant",
+        "first_name": "Prénom du Participant",
+        "division": "Classe",
+        "group": "Groupe",
+        "student_number": "Numéro Étudiant",
+        "progress": "% de progression",
+        "started_at": "Date de début",
+        "shared": "Partage (O/N)",
+        "shared_at": "Date du partage",
+        "mastery": "% maitrise de l'ensemble des acquis du profil",
+        "competence_mastery": "% de maitrise des acquis de la compétence {}",
+        "competence_target_skills": "Nombre d'acquis du profil cible dans la compétence {}",
+        "competence_validated_skills": "Acquis maitrisés dans la compétence {}",
+        "area_mastery": "% de maitrise des acquis du domaine {}",
+        "area_target_skills": "Nombre d'acquis du profil cible du domaine {}",
+        "area_validated_skills": "Acquis maitrisés du domaine {}",
+        "sent": "Envoi (O/N)",
+        "sent_at": "Date de l'envoi",
+        "total_pix": "Nombre de pix total",
+        "certifiable": "Certifiable (O/N)",
+        "certifiable_competences": "Nombre de compétences certifiables",
+        "competence_level": "Niveau pour la compétence {}",
+        "competence_pix": "Nombre de pix pour la compétence {}",
+        "yes": "Oui",
+        "no": "Non",
+    },
+    "en": {
+        "organization_name": "Organization name",
+        "campaign_id": "Campaign ID",
+        "campaign_code": "Code",
+        "campaign_name": "Campaign name",
+        "target_profile": "Target profile",
+        "last_name": "Participant's last name",
+        "first_name": "Participant's first name",
+        "division": "Class",
+        "group": "Group",
+        "student_number": "Student number",
+        "progress": "% progress",
+        "started_at": "Start date",
+        "shared": "Shared (Y/N)",
+        "shared_at": "Date shared",
+        "mastery": "% mastery of all the skills of the profile",
+        "competence_mastery": "% mastery of the skills of the competence {}",
+        "competence_target_skills": "Number of target profile skills in the competence {}",
+        "competence_validated_skills": "Skills mastered in the competence {}",
+        "area_mastery": "% mastery of the skills of the area {}",
+        "area_target_skills": "Number of target profile skills in the area {}",
+        "area_validated_skills": "Skills mastered in the area {}",
+        "sent": "Sent (Y/N)",
+        "sent_at": "Date sent",
+        "total_pix": "Total pix",
+        "certifiable": "Eligible for certification (Y/N)",
+        "certifiable_competences": "Number of competences eligible for certification",
+        "competence_level": "Level in the competence {}",
+        "competence_pix": "Pix in the competence {}",
+        "yes": "Yes",
+        "no": "No",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Competence:
+    code: str
+    name: str
+    area_code: str
+
+
+@dataclass(frozen=True)
+class Area:
+    code: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ExportLayout:
+    """What decides the columns of one campaign's export, names already in the user's language."""
+
+    organization_name: str
+    organization_type: str  # SCO, SUP or PRO
+    organization_manages_students: bool
+    campaign_id: UUID | int | str
+    campaign_code: str
+    campaign_name: str
+    campaign_type: str  # ASSESSMENT or PROFILES_COLLECTION
+    target_profile_name: str | None = None
+    external_id_label: str | None = None
+    competences: Sequence[Competence] = ()  # in the order of the columns
+    areas: Sequence[Area] = ()  # in the order of the columns; assessments only
+    locale: str = "fr"
+
+    def __post_init__(self) -> None:
+        if self.campaign_type not in (ASSESSMENT, PROFILES_COLLECTION):
+            raise ValueError(f"campaign_type is {ASSESSMENT} or {PROFILES_COLLECTION}, not {self.campaign_type!r}")
+        if self.organization_type not in (SCO, SUP, PRO):
+            raise ValueError(f"organization_type is {SCO}, {SUP} or {PRO}, not {self.organization_type!r}")
+        object.__setattr__(self, "competences", tuple(self.competences))
+        object.__setattr__(self, "areas", tuple(self.areas))
+
+    @property
+    def labels(self) -> dict[str, str]:
+        # "en", "en-GB", "en_US" are English; anything else gets the French of Pix Orga.
+        language = self.locale.replace("_", "-").split("-")[0].lower()
+        return LABELS["en" if language == "en" else "fr"]
+
+    @property
+    def is_assessment(self) -> bool:
+        return self.campaign_type == ASSESSMENT
+
+    @property
+    def has_division(self) -> bool:
+        return self.organization_type == SCO and self.organization_manages_students
+
+    @property
+    def has_group_and_student_number(self) -> bool:
+        return self.organization_type == SUP and self.organization_manages_students
+
+
+# --- columns ---------------------------------------------------------------------------------
+
+_RESULT_COLUMNS = ("mastery", "target_skills", "validated_skills")  # of each competence, then each area
+
+
+def header(layout: ExportLayout) -> list[str]:
+    t = layout.labels
+    cells = [t["organization_name"], t["campaign_id"], t["campaign_code"], t["campaign_name"]]
+    if layout.is_assessment:
+        cells.append(t["target_profile"])
+    cells += [t["last_name"], t["first_name"]]
+    if layout.has_division:
+        cells.append(t["division"])
+    if layout.has_group_and_student_number:
+        cells += [t["group"], t["student_number"]]
+    if layout.external_id_label:
+        cells.append(layout.external_id_label)
+    if layout.is_assessment:
+        cells += [t["progress"], t["started_at"], t["shared"], t["shared_at"], t["mastery"]]
+        for competence in layout.competences:
+            cells += [t[f"competence_{column}"].format(competence.name) for column in _RESULT_COLUMNS]
+        for area in layout.areas:
+            cells += [t[f"area_{column}"].format(area.title) for column in _RESULT_COLUMNS]
+    else:
+        cells += [t["sent"], t["sent_at"], t["total_pix"], t["certifiable"], t["certifiable_competences"]]
+        for competence in layout.competences:
+            cells += [t["competence_level"].format(competence.name), t["competence_pix"].format(competence.name)]
+    return cells
+
+
+def row(layout: ExportLayout, participation: Mapping[str, Any]) -> list[Cell]:
+    """The cells of one participation, in the order of ``header(layout)``."""
+    p = participation
+    cells: list[Cell] = [layout.organization_name, layout.campaign_id, layout.campaign_code, layout.campaign_name]
+    if layout.is_assessment:
+        cells.append(layout.target_profile_name)
+    cells += [p["last_name"], p["first_name"]]
+    if layout.has_division:
+        cells.append(p.get("division"))
+    if layout.has_group_and_student_number:
+        cells += [p.get("group_name"), p.get("student_number")]
+    if layout.external_id_label:
+        cells.append(p.get("participant_external_id"))
+    if layout.is_assessment:
+        return cells + _assessment_results(layout, p)
+    return cells + _profile(layout, p)
+
+
+def _assessment_results(layout: ExportLayout, p: Mapping[str, Any]) -> list[Cell]:
+    shared_at = p.get("shared_at")
+    cells: list[Cell] = [_rate(p["progress_rate"]), p["started_at"], _yes_no(layout, shared_at is not None)]
+    if shared_at is None:
+        return cells + [NA] * (2 + 3 * len(layout.competences) + 3 * len(layout.areas))
+    cells += [shared_at, _rate(p.get("mastery_rate"))]
+    results = {result["competence_code"]: result for result in p["competences"]}
+    for competence in layout.competences:
+        result = results.get(competence.code)
+        if result is None:  # the shared results do not know this competence: nothing honest to write
+            cells += [NA] * 3
+        else:
+            cells += [_rate(result["mastery_rate"]), result["target_skills_count"], result["validated_skills_count"]]
+    for area in layout.areas:
+        in_area = [results[c.code] for c in layout.competences if c.area_code == area.code and c.code in results]
+        target = sum(result["target_skills_count"] for result in in_area)
+        validated = sum(result["validated_skills_count"] for result in in_area)
+        cells += [_rate(Fraction(validated, target) if target else 0), target, validated]
+    return cells
+
+
+def _profile(layout: ExportLayout, p: Mapping[str, Any]) -> list[Cell]:
+    sent_at = p.get("shared_at")
+    cells: list[Cell] = [_yes_no(layout, sent_at is not None)]
+    if sent_at is None:
+        return cells + [NA] * (4 + 2 * len(layout.competences))
+    profile = p["profile"]
+    scores = {score["competence_code"]: score for score in profile["competences"]}
+    certifiable = sum(1 for score in profile["competences"] if score["level"] >= CERTIFIABLE_LEVEL)
+    cells += [sent_at, profile["total_pix"], _yes_no(layout, certifiable >= CERTIFIABLE_COMPETENCES), certifiable]
+    for competence in layout.competences:
+        # A competence the profile does not list is one where the learner has no pix yet.
+        score = scores.get(competence.code, {})
+        cells += [score.get("level", 0), score.get("pix", 0)]
+    return cells
+
+
+def _yes_no(layout: ExportLayout, value: bool) -> str:
+    return layout.labels["yes" if value else "no"]
+
+
+def _rate(value: int | float | Decimal | Fraction | None) -> Decimal | None:
+    """A rate in [0, 1] rounded to 2 decimals, half up (0.745 gives 0.75, as written, not as a binary float)."""
+    if value is None:
+        return None
+    return _decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _decimal(value: int | float | Decimal | Fraction) -> Decimal:
+    if isinstance(value, Fraction):
+        return Decimal(value.numerator) / Decimal(value.denominator)
+    if isinstance(value, float):
+        return Decimal(repr(value))  # the shortest text of the float: 0.1 is 0.1, not 0.1000000000000000055...
+    return Decimal(value)
+
+
+# --- one line of CSV -------------------------------------------------------------------------
+
+
+def encode_line(cells: Iterable[Cell]) -> str:
+    """One CSV line, ``\\n`` included.
+
+    Python 3.11's ``csv.writer`` quotes either every non-number (then ``0,75`` would be quoted)
+    or only what needs it (then names would not be); the rule here is per type, so it is written
+    by hand: text is quoted, numbers, dates and ``NA`` are not, ``None`` and ``""`` are empty.
+    """
+    return ";".join(_cell(cell) for cell in cells) + "\n"
+
+
+def _cell(value: Cell) -> str:
+    if value is None or value == "":
+        return ""
+    if value is NA:
+        return "NA"
+    if isinstance(value, bool):
+        raise TypeError("a boolean is written as words of the user's language: Oui/Non or Yes/No")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float | Decimal | Fraction):
+        number = _decimal(value)
+        if not number.is_finite():
+            raise ValueError(f"{value!r} is not a number a spreadsheet can read")
+        return format(number.normalize(), "f").replace(".", ",")  # "f": no exponent, even for 100
+    if isinstance(value, datetime):  # before date: a datetime is a date
+        return _in_paris(value).date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        value = str(value)
+    if isinstance(value, str):
+        return _quoted(value)
+    raise TypeError(f"no CSV form for {type(value).__name__}")
+
+
+def _quoted(text: str) -> str:
+    # Excel, LibreOffice and Sheets run a cell that starts like a formula, quoted or not: the
+    # apostrophe makes them show it as text (OWASP's advice for CSV injection).
+    if text.startswith(FORMULA_STARTS):
+        text = "'" + text
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _in_paris(moment: datetime) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("a moment without a time zone could be anywhere: give an aware datetime")
+    return moment.astimezone(ZoneInfo(TIME_ZONE))
+
+
+# --- the whole file --------------------------------------------------------------------------
+
+
+def lines(layout: ExportLayout, participations: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    """The file, one line at a time: the BOM and the header, then one line per participation.
+
+    Encode each line with plain ``utf-8`` (not ``utf-8-sig``, which would repeat the BOM).
+    """
+    yield BOM + encode_line(header(layout))
+    for participation in participations:
+        yield encode_line(row(layout, participation))
+
+
+def file_name(campaign_name: str, campaign_id: UUID | int | str, moment: datetime) -> str:
+    """``Resultats-<name>-<id>-<YYYY-MM-DD-HHmm>.csv``, the time being ``moment`` in Paris."""
+    # Cf as well as Cc: a right-to-left override would let a name pass for another extension.
+    safe = "".join(ch for ch in unicodedata.normalize("NFC", campaign_name)
+                   if ch not in FILE_NAME_FORBIDDEN and unicodedata.category(ch) not in ("Cc", "Cf")).strip()
+    return f"Resultats-{safe}-{campaign_id}-{_in_paris(moment):%Y-%m-%d-%H%M}.csv"
+
+
+def content_disposition(name: str) -> str:
+    """``attachment`` with an ASCII ``filename`` for old clients and the exact ``filename*`` (RFC 6266, 5987)."""
+    stripped = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    fallback = "".join(ch for ch in stripped if ch.isprintable() and ch not in '"\\')
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
