@@ -174,15 +174,28 @@ def token_for(user_id: str, email: str, roles: tuple[str, ...] = ()) -> str:
                        "email": email}, TestKeys.private_key(), algorithm="RS256", headers={"kid": "test"})
 
 
-def deliver_example(runtime, event_type: str, *, aggregate_id: str, aggregate_version: int = 1,
-                    contracts_from: Path, **payload) -> None:
-    """Hand the contract's example of ``event_type``, with ``payload`` fields replaced and a new message id,
-    to the consumer handler of ``runtime`` that reads it, as the broker would."""
+def example_envelope(event_type: str, *, aggregate_id: str, aggregate_version: int = 1, contracts_from: Path,
+                     **payload):
+    """The contract's example of ``event_type`` with ``payload`` fields replaced and a new message id."""
     from msgkit import Envelope
     from svckit.contracts import load_contract
 
     message = load_contract(event_type, contracts_from).example
     message.update(message_id=str(uuid.uuid4()), aggregate_version=aggregate_version, aggregate_id=aggregate_id)
     message["payload"].update(payload)
-    subscription = next(s for s in runtime.subscriptions() if event_type in s.event_types)
-    subscription.handler(Envelope.from_dict(message))
+    return Envelope.from_dict(message)
+
+
+def handle_envelope(runtime, envelope) -> None:
+    """Hand an envelope to the consumer handler of ``runtime`` that reads its type, as the broker would."""
+    subscription = next(s for s in runtime.subscriptions() if envelope.event_type in s.event_types)
+    subscription.handler(envelope)
+
+
+def deliver_example(runtime, event_type: str, *, aggregate_id: str, aggregate_version: int = 1,
+                    contracts_from: Path, **payload) -> None:
+    """Hand the contract's example of ``event_type``, with ``payload`` fields replaced and a new message id,
+    to the consumer handler of ``runtime`` that reads it, as the broker would."""
+    handle_envelope(runtime, example_envelope(event_type, aggregate_id=aggregate_id,
+                                              aggregate_version=aggregate_version, contracts_from=contracts_from,
+                                              **payload))

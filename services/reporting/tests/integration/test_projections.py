@@ -2,16 +2,41 @@
 
 from __future__ import annotations
 
-from reporting_it import account, answer, campaign, complete, results, share, start
-from sqlalchemy import select
+import random
+import uuid
+from pathlib import Path
+
+import pytest
+from reporting_it import account, answer, campaign, complete, deliver, learner, release, results, share, start
+from sqlalchemy import func, select
 
 from reporting.adapters import orm
+from reporting.adapters.read_models import PROJECTION_TABLES
+from reporting.entrypoints.consumers.subscriptions import read
+from reporting.service_layer import projections
+from svckit.testing import example_envelope, handle_envelope
+
+
+def envelope(event_type: str, aggregate_id: str, version: int = 1, **payload):
+    return example_envelope(event_type, aggregate_id=aggregate_id, aggregate_version=version,
+                            contracts_from=Path(__file__).parent, **payload)
 
 
 def participation_row(runtime, participation_id):
     with runtime.engine.connect() as connection:
         return connection.execute(select(orm.participations).where(
             orm.participations.c.id == participation_id)).one()
+
+
+def campaign_row(runtime, campaign_id):
+    with runtime.engine.connect() as connection:
+        return connection.execute(select(orm.campaigns).where(orm.campaigns.c.id == campaign_id)).one()
+
+
+def journaled(runtime, message_id) -> int:
+    with runtime.engine.connect() as connection:
+        return connection.execute(select(func.count()).select_from(orm.journal).where(
+            orm.journal.c.message_id == message_id)).scalar()
 
 
 def test_a_participation_goes_from_started_to_to_share_to_shared(runtime, school):
@@ -31,3 +56,231 @@ def test_a_participation_goes_from_started_to_to_share_to_shared(runtime, school
     share(runtime, participation_id, campaign_id, school.id, user_id, results({"1.1": (3, 4), "2.1": (1, 1)}))
     row = participation_row(runtime, participation_id)
     assert (row.status, float(row.mastery_rate), row.validated_skills_count) == ("SHARED", 0.8, 4)
+    assert row.results["competences"][0]["competence_code"] == "1.1"
+
+
+def test_a_profiles_collection_participation_has_something_to_send_from_the_start(runtime, school):
+    campaign_id = campaign(runtime, school.id, type="PROFILES_COLLECTION")
+    participation_id = start(runtime, campaign_id, school.id, account(runtime, "Zoé", "Lefèvre"),
+                             type="PROFILES_COLLECTION")
+    row = participation_row(runtime, participation_id)
+    assert (row.status, float(row.progress_rate)) == ("TO_SHARE", 1.0)
+
+
+def test_a_message_delivered_twice_is_journaled_and_applied_once(runtime, school):
+    campaign_id = campaign(runtime, school.id)
+    user_id = account(runtime, "Lou", "Apprenant")
+    participation_id = start(runtime, campaign_id, school.id, user_id)
+    progress = envelope("assessment.answer.recorded.v1", str(uuid.uuid4()), 2, participation_id=participation_id,
+                        campaign_id=campaign_id, answered_at="2026-11-20T09:05:00Z", progress_rate=0.3)
+    handle_envelope(runtime, progress)
+    answer(runtime, participation_id, campaign_id, 0.5, at="2026-11-20T09:06:00Z")
+    handle_envelope(runtime, progress)  # redelivered after a later answer: no second effect
+
+    assert journaled(runtime, progress.message_id) == 1
+    assert float(participation_row(runtime, participation_id).progress_rate) == 0.5
+
+
+def test_results_shared_before_the_start_arrives_keep_both(runtime, school):
+    campaign_id = campaign(runtime, school.id)
+    user_id, participation_id = account(runtime, "Lou", "Apprenant"), str(uuid.uuid4())
+    share(runtime, participation_id, campaign_id, school.id, user_id, results({"1.1": (2, 4)}), version=4)
+    deliver(runtime, "campaigns.participation.started.v1", participation_id, 1, participation_id=participation_id,
+            campaign_id=campaign_id, organization_id=school.id, user_id=user_id, campaign_type="ASSESSMENT",
+            participant_external_id="ext-42", organization_learner_id=None, is_improvement=False,
+            started_at="2026-11-20T09:00:00Z")
+
+    row = participation_row(runtime, participation_id)
+    assert (row.status, row.version, row.participant_external_id) == ("SHARED", 4, "ext-42")
+    assert row.started_at.isoformat() == "2026-11-20T09:00:00+00:00"
+    assert float(row.mastery_rate) == 0.5
+
+
+def test_a_stale_campaign_update_changes_nothing(runtime, school):
+    campaign_id = campaign(runtime, school.id, name="Première")
+    details = {"campaign_id": campaign_id, "organization_id": school.id, "title": None, "multiple_sendings": False}
+    deliver(runtime, "campaigns.campaign.updated.v1", campaign_id, 3, name="Troisième", **details)
+    deliver(runtime, "campaigns.campaign.updated.v1", campaign_id, 2, name="Deuxième", **details)
+    deliver(runtime, "campaigns.campaign.archived.v1", campaign_id, 5, campaign_id=campaign_id,
+            organization_id=school.id, archived_at="2026-11-21T08:00:00Z")
+    deliver(runtime, "campaigns.campaign.unarchived.v1", campaign_id, 4, campaign_id=campaign_id,
+            organization_id=school.id)
+
+    row = campaign_row(runtime, campaign_id)
+    assert (row.name, row.details_version, row.archive_version) == ("Troisième", 3, 5)
+    assert row.archived_at is not None
+
+
+def test_a_campaign_known_first_by_its_update_gets_its_code_from_the_late_creation(runtime, school):
+    campaign_id = str(uuid.uuid4())
+    deliver(runtime, "campaigns.campaign.updated.v1", campaign_id, 2, campaign_id=campaign_id,
+            organization_id=school.id, name="Renommée", title=None, multiple_sendings=False)
+    deliver(runtime, "campaigns.campaign.created.v1", campaign_id, 1, campaign_id=campaign_id,
+            organization_id=school.id, name="Originale", code="LATECODE1", type="ASSESSMENT",
+            target_skill_ids=["recherche1"], external_id_label=None, title=None)
+
+    row = campaign_row(runtime, campaign_id)
+    assert (row.name, row.code, row.type, row.target_skill_ids) == ("Renommée", "LATECODE1", "ASSESSMENT",
+                                                                      ["recherche1"])
+
+
+def test_a_deleted_participation_stays_anonymous_when_its_start_arrives_late(runtime, school):
+    campaign_id = campaign(runtime, school.id)
+    participation_id = str(uuid.uuid4())
+    deliver(runtime, "campaigns.participation.deleted.v1", participation_id, 5, participation_id=participation_id,
+            campaign_id=campaign_id, organization_id=school.id)
+    deliver(runtime, "campaigns.participation.started.v1", participation_id, 1, participation_id=participation_id,
+            campaign_id=campaign_id, organization_id=school.id, user_id=account(runtime, "Lou", "Apprenant"),
+            campaign_type="ASSESSMENT", participant_external_id="secret", organization_learner_id=None,
+            is_improvement=False, started_at="2026-11-20T09:00:00Z")
+
+    row = participation_row(runtime, participation_id)
+    assert row.deleted_at is not None
+    assert (row.user_id, row.participant_external_id, row.version) == (None, None, 5)
+
+
+def test_a_late_answer_does_not_take_progress_back(runtime, school):
+    campaign_id = campaign(runtime, school.id)
+    participation_id = start(runtime, campaign_id, school.id, account(runtime, "Lou", "Apprenant"))
+    complete(runtime, participation_id, campaign_id, at="2026-11-20T09:30:00Z")
+    answer(runtime, participation_id, campaign_id, 0.6, at="2026-11-20T09:20:00Z")
+
+    row = participation_row(runtime, participation_id)
+    assert (row.status, float(row.progress_rate)) == ("TO_SHARE", 1.0)
+
+
+def test_an_improvement_starts_again_and_ignores_the_previous_assessment(runtime, school):
+    campaign_id = campaign(runtime, school.id)
+    user_id = account(runtime, "Lou", "Apprenant")
+    participation_id = start(runtime, campaign_id, school.id, user_id)
+    first, second = str(uuid.uuid4()), str(uuid.uuid4())
+    complete(runtime, participation_id, campaign_id, at="2026-11-20T09:30:00Z", assessment_id=first)
+    deliver(runtime, "campaigns.participation.improvement_started.v1", participation_id, 3,
+            participation_id=participation_id, campaign_id=campaign_id, organization_id=school.id, user_id=user_id,
+            started_at="2026-11-20T10:00:00Z")
+    assert (participation_row(runtime, participation_id).status,
+            float(participation_row(runtime, participation_id).progress_rate)) == ("STARTED", 0.0)
+
+    answer(runtime, participation_id, campaign_id, 0.7, at="2026-11-20T10:05:00Z", assessment_id=second)
+    answer(runtime, participation_id, campaign_id, 0.9, at="2026-11-20T09:25:00Z", assessment_id=first)  # late
+    row = participation_row(runtime, participation_id)
+    assert (row.status, float(row.progress_rate)) == ("STARTED", 0.7)
+
+    complete(runtime, participation_id, campaign_id, at="2026-11-20T10:20:00Z", assessment_id=second)
+    assert participation_row(runtime, participation_id).status == "TO_SHARE"
+
+
+def test_a_retry_supersedes_the_earlier_participation_in_either_order(runtime, school):
+    campaign_id = campaign(runtime, school.id, multiple_sendings=True)
+    user_id = account(runtime, "Lou", "Apprenant")
+    later = start(runtime, campaign_id, school.id, user_id, at="2026-11-22T09:00:00Z", is_improvement=True)
+    earlier = start(runtime, campaign_id, school.id, user_id, at="2026-11-20T09:00:00Z")  # arrives second
+
+    assert participation_row(runtime, earlier).superseded is True
+    assert participation_row(runtime, later).superseded is False
+
+
+def test_a_learner_linked_before_the_import_arrives_keeps_its_names_and_its_account(runtime, school):
+    learner_id, user_id = str(uuid.uuid4()), account(runtime, "Zoé", "Lefèvre")
+    deliver(runtime, "organizations.learner.linked.v1", learner_id, 3, learner_id=learner_id,
+            organization_id=school.id, user_id=user_id)
+    deliver(runtime, "organizations.learners.imported.v1", school.id, 4, organization_id=school.id, learners=[
+        {"learner_id": learner_id, "change": "CREATED", "version": 2, "first_name": "Zoé", "last_name": "Lefèvre",
+         "preferred_last_name": None, "birthdate": "2011-04-02", "national_student_id": None, "student_number": None,
+         "division": "5B", "group": None, "user_id": None, "disabled": False}])
+
+    with runtime.engine.connect() as connection:
+        row = connection.execute(select(orm.learners).where(orm.learners.c.id == learner_id)).one()
+    assert (row.first_name, row.division, str(row.user_id), row.version, row.link_version) == (
+        "Zoé", "5B", user_id, 2, 3)
+
+
+def test_an_older_content_release_does_not_replace_a_newer_one(runtime):
+    release(runtime, 7)
+    deliver(runtime, "assessment.content.released.v1", "learning-content", 6, version=6,
+            areas=[{"code": "9", "name": {"fr": "Ancien", "en": "Old"}}], competences=[], tubes=[], skills=[],
+            target_profiles=[])
+    with runtime.engine.connect() as connection:
+        assert connection.execute(select(orm.content_release.c.version)).scalar() == 7
+        assert connection.execute(select(orm.areas.c.code).where(orm.areas.c.code == "9")).first() is None
+
+
+def life_of_a_participation(organization_id: str, user_id: str) -> list:
+    """Every event of one campaign and one participation, from creation to shared results."""
+    campaign_id, participation_id, assessment_id = (str(uuid.uuid4()) for _ in range(3))
+    about = {"campaign_id": campaign_id, "organization_id": organization_id}
+    return [
+        envelope("campaigns.campaign.created.v1", campaign_id, 1, **about, name="Diagnostic", code="ORDERS123",
+                 type="ASSESSMENT", target_skill_ids=["recherche1", "donnees1"], external_id_label=None, title=None),
+        envelope("campaigns.campaign.updated.v1", campaign_id, 2, **about, name="Diagnostic (2026)", title="T",
+                 multiple_sendings=False),
+        envelope("campaigns.campaign.archived.v1", campaign_id, 3, **about, archived_at="2026-11-25T08:00:00Z"),
+        envelope("campaigns.participation.started.v1", participation_id, 1, **about,
+                 participation_id=participation_id, user_id=user_id, campaign_type="ASSESSMENT",
+                 participant_external_id="ext", organization_learner_id=None, is_improvement=False,
+                 started_at="2026-11-20T09:00:00Z"),
+        *[envelope("assessment.answer.recorded.v1", assessment_id, n, participation_id=participation_id,
+                   campaign_id=campaign_id, answered_at=f"2026-11-20T09:0{n}:00Z", progress_rate=n / 10)
+          for n in range(1, 5)],
+        envelope("assessment.assessment.completed.v1", assessment_id, 5, participation_id=participation_id,
+                 campaign_id=campaign_id, completed_at="2026-11-20T09:30:00Z"),
+        envelope("campaigns.participation.results_shared.v1", participation_id, 3, **about,
+                 participation_id=participation_id, user_id=user_id, campaign_type="ASSESSMENT",
+                 shared_at="2026-11-20T10:00:00Z", results=results({"1.1": (1, 1), "1.2": (0, 1)})),
+    ]
+
+
+def outcome(runtime, events) -> tuple:
+    """What the read models say of the campaign and participation of ``events``, ids left out."""
+    campaign_id, participation_id = events[0].aggregate_id, events[3].aggregate_id
+    keep = lambda row, *drop: {k: v for k, v in row._asdict().items() if k not in drop}  # noqa: E731
+    return (keep(campaign_row(runtime, campaign_id), "id"),
+            keep(participation_row(runtime, participation_id), "id", "campaign_id"))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_same_events_in_any_order_build_the_same_read_models(runtime, school, seed):
+    user_id = account(runtime, "Lou", "Apprenant")
+    in_order, shuffled = life_of_a_participation(school.id, user_id), life_of_a_participation(school.id, user_id)
+    for event in in_order:
+        handle_envelope(runtime, event)
+    for event in random.Random(seed).sample(shuffled, len(shuffled)):
+        handle_envelope(runtime, event)
+
+    got = outcome(runtime, shuffled)
+    assert got == outcome(runtime, in_order)
+    assert got[1]["status"] == "SHARED" and got[0]["name"] == "Diagnostic (2026)" and got[0]["archived_at"]
+
+
+def snapshot(runtime) -> dict[str, list]:
+    with runtime.engine.connect() as connection:
+        return {table.name: sorted(map(tuple, connection.execute(select(table)).all()), key=repr)
+                for tables in PROJECTION_TABLES.values() for table in tables}
+
+
+def test_a_rebuild_from_the_journal_gives_the_same_read_models(runtime, school):
+    campaign_id = campaign(runtime, school.id)
+    user_id = account(runtime, "Lou", "Apprenant")
+    learner(runtime, school.id, "Lou", "Apprenant", user_id=user_id, division="4B")
+    participation_id = start(runtime, campaign_id, school.id, user_id)
+    complete(runtime, participation_id, campaign_id)
+    share(runtime, participation_id, campaign_id, school.id, user_id, results({"1.1": (3, 4)}))
+    before = snapshot(runtime)
+
+    applied = projections.rebuild(runtime.uow(), projections.NAMES, read)
+
+    assert applied >= 8
+    assert snapshot(runtime) == before
+
+
+def test_one_read_model_can_be_rebuilt_alone(runtime, school):
+    campaign_id = campaign(runtime, school.id, name="Seule")
+    with runtime.engine.begin() as connection:
+        connection.execute(orm.campaigns.delete())  # as if the read model were new, or lost
+    projections.rebuild(runtime.uow(), ["campaigns"], read)
+    assert campaign_row(runtime, campaign_id).name == "Seule"
+
+
+def test_an_unknown_read_model_name_is_refused(runtime):
+    with pytest.raises(ValueError, match="unknown projection"):
+        projections.rebuild(runtime.uow(), ["everything"], read)
