@@ -20,7 +20,7 @@ def to_integration(event: Any) -> IntegrationEvent | None:
             "campaign_id": str(event.campaign_id), "organization_id": str(event.organization_id), "type": event.type,
             "code": event.code, "name": event.name, "title": event.title,
             "target_profile_id": event.target_profile_id, "target_skill_ids": list(event.target_skill_ids),
-            "owner_id": str(event.owner_id), "creator_id": str(event.creator_id),
+            "target_profile_name": event.target_profile_name, "owner_id": str(event.owner_id), "creator_id": str(event.creator_id),
             "external_id_label": event.external_id_label, "external_id_type": event.external_id_type,
             "multiple_sendings": event.multiple_sendings, "created_at": _iso(event.created_at)})
     if isinstance(event, e.CampaignUpdated):

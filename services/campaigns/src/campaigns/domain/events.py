@@ -24,6 +24,7 @@ class CampaignCreated:
     external_id_type: str | None
     multiple_sendings: bool
     created_at: datetime
+    target_profile_name: dict[str, str] | None = None  # {"fr": ..., "en": ...}
 
 
 @dataclass(frozen=True)

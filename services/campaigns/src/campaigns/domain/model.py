@@ -150,7 +150,7 @@ class Campaign:
         campaign.events.append(events.CampaignCreated(
             campaign_id=id, version=campaign.version, organization_id=organization_id, type=type, code=code, name=name,
             title=title, target_profile_id=campaign.target_profile_id, target_skill_ids=campaign.target_skill_ids,
-            owner_id=campaign.owner_id, creator_id=creator.user_id, external_id_label=external_id_label,
+            target_profile_name=dict(target_profile.name) if target_profile else None, owner_id=campaign.owner_id, creator_id=creator.user_id, external_id_label=external_id_label,
             external_id_type=campaign.external_id_type, multiple_sendings=multiple_sendings, created_at=now))
         return campaign
 
