@@ -1,5 +1,5 @@
 """The real processes, started for the e2e session: identity's, organizations', campaigns' and
-assessment's api, relay and consumer, and the gateway in front, on their own databases and vhost. Only the broker link
+assessment's api, relay and consumer, reporting's api and consumer, and the gateway in front, on their own databases and vhost. Only the broker link
 of the relay and the consumer goes through a TCP proxy, so a test can cut it."""
 
 from __future__ import annotations
@@ -49,15 +49,18 @@ def _start(stack: Stack, name: str, args: list[str], env: dict[str, str], ready_
 def stack(database_factory, amqp_url, tmp_path_factory):
     identity_db, organizations_db = database_factory("e2e_identity"), database_factory("e2e_organizations")
     assessment_db, campaigns_db = database_factory("e2e_assessment"), database_factory("e2e_campaigns")
+    reporting_db = database_factory("e2e_reporting")
     migrations.upgrade(identity_db, "identity:migrations")
     migrations.upgrade(organizations_db, "organizations:migrations")
     migrations.upgrade(assessment_db, "assessment:migrations")
     migrations.upgrade(campaigns_db, "campaigns:migrations")
+    migrations.upgrade(reporting_db, "reporting:migrations")
     proxy = TcpProxy.for_url(amqp_url)
     ports = {name: free_port() for name in ("identity", "organizations", "gateway", "relay_ops", "consumer_ops",
                                             "identity_consumer_ops", "organizations_relay_ops", "assessment",
                                             "assessment_relay_ops", "assessment_consumer_ops", "campaigns",
-                                            "campaigns_relay_ops", "campaigns_consumer_ops")}
+                                            "campaigns_relay_ops", "campaigns_consumer_ops", "reporting",
+                                            "reporting_consumer_ops")}
     identity_url = f"http://127.0.0.1:{ports['identity']}"
     common = {"SERVICE_ENV": "test", "LOG_FORMAT": "json", "MESSAGE_RETRY_DELAYS_MS": "200,500",
               "JWKS_URL": f"{identity_url}/.well-known/jwks.json", "TRUSTED_PROXIES": "1"}
@@ -95,8 +98,17 @@ def stack(database_factory, amqp_url, tmp_path_factory):
         ops = ports[f"campaigns_{kind}_ops"]
         _start(stack, f"campaigns-{kind}", [*service_command("campaigns"), kind],
                {**campaigns_env, "OPS_PORT": str(ops)}, f"http://127.0.0.1:{ops}/health/ready")
-    # campaigns' queues exist before assessment's relay publishes the release below.
+    # reporting publishes nothing: its api and consumer are enough.
+    reporting_env = {**common, "DATABASE_URL": reporting_db, "RABBITMQ_URL": proxy.url(amqp_url)}
+    reporting_url = f"http://127.0.0.1:{ports['reporting']}"
+    _start(stack, "reporting-api", [*service_command("reporting"), "api", "--bind", f"127.0.0.1:{ports['reporting']}"],
+           reporting_env, f"{reporting_url}/health/ready")
+    _start(stack, "reporting-consumer", [*service_command("reporting"), "consumer"],
+           {**reporting_env, "OPS_PORT": str(ports["reporting_consumer_ops"])},
+           f"http://127.0.0.1:{ports['reporting_consumer_ops']}/health/ready")
+    # campaigns' and reporting's queues exist before assessment's relay publishes the release below.
     stack.processes["campaigns-consumer"].wait_ready(60)
+    stack.processes["reporting-consumer"].wait_ready(60)
     # The content pack shipped with the service, released as an operator would.
     subprocess.run([*service_command("assessment"), "content", "release", "--by", "e2e"], env={**os.environ,
                    **assessment_env}, check=True, capture_output=True, timeout=120)
@@ -109,7 +121,8 @@ def stack(database_factory, amqp_url, tmp_path_factory):
                {**assessment_env, "OPS_PORT": str(ops)}, f"http://127.0.0.1:{ops}/health/ready")
     _start(stack, "gateway", [*service_command("gateway"), "api", "--bind", f"127.0.0.1:{ports['gateway']}"],
            {**common, "IDENTITY_URL": identity_url, "ORGANIZATIONS_URL": organizations_url,
-            "ASSESSMENT_URL": assessment_url, "CAMPAIGNS_URL": campaigns_url, "RATELIMIT_ENABLED": "false"}, f"{stack.gateway}/health/ready")
+            "ASSESSMENT_URL": assessment_url, "CAMPAIGNS_URL": campaigns_url, "REPORTING_URL": reporting_url,
+            "RATELIMIT_ENABLED": "false"}, f"{stack.gateway}/health/ready")
     try:
         for process in stack.processes.values():
             process.wait_ready(60)

@@ -126,6 +126,7 @@ ROUTES: tuple[Route, ...] = (
     token("/api/invitations/**", ORGANIZATIONS),
     # campaigns; the results views under /api/campaigns/{id}/ are reporting's
     public("GET", "/api/campaigns/by-code/{code}", CAMPAIGNS),
+    token("/api/campaigns/{id}/activity", REPORTING),
     token("/api/campaigns/{id}/participants/**", REPORTING),
     token("/api/campaigns/{id}/collective-results", REPORTING),
     token("/api/campaigns/{id}/export.csv", REPORTING),
