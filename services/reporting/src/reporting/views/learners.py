@@ -1,0 +1,109 @@
+"""An organization's learners as its members read them: the imported list, plus the accounts that took
+part in its campaigns without being on it, with the campaigns they joined and whether they may certify.
+
+One query: the two kinds of learner are a UNION ALL, filtered, counted and paged by the database; the
+figures of each learner are computed for the page only (LATERAL), unless a filter needs them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Engine, String, Uuid, and_, cast, exists, func, null, or_, select, true, union_all
+
+from reporting.adapters import orm
+from reporting.domain.exceptions import OrganizationNotFound
+from reporting.views.access import check_member
+from reporting.views.participants import LIVE, name_matches
+
+participations, learners, users = orm.participations, orm.learners, orm.users
+
+
+def _directory(organization_id: UUID):
+    """Who the organization's learners are: ``learner_id`` (none for an account without a learner),
+    ``user_id``, ``first_name``, ``last_name``, ``division``, ``group``, ``student_number``."""
+    imported = (select(learners.c.id.label("learner_id"), learners.c.user_id,
+                       func.coalesce(learners.c.first_name, users.c.first_name).label("first_name"),
+                       func.coalesce(learners.c.last_name, users.c.last_name).label("last_name"),
+                       learners.c.division, learners.c.group_name.label("group"), learners.c.student_number)
+                .select_from(learners.outerjoin(users, users.c.id == learners.c.user_id))
+                .where(learners.c.organization_id == organization_id, learners.c.disabled.is_(False)))
+    has_learner = exists().where(learners.c.organization_id == organization_id,
+                                 learners.c.user_id == participations.c.user_id)
+    unlisted = (select(participations.c.user_id)
+                .where(participations.c.organization_id == organization_id, *LIVE,
+                       participations.c.user_id.is_not(None), participations.c.organization_learner_id.is_(None),
+                       ~has_learner)
+                .distinct().subquery("unlisted"))
+    accounts = (select(cast(null(), Uuid).label("learner_id"), unlisted.c.user_id, users.c.first_name,
+                       users.c.last_name, cast(null(), String).label("division"), cast(null(), String).label("group"),
+                       cast(null(), String).label("student_number"))
+                .select_from(unlisted.outerjoin(users, users.c.id == unlisted.c.user_id)))
+    return union_all(imported, accounts).subquery("learner")
+
+
+def _own_participations(organization_id: UUID, rows: Any) -> tuple[Any, ...]:
+    """A learner's live participations in the organization: matched to them, or made with their account
+    and matched to no one (as ``participant_rows`` decides who a participant is)."""
+    return (participations.c.organization_id == organization_id, *LIVE,
+            or_(participations.c.organization_learner_id == rows.c.learner_id,
+                and_(participations.c.organization_learner_id.is_(None),
+                     participations.c.user_id == rows.c.user_id)))
+
+
+def _activity(organization_id: UUID, rows: Any):
+    own = _own_participations(organization_id, rows)
+    return select(func.count(participations.c.campaign_id.distinct()).label("campaigns_count"),
+                  func.max(participations.c.started_at).label("last_participation_at")).where(*own).lateral("activity")
+
+
+def _certificability(organization_id: UUID, rows: Any):
+    """From the latest shared profile (a JSON null is no profile)."""
+    own = _own_participations(organization_id, rows)
+    return (select(participations.c.certifiable, participations.c.certifiable_competences_count)
+            .where(*own, participations.c.status == "SHARED",
+                   func.jsonb_typeof(participations.c.results["profile"]) == "object")
+            .order_by(participations.c.shared_at.desc(), participations.c.id).limit(1).lateral("certificability"))
+
+
+def _in_name_order(rows: Any) -> tuple[Any, ...]:
+    return (func.lower(rows.c.last_name), func.lower(rows.c.first_name), rows.c.learner_id, rows.c.user_id)
+
+
+def learners_page(engine: Engine, organization_id: UUID, user_id: UUID,
+                  args: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
+    with engine.connect() as connection:
+        known = connection.execute(select(orm.organizations.c.id).where(
+            orm.organizations.c.id == organization_id)).first()
+        if known is None:
+            raise OrganizationNotFound(f"no organization {organization_id}")
+        check_member(connection, organization_id, user_id)
+        directory = _directory(organization_id)
+        conditions = []
+        if args.get("division"):
+            conditions.append(directory.c.division.in_(args["division"]))
+        if args.get("group"):
+            conditions.append(directory.c.group.in_(args["group"]))
+        search = (args.get("search") or "").strip()
+        if search:
+            conditions.append(name_matches(search, directory.c.first_name, directory.c.last_name))
+        matching = select(directory).where(*conditions)
+        if args.get("certifiable") is not None:
+            certificability = _certificability(organization_id, directory)
+            matching = (matching.join_from(directory, certificability, true())
+                        .where(certificability.c.certifiable.is_(args["certifiable"])))
+        total = connection.execute(select(func.count()).select_from(matching.subquery())).scalar_one()
+        page = (matching.order_by(*_in_name_order(directory)).limit(args["page_size"])
+                .offset((args["page"] - 1) * args["page_size"]).subquery("page"))
+        activity, certificability = _activity(organization_id, page), _certificability(organization_id, page)
+        rows = connection.execute(
+            select(page, activity.c.campaigns_count, activity.c.last_participation_at, certificability.c.certifiable,
+                   certificability.c.certifiable_competences_count)
+            .select_from(page.join(activity, true()).outerjoin(certificability, true()))
+            .order_by(*_in_name_order(page))).all()
+    return [{"learner_id": row.learner_id, "user_id": row.user_id, "first_name": row.first_name,
+             "last_name": row.last_name, "division": row.division, "group": row.group,
+             "student_number": row.student_number, "campaigns_count": row.campaigns_count,
+             "last_participation_at": row.last_participation_at, "certifiable": row.certifiable,
+             "certifiable_competences_count": row.certifiable_competences_count} for row in rows], total

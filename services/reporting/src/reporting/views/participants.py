@@ -1,0 +1,143 @@
+"""Who a campaign's participants are, and the page of them a teacher reads.
+
+``participant_rows`` is the one definition of a participant: the follow-up pages, the individual
+results, the progression and the CSV export all read participants through it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Connection, Engine, Select, and_, case, func, or_, select, true
+
+from reporting.adapters import orm
+from reporting.views.access import readable_campaign
+from reporting.views.content import rate
+
+participations, learners, users = orm.participations, orm.learners, orm.users
+
+STATUSES = ("STARTED", "TO_SHARE", "SHARED")
+
+# One live participation per learner and campaign: deletions and earlier attempts (retries) left out, and
+# a participation whose start is not known yet (only assessment's or a share's event arrived) not counted.
+LIVE = (participations.c.deleted_at.is_(None), ~participations.c.superseded,
+        participations.c.started_at.is_not(None))
+
+
+def live_participations(campaign_id: UUID) -> tuple[Any, ...]:
+    """The conditions on ``orm.participations`` for the live participations of a campaign (partial index)."""
+    return (participations.c.campaign_id == campaign_id, *LIVE)
+
+
+def _learner_of_participation():
+    """The participation's learner: the one it was matched to, else the learner of the same organization
+    linked to the participant's account (a preferred learner not disabled, then a stable choice)."""
+    matched = learners.c.id == participations.c.organization_learner_id
+    return (select(learners.c.id, learners.c.first_name, learners.c.last_name, learners.c.division,
+                   learners.c.group_name, learners.c.student_number)
+            .where(or_(matched, and_(learners.c.organization_id == participations.c.organization_id,
+                                     learners.c.user_id == participations.c.user_id)))
+            .order_by(case((matched, 0), else_=1), learners.c.disabled, learners.c.id)
+            .limit(1)
+            .lateral("learner"))
+
+
+def _when_shared(column):
+    """Results are the organization's only once sent."""
+    return case((participations.c.status == "SHARED", column)).label(column.name)
+
+
+def participants_where(*conditions: Any) -> Select:
+    """Participations matching ``conditions`` (on ``orm.participations``) with who the participant is.
+
+    Columns: ``participation_id, campaign_id, organization_id, campaign_type, user_id, learner_id,
+    first_name, last_name, participant_external_id, division, group, student_number, status,
+    progress_rate, started_at, shared_at, is_improvement`` and, null unless shared, ``mastery_rate,
+    validated_skills_count, target_skills_count, total_pix, certifiable, certifiable_competences_count,
+    results``. Names are the learner's when there is one, else the account's."""
+    learner = _learner_of_participation()
+    return (select(
+        participations.c.id.label("participation_id"), participations.c.campaign_id,
+        participations.c.organization_id, participations.c.campaign_type, participations.c.user_id,
+        learner.c.id.label("learner_id"),
+        func.coalesce(learner.c.first_name, users.c.first_name).label("first_name"),
+        func.coalesce(learner.c.last_name, users.c.last_name).label("last_name"),
+        participations.c.participant_external_id, learner.c.division, learner.c.group_name.label("group"),
+        learner.c.student_number, participations.c.status, participations.c.progress_rate,
+        participations.c.started_at, participations.c.shared_at, participations.c.is_improvement,
+        *(_when_shared(participations.c[name]) for name in (
+            "mastery_rate", "validated_skills_count", "target_skills_count", "total_pix", "certifiable",
+            "certifiable_competences_count", "results")))
+        .select_from(participations.outerjoin(learner, true()).outerjoin(users, users.c.id == participations.c.user_id))
+        .where(*conditions))
+
+
+def participant_rows(campaign_id: UUID) -> Select:
+    """The live participations of a campaign with the participant's columns (see ``participants_where``).
+    Filter and sort it as a subquery: ``rows = participant_rows(id).subquery()``, ``in_name_order(rows)``."""
+    return participants_where(*live_participations(campaign_id))
+
+
+def in_name_order(rows: Any) -> tuple[Any, ...]:
+    """Participants as a teacher looks for them: by last name, first name (case aside), then a stable order."""
+    return (func.lower(rows.c.last_name), func.lower(rows.c.first_name), rows.c.participation_id)
+
+
+def name_matches(search: str, first_name: Any, last_name: Any, *others: Any) -> Any:
+    """Case-insensitive part of the first name, the last name, "first last", or any of ``others``; the
+    user's ``%`` and ``_`` are taken literally."""
+    return or_(*(column.icontains(search, autoescape=True)
+                 for column in (first_name, last_name, first_name + " " + last_name, *others)))
+
+
+def _filters(rows: Any, args: dict[str, Any]) -> list[Any]:
+    conditions = []
+    if args.get("status"):
+        conditions.append(rows.c.status.in_(args["status"]))
+    if args.get("division"):
+        conditions.append(rows.c.division.in_(args["division"]))
+    if args.get("group"):
+        conditions.append(rows.c.group.in_(args["group"]))
+    search = (args.get("search") or "").strip()
+    if search:
+        conditions.append(name_matches(search, rows.c.first_name, rows.c.last_name,
+                                       rows.c.participant_external_id))
+    return conditions
+
+
+def participant_item(row: Any) -> dict[str, Any]:
+    return {
+        "participation_id": row.participation_id, "first_name": row.first_name, "last_name": row.last_name,
+        "participant_external_id": row.participant_external_id, "division": row.division, "group": row.group,
+        "student_number": row.student_number, "status": row.status, "progress_rate": rate(row.progress_rate),
+        "started_at": row.started_at, "shared_at": row.shared_at, "mastery_rate": rate(row.mastery_rate),
+        "validated_skills_count": row.validated_skills_count, "total_pix": row.total_pix,
+        "certifiable": row.certifiable,
+    }
+
+
+def participants_page(engine: Engine, campaign_id: UUID, user_id: UUID,
+                      args: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
+    """One page of the campaign's participants, filtered, in name order, and how many match."""
+    with engine.connect() as connection:
+        readable_campaign(connection, campaign_id, user_id)
+        rows = participant_rows(campaign_id).subquery("participant")
+        conditions = _filters(rows, args)
+        total = connection.execute(select(func.count()).select_from(rows).where(*conditions)).scalar_one()
+        page = connection.execute(select(rows).where(*conditions).order_by(*in_name_order(rows))
+                                  .limit(args["page_size"]).offset((args["page"] - 1) * args["page_size"])).all()
+    return [participant_item(row) for row in page], total
+
+
+def participant_filters(engine: Engine, campaign_id: UUID, user_id: UUID) -> dict[str, list[str]]:
+    """The classes and groups present among the live participants (the filters' choices)."""
+    with engine.connect() as connection:
+        readable_campaign(connection, campaign_id, user_id)
+        rows = participant_rows(campaign_id).subquery("participant")
+        return {"divisions": _distinct(connection, rows.c.division), "groups": _distinct(connection, rows.c.group)}
+
+
+def _distinct(connection: Connection, column: Any) -> list[str]:
+    return list(connection.execute(select(column).where(column.is_not(None)).distinct().order_by(column)).scalars())
+
