@@ -143,3 +143,32 @@ def share(runtime, participation_id: str, campaign_id: str, organization_id: str
     deliver(runtime, "campaigns.participation.results_shared.v1", participation_id, version,
             participation_id=participation_id, campaign_id=campaign_id, organization_id=organization_id,
             user_id=user_id, campaign_type=type, shared_at=at, results=shared)
+
+
+# --- helpers of the read API's tests ----------------------------------------------------------
+
+def delete(runtime, participation_id: str, campaign_id: str, organization_id: str, *, version: int = 10,
+           at: str = "2026-11-23T10:15:00Z") -> None:
+    """campaigns deleted the participation: the learner's identity is erased."""
+    deliver(runtime, "campaigns.participation.deleted.v1", participation_id, version,
+            participation_id=participation_id, campaign_id=campaign_id, organization_id=organization_id,
+            deleted_by=str(uuid.uuid4()), deleted_at=at)
+
+
+def participate(runtime, campaign_id: str, organization_id: str, user_id: str, *, shared: dict | None = None,
+                progress: float | None = None, completed: bool = False, type: str = "ASSESSMENT",
+                at: str = "2026-11-20T09:00:00Z", shared_at: str = "2026-11-20T10:00:00Z", **started: Any) -> str:
+    """A participation taken as far as asked: some progress, the test finished, the results sent."""
+    participation_id = start(runtime, campaign_id, organization_id, user_id, type=type, at=at, **started)
+    if progress is not None:
+        answer(runtime, participation_id, campaign_id, progress, at=at)
+    if type == "ASSESSMENT" and (completed or shared is not None):
+        complete(runtime, participation_id, campaign_id, at=at)
+    if shared is not None:
+        share(runtime, participation_id, campaign_id, organization_id, user_id, shared, type=type, at=shared_at)
+    return participation_id
+
+
+def profile(pix: dict[str, tuple[int, int]]) -> dict:
+    """A profiles collection's snapshot: per competence code, (pix, level)."""
+    return {"profile": results({}, pix=pix)["profile"]}
