@@ -1,5 +1,6 @@
 """A campaign from end to end, through the gateway with every real process: a university's admin
-creates an assessment campaign, a student joins with the code, takes the test, and sends the results."""
+creates an assessment campaign, a student joins with the code, takes the test, and sends the results; the teacher
+follows them in reporting (participants, individual and collective results, the CSV export, the learners)."""
 
 from __future__ import annotations
 
@@ -92,3 +93,39 @@ def test_a_teacher_runs_a_campaign_and_a_student_sends_results(stack):
     assert snapshot["mastery_rate"] == 0.4
     assert snapshot["competences"][0]["competence_code"] == "4.1"
     assert next(c for c in snapshot["profile"]["competences"] if c["competence_code"] == "4.1")["level"] == 2
+
+    # The teacher follows it in reporting, which knows it only from the events.
+    def participant():
+        page = requests.get(f"{stack.gateway}/api/campaigns/{campaign['id']}/participants", headers=teacher,
+                            timeout=10)
+        items = page.json()["items"] if page.status_code == 200 else []
+        return items[0] if items and items[0]["status"] == "SHARED" else None
+
+    followed = wait_until(participant, timeout=30, message="the shared participation in reporting")
+    assert (followed["last_name"], followed["participant_external_id"], followed["mastery_rate"]) == (
+        "Étudiant", "L1-2026-042", 0.4)
+    individual = requests.get(f"{stack.gateway}/api/campaigns/{campaign['id']}/participants/{participation_id}"
+                              "/results", headers=teacher, timeout=10).json()
+    assert individual["results"]["competences"][0]["code"] == "4.1"
+    assert individual["results"]["validated_skills_count"] == 6
+    collective = requests.get(f"{stack.gateway}/api/campaigns/{campaign['id']}/collective-results", headers=teacher,
+                              timeout=10).json()
+    assert (collective["shared_participations_count"], collective["competences"][0]["average_mastery_rate"]) == (
+        1, 0.4)
+
+    with requests.get(f"{stack.gateway}/api/campaigns/{campaign['id']}/export.csv", headers=teacher, timeout=10,
+                      stream=True) as export:
+        assert export.status_code == 200 and "Content-Length" not in export.headers  # streamed through
+        lines = export.content.decode("utf-8").split("\n")
+    assert lines[0].startswith("\ufeff\"Nom de l'organisation\";") and '"Numéro étudiant"' in lines[0]
+    assert lines[1].startswith('"Université de Lille";') and '"L1-2026-042";1;' in lines[1] and lines[2] == ""
+
+    learners = requests.get(f"{stack.gateway}/api/organizations/{organization_id}/learners", headers=teacher,
+                            timeout=10).json()
+    assert [(item["last_name"], item["campaigns_count"]) for item in learners["items"]] == [("Étudiant", 1)]
+
+    # The lag from each event's publication to its effect is measured by reporting's consumer.
+    metrics_url = stack.processes["reporting-consumer"].ready_url.replace("/health/ready", "/metrics")
+    metrics = requests.get(metrics_url, timeout=10).text
+    lag = [line for line in metrics.splitlines() if line.startswith("msgkit_event_lag_seconds_count")]
+    assert 'msgkit_event_lag_seconds_count{handler="reporting.on_results_shared"} 1.0' in lag, lag
