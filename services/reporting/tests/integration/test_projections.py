@@ -7,11 +7,13 @@ import uuid
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from reporting_it import account, answer, campaign, complete, deliver, learner, release, results, share, start
 from sqlalchemy import func, select
 
 from reporting.adapters import orm
 from reporting.adapters.read_models import PROJECTION_TABLES
+from reporting.entrypoints.cli import main
 from reporting.entrypoints.consumers.subscriptions import read
 from reporting.service_layer import projections
 from svckit.testing import example_envelope, handle_envelope
@@ -284,3 +286,21 @@ def test_one_read_model_can_be_rebuilt_alone(runtime, school):
 def test_an_unknown_read_model_name_is_refused(runtime):
     with pytest.raises(ValueError, match="unknown projection"):
         projections.rebuild(runtime.uow(), ["everything"], read)
+
+
+def test_the_commands_show_the_journal_and_rebuild_the_read_models(runtime, school, reporting_database,
+                                                                      monkeypatch):
+    campaign_id = campaign(runtime, school.id, name="Par la commande")
+    monkeypatch.setenv("DATABASE_URL", reporting_database)
+    monkeypatch.setenv("SERVICE_ENV", "test")
+
+    status = CliRunner().invoke(main, ["projections", "status"])
+    rebuilt = CliRunner().invoke(main, ["projections", "rebuild", "campaigns"])
+    refused = CliRunner().invoke(main, ["projections", "rebuild", "everything"])
+
+    assert status.exit_code == 0, status.output
+    assert "campaigns.campaign.created.v1" in status.output and "lag" in status.output
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert rebuilt.output.startswith("rebuilt campaigns from ")
+    assert campaign_row(runtime, campaign_id).name == "Par la commande"
+    assert refused.exit_code != 0 and "unknown projection(s): everything" in refused.output

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -37,3 +38,19 @@ class SqlAlchemyJournal(AbstractJournal):
             for row in rows:
                 yield Envelope.from_dict(row.envelope)
             last = rows[-1].seq
+
+
+def journal_status(engine: Engine) -> list[Any]:
+    """Per event type: how many were journaled, the last one's occurrence and arrival, and the lag between
+    them (what ``reporting projections status`` shows)."""
+    table = orm.journal
+    latest = (select(table.c.event_type, func.count().over(partition_by=table.c.event_type).label("events"),
+                     table.c.occurred_at, table.c.received_at,
+                     func.row_number().over(partition_by=table.c.event_type,
+                                            order_by=table.c.seq.desc()).label("recency"))
+              .subquery())
+    with engine.connect() as connection:
+        return connection.execute(select(latest.c.event_type, latest.c.events, latest.c.occurred_at,
+                                         latest.c.received_at, (latest.c.received_at - latest.c.occurred_at)
+                                         .label("lag")).where(latest.c.recency == 1)
+                                  .order_by(latest.c.event_type)).all()

@@ -6,6 +6,7 @@ import time
 
 import click
 
+from reporting.adapters.journal import journal_status
 from reporting.bootstrap import bootstrap
 from reporting.entrypoints.consumers.subscriptions import read
 from reporting.service_layer import projections
@@ -37,3 +38,14 @@ def rebuild(names: tuple[str, ...]) -> None:
         raise click.ClickException(str(error)) from error
     click.echo(f"rebuilt {', '.join(names or projections.NAMES)} from {applied} journaled event(s) "
                f"in {time.monotonic() - started:.1f} s")
+
+
+@projections_group.command("status", help="The journal per event type: how many, the last one, and its lag from "
+                           "publication to effect.")
+def status() -> None:
+    rows = journal_status(bootstrap().engine)
+    if not rows:
+        click.echo("the journal is empty: no event consumed yet")
+    for row in rows:
+        click.echo(f"{row.event_type:55} {row.events:>9} events, last occurred {row.occurred_at:%Y-%m-%d %H:%M:%S}"
+                   f", lag {row.lag.total_seconds():.3f} s")
