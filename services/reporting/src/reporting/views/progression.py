@@ -12,6 +12,7 @@ from reporting.adapters import orm
 from reporting.domain.exceptions import CampaignsNotComparable
 from reporting.views.access import readable_campaign
 from reporting.views.content import Competence, campaign_competences, competence, competences, rate
+from reporting.views.paging import page_and_total
 from reporting.views.participants import in_name_order, live_participations, participant_rows
 from reporting.views.results import ASSESSMENT, competence_results
 
@@ -28,25 +29,37 @@ def _comparable(after: Any, before: Any) -> None:
         raise CampaignsNotComparable("CAMPAIGNS_NOT_ASSESSMENTS", "only assessment campaigns can be compared")
 
 
-def _matched(campaign_id: UUID, compare_to: UUID):
-    """One row per learner who sent results to both campaigns (one live participation each per campaign),
-    named as in this campaign."""
+def _sent(campaign_id: UUID, *columns: Any):
+    """The live participations of a campaign whose results were sent."""
+    return select(participations.c.user_id, *columns).where(*live_participations(campaign_id),
+                                                            participations.c.status == "SHARED")
+
+
+def _pairs(campaign_id: UUID, compare_to: UUID):
+    """One row per learner who sent results to both campaigns (one live participation each per campaign):
+    the two snapshots, without names (for the averages)."""
+    after = _sent(campaign_id, participations.c.results).subquery("after")
+    before = _sent(compare_to, participations.c.results).subquery("before")
+    return (select(before.c.results.label("results_before"), after.c.results.label("results_after"))
+            .select_from(after.join(before, before.c.user_id == after.c.user_id)).subquery("pair"))
+
+
+def _matched_learners(campaign_id: UUID, compare_to: UUID):
+    """The same learners named as in this campaign, with their results in both (for the page)."""
     after = participant_rows(campaign_id).where(participations.c.status == "SHARED").subquery("after")
-    before = (select(participations.c.user_id, participations.c.mastery_rate, participations.c.results)
-              .where(*live_participations(compare_to), participations.c.status == "SHARED").subquery("before"))
-    return (select(after.c.user_id, after.c.participation_id, after.c.first_name, after.c.last_name,
-                   after.c.division, after.c.group, before.c.mastery_rate.label("mastery_before"),
-                   after.c.mastery_rate.label("mastery_after"), before.c.results.label("results_before"),
-                   after.c.results.label("results_after"))
-            .select_from(after.join(before, before.c.user_id == after.c.user_id))
-            .subquery("matched"))
+    before = _sent(compare_to, participations.c.mastery_rate, participations.c.results).subquery("before")
+    query = (select(after.c.user_id, after.c.first_name, after.c.last_name, after.c.division, after.c.group,
+                    before.c.mastery_rate.label("mastery_before"), after.c.mastery_rate.label("mastery_after"),
+                    before.c.results.label("results_before"), after.c.results.label("results_after"))
+             .select_from(after.join(before, before.c.user_id == after.c.user_id)))
+    return query, in_name_order(after)
 
 
-def _average_mastery(connection: Connection, matched: Any, snapshot: Any) -> dict[str, Any]:
+def _average_mastery(connection: Connection, pairs: Any, snapshot: Any) -> dict[str, Any]:
     result = competence_results(snapshot)
     return {row.code: row.average for row in connection.execute(
         select(result.c.competence_code.label("code"), func.avg(result.c.mastery_rate).label("average"))
-        .select_from(matched).join(result, true()).group_by(result.c.competence_code))}
+        .select_from(pairs).join(result, true()).group_by(result.c.competence_code))}
 
 
 def _delta(before: Any, after: Any) -> float | None:
@@ -62,13 +75,10 @@ def progression(engine: Engine, campaign_id: UUID, compare_to: UUID, user_id: UU
         known = competences(connection, locale)
         tested = {side: set(connection.execute(select(campaign_competences(id_).subquery().c.code)).scalars())
                   for side, id_ in (("after", campaign_id), ("before", compare_to))}
-        matched = _matched(campaign_id, compare_to)
-        total = connection.execute(select(func.count()).select_from(matched)).scalar_one()
-        averages = {"before": _average_mastery(connection, matched, matched.c.results_before),
-                    "after": _average_mastery(connection, matched, matched.c.results_after)}
-        page = connection.execute(
-            select(matched).order_by(*in_name_order(matched))
-            .limit(args["page_size"]).offset((args["page"] - 1) * args["page_size"])).all()
+        pairs = _pairs(campaign_id, compare_to)
+        averages = {"before": _average_mastery(connection, pairs, pairs.c.results_before),
+                    "after": _average_mastery(connection, pairs, pairs.c.results_after)}
+        page, total = page_and_total(connection, *_matched_learners(campaign_id, compare_to), args)
     codes = sorted(tested["before"] | tested["after"])
 
     def average(side: str, code: str) -> float | None:
