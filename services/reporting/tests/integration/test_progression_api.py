@@ -17,7 +17,7 @@ def get(client, who, path, **query):
 
 @pytest.fixture
 def two_tests(runtime, school):
-    """September's test (1.1, 1.2, 2.1) and June's (1.1, 2.1); Alice and Bob sent both."""
+    """September's test (1.1, 1.2, 2.1) and June's (1.1, 2.1); only Alice and Bob have sent both."""
     september = campaign(runtime, school.id, name="Septembre")
     june = campaign(runtime, school.id, name="Juin", skills=("recherche1", "recherche2", "sources1", "interagir1"))
     alice = account(runtime, "Alicia", "Compte")
@@ -38,6 +38,10 @@ def two_tests(runtime, school):
     participate(runtime, september, school.id, zoe, shared=results({"1.1": (0, 3)}))
     deleted = participate(runtime, june, school.id, zoe, shared=results({"1.1": (3, 3)}))
     delete(runtime, deleted, june, school.id)
+    gus = account(runtime, "Gus", "Retry")  # sent June's, then started it again: his live one is not sent
+    participate(runtime, september, school.id, gus, shared=results({"1.1": (0, 3)}))
+    participate(runtime, june, school.id, gus, shared=results({"1.1": (3, 3)}))
+    participate(runtime, june, school.id, gus, at="2027-06-10T09:00:00Z")
     return SimpleNamespace(september=september, june=june, alice=alice, bob=bob)
 
 

@@ -79,14 +79,15 @@ def test_names_come_in_english_when_asked_by_argument_or_header(runtime, client,
     assert first_names(by_default)[0] == "Mener une recherche et une veille d'information"
 
 
-def test_a_locale_other_than_french_or_english_is_refused(runtime, client, school):
+@pytest.mark.parametrize("route", ["participants/{participation_id}/results", "collective-results"])
+def test_a_locale_other_than_french_or_english_is_refused(runtime, client, school, route):
     campaign_id = campaign(runtime, school.id)
     participation_id = participate(runtime, campaign_id, school.id, account(runtime, "Lou", "Élève"))
 
-    response = get(client, school.teacher, f"{CAMPAIGNS}/{campaign_id}/participants/{participation_id}/results",
-                   locale="de")
+    response = get(client, school.teacher, f"{CAMPAIGNS}/{campaign_id}/" + route.format(
+        participation_id=participation_id), locale="de")
 
-    assert response.status_code == 400
+    assert (response.status_code, response.json["error"]["code"]) == (400, "VALIDATION_ERROR")
 
 
 @pytest.mark.parametrize(("progress", "completed", "status"), [(0.5, False, "STARTED"), (None, True, "TO_SHARE")])
