@@ -3,10 +3,11 @@ to both, before (the campaign compared to) and after (this one), per competence 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Engine, func, select, true
+from sqlalchemy import Connection, Engine, func, literal, select, true, union_all
 
 from reporting.adapters import orm
 from reporting.domain.exceptions import CampaignsNotComparable
@@ -35,31 +36,44 @@ def _sent(campaign_id: UUID, *columns: Any):
                                                             participations.c.status == "SHARED")
 
 
-def _pairs(campaign_id: UUID, compare_to: UUID):
-    """One row per learner who sent results to both campaigns (one live participation each per campaign):
-    the two snapshots, without names (for the averages)."""
+def _average_mastery(connection: Connection, campaign_id: UUID, compare_to: UUID) -> dict[str, dict[str, Any]]:
+    """Per campaign (``before``, ``after``) and competence, the average mastery of the learners who sent results
+    to both (one live participation each per campaign): one statement, the pairs matched once."""
     after = _sent(campaign_id, participations.c.results).subquery("after")
     before = _sent(compare_to, participations.c.results).subquery("before")
-    return (select(before.c.results.label("results_before"), after.c.results.label("results_after"))
-            .select_from(after.join(before, before.c.user_id == after.c.user_id)).subquery("pair"))
+    pairs = (select(before.c.results.label("before"), after.c.results.label("after"))
+             .select_from(after.join(before, before.c.user_id == after.c.user_id)).cte("pair"))
+    sides = []
+    for side in ("before", "after"):
+        result = competence_results(pairs.c[side])
+        sides.append(select(literal(side).label("side"), result.c.competence_code.label("code"),
+                            result.c.mastery_rate).select_from(pairs).join(result, true()))
+    results = union_all(*sides).subquery("result")
+    averages: dict[str, dict[str, Any]] = {"before": {}, "after": {}}
+    for row in connection.execute(select(results.c.side, results.c.code, func.avg(results.c.mastery_rate))
+                                  .group_by(results.c.side, results.c.code)):
+        averages[row.side][row.code] = row[2]
+    return averages
 
 
 def _matched_learners(campaign_id: UUID, compare_to: UUID):
-    """The same learners named as in this campaign, with their results in both (for the page)."""
+    """The same learners named as in this campaign, with their two participations (for the page; the
+    snapshots are read for the page's rows only)."""
     after = participant_rows(campaign_id).where(participations.c.status == "SHARED").subquery("after")
-    before = _sent(compare_to, participations.c.mastery_rate, participations.c.results).subquery("before")
-    query = (select(after.c.user_id, after.c.first_name, after.c.last_name, after.c.division, after.c.group,
-                    before.c.mastery_rate.label("mastery_before"), after.c.mastery_rate.label("mastery_after"),
-                    before.c.results.label("results_before"), after.c.results.label("results_after"))
+    before = _sent(compare_to, participations.c.id, participations.c.mastery_rate).subquery("before")
+    query = (select(after.c.participation_id.label("after_id"), before.c.id.label("before_id"), after.c.user_id,
+                    after.c.first_name, after.c.last_name, after.c.division, after.c.group,
+                    before.c.mastery_rate.label("mastery_before"), after.c.mastery_rate.label("mastery_after"))
              .select_from(after.join(before, before.c.user_id == after.c.user_id)))
     return query, in_name_order(after)
 
 
-def _average_mastery(connection: Connection, pairs: Any, snapshot: Any) -> dict[str, Any]:
-    result = competence_results(snapshot)
-    return {row.code: row.average for row in connection.execute(
-        select(result.c.competence_code.label("code"), func.avg(result.c.mastery_rate).label("average"))
-        .select_from(pairs).join(result, true()).group_by(result.c.competence_code))}
+def _snapshots(connection: Connection, page: Sequence[Any]) -> dict[UUID, dict[str, Any] | None]:
+    ids = [row.after_id for row in page] + [row.before_id for row in page]
+    if not ids:
+        return {}
+    return {row.id: row.results for row in connection.execute(
+        select(participations.c.id, participations.c.results).where(participations.c.id.in_(ids)))}
 
 
 def _delta(before: Any, after: Any) -> float | None:
@@ -75,10 +89,9 @@ def progression(engine: Engine, campaign_id: UUID, compare_to: UUID, user_id: UU
         known = competences(connection, locale)
         tested = {side: set(connection.execute(select(campaign_competences(id_).subquery().c.code)).scalars())
                   for side, id_ in (("after", campaign_id), ("before", compare_to))}
-        pairs = _pairs(campaign_id, compare_to)
-        averages = {"before": _average_mastery(connection, pairs, pairs.c.results_before),
-                    "after": _average_mastery(connection, pairs, pairs.c.results_after)}
+        averages = _average_mastery(connection, campaign_id, compare_to)
         page, total = page_and_total(connection, *_matched_learners(campaign_id, compare_to), args)
+        snapshots = _snapshots(connection, page)
     codes = sorted(tested["before"] | tested["after"])
 
     def average(side: str, code: str) -> float | None:
@@ -93,16 +106,17 @@ def progression(engine: Engine, campaign_id: UUID, compare_to: UUID, user_id: UU
     return {
         "campaign": {"id": after.id, "name": after.name}, "compare_to": {"id": before.id, "name": before.name},
         "matched_learners_count": total, "competences": items,
-        "learners": {"items": [_learner(row, codes) for row in page], "total": total, "page": args["page"],
+        "learners": {"items": [_learner(row, snapshots, codes) for row in page], "total": total,
+                     "page": args["page"],
                      "page_size": args["page_size"]},
     }
 
 
-def _learner(row: Any, codes: list[str]) -> dict[str, Any]:
+def _learner(row: Any, snapshots: dict[UUID, dict[str, Any] | None], codes: list[str]) -> dict[str, Any]:
     def by_code(snapshot: dict[str, Any] | None) -> dict[str, Any]:
         return {item["competence_code"]: item["mastery_rate"] for item in (snapshot or {}).get("competences") or []}
 
-    before, after = by_code(row.results_before), by_code(row.results_after)
+    before, after = by_code(snapshots.get(row.before_id)), by_code(snapshots.get(row.after_id))
     mastery_before, mastery_after = rate(row.mastery_before), rate(row.mastery_after)
     return {
         "user_id": row.user_id, "first_name": row.first_name, "last_name": row.last_name,
