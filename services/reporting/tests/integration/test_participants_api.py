@@ -265,7 +265,7 @@ def test_a_member_of_another_organization_may_not_read(runtime, client, school):
     assert (response.status_code, response.json["error"]["code"]) == (403, "NOT_A_MEMBER")
 
 
-def test_no_token_no_participants(runtime, client, school):
+def test_participants_are_refused_without_a_token(runtime, client, school):
     response = client.get(f"{CAMPAIGNS}/{campaign(runtime, school.id)}/participants")
 
     assert response.status_code == 401
