@@ -28,6 +28,7 @@ bench: $(VENV)/.installed        ## throughput and latency figures (bench/README
 	$(PY) bench/run.py
 	$(PY) bench/adaptive_test.py
 	$(PY) bench/campaign_lists.py
+	$(PY) bench/reporting_export.py
 
 install: $(VENV)/.installed
 
