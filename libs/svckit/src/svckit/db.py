@@ -6,7 +6,12 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 
-def create_db_engine(url: str, *, pool_size: int = 5, application_name: str = "svc") -> Engine:
+def create_db_engine(url: str, *, pool_size: int = 5, application_name: str = "svc",
+                     options: str | None = None) -> Engine:
+    """``options``: server settings for every connection, e.g. ``-c jit=off``."""
+    connect_args: dict[str, object] = {"connect_timeout": 5, "application_name": application_name}
+    if options:
+        connect_args["options"] = options
     return create_engine(
         url,
         pool_size=pool_size,
@@ -14,7 +19,7 @@ def create_db_engine(url: str, *, pool_size: int = 5, application_name: str = "s
         pool_pre_ping=True,  # a connection killed by a database restart is replaced, not used
         pool_recycle=1800,
         pool_timeout=10,
-        connect_args={"connect_timeout": 5, "application_name": application_name},
+        connect_args=connect_args,
     )
 
 

@@ -21,8 +21,9 @@ class BaseRuntime:
     inbox: Table
 
     @staticmethod
-    def connect(common: CommonSettings) -> tuple[Engine, sessionmaker[Session]]:
-        engine = create_db_engine(common.database_url, pool_size=common.db_pool_size, application_name=common.service)
+    def connect(common: CommonSettings, options: str | None = None) -> tuple[Engine, sessionmaker[Session]]:
+        engine = create_db_engine(common.database_url, pool_size=common.db_pool_size, application_name=common.service,
+                                  options=options)
         return engine, sessionmaker(bind=engine, expire_on_commit=False)
 
     def subscriptions(self) -> list[Subscription]:

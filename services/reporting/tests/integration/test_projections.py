@@ -304,3 +304,68 @@ def test_the_commands_show_the_journal_and_rebuild_the_read_models(runtime, scho
     assert rebuilt.output.startswith("rebuilt campaigns from ")
     assert campaign_row(runtime, campaign_id).name == "Par la commande"
     assert refused.exit_code != 0 and "unknown projection(s): everything" in refused.output
+
+
+def shared_result_codes(runtime, participation_id) -> list[str]:
+    with runtime.engine.connect() as connection:
+        return sorted(connection.execute(select(orm.shared_results.c.competence_code).where(
+            orm.shared_results.c.participation_id == participation_id)).scalars())
+
+
+def test_a_participant_is_named_by_the_learner_imported_after_the_start(runtime, school):
+    campaign_id = campaign(runtime, school.id)
+    user_id = account(runtime, "Lou", "Compte")
+    participation_id = start(runtime, campaign_id, school.id, user_id)
+    assert (participation_row(runtime, participation_id).last_name,
+            participation_row(runtime, participation_id).division) == ("Compte", None)
+
+    learner_id = learner(runtime, school.id, "Lou", "Apprenant", user_id=user_id, division="4B")
+
+    row = participation_row(runtime, participation_id)
+    assert (row.first_name, row.last_name, row.division, str(row.learner_id)) == ("Lou", "Apprenant", "4B",
+                                                                                   learner_id)
+
+
+def test_a_participant_named_before_their_account_is_known_gets_the_account_s_names(runtime, school):
+    campaign_id, user_id = campaign(runtime, school.id), str(uuid.uuid4())
+    participation_id = start(runtime, campaign_id, school.id, user_id)
+    assert participation_row(runtime, participation_id).last_name is None
+
+    deliver(runtime, "identity.user.registered.v1", user_id, user_id=user_id, first_name="Sacha", last_name="Tardif",
+            email="sacha@example.org")
+
+    assert participation_row(runtime, participation_id).last_name == "Tardif"
+
+
+def test_a_learner_linked_to_another_account_stops_naming_the_first_one(runtime, school):
+    campaign_id = campaign(runtime, school.id)
+    first, second = account(runtime, "Un", "Premier"), account(runtime, "Deux", "Second")
+    learner_id = learner(runtime, school.id, "Zoé", "Lefèvre", user_id=first, division="5B")
+    by_first = start(runtime, campaign_id, school.id, first)
+    by_second = start(runtime, campaign_id, school.id, second)
+    assert participation_row(runtime, by_first).last_name == "Lefèvre"
+
+    deliver(runtime, "organizations.learner.linked.v1", learner_id, 5, learner_id=learner_id,
+            organization_id=school.id, user_id=second)
+
+    assert (participation_row(runtime, by_first).last_name, participation_row(runtime, by_first).learner_id) == (
+        "Premier", None)
+    assert participation_row(runtime, by_second).last_name == "Lefèvre"
+
+
+def test_shared_results_are_averaged_only_while_the_participation_is_live(runtime, school):
+    campaign_id = campaign(runtime, school.id, multiple_sendings=True)
+    user_id = account(runtime, "Lou", "Apprenant")
+    first = start(runtime, campaign_id, school.id, user_id, at="2026-11-20T09:00:00Z")
+    share(runtime, first, campaign_id, school.id, user_id, results({"1.1": (2, 3), "2.1": (1, 1)}))
+    assert shared_result_codes(runtime, first) == ["1.1", "2.1"]
+
+    retry = start(runtime, campaign_id, school.id, user_id, at="2026-11-25T09:00:00Z", is_improvement=True)
+    assert shared_result_codes(runtime, first) == []  # superseded by the retry
+    share(runtime, retry, campaign_id, school.id, user_id, results({"1.1": (3, 3)}),
+          at="2026-11-25T10:00:00Z")
+    assert shared_result_codes(runtime, retry) == ["1.1"]
+
+    deliver(runtime, "campaigns.participation.deleted.v1", retry, 9, participation_id=retry,
+            campaign_id=campaign_id, organization_id=school.id)
+    assert shared_result_codes(runtime, retry) == []

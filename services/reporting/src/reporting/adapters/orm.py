@@ -108,7 +108,8 @@ learners = Table(
     Column("group_name", String(255)),
     Column("disabled", Boolean, nullable=False, server_default=text("false")),
     Column("link_version", Integer, nullable=False, server_default=text("0")),
-    Index("ix_learners_organization_name", "organization_id", "last_name", "first_name"),
+    Index("ix_learners_organization_names", "organization_id", text("lower(last_name)"), text("lower(first_name)"),
+          "id"),
     Index("ix_learners_organization_user", "organization_id", "user_id"),
 )
 
@@ -169,6 +170,8 @@ campaigns = Table(
     Index("ix_campaigns_organization", "organization_id"),
 )
 
+LIVE = "deleted_at IS NULL AND NOT superseded AND started_at IS NOT NULL"
+
 # Results once sent stay sent (a retry is a new participation); an improvement moves restarted_at on,
 # so only a completion after it counts.
 STATUS = """CASE WHEN shared_at IS NOT NULL THEN 'SHARED'
@@ -203,8 +206,37 @@ participations = Table(
     Column("results", JSONB),  # {"competences": [...], "profile": {...}} as shared
     Column("deleted_at", DateTime(timezone=True)),
     Column("status", String(10), Computed(STATUS, persisted=True)),
-    Index("ix_participations_campaign_live", "campaign_id", "started_at",
-          postgresql_where=text("deleted_at IS NULL AND NOT superseded")),
+    # Who the participant is, derived from the learners and accounts above and kept up to date when any of
+    # them changes (``read_models.refresh_participants``): a page of 20 participants in name order is then
+    # an index range, whatever the campaign's size.
+    Column("learner_id", Uuid),  # the matched learner, else the organization's learner linked to the account
+    Column("first_name", String(255)),  # the learner's names, else the account's
+    Column("last_name", String(255)),
+    Column("division", String(255)),
+    Column("group_name", String(255)),
+    Column("student_number", String(255)),
+    Index("ix_participations_campaign_names", "campaign_id", text("lower(last_name)"), text("lower(first_name)"),
+          "id", postgresql_where=text(LIVE)),
+    Index("ix_participations_campaign_user", "campaign_id", "user_id"),
     Index("ix_participations_organization_user", "organization_id", "user_id"),
+    Index("ix_participations_organization_learner", "organization_id", "learner_id"),
     Index("ix_participations_learner", "organization_learner_id"),
+)
+
+# The shared results, one row per competence, for the live participations only: what collective results
+# average (an index range per campaign instead of unpacking every participation's JSON).
+shared_results = Table(
+    "shared_results", metadata,
+    Column("participation_id", Uuid, primary_key=True),
+    Column("competence_code", String(10), primary_key=True),
+    Column("campaign_id", Uuid, nullable=False),
+    Column("area_code", String(10), nullable=False),
+    Column("target_skills_count", Integer),  # assessments
+    Column("validated_skills_count", Integer),
+    Column("tested_skills_count", Integer),
+    Column("mastery_rate", Numeric(5, 4)),
+    Column("pix", Integer),  # profiles collections
+    Column("level", Integer),
+    Index("ix_shared_results_campaign", "campaign_id", "competence_code",
+          postgresql_include=["mastery_rate", "validated_skills_count", "tested_skills_count", "pix", "level"]),
 )

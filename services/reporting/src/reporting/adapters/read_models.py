@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Table, and_, case, delete, func, insert, or_, select, update
+from sqlalchemy import Table, and_, case, delete, func, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -28,8 +28,47 @@ PROJECTION_TABLES: dict[str, tuple[Table, ...]] = {
     "directory": (orm.organizations, orm.memberships, orm.orga_terms, orm.users, orm.learners),
     "content": (orm.content_release, orm.areas, orm.competences, orm.skills, orm.target_profiles),
     "campaigns": (orm.campaigns,),
-    "participations": (orm.participations,),
+    "participations": (orm.participations, orm.shared_results),
 }
+
+# The participation's learner is the one it was matched to, else the organization's learner linked to the
+# participant's account (one not disabled first); its names are the learner's, else the account's.
+REFRESH_PARTICIPANTS = """
+UPDATE participations AS p
+SET learner_id = found.id,
+    first_name = COALESCE(found.first_name, account.first_name),
+    last_name = COALESCE(found.last_name, account.last_name),
+    division = found.division, group_name = found.group_name, student_number = found.student_number
+FROM participations AS q
+LEFT JOIN LATERAL (
+    SELECT l.id, l.first_name, l.last_name, l.division, l.group_name, l.student_number
+    FROM learners AS l
+    WHERE l.id = q.organization_learner_id OR (l.organization_id = q.organization_id AND l.user_id = q.user_id)
+    ORDER BY (l.id = q.organization_learner_id) IS TRUE DESC, l.disabled, l.id
+    LIMIT 1) AS found ON true
+LEFT JOIN users AS account ON account.id = q.user_id
+WHERE p.id = q.id AND ({selection})
+"""
+
+# Live: the same condition as orm.LIVE.
+SYNC_SHARED_RESULTS = """
+INSERT INTO shared_results (participation_id, competence_code, campaign_id, area_code, target_skills_count,
+                            validated_skills_count, tested_skills_count, mastery_rate, pix, level)
+SELECT p.id, c.competence_code, p.campaign_id, c.area_code, c.target_skills_count, c.validated_skills_count,
+       c.tested_skills_count, c.mastery_rate, NULL, NULL
+FROM participations AS p,
+     jsonb_to_recordset(p.results -> 'competences') AS c(competence_code text, area_code text,
+         target_skills_count int, validated_skills_count int, tested_skills_count int, mastery_rate numeric)
+WHERE p.id = ANY(:ids) AND p.status = 'SHARED' AND p.campaign_type = 'ASSESSMENT'
+  AND p.deleted_at IS NULL AND NOT p.superseded AND p.started_at IS NOT NULL
+UNION ALL
+SELECT p.id, c.competence_code, p.campaign_id, c.area_code, NULL, NULL, NULL, NULL, c.pix, c.level
+FROM participations AS p,
+     jsonb_to_recordset(p.results -> 'profile' -> 'competences') AS c(competence_code text, area_code text,
+         pix int, level int)
+WHERE p.id = ANY(:ids) AND p.status = 'SHARED' AND p.campaign_type = 'PROFILES_COLLECTION'
+  AND p.deleted_at IS NULL AND NOT p.superseded AND p.started_at IS NOT NULL
+"""
 
 
 class SqlAlchemyReadModels(AbstractReadModels):
@@ -62,26 +101,29 @@ class SqlAlchemyReadModels(AbstractReadModels):
     def save_user(self, user_id: UUID, version: int, first_name: str, last_name: str) -> None:
         self._upsert(orm.users, "id", {"id": user_id, "version": version, "first_name": first_name,
                                        "last_name": last_name})
+        self._refresh_participants("q.user_id = :user_id", user_id=user_id)
 
-    def save_learner(self, learner_id: UUID, version: int, organization_id: UUID, user_id: UUID | None,
-                     **values: Any) -> None:
-        """The learner as imported; the import also says which account it is linked to, which a
-        ``learner.linked`` of a later version may have changed already."""
+    def save_learners(self, organization_id: UUID, learners: list[dict[str, Any]]) -> None:
+        """Learners as imported (each dict: ``learner_id``, ``version``, ``user_id`` and the fields), then
+        the names of their participants. The import also says which account each learner is linked to,
+        which a ``learner.linked`` of a later version may have changed already."""
         table = orm.learners
-        row = {"id": learner_id, "version": version, "organization_id": organization_id, "user_id": user_id,
-               "link_version": version, **values}
-        statement = pg_insert(table).values(**row)
-        excluded = statement.excluded
-        link_is_newer = table.c.link_version < excluded.version
-        fields = {name: case((table.c.version < excluded.version, excluded[name]), else_=table.c[name])
-                  for name in values}
-        self.session.execute(statement.on_conflict_do_update(index_elements=[table.c.id], set_={
-            **fields,
-            "organization_id": excluded.organization_id,
-            "version": func.greatest(table.c.version, excluded.version),
-            "user_id": case((link_is_newer, excluded.user_id), else_=table.c.user_id),
-            "link_version": func.greatest(table.c.link_version, excluded.version),
-        }))
+        for learner in learners:
+            values = {k: v for k, v in learner.items() if k not in ("learner_id", "version", "user_id")}
+            row = {"id": learner["learner_id"], "version": learner["version"], "organization_id": organization_id,
+                   "user_id": learner["user_id"], "link_version": learner["version"], **values}
+            statement = pg_insert(table).values(**row)
+            excluded = statement.excluded
+            link_is_newer = table.c.link_version < excluded.version
+            self.session.execute(statement.on_conflict_do_update(index_elements=[table.c.id], set_={
+                **{name: case((table.c.version < excluded.version, excluded[name]), else_=table.c[name])
+                   for name in values},
+                "organization_id": excluded.organization_id,
+                "version": func.greatest(table.c.version, excluded.version),
+                "user_id": case((link_is_newer, excluded.user_id), else_=table.c.user_id),
+                "link_version": func.greatest(table.c.link_version, excluded.version),
+            }))
+        self._refresh_learners(organization_id, [learner["learner_id"] for learner in learners])
 
     def link_learner(self, learner_id: UUID, version: int, organization_id: UUID, user_id: UUID) -> None:
         table = orm.learners
@@ -91,6 +133,7 @@ class SqlAlchemyReadModels(AbstractReadModels):
         self.session.execute(statement.on_conflict_do_update(
             index_elements=[table.c.id], set_={"user_id": statement.excluded.user_id, "link_version": version},
             where=table.c.link_version < version))
+        self._refresh_learners(organization_id, [learner_id])
 
     # --- content: the names of competences and areas, the skills' competences --------------
 
@@ -165,20 +208,24 @@ class SqlAlchemyReadModels(AbstractReadModels):
             **{name: case((alive, excluded[name]), else_=table.c[name]) for name in identifying},
             "version": func.greatest(table.c.version, excluded.version),
         }))
-        self._supersede(participation_id, row["campaign_id"], row["user_id"], row["started_at"])
+        others = self._supersede(participation_id, row["campaign_id"], row["user_id"], row["started_at"])
+        self._participants_changed([participation_id, *others])
 
-    def _supersede(self, participation_id: UUID, campaign_id: UUID, user_id: UUID, started_at: datetime) -> None:
+    def _supersede(self, participation_id: UUID, campaign_id: UUID, user_id: UUID,
+                   started_at: datetime) -> list[UUID]:
         """One live participation per learner and campaign: a retry supersedes the earlier ones, and a start
         that arrives after a later one is superseded at once. A deleted participation supersedes nothing."""
         table = orm.participations
         if self.session.execute(select(table.c.deleted_at).where(table.c.id == participation_id)).scalar():
-            return
+            return []
         same_learner = and_(table.c.campaign_id == campaign_id, table.c.user_id == user_id,
                             table.c.id != participation_id)
-        self.session.execute(update(table).where(same_learner, table.c.started_at < started_at)
-                             .values(superseded=True))
+        earlier = self.session.execute(update(table).where(same_learner, table.c.started_at < started_at,
+                                                           ~table.c.superseded)
+                                       .values(superseded=True).returning(table.c.id)).scalars().all()
         later = select(table.c.id).where(same_learner, table.c.started_at > started_at).exists()
         self.session.execute(update(table).where(table.c.id == participation_id).values(superseded=later))
+        return list(earlier)
 
     def _participation_event(self, participation_id: UUID, version: int, known: dict[str, Any],
                              changes: dict[str, Any]) -> None:
@@ -204,6 +251,7 @@ class SqlAlchemyReadModels(AbstractReadModels):
     def share_participation(self, participation_id: UUID, version: int, known: dict[str, Any],
                             results: dict[str, Any]) -> None:
         self._participation_event(participation_id, version, known, results)
+        self._sync_shared_results([participation_id])
 
     def delete_participation(self, participation_id: UUID, version: int, known: dict[str, Any],
                              deleted_at: datetime) -> None:
@@ -212,6 +260,7 @@ class SqlAlchemyReadModels(AbstractReadModels):
         self._participation_event(participation_id, version, known, {
             "deleted_at": deleted_at, "user_id": None, "organization_learner_id": None,
             "participant_external_id": None, "results": None})
+        self._participants_changed([participation_id])
 
     def record_progress(self, participation_id: UUID, campaign_id: UUID, at: datetime, progress_rate: float,
                         completed: bool) -> None:
@@ -227,6 +276,31 @@ class SqlAlchemyReadModels(AbstractReadModels):
             index_elements=[table.c.id], set_={name: statement.excluded[name] for name in values},
             where=and_(or_(table.c.progress_at.is_(None), table.c.progress_at <= at),
                        or_(table.c.restarted_at.is_(None), table.c.restarted_at <= at))))
+
+    # --- what is derived from several rows: who each participant is, the results to average -----
+
+    def _participants_changed(self, participation_ids: list[UUID]) -> None:
+        self._refresh_participants("q.id = ANY(:ids)", ids=participation_ids)
+        self._sync_shared_results(participation_ids)
+
+    def _refresh_learners(self, organization_id: UUID, learner_ids: list[UUID]) -> None:
+        """The participants a change of these learners may rename: those matched to them, those they were
+        found for, and those of the accounts they are linked to now."""
+        self._refresh_participants(
+            "q.organization_learner_id = ANY(:ids) OR q.learner_id = ANY(:ids) OR (q.organization_id = :org "
+            "AND q.user_id IN (SELECT user_id FROM learners WHERE id = ANY(:ids) AND user_id IS NOT NULL))",
+            ids=learner_ids, org=organization_id)
+
+    def _refresh_participants(self, selection: str, **parameters: Any) -> None:
+        """Who the selected participants are, derived again from the rows as they are now, so that the result
+        does not depend on the order events came in (``orm.participations``' participant columns)."""
+        self.session.execute(text(REFRESH_PARTICIPANTS.format(selection=selection)), parameters)
+
+    def _sync_shared_results(self, participation_ids: list[UUID]) -> None:
+        """The participations' rows in ``shared_results``, derived again: present only while shared and live."""
+        self.session.execute(delete(orm.shared_results).where(
+            orm.shared_results.c.participation_id.in_(participation_ids)))
+        self.session.execute(text(SYNC_SHARED_RESULTS), {"ids": participation_ids})
 
     # --- rebuilding -----------------------------------------------------------------------
 

@@ -55,13 +55,13 @@ def on_user_registered(data: dict[str, Any], envelope: Envelope, uow: ReportingU
 
 def on_learners_imported(data: dict[str, Any], envelope: Envelope, uow: ReportingUnitOfWork) -> None:
     """Each learner of the batch as of its own version (the envelope's is the whole list's)."""
-    for learner in data["learners"]:
-        uow.read_models.save_learner(
-            learner["learner_id"], learner["version"], data["organization_id"], learner["user_id"],
-            first_name=learner["first_name"], last_name=learner["last_name"],
-            preferred_last_name=learner["preferred_last_name"], birthdate=learner["birthdate"],
-            student_number=learner["student_number"], division=learner["division"], group_name=learner["group"],
-            disabled=learner["disabled"])
+    uow.read_models.save_learners(data["organization_id"], [
+        {"learner_id": learner["learner_id"], "version": learner["version"], "user_id": learner["user_id"],
+         "first_name": learner["first_name"], "last_name": learner["last_name"],
+         "preferred_last_name": learner["preferred_last_name"], "birthdate": learner["birthdate"],
+         "student_number": learner["student_number"], "division": learner["division"],
+         "group_name": learner["group"], "disabled": learner["disabled"]}
+        for learner in data["learners"]])
 
 
 def on_learner_linked(data: dict[str, Any], envelope: Envelope, uow: ReportingUnitOfWork) -> None:

@@ -1,8 +1,9 @@
 """An organization's learners as its members read them: the imported list, plus the accounts that took
 part in its campaigns without being on it, with the campaigns they joined and whether they may certify.
 
-One query: the two kinds of learner are a UNION ALL, joined to their latest shared profile, then filtered,
-counted and paged by the database; the campaigns joined are then counted for the page's learners only.
+One query: the two kinds of learner are a UNION ALL, filtered (by their latest shared profile too when
+asked), counted and paged by the database; the campaigns joined and the latest profile are then read for
+the page's learners only.
 """
 
 from __future__ import annotations
@@ -17,10 +18,8 @@ from sqlalchemy import (
     String,
     Uuid,
     and_,
-    case,
     cast,
     column,
-    exists,
     func,
     null,
     or_,
@@ -29,7 +28,6 @@ from sqlalchemy import (
     union_all,
     values,
 )
-from sqlalchemy.dialects.postgresql import distinct_on
 
 from reporting.adapters import orm
 from reporting.domain.exceptions import OrganizationNotFound
@@ -49,12 +47,9 @@ def _directory(organization_id: UUID):
                        learners.c.division, learners.c.group_name.label("group"), learners.c.student_number)
                 .select_from(learners.outerjoin(users, users.c.id == learners.c.user_id))
                 .where(learners.c.organization_id == organization_id, learners.c.disabled.is_(False)))
-    has_learner = exists().where(learners.c.organization_id == organization_id,
-                                 learners.c.user_id == participations.c.user_id)
     unlisted = (select(participations.c.user_id)
                 .where(participations.c.organization_id == organization_id, *LIVE,
-                       participations.c.user_id.is_not(None), participations.c.organization_learner_id.is_(None),
-                       ~has_learner)
+                       participations.c.user_id.is_not(None), participations.c.learner_id.is_(None))
                 .distinct().subquery("unlisted"))
     accounts = (select(cast(null(), Uuid).label("learner_id"), unlisted.c.user_id, users.c.first_name,
                        users.c.last_name, cast(null(), String).label("division"), cast(null(), String).label("group"),
@@ -64,47 +59,27 @@ def _directory(organization_id: UUID):
 
 
 def _own_participations(organization_id: UUID, rows: Any) -> tuple[Any, ...]:
-    """A learner's live participations in the organization: matched to them, or made with their account
-    and matched to no one (as ``participant_rows`` decides who a participant is)."""
+    """A learner's live participations in the organization: those the projections found them for (matched,
+    or made with the account linked to them), else, for an account without a learner, those of the account."""
     return (participations.c.organization_id == organization_id, *LIVE,
-            or_(participations.c.organization_learner_id == rows.c.learner_id,
-                and_(participations.c.organization_learner_id.is_(None),
+            or_(participations.c.learner_id == rows.c.learner_id,
+                and_(rows.c.learner_id.is_(None), participations.c.learner_id.is_(None),
                      participations.c.user_id == rows.c.user_id)))
+
+
+def _latest_profile(organization_id: UUID, rows: Any):
+    """Whether each learner of ``rows`` may certify, by their latest shared profile (a JSON null is no
+    profile), one probe per row."""
+    return (select(participations.c.certifiable, participations.c.certifiable_competences_count)
+            .where(*_own_participations(organization_id, rows), participations.c.status == "SHARED",
+                   func.jsonb_typeof(participations.c.results["profile"]) == "object")
+            .order_by(participations.c.shared_at.desc(), participations.c.id).limit(1).lateral("profile"))
 
 
 def _activity(organization_id: UUID, rows: Any):
     own = _own_participations(organization_id, rows)
     return select(func.count(participations.c.campaign_id.distinct()).label("campaigns_count"),
                   func.max(participations.c.started_at).label("last_participation_at")).where(*own).lateral("activity")
-
-
-def _certificability(organization_id: UUID, rows: Any):
-    """Whether each learner of ``rows`` may certify, by their latest shared profile (a JSON null is no profile):
-    the latest one matched to them, or made with their account and matched to no one, whichever is later.
-    Set-based (the latest profile per learner and per account, joined): it serves a filter over every row."""
-    with_profile = (participations.c.organization_id == organization_id, *LIVE, participations.c.status == "SHARED",
-                    func.jsonb_typeof(participations.c.results["profile"]) == "object")
-    columns = (participations.c.shared_at, participations.c.certifiable,
-               participations.c.certifiable_competences_count)
-    by_learner = (select(participations.c.organization_learner_id, *columns)
-                  .where(*with_profile, participations.c.organization_learner_id.is_not(None))
-                  .ext(distinct_on(participations.c.organization_learner_id))
-                  .order_by(participations.c.organization_learner_id, participations.c.shared_at.desc(),
-                            participations.c.id)
-                  .subquery("profile_by_learner"))
-    by_account = (select(participations.c.user_id, *columns)
-                  .where(*with_profile, participations.c.organization_learner_id.is_(None))
-                  .ext(distinct_on(participations.c.user_id))
-                  .order_by(participations.c.user_id, participations.c.shared_at.desc(), participations.c.id)
-                  .subquery("profile_by_account"))
-    account_is_later = or_(by_learner.c.shared_at.is_(None), by_account.c.shared_at > by_learner.c.shared_at)
-
-    def latest(name: str) -> Any:
-        return case((account_is_later, by_account.c[name]), else_=by_learner.c[name]).label(name)
-
-    joined = (rows.outerjoin(by_learner, by_learner.c.organization_learner_id == rows.c.learner_id)
-              .outerjoin(by_account, by_account.c.user_id == rows.c.user_id))
-    return joined, latest("certifiable"), latest("certifiable_competences_count")
 
 
 def _in_name_order(rows: Any) -> tuple[Any, ...]:
@@ -128,23 +103,20 @@ def learners_page(engine: Engine, organization_id: UUID, user_id: UUID,
         search = (args.get("search") or "").strip()
         if search:
             conditions.append(name_matches(search, directory.c.first_name, directory.c.last_name))
-        joined, certifiable, certifiable_competences_count = _certificability(organization_id, directory)
-        if args.get("certifiable") is not None:
-            conditions.append(certifiable.is_(args["certifiable"]))
-        query = select(directory, certifiable, certifiable_competences_count).select_from(joined).where(*conditions)
+        query = select(directory).where(*conditions)
+        if args.get("certifiable") is not None:  # a filter on every row: their profiles are read before the page
+            profile = _latest_profile(organization_id, directory)
+            query = (select(directory).select_from(directory.outerjoin(profile, true()))
+                     .where(*conditions, profile.c.certifiable.is_(args["certifiable"])))
         page, total = page_and_total(connection, query, _in_name_order(directory), args)
-        activity = _activity_of(connection, organization_id, page)
+        details = _details_of(connection, organization_id, page)
     return [{"learner_id": row.learner_id, "user_id": row.user_id, "first_name": row.first_name,
              "last_name": row.last_name, "division": row.division, "group": row.group,
-             "student_number": row.student_number,
-             "campaigns_count": activity[row.learner_id, row.user_id].campaigns_count,
-             "last_participation_at": activity[row.learner_id, row.user_id].last_participation_at,
-             "certifiable": row.certifiable, "certifiable_competences_count": row.certifiable_competences_count}
-            for row in page], total
+             "student_number": row.student_number, **details[row.learner_id, row.user_id]} for row in page], total
 
 
-def _activity_of(connection: Connection, organization_id: UUID, page: Sequence[Any]) -> dict[tuple, Any]:
-    """The campaigns joined by the page's learners only: one probe per learner of the page."""
+def _details_of(connection: Connection, organization_id: UUID, page: Sequence[Any]) -> dict[tuple, dict]:
+    """The campaigns joined and the latest profile, for the page's learners only: probes per learner."""
     if not page:
         return {}
     listed = values(column("learner_id", Uuid), column("user_id", Uuid), name="listed").data(
@@ -152,7 +124,11 @@ def _activity_of(connection: Connection, organization_id: UUID, page: Sequence[A
     # a column of nulls only would be text for PostgreSQL
     keys = select(cast(listed.c.learner_id, Uuid).label("learner_id"),
                   cast(listed.c.user_id, Uuid).label("user_id")).subquery("page_learner")
-    activity = _activity(organization_id, keys)
-    return {(row.learner_id, row.user_id): row for row in connection.execute(
-        select(keys.c.learner_id, keys.c.user_id, activity.c.campaigns_count, activity.c.last_participation_at)
-        .select_from(keys.join(activity, true())))}
+    activity, profile = _activity(organization_id, keys), _latest_profile(organization_id, keys)
+    return {(row.learner_id, row.user_id): {
+        "campaigns_count": row.campaigns_count, "last_participation_at": row.last_participation_at,
+        "certifiable": row.certifiable, "certifiable_competences_count": row.certifiable_competences_count}
+        for row in connection.execute(
+            select(keys.c.learner_id, keys.c.user_id, activity.c.campaigns_count, activity.c.last_participation_at,
+                   profile.c.certifiable, profile.c.certifiable_competences_count)
+            .select_from(keys.join(activity, true()).outerjoin(profile, true())))}

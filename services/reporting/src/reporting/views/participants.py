@@ -9,14 +9,14 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Engine, Select, case, func, or_, select, true
+from sqlalchemy import Engine, Select, case, func, or_, select
 
 from reporting.adapters import orm
 from reporting.views.access import readable_campaign
 from reporting.views.content import rate
 from reporting.views.paging import page_and_total
 
-participations, learners, users = orm.participations, orm.learners, orm.users
+participations = orm.participations
 
 STATUSES = ("STARTED", "TO_SHARE", "SHARED")
 
@@ -31,22 +31,6 @@ def live_participations(campaign_id: UUID) -> tuple[Any, ...]:
     return (participations.c.campaign_id == campaign_id, *LIVE)
 
 
-def _learners_of_participation():
-    """The participation's learner: the one it was matched to (``matched``), else (``linked``: no row when
-    there is a matched one) the learner of the same organization linked to the participant's account, one not
-    disabled first. Two joins rather than one lateral with an OR: the matched learner is a plain join the
-    planner can hash, and the fallback is one index probe on (organization_id, user_id)."""
-    matched = learners.alias("matched_learner")
-    linked = (select(learners.c.id, learners.c.first_name, learners.c.last_name, learners.c.division,
-                     learners.c.group_name, learners.c.student_number)
-              .where(matched.c.id.is_(None), learners.c.organization_id == participations.c.organization_id,
-                     learners.c.user_id == participations.c.user_id)
-              .order_by(learners.c.disabled, learners.c.id)
-              .limit(1)
-              .lateral("linked_learner"))
-    return matched, linked
-
-
 def _when_shared(column):
     """Results are the organization's only once sent."""
     return case((participations.c.status == "SHARED", column)).label(column.name)
@@ -59,27 +43,19 @@ def participants_where(*conditions: Any) -> Select:
     first_name, last_name, participant_external_id, division, group, student_number, status,
     progress_rate, started_at, shared_at, is_improvement`` and, null unless shared, ``mastery_rate,
     validated_skills_count, target_skills_count, total_pix, certifiable, certifiable_competences_count,
-    results``. Names are the learner's when there is one, else the account's."""
-    matched, linked = _learners_of_participation()
-
-    def learner(name: str) -> Any:
-        return func.coalesce(matched.c[name], linked.c[name])  # at most one of them has a row
-
+    results``. Who the participant is (the learner matched or linked to the account, else the account) is
+    kept on the participation by the projections (``adapters/read_models.py``: ``REFRESH_PARTICIPANTS``)."""
     return (select(
         participations.c.id.label("participation_id"), participations.c.campaign_id,
         participations.c.organization_id, participations.c.campaign_type, participations.c.user_id,
-        learner("id").label("learner_id"),
-        func.coalesce(learner("first_name"), users.c.first_name).label("first_name"),
-        func.coalesce(learner("last_name"), users.c.last_name).label("last_name"),
-        participations.c.participant_external_id, learner("division").label("division"),
-        learner("group_name").label("group"), learner("student_number").label("student_number"),
+        participations.c.learner_id, participations.c.first_name, participations.c.last_name,
+        participations.c.participant_external_id, participations.c.division,
+        participations.c.group_name.label("group"), participations.c.student_number,
         participations.c.status, participations.c.progress_rate,
         participations.c.started_at, participations.c.shared_at, participations.c.is_improvement,
         *(_when_shared(participations.c[name]) for name in (
             "mastery_rate", "validated_skills_count", "target_skills_count", "total_pix", "certifiable",
             "certifiable_competences_count", "results")))
-        .select_from(participations.outerjoin(matched, matched.c.id == participations.c.organization_learner_id)
-                     .outerjoin(linked, true()).outerjoin(users, users.c.id == participations.c.user_id))
         .where(*conditions))
 
 
@@ -90,7 +66,8 @@ def participant_rows(campaign_id: UUID) -> Select:
 
 
 def in_name_order(rows: Any) -> tuple[Any, ...]:
-    """Participants as a teacher looks for them: by last name, first name (case aside), then a stable order."""
+    """Participants as a teacher looks for them: by last name, first name (case aside), then a stable order
+    (the order of the index ``ix_participations_campaign_names``: a page is a range of it)."""
     return (func.lower(rows.c.last_name), func.lower(rows.c.first_name), rows.c.participation_id)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Engine, func, literal, select, true, union_all
+from sqlalchemy import Connection, Engine, func, literal, select, union_all
 
 from reporting.adapters import orm
 from reporting.domain.exceptions import CampaignsNotComparable
@@ -15,9 +15,9 @@ from reporting.views.access import readable_campaign
 from reporting.views.content import Competence, campaign_competences, competence, competences, rate
 from reporting.views.paging import page_and_total
 from reporting.views.participants import in_name_order, live_participations, participant_rows
-from reporting.views.results import ASSESSMENT, competence_results
+from reporting.views.results import ASSESSMENT
 
-participations = orm.participations
+participations, shared_results = orm.participations, orm.shared_results
 
 
 def _comparable(after: Any, before: Any) -> None:
@@ -39,15 +39,14 @@ def _sent(campaign_id: UUID, *columns: Any):
 def _average_mastery(connection: Connection, campaign_id: UUID, compare_to: UUID) -> dict[str, dict[str, Any]]:
     """Per campaign (``before``, ``after``) and competence, the average mastery of the learners who sent results
     to both (one live participation each per campaign): one statement, the pairs matched once."""
-    after = _sent(campaign_id, participations.c.results).subquery("after")
-    before = _sent(compare_to, participations.c.results).subquery("before")
-    pairs = (select(before.c.results.label("before"), after.c.results.label("after"))
+    after = _sent(campaign_id, participations.c.id).subquery("after")
+    before = _sent(compare_to, participations.c.id).subquery("before")
+    pairs = (select(before.c.id.label("before"), after.c.id.label("after"))
              .select_from(after.join(before, before.c.user_id == after.c.user_id)).cte("pair"))
-    sides = []
-    for side in ("before", "after"):
-        result = competence_results(pairs.c[side])
-        sides.append(select(literal(side).label("side"), result.c.competence_code.label("code"),
-                            result.c.mastery_rate).select_from(pairs).join(result, true()))
+    sides = [select(literal(side).label("side"), shared_results.c.competence_code.label("code"),
+                    shared_results.c.mastery_rate)
+             .select_from(pairs.join(shared_results, shared_results.c.participation_id == pairs.c[side]))
+             for side in ("before", "after")]
     results = union_all(*sides).subquery("result")
     averages: dict[str, dict[str, Any]] = {"before": {}, "after": {}}
     for row in connection.execute(select(results.c.side, results.c.code, func.avg(results.c.mastery_rate))

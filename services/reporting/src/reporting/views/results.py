@@ -1,7 +1,7 @@
 """Results as the organization received them: one participant's, and the campaign's on average.
 
-Only shared results count. Collective figures are computed by the database over the snapshots
-(``jsonb_to_recordset``), never by loading every participation.
+Only shared results count. Collective figures are computed by the database over ``shared_results`` (one
+row per shared participation and competence, kept by the projections), never by loading every participation.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Engine, Integer, Numeric, String, cast, column, func, select, true
+from sqlalchemy import Connection, Engine, Numeric, cast, func, select
 
 from reporting.adapters import orm
 from reporting.domain.exceptions import ParticipationNotFound
@@ -18,25 +18,9 @@ from reporting.views.access import readable_campaign
 from reporting.views.content import Competence, campaign_competences, competence, competences, rate
 from reporting.views.participants import live_participations, participants_where
 
-participations = orm.participations
+participations, shared_results = orm.participations, orm.shared_results
 
 ASSESSMENT, PROFILES_COLLECTION = "ASSESSMENT", "PROFILES_COLLECTION"
-
-
-def competence_results(snapshot: Any):
-    """The per-competence rows of an assessment's snapshot (``results->'competences'``), as a table to join
-    beside the snapshot's row (a function in FROM sees the rows before it)."""
-    return func.jsonb_to_recordset(snapshot["competences"]).table_valued(
-        column("competence_code", String), column("area_code", String), column("target_skills_count", Integer),
-        column("validated_skills_count", Integer), column("tested_skills_count", Integer),
-        column("mastery_rate", Numeric)).render_derived("competence_result", with_types=True)
-
-
-def profile_competences(snapshot: Any):
-    """The competences of a profile's snapshot (``results->'profile'->'competences'``), as a table."""
-    return func.jsonb_to_recordset(snapshot["profile"]["competences"]).table_valued(
-        column("competence_code", String), column("pix", Integer), column("level", Integer),
-    ).render_derived("profile_competence", with_types=True)
 
 
 # --- one participant -----------------------------------------------------------------------
@@ -134,13 +118,8 @@ def _shared(campaign_id: UUID):
 def _collective_assessment(connection: Connection, campaign_id: UUID,
                            known: dict[str, Competence]) -> dict[str, Any]:
     shared_count = connection.execute(select(func.count()).where(*_shared(campaign_id))).scalar_one()
-    result = competence_results(participations.c.results)
-    # one row per shared participation and competence of its snapshot
-    per_result = (select(participations.c.id.label("participation_id"), result.c.competence_code, result.c.area_code,
-                         result.c.target_skills_count, result.c.validated_skills_count,
-                         result.c.tested_skills_count, result.c.mastery_rate)
-                  .select_from(participations).join(result, true()).where(*_shared(campaign_id))
-                  .subquery("per_result"))
+    # one row per live shared participation and competence of its snapshot, kept by the projections
+    per_result = select(shared_results).where(shared_results.c.campaign_id == campaign_id).subquery("per_result")
     targets = campaign_competences(campaign_id).subquery("target")
     averages = (select(per_result.c.competence_code.label("code"),
                        func.avg(per_result.c.mastery_rate).label("average_mastery_rate"),
@@ -198,12 +177,11 @@ def _collective_profiles(connection: Connection, campaign_id: UUID,
         func.count().filter(participations.c.certifiable.is_(True)).label("certifiable_count"),
     ).where(*with_profile)).one()
     shared_count = connection.execute(select(func.count()).where(*_shared(campaign_id))).scalar_one()
-    reached = profile_competences(participations.c.results)
+    reached = shared_results
     sums = {row.code: row for row in connection.execute(
         select(reached.c.competence_code.label("code"), func.sum(reached.c.pix).label("pix"),
                func.sum(reached.c.level).label("level"))
-        .select_from(participations).join(reached, true()).where(*with_profile)
-        .group_by(reached.c.competence_code))}
+        .where(reached.c.campaign_id == campaign_id).group_by(reached.c.competence_code))}
     count = summary.profiles_count
     items = []
     for code in sorted(set(known) | set(sums)):

@@ -79,7 +79,7 @@ def upgrade() -> None:
     sa.Column('link_version', sa.Integer(), server_default=sa.text('0'), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
-    op.create_index('ix_learners_organization_name', 'learners', ['organization_id', 'last_name', 'first_name'], unique=False)
+    op.create_index('ix_learners_organization_names', 'learners', ['organization_id', sa.literal_column('lower(last_name)'), sa.literal_column('lower(first_name)'), 'id'], unique=False)
     op.create_index('ix_learners_organization_user', 'learners', ['organization_id', 'user_id'], unique=False)
     op.create_table('memberships',
     sa.Column('membership_id', sa.Uuid(), nullable=False),
@@ -133,11 +133,33 @@ def upgrade() -> None:
     sa.Column('results', postgresql.JSONB(astext_type=sa.Text()), nullable=True),
     sa.Column('deleted_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('status', sa.String(length=10), sa.Computed("CASE WHEN shared_at IS NOT NULL THEN 'SHARED'\nWHEN completed_at IS NOT NULL AND completed_at >= restarted_at THEN 'TO_SHARE' ELSE 'STARTED' END", persisted=True), nullable=True),
+    sa.Column('learner_id', sa.Uuid(), nullable=True),
+    sa.Column('first_name', sa.String(length=255), nullable=True),
+    sa.Column('last_name', sa.String(length=255), nullable=True),
+    sa.Column('division', sa.String(length=255), nullable=True),
+    sa.Column('group_name', sa.String(length=255), nullable=True),
+    sa.Column('student_number', sa.String(length=255), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
-    op.create_index('ix_participations_campaign_live', 'participations', ['campaign_id', 'started_at'], unique=False, postgresql_where=sa.text('deleted_at IS NULL AND NOT superseded'))
+    op.create_index('ix_participations_campaign_names', 'participations', ['campaign_id', sa.literal_column('lower(last_name)'), sa.literal_column('lower(first_name)'), 'id'], unique=False, postgresql_where=sa.text('deleted_at IS NULL AND NOT superseded AND started_at IS NOT NULL'))
+    op.create_index('ix_participations_campaign_user', 'participations', ['campaign_id', 'user_id'], unique=False)
     op.create_index('ix_participations_learner', 'participations', ['organization_learner_id'], unique=False)
+    op.create_index('ix_participations_organization_learner', 'participations', ['organization_id', 'learner_id'], unique=False)
     op.create_index('ix_participations_organization_user', 'participations', ['organization_id', 'user_id'], unique=False)
+    op.create_table('shared_results',
+    sa.Column('participation_id', sa.Uuid(), nullable=False),
+    sa.Column('competence_code', sa.String(length=10), nullable=False),
+    sa.Column('campaign_id', sa.Uuid(), nullable=False),
+    sa.Column('area_code', sa.String(length=10), nullable=False),
+    sa.Column('target_skills_count', sa.Integer(), nullable=True),
+    sa.Column('validated_skills_count', sa.Integer(), nullable=True),
+    sa.Column('tested_skills_count', sa.Integer(), nullable=True),
+    sa.Column('mastery_rate', sa.Numeric(precision=5, scale=4), nullable=True),
+    sa.Column('pix', sa.Integer(), nullable=True),
+    sa.Column('level', sa.Integer(), nullable=True),
+    sa.PrimaryKeyConstraint('participation_id', 'competence_code')
+    )
+    op.create_index('ix_shared_results_campaign', 'shared_results', ['campaign_id', 'competence_code'], unique=False, postgresql_include=['mastery_rate', 'validated_skills_count', 'tested_skills_count', 'pix', 'level'])
     op.create_table('skills',
     sa.Column('id', sa.String(length=100), nullable=False),
     sa.Column('competence_code', sa.String(length=10), nullable=False),
@@ -161,16 +183,20 @@ def downgrade() -> None:
     op.drop_table('users')
     op.drop_table('target_profiles')
     op.drop_table('skills')
+    op.drop_index('ix_shared_results_campaign', table_name='shared_results', postgresql_include=['mastery_rate', 'validated_skills_count', 'tested_skills_count', 'pix', 'level'])
+    op.drop_table('shared_results')
     op.drop_index('ix_participations_organization_user', table_name='participations')
+    op.drop_index('ix_participations_organization_learner', table_name='participations')
     op.drop_index('ix_participations_learner', table_name='participations')
-    op.drop_index('ix_participations_campaign_live', table_name='participations', postgresql_where=sa.text('deleted_at IS NULL AND NOT superseded'))
+    op.drop_index('ix_participations_campaign_user', table_name='participations')
+    op.drop_index('ix_participations_campaign_names', table_name='participations', postgresql_where=sa.text('deleted_at IS NULL AND NOT superseded AND started_at IS NOT NULL'))
     op.drop_table('participations')
     op.drop_table('organizations')
     op.drop_table('orga_terms')
     op.drop_index('ix_memberships_organization_user', table_name='memberships')
     op.drop_table('memberships')
     op.drop_index('ix_learners_organization_user', table_name='learners')
-    op.drop_index('ix_learners_organization_name', table_name='learners')
+    op.drop_index('ix_learners_organization_names', table_name='learners')
     op.drop_table('learners')
     op.drop_index('ix_journal_event_type', table_name='journal')
     op.drop_table('journal')
