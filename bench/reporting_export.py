@@ -156,9 +156,10 @@ LEFT JOIN LATERAL (
 def fill(engine, participants: int, now: datetime) -> dict:
     """The read models of one school with two campaigns of ``participants`` participations each, and a third
     campaign, empty, for the projection's figures. Returns the ids the measures need."""
-    from sqlalchemy import insert, text
+    from sqlalchemy import insert, select, text
 
     from reporting.adapters import orm
+    from reporting.adapters.read_models import REFRESH_PARTICIPANTS, SYNC_SHARED_RESULTS
 
     areas, competences, skills = content_of_pack()
     targets = target_skills(skills)
@@ -196,6 +197,12 @@ def fill(engine, participants: int, now: datetime) -> dict:
         for campaign_id, t0 in ((campaign_ids[0], now - timedelta(days=30)), (campaign_ids[1], now - timedelta(days=90))):
             connection.execute(text(PARTICIPATIONS_SQL), {"campaign_id": campaign_id, "organization_id": organization_id,
                                                           "t0": t0})
+        # What the projections derive on each event (who the participant is, the shared results per
+        # competence), derived here for the whole table with the projections' own statements.
+        connection.execute(text(REFRESH_PARTICIPANTS.format(selection="q.organization_id = :organization_id")),
+                           {"organization_id": organization_id})
+        connection.execute(text(SYNC_SHARED_RESULTS), {"ids": connection.execute(
+            select(orm.participations.c.id)).scalars().all()})
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("VACUUM ANALYZE"))  # as autovacuum would have: fresh tables have no statistics
     return {"organization_id": organization_id, "member": member, "campaign_id": campaign_ids[0],

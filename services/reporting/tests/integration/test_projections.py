@@ -369,3 +369,34 @@ def test_shared_results_are_averaged_only_while_the_participation_is_live(runtim
     deliver(runtime, "campaigns.participation.deleted.v1", retry, 9, participation_id=retry,
             campaign_id=campaign_id, organization_id=school.id)
     assert shared_result_codes(runtime, retry) == []
+
+
+def test_the_running_totals_always_equal_the_sum_of_the_shared_results_present(runtime, school):
+    campaign_id = campaign(runtime, school.id, multiple_sendings=True)
+    learners_ids = [account(runtime, f"L{n}", "Apprenant") for n in range(4)]
+    rng = random.Random(7)
+    for n, user_id in enumerate(learners_ids):
+        first = start(runtime, campaign_id, school.id, user_id, at=f"2026-11-2{n}T09:00:00Z")
+        share(runtime, first, campaign_id, school.id, user_id,
+              results({"1.1": (rng.randint(0, 3), 3), "2.1": (rng.randint(0, 1), 1)}))
+        if n % 2:  # a retry supersedes the first sending, then sends again
+            retry = start(runtime, campaign_id, school.id, user_id, at=f"2026-11-2{n}T15:00:00Z", is_improvement=True)
+            share(runtime, retry, campaign_id, school.id, user_id, results({"1.1": (3, 3), "1.2": (1, 2)}),
+                  at=f"2026-11-2{n}T16:00:00Z")
+        if n == 2:
+            deliver(runtime, "campaigns.participation.deleted.v1", first, 9, participation_id=first,
+                    campaign_id=campaign_id, organization_id=school.id)
+
+    results_table, totals = orm.shared_results, orm.collective_totals
+    with runtime.engine.connect() as connection:
+        expected = {(row.competence_code, row.participants, row.validated, row.mastery) for row in connection.execute(
+            select(results_table.c.competence_code, func.count().label("participants"),
+                   func.sum(results_table.c.validated_skills_count).label("validated"),
+                   func.sum(results_table.c.mastery_rate).label("mastery"))
+            .where(results_table.c.campaign_id == campaign_id).group_by(results_table.c.competence_code))}
+        kept = {(row.code, row.participants, row.sum_validated, row.sum_mastery) for row in connection.execute(
+            select(totals).where(totals.c.campaign_id == campaign_id, totals.c.kind == "COMPETENCE",
+                   totals.c.participants > 0))}
+    assert kept == expected
+    assert {code for code, participants, *_ in kept} == {"1.1", "1.2", "2.1"}
+    assert sum(participants for code, participants, *_ in kept if code == "1.1") == 3  # one learner deleted

@@ -215,12 +215,31 @@ participations = Table(
     Column("division", String(255)),
     Column("group_name", String(255)),
     Column("student_number", String(255)),
-    Index("ix_participations_campaign_names", "campaign_id", text("lower(last_name)"), text("lower(first_name)"),
-          "id", postgresql_where=text(LIVE)),
+    # Stored lower-cased, so that a page in name order, its count and its filters read the index alone.
+    Column("sort_last_name", String(255), Computed("lower(last_name)", persisted=True)),
+    Column("sort_first_name", String(255), Computed("lower(first_name)", persisted=True)),
+    Index("ix_participations_campaign_names", "campaign_id", "sort_last_name", "sort_first_name", "id",
+          postgresql_include=["status", "division", "group_name", "participant_external_id"],
+          postgresql_where=text(LIVE)),
     Index("ix_participations_campaign_user", "campaign_id", "user_id"),
     Index("ix_participations_organization_user", "organization_id", "user_id"),
     Index("ix_participations_organization_learner", "organization_id", "learner_id"),
     Index("ix_participations_learner", "organization_learner_id"),
+)
+
+# Per campaign, the sums collective results divide (``domain/collective.py``), kept with ``shared_results``.
+collective_totals = Table(
+    "collective_totals", metadata,
+    Column("campaign_id", Uuid, primary_key=True),
+    Column("kind", String(12), primary_key=True),  # COMPETENCE, AREA or PROFILE
+    Column("code", String(10), primary_key=True),  # the competence's or area's code; "" for PROFILE
+    Column("participants", Integer, nullable=False),
+    Column("sum_mastery", Numeric(18, 6), nullable=False),
+    Column("sum_validated", BigInteger, nullable=False),
+    Column("sum_tested", BigInteger, nullable=False),
+    Column("sum_pix", BigInteger, nullable=False),
+    Column("sum_level", BigInteger, nullable=False),
+    Column("certifiable", Integer, nullable=False),
 )
 
 # The shared results, one row per competence, for the live participations only: what collective results

@@ -13,6 +13,7 @@ Three rules, the same everywhere:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -22,13 +23,14 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from reporting.adapters import orm
+from reporting.domain import collective
 from reporting.service_layer.read_models import AbstractReadModels
 
 PROJECTION_TABLES: dict[str, tuple[Table, ...]] = {
     "directory": (orm.organizations, orm.memberships, orm.orga_terms, orm.users, orm.learners),
     "content": (orm.content_release, orm.areas, orm.competences, orm.skills, orm.target_profiles),
     "campaigns": (orm.campaigns,),
-    "participations": (orm.participations, orm.shared_results),
+    "participations": (orm.participations, orm.shared_results, orm.collective_totals),
 }
 
 # The participation's learner is the one it was matched to, else the organization's learner linked to the
@@ -68,6 +70,7 @@ FROM participations AS p,
          pix int, level int)
 WHERE p.id = ANY(:ids) AND p.status = 'SHARED' AND p.campaign_type = 'PROFILES_COLLECTION'
   AND p.deleted_at IS NULL AND NOT p.superseded AND p.started_at IS NOT NULL
+RETURNING *
 """
 
 
@@ -297,10 +300,18 @@ class SqlAlchemyReadModels(AbstractReadModels):
         self.session.execute(text(REFRESH_PARTICIPANTS.format(selection=selection)), parameters)
 
     def _sync_shared_results(self, participation_ids: list[UUID]) -> None:
-        """The participations' rows in ``shared_results``, derived again: present only while shared and live."""
-        self.session.execute(delete(orm.shared_results).where(
-            orm.shared_results.c.participation_id.in_(participation_ids)))
-        self.session.execute(text(SYNC_SHARED_RESULTS), {"ids": participation_ids})
+        """The participations' rows in ``shared_results``, derived again (present only while shared and live),
+        and their campaigns' totals moved by the difference."""
+        table, totals = orm.shared_results, orm.collective_totals
+        removed = self.session.execute(delete(table).where(table.c.participation_id.in_(participation_ids))
+                                       .returning(*table.c)).all()
+        added = self.session.execute(text(SYNC_SHARED_RESULTS), {"ids": participation_ids}).all()
+        for (campaign_id, kind, code), change in collective.changes(removed, added).items():
+            row = {"campaign_id": campaign_id, "kind": kind, "code": code, **asdict(change)}
+            statement = pg_insert(totals).values(**row)
+            self.session.execute(statement.on_conflict_do_update(
+                index_elements=[totals.c.campaign_id, totals.c.kind, totals.c.code],
+                set_={name: totals.c[name] + statement.excluded[name] for name in asdict(change)}))
 
     # --- rebuilding -----------------------------------------------------------------------
 

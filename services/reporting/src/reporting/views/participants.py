@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Engine, Select, case, func, or_, select
+from sqlalchemy import Engine, Select, case, or_, select
 
 from reporting.adapters import orm
 from reporting.views.access import readable_campaign
@@ -53,6 +53,7 @@ def participants_where(*conditions: Any) -> Select:
         participations.c.group_name.label("group"), participations.c.student_number,
         participations.c.status, participations.c.progress_rate,
         participations.c.started_at, participations.c.shared_at, participations.c.is_improvement,
+        participations.c.sort_last_name, participations.c.sort_first_name,
         *(_when_shared(participations.c[name]) for name in (
             "mastery_rate", "validated_skills_count", "target_skills_count", "total_pix", "certifiable",
             "certifiable_competences_count", "results")))
@@ -68,7 +69,7 @@ def participant_rows(campaign_id: UUID) -> Select:
 def in_name_order(rows: Any) -> tuple[Any, ...]:
     """Participants as a teacher looks for them: by last name, first name (case aside), then a stable order
     (the order of the index ``ix_participations_campaign_names``: a page is a range of it)."""
-    return (func.lower(rows.c.last_name), func.lower(rows.c.first_name), rows.c.participation_id)
+    return (rows.c.sort_last_name, rows.c.sort_first_name, rows.c.participation_id)
 
 
 def name_matches(search: str, first_name: Any, last_name: Any, *others: Any) -> Any:
@@ -78,17 +79,19 @@ def name_matches(search: str, first_name: Any, last_name: Any, *others: Any) -> 
                  for column in (first_name, last_name, first_name + " " + last_name, *others)))
 
 
-def _learner_filters(rows: Any, args: dict[str, Any]) -> list[Any]:
-    """Filters on who the participant is (``rows``: ``participant_rows`` as a subquery)."""
+def _filters(args: dict[str, Any]) -> list[Any]:
+    """The page's filters, on columns of the names index (``ix_participations_campaign_names``)."""
     conditions = []
+    if args.get("status"):
+        conditions.append(participations.c.status.in_(args["status"]))
     if args.get("division"):
-        conditions.append(rows.c.division.in_(args["division"]))
+        conditions.append(participations.c.division.in_(args["division"]))
     if args.get("group"):
-        conditions.append(rows.c.group.in_(args["group"]))
+        conditions.append(participations.c.group_name.in_(args["group"]))
     search = (args.get("search") or "").strip()
     if search:
-        conditions.append(name_matches(search, rows.c.first_name, rows.c.last_name,
-                                       rows.c.participant_external_id))
+        conditions.append(name_matches(search, participations.c.sort_first_name, participations.c.sort_last_name,
+                                       participations.c.participant_external_id))
     return conditions
 
 
@@ -103,21 +106,20 @@ def participant_item(row: Any) -> dict[str, Any]:
     }
 
 
-PAGE_COLUMNS = ("participation_id", "first_name", "last_name", "participant_external_id", "division", "group",
-                "student_number", "status", "progress_rate", "started_at", "shared_at", "mastery_rate",
-                "validated_skills_count", "total_pix", "certifiable")
-
-
 def participants_page(engine: Engine, campaign_id: UUID, user_id: UUID,
                       args: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
-    """One page of the campaign's participants, filtered, in name order, and how many match."""
-    by_status = (participations.c.status.in_(args["status"]),) if args.get("status") else ()
-    rows = participants_where(*live_participations(campaign_id), *by_status).subquery("participant")
-    query = select(*(rows.c[name] for name in PAGE_COLUMNS)).where(*_learner_filters(rows, args))
+    """One page of the campaign's participants, filtered, in name order, and how many match: the page's ids
+    and the count are read from the names index alone, then the page's rows by their ids."""
+    table = participations
+    ids = select(table.c.id.label("participation_id"), table.c.sort_last_name, table.c.sort_first_name).where(
+        *live_participations(campaign_id), *_filters(args))
     with engine.connect() as connection:
         readable_campaign(connection, campaign_id, user_id)
-        page, total = page_and_total(connection, query, in_name_order(rows), args)
-    return [participant_item(row) for row in page], total
+        page, total = page_and_total(connection, ids, (table.c.sort_last_name, table.c.sort_first_name, table.c.id),
+                                     args)
+        rows = {row.participation_id: row for row in connection.execute(
+            participants_where(table.c.id.in_([row.participation_id for row in page])))}
+    return [participant_item(rows[row.participation_id]) for row in page], total
 
 
 def participant_filters(engine: Engine, campaign_id: UUID, user_id: UUID) -> dict[str, list[str]]:

@@ -1,7 +1,7 @@
 """Results as the organization received them: one participant's, and the campaign's on average.
 
-Only shared results count. Collective figures are computed by the database over ``shared_results`` (one
-row per shared participation and competence, kept by the projections), never by loading every participation.
+Only shared results count. Collective figures divide the campaign's running totals, which the projections
+keep with each participation's shared results (``domain/collective.py``): a few rows read, whatever the size.
 """
 
 from __future__ import annotations
@@ -10,15 +10,16 @@ from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Engine, Numeric, cast, func, select
+from sqlalchemy import Connection, Engine, func, select
 
 from reporting.adapters import orm
+from reporting.domain import collective
 from reporting.domain.exceptions import ParticipationNotFound
 from reporting.views.access import readable_campaign
 from reporting.views.content import Competence, campaign_competences, competence, competences, rate
 from reporting.views.participants import live_participations, participants_where
 
-participations, shared_results = orm.participations, orm.shared_results
+participations, totals = orm.participations, orm.collective_totals
 
 ASSESSMENT, PROFILES_COLLECTION = "ASSESSMENT", "PROFILES_COLLECTION"
 
@@ -111,84 +112,57 @@ def collective_results(engine: Engine, campaign_id: UUID, user_id: UUID, locale:
                 **_collective_assessment(connection, campaign_id, known)}
 
 
-def _shared(campaign_id: UUID):
-    return (*live_participations(campaign_id), participations.c.status == "SHARED")
+def _shared_count(connection: Connection, campaign_id: UUID) -> int:
+    return connection.execute(select(func.count()).where(*live_participations(campaign_id),
+                                                         participations.c.status == "SHARED")).scalar_one()
+
+
+def _totals(connection: Connection, campaign_id: UUID) -> dict[tuple[str, str], Any]:
+    """The campaign's running totals (``domain/collective.py``), by kind and code: a few rows, whatever the
+    campaign's size."""
+    return {(row.kind, row.code): row for row in connection.execute(
+        select(totals).where(totals.c.campaign_id == campaign_id, totals.c.participants > 0))}
+
+
+def _average(total: Any, name: str, digits: int = 4) -> float | None:
+    return rate(getattr(total, name) / total.participants, digits) if total is not None else None
 
 
 def _collective_assessment(connection: Connection, campaign_id: UUID,
                            known: dict[str, Competence]) -> dict[str, Any]:
-    shared_count = connection.execute(select(func.count()).where(*_shared(campaign_id))).scalar_one()
-    # one row per live shared participation and competence of its snapshot, kept by the projections
-    per_result = select(shared_results).where(shared_results.c.campaign_id == campaign_id).subquery("per_result")
-    targets = campaign_competences(campaign_id).subquery("target")
-    averages = (select(per_result.c.competence_code.label("code"),
-                       func.avg(per_result.c.mastery_rate).label("average_mastery_rate"),
-                       func.avg(per_result.c.validated_skills_count).label("average_validated_skills_count"),
-                       func.avg(per_result.c.tested_skills_count).label("average_tested_skills_count"))
-                .group_by(per_result.c.competence_code).subquery("averages"))
-    rows = connection.execute(
-        select(targets.c.code, targets.c.target_skills_count, averages.c.average_mastery_rate,
-               averages.c.average_validated_skills_count, averages.c.average_tested_skills_count)
-        .select_from(targets.outerjoin(averages, averages.c.code == targets.c.code))
-        .order_by(targets.c.code)).all()
-    items = []
-    for row in rows:
-        named = competence(known, row.code)
-        items.append({"code": row.code, "name": named.name, "area_code": named.area_code,
-                      "area_name": named.area_name, "target_skills_count": row.target_skills_count,
-                      "average_mastery_rate": rate(row.average_mastery_rate),
-                      "average_validated_skills_count": rate(row.average_validated_skills_count, 2),
-                      "average_tested_skills_count": rate(row.average_tested_skills_count, 2)})
-    return {"shared_participations_count": shared_count, "competences": items,
-            "areas": _collective_areas(connection, per_result, items)}
-
-
-def _collective_areas(connection: Connection, per_result: Any, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Per area: each participant's validated skills over their target skills in it, averaged."""
-    area_of = {item["code"]: item["area_code"] for item in items}
-    by_participant = (select(per_result.c.area_code,
-                             cast(func.sum(per_result.c.validated_skills_count), Numeric).label("validated"),
-                             func.sum(per_result.c.target_skills_count).label("target"))
-                      .group_by(per_result.c.participation_id, per_result.c.area_code).subquery("by_participant"))
-    averages = {row.area_code: row for row in connection.execute(
-        select(by_participant.c.area_code,
-               func.avg(by_participant.c.validated / func.nullif(by_participant.c.target, 0))
-               .label("average_mastery_rate"),
-               func.avg(by_participant.c.validated).label("average_validated_skills_count"))
-        .group_by(by_participant.c.area_code))}
-    areas: dict[str, dict[str, Any]] = {}
-    for item in items:
-        code = area_of[item["code"]]
-        area = areas.setdefault(code, {"code": code, "name": item["area_name"], "target_skills_count": 0})
-        area["target_skills_count"] += item["target_skills_count"]
-    return [{**area, "average_mastery_rate": rate(getattr(averages.get(code), "average_mastery_rate", None)),
-             "average_validated_skills_count": rate(getattr(averages.get(code), "average_validated_skills_count",
-                                                            None), 2)}
-            for code, area in areas.items()]
+    sums = _totals(connection, campaign_id)
+    targets = connection.execute(campaign_competences(campaign_id).order_by("code")).all()
+    items, areas = [], {}
+    for target in targets:
+        named, total = competence(known, target.code), sums.get((collective.COMPETENCE, target.code))
+        items.append({"code": target.code, "name": named.name, "area_code": named.area_code,
+                      "area_name": named.area_name, "target_skills_count": target.target_skills_count,
+                      "average_mastery_rate": _average(total, "sum_mastery"),
+                      "average_validated_skills_count": _average(total, "sum_validated", 2),
+                      "average_tested_skills_count": _average(total, "sum_tested", 2)})
+        area = areas.setdefault(named.area_code, {"code": named.area_code, "name": named.area_name,
+                                                  "target_skills_count": 0})
+        area["target_skills_count"] += target.target_skills_count
+    for code, area in areas.items():
+        total = sums.get((collective.AREA, code))
+        area.update(average_mastery_rate=_average(total, "sum_mastery"),
+                    average_validated_skills_count=_average(total, "sum_validated", 2))
+    return {"shared_participations_count": _shared_count(connection, campaign_id), "competences": items,
+            "areas": list(areas.values())}
 
 
 def _collective_profiles(connection: Connection, campaign_id: UUID,
                          known: dict[str, Competence]) -> dict[str, Any]:
     """Averages over the shared profiles; a competence absent from a profile counts as 0."""
-    # a JSON null is no profile: jsonb_typeof is "null" for it, and null for no snapshot at all
-    with_profile = (*_shared(campaign_id), func.jsonb_typeof(participations.c.results["profile"]) == "object")
-    summary = connection.execute(select(
-        func.count().label("profiles_count"), func.avg(participations.c.total_pix).label("average_total_pix"),
-        func.count().filter(participations.c.certifiable.is_(True)).label("certifiable_count"),
-    ).where(*with_profile)).one()
-    shared_count = connection.execute(select(func.count()).where(*_shared(campaign_id))).scalar_one()
-    reached = shared_results
-    sums = {row.code: row for row in connection.execute(
-        select(reached.c.competence_code.label("code"), func.sum(reached.c.pix).label("pix"),
-               func.sum(reached.c.level).label("level"))
-        .where(reached.c.campaign_id == campaign_id).group_by(reached.c.competence_code))}
-    count = summary.profiles_count
+    sums = _totals(connection, campaign_id)
+    profiles = sums.get((collective.PROFILE, ""))
+    count = profiles.participants if profiles is not None else 0
     items = []
-    for code in sorted(set(known) | set(sums)):
-        named = competence(known, code)
-        totals = sums.get(code)
+    for code in sorted(set(known) | {code for kind, code in sums if kind == collective.COMPETENCE}):
+        named, total = competence(known, code), sums.get((collective.COMPETENCE, code))
         items.append({"code": code, "name": named.name, "area_code": named.area_code, "area_name": named.area_name,
-                      "average_level": rate((totals.level if totals else 0) / count, 2) if count else None,
-                      "average_pix": rate((totals.pix if totals else 0) / count, 2) if count else None})
-    return {"shared_participations_count": shared_count, "average_total_pix": rate(summary.average_total_pix, 2),
-            "certifiable_count": summary.certifiable_count, "competences": items}
+                      "average_level": rate((total.sum_level if total else 0) / count, 2) if count else None,
+                      "average_pix": rate((total.sum_pix if total else 0) / count, 2) if count else None})
+    return {"shared_participations_count": _shared_count(connection, campaign_id),
+            "average_total_pix": _average(profiles, "sum_pix", 2),
+            "certifiable_count": profiles.certifiable if profiles is not None else 0, "competences": items}

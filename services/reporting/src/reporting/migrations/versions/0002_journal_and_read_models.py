@@ -39,6 +39,19 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     op.create_index('ix_campaigns_organization', 'campaigns', ['organization_id'], unique=False)
+    op.create_table('collective_totals',
+    sa.Column('campaign_id', sa.Uuid(), nullable=False),
+    sa.Column('kind', sa.String(length=12), nullable=False),
+    sa.Column('code', sa.String(length=10), nullable=False),
+    sa.Column('participants', sa.Integer(), nullable=False),
+    sa.Column('sum_mastery', sa.Numeric(precision=18, scale=6), nullable=False),
+    sa.Column('sum_validated', sa.BigInteger(), nullable=False),
+    sa.Column('sum_tested', sa.BigInteger(), nullable=False),
+    sa.Column('sum_pix', sa.BigInteger(), nullable=False),
+    sa.Column('sum_level', sa.BigInteger(), nullable=False),
+    sa.Column('certifiable', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('campaign_id', 'kind', 'code')
+    )
     op.create_table('competences',
     sa.Column('code', sa.String(length=10), nullable=False),
     sa.Column('area_code', sa.String(length=10), nullable=False),
@@ -139,9 +152,11 @@ def upgrade() -> None:
     sa.Column('division', sa.String(length=255), nullable=True),
     sa.Column('group_name', sa.String(length=255), nullable=True),
     sa.Column('student_number', sa.String(length=255), nullable=True),
+    sa.Column('sort_last_name', sa.String(length=255), sa.Computed('lower(last_name)', persisted=True), nullable=True),
+    sa.Column('sort_first_name', sa.String(length=255), sa.Computed('lower(first_name)', persisted=True), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
-    op.create_index('ix_participations_campaign_names', 'participations', ['campaign_id', sa.literal_column('lower(last_name)'), sa.literal_column('lower(first_name)'), 'id'], unique=False, postgresql_where=sa.text('deleted_at IS NULL AND NOT superseded AND started_at IS NOT NULL'))
+    op.create_index('ix_participations_campaign_names', 'participations', ['campaign_id', 'sort_last_name', 'sort_first_name', 'id'], unique=False, postgresql_include=['status', 'division', 'group_name', 'participant_external_id'], postgresql_where=sa.text('deleted_at IS NULL AND NOT superseded AND started_at IS NOT NULL'))
     op.create_index('ix_participations_campaign_user', 'participations', ['campaign_id', 'user_id'], unique=False)
     op.create_index('ix_participations_learner', 'participations', ['organization_learner_id'], unique=False)
     op.create_index('ix_participations_organization_learner', 'participations', ['organization_id', 'learner_id'], unique=False)
@@ -189,7 +204,7 @@ def downgrade() -> None:
     op.drop_index('ix_participations_organization_learner', table_name='participations')
     op.drop_index('ix_participations_learner', table_name='participations')
     op.drop_index('ix_participations_campaign_user', table_name='participations')
-    op.drop_index('ix_participations_campaign_names', table_name='participations', postgresql_where=sa.text('deleted_at IS NULL AND NOT superseded AND started_at IS NOT NULL'))
+    op.drop_index('ix_participations_campaign_names', table_name='participations', postgresql_include=['status', 'division', 'group_name', 'participant_external_id'], postgresql_where=sa.text('deleted_at IS NULL AND NOT superseded AND started_at IS NOT NULL'))
     op.drop_table('participations')
     op.drop_table('organizations')
     op.drop_table('orga_terms')
@@ -202,6 +217,7 @@ def downgrade() -> None:
     op.drop_table('journal')
     op.drop_table('content_release')
     op.drop_table('competences')
+    op.drop_table('collective_totals')
     op.drop_index('ix_campaigns_organization', table_name='campaigns')
     op.drop_table('campaigns')
     op.drop_table('areas')
