@@ -13,7 +13,7 @@ Three rules, the same everywhere:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -32,6 +32,8 @@ PROJECTION_TABLES: dict[str, tuple[Table, ...]] = {
     "campaigns": (orm.campaigns,),
     "participations": (orm.participations, orm.shared_results, orm.collective_totals),
 }
+
+SUMS = tuple(field.name for field in fields(collective.Totals))
 
 # The participation's learner is the one it was matched to, else the organization's learner linked to the
 # participant's account (one not disabled first); its names are the learner's, else the account's.
@@ -306,12 +308,13 @@ class SqlAlchemyReadModels(AbstractReadModels):
         removed = self.session.execute(delete(table).where(table.c.participation_id.in_(participation_ids))
                                        .returning(*table.c)).all()
         added = self.session.execute(text(SYNC_SHARED_RESULTS), {"ids": participation_ids}).all()
-        for (campaign_id, kind, code), change in collective.changes(removed, added).items():
-            row = {"campaign_id": campaign_id, "kind": kind, "code": code, **asdict(change)}
-            statement = pg_insert(totals).values(**row)
+        rows = [{"campaign_id": campaign_id, "kind": kind, "code": code, **asdict(change)}
+                for (campaign_id, kind, code), change in collective.changes(removed, added).items()]
+        if rows:  # one statement, its rows in key order: concurrent ones lock the totals in the same order
+            statement = pg_insert(totals).values(rows)
             self.session.execute(statement.on_conflict_do_update(
                 index_elements=[totals.c.campaign_id, totals.c.kind, totals.c.code],
-                set_={name: totals.c[name] + statement.excluded[name] for name in asdict(change)}))
+                set_={name: totals.c[name] + statement.excluded[name] for name in SUMS}))
 
     # --- rebuilding -----------------------------------------------------------------------
 
