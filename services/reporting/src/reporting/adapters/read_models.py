@@ -310,11 +310,11 @@ class SqlAlchemyReadModels(AbstractReadModels):
         added = self.session.execute(text(SYNC_SHARED_RESULTS), {"ids": participation_ids}).all()
         rows = [{"campaign_id": campaign_id, "kind": kind, "code": code, **asdict(change)}
                 for (campaign_id, kind, code), change in collective.changes(removed, added).items()]
-        if rows:  # one statement, its rows in key order: concurrent ones lock the totals in the same order
-            statement = pg_insert(totals).values(rows)
+        if rows:  # one statement (insertmanyvalues), its rows in key order: concurrent ones lock them in one order
+            statement = pg_insert(totals)
             self.session.execute(statement.on_conflict_do_update(
                 index_elements=[totals.c.campaign_id, totals.c.kind, totals.c.code],
-                set_={name: totals.c[name] + statement.excluded[name] for name in SUMS}))
+                set_={name: totals.c[name] + statement.excluded[name] for name in SUMS}), rows)
 
     # --- rebuilding -----------------------------------------------------------------------
 
