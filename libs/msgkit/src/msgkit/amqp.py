@@ -7,6 +7,12 @@ from contextlib import contextmanager
 
 import pika
 from pika.adapters.blocking_connection import BlockingChannel
+from pika.adapters.utils.connection_workflow import AMQPConnectorException
+
+# What losing or not reaching the broker can raise. A handshake that times out while the broker (or the
+# machine) is slow raises pika's connector exceptions, which are not AMQPErrors: a process that caught only
+# AMQPError would die at start instead of retrying.
+BROKER_ERRORS: tuple[type[BaseException], ...] = (pika.exceptions.AMQPError, AMQPConnectorException, OSError)
 
 
 @contextmanager

@@ -50,6 +50,7 @@ import pika.exceptions
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from msgkit import context, metrics
+from msgkit.amqp import BROKER_ERRORS
 from msgkit.backoff import Backoff, sleep_unless
 from msgkit.envelope import Envelope, MalformedMessage
 from msgkit.topology import DEFAULT_RETRY_DELAYS_MS, HandlerQueues, Subscription, declare_consumer_topology
@@ -115,7 +116,7 @@ class Consumer:
             except _InfrastructureDown:
                 self._set_connected(False)
                 self._wait_until_ready()
-            except (pika.exceptions.AMQPError, OSError) as error:
+            except BROKER_ERRORS as error:
                 self._set_connected(False)
                 if self._stopping:
                     break

@@ -40,13 +40,13 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pika
-import pika.exceptions
 from pika.spec import Basic
 from sqlalchemy import Engine, Table, func, or_, select, update
 from sqlalchemy.engine import Connection, RootTransaction
 from sqlalchemy.exc import SQLAlchemyError
 
 from msgkit import metrics
+from msgkit.amqp import BROKER_ERRORS
 from msgkit.backoff import Backoff, sleep_unless
 from msgkit.storage import OUTBOX_RETENTION, prune_outbox
 from msgkit.topology import declare_exchange, exchange_name
@@ -136,13 +136,13 @@ class OutboxRelay:
         # the callback-style channel below would need five nested callbacks for the same.
         try:
             connection = pika.BlockingConnection(self._parameters)
-        except pika.exceptions.AMQPError as error:
+        except BROKER_ERRORS as error:
             log.warning("cannot connect to the broker", extra={"error": repr(error)})
             return False
         try:
             declare_exchange(connection.channel(), self.producer)
             return True
-        except pika.exceptions.AMQPError as error:
+        except BROKER_ERRORS as error:
             log.error("cannot declare the exchange", extra={"error": repr(error)})
             return False
         finally:
