@@ -3,7 +3,8 @@
 ``idempotent_subscription`` turns a service-layer function ``handle(data, envelope, uow)``
 into a msgkit subscription that:
 
-1. reads the payload with the consumer's own marshmallow schema, ignoring unknown fields
+1. reads the payload with the consumer's own marshmallow schema (one for all its event types, or one
+   per event type), ignoring unknown fields
    (producers may add optional fields without a new major); a payload the schema rejects
    is unreadable for good and raises ``MalformedMessage`` (straight to the dead-letter queue);
 2. opens a unit of work, records the message in the inbox (a duplicate stops here),
@@ -12,7 +13,7 @@ into a msgkit subscription that:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError
@@ -39,12 +40,12 @@ def read_payload(schema: Schema, envelope: Envelope) -> dict[str, Any]:
 def idempotent_subscription(
     name: str,
     event_types: tuple[str, ...],
-    schema: Schema,
+    schema: Schema | Mapping[str, Schema],
     uow_factory: Callable[[], AbstractUnitOfWork],
     handle: Callable[[dict[str, Any], Envelope, Any], None],
 ) -> Subscription:
     def handler(envelope: Envelope) -> None:
-        data = read_payload(schema, envelope)
+        data = read_payload(schema[envelope.event_type] if isinstance(schema, Mapping) else schema, envelope)
         with uow_factory() as uow:
             if not uow.claim(name, envelope):
                 return  # already processed: a redelivery or a duplicate publication

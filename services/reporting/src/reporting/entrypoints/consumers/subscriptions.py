@@ -1,5 +1,5 @@
-"""What reporting consumes: one queue per handler (``reporting.<handler>``), each event journaled then
-projected in one transaction (``service_layer/projections.py``)."""
+"""What reporting consumes: one queue per source of events (``reporting.<queue>``, see
+``projections.PROJECTIONS``), each event journaled then projected in one transaction."""
 
 from __future__ import annotations
 
@@ -13,15 +13,20 @@ from reporting.service_layer.unit_of_work import ReportingUnitOfWork
 from svckit.consumers import idempotent_subscription, read_payload
 
 
-def _projecting(projection: projections.Projection):
+def _projecting(by_type: dict[str, projections.Projection]):
     def handle(data: dict[str, Any], envelope: Envelope, uow: ReportingUnitOfWork) -> None:
-        projections.project(data, envelope, uow, projection)
+        projections.project(data, envelope, uow, by_type[envelope.event_type])
     return handle
 
 
 def subscriptions(uow_factory: Callable[[], ReportingUnitOfWork]) -> list[Subscription]:
-    return [idempotent_subscription(p.handler, p.event_types, SCHEMAS[p.handler](), uow_factory, _projecting(p))
-            for p in projections.PROJECTIONS]
+    queues: dict[str, dict[str, projections.Projection]] = {}
+    for projection in projections.PROJECTIONS:
+        for event_type in projection.event_types:
+            queues.setdefault(projection.queue, {})[event_type] = projection
+    return [idempotent_subscription(queue, tuple(by_type), {t: SCHEMAS[p.handler]() for t, p in by_type.items()},
+                                    uow_factory, _projecting(by_type))
+            for queue, by_type in queues.items()]
 
 
 def read(envelope: Envelope) -> dict[str, Any]:
