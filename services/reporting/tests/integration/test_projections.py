@@ -400,3 +400,24 @@ def test_the_running_totals_always_equal_the_sum_of_the_shared_results_present(r
     assert kept == expected
     assert {code for code, participants, *_ in kept} == {"1.1", "1.2", "2.1"}
     assert sum(participants for code, participants, *_ in kept if code == "1.1") == 3  # one learner deleted
+
+
+def test_a_profile_whose_competences_name_no_area_or_pix_is_still_counted(runtime, school):
+    campaign_id = campaign(runtime, school.id, type="PROFILES_COLLECTION")
+    user_id = account(runtime, "Lou", "Apprenant")
+    participation_id = start(runtime, campaign_id, school.id, user_id, type="PROFILES_COLLECTION")
+    share(runtime, participation_id, campaign_id, school.id, user_id, {"profile": {
+        "total_pix": 8, "certifiable": False, "competences": [{"competence_code": "2.1", "level": 1},
+                                                              {"competence_code": "1.1", "pix": 8}]}},
+          type="PROFILES_COLLECTION")
+
+    with runtime.engine.connect() as connection:
+        rows = connection.execute(select(orm.shared_results.c.competence_code, orm.shared_results.c.area_code,
+                                         orm.shared_results.c.pix, orm.shared_results.c.level)
+                                  .where(orm.shared_results.c.participation_id == participation_id)
+                                  .order_by(orm.shared_results.c.competence_code)).all()
+        profiles = connection.execute(select(orm.collective_totals.c.participants, orm.collective_totals.c.sum_pix)
+                                      .where(orm.collective_totals.c.campaign_id == campaign_id,
+                                             orm.collective_totals.c.kind == "PROFILE")).one()
+    assert [tuple(row) for row in rows] == [("1.1", "1", 8, 0), ("2.1", "2", 0, 1)]
+    assert tuple(profiles) == (1, 8)

@@ -54,11 +54,13 @@ LEFT JOIN users AS account ON account.id = q.user_id
 WHERE p.id = q.id AND ({selection})
 """
 
-# Live: the same condition as orm.LIVE.
+# Live: the same condition as orm.LIVE. The contract does not fix the snapshot's inner fields: a competence
+# whose area is not named is in the area its code starts with, and a profile's missing pix or level is 0.
 SYNC_SHARED_RESULTS = """
 INSERT INTO shared_results (participation_id, competence_code, campaign_id, area_code, target_skills_count,
                             validated_skills_count, tested_skills_count, mastery_rate, pix, level)
-SELECT p.id, c.competence_code, p.campaign_id, c.area_code, c.target_skills_count, c.validated_skills_count,
+SELECT p.id, c.competence_code, p.campaign_id, COALESCE(c.area_code, split_part(c.competence_code, '.', 1)),
+       c.target_skills_count, c.validated_skills_count,
        c.tested_skills_count, c.mastery_rate, NULL, NULL
 FROM participations AS p,
      jsonb_to_recordset(p.results -> 'competences') AS c(competence_code text, area_code text,
@@ -66,7 +68,8 @@ FROM participations AS p,
 WHERE p.id = ANY(:ids) AND p.status = 'SHARED' AND p.campaign_type = 'ASSESSMENT'
   AND p.deleted_at IS NULL AND NOT p.superseded AND p.started_at IS NOT NULL
 UNION ALL
-SELECT p.id, c.competence_code, p.campaign_id, c.area_code, NULL, NULL, NULL, NULL, c.pix, c.level
+SELECT p.id, c.competence_code, p.campaign_id, COALESCE(c.area_code, split_part(c.competence_code, '.', 1)),
+       NULL, NULL, NULL, NULL, COALESCE(c.pix, 0), COALESCE(c.level, 0)
 FROM participations AS p,
      jsonb_to_recordset(p.results -> 'profile' -> 'competences') AS c(competence_code text, area_code text,
          pix int, level int)

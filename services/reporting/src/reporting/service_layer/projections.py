@@ -139,7 +139,7 @@ def on_improvement_started(data: dict[str, Any], envelope: Envelope, uow: Report
 def on_results_shared(data: dict[str, Any], envelope: Envelope, uow: ReportingUnitOfWork) -> None:
     results = data["results"]
     profile = results.get("profile") or {}
-    levels = [competence["level"] for competence in profile.get("competences", [])]
+    levels = [competence.get("level") or 0 for competence in profile.get("competences") or []]
     uow.read_models.share_participation(data["participation_id"], envelope.aggregate_version, _known(data), {
         "shared_at": data["shared_at"],
         "mastery_rate": results.get("mastery_rate"),
