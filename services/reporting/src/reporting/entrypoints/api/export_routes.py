@@ -5,37 +5,30 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from uuid import UUID
 
-from flask import Response, current_app, request
+from flask import Response, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
 
 from reporting.domain import export as csv_format
+from reporting.entrypoints.api.routes import locale_of
+from reporting.entrypoints.api.schemas import LocaleArgsSchema
 from reporting.views.export import campaign_export
 from svckit.auth import auth_required, current_principal
 
 export = Blueprint("campaign-export", __name__, url_prefix="/api/campaigns", description="CSV export of results")
 
-LOCALES = ("fr", "en")
-
-
-class ExportArgsSchema(Schema):
-    locale = fields.String(validate=validate.OneOf(LOCALES),
-                           metadata={"description": "the headers' language; by default the Accept-Language "
-                                                    "header's choice, else French"})
-
 
 @export.route("/<uuid:campaign_id>/export.csv")
 class CampaignExport(MethodView):
     @auth_required
-    @export.arguments(ExportArgsSchema, location="query")
+    @export.arguments(LocaleArgsSchema, location="query")
     @export.response(200, content_type="text/csv", description="UTF-8 with BOM, ';' separated, one line per "
                      "participant; results NA until shared")
     def get(self, args: dict, campaign_id: UUID):
         """Every participant of the campaign and their shared results, as the CSV French schools use"""
-        locale = args.get("locale") or request.accept_languages.best_match(LOCALES, default="fr")
         name, chunks = campaign_export(current_app.extensions["reporting"].engine, campaign_id,
-                                       UUID(current_principal().user_id), locale, datetime.now(timezone.utc))
+                                       UUID(current_principal().user_id), locale_of(args),
+                                       datetime.now(timezone.utc))
         return Response(chunks, content_type=csv_format.CONTENT_TYPE, headers={
             "Content-Disposition": csv_format.content_disposition(name), "Cache-Control": "no-store",
             "X-Accel-Buffering": "no"})  # a proxy in front must not buffer the stream either

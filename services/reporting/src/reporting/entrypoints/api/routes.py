@@ -27,7 +27,8 @@ def _user_id() -> UUID:
     return UUID(current_principal().user_id)
 
 
-def _locale(args: dict) -> str:
+def locale_of(args: dict) -> str:
+    """The reader's language: ``?locale=``, else the Accept-Language header's choice, else French."""
     return args.get("locale") or request.accept_languages.best_match(s.LOCALES, default="fr")
 
 
@@ -67,7 +68,7 @@ class ParticipantResults(MethodView):
     @campaign.response(200, s.ParticipantResultsSchema)
     def get(self, args: dict, campaign_id: UUID, participation_id: UUID):
         """A participant's follow-up and, once shared, their results per competence and area (or profile)"""
-        return results.participant_results(_engine(), campaign_id, participation_id, _user_id(), _locale(args))
+        return results.participant_results(_engine(), campaign_id, participation_id, _user_id(), locale_of(args))
 
 
 @campaign.route("/<uuid:campaign_id>/collective-results")
@@ -77,7 +78,7 @@ class CollectiveResults(MethodView):
     @campaign.response(200, s.CollectiveResultsSchema)
     def get(self, args: dict, campaign_id: UUID):
         """Averages over the shared results, per competence and area (or per competence of the profiles)"""
-        return results.collective_results(_engine(), campaign_id, _user_id(), _locale(args))
+        return results.collective_results(_engine(), campaign_id, _user_id(), locale_of(args))
 
 
 @campaign.route("/<uuid:campaign_id>/statistics")
@@ -97,7 +98,7 @@ class Progression(MethodView):
     def get(self, args: dict, campaign_id: UUID):
         """Progress of the learners who sent results to both campaigns (422 unless two assessments of one
         organization)"""
-        return progression.progression(_engine(), campaign_id, args["compare_to"], _user_id(), args, _locale(args))
+        return progression.progression(_engine(), campaign_id, args["compare_to"], _user_id(), args, locale_of(args))
 
 
 @organization.route("/<uuid:organization_id>/learners")
