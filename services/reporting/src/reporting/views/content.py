@@ -22,7 +22,7 @@ class Competence:
     area_name: str
 
 
-def _name(names: dict[str, str] | None, locale: str) -> str | None:
+def name_in(names: dict[str, str] | None, locale: str) -> str | None:
     """A name in the locale, in French when the content has none in it."""
     names = names or {}
     return names.get(locale) or names.get(DEFAULT_LOCALE)
@@ -34,8 +34,8 @@ def competences(connection: Connection, locale: str) -> dict[str, Competence]:
     rows = connection.execute(
         select(table.c.code, table.c.name, table.c.area_code, areas.c.name.label("area_name"))
         .select_from(table.outerjoin(areas, areas.c.code == table.c.area_code)).order_by(table.c.code)).all()
-    return {row.code: Competence(row.code, _name(row.name, locale) or row.code, row.area_code,
-                                 _name(row.area_name, locale) or row.area_code) for row in rows}
+    return {row.code: Competence(row.code, name_in(row.name, locale) or row.code, row.area_code,
+                                 name_in(row.area_name, locale) or row.area_code) for row in rows}
 
 
 def competence(known: dict[str, Competence], code: str, area_code: str | None = None) -> Competence:

@@ -28,8 +28,7 @@ def _layout(connection: Any, campaign: Any, locale: str) -> export.ExportLayout:
         codes = list(known)
     competences = [content.competence(known, code) for code in codes]
     areas = {c.area_code: c.area_name for c in competences}
-    profile_name = (campaign.target_profile_name or {}).get(locale) or (campaign.target_profile_name or {}).get(
-        content.DEFAULT_LOCALE) or campaign.target_profile_id
+    profile_name = content.name_in(campaign.target_profile_name, locale) or campaign.target_profile_id
     return export.ExportLayout(
         organization_name=campaign.organization_name or "", organization_type=campaign.organization_type or "PRO",
         organization_manages_students=bool(campaign.manages_students), campaign_id=campaign.id,
