@@ -1,11 +1,11 @@
 # The commands of the README. Everything runs from the virtualenv .venv, made by 'make install'.
 VENV := .venv
 PY := $(VENV)/bin/python
-SOURCES_OF_INSTALL := requirements/lock.txt requirements/dev.txt $(wildcard libs/*/pyproject.toml services/*/pyproject.toml gateway/pyproject.toml)
+SOURCES_OF_INSTALL := requirements/lock.txt requirements/dev.txt web/package-lock.json $(wildcard libs/*/pyproject.toml services/*/pyproject.toml gateway/pyproject.toml)
 
-.PHONY: up down status test test-unit lint install bench
+.PHONY: up down status test test-unit lint install bench web
 
-up: $(VENV)/.installed          ## start the whole system with demo data on http://localhost:8080
+up: $(VENV)/.installed web      ## start the whole system with demo data on http://localhost:8080
 	$(PY) tools/devstack.py up
 
 down:                            ## stop it
@@ -14,7 +14,7 @@ down:                            ## stop it
 status:
 	$(PY) tools/devstack.py status
 
-test: $(VENV)/.installed lint    ## every test: unit, integration, contract, end-to-end
+test: $(VENV)/.installed web lint ## every test: unit, integration, contract, end-to-end
 	$(PY) -m pytest
 
 test-unit: $(VENV)/.installed
@@ -31,6 +31,12 @@ bench: $(VENV)/.installed        ## throughput and latency figures (bench/README
 	$(PY) bench/reporting_export.py
 
 install: $(VENV)/.installed
+
+# The web faces again when their sources changed since the last build.
+WEB_BUILD := gateway/src/gateway/web/index.html
+web: $(WEB_BUILD)
+$(WEB_BUILD): $(VENV)/.installed web/vite.config.js web/index.html web/orga/index.html $(shell find web/src -type f 2>/dev/null)
+	cd web && npm run --silent build -- --logLevel warn
 
 $(VENV)/.installed: $(SOURCES_OF_INSTALL)
 	tools/install.sh

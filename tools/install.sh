@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Create .venv (if missing) and install every package of the repository, editable, with the
-# pinned versions of requirements/lock.txt. Re-run whenever a pyproject or requirement changes
+# pinned versions of requirements/lock.txt; build the web faces; make sure Chromium is there. Re-run whenever a pyproject or requirement changes
 # (the Makefile does it for you).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,5 +15,23 @@ for service in services/*/; do packages+=(-e "$service"); done
 packages+=(-e gateway)
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -c requirements/lock.txt \
   -r requirements/dev.txt "${packages[@]}"
+
+# The web faces: pinned by web/package-lock.json, built into the gateway's package (no network
+# is needed after this, nor at run time).
+if ! command -v npm >/dev/null; then
+  echo "npm (Node.js 20.19 or newer) is needed to build the web faces" >&2
+  exit 1
+fi
+(cd web && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build -- --logLevel warn)
+
+# The browser tests drive Debian's Chromium (Playwright's own browser download does not work
+# offline): install it when missing and we may (root, apt), else say how.
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "the browser tests need Chromium at /usr/bin/chromium: sudo apt-get install chromium" >&2
+  fi
+fi
 touch .venv/.installed
-echo "installed into .venv"
+echo "installed into .venv; web faces built into gateway/src/gateway/web"

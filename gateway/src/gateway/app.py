@@ -18,6 +18,7 @@ from gateway.openapi import OpenApiCatalog
 from gateway.proxy import Forwarder
 from gateway.ratelimit import install_rate_limits
 from gateway.routes import RoutingTable
+from gateway.web import install_web_faces
 from svckit.auth import JwksKeySource, TokenVerifier, authenticate
 from svckit.errors import ApiError, register_error_handlers
 from svckit.web import health_routes
@@ -59,10 +60,6 @@ def create_app(settings: Settings | None = None, table: RoutingTable | None = No
     # front door out of rotation whenever one service has a bad minute.
     health_routes(app, {})
 
-    @app.get("/")
-    def home():
-        return app.send_static_file("index.html")
-
     @app.get("/api/openapi.json")
     def openapi_document():
         return jsonify(catalog.document())
@@ -82,7 +79,11 @@ def create_app(settings: Settings | None = None, table: RoutingTable | None = No
             authenticate()  # 401 in the common shape, or 503 when the keys cannot be fetched
         return forwarder.forward(route, request, g.correlation_id)
 
-    app.add_url_rule("/<path:path>", "proxy", proxy, methods=PROXIED_METHODS, provide_automatic_options=False)
+    # Only /api and /.well-known are forwarded; every other path is the web faces'.
+    for prefix in ("/api", "/.well-known"):
+        app.add_url_rule(f"{prefix}/<path:path>", "proxy", proxy, methods=PROXIED_METHODS,
+                         provide_automatic_options=False)
+    install_web_faces(app, settings.web_root)
 
     if settings.trusted_proxies > 0:
         hops = settings.trusted_proxies

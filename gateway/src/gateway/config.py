@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from limits import parse_many
 
@@ -25,6 +26,8 @@ SERVICE_URLS = {
     REPORTING: ("REPORTING_URL", "http://127.0.0.1:8105"),
 }
 MIB = 1024 * 1024
+# The web faces, built by `npm run build` in web/ (make install does it) into the package.
+BUILT_WEB_FACES = Path(__file__).parent / "web"
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class Settings:
     openapi_cache_seconds: float = 60.0
     log_level: str = "INFO"
     log_format: str = "json"
+    web_root: Path = BUILT_WEB_FACES
 
     @property
     def production(self) -> bool:
@@ -100,4 +104,5 @@ class Settings:
             openapi_cache_seconds=env_float(env, "OPENAPI_CACHE_SECONDS", 60.0),
             log_level=(env.get("LOG_LEVEL", "") or "INFO").upper(),
             log_format=env.get("LOG_FORMAT", "") or "json",
+            web_root=Path(env.get("WEB_ROOT", "") or BUILT_WEB_FACES),
         )

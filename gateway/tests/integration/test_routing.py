@@ -91,13 +91,3 @@ def test_a_method_no_route_accepts_is_a_405_naming_the_allowed_ones(gateway, aut
     assert response.status_code == 405
     assert response.json()["error"]["code"] == "METHOD_NOT_ALLOWED"
     assert response.headers["Allow"] == "GET, HEAD"
-
-
-def test_the_home_page_says_where_the_api_is_in_french_and_english(gateway):
-    response = requests.get(gateway.url + "/", timeout=5)
-    assert response.status_code == 200
-    assert response.headers["Content-Type"].startswith("text/html")
-    page = response.text
-    assert "/api/openapi.json" in page
-    assert 'lang="fr"' in page and 'lang="en"' in page
-    assert "seront servies ici plus tard" in page and "will be served here later" in page

@@ -1,0 +1,17 @@
+"""Both faces load from the gateway in a real browser, in both languages, on a phone too."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+
+@pytest.mark.parametrize(("path", "locale", "heading"), [
+    ("/", "fr", "Compétences numériques"), ("/", "en", "Digital skills"),
+    ("/orga/", "fr", "Orga"), ("/orga/", "en", "Orga"),
+])
+def test_a_face_opens_with_its_heading_in_the_chosen_language(open_page, path, locale, heading):
+    page = open_page(locale=locale)
+    page.goto(path)
+    expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+    expect(page.locator("html")).to_have_attribute("lang", locale)

@@ -1,0 +1,23 @@
+// Two faces, one build: the learner's test at / and the Orga dashboard at /orga/.
+// The output goes into the gateway's package, which serves it (gateway/src/gateway/web.py).
+import { resolve } from "node:path";
+import { defineConfig } from "vite";
+
+export default defineConfig({
+  // JSX compiled for Preact by Vite's own transformer: no plugin needed.
+  oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
+  build: {
+    outDir: resolve(import.meta.dirname, "../gateway/src/gateway/web"),
+    emptyOutDir: true,
+    rollupOptions: {
+      input: {
+        learner: resolve(import.meta.dirname, "index.html"),
+        orga: resolve(import.meta.dirname, "orga/index.html"),
+      },
+    },
+  },
+  server: {
+    // `npm run dev` serves the pages with hot reload and sends the API to the gateway of `make up`.
+    proxy: { "/api": "http://localhost:8080" },
+  },
+});
