@@ -115,7 +115,7 @@ def service_env(service: str, cfg: dict[str, str]) -> dict[str, str]:
         "TRUSTED_PROXIES": "1",
         "LOG_FORMAT": "json",
         "MAIL_DIR": str(RUN / "mail"),  # invitations land here as .eml files
-        "PUBLIC_URL": f"http://localhost:{cfg['gateway_port']}",
+        "PUBLIC_URL": f"http://localhost:{cfg['gateway_port']}/orga",  # the Orga face: invitation links
     }
 
 

@@ -7,7 +7,8 @@ export default defineConfig({
   // JSX compiled for Preact by Vite's own transformer: no plugin needed.
   oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
   build: {
-    outDir: resolve(import.meta.dirname, "../gateway/src/gateway/web"),
+    // WEB_OUT_DIR builds elsewhere (a gateway started with WEB_ROOT pointing there serves it).
+    outDir: process.env.WEB_OUT_DIR || resolve(import.meta.dirname, "../gateway/src/gateway/web"),
     emptyOutDir: true,
     rollupOptions: {
       input: {

@@ -18,6 +18,7 @@ from svckit.testing import ServiceProcess, free_port, service_command
 
 pytestmark = pytest.mark.e2e
 sys.path.insert(0, str(Path(__file__).parent))  # journeys.py, the steps journeys share
+sys.path.insert(0, str(Path(__file__).parent / "browser"))  # accessibility.py, for the browser tests
 
 
 @dataclass
@@ -79,7 +80,7 @@ def stack(database_factory, amqp_url, tmp_path_factory):
            {**identity_env, "OPS_PORT": str(ports["identity_consumer_ops"])},
            f"http://127.0.0.1:{ports['identity_consumer_ops']}/health/ready")
     organizations_env = {**common, "DATABASE_URL": organizations_db, "RABBITMQ_URL": proxy.url(amqp_url),
-                         "MAIL_DIR": str(mail_dir), "PUBLIC_URL": "http://orga.test"}
+                         "MAIL_DIR": str(mail_dir), "PUBLIC_URL": f"http://127.0.0.1:{ports['gateway']}/orga"}
     organizations_url = f"http://127.0.0.1:{ports['organizations']}"
     _start(stack, "organizations-api",
            [*service_command("organizations"), "api", "--bind", f"127.0.0.1:{ports['organizations']}"],
@@ -122,7 +123,7 @@ def stack(database_factory, amqp_url, tmp_path_factory):
     _start(stack, "gateway", [*service_command("gateway"), "api", "--bind", f"127.0.0.1:{ports['gateway']}"],
            {**common, "IDENTITY_URL": identity_url, "ORGANIZATIONS_URL": organizations_url,
             "ASSESSMENT_URL": assessment_url, "CAMPAIGNS_URL": campaigns_url, "REPORTING_URL": reporting_url,
-            "RATELIMIT_ENABLED": "false"}, f"{stack.gateway}/health/ready")
+            "RATELIMIT_ENABLED": "false", "WEB_ROOT": os.environ.get("WEB_ROOT", "")}, f"{stack.gateway}/health/ready")
     try:
         for process in stack.processes.values():
             process.wait_ready(60)

@@ -15,3 +15,15 @@ def test_a_face_opens_with_its_heading_in_the_chosen_language(open_page, path, l
     page.goto(path)
     expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
     expect(page.locator("html")).to_have_attribute("lang", locale)
+
+
+@pytest.mark.parametrize("path", ["/", "/orga/"])
+def test_the_check_finds_nothing_on_a_plain_face_and_finds_a_missing_label(open_page, path):
+    from accessibility import assert_accessible, violations
+
+    page = open_page()
+    page.goto(path)
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert_accessible(page, path)
+    page.evaluate("() => document.querySelector('main').append(document.createElement('input'))")
+    assert any(v["id"] == "label" for v in violations(page))

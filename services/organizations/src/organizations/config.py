@@ -39,7 +39,7 @@ class Settings:
             raise ConfigurationError("PUBLIC_URL must be set in production (the links in the mails)")
         return cls(
             common=common,
-            public_url=public_url or "http://localhost:8080",
+            public_url=public_url or "http://localhost:8080/orga",
             mail_backend=backend,
             smtp_url=smtp_url,
             mail_from=env.get("MAIL_FROM", "Orga <no-reply@skills-platform.example.org>"),
