@@ -9,11 +9,13 @@ its own database, created here, and its migrations run once before anything star
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -208,6 +210,52 @@ def wait_ready(checks: list[tuple[str, str]], timeout: float = 90.0) -> None:
         fail("not ready after {:.0f}s: {}\n{}".format(timeout, ", ".join(pending), "\n".join(details)))
 
 
+DEMO_CAMPAIGN = {
+    "type": "ASSESSMENT", "name": "Démo — Sécurité numérique", "title": "Protéger ses données",
+    "target_profile_id": "competence-4.1",
+    "landing_text": "Bienvenue ! Ce parcours de **démonstration** évalue la compétence *4.1 Sécuriser "
+                    "l'environnement numérique*.\n\n- Comptez une dizaine de minutes ;\n"
+                    "- vous pouvez chercher sur le web ;\n- vos résultats ne sont envoyés que si vous le décidez.",
+}
+
+
+def api(base: str, method: str, path: str, body: dict | None = None, token: str | None = None) -> tuple[int, dict]:
+    request = urllib.request.Request(base + path, method=method, data=json.dumps(body).encode() if body else None,
+                                     headers={"Content-Type": "application/json", "Accept": "application/json",
+                                              **({"Authorization": f"Bearer {token}"} if token else {})})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+def demo_campaign(base: str, timeout: float = 60.0) -> str:
+    """The demo school's campaign, made once through the public API as its admin would; its code.
+
+    The campaigns service learns of the school and its admin from events: until they arrive it
+    answers 403/503, so this waits a little."""
+    _, tokens = api(base, "POST", "/api/token", {"email": DEMO_LOGINS[1][1], "password": DEMO_PASSWORD})
+    token = tokens.get("access_token")
+    if not token:
+        fail(f"the demo organization admin cannot log in: {tokens}")
+    _, me = api(base, "GET", "/api/users/me", token=token)
+    organization = me["memberships"][0]["organization_id"]
+    deadline = time.monotonic() + timeout
+    while True:
+        status, page = api(base, "GET", f"/api/organizations/{organization}/campaigns?page_size=100", token=token)
+        if status == 200:
+            for campaign in page["items"]:
+                if campaign["name"] == DEMO_CAMPAIGN["name"]:
+                    return campaign["code"]
+            status, created = api(base, "POST", f"/api/organizations/{organization}/campaigns", DEMO_CAMPAIGN, token)
+            if status == 201:
+                return created["code"]
+        if time.monotonic() > deadline:
+            fail(f"the demo campaign was not created: {status} {page if status != 200 else created}")
+        time.sleep(1)
+
+
 def port_free(port: int) -> bool:
     import socket
 
@@ -253,7 +301,10 @@ def up() -> None:
     run([str(BIN / "organizations"), "seed-demo"], service_env("organizations", cfg), "organizations seed-demo")
     say("demo school loaded")
     url = f"http://localhost:{cfg['gateway_port']}"
-    print(f"\nThe platform is up: {url}\n  web: {url}/\n  API: {url}/api (OpenAPI at {url}/api/openapi.json)\n\n"
+    code = demo_campaign(url)
+    say(f"demo campaign {code}")
+    print(f"\nThe platform is up: {url}\n  the learners' test: {url}/ (demo campaign: {url}/campagnes/{code})\n"
+          f"  Orga, for teachers: {url}/orga/\n  API: {url}/api (OpenAPI at {url}/api/openapi.json)\n\n"
           "Demo logins (password for all: " + DEMO_PASSWORD + "):")
     for role, email in DEMO_LOGINS:
         print(f"  {role:<20} {email}")
