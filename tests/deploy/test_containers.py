@@ -38,6 +38,8 @@ DOCKERFILES = [ROOT / d / "Dockerfile" for d in PACKAGE_DIRS]
 PROCESS_COMMANDS = {"api", "consumer", "relay", "migrate", "seed-demo", "declare-topology", "content"}
 ONE_SHOT_COMMANDS = {"migrate", "seed-demo", "declare-topology"}
 BASE_IMAGE = re.compile(r"^python:3\.11\.\d+-slim-bookworm$")
+# A stage that only builds the web faces (the gateway's) may run on Node; its output is copied.
+WEB_BUILD_IMAGE = re.compile(r"^node:\d+\.\d+\.\d+-bookworm-slim$")
 APP_UID = "10001"
 
 # The Compose specification's service attributes (compose-spec, services.*).
@@ -331,10 +333,12 @@ def test_dockerfile_follows_the_project_rules(package_dir):
     steps = instructions(dockerfile)
     stages = [args for _, kw, args in steps if kw == "FROM"]
     assert len(stages) >= 2, "multi-stage: a builder, then the runtime"
-    for args in stages:
+    python_stages = [args for args in stages if not WEB_BUILD_IMAGE.match(args.split()[0])]
+    assert len(python_stages) >= 2 and python_stages[-1] == stages[-1], "the runtime is the last stage, on Python"
+    for args in python_stages:
         image = args.split()[0]
         assert BASE_IMAGE.match(image), f"base image {image}: python:3.11.<patch>-slim-bookworm expected"
-    assert len({args.split()[0] for args in stages}) == 1, "builder and runtime on the same base image"
+    assert len({args.split()[0] for args in python_stages}) == 1, "builder and runtime on the same base image"
     assert not [a for _, kw, a in steps if kw == "ADD"], "COPY, never ADD"
 
     last = len(stages) - 1
@@ -406,9 +410,14 @@ def test_dockerignore_sends_what_the_images_copy_and_nothing_else():
     for package_dir in ["libs/msgkit", "libs/svckit", *PACKAGE_DIRS]:
         needed.add(f"{package_dir}/pyproject.toml")
         needed.update(str(p.relative_to(ROOT)) for p in (ROOT / package_dir / "src").rglob("*")
-                      if p.is_file() and "__pycache__" not in p.parts and ".egg-info" not in str(p))
+                      if p.is_file() and "__pycache__" not in p.parts and ".egg-info" not in str(p)
+                      and not str(p).startswith(str(ROOT / "gateway/src/gateway/web/")))  # built in the image
+    needed.update(["web/package.json", "web/package-lock.json", "web/index.html", "web/vite.config.js",
+                   "web/orga/index.html", *(str(p.relative_to(ROOT)) for p in (ROOT / "web/src").rglob("*")
+                                            if p.is_file())])
     assert not [p for p in sorted(needed) if ignored(p, rules)], "needed by a Dockerfile but ignored"
     never = [".git/HEAD", ".venv/bin/python", "tests/deploy/test_containers.py", "services/identity/tests/x.py",
              "libs/msgkit/src/msgkit/__pycache__/x.pyc", "bench/run.py", ".run/logs/x.log", "node_modules/x/y.js",
-             "services/identity/src/identity.egg-info/PKG-INFO", "gateway/build/lib/x.py", "contracts/x.json"]
+             "services/identity/src/identity.egg-info/PKG-INFO", "gateway/build/lib/x.py", "contracts/x.json",
+             "web/node_modules/preact/package.json", "gateway/src/gateway/web/index.html"]
     assert not [p for p in never if not ignored(p, rules)], "sent to the builder but never needed"
