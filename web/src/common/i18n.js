@@ -3,7 +3,7 @@
 // Messages are flat JSON dictionaries: the common ones (locales/*.json, errors.*.json) merged
 // with the face's own. t("key", {name}) fills {name}; with a numeric `count` it looks for
 // "key.one" / "key.other" first (Intl.PluralRules). A missing key shows the key itself, and a
-// test (tests/unit/test_web_locales.py) keeps the French and English files in step.
+// test (tests/web/test_locales.py) keeps the French and English files in step.
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
 
@@ -54,12 +54,13 @@ export function useI18n() {
 }
 
 // A sentence for an error from the API (ApiError) or the network, in the page's language.
+// An unknown code falls back on its status, never on the API's own message, which is in English.
 export function errorMessage(t, error) {
   const code = error?.code;
   if (code && t.has(`errors.${code}`)) return t(`errors.${code}`, error.details || {});
   if (error?.status === 0 || code === "NETWORK_ERROR") return t("errors.NETWORK_ERROR");
+  if (error?.status && t.has(`errors.HTTP_${error.status}`)) return t(`errors.HTTP_${error.status}`);
   if (error?.status >= 500) return t("errors.server");
-  if (error?.message) return error.message;
   return t("errors.unknown");
 }
 
