@@ -1,35 +1,59 @@
-import { Route, Router } from "preact-iso";
+// The Orga dashboard (served at /orga/): teachers follow their organization's campaigns, team
+// and learners. Every page but log-in, terms and joining needs a member's session (Protected).
+import { Route, Router, useLocation } from "preact-iso";
+import { useEffect } from "preact/hooks";
 
-import { createApi } from "../common/api.js";
 import { mountFace } from "../common/face.jsx";
-import { LanguageSwitch, PageTitle, SkipLink } from "../common/ui.jsx";
-import { useI18n } from "../common/i18n.js";
+import { protect } from "./components/Protected.jsx";
+import "./face.css";
 import en from "./locales/en.json";
 import fr from "./locales/fr.json";
-
-export const api = createApi({ storageKey: "skills.orga.session" });
+import { Campaign } from "./pages/Campaign.jsx";
+import { CampaignCreate } from "./pages/CampaignCreate.jsx";
+import { Campaigns } from "./pages/Campaigns.jsx";
+import { Join } from "./pages/Join.jsx";
+import { Learners } from "./pages/Learners.jsx";
+import { LogIn } from "./pages/LogIn.jsx";
+import { NotFound } from "./pages/NotFound.jsx";
+import { ParticipantResults } from "./pages/ParticipantResults.jsx";
+import { Progression } from "./pages/Progression.jsx";
+import { Team } from "./pages/Team.jsx";
+import { Terms } from "./pages/Terms.jsx";
+import { OrgaProvider } from "./session.jsx";
 
 function Home() {
-  const { t } = useI18n();
-  return (
-    <>
-      <SkipLink />
-      <header class="app-header">
-        <span class="app-header__brand">{t("orga.brand")}</span>
-        <LanguageSwitch />
-      </header>
-      <main id="main" tabIndex={-1} class="narrow">
-        <PageTitle>{t("orga.brand")}</PageTitle>
-      </main>
-    </>
-  );
+  const { route } = useLocation();
+  useEffect(() => route("/orga/campagnes", true), [route]);
+  return null;
 }
+
+const CampaignsPage = protect(Campaigns);
+const CampaignCreatePage = protect(CampaignCreate);
+const CampaignPage = protect(Campaign);
+const ParticipantPage = protect(ParticipantResults);
+const TeamPage = protect(Team, { adminOnly: true });
+const LearnersPage = protect(Learners);
+const ProgressionPage = protect(Progression);
+const NotFoundPage = protect(NotFound);
 
 function App() {
   return (
-    <Router>
-      <Route default component={Home} />
-    </Router>
+    <OrgaProvider>
+      <Router>
+        <Route path="/orga" component={Home} />
+        <Route path="/orga/connexion" component={LogIn} />
+        <Route path="/orga/cgu" component={Terms} />
+        <Route path="/orga/rejoindre" component={Join} />
+        <Route path="/orga/campagnes" component={CampaignsPage} />
+        <Route path="/orga/campagnes/creation" component={CampaignCreatePage} />
+        <Route path="/orga/campagnes/:id/participants/:pid" component={ParticipantPage} />
+        <Route path="/orga/campagnes/:id/:tab?" component={CampaignPage} />
+        <Route path="/orga/equipe" component={TeamPage} />
+        <Route path="/orga/eleves" component={LearnersPage} />
+        <Route path="/orga/progression" component={ProgressionPage} />
+        <Route default component={NotFoundPage} />
+      </Router>
+    </OrgaProvider>
   );
 }
 

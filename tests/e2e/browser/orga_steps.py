@@ -1,0 +1,147 @@
+"""What happens around a teacher in the Orga journeys, done through the API as the other people
+would do it: the platform admin creates the school, colleagues and pupils sign up, pupils find
+themselves in the school's list, join a campaign, answer and send their results."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import requests
+from journeys import PASSWORD, bearer, invitation_link, log_in, sign_up
+
+from assessment.adapters.content_pack import read_pack
+from assessment.domain.answers import right_answer
+from assessment.domain.content import LearningContent
+from msgkit.testing import wait_until
+
+CONTENT = LearningContent(1, read_pack().document)
+LEARNER_FILES = Path(__file__).parents[3] / "services" / "organizations" / "tests" / "fixtures" / "learner_files"
+SIECLE_XML = LEARNER_FILES / "ElevesSansAdresses-utf8.xml"
+UAI = "0751234A"  # the school of the SIECLE sample files
+# Pupils kept by an import of SIECLE_XML: (first name, last name, birth date, class).
+PUPILS = [("Chloé", "Cœurderoy", "2013-02-14", "6E2"), ("François", "Lefèvre", "2012-11-30", "5E1"),
+          ("Zoë", "Öztürk", "2011-06-05", "4E3")]
+
+
+def unique_email(prefix: str) -> str:
+    return f"{prefix}.{uuid.uuid4().hex[:8]}@example.org"
+
+
+def create_organization(stack, platform: str, name: str, admin_email: str, *, type: str = "SCO",
+                        external_id: str | None = UAI, manages_students: bool = True) -> str:
+    created = requests.post(f"{stack.gateway}/api/admin/organizations", headers=bearer(platform), timeout=10, json={
+        "name": name, "type": type, "external_id": external_id, "manages_students": manages_students,
+        "admin_email": admin_email})
+    assert created.status_code == 201, created.text
+    return created.json()["id"]
+
+
+def member_of(stack, token: str, organization_id: str) -> dict:
+    def membership():
+        me = requests.get(f"{stack.gateway}/api/users/me", headers=bearer(token), timeout=10).json()
+        return next((m for m in me["memberships"] if m["organization_id"] == organization_id), None)
+
+    return wait_until(membership, timeout=30, message="the membership in identity's replica")
+
+
+def join_by_invitation(stack, organization_id: str, email: str, first_name: str, last_name: str, *,
+                       accept_terms: bool) -> str:
+    """The invited person signs up and accepts (by the API); returns their token once they are a member."""
+    invitation_id, code = invitation_link(stack, email)
+    token = sign_up(stack, first_name, last_name, email)
+    accepted = requests.post(f"{stack.gateway}/api/invitations/{invitation_id}/accept", headers=bearer(token),
+                             json={"code": code}, timeout=10)
+    assert accepted.status_code == 200, accepted.text
+    member_of(stack, token, organization_id)
+    if accept_terms:
+        requests.post(f"{stack.gateway}/api/users/me/orga-terms-acceptance", headers=bearer(token), timeout=10)
+        wait_until(lambda: requests.get(f"{stack.gateway}/api/organizations/{organization_id}", headers=bearer(token),
+                                        timeout=10).status_code == 200, timeout=30,
+                   message="the Orga terms replicated to organizations")
+    return token
+
+
+def ready_for_campaigns(stack, token: str, organization_id: str) -> None:
+    """campaigns has heard of the membership and the terms (target profiles answer)."""
+    def profiles():
+        response = requests.get(f"{stack.gateway}/api/target-profiles", params={"organization_id": organization_id},
+                                headers=bearer(token), timeout=10)
+        return response.status_code == 200 and response.json()["items"]
+
+    wait_until(profiles, timeout=30, message="target profiles for the teacher")
+
+
+def create_campaign(stack, token: str, organization_id: str, name: str, target: str = "competence-4.1",
+                    **fields) -> dict:
+    ready_for_campaigns(stack, token, organization_id)
+    created = requests.post(f"{stack.gateway}/api/organizations/{organization_id}/campaigns", headers=bearer(token),
+                            timeout=10, json={"type": "ASSESSMENT", "name": name, "target_profile_id": target,
+                                              **fields})
+    assert created.status_code == 201, created.text
+    return created.json()
+
+
+def pupil_account(stack, organization_id: str, pupil: tuple[str, str, str, str]) -> str:
+    """A pupil of the imported list signs up and finds themself in it; returns their token."""
+    first_name, last_name, birthdate, _ = pupil
+    token = sign_up(stack, first_name, last_name, unique_email("eleve"))
+    matched = requests.post(f"{stack.gateway}/api/organizations/{organization_id}/learners/reconciliation",
+                            headers=bearer(token), timeout=10,
+                            json={"first_name": first_name, "last_name": last_name, "birthdate": birthdate})
+    assert matched.status_code == 200, matched.text
+    return token
+
+
+def join(stack, token: str, code: str, external_id: str | None = None) -> str:
+    """Joins with the code (once campaigns knows of the pupil's link to the list); the participation id."""
+    def joined():
+        response = requests.post(f"{stack.gateway}/api/campaign-participations", headers=bearer(token), timeout=10,
+                                 json={"campaign_code": code, "participant_external_id": external_id})
+        return response.json()["id"] if response.status_code in (200, 201) else None
+
+    return wait_until(joined, timeout=30, message=f"joining the campaign {code}")
+
+
+def assessment_of(stack, token: str, participation_id: str) -> str:
+    def found():
+        response = requests.get(f"{stack.gateway}/api/campaign-participations/{participation_id}/assessment",
+                                headers=bearer(token), timeout=10)
+        return response.json()["id"] if response.status_code == 200 else None
+
+    return wait_until(found, timeout=30, message="the assessment of the participation")
+
+
+def answer(stack, token: str, assessment_id: str, *, count: int | None = None, knows_up_to: int = 8) -> int:
+    """Answers the next questions (right up to a skill level, skipped above); all of them without a count."""
+    answered = 0
+    while count is None or answered < count:
+        challenge = requests.get(f"{stack.gateway}/api/assessments/{assessment_id}/next-challenge",
+                                 headers=bearer(token), timeout=10).json()["challenge"]
+        if challenge is None:
+            break
+        known = CONTENT.challenges[challenge["id"]]
+        knows = CONTENT.skills[known.skill_id].level <= knows_up_to
+        response = requests.post(f"{stack.gateway}/api/assessments/{assessment_id}/answers", headers=bearer(token),
+                                 timeout=10, json={"challenge_id": challenge["id"], "skipped": not knows,
+                                                   "value": right_answer(known, "fr") if knows else None})
+        assert response.status_code == 201, response.text
+        answered += 1
+        assert answered < 60
+    return answered
+
+
+def finish_and_share(stack, token: str, participation_id: str, *, knows_up_to: int = 8) -> None:
+    answer(stack, token, assessment_of(stack, token, participation_id), knows_up_to=knows_up_to)
+
+    def shared():
+        response = requests.post(f"{stack.gateway}/api/campaign-participations/{participation_id}/share",
+                                 headers=bearer(token), timeout=10)
+        return response.status_code == 200
+
+    wait_until(shared, timeout=30, message="sending the results")
+
+
+__all__ = ["PASSWORD", "PUPILS", "SIECLE_XML", "UAI", "answer", "assessment_of", "create_campaign",
+           "create_organization", "finish_and_share", "join", "join_by_invitation", "log_in", "member_of",
+           "pupil_account", "ready_for_campaigns", "unique_email"]

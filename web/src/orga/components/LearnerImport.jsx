@@ -1,0 +1,160 @@
+// Importing the learner list (admins): SIECLE XML, zip or CSV for a school, CSV for a
+// university. The upload shows its progress; then the report: what changed, or every error of
+// the file by line so it can be fixed at once (the import is all or nothing).
+import { useState } from "preact/hooks";
+
+import { errorMessage, formatNumber, useI18n } from "../../common/i18n.js";
+import { Button, ErrorNotice, Field, ProgressBar } from "../../common/ui.jsx";
+import { api, download } from "../api.js";
+
+const ACCEPT = { SCO: ".xml,.zip,.csv", SUP: ".csv" };
+const COUNTS = ["created", "updated", "enabled", "disabled", "unchanged", "skipped"];
+
+function Report({ report }) {
+  const { t, locale } = useI18n();
+  const byLearner = report.format === "SIECLE_XML";
+  const lineErrors = (report.errors || []).filter((error) => error.position !== undefined);
+  return (
+    <div class="import-report" aria-labelledby="import-report-title">
+      <h3 id="import-report-title" tabIndex={-1}>
+        {report.status === "SUCCEEDED" ? t("orga.import.succeeded") : t("orga.import.failed")}
+      </h3>
+      <p class="muted">
+        {t("orga.import.file", { name: report.filename })}
+        {report.encoding ? ` · ${t("orga.import.encoding", { encoding: report.encoding })}` : ""}
+      </p>
+      {report.status === "SUCCEEDED" ? (
+        <dl class="stats">
+          {COUNTS.map((key) => (
+            <div class="stats__item" key={key}>
+              <dt>{t(`orga.import.count.${key}`)}</dt>
+              <dd>{formatNumber(locale, report[`${key}_count`])}</dd>
+            </div>
+          ))}
+        </dl>
+      ) : null}
+      {lineErrors.length ? (
+        <>
+          <p>{t("orga.import.errors_count", { count: report.error_count || lineErrors.length })}</p>
+          {report.error_count > lineErrors.length ? (
+            <p class="muted">{t("orga.import.errors_truncated", { shown: lineErrors.length })}</p>
+          ) : null}
+          <div class="table-wrap">
+            <table>
+              <caption>{t("orga.import.errors_title")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col" class="number">{byLearner ? t("orga.import.learner_rank") : t("orga.import.line")}</th>
+                  <th scope="col">{t("orga.import.field")}</th>
+                  <th scope="col">{t("orga.import.value")}</th>
+                  <th scope="col">{t("orga.import.problem")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {lineErrors.map((error, index) => (
+                  <tr key={`${error.position}-${error.field}-${index}`}>
+                    <td class="number">{formatNumber(locale, error.position)}</td>
+                    <td>{error.field || "—"}</td>
+                    <td>{error.value ?? "—"}</td>
+                    <td>{errorMessage(t, { code: error.code, details: error, message: error.code })}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+export function LearnerImport({ organization, onImported }) {
+  const { t } = useI18n();
+  const [file, setFile] = useState(null);
+  const [mode, setMode] = useState("ADD_UPDATE");
+  const [progress, setProgress] = useState(null);
+  const [report, setReport] = useState(null);
+  const [error, setError] = useState(null);
+  const [missing, setMissing] = useState(false);
+  const university = organization.type === "SUP";
+
+  async function submit(event) {
+    event.preventDefault();
+    setMissing(!file);
+    if (!file) return;
+    setError(null);
+    setReport(null);
+    setProgress(0);
+    const form = new FormData();
+    form.append("file", file);
+    if (university) form.append("mode", mode);
+    try {
+      setReport(await api.upload(`/api/organizations/${organization.id}/learners/imports`, form, setProgress));
+      // The list is read from reporting, which hears of the import by an event: shown again shortly.
+      [1500, 4000].forEach((ms) => setTimeout(() => onImported?.(), ms));
+    } catch (failure) {
+      // A refused file comes back with its import record: the report says why, line by line.
+      if (failure.details?.import) {
+        setReport(failure.details.import);
+        const lines = (failure.details.import.errors || []).some((item) => item.position !== undefined);
+        if (!lines) setError(failure);
+      } else setError(failure);
+    } finally {
+      setProgress(null);
+      requestAnimationFrame(() => document.getElementById("import-report-title")?.focus());
+    }
+  }
+
+  async function template() {
+    setError(null);
+    try {
+      await download(`/api/organizations/${organization.id}/learners/imports/template.csv`, undefined, "modele.csv");
+    } catch (failure) {
+      setError(failure);
+    }
+  }
+
+  return (
+    <section class="card" aria-labelledby="import-title">
+      <h2 id="import-title">{t("orga.import.title")}</h2>
+      <p>{university ? t("orga.import.intro_sup") : t("orga.import.intro_sco")}</p>
+      <p>
+        <button type="button" class="link-button" onClick={template}>{t("orga.import.template")}</button>
+      </p>
+      <form class="form" onSubmit={submit} noValidate>
+        <Field label={t("orga.import.file_label")} hint={university ? t("orga.import.file_hint_sup") : t("orga.import.file_hint_sco")}
+          error={missing ? t("orga.import.file_missing") : null} required>
+          {(props) => (
+            <input {...props} type="file" name="file" accept={ACCEPT[organization.type] || ".csv"}
+              onChange={(event) => {
+                setFile(event.currentTarget.files[0] || null);
+                setMissing(false);
+              }} />
+          )}
+        </Field>
+        {university ? (
+          <fieldset class="field">
+            <legend>{t("orga.import.mode")}</legend>
+            {["ADD_UPDATE", "REPLACE"].map((value) => (
+              <label class="choice" key={value}>
+                <input type="radio" name="mode" value={value} checked={mode === value} onChange={() => setMode(value)} />
+                <span>{t(`orga.import.mode_${value}`)}</span>
+              </label>
+            ))}
+          </fieldset>
+        ) : null}
+        <div class="actions">
+          <Button type="submit" busy={progress !== null}>{t("orga.import.submit")}</Button>
+        </div>
+        {progress !== null ? (
+          <div class="upload-progress" role="status">
+            <ProgressBar value={progress} label={t("orga.import.progress_label")} />
+            <span>{t("orga.import.progress", { percent: Math.round(progress * 100) })}</span>
+          </div>
+        ) : null}
+      </form>
+      <ErrorNotice error={error} />
+      {report ? <Report report={report} /> : null}
+    </section>
+  );
+}

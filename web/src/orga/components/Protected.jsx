@@ -1,0 +1,77 @@
+// A page for signed-in members only. Without a session: to the log-in page, then back here.
+// Without any organization: said plainly. Orga terms not accepted yet: the terms page first.
+import { useLocation } from "preact-iso";
+import { useEffect } from "preact/hooks";
+
+import { useI18n } from "../../common/i18n.js";
+import { Button, ErrorNotice, Loading, PageTitle } from "../../common/ui.jsx";
+import { useOrga } from "../session.jsx";
+import { Bare, Shell } from "./Shell.jsx";
+
+export function loginUrl(url) {
+  return `/orga/connexion?next=${encodeURIComponent(url)}`;
+}
+
+function NoMembership() {
+  const { t } = useI18n();
+  const { me, logOut } = useOrga();
+  const { route } = useLocation();
+  return (
+    <Bare>
+      <PageTitle>{t("orga.no_membership.title")}</PageTitle>
+      <p>{t("orga.no_membership.text", { email: me.email })}</p>
+      <p>{t("orga.no_membership.hint")}</p>
+      <Button variant="secondary" onClick={async () => {
+        await logOut();
+        route("/orga/connexion");
+      }}>
+        {t("common.log_out")}
+      </Button>
+    </Bare>
+  );
+}
+
+export function Protected({ page: Page, adminOnly = false, ...props }) {
+  const { t } = useI18n();
+  const { signedIn, me, meError, reloadMe, memberships, isAdmin } = useOrga();
+  const { url, route } = useLocation();
+  const needsTerms = Boolean(me && memberships.length && !me.orga_terms_accepted);
+
+  useEffect(() => {
+    if (!signedIn) route(loginUrl(url), true);
+    else if (needsTerms) route(`/orga/cgu?next=${encodeURIComponent(url)}`, true);
+  }, [signedIn, needsTerms, url, route]);
+
+  if (!signedIn || needsTerms) return null;
+  if (!me) {
+    return (
+      <Bare>
+        {meError ? (
+          <>
+            <ErrorNotice error={meError} />
+            <Button onClick={() => reloadMe().catch(() => {})}>{t("orga.retry")}</Button>
+          </>
+        ) : (
+          <Loading />
+        )}
+      </Bare>
+    );
+  }
+  if (!memberships.length) return <NoMembership />;
+  return (
+    <Shell>
+      {adminOnly && !isAdmin ? (
+        <>
+          <PageTitle>{t("orga.admin_only.title")}</PageTitle>
+          <p>{t("orga.admin_only.text")}</p>
+        </>
+      ) : (
+        <Page {...props} />
+      )}
+    </Shell>
+  );
+}
+
+export function protect(page, options = {}) {
+  return (props) => <Protected page={page} {...options} {...props} />;
+}

@@ -1,0 +1,161 @@
+// The link of an invitation e-mail: which organization invites whom, then log in or create an
+// account, accept, and into the organization once identity knows of the new membership.
+import { useLocation } from "preact-iso";
+import { useState } from "preact/hooks";
+
+import { useI18n } from "../../common/i18n.js";
+import { Button, ErrorNotice, Field, Loading, LogInForm, Notice, PageTitle, useAsync } from "../../common/ui.jsx";
+import { api } from "../api.js";
+import { Bare } from "../components/Shell.jsx";
+import { useOrga } from "../session.jsx";
+
+async function membershipIn(organizationId, reloadMe) {
+  // The membership reaches identity by an event: a few seconds at most.
+  for (let attempt = 0; attempt < 30; attempt++) {
+    const user = await reloadMe();
+    if (user.memberships.some((m) => m.organization_id === organizationId)) return user;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  return null;
+}
+
+function SignUpForm({ email, onDone }) {
+  const { t, locale } = useI18n();
+  const [form, setForm] = useState({ first_name: "", last_name: "", email, password: "", accepted_terms: false });
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const set = (changes) => setForm((previous) => ({ ...previous, ...changes }));
+  const fields = error?.details?.fields || {};
+  const fieldError = (name) => (fields[name] ? [].concat(fields[name]).join(" ") : null);
+
+  async function submit(event) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await api.post("/api/users", { ...form, email: form.email.trim(), locale }, { auth: false });
+      await api.logIn(form.email.trim(), form.password);
+      await onDone();
+    } catch (failure) {
+      setError(failure);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form class="form" onSubmit={submit} noValidate>
+      <ErrorNotice error={error} />
+      <Field label={t("orga.join.first_name")} required error={fieldError("first_name")}>
+        {(props) => <input {...props} name="first_name" autoComplete="given-name" value={form.first_name}
+          onInput={(e) => set({ first_name: e.currentTarget.value })} />}
+      </Field>
+      <Field label={t("orga.join.last_name")} required error={fieldError("last_name")}>
+        {(props) => <input {...props} name="last_name" autoComplete="family-name" value={form.last_name}
+          onInput={(e) => set({ last_name: e.currentTarget.value })} />}
+      </Field>
+      <Field label={t("common.email")} required error={fieldError("email")}>
+        {(props) => <input {...props} type="email" name="email" autoComplete="email" value={form.email}
+          onInput={(e) => set({ email: e.currentTarget.value })} />}
+      </Field>
+      <Field label={t("common.password")} required error={fieldError("password")} hint={t("orga.join.password_hint")}>
+        {(props) => <input {...props} type="password" name="password" autoComplete="new-password" value={form.password}
+          onInput={(e) => set({ password: e.currentTarget.value })} />}
+      </Field>
+      <label class="choice">
+        <input type="checkbox" checked={form.accepted_terms}
+          onChange={(e) => set({ accepted_terms: e.currentTarget.checked })} />
+        <span>{t("orga.join.accept_terms")}</span>
+      </label>
+      <Button type="submit" busy={busy}>{t("orga.join.sign_up")}</Button>
+    </form>
+  );
+}
+
+export function Join() {
+  const { t } = useI18n();
+  const { query, route } = useLocation();
+  const { signedIn, me, reloadMe, choose, logOut } = useOrga();
+  const invitationId = query.invitationId || "";
+  const code = query.code || "";
+  const summary = useAsync(
+    () => (invitationId && code ? api.get(`/api/invitations/${invitationId}`, { code }) : Promise.resolve(null)),
+    [invitationId, code],
+  );
+  const [mode, setMode] = useState("login");
+  const [state, setState] = useState({ busy: false, error: null, waiting: false });
+
+  async function accept() {
+    setState({ busy: true, error: null, waiting: false });
+    try {
+      const { organization_id: organizationId } = await api.post(`/api/invitations/${invitationId}/accept`, { code });
+      setState({ busy: true, error: null, waiting: true });
+      const user = await membershipIn(organizationId, reloadMe);
+      if (!user) throw new Error(t("orga.join.still_waiting"));
+      choose(organizationId);
+      route("/orga/campagnes");
+    } catch (failure) {
+      setState({ busy: false, error: failure, waiting: false });
+    }
+  }
+
+  const invitation = summary.data;
+  let body;
+  if (!invitationId || !code) body = <Notice kind="error">{t("orga.join.bad_link")}</Notice>;
+  else if (summary.error) body = <ErrorNotice error={summary.error} />;
+  else if (!invitation) body = <Loading />;
+  else if (invitation.status.toUpperCase() !== "PENDING") {
+    body = (
+      <>
+        <Notice kind="error">
+          {t(`orga.join.status.${invitation.status.toUpperCase()}`, { name: invitation.organization_name })}
+        </Notice>
+        <p><a href="/orga/campagnes">{t("orga.join.go_to_orga")}</a></p>
+      </>
+    );
+  } else if (signedIn && me) {
+    body = (
+      <div class="card">
+        <p>{t("orga.join.signed_in_as", { name: `${me.first_name} ${me.last_name}`, email: me.email })}</p>
+        <ErrorNotice error={state.error} />
+        {state.waiting ? <p role="status">{t("orga.join.waiting")}</p> : null}
+        <div class="actions">
+          <Button busy={state.busy} onClick={accept}>
+            {t("orga.join.accept", { name: invitation.organization_name })}
+          </Button>
+          <Button variant="secondary" onClick={() => logOut()}>{t("orga.join.other_account")}</Button>
+        </div>
+      </div>
+    );
+  } else if (signedIn) body = <Loading />;
+  else {
+    body = (
+      <div class="card">
+        <div class="actions" role="group" aria-label={t("orga.join.have_account_question")}>
+          <button type="button" class="link-button" aria-pressed={mode === "login" ? "true" : "false"}
+            onClick={() => setMode("login")}>{t("orga.join.have_account")}</button>
+          <button type="button" class="link-button" aria-pressed={mode === "signup" ? "true" : "false"}
+            onClick={() => setMode("signup")}>{t("orga.join.no_account")}</button>
+        </div>
+        <h2>{mode === "login" ? t("orga.join.log_in_title") : t("orga.join.sign_up_title")}</h2>
+        {mode === "login" ? (
+          <LogInForm api={api} onDone={() => reloadMe().catch(() => {})} />
+        ) : (
+          <SignUpForm email={invitation.email} onDone={() => reloadMe().catch(() => {})} />
+        )}
+      </div>
+    );
+  }
+
+  return (
+    <Bare>
+      <PageTitle>{t("orga.join.title")}</PageTitle>
+      {invitation ? (
+        <p class="lead">
+          {t("orga.join.intro", { name: invitation.organization_name, role: t(`orga.role.${invitation.role}`),
+            email: invitation.email })}
+        </p>
+      ) : null}
+      {body}
+    </Bare>
+  );
+}
