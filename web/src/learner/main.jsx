@@ -1,35 +1,46 @@
+// The learner's face, served at /: enter a code, read the campaign's page, sign up or log in, join
+// (external id, or being found in a school's list), the rules, the test, the checkpoints, the
+// results to send, the profile. French addresses, as Pix's.
 import { Route, Router } from "preact-iso";
 
-import { createApi } from "../common/api.js";
 import { mountFace } from "../common/face.jsx";
-import { LanguageSwitch, PageTitle, SkipLink } from "../common/ui.jsx";
-import { useI18n } from "../common/i18n.js";
+import "./face.css";
 import en from "./locales/en.json";
 import fr from "./locales/fr.json";
-
-export const api = createApi({ storageKey: "skills.learner.session" });
-
-function Home() {
-  const { t } = useI18n();
-  return (
-    <>
-      <SkipLink />
-      <header class="app-header">
-        <span class="app-header__brand">{t("learner.brand")}</span>
-        <LanguageSwitch />
-      </header>
-      <main id="main" tabIndex={-1} class="narrow">
-        <PageTitle>{t("learner.brand")}</PageTitle>
-      </main>
-    </>
-  );
-}
+import { Challenge } from "./pages/Challenge.jsx";
+import { Checkpoint } from "./pages/Checkpoint.jsx";
+import { ExternalId } from "./pages/ExternalId.jsx";
+import { Home } from "./pages/Home.jsx";
+import { Join } from "./pages/Join.jsx";
+import { Landing } from "./pages/Landing.jsx";
+import { LogIn } from "./pages/LogIn.jsx";
+import { Matching } from "./pages/Matching.jsx";
+import { NotFound } from "./pages/NotFound.jsx";
+import { Profile } from "./pages/Profile.jsx";
+import { Results } from "./pages/Results.jsx";
+import { Rules } from "./pages/Rules.jsx";
+import { SignUp } from "./pages/SignUp.jsx";
+import { SessionProvider } from "./session.jsx";
 
 function App() {
   return (
-    <Router>
-      <Route default component={Home} />
-    </Router>
+    <SessionProvider>
+      <Router>
+        <Route path="/" component={Home} />
+        <Route path="/inscription" component={SignUp} />
+        <Route path="/connexion" component={LogIn} />
+        <Route path="/profil" component={Profile} />
+        <Route path="/campagnes/:code" component={Landing} />
+        <Route path="/campagnes/:code/rejoindre" component={Join} />
+        <Route path="/campagnes/:code/identifiant" component={ExternalId} />
+        <Route path="/campagnes/:code/eleve" component={Matching} />
+        <Route path="/campagnes/:code/didacticiel/:step?" component={Rules} />
+        <Route path="/campagnes/:code/evaluation" component={Challenge} />
+        <Route path="/campagnes/:code/evaluation/checkpoint" component={Checkpoint} />
+        <Route path="/campagnes/:code/resultats" component={Results} />
+        <Route default component={NotFound} />
+      </Router>
+    </SessionProvider>
   );
 }
 

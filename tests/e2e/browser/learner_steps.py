@@ -1,0 +1,263 @@
+"""What the learner's browser tests share: organizations and campaigns set up through the API as
+their admins would, the face's own words (read from its locale files, so both languages are driven
+with the real texts), and a plan of answers that shows a test as many kinds of question as it can.
+
+The adaptive engine is a pure function of the assessment's id and the answers given, so a test that
+knows the assessment's id can replay it here, with the content pack the service released, and
+choose which answers to get right: the questions it will be asked follow.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import cache
+from pathlib import Path
+
+import pytest
+import requests
+from journeys import PASSWORD, bearer, invitation_link, log_in, platform_admin, sign_up
+
+from assessment.adapters.content_pack import read_pack
+from assessment.domain.answers import right_answer
+from assessment.domain.content import FIELDS, FREE_ANSWER, MULTIPLE_CHOICE, Challenge, LearningContent
+from assessment.domain.model import Rules, new_assessment
+from msgkit.testing import wait_until
+
+ROOT = Path(__file__).parents[3]
+LOCALES = ROOT / "web" / "src" / "learner" / "locales"
+SIECLE = ROOT / "services" / "organizations" / "tests" / "fixtures" / "learner_files" / "ElevesSansAdresses.xml"
+TARGET_PROFILE = "competence-4.1"  # 15 skills: a test of 6 to 10 questions
+# Chromium logs every 4xx answer as a console error; these are the ones a journey expects.
+EXPECTED_REFUSALS = r"Failed to load resource: the server responded with a status of (404|422)"
+
+
+@cache
+def content() -> LearningContent:
+    return LearningContent(1, read_pack().document)
+
+
+@cache
+def words(locale: str) -> dict[str, str]:
+    """The learner face's texts in ``locale`` (its locale file)."""
+    return json.loads((LOCALES / f"{locale}.json").read_text(encoding="utf-8"))
+
+
+def exactly(text: str) -> re.Pattern:
+    return re.compile(f"^{re.escape(text)}$")
+
+
+def starting(text: str) -> re.Pattern:
+    """A label that starts with ``text`` (required fields add "(obligatoire)")."""
+    return re.compile(f"^{re.escape(text)}")
+
+
+# -- the page -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def open_page(browser, stack, request):
+    """conftest's open_page, with one fix: it reads the pages' allowed errors before closing their
+    contexts (conftest reads them after, when ``context.pages`` is empty, so ``allowed`` never
+    applies). Imported by the learner's tests; to drop once conftest reads them first."""
+    from conftest import DESKTOP, PHONE, PageProblems  # the browser folder's conftest
+
+    contexts, problems = [], PageProblems()
+
+    def open_(locale: str = "fr", phone: bool = False, allowed: tuple[str, ...] = ()):
+        context = browser.new_context(base_url=stack.gateway, locale="fr-FR" if locale == "fr" else "en-GB",
+                                      viewport=PHONE if phone else DESKTOP, timezone_id="Europe/Paris")
+        context.set_default_timeout(15_000)
+        contexts.append((context, allowed))
+        page = context.new_page()
+        problems.watch(page, stack.gateway)
+        page.add_init_script(f"localStorage.getItem('skills.locale') || localStorage.setItem('skills.locale', '{locale}')")
+        return page
+
+    yield open_
+    allowed = [pattern for _, patterns in contexts for pattern in patterns]
+    for context, _ in contexts:
+        context.close()
+    unexpected = [error for error in problems.errors if not any(re.search(pattern, error) for pattern in allowed)]
+    assert not unexpected, f"{request.node.name}: problems in the page:\n" + "\n".join(unexpected)
+
+
+# -- organizations and campaigns ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Campaign:
+    code: str
+    title: str
+    organization_id: str
+    organization_name: str
+    external_id_label: str | None = None
+
+
+def _organization_with_admin(stack, platform: str, **fields) -> tuple[str, dict[str, str]]:
+    admin_email = f"admin.{uuid.uuid4().hex[:8]}@example.org"
+    created = requests.post(f"{stack.gateway}/api/admin/organizations", headers=bearer(platform), timeout=10,
+                            json={**fields, "admin_email": admin_email})
+    assert created.status_code == 201, created.text
+    organization_id = created.json()["id"]
+    invitation_id, code = invitation_link(stack, admin_email)
+    admin = bearer(sign_up(stack, "Camille", "Enseignante", admin_email))
+    accepted = requests.post(f"{stack.gateway}/api/invitations/{invitation_id}/accept", headers=admin,
+                             json={"code": code}, timeout=10)
+    assert accepted.status_code == 200, accepted.text
+    requests.post(f"{stack.gateway}/api/users/me/orga-terms-acceptance", headers=admin, timeout=10)
+    return organization_id, admin
+
+
+def _campaign(stack, organization_id: str, admin: dict[str, str], **fields) -> dict:
+    """Created once campaigns has heard of the organization, its admin and its features (events)."""
+
+    def create():
+        response = requests.post(f"{stack.gateway}/api/organizations/{organization_id}/campaigns", headers=admin,
+                                 timeout=10, json={"type": "ASSESSMENT", "target_profile_id": TARGET_PROFILE,
+                                                   **fields})
+        return response.json() if response.status_code == 201 else None
+
+    return wait_until(create, timeout=30, message="the campaign could not be created")
+
+
+def university_campaign(stack) -> Campaign:
+    """A university (SUP) whose campaign asks for the student number and takes results several times."""
+    platform = platform_admin(stack)
+    name = "Université de Lille — Faculté des sciences et technologies, département d'informatique"
+    organization_id, admin = _organization_with_admin(stack, platform, name=name, type="SUP",
+                                                      manages_students=False)
+    features = requests.patch(f"{stack.gateway}/api/admin/organizations/{organization_id}/features",
+                              headers=bearer(platform), json={"multiple_sendings_for_assessments": True}, timeout=10)
+    assert features.status_code == 200, features.text
+    created = _campaign(stack, organization_id, admin, name="Sécurité L1", title="Sécurité : protéger ses comptes",
+                        landing_text="Bienvenue en **L1** !\n\nComptez une dizaine de minutes.",
+                        external_id_label="Numéro étudiant", external_id_type="TEXT", multiple_sendings=True)
+    return Campaign(created["code"], created["title"], organization_id, name, "Numéro étudiant")
+
+
+def school_campaign(stack) -> Campaign:
+    """A school (SCO) that manages its students: its admin imports the SIECLE export, then a campaign."""
+    platform = platform_admin(stack)
+    uai = f"{uuid.uuid4().int % 10**7:07d}A"
+    name = "Collège Gustave Flaubert"
+    organization_id, admin = _organization_with_admin(stack, platform, name=name, type="SCO", external_id=uai,
+                                                      manages_students=True)
+    export = SIECLE.read_bytes().decode("iso-8859-15").replace("<UAJ>0751234A</UAJ>", f"<UAJ>{uai}</UAJ>")
+
+    def imported():
+        response = requests.post(f"{stack.gateway}/api/organizations/{organization_id}/learners/imports",
+                                 headers=admin, timeout=30, data={"mode": "ADD_UPDATE"},
+                                 files={"file": ("ElevesSansAdresses.xml", export.encode("iso-8859-15"))})
+        return response.json() if response.status_code == 201 else None
+
+    wait_until(imported, timeout=30, message="the SIECLE import")
+    created = _campaign(stack, organization_id, admin, name="Sécurité 4e B", title="Protéger ses données",
+                        landing_text="Un parcours sur la **sécurité** en ligne.")
+    return Campaign(created["code"], created["title"], organization_id, name)
+
+
+# The pupil the SIECLE export holds, as a learner would type them.
+PUPIL = {"first_name": "Chloé", "last_name": "Cœurderoy", "day": "14", "month": "02", "year": "2013"}
+
+
+# -- the learner's side through the API (to know what the page should show) ------------------------
+
+
+class LearnerApi:
+    def __init__(self, stack, email: str) -> None:
+        self.stack, self.email = stack, email
+        self._token: str | None = None
+
+    @property
+    def headers(self) -> dict[str, str]:
+        self._token = self._token or log_in(self.stack, self.email, PASSWORD)
+        return bearer(self._token)
+
+    def get(self, path: str, **params) -> dict:
+        response = requests.get(f"{self.stack.gateway}{path}", headers=self.headers, params=params, timeout=10)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def participation(self, code: str) -> dict:
+        return next(item for item in self.get("/api/users/me/campaign-participations")["items"]
+                    if item["campaign_code"] == code)
+
+    def assessment_id(self, participation_id: str) -> str:
+        def created():
+            response = requests.get(f"{self.stack.gateway}/api/campaign-participations/{participation_id}/assessment",
+                                    headers=self.headers, timeout=10)
+            return response.json()["id"] if response.status_code == 200 else None
+
+        return wait_until(created, timeout=30, message="the assessment of the participation")
+
+    def current_question(self, assessment_id: str, locale: str) -> dict | None:
+        """The question being asked (the API keeps it until it is answered: asking changes nothing)."""
+        return self.get(f"/api/assessments/{assessment_id}/next-challenge", locale=locale)["challenge"]
+
+
+# -- which answers to get right ---------------------------------------------------------------------
+
+
+class AnswerPlan:
+    """Right or not for each question, chosen so that the test shows every kind of question it can,
+    a timed one, at least six questions (a checkpoint, then one to come back to), some wrong answers
+    and some right. A timed question is always let run out (the test checks what happens then)."""
+
+    def __init__(self, assessment_id: str, limit: int = 12) -> None:
+        self.id, self.limit = uuid.UUID(assessment_id), limit
+        self.targets = content().target_profiles[TARGET_PROFILE].skill_ids(content())
+        self.decisions = self._best([])
+        self.expected = self.replay(self.decisions)[0]
+
+    def replay(self, decisions: list[bool]) -> tuple[list[Challenge], bool]:
+        """The questions asked for these answers (and the next one, if any), and whether the test ends."""
+        now = datetime.now(timezone.utc)
+        rules, pack = Rules(), content()
+        assessment = new_assessment(id=self.id, user_id=uuid.uuid4(), participation_id=None, campaign_id=None,
+                                    target_skill_ids=self.targets, improving=False, created_at=now, knowledge=[],
+                                    answered_before=[])
+        asked = []
+        for right in decisions:
+            challenge = assessment.current_challenge(pack, rules, now)
+            if challenge is None:
+                return asked, True
+            asked.append(challenge)
+            assessment.answer(pack, rules, challenge_id=challenge.id, value=right_answer(challenge, "fr") if right
+                              else None, skipped=not right, now=now, new_id=uuid.uuid4)
+        challenge = assessment.current_challenge(pack, rules, now)
+        return (asked, True) if challenge is None else ([*asked, challenge], False)
+
+    @staticmethod
+    def _score(asked: list[Challenge], decisions: list[bool]) -> tuple:
+        kinds = {c.kind for c in asked} | ({"timed"} if any(c.timer for c in asked) else set())
+        wrong = decisions.count(False)
+        return len(kinds), len(asked) >= 6, min(wrong, 2), min(len(decisions) - wrong, 1), -len(asked)
+
+    def _best(self, decisions: list[bool]) -> list[bool]:
+        asked, over = self.replay(decisions)
+        if over or len(decisions) >= self.limit:
+            return decisions
+        timed = bool(asked[len(decisions)].timer)
+        options = [self._best([*decisions, right]) for right in ((False,) if timed else (True, False))]
+        return max(options, key=lambda path: self._score(self.replay(path)[0][:len(path)], path))
+
+    @property
+    def kinds(self) -> set[str]:
+        return {c.kind for c in self.expected}
+
+
+def typed_answer(challenge: Challenge, right: bool, locale: str):
+    """What to type or tick: the pack's right answer, or a wrong one."""
+    if right:
+        return right_answer(challenge, locale)
+    if challenge.kind == FREE_ANSWER:
+        return "je ne sais pas"
+    if challenge.kind == FIELDS:
+        return {field.key: "?" for field in challenge.fields}
+    good = challenge.right_choices
+    wrong = [n for n in range(1, len(challenge.proposals) + 1) if n not in good]
+    return wrong[:1] if challenge.kind == MULTIPLE_CHOICE else wrong[0]
