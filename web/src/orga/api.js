@@ -40,7 +40,7 @@ export function fileNameOf(disposition) {
 // retried a few times before they are shown.
 const LAGGING = new Set(["NOT_A_MEMBER", "ORGA_TERMS_NOT_ACCEPTED", "ORGANIZATION_NOT_KNOWN_YET", "CAMPAIGN_NOT_FOUND"]);
 
-export async function patiently(load, { attempts = 12, delay = 1000 } = {}) {
+export async function patiently(load, { attempts = 20, delay = 1000 } = {}) {
   for (let attempt = 1; ; attempt++) {
     try {
       return await load();
