@@ -59,6 +59,7 @@ class PageProblems:
 def open_page(browser, stack, request):
     """open_page(locale="fr", phone=False, allow_errors=()) -> a Page on the gateway."""
     contexts = []
+    allowed_errors: list[str] = []
     problems = PageProblems()
 
     def open_(locale: str = "fr", phone: bool = False, allowed: tuple[str, ...] = ()) -> Page:
@@ -70,15 +71,14 @@ def open_page(browser, stack, request):
         problems.watch(page, stack.gateway)
         # The language is chosen as a user would once, then kept by the face in localStorage.
         page.add_init_script(f"localStorage.getItem('skills.locale') || localStorage.setItem('skills.locale', '{locale}')")
-        page.allowed_errors = allowed  # type: ignore[attr-defined]
+        allowed_errors.extend(allowed)
         return page
 
     yield open_
     for context in contexts:
         context.close()
-    allowed = [pattern for context in contexts for page in context.pages
-               for pattern in getattr(page, "allowed_errors", ())]
-    unexpected = [error for error in problems.errors if not any(re.search(pattern, error) for pattern in allowed)]
+    unexpected = [error for error in problems.errors
+                  if not any(re.search(pattern, error) for pattern in allowed_errors)]
     assert not unexpected, f"{request.node.name}: problems in the page:\n" + "\n".join(unexpected)
 
 
