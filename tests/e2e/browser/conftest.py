@@ -57,7 +57,7 @@ class PageProblems:
 
 @pytest.fixture
 def open_page(browser, stack, request):
-    """open_page(locale="fr", phone=False, allow_errors=()) -> a Page on the gateway."""
+    """open_page(locale="fr", phone=False, allowed=(regex, ...)) -> a Page on the gateway."""
     contexts = []
     allowed_errors: list[str] = []
     problems = PageProblems()
