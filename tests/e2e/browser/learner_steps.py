@@ -160,8 +160,11 @@ def school_campaign(stack) -> Campaign:
     return Campaign(created["code"], created["title"], organization_id, name)
 
 
-# The pupil the SIECLE export holds, as a learner would type them.
-PUPIL = {"first_name": "Chloé", "last_name": "Cœurderoy", "day": "14", "month": "02", "year": "2013"}
+# Pupils of the SIECLE export, as they would type their names (one per language's run).
+PUPILS = {
+    "fr": {"first_name": "Chloé", "last_name": "Cœurderoy", "birthdate": ("14", "02", "2013")},
+    "en": {"first_name": "François", "last_name": "Lefèvre", "birthdate": ("30", "11", "2012")},
+}
 
 
 # -- the learner's side through the API (to know what the page should show) ------------------------
