@@ -6,6 +6,7 @@ import { useState } from "preact/hooks";
 import { errorMessage, formatNumber, useI18n } from "../../common/i18n.js";
 import { Button, ErrorNotice, Field, ProgressBar } from "../../common/ui.jsx";
 import { api, download } from "../api.js";
+import { TableWrap } from "./TableWrap.jsx";
 
 const ACCEPT = { SCO: ".xml,.zip,.csv", SUP: ".csv" };
 const COUNTS = ["created", "updated", "enabled", "disabled", "unchanged", "skipped"];
@@ -39,7 +40,7 @@ function Report({ report }) {
           {report.error_count > lineErrors.length ? (
             <p class="muted">{t("orga.import.errors_truncated", { shown: lineErrors.length })}</p>
           ) : null}
-          <div class="table-wrap">
+          <TableWrap label={t("orga.import.errors_title")}>
             <table>
               <caption>{t("orga.import.errors_title")}</caption>
               <thead>
@@ -61,7 +62,7 @@ function Report({ report }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         </>
       ) : null}
     </div>

@@ -9,6 +9,7 @@ import { Pagination } from "../components/Pagination.jsx";
 import { useMemberNames } from "../components/people.js";
 import { TabPanel, Tabs } from "../components/Tabs.jsx";
 import { useOrga } from "../session.jsx";
+import { TableWrap } from "../components/TableWrap.jsx";
 
 const PAGE_SIZE = 20;
 
@@ -63,7 +64,7 @@ export function Campaigns() {
           <>
             <p class="muted" role="status">{t("orga.campaigns.count", { count: data.total })}</p>
             {data.items.length ? (
-              <div class="table-wrap">
+              <TableWrap label={t("orga.campaigns.title")}>
                 <table class="table--rows">
                   <caption class="visually-hidden">
                     {archived ? t("orga.campaigns.tab_archived") : t("orga.campaigns.tab_active")}
@@ -100,7 +101,7 @@ export function Campaigns() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableWrap>
             ) : (
               <p class="empty">{archived ? t("orga.campaigns.none_archived") : t("orga.campaigns.none")}</p>
             )}

@@ -7,6 +7,7 @@ import { useDebounced, useQueryState } from "../components/hooks.js";
 import { LearnerImport } from "../components/LearnerImport.jsx";
 import { Pagination } from "../components/Pagination.jsx";
 import { learnersKey, useOrga } from "../session.jsx";
+import { TableWrap } from "../components/TableWrap.jsx";
 
 const PAGE_SIZE = 50;
 
@@ -72,7 +73,7 @@ export function Learners() {
           <>
             <p class="muted" role="status">{t("orga.learners.count", { count: data.total })}</p>
             {data.items.length ? (
-              <div class="table-wrap">
+              <TableWrap label={t(learnersKey(type))}>
                 <table>
                   <caption class="visually-hidden">{t(learnersKey(type))}</caption>
                   <thead>
@@ -100,7 +101,7 @@ export function Learners() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableWrap>
             ) : <p class="empty">{t("orga.learners.none")}</p>}
             <Pagination data={data} onPage={(page) => setFilters({ page })} />
           </>

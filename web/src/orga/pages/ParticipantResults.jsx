@@ -6,6 +6,7 @@ import { api, patiently } from "../api.js";
 import { percent } from "../components/format.js";
 import { fullName } from "../components/people.js";
 import { StatusBadge } from "../components/StatusBadge.jsx";
+import { TableWrap } from "../components/TableWrap.jsx";
 
 function AssessmentResults({ results }) {
   const { t, locale } = useI18n();
@@ -24,7 +25,7 @@ function AssessmentResults({ results }) {
           })}</dd>
         </div>
       </dl>
-      <div class="table-wrap">
+      <TableWrap label={t("orga.results.by_competence")}>
         <table>
           <caption>{t("orga.results.by_competence")}</caption>
           <thead>
@@ -55,9 +56,9 @@ function AssessmentResults({ results }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       {results.areas?.length ? (
-        <div class="table-wrap">
+        <TableWrap label={t("orga.results.by_area")}>
           <table>
             <caption>{t("orga.results.by_area")}</caption>
             <thead>
@@ -80,7 +81,7 @@ function AssessmentResults({ results }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       ) : null}
     </>
   );
@@ -104,7 +105,7 @@ function ProfileResults({ results }) {
           <dd>{formatNumber(locale, results.certifiable_competences_count)}</dd>
         </div>
       </dl>
-      <div class="table-wrap">
+      <TableWrap label={t("orga.results.by_competence")}>
         <table>
           <caption>{t("orga.results.by_competence")}</caption>
           <thead>
@@ -126,7 +127,7 @@ function ProfileResults({ results }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
     </>
   );
 }

@@ -9,6 +9,7 @@ import { percent, points } from "../components/format.js";
 import { Pagination } from "../components/Pagination.jsx";
 import { fullName } from "../components/people.js";
 import { useOrga } from "../session.jsx";
+import { TableWrap } from "../components/TableWrap.jsx";
 
 async function allCampaigns(organizationId) {
   const [live, archived] = await Promise.all(["false", "true"].map((flag) => patiently(() => api.get(
@@ -49,7 +50,7 @@ function Comparison({ result, onPage }) {
         {t("orga.progression.result_title", { before: result.compare_to.name, after: result.campaign.name })}
       </h2>
       <p>{t("orga.progression.matched", { count: result.matched_learners_count })}</p>
-      <div class="table-wrap">
+      <TableWrap label={t("orga.progression.by_competence")}>
         <table>
           <caption>{t("orga.progression.by_competence")}</caption>
           <thead>
@@ -71,10 +72,10 @@ function Comparison({ result, onPage }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       {result.learners.items.length ? (
         <>
-          <div class="table-wrap">
+          <TableWrap label={t("orga.progression.by_learner")}>
             <table>
               <caption>{t("orga.progression.by_learner")}</caption>
               <thead>
@@ -114,7 +115,7 @@ function Comparison({ result, onPage }) {
                 })}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
           <Pagination data={result.learners} onPage={onPage} />
         </>
       ) : <p class="empty">{t("orga.progression.no_learner")}</p>}

@@ -7,6 +7,7 @@ import { api, patiently } from "../api.js";
 import { ConfirmDialog } from "../components/ConfirmDialog.jsx";
 import { fullName } from "../components/people.js";
 import { useOrga } from "../session.jsx";
+import { TableWrap } from "../components/TableWrap.jsx";
 
 const ROLES = ["ADMIN", "MEMBER"];
 
@@ -54,7 +55,7 @@ function Members({ organizationId, onMessage }) {
   return (
     <section aria-labelledby="members-title">
       <h2 id="members-title">{t("orga.team.members_title", { count: data.total })}</h2>
-      <div class="table-wrap">
+      <TableWrap label={t("orga.team.title")}>
         <table>
           <thead>
             <tr>
@@ -97,7 +98,7 @@ function Members({ organizationId, onMessage }) {
             })}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       <ConfirmDialog open={Boolean(removing)} busy={busy} title={t("orga.team.remove_title")}
         confirmLabel={t("orga.team.remove_confirm")} onConfirm={remove} onCancel={() => setRemoving(null)}>
         <p>{removing ? t("orga.team.remove_text", { name: fullName(removing) || removing.email }) : null}</p>
@@ -210,7 +211,7 @@ function Invitations({ organizationId, version, onMessage }) {
       <ErrorNotice error={error} />
       {data ? (
         data.items.length ? (
-          <div class="table-wrap">
+          <TableWrap label={t("orga.team.invitations_title")}>
             <table>
               <thead>
                 <tr>
@@ -242,7 +243,7 @@ function Invitations({ organizationId, version, onMessage }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         ) : <p class="empty">{t("orga.team.no_invitations")}</p>
       ) : null}
       <ConfirmDialog open={Boolean(cancelling)} busy={Boolean(busy)} title={t("orga.team.cancel_title")}

@@ -9,6 +9,7 @@ import { useDebounced } from "../../components/hooks.js";
 import { Pagination } from "../../components/Pagination.jsx";
 import { fullName } from "../../components/people.js";
 import { StatusBadge } from "../../components/StatusBadge.jsx";
+import { TableWrap } from "../../components/TableWrap.jsx";
 
 export const LIVE_EVERY_MS = 4000;
 const PAGE_SIZE = 20;
@@ -103,7 +104,7 @@ export function Activity({ campaign }) {
       {page ? (
         page.items.length ? (
           <>
-            <div class="table-wrap">
+            <TableWrap label={t("orga.activity.participants_title")}>
               <table>
                 <caption class="visually-hidden">{t("orga.activity.participants_title")}</caption>
                 <thead>
@@ -140,7 +141,7 @@ export function Activity({ campaign }) {
                   })}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
             <Pagination data={page} onPage={(number) => setFilters((previous) => ({ ...previous, page: number }))} />
           </>
         ) : (

@@ -9,6 +9,7 @@ import { BarChart } from "../../components/BarChart.jsx";
 import { decimal, percent } from "../../components/format.js";
 import { Pagination } from "../../components/Pagination.jsx";
 import { fullName } from "../../components/people.js";
+import { TableWrap } from "../../components/TableWrap.jsx";
 
 export const MAX_LEVEL = 8;
 
@@ -17,7 +18,7 @@ function AssessmentTables({ results }) {
   return (
     <>
       <div class="results-grid">
-        <div class="table-wrap">
+        <TableWrap label={t("orga.results.by_competence")}>
           <table>
             <caption>{t("orga.results.by_competence")}</caption>
             <thead>
@@ -44,13 +45,13 @@ function AssessmentTables({ results }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
         <BarChart title={t("orga.results.chart_competences")} format={(value) => percent(locale, value)}
           items={results.competences.map((c) => ({ key: c.code, label: `${c.code} ${c.name}`, value: c.average_mastery_rate }))} />
       </div>
       {results.areas?.length ? (
         <div class="results-grid">
-          <div class="table-wrap">
+          <TableWrap label={t("orga.results.by_area")}>
             <table>
               <caption>{t("orga.results.by_area")}</caption>
               <thead>
@@ -75,7 +76,7 @@ function AssessmentTables({ results }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
           <BarChart title={t("orga.results.chart_areas")} format={(value) => percent(locale, value)}
             items={results.areas.map((a) => ({ key: a.code, label: `${a.code} ${a.name}`, value: a.average_mastery_rate }))} />
         </div>
@@ -99,7 +100,7 @@ function ProfileTables({ results }) {
         </div>
       </dl>
       <div class="results-grid">
-        <div class="table-wrap">
+        <TableWrap label={t("orga.results.by_competence")}>
           <table>
             <caption>{t("orga.results.by_competence")}</caption>
             <thead>
@@ -119,7 +120,7 @@ function ProfileTables({ results }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
         <BarChart title={t("orga.results.chart_levels", { max: MAX_LEVEL })} max={MAX_LEVEL}
           format={(value) => decimal(locale, value)}
           items={results.competences.map((c) => ({ key: c.code, label: `${c.code} ${c.name}`, value: c.average_level }))} />
@@ -142,7 +143,7 @@ function SharedParticipants({ campaign }) {
       {data ? (
         data.items.length ? (
           <>
-            <div class="table-wrap">
+            <TableWrap label={t("orga.results.participants_title")}>
               <table>
                 <thead>
                   <tr>
@@ -171,7 +172,7 @@ function SharedParticipants({ campaign }) {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
             <Pagination data={data} onPage={setPage} />
           </>
         ) : <p class="empty">{t("orga.results.none")}</p>
