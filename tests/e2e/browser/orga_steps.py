@@ -4,9 +4,12 @@ themselves in the school's list, join a campaign, answer and send their results.
 
 from __future__ import annotations
 
+import email
+import email.policy
 import re
 import uuid
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -66,6 +69,20 @@ def create_organization(stack, platform: str, name: str, admin_email: str, *, ty
         "admin_email": admin_email})
     assert created.status_code == 201, created.text
     return created.json()["id"]
+
+
+def invitation_to(stack, to: str, organization_name: str) -> tuple[str, str]:
+    """The invitation id and code of the mail inviting ``to`` into that organization (one may have several)."""
+    def find():
+        for path in stack.mail_dir.glob("*.eml"):
+            mail = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            if mail["To"] == to and organization_name in mail["Subject"]:
+                link = next(word for word in mail.get_content().split() if "/rejoindre?" in word)
+                query = parse_qs(urlsplit(link).query)
+                return query["invitationId"][0], query["code"][0]
+        return None
+
+    return wait_until(find, timeout=30, message=f"the mail inviting {to} into {organization_name}")
 
 
 def member_of(stack, token: str, organization_id: str) -> dict:

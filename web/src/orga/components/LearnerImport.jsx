@@ -46,18 +46,18 @@ function Report({ report }) {
               <thead>
                 <tr>
                   <th scope="col" class="number">{byLearner ? t("orga.import.learner_rank") : t("orga.import.line")}</th>
+                  <th scope="col">{t("orga.import.problem")}</th>
                   <th scope="col">{t("orga.import.field")}</th>
                   <th scope="col">{t("orga.import.value")}</th>
-                  <th scope="col">{t("orga.import.problem")}</th>
                 </tr>
               </thead>
               <tbody>
                 {lineErrors.map((error, index) => (
                   <tr key={`${error.position}-${error.field}-${index}`}>
                     <td class="number">{formatNumber(locale, error.position)}</td>
+                    <td>{errorMessage(t, { code: error.code, details: error, message: error.code })}</td>
                     <td>{error.field || "—"}</td>
                     <td>{error.value ?? "—"}</td>
-                    <td>{errorMessage(t, { code: error.code, details: error, message: error.code })}</td>
                   </tr>
                 ))}
               </tbody>
