@@ -51,7 +51,7 @@ function CampaignHeader({ campaign, onChange }) {
         <p class="campaign-head__badges">
           <span class="badge">{t(`orga.type.${campaign.type}`)}</span>
           {campaign.archived ? (
-            <span class="badge badge--archived">
+            <span class="badge badge--archived badge--after">
               {t("orga.campaign.archived_on", { date: formatDate(locale, campaign.archived_at) })}
             </span>
           ) : null}

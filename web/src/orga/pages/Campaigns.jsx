@@ -89,7 +89,7 @@ export function Campaigns() {
                         <td>
                           <a href={`/orga/campagnes/${campaign.id}`}>{campaign.name}</a>
                           {campaign.type === "PROFILES_COLLECTION" ? (
-                            <span class="badge badge--soft">{t("orga.type.PROFILES_COLLECTION")}</span>
+                            <span class="badge badge--soft badge--after">{t("orga.type.PROFILES_COLLECTION")}</span>
                           ) : null}
                         </td>
                         <td><code>{campaign.code}</code></td>

@@ -72,7 +72,7 @@ function Members({ organizationId, onMessage }) {
               const self = member.user_id === me.id;
               return (
                 <tr key={member.user_id}>
-                  <td>{name}{self ? <span class="badge badge--soft">{t("orga.team.you")}</span> : null}</td>
+                  <td>{name}{self ? <span class="badge badge--soft badge--after">{t("orga.team.you")}</span> : null}</td>
                   <td>{member.email}</td>
                   <td>
                     <label class="visually-hidden" for={`role-${member.user_id}`}>
