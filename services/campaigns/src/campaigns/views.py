@@ -113,7 +113,8 @@ def landing(engine: Engine, code: str) -> dict[str, Any]:
     if row is None:
         raise CampaignNotFound(f"no campaign with the code {code}")
     return {
-        "code": row.code, "type": row.type, "title": row.title, "organization_name": row.organization_name,
+        "code": row.code, "type": row.type, "title": row.title, "organization_id": row.organization_id,
+        "organization_name": row.organization_name,
         "organization_type": row.organization_type, "landing_html": to_safe_html(row.landing_text),
         "external_id_label": row.external_id_label, "external_id_type": row.external_id_type,
         "matches_learners": bool(row.manages_students), "archived": row.archived_at is not None,

@@ -138,6 +138,7 @@ def test_anyone_with_the_code_reads_the_landing_page_rendered_safely(client, sch
     assert landing.status_code == 200
     body = landing.get_json()
     assert body["organization_name"] == "Collège Victor Hugo" and body["title"] == "Diagnostic de rentrée"
+    assert body["organization_id"] == str(school.id)  # where the pupil matches themselves before joining
     assert "<strong>Bienvenue</strong>" in body["landing_html"] and "<script" not in body["landing_html"]
     assert "href" not in body["landing_html"]
     assert body["external_id_label"] == "Numéro étudiant" and body["matches_learners"] is True

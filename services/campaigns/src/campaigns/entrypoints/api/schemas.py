@@ -87,6 +87,9 @@ class LandingSchema(Schema):
     code = fields.String()
     type = fields.String()
     title = fields.String(allow_none=True)
+    organization_id = fields.UUID(metadata={"description": "where a learner of a school's list matches "
+                                                          "themselves (POST /api/organizations/{id}/learners/"
+                                                          "reconciliation) before joining"})
     organization_name = fields.String(allow_none=True)
     organization_type = fields.String(allow_none=True)
     landing_html = fields.String(allow_none=True, metadata={"description": "the landing text, rendered to safe HTML"})
