@@ -29,6 +29,7 @@ from msgkit.testing import wait_until
 
 ROOT = Path(__file__).parents[3]
 LOCALES = ROOT / "web" / "src" / "learner" / "locales"
+COMMON_LOCALES = ROOT / "web" / "src" / "common" / "locales"
 SIECLE = ROOT / "services" / "organizations" / "tests" / "fixtures" / "learner_files" / "ElevesSansAdresses.xml"
 TARGET_PROFILE = "competence-4.1"  # 15 skills: a test of 6 to 10 questions
 # Chromium logs every 4xx answer as a console error; these are the ones a journey expects.
@@ -42,8 +43,9 @@ def content() -> LearningContent:
 
 @cache
 def words(locale: str) -> dict[str, str]:
-    """The learner face's texts in ``locale`` (its locale file)."""
-    return json.loads((LOCALES / f"{locale}.json").read_text(encoding="utf-8"))
+    """The learner face's texts in ``locale``: the faces' common ones and its own (their locale files)."""
+    common = json.loads((COMMON_LOCALES / f"{locale}.json").read_text(encoding="utf-8"))
+    return {**common, **json.loads((LOCALES / f"{locale}.json").read_text(encoding="utf-8"))}
 
 
 def exactly(text: str) -> re.Pattern:
@@ -114,11 +116,11 @@ def _organization_with_admin(stack, platform: str, **fields) -> tuple[str, dict[
 
 def _campaign(stack, organization_id: str, admin: dict[str, str], **fields) -> dict:
     """Created once campaigns has heard of the organization, its admin and its features (events)."""
+    fields = {"type": "ASSESSMENT", "target_profile_id": TARGET_PROFILE, **fields}
 
     def create():
         response = requests.post(f"{stack.gateway}/api/organizations/{organization_id}/campaigns", headers=admin,
-                                 timeout=10, json={"type": "ASSESSMENT", "target_profile_id": TARGET_PROFILE,
-                                                   **fields})
+                                 timeout=10, json=fields)
         return response.json() if response.status_code == 201 else None
 
     return wait_until(create, timeout=30, message="the campaign could not be created")
@@ -137,6 +139,22 @@ def university_campaign(stack) -> Campaign:
                         landing_text="Bienvenue en **L1** !\n\nComptez une dizaine de minutes.",
                         external_id_label="Numéro étudiant", external_id_type="TEXT", multiple_sendings=True)
     return Campaign(created["code"], created["title"], organization_id, name, "Numéro étudiant")
+
+
+@pytest.fixture(scope="session")
+def university(stack) -> Campaign:
+    """The university's campaign, shared by the learner tests (each with its own learners)."""
+    return university_campaign(stack)
+
+
+def profiles_campaign(stack) -> Campaign:
+    """A company (PRO) collecting its people's profiles, as often as they like to send them."""
+    name = "Ateliers numériques Dupont & fils"
+    organization_id, admin = _organization_with_admin(stack, platform_admin(stack), name=name, type="PRO",
+                                                      manages_students=False)
+    created = _campaign(stack, organization_id, admin, type="PROFILES_COLLECTION", target_profile_id=None,
+                        name="Profils 2026", landing_text="Envoyez-nous votre profil.", multiple_sendings=True)
+    return Campaign(created["code"], "", organization_id, name)
 
 
 def school_campaign(stack) -> Campaign:
@@ -185,6 +203,11 @@ class LearnerApi:
         assert response.status_code == 200, response.text
         return response.json()
 
+    def post(self, path: str, body: dict) -> dict:
+        response = requests.post(f"{self.stack.gateway}{path}", headers=self.headers, json=body, timeout=10)
+        assert response.status_code in (200, 201), response.text
+        return response.json()
+
     def participation(self, code: str) -> dict:
         return next(item for item in self.get("/api/users/me/campaign-participations")["items"]
                     if item["campaign_code"] == code)
@@ -197,6 +220,14 @@ class LearnerApi:
 
         return wait_until(created, timeout=30, message="the assessment of the participation")
 
+    def answer(self, assessment_id: str, challenge_id: str, right: bool) -> None:
+        challenge = content().challenges[challenge_id]
+        body = {"challenge_id": challenge_id, "value": right_answer(challenge, "fr")} if right else {
+            "challenge_id": challenge_id, "skipped": True}
+        response = requests.post(f"{self.stack.gateway}/api/assessments/{assessment_id}/answers", json=body,
+                                 headers=self.headers, timeout=10)
+        assert response.status_code == 201, response.text
+
     def current_question(self, assessment_id: str, locale: str) -> dict | None:
         """The question being asked (the API keeps it until it is answered: asking changes nothing)."""
         return self.get(f"/api/assessments/{assessment_id}/next-challenge", locale=locale)["challenge"]
@@ -205,16 +236,12 @@ class LearnerApi:
 # -- which answers to get right ---------------------------------------------------------------------
 
 
-class AnswerPlan:
-    """Right or not for each question, chosen so that the test shows every kind of question it can,
-    a timed one, at least six questions (a checkpoint, then one to come back to), some wrong answers
-    and some right. A timed question is always let run out (the test checks what happens then)."""
+class Replay:
+    """The questions an assessment asks for given answers, replayed with the released content."""
 
-    def __init__(self, assessment_id: str, limit: int = 12) -> None:
-        self.id, self.limit = uuid.UUID(assessment_id), limit
+    def __init__(self, assessment_id: str) -> None:
+        self.id = uuid.UUID(assessment_id)
         self.targets = content().target_profiles[TARGET_PROFILE].skill_ids(content())
-        self.decisions = self._best([])
-        self.expected = self.replay(self.decisions)[0]
 
     def replay(self, decisions: list[bool]) -> tuple[list[Challenge], bool]:
         """The questions asked for these answers (and the next one, if any), and whether the test ends."""
@@ -233,6 +260,35 @@ class AnswerPlan:
                               else None, skipped=not right, now=now, new_id=uuid.uuid4)
         challenge = assessment.current_challenge(pack, rules, now)
         return (asked, True) if challenge is None else ([*asked, challenge], False)
+
+    def path_to(self, wanted: str, depth: int = 8) -> list[bool] | None:
+        """The shortest answers (right or not) after which the question asked is of the ``wanted`` kind
+        ("timed": a timed one; the other kinds untimed), or None when this assessment never gets there."""
+        paths: list[list[bool]] = [[]]
+        for _ in range(depth + 1):
+            grown = []
+            for path in paths:
+                asked, over = self.replay(path)
+                if over:
+                    continue
+                following = asked[len(path)]
+                if bool(following.timer) if wanted == "timed" else following.kind == wanted and not following.timer:
+                    return path
+                grown += [[*path, True], [*path, False]]
+            paths = grown
+        return None
+
+
+class AnswerPlan(Replay):
+    """Right or not for each question, chosen so that the test shows every kind of question it can,
+    a timed one, at least six questions (a checkpoint, then one to come back to), some wrong answers
+    and some right. A timed question is always let run out (the test checks what happens then)."""
+
+    def __init__(self, assessment_id: str, limit: int = 12) -> None:
+        super().__init__(assessment_id)
+        self.limit = limit
+        self.decisions = self._best([])
+        self.expected = self.replay(self.decisions)[0]
 
     @staticmethod
     def _score(asked: list[Challenge], decisions: list[bool]) -> tuple:

@@ -24,7 +24,6 @@ from learner_steps import (
     exactly,
     starting,
     typed_answer,
-    university_campaign,
     words,
 )
 from playwright.sync_api import Page, expect
@@ -32,11 +31,7 @@ from playwright.sync_api import Page, expect
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 GROUP = 5
 open_page = learner_steps.open_page  # the fixture with the allowed errors applied (see learner_steps)
-
-
-@pytest.fixture(scope="module")
-def university(stack):
-    return university_campaign(stack)
+university = learner_steps.university
 
 
 class Journey:
@@ -144,11 +139,10 @@ class Journey:
             expect(timer).to_contain_text(re.compile(r"\d:\d\d"))
             expect(page.get_by_text(self.t(f"learner.test.timed.{'one' if shown['timer'] == 1 else 'other'}",
                                            count=shown["timer"]))).to_be_visible()
-            self.look("question-timed")
+            assert_accessible(page, "a timed question")
             page.clock.fast_forward((shown["timer"] + 1) * 1000)
             expect(page.get_by_text(self.t("learner.test.time_up"))).to_be_visible()
             expect(validate).to_have_count(0)
-            self.look("question-time-up")
             self.send(page.get_by_role("button", name=exactly(self.t("learner.test.continue"))), "SKIPPED")
             return
         expect(validate).to_be_disabled()
@@ -188,9 +182,9 @@ class Journey:
             assert shown["id"] == plan.expected[answered].id, "the engine served another question than replayed"
             plain = re.sub(r"[*_`#>\[\]]", "", shown["instruction"]).split("\n")[0]
             expect(page.locator(".learner-question__instruction .markdown")).to_contain_text(plain[:25])
-            if shown["kind"] not in self.seen_kinds:
+            if shown["kind"] not in self.seen_kinds:  # each kind's picture: test_learner_questions
                 self.seen_kinds.add(shown["kind"])
-                self.look(f"question-{shown['kind'].replace('_', '-')}")
+                assert_accessible(page, f"a question ({shown['kind']})")
             if answered == GROUP:
                 self.leave_and_come_back()
             right = plan.decisions[answered] if answered < len(plan.decisions) else True

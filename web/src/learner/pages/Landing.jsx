@@ -45,7 +45,8 @@ export function Landing({ code }) {
     );
   }
   const { landing, participation } = data;
-  const title = landing.title || t("learner.landing.default_title");
+  const title = landing.title
+    || t(landing.type === "PROFILES_COLLECTION" ? "learner.landing.profiles_title" : "learner.landing.default_title");
   function start() {
     if (participation) route(nextPath(participation));
     else if (signedIn) route(paths.join(wanted));

@@ -172,7 +172,7 @@ export function Results({ code }) {
   }
   return (
     <Shell campaignTitle={current?.campaign_title} width="medium">
-      <PageTitle>{t("learner.results.title")}</PageTitle>
+      <PageTitle>{t(profiles ? "learner.results.profile_page_title" : "learner.results.title")}</PageTitle>
       {body}
     </Shell>
   );
