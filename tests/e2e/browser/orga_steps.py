@@ -217,3 +217,19 @@ def orga_page(browser, stack, request):
         context.close()
     unexpected = [error for error in problems.errors if not any(re.search(pattern, error) for pattern in allowed)]
     assert not unexpected, f"{request.node.name}: problems in the page:\n" + "\n".join(unexpected)
+
+
+def improve_and_share(stack, token: str, participation_id: str) -> None:
+    """A second campaign on what the pupil already answered ends at once; they ask for the skills not
+    validated again, now answer everything right, and send: their results go up."""
+    assessment_id = assessment_of(stack, token, participation_id)
+    answer(stack, token, assessment_id)
+
+    def improved():
+        return requests.post(f"{stack.gateway}/api/campaign-participations/{participation_id}/improve",
+                             headers=bearer(token), timeout=10).status_code == 200
+
+    wait_until(improved, timeout=30, message="going back to the test to improve")
+    wait_until(lambda: assessment_of(stack, token, participation_id) != assessment_id, timeout=30,
+               message="the new assessment that asks again")  # improving is a new assessment
+    finish_and_share(stack, token, participation_id)

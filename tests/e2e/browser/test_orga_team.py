@@ -82,10 +82,14 @@ def test_an_admin_invites_a_colleague_who_joins_then_changes_their_role_and_remo
     nav = newcomer.get_by_role("navigation", name="Menu principal")
     expect(nav.get_by_role("link", name="Campagnes")).to_be_visible()
     expect(nav.get_by_role("link", name="Équipe")).to_have_count(0)  # members do not manage the team
+    # Leaving the page would cut its requests on their way (retried while campaigns hears of the terms).
+    expect(newcomer.get_by_text("Aucune campagne pour l'instant")).to_be_visible(timeout=30_000)
+    newcomer.wait_for_load_state("networkidle")
     newcomer.goto("/orga/equipe")
     expect(newcomer.get_by_role("heading", level=1)).to_have_text("Réservé aux administrateurs")
 
     # The admin sees the new member, makes them admin, then removes them.
+    admin.wait_for_load_state("networkidle")
     admin.reload()
     expect(admin.get_by_role("heading", name="2 membres")).to_be_visible(timeout=20_000)
     admin.get_by_label("Rôle de Sacha Professeur").select_option("ADMIN")
