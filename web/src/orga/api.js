@@ -37,14 +37,22 @@ export function fileNameOf(disposition) {
 
 // The services learn of a new member, an accepted Orga terms or a new campaign through events:
 // for a few seconds after such a change, one of them may still refuse. Those refusals are
-// retried a few times before they are shown.
+// retried before they are shown: a few seconds at any time, longer just after this page made
+// such a change itself (markChange), so a real refusal is not kept waiting for long.
 const LAGGING = new Set(["NOT_A_MEMBER", "ORGA_TERMS_NOT_ACCEPTED", "ORGANIZATION_NOT_KNOWN_YET", "CAMPAIGN_NOT_FOUND"]);
+const RECENT_MS = 30_000;
+let changedAt = 0;
 
-export async function patiently(load, { attempts = 20, delay = 1000 } = {}) {
+export function markChange() {
+  changedAt = Date.now();
+}
+
+export async function patiently(load, { delay = 1000 } = {}) {
   for (let attempt = 1; ; attempt++) {
     try {
       return await load();
     } catch (error) {
+      const attempts = Date.now() - changedAt < RECENT_MS ? 20 : 6;
       if (!LAGGING.has(error?.code) || attempt >= attempts) throw error;
       await new Promise((resolve) => setTimeout(resolve, delay));
     }

@@ -5,7 +5,7 @@ import { useState } from "preact/hooks";
 
 import { useI18n } from "../../common/i18n.js";
 import { Button, ErrorNotice, Field, Loading, Notice, PageTitle, useAsync } from "../../common/ui.jsx";
-import { api, patiently } from "../api.js";
+import { api, markChange, patiently } from "../api.js";
 import { fieldErrors } from "../components/formErrors.js";
 import { MarkdownEditor } from "../components/MarkdownEditor.jsx";
 import { useOrga } from "../session.jsx";
@@ -93,6 +93,7 @@ export function CampaignCreate() {
         landing_text: form.landing_text.trim() || null,
         multiple_sendings: !assessment && form.multiple_sendings,
       });
+      markChange();
       route(`/orga/campagnes/${campaign.id}`);
     } catch (failure) {
       setError(failure);

@@ -5,7 +5,7 @@ import { useState } from "preact/hooks";
 
 import { useI18n } from "../../common/i18n.js";
 import { Button, ErrorNotice, Field, Loading, LogInForm, Notice, PageTitle, useAsync } from "../../common/ui.jsx";
-import { api } from "../api.js";
+import { api, markChange } from "../api.js";
 import { Bare } from "../components/Shell.jsx";
 import { useOrga } from "../session.jsx";
 
@@ -88,6 +88,7 @@ export function Join() {
     setState({ busy: true, error: null, waiting: false });
     try {
       const { organization_id: organizationId } = await api.post(`/api/invitations/${invitationId}/accept`, { code });
+      markChange();
       setState({ busy: true, error: null, waiting: true });
       const user = await membershipIn(organizationId, reloadMe);
       if (!user) throw new Error(t("orga.join.still_waiting"));

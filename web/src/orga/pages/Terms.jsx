@@ -4,7 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 
 import { useI18n } from "../../common/i18n.js";
 import { Button, ErrorNotice, Loading, PageTitle } from "../../common/ui.jsx";
-import { api } from "../api.js";
+import { api, markChange } from "../api.js";
 import { loginUrl } from "../components/Protected.jsx";
 import { Bare } from "../components/Shell.jsx";
 import { useOrga } from "../session.jsx";
@@ -28,7 +28,9 @@ export function Terms() {
     setBusy(true);
     setError(null);
     try {
-      setMe(await api.post("/api/users/me/orga-terms-acceptance"));
+      const user = await api.post("/api/users/me/orga-terms-acceptance");
+      markChange();
+      setMe(user);
     } catch (failure) {
       setError(failure);
       setBusy(false);
