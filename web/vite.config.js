@@ -3,7 +3,21 @@
 import { resolve } from "node:path";
 import { defineConfig } from "vite";
 
+// In `npm run dev`, a deep link into Orga (/orga/campagnes/42) gets Orga's page, as the gateway does.
+const orgaPages = {
+  name: "orga-pages",
+  configureServer(server) {
+    server.middlewares.use((request, _response, next) => {
+      if (/^\/orga(\/[^.]*)?(\?.*)?$/.test(request.url)) request.url = "/orga/index.html";
+      next();
+    });
+  },
+};
+
 export default defineConfig({
+  plugins: [orgaPages],
+  // The dev server's dependency scan assumes React's JSX runtime; Preact provides the same one.
+  resolve: { alias: { "react/jsx-dev-runtime": "preact/jsx-dev-runtime", "react/jsx-runtime": "preact/jsx-runtime" } },
   // JSX compiled for Preact by Vite's own transformer: no plugin needed.
   oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
   build: {
