@@ -57,36 +57,6 @@ def starting(text: str) -> re.Pattern:
     return re.compile(f"^{re.escape(text)}")
 
 
-# -- the page -------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def open_page(browser, stack, request):
-    """conftest's open_page, with one fix: it reads the pages' allowed errors before closing their
-    contexts (conftest reads them after, when ``context.pages`` is empty, so ``allowed`` never
-    applies). Imported by the learner's tests; to drop once conftest reads them first."""
-    from conftest import DESKTOP, PHONE, PageProblems  # the browser folder's conftest
-
-    contexts, problems = [], PageProblems()
-
-    def open_(locale: str = "fr", phone: bool = False, allowed: tuple[str, ...] = ()):
-        context = browser.new_context(base_url=stack.gateway, locale="fr-FR" if locale == "fr" else "en-GB",
-                                      viewport=PHONE if phone else DESKTOP, timezone_id="Europe/Paris")
-        context.set_default_timeout(15_000)
-        contexts.append((context, allowed))
-        page = context.new_page()
-        problems.watch(page, stack.gateway)
-        page.add_init_script(f"localStorage.getItem('skills.locale') || localStorage.setItem('skills.locale', '{locale}')")
-        return page
-
-    yield open_
-    allowed = [pattern for _, patterns in contexts for pattern in patterns]
-    for context, _ in contexts:
-        context.close()
-    unexpected = [error for error in problems.errors if not any(re.search(pattern, error) for pattern in allowed)]
-    assert not unexpected, f"{request.node.name}: problems in the page:\n" + "\n".join(unexpected)
-
-
 # -- organizations and campaigns ------------------------------------------------------------------
 
 

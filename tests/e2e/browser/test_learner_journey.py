@@ -30,7 +30,6 @@ from playwright.sync_api import Page, expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 GROUP = 5
-open_page = learner_steps.open_page  # the fixture with the allowed errors applied (see learner_steps)
 university = learner_steps.university
 
 
@@ -214,6 +213,9 @@ class Journey:
                                                title=self.campaign.title)).click()
         expect(self.heading()).to_have_text(heading)
         expect(page.locator(".learner-question__instruction .markdown")).to_have_text(instruction)
+        page.goto(f"/campagnes/{self.campaign.code}")  # the link again: "Reprendre" instead of "Je commence"
+        page.get_by_role("button", name=exactly(self.t("learner.landing.resume"))).click()
+        expect(self.heading()).to_have_text(heading)
 
     def read_the_checkpoint(self, answered: int, over: bool) -> None:
         page = self.page

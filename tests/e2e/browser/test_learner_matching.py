@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 import uuid
 
-import learner_steps
 import pytest
 from accessibility import assert_accessible
 from journeys import PASSWORD
@@ -15,14 +14,6 @@ from learner_steps import EXPECTED_REFUSALS, PUPILS, exactly, school_campaign, s
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-open_page = learner_steps.open_page  # the fixture with the allowed errors applied (see learner_steps)
-
-# The learner's face cannot call the reconciliation route: nothing public names the campaign's
-# organization before joining (GET /api/campaigns/by-code/{code} has no organization_id, and the
-# join's LEARNER_NOT_MATCHED carries no details). The face reads either one as soon as the API gives
-# it; until then the page says it cannot find the learner's school, and this test fails there.
-API_GAP = ("the campaign's organization id is not public before joining (by-code has no organization_id, "
-           "LEARNER_NOT_MATCHED no details): the face cannot call .../learners/reconciliation")
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +21,6 @@ def school(stack):
     return school_campaign(stack)
 
 
-@pytest.mark.xfail(strict=True, reason=API_GAP)
 @pytest.mark.parametrize(("locale", "phone"), [("fr", False), ("en", True)], ids=["french-desktop", "english-phone"])
 def test_a_pupil_is_found_on_the_school_list_and_goes_on_to_the_rules(open_page, shot, school, locale, phone):
     page = open_page(locale=locale, phone=phone, allowed=(EXPECTED_REFUSALS,))

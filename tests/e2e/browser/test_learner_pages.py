@@ -14,7 +14,6 @@ from learner_steps import EXPECTED_REFUSALS, exactly, starting, words
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-open_page = learner_steps.open_page  # the fixture with the allowed errors applied (see learner_steps)
 
 
 def test_an_unknown_address_and_an_unknown_code_say_so_and_lead_home(open_page, shot):

@@ -19,7 +19,6 @@ from learner_steps import LearnerApi, Replay, content, exactly, starting, typed_
 from playwright.sync_api import Page, expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-open_page = learner_steps.open_page  # the fixture with the allowed errors applied (see learner_steps)
 university = learner_steps.university
 KINDS = ("single_choice", "multiple_choice", "free_answer", "fields", "timed")
 

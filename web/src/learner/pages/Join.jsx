@@ -24,10 +24,7 @@ async function decide(code) {
   try {
     return firstStepAfterJoining(await join(code));
   } catch (error) {
-    if (error.code === "LEARNER_NOT_MATCHED") {
-      const organization = error.details?.organization_id;
-      return paths.matching(code) + (organization ? `?organisation=${encodeURIComponent(organization)}` : "");
-    }
+    if (error.code === "LEARNER_NOT_MATCHED") return paths.matching(code);
     if (error.code?.startsWith("EXTERNAL_ID")) return paths.externalId(code);
     throw error;
   }

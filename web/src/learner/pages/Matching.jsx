@@ -55,7 +55,7 @@ export function Matching({ code }) {
   const { t } = useI18n();
   useSignedIn();
   const { user } = useSession();
-  const { query, route } = useLocation();
+  const { route } = useLocation();
   const wanted = normalizeCode(code);
   const { data: landing, error: loadError } = useAsync(() => landingOf(wanted), [wanted]);
   const [names, setNames] = useState(null);
@@ -80,8 +80,8 @@ export function Matching({ code }) {
         : `matching-${Object.keys(found)[0]}`)?.focus();
       return;
     }
-    // The API's campaign landing should name the organization; an error may name it too.
-    const organization = landing.organization_id || query.organisation;
+    // The landing names the organization whose list the learner is looked for in.
+    const organization = landing.organization_id;
     if (!organization) {
       setFailure({ code: "ORGANIZATION_UNKNOWN" });
       return;
