@@ -46,7 +46,7 @@ export function Bare({ children, narrow = true }) {
   return (
     <>
       <SkipLink />
-      <header class="app-header orga-header">
+      <header class="app-header">
         <a class="app-header__brand" href="/orga/campagnes">{t("orga.brand")}</a>
         <LanguageSwitch />
       </header>

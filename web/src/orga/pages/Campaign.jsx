@@ -1,7 +1,7 @@
 // A campaign: its code and link to hand to learners, the export, the archive, and three tabs
 // (activity, results, settings), each with its own address.
 import { useLocation } from "preact-iso";
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 
 import { formatDate, useI18n } from "../../common/i18n.js";
 import { Button, ErrorNotice, Loading, Notice, PageTitle, useAsync } from "../../common/ui.jsx";
@@ -20,6 +20,12 @@ function CampaignHeader({ campaign, onChange }) {
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(null);
   const link = `${location.origin}${campaign.direct_link}`;
+  // A confirmation is read out at once; it then leaves, so it does not linger over the next tab.
+  useEffect(() => {
+    if (message?.kind !== "success") return undefined;
+    const timer = setTimeout(() => setMessage(null), 8000);
+    return () => clearTimeout(timer);
+  }, [message]);
 
   async function run(which, action) {
     setBusy(which);

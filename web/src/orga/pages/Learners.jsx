@@ -102,7 +102,11 @@ export function Learners() {
                   </tbody>
                 </table>
               </TableWrap>
-            ) : <p class="empty">{t("orga.learners.none")}</p>}
+            ) : (
+              <p class="empty">
+                {search || division || filters.certifiable ? t("orga.learners.none") : t("orga.learners.empty")}
+              </p>
+            )}
             <Pagination data={data} onPage={(page) => setFilters({ page })} />
           </>
         ) : loading ? <Loading /> : null}
