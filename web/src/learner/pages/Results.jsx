@@ -125,12 +125,13 @@ export function Results({ code }) {
         </section>
         <section class="card learner-share" aria-labelledby="share-title">
           <h2 id="share-title" ref={confirmation} tabIndex={-1}>
-            {shared ? t("learner.results.shared_title") : t("learner.results.share_title")}
+            {t(shared ? (profiles ? "learner.results.shared_profile_title" : "learner.results.shared_title")
+              : (profiles ? "learner.results.share_profile_title" : "learner.results.share_title"))}
           </h2>
           {failure ? <Notice kind="error">{retryError(t, locale, failure)}</Notice> : null}
           {shared ? (
             <Notice kind="success">
-              {t("learner.results.shared", { organization,
+              {t(profiles ? "learner.results.shared_profile" : "learner.results.shared", { organization,
                 date: formatDate(locale, current.shared_at, { dateStyle: "long" }) })}
             </Notice>
           ) : null}
