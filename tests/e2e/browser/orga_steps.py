@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import email
 import email.policy
-import re
 import uuid
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 import requests
 from journeys import PASSWORD, bearer, invitation_link, sign_up
-from playwright.sync_api import Page
 
 from assessment.adapters.content_pack import read_pack
 from assessment.domain.answers import right_answer
@@ -22,28 +19,12 @@ from assessment.domain.content import LearningContent
 from msgkit.testing import wait_until
 
 CONTENT = LearningContent(1, read_pack().document)
-PHONE = {"width": 375, "height": 740}
-DESKTOP = {"width": 1280, "height": 900}
 LEARNER_FILES = Path(__file__).parents[3] / "services" / "organizations" / "tests" / "fixtures" / "learner_files"
 SIECLE_XML = LEARNER_FILES / "ElevesSansAdresses-utf8.xml"
 UAI = "0751234A"  # the school of the SIECLE sample files
 # Pupils kept by an import of SIECLE_XML: (first name, last name, birth date, class).
 PUPILS = [("Chloé", "Cœurderoy", "2013-02-14", "6E2"), ("François", "Lefèvre", "2012-11-30", "5E1"),
           ("Zoë", "Öztürk", "2011-06-05", "4E3")]
-
-
-class PageProblems:
-    """Console errors and failed same-origin requests of the pages of one test (as in conftest.py)."""
-
-    def __init__(self) -> None:
-        self.errors: list[str] = []
-
-    def watch(self, page: Page, base_url: str) -> None:
-        page.on("console", lambda message: message.type == "error" and self.errors.append(
-            f"console: {message.text}"))
-        page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
-        page.on("requestfailed", lambda request: request.url.startswith(base_url) and self.errors.append(
-            f"request failed: {request.method} {request.url} {request.failure}"))
 
 
 def unique_email(prefix: str) -> str:
@@ -189,34 +170,6 @@ def finish_and_share(stack, token: str, participation_id: str, *, knows_up_to: i
 
     wait_until(shared, timeout=30, message="sending the results")
 
-
-
-@pytest.fixture
-def orga_page(browser, stack, request):
-    """``open_page`` of conftest.py, whose ``allowed`` patterns are read before the contexts close.
-
-    conftest.py's teardown closes the contexts first, then looks for the patterns on their
-    pages, which are gone by then: every expected refusal (a 4xx the journey provokes on
-    purpose) would fail the test. Until it is fixed there, the Orga tests open pages here.
-    """
-    contexts, problems, allowed = [], PageProblems(), []
-
-    def open_(locale: str = "fr", phone: bool = False, allowed_errors: tuple[str, ...] = ()) -> Page:
-        context = browser.new_context(base_url=stack.gateway, locale="fr-FR" if locale == "fr" else "en-GB",
-                                      viewport=PHONE if phone else DESKTOP, timezone_id="Europe/Paris")
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        page = context.new_page()
-        problems.watch(page, stack.gateway)
-        page.add_init_script(f"localStorage.getItem('skills.locale') || localStorage.setItem('skills.locale', '{locale}')")
-        allowed.extend(allowed_errors)
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
-    unexpected = [error for error in problems.errors if not any(re.search(pattern, error) for pattern in allowed)]
-    assert not unexpected, f"{request.node.name}: problems in the page:\n" + "\n".join(unexpected)
 
 
 def improve_and_share(stack, token: str, participation_id: str) -> None:

@@ -19,7 +19,6 @@ from orga_steps import (
     join,
     join_by_invitation,
     log_in_page,
-    orga_page,  # noqa: F401 - the fixture
     random_uai,
     unique_email,
 )
@@ -66,7 +65,7 @@ EXPECTED = (r"status of 400 \(BAD REQUEST\)", r"status of 403 \(FORBIDDEN\)", r"
 
 
 @pytest.mark.parametrize("locale", ["fr", "en"])
-def test_a_teacher_creates_a_campaign_follows_pupils_live_and_reads_their_results(stack, orga_page, shot, locale):  # noqa: F811
+def test_a_teacher_creates_a_campaign_follows_pupils_live_and_reads_their_results(stack, open_page, shot, locale):
     text = TEXTS[locale]
     teacher_email = unique_email("prof")
     school = "Collège Jean Moulin" if locale == "fr" else "Jean Moulin Secondary School"
@@ -74,7 +73,7 @@ def test_a_teacher_creates_a_campaign_follows_pupils_live_and_reads_their_result
                                           manages_students=False)
     join_by_invitation(stack, organization_id, teacher_email, "Camille", "Enseignante", accept_terms=False)
 
-    page = orga_page(locale=locale, allowed_errors=EXPECTED)
+    page = open_page(locale=locale, allowed=EXPECTED)
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=stack.gateway)
 
     # Any page without a session leads to the log-in page, then back to it.

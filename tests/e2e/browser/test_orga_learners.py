@@ -13,7 +13,6 @@ from orga_steps import (
     create_organization,
     join_by_invitation,
     log_in_page,
-    orga_page,  # noqa: F401 - the fixture
     unique_email,
 )
 from playwright.sync_api import expect
@@ -31,12 +30,12 @@ EXPECTED = (r"status of 422 \(UNPROCESSABLE ENTITY\)",)
 
 @pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
 def test_an_admin_reads_a_refused_file_line_by_line_then_imports_the_siecle_export(
-        stack, orga_page, shot, tmp_path, phone):  # noqa: F811
+        stack, open_page, shot, tmp_path, phone):
     admin_email = unique_email("direction")
     organization_id = create_organization(stack, platform_admin(stack), "Collège Gustave Eiffel", admin_email,
                                           external_id=UAI if not phone else "0751235B")
     join_by_invitation(stack, organization_id, admin_email, "Dominique", "Directrice", accept_terms=True)
-    page = orga_page(phone=phone, allowed_errors=EXPECTED)
+    page = open_page(phone=phone, allowed=EXPECTED)
     page.goto("/orga/eleves")
     log_in_page(page, admin_email, {"email": "Adresse e-mail", "password": "Mot de passe"})
     expect(page.get_by_role("heading", level=1)).to_have_text("Élèves")

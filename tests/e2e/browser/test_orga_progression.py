@@ -19,7 +19,6 @@ from orga_steps import (
     join_by_invitation,
     log_in_page,
     member_of,
-    orga_page,  # noqa: F401 - the fixture
     random_uai,
     unique_email,
 )
@@ -29,7 +28,7 @@ FR = {"email": "Adresse e-mail", "password": "Mot de passe"}
 EXPECTED = (r"status of 422 \(UNPROCESSABLE ENTITY\)",)  # the same campaign twice, on purpose
 
 
-def test_a_teacher_of_two_schools_compares_two_campaigns_of_one(stack, orga_page, shot):  # noqa: F811
+def test_a_teacher_of_two_schools_compares_two_campaigns_of_one(stack, open_page, shot):
     platform = platform_admin(stack)
     teacher_email = unique_email("prof")
     first = create_organization(stack, platform, "Collège Louise Michel", teacher_email, external_id=random_uai(),
@@ -52,7 +51,7 @@ def test_a_teacher_of_two_schools_compares_two_campaigns_of_one(stack, orga_page
         else:
             finish_and_share(stack, pupil, join(stack, pupil, june["code"]))
 
-    page = orga_page(allowed_errors=EXPECTED)
+    page = open_page(allowed=EXPECTED)
     page.goto("/orga/progression")
     log_in_page(page, teacher_email, FR)
     expect(page.get_by_role("heading", level=1)).to_have_text("Progression")
@@ -96,10 +95,10 @@ def test_a_teacher_of_two_schools_compares_two_campaigns_of_one(stack, orga_page
     assert_accessible(page, "not found")
 
 
-def test_an_account_without_organization_is_told_so_after_logging_in(stack, orga_page):  # noqa: F811
+def test_an_account_without_organization_is_told_so_after_logging_in(stack, open_page):
     email = unique_email("parent")
     sign_up(stack, "Camille", "Parent", email)
-    page = orga_page()
+    page = open_page()
     page.goto("/orga/connexion")
     log_in_page(page, email, FR)
     expect(page.get_by_role("heading", level=1)).to_have_text("Aucune organisation")

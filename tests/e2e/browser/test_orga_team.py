@@ -14,7 +14,6 @@ from orga_steps import (
     invitation_to,
     join_by_invitation,
     log_in_page,
-    orga_page,  # noqa: F401 - the fixture
     random_uai,
     unique_email,
 )
@@ -28,14 +27,14 @@ EXPECTED = (r"status of 429 \(TOO MANY REQUESTS\)", r"status of 422 \(UNPROCESSA
 
 
 def test_an_admin_invites_a_colleague_who_joins_then_changes_their_role_and_removes_them(
-        stack, orga_page, shot):  # noqa: F811
+        stack, open_page, shot):
     school = "Lycée Victor Hugo"
     admin_email, colleague, other = unique_email("proviseure"), unique_email("prof"), unique_email("cpe")
     organization_id = create_organization(stack, platform_admin(stack), school, admin_email,
                                           external_id=random_uai(), manages_students=False)
     join_by_invitation(stack, organization_id, admin_email, "Dominique", "Proviseure", accept_terms=True)
 
-    admin = orga_page(allowed_errors=EXPECTED)
+    admin = open_page(allowed=EXPECTED)
     admin.goto("/orga/equipe")
     log_in_page(admin, admin_email, FR)
     expect(admin.get_by_role("heading", level=1)).to_have_text("Équipe")
@@ -63,7 +62,7 @@ def test_an_admin_invites_a_colleague_who_joins_then_changes_their_role_and_remo
 
     # The colleague follows the mail's link, creates an account, joins, accepts the terms.
     invitation_id, code = invitation_to(stack, colleague, school)
-    newcomer = orga_page(allowed_errors=EXPECTED)
+    newcomer = open_page(allowed=EXPECTED)
     newcomer.goto(f"/orga/rejoindre?invitationId={invitation_id}&code={code}")
     expect(newcomer.get_by_text(f"{school} vous invite à rejoindre son espace Orga en tant que Membre")).to_be_visible()
     newcomer.get_by_role("button", name="Je n'ai pas de compte").click()
