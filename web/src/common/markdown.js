@@ -1,5 +1,6 @@
 // The landing text of a campaign is Markdown written by a teacher and shown to learners:
-// rendered by marked, then cleaned by DOMPurify, so no script or handler ever reaches the page.
+// rendered by marked (Orga's live preview) or by the campaigns service (the landing page's
+// landing_html), then always cleaned here by DOMPurify, so no script or handler reaches a page.
 import DOMPurify from "dompurify";
 import { marked } from "marked";
 
@@ -13,10 +14,15 @@ DOMPurify.addHook("afterSanitizeAttributes", (node) => {
   }
 });
 
-export function renderMarkdown(text) {
-  if (!text) return "";
-  return DOMPurify.sanitize(marked.parse(text, { async: false }), {
+export function sanitizeHtml(html) {
+  if (!html) return "";
+  return DOMPurify.sanitize(html, {
     FORBID_TAGS: ["style", "form", "input", "button", "iframe", "img"],
     FORBID_ATTR: ["style"],
   });
+}
+
+export function renderMarkdown(text) {
+  if (!text) return "";
+  return sanitizeHtml(marked.parse(text, { async: false }));
 }
