@@ -6,6 +6,7 @@ import { useEffect } from "preact/hooks";
 import { useI18n } from "../../common/i18n.js";
 import { Button, ErrorNotice, Loading, PageTitle } from "../../common/ui.jsx";
 import { useOrga } from "../session.jsx";
+import { LogOutButton } from "./LogOutButton.jsx";
 import { Bare, Shell } from "./Shell.jsx";
 
 export function loginUrl(url) {
@@ -14,19 +15,13 @@ export function loginUrl(url) {
 
 function NoMembership() {
   const { t } = useI18n();
-  const { me, logOut } = useOrga();
-  const { route } = useLocation();
+  const { me } = useOrga();
   return (
     <Bare>
       <PageTitle>{t("orga.no_membership.title")}</PageTitle>
       <p>{t("orga.no_membership.text", { email: me.email })}</p>
       <p>{t("orga.no_membership.hint")}</p>
-      <Button variant="secondary" onClick={async () => {
-        await logOut();
-        route("/orga/connexion");
-      }}>
-        {t("common.log_out")}
-      </Button>
+      <LogOutButton />
     </Bare>
   );
 }

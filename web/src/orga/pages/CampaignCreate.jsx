@@ -6,13 +6,11 @@ import { useState } from "preact/hooks";
 import { useI18n } from "../../common/i18n.js";
 import { Button, ErrorNotice, Field, Loading, Notice, PageTitle, useAsync } from "../../common/ui.jsx";
 import { api, markChange, patiently } from "../api.js";
+import { CampaignLandingFields, CampaignNameField } from "../components/CampaignTextFields.jsx";
 import { fieldErrors } from "../components/formErrors.js";
-import { MarkdownEditor } from "../components/MarkdownEditor.jsx";
 import { useOrga } from "../session.jsx";
 
 const FIELDS = ["name", "type", "target_profile_id", "external_id_label", "external_id_type", "title", "landing_text"];
-export const NAME_MAX = 255;
-export const TITLE_MAX = 50;
 
 function TargetProfileSelect({ profiles, value, onChange, error }) {
   const { t } = useI18n();
@@ -110,13 +108,8 @@ export function CampaignCreate() {
       <form class="form card" onSubmit={submit} noValidate>
         <ErrorNotice error={general} />
         {Object.keys(fields).length ? <Notice kind="error">{t("orga.campaign_form.fix_fields")}</Notice> : null}
-        <Field label={t("orga.campaign_form.name")} required error={fields.name}
-          hint={t("orga.campaign_form.name_hint")}>
-          {(props) => (
-            <input {...props} name="name" maxLength={NAME_MAX} value={form.name}
-              onInput={(e) => set({ name: e.currentTarget.value })} />
-          )}
-        </Field>
+        <CampaignNameField value={form.name} error={fields.name} hint={t("orga.campaign_form.name_hint")}
+          onInput={(name) => set({ name })} />
 
         <fieldset class="field">
           <legend>{t("orga.campaign_form.type")}</legend>
@@ -174,18 +167,7 @@ export function CampaignCreate() {
           </div>
         ) : null}
 
-        {assessment ? (
-          <Field label={t("orga.campaign_form.title_field")} error={fields.title}
-            hint={t("orga.campaign_form.title_hint", { max: TITLE_MAX })}>
-            {(props) => (
-              <input {...props} name="title" maxLength={TITLE_MAX} value={form.title}
-                onInput={(e) => set({ title: e.currentTarget.value })} />
-            )}
-          </Field>
-        ) : null}
-
-        <MarkdownEditor value={form.landing_text} error={fields.landing_text}
-          onInput={(landing_text) => set({ landing_text })} />
+        <CampaignLandingFields form={form} set={set} fields={fields} assessment={assessment} />
 
         <div class="actions">
           <Button type="submit" busy={busy}>{t("orga.campaign_form.submit")}</Button>

@@ -3,10 +3,17 @@
 import { formatDate, formatNumber, useI18n } from "../../common/i18n.js";
 import { ErrorNotice, Loading, PageTitle, ProgressBar, useAsync } from "../../common/ui.jsx";
 import { api, patiently } from "../api.js";
+import { CompetenceTable } from "../components/CompetenceTable.jsx";
 import { percent } from "../components/format.js";
+import { MasteryTable } from "../components/MasteryTable.jsx";
 import { fullName } from "../components/people.js";
 import { StatusBadge } from "../components/StatusBadge.jsx";
-import { TableWrap } from "../components/TableWrap.jsx";
+
+// One participant's own counts, where the campaign's results read averages.
+const accessors = {
+  validated: (row, locale) => formatNumber(locale, row.validated_skills_count),
+  mastery: (row) => row.mastery_rate,
+};
 
 function AssessmentResults({ results }) {
   const { t, locale } = useI18n();
@@ -25,64 +32,8 @@ function AssessmentResults({ results }) {
           })}</dd>
         </div>
       </dl>
-      <TableWrap label={t("orga.results.by_competence")}>
-        <table>
-          <caption>{t("orga.results.by_competence")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("orga.results.competence")}</th>
-              <th scope="col">{t("orga.results.area")}</th>
-              <th scope="col" class="number">{t("orga.results.validated_skills")}</th>
-              <th scope="col">{t("orga.results.mastery")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {results.competences.map((competence) => (
-              <tr key={competence.code}>
-                <th scope="row">{competence.code} {competence.name}</th>
-                <td>{competence.area_name}</td>
-                <td class="number">{t("orga.results.skills_of", {
-                  validated: formatNumber(locale, competence.validated_skills_count),
-                  target: formatNumber(locale, competence.target_skills_count),
-                })}</td>
-                <td>
-                  <div class="progress-cell">
-                    <ProgressBar value={competence.mastery_rate}
-                      label={t("orga.results.mastery_of", { name: competence.name })} />
-                    <span>{percent(locale, competence.mastery_rate)}</span>
-                  </div>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </TableWrap>
-      {results.areas?.length ? (
-        <TableWrap label={t("orga.results.by_area")}>
-          <table>
-            <caption>{t("orga.results.by_area")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("orga.results.area")}</th>
-                <th scope="col" class="number">{t("orga.results.validated_skills")}</th>
-                <th scope="col" class="number">{t("orga.results.mastery")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {results.areas.map((area) => (
-                <tr key={area.code}>
-                  <th scope="row">{area.code} {area.name}</th>
-                  <td class="number">{t("orga.results.skills_of", {
-                    validated: formatNumber(locale, area.validated_skills_count),
-                    target: formatNumber(locale, area.target_skills_count),
-                  })}</td>
-                  <td class="number">{percent(locale, area.mastery_rate)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
-      ) : null}
+      <MasteryTable rows={results.competences} withBar {...accessors} />
+      {results.areas?.length ? <MasteryTable rows={results.areas} byArea {...accessors} /> : null}
     </>
   );
 }
@@ -105,29 +56,10 @@ function ProfileResults({ results }) {
           <dd>{formatNumber(locale, results.certifiable_competences_count)}</dd>
         </div>
       </dl>
-      <TableWrap label={t("orga.results.by_competence")}>
-        <table>
-          <caption>{t("orga.results.by_competence")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("orga.results.competence")}</th>
-              <th scope="col">{t("orga.results.area")}</th>
-              <th scope="col" class="number">{t("orga.results.pix")}</th>
-              <th scope="col" class="number">{t("orga.results.level")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {results.competences.map((competence) => (
-              <tr key={competence.code}>
-                <th scope="row">{competence.code} {competence.name}</th>
-                <td>{competence.area_name}</td>
-                <td class="number">{formatNumber(locale, competence.pix)}</td>
-                <td class="number">{formatNumber(locale, competence.level)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </TableWrap>
+      <CompetenceTable rows={results.competences} columns={[
+        { key: "pix", label: t("orga.results.pix"), number: true, cell: (row) => formatNumber(locale, row.pix) },
+        { key: "level", label: t("orga.results.level"), number: true, cell: (row) => formatNumber(locale, row.level) },
+      ]} />
     </>
   );
 }

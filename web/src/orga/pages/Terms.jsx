@@ -5,6 +5,7 @@ import { useEffect, useState } from "preact/hooks";
 import { useI18n } from "../../common/i18n.js";
 import { Button, ErrorNotice, Loading, PageTitle } from "../../common/ui.jsx";
 import { api, markChange } from "../api.js";
+import { LogOutButton } from "../components/LogOutButton.jsx";
 import { loginUrl } from "../components/Protected.jsx";
 import { Bare } from "../components/Shell.jsx";
 import { useOrga } from "../session.jsx";
@@ -15,7 +16,7 @@ const SECTIONS = ["purpose", "data", "learners", "security"];
 export function Terms() {
   const { t } = useI18n();
   const { query, url, route } = useLocation();
-  const { signedIn, me, setMe, logOut } = useOrga();
+  const { signedIn, me, setMe } = useOrga();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
 
@@ -53,12 +54,7 @@ export function Terms() {
       <ErrorNotice error={error} />
       <div class="actions">
         <Button busy={busy} onClick={accept}>{t("orga.terms.accept")}</Button>
-        <Button variant="secondary" onClick={async () => {
-          await logOut();
-          route("/orga/connexion");
-        }}>
-          {t("common.log_out")}
-        </Button>
+        <LogOutButton />
       </div>
     </Bare>
   );

@@ -6,79 +6,40 @@ import { formatDate, formatNumber, useI18n } from "../../../common/i18n.js";
 import { ErrorNotice, Loading, useAsync } from "../../../common/ui.jsx";
 import { api, patiently } from "../../api.js";
 import { BarChart } from "../../components/BarChart.jsx";
+import { CompetenceTable } from "../../components/CompetenceTable.jsx";
 import { decimal, percent } from "../../components/format.js";
+import { MasteryTable } from "../../components/MasteryTable.jsx";
 import { Pagination } from "../../components/Pagination.jsx";
 import { fullName } from "../../components/people.js";
 import { TableWrap } from "../../components/TableWrap.jsx";
 
 export const MAX_LEVEL = 8;
 
+// The campaign's averages over the learners who sent their results.
+const averages = {
+  validated: (row, locale) => decimal(locale, row.average_validated_skills_count),
+  mastery: (row) => row.average_mastery_rate,
+};
+
+// The bars beside a table: one per row, named as the table's row is.
+function bars(rows, value) {
+  return rows.map((row) => ({ key: row.code, label: `${row.code} ${row.name}`, value: value(row) }));
+}
+
 function AssessmentTables({ results }) {
   const { t, locale } = useI18n();
   return (
     <>
       <div class="results-grid">
-        <TableWrap label={t("orga.results.by_competence")}>
-          <table>
-            <caption>{t("orga.results.by_competence")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("orga.results.competence")}</th>
-                <th scope="col">{t("orga.results.area")}</th>
-                <th scope="col" class="number">{t("orga.results.validated_skills")}</th>
-                <th scope="col" class="number">{t("orga.results.mastery")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {results.competences.map((competence) => (
-                <tr key={competence.code}>
-                  <th scope="row">{competence.code} {competence.name}</th>
-                  <td>{competence.area_name}</td>
-                  <td class="number">
-                    {t("orga.results.skills_of", {
-                      validated: decimal(locale, competence.average_validated_skills_count),
-                      target: formatNumber(locale, competence.target_skills_count),
-                    })}
-                  </td>
-                  <td class="number">{percent(locale, competence.average_mastery_rate)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
+        <MasteryTable rows={results.competences} {...averages} />
         <BarChart title={t("orga.results.chart_competences")} format={(value) => percent(locale, value)}
-          items={results.competences.map((c) => ({ key: c.code, label: `${c.code} ${c.name}`, value: c.average_mastery_rate }))} />
+          items={bars(results.competences, averages.mastery)} />
       </div>
       {results.areas?.length ? (
         <div class="results-grid">
-          <TableWrap label={t("orga.results.by_area")}>
-            <table>
-              <caption>{t("orga.results.by_area")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("orga.results.area")}</th>
-                  <th scope="col" class="number">{t("orga.results.validated_skills")}</th>
-                  <th scope="col" class="number">{t("orga.results.mastery")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {results.areas.map((area) => (
-                  <tr key={area.code}>
-                    <th scope="row">{area.code} {area.name}</th>
-                    <td class="number">
-                      {t("orga.results.skills_of", {
-                        validated: decimal(locale, area.average_validated_skills_count),
-                        target: formatNumber(locale, area.target_skills_count),
-                      })}
-                    </td>
-                    <td class="number">{percent(locale, area.average_mastery_rate)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
+          <MasteryTable rows={results.areas} byArea {...averages} />
           <BarChart title={t("orga.results.chart_areas")} format={(value) => percent(locale, value)}
-            items={results.areas.map((a) => ({ key: a.code, label: `${a.code} ${a.name}`, value: a.average_mastery_rate }))} />
+            items={bars(results.areas, averages.mastery)} />
         </div>
       ) : null}
     </>
@@ -100,30 +61,13 @@ function ProfileTables({ results }) {
         </div>
       </dl>
       <div class="results-grid">
-        <TableWrap label={t("orga.results.by_competence")}>
-          <table>
-            <caption>{t("orga.results.by_competence")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("orga.results.competence")}</th>
-                <th scope="col" class="number">{t("orga.results.average_level")}</th>
-                <th scope="col" class="number">{t("orga.results.average_pix")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {results.competences.map((competence) => (
-                <tr key={competence.code}>
-                  <th scope="row">{competence.code} {competence.name}</th>
-                  <td class="number">{decimal(locale, competence.average_level)}</td>
-                  <td class="number">{decimal(locale, competence.average_pix)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
+        <CompetenceTable rows={results.competences} showArea={false} columns={[
+          { key: "level", label: t("orga.results.average_level"), number: true, cell: (row) => decimal(locale, row.average_level) },
+          { key: "pix", label: t("orga.results.average_pix"), number: true, cell: (row) => decimal(locale, row.average_pix) },
+        ]} />
         <BarChart title={t("orga.results.chart_levels", { max: MAX_LEVEL })} max={MAX_LEVEL}
           format={(value) => decimal(locale, value)}
-          items={results.competences.map((c) => ({ key: c.code, label: `${c.code} ${c.name}`, value: c.average_level }))} />
+          items={bars(results.competences, (row) => row.average_level)} />
       </div>
     </>
   );

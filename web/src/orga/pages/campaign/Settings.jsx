@@ -2,12 +2,11 @@
 import { useState } from "preact/hooks";
 
 import { formatDate, useI18n } from "../../../common/i18n.js";
-import { Button, ErrorNotice, Field, Notice, useAsync } from "../../../common/ui.jsx";
+import { Button, ErrorNotice, Notice, useAsync } from "../../../common/ui.jsx";
 import { api, patiently } from "../../api.js";
+import { CampaignLandingFields, CampaignNameField } from "../../components/CampaignTextFields.jsx";
 import { fieldErrors } from "../../components/formErrors.js";
-import { MarkdownEditor } from "../../components/MarkdownEditor.jsx";
 import { useMemberNames } from "../../components/people.js";
-import { NAME_MAX, TITLE_MAX } from "../CampaignCreate.jsx";
 
 const FIELDS = ["name", "title", "landing_text"];
 
@@ -79,23 +78,8 @@ function EditForm({ campaign, onSaved }) {
     <form class="form card" onSubmit={submit} noValidate aria-labelledby="edit-title">
       <h3 id="edit-title">{t("orga.settings.edit_title")}</h3>
       <ErrorNotice error={general} />
-      <Field label={t("orga.campaign_form.name")} required error={fields.name}>
-        {(props) => (
-          <input {...props} name="name" maxLength={NAME_MAX} value={form.name}
-            onInput={(e) => set({ name: e.currentTarget.value })} />
-        )}
-      </Field>
-      {assessment ? (
-        <Field label={t("orga.campaign_form.title_field")} error={fields.title}
-          hint={t("orga.campaign_form.title_hint", { max: TITLE_MAX })}>
-          {(props) => (
-            <input {...props} name="title" maxLength={TITLE_MAX} value={form.title}
-              onInput={(e) => set({ title: e.currentTarget.value })} />
-          )}
-        </Field>
-      ) : null}
-      <MarkdownEditor value={form.landing_text} error={fields.landing_text}
-        onInput={(landing_text) => set({ landing_text })} />
+      <CampaignNameField value={form.name} error={fields.name} onInput={(name) => set({ name })} />
+      <CampaignLandingFields form={form} set={set} fields={fields} assessment={assessment} />
       <div class="actions">
         <Button type="submit" busy={busy}>{t("common.save")}</Button>
       </div>
