@@ -9,10 +9,22 @@ sys.path.insert(0, str(Path(__file__).parent))  # the shared helpers of this fol
 
 from msgkit_it import metadata  # noqa: E402
 
-from msgkit.testing import TcpProxy  # noqa: E402
+from msgkit.testing import TcpProxy, isolated_vhost  # noqa: E402
 from msgkit.testing import running as running_in_thread
 
 pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def amqp_url(rabbitmq_root_url):
+    """A vhost per test module, deleted after it, instead of the session's.
+
+    These tests declare queues under new names in every test, and RabbitMQ keeps file handles
+    for a queue (about 3 for a quorum queue) until it or its vhost is deleted: left in the
+    session's vhost, they would stay open until the end of the run, beside the e2e stack's, on a
+    broker whose default limit is about 900 handles."""
+    with isolated_vhost(rabbitmq_root_url, prefix="test-msgkit") as url:
+        yield url
 
 
 @pytest.fixture
