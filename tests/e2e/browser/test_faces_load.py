@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -27,3 +29,17 @@ def test_the_check_finds_nothing_on_a_plain_face_and_finds_a_missing_label(open_
     assert_accessible(page, path)
     page.evaluate("() => document.querySelector('main').append(document.createElement('input'))")
     assert any(v["id"] == "label" for v in violations(page))
+
+
+@pytest.mark.parametrize(("start", "target", "face"), [("/", "/orga/", "orga"),
+                                                      ("/orga/", "/campagnes/ABCDEF234", "learner")])
+def test_a_link_to_the_other_face_loads_that_face_not_a_page_of_the_first(open_page, start, target, face):
+    page = open_page(allowed=(r"404",))  # the unknown campaign code of the learner's side
+    page.goto(start)
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    page.evaluate("""(href) => { const link = document.createElement('a'); link.href = href;
+        link.textContent = 'the other face'; document.querySelector('main').append(link); }""", target)
+    page.get_by_role("link", name="the other face").click()
+    expect(page).to_have_url(re.compile(r"^http://[^/]+" + re.escape(target)))  # Orga then asks to log in
+    expect(page.locator(f"script[src^='/assets/{face}-']")).to_have_count(1)
+    expect(page.get_by_role("heading", level=1)).to_be_visible()

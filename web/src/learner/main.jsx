@@ -44,4 +44,4 @@ function App() {
   );
 }
 
-mountFace(<App />, { fr, en });
+mountFace(<App />, { fr, en }, /^\/(?!orga(\/|$))/);

@@ -57,4 +57,4 @@ function App() {
   );
 }
 
-mountFace(<App />, { fr, en });
+mountFace(<App />, { fr, en }, "/orga");
