@@ -37,7 +37,7 @@ def create_app(settings: Settings | None = None, table: RoutingTable | None = No
     # "/api//users" must reach the routing table (and fail there), not be redirected by werkzeug.
     app.url_map.merge_slashes = False
 
-    forwarder = Forwarder(settings.services, pool_size=settings.pool_size,
+    forwarder = Forwarder(settings.upstreams, pool_size=settings.pool_size,
                           connect_timeout=settings.connect_timeout, read_timeout=settings.read_timeout)
     catalog = OpenApiCatalog(settings.services, table, forwarder.session,
                              timeout=settings.openapi_timeout, cache_seconds=settings.openapi_cache_seconds)

@@ -3,6 +3,9 @@
 Defaults work on a laptop (services on 127.0.0.1:8101-8105). In production
 (``SERVICE_ENV=production``) the service URLs and the JWKS URL have no default: a missing
 one stops the process at start, as in every service (svckit.config).
+
+A service URL may list several base URLs, comma separated: the gateway takes them in turn
+(gateway.upstreams). ``services`` keeps the first, ``replicas`` all of them.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from pathlib import Path
 from limits import parse_many
 
 from gateway.routes import ASSESSMENT, CAMPAIGNS, IDENTITY, LOGIN, ORGANIZATIONS, RECONCILIATION, REPORTING, SIGNUP
+from gateway.upstreams import split_urls
 from svckit.config import ConfigurationError, env_bool, env_float, env_int, environment_of, setting
 
 # service name -> (environment variable, laptop default)
@@ -33,7 +37,7 @@ BUILT_WEB_FACES = Path(__file__).parent / "web"
 @dataclass(frozen=True)
 class Settings:
     environment: str
-    services: Mapping[str, str]  # service name -> base URL, no trailing slash
+    services: Mapping[str, str]  # service name -> (first) base URL, no trailing slash
     jwks_url: str
     jwt_issuer: str = "skills-platform"
     jwt_audience: str = "skills-platform"
@@ -52,10 +56,17 @@ class Settings:
     log_level: str = "INFO"
     log_format: str = "json"
     web_root: Path = BUILT_WEB_FACES
+    # service name -> every base URL its setting lists (taken in turn); a service not here has its one URL
+    replicas: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def production(self) -> bool:
         return self.environment == "production"
+
+    @property
+    def upstreams(self) -> dict[str, tuple[str, ...]]:
+        """Service name -> its base URLs, one or several."""
+        return {name: tuple(self.replicas.get(name) or (url,)) for name, url in self.services.items()}
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -63,11 +74,25 @@ class Settings:
         environment = environment_of(env)
         production = environment == "production"
 
-        def url(name: str, default: str) -> str:
+        def urls(name: str, default: str) -> tuple[str, ...]:
             value = setting(env, name, default, production=production)
-            if not value.startswith(("http://", "https://")):
-                raise ConfigurationError(f"{name}={value!r} is not an http(s) URL")
-            return value.rstrip("/")
+            listed = split_urls(value)
+            if not listed:
+                raise ConfigurationError(f"{name}={value!r} names no URL")
+            for one in listed:
+                if not one.startswith(("http://", "https://")):
+                    raise ConfigurationError(f"{name}={value!r}: {one!r} is not an http(s) URL")
+            if len(set(listed)) != len(listed):
+                raise ConfigurationError(f"{name}={value!r} names a URL twice")
+            return listed
+
+        def url(name: str, default: str) -> str:
+            listed = urls(name, default)
+            if len(listed) > 1:
+                raise ConfigurationError(f"{name} takes one URL, not a list")
+            return listed[0]
+
+        replicas = {name: urls(variable, default) for name, (variable, default) in SERVICE_URLS.items()}
 
         def rate(name: str, default: str) -> str:
             value = env.get(name, "") or default
@@ -83,7 +108,8 @@ class Settings:
             raise ConfigurationError("TRUSTED_PROXIES must be >= 0 and MAX_BODY_BYTES > 0")
         return cls(
             environment=environment,
-            services={name: url(variable, default) for name, (variable, default) in SERVICE_URLS.items()},
+            services={name: listed[0] for name, listed in replicas.items()},
+            replicas=replicas,
             jwks_url=url("JWKS_URL", "http://127.0.0.1:8101/.well-known/jwks.json"),
             jwt_issuer=env.get("JWT_ISSUER", "") or "skills-platform",
             jwt_audience=env.get("JWT_AUDIENCE", "") or "skills-platform",

@@ -6,6 +6,13 @@ request body is read from the client as the service reads it, and the response i
 passed on in 64 KiB chunks as it arrives (a multi-GB CSV export goes through in constant
 memory). Bodies are passed undecoded: a gzip answer stays gzip.
 
+A service may have several base URLs (replicas, gateway.upstreams): each request takes the
+next in turn, and the session keeps a connection pool per base URL. When the connection to
+the chosen replica cannot be made, a GET, HEAD or OPTIONS without a body tries the next
+replica; any other request does not, since a POST may already have reached the replica
+when the connection broke (one answer recorded twice) and its streamed body cannot be sent
+again. One URL, the norm in production, behaves exactly as before.
+
 Failures are answered in the common shape and never show a stack trace: a service that
 refuses or cannot be reached is a 503, one that does not answer in time a 504.
 """
@@ -15,7 +22,7 @@ from __future__ import annotations
 import http.cookiejar
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from urllib.parse import quote
 
 import requests
@@ -26,6 +33,7 @@ from urllib3.exceptions import HTTPError as Urllib3Error
 from gateway.headers import downstream_response_headers, upstream_request_headers
 from gateway.observability import observe_upstream
 from gateway.routes import Route
+from gateway.upstreams import RETRYABLE_METHODS, RoundRobin
 from svckit.errors import ApiError
 
 log = logging.getLogger("gateway.proxy")
@@ -96,39 +104,51 @@ def request_body(request: Request):
 
 
 class Forwarder:
-    def __init__(self, services: dict[str, str], *, pool_size: int, connect_timeout: float, read_timeout: float) -> None:
-        self.services = dict(services)
+    def __init__(self, services: Mapping[str, str | Sequence[str]], *, pool_size: int, connect_timeout: float,
+                 read_timeout: float) -> None:
+        # service name -> its base URLs in turn; one URL (a str) is a list of one
+        self.upstreams = {name: RoundRobin((urls,) if isinstance(urls, str) else tuple(urls))
+                          for name, urls in services.items()}
+        self.services = {name: upstream.urls[0] for name, upstream in self.upstreams.items()}
         self.timeout = (connect_timeout, read_timeout)
-        self.session = pooled_session(pool_size, len(self.services))
+        self.session = pooled_session(pool_size, sum(len(upstream) for upstream in self.upstreams.values()))
 
     def close(self) -> None:
         self.session.close()
 
     def forward(self, route: Route, request: Request, correlation_id: str) -> Response:
         service = route.service
-        url = self.services[service] + quote(request.path, safe=_PATH_SAFE)
+        path = quote(request.path, safe=_PATH_SAFE)
         if request.query_string:
-            url += "?" + request.query_string.decode("latin-1")
+            path += "?" + request.query_string.decode("latin-1")
         headers = upstream_request_headers(
             request.headers.items(), correlation_id=correlation_id, client_addr=request.remote_addr,
             scheme=request.scheme, host=request.host,
         )
+        body = request_body(request)
+        replicas = self.upstreams[service].order()
+        if request.method not in RETRYABLE_METHODS or body not in (None, b""):
+            replicas = replicas[:1]
         started = time.perf_counter()
-        try:
-            upstream = self.session.request(
-                request.method, url, headers=headers, data=request_body(request), stream=True,
-                timeout=self.timeout, allow_redirects=False,
-            )
-        except requests.ConnectTimeout as error:  # before ConnectionError: it is both
-            raise self._failure(service, "unreachable", started, error, 503) from error
-        except requests.ReadTimeout as error:
-            raise self._failure(service, "timeout", started, error, 504) from error
-        except requests.ConnectionError as error:
-            raise self._failure(service, "unreachable", started, error, 503) from error
-        except requests.RequestException as error:
-            raise self._failure(service, "error", started, error, 502) from error
-        observe_upstream(service, str(upstream.status_code), time.perf_counter() - started)
-        return self._stream_back(upstream, service, correlation_id)
+        for attempt, base in enumerate(replicas, start=1):
+            try:
+                upstream = self.session.request(
+                    request.method, base + path, headers=headers, data=body, stream=True,
+                    timeout=self.timeout, allow_redirects=False,
+                )
+            except requests.ReadTimeout as error:
+                raise self._failure(service, "timeout", started, error, 504) from error
+            except requests.ConnectionError as error:  # a ConnectTimeout too: it is both
+                if attempt < len(replicas):
+                    log.warning("upstream replica unreachable, trying the next", extra={
+                        "upstream": service, "replica": base, "error": type(error).__name__})
+                    continue
+                raise self._failure(service, "unreachable", started, error, 503) from error
+            except requests.RequestException as error:
+                raise self._failure(service, "error", started, error, 502) from error
+            observe_upstream(service, str(upstream.status_code), time.perf_counter() - started)
+            return self._stream_back(upstream, service, correlation_id)
+        raise AssertionError("unreachable: the last replica's failure is raised above")  # pragma: no cover
 
     def _failure(self, service: str, outcome: str, started: float, error: Exception, status: int) -> ApiError:
         observe_upstream(service, outcome, time.perf_counter() - started)
