@@ -4,6 +4,11 @@ Every service's api, relay and (for services that consume) consumer, plus the ga
 run under supervisord in the background; logs go to ``.run/logs/``. PostgreSQL and
 RabbitMQ are the machine's (``DEV_DATABASE_ADMIN_URL``, ``RABBITMQ_URL``): each service gets
 its own database, created here, and its migrations run once before anything starts.
+
+``ASSESSMENT_API_REPLICAS=2 make up`` (default 1, at most 5) runs more assessment apis, on
+8114, 8124, ... (programs ``assessment-api-2`` ...), on the same database and broker; the
+gateway takes them in turn (its ``ASSESSMENT_URL`` lists them all): the local proof that
+the assessment service keeps no state of its own between requests.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ DEMO_LOGINS = [
     ("organization admin", "orga.admin@demo.example.org"),
     ("learner", "learner@demo.example.org"),
 ]
+REPLICA_PORT_STEP = 10  # the n-th replica of an api listens on its port + 10 * (n - 1)
 DEMO_PASSWORD = "Demo-Pass-2026!"  # noqa: S105 - demo mode only, refused in production
 
 
@@ -50,11 +56,21 @@ def fail(message: str) -> None:
 
 
 def settings() -> dict[str, str]:
+    replicas = os.environ.get("ASSESSMENT_API_REPLICAS", "") or "1"
+    if not replicas.isdigit() or not 1 <= int(replicas) <= 5:
+        fail(f"ASSESSMENT_API_REPLICAS={replicas!r}: give a number of assessment apis from 1 to 5")
     return {
         "admin_url": os.environ.get("DEV_DATABASE_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
         "rabbitmq_url": os.environ.get("RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/%2F"),
         "gateway_port": os.environ.get("GATEWAY_PORT", "8080"),
+        "assessment_api_replicas": replicas,
     }
+
+
+def api_ports(service: str, cfg: dict[str, str]) -> list[int]:
+    """The ports of a service's apis: one, or for assessment one per ASSESSMENT_API_REPLICAS."""
+    count = int(cfg.get("assessment_api_replicas", "1")) if service == "assessment" else 1
+    return [SERVICES[service] + REPLICA_PORT_STEP * n for n in range(count)]
 
 
 def database_url(admin_url: str, service: str) -> str:
@@ -154,8 +170,10 @@ def write_config(cfg: dict[str, str], consumers: set[str]) -> list[tuple[str, st
     for service, port in SERVICES.items():
         env = service_env(service, cfg)
         executable = BIN / service
-        sections.append(program(f"{service}-api", f"{executable} api --bind 127.0.0.1:{port}", env))
-        checks.append((f"{service}-api", f"http://127.0.0.1:{port}/health/ready"))
+        for n, api_port in enumerate(api_ports(service, cfg), start=1):
+            name = f"{service}-api" if n == 1 else f"{service}-api-{n}"
+            sections.append(program(name, f"{executable} api --bind 127.0.0.1:{api_port}", env))
+            checks.append((name, f"http://127.0.0.1:{api_port}/health/ready"))
         relay_port = port + 1100
         sections.append(program(f"{service}-relay", f"{executable} relay", {**env, "OPS_PORT": str(relay_port)}))
         checks.append((f"{service}-relay", f"http://127.0.0.1:{relay_port}/health/ready"))
@@ -168,7 +186,9 @@ def write_config(cfg: dict[str, str], consumers: set[str]) -> list[tuple[str, st
         "SERVICE_ENV": "development",
         "LOG_FORMAT": "json",
         "JWKS_URL": f"http://127.0.0.1:{SERVICES['identity']}/.well-known/jwks.json",
-        **{f"{service.upper()}_URL": f"http://127.0.0.1:{port}" for service, port in SERVICES.items()},
+        # several URLs, comma separated, for a service with several apis: the gateway takes them in turn
+        **{f"{service.upper()}_URL": ",".join(f"http://127.0.0.1:{port}" for port in api_ports(service, cfg))
+           for service in SERVICES},
     }
     sections.append(program("gateway", f"{BIN / 'gateway'} api --bind 0.0.0.0:{cfg['gateway_port']}", gateway_env))
     checks.append(("gateway", f"http://127.0.0.1:{cfg['gateway_port']}/health/ready"))
@@ -268,7 +288,8 @@ def up() -> None:
     if supervisord_running():
         say("already running: stopping the previous run first")
         down(quiet=True)
-    busy = [port for port in [*SERVICES.values(), int(cfg["gateway_port"])] if not port_free(port)]
+    ports = [port for service in SERVICES for port in api_ports(service, cfg)]
+    busy = [port for port in [*ports, int(cfg["gateway_port"])] if not port_free(port)]
     if busy:
         fail(f"ports already in use: {', '.join(map(str, busy))} (set GATEWAY_PORT for another gateway port)")
     say("checking PostgreSQL and RabbitMQ")
