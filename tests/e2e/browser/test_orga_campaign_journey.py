@@ -102,6 +102,7 @@ def test_a_teacher_creates_a_campaign_follows_pupils_live_and_reads_their_result
     expect(name_field).to_have_attribute("aria-invalid", "true")
     expect(name_field).to_be_focused()
     name_field.fill("Sécurité 4e B")
+    expect(name_field).not_to_have_attribute("aria-invalid", "true")  # the message goes once the field is edited
     what = page.get_by_label(text["what"])
     expect(what.get_by_role("option", name=text["competence"])).to_be_attached(timeout=30_000)
     what.select_option(label=text["competence"])

@@ -1,3 +1,5 @@
+import { useState } from "preact/hooks";
+
 import { errorMessage } from "../../common/i18n.js";
 
 // An API error as messages per form field, when it names its field(s) (a domain rule's
@@ -12,4 +14,24 @@ export function fieldErrors(t, error, known) {
     if (known.includes(name)) fields[name] = [].concat(messages).join(" ");
   }
   return { general: Object.keys(fields).length ? null : error, fields };
+}
+
+// A form's refusal, per field: a field's message goes away as soon as the person edits that field
+// (edited(changes) takes the same object the form's setter does), the others stay until the next try.
+export function useFormErrors(t, known) {
+  const [error, setErrorState] = useState(null);
+  const [edited, setEdited] = useState(() => new Set());
+  const { general, fields } = fieldErrors(t, error, known);
+  for (const name of edited) delete fields[name];
+  return {
+    general,
+    fields,
+    setError(next) {
+      setEdited(new Set());
+      setErrorState(next);
+    },
+    edited(changes) {
+      setEdited((previous) => new Set([...previous, ...Object.keys(changes)]));
+    },
+  };
 }

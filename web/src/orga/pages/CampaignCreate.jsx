@@ -7,7 +7,7 @@ import { useI18n } from "../../common/i18n.js";
 import { Button, ErrorNotice, Field, Loading, Notice, PageTitle, useAsync } from "../../common/ui.jsx";
 import { api, markChange, patiently } from "../api.js";
 import { CampaignLandingFields, CampaignNameField } from "../components/CampaignTextFields.jsx";
-import { fieldErrors } from "../components/formErrors.js";
+import { useFormErrors } from "../components/formErrors.js";
 import { useOrga } from "../session.jsx";
 
 const FIELDS = ["name", "type", "target_profile_id", "external_id_label", "external_id_type", "title", "landing_text"];
@@ -61,11 +61,13 @@ export function CampaignCreate() {
     name: "", type: "ASSESSMENT", target_profile_id: "", asks_external_id: "no", external_id_label: "",
     external_id_type: "TEXT", title: "", landing_text: "", multiple_sendings: false,
   });
-  const [error, setError] = useState(null);
+  const { general, fields, setError, edited } = useFormErrors(t, FIELDS);
   const [busy, setBusy] = useState(false);
-  const set = (changes) => setForm((previous) => ({ ...previous, ...changes }));
+  const set = (changes) => {
+    edited(changes);
+    setForm((previous) => ({ ...previous, ...changes }));
+  };
   const assessment = form.type === "ASSESSMENT";
-  const { general, fields } = fieldErrors(t, error, FIELDS);
 
   async function submit(event) {
     event.preventDefault();

@@ -5,7 +5,7 @@ import { formatDate, useI18n } from "../../../common/i18n.js";
 import { Button, ErrorNotice, Notice, useAsync } from "../../../common/ui.jsx";
 import { api, patiently } from "../../api.js";
 import { CampaignLandingFields, CampaignNameField } from "../../components/CampaignTextFields.jsx";
-import { fieldErrors } from "../../components/formErrors.js";
+import { useFormErrors } from "../../components/formErrors.js";
 import { useMemberNames } from "../../components/people.js";
 
 const FIELDS = ["name", "title", "landing_text"];
@@ -46,15 +46,15 @@ function EditForm({ campaign, onSaved }) {
   const [form, setForm] = useState({
     name: campaign.name, title: campaign.title || "", landing_text: campaign.landing_text || "",
   });
-  const [error, setError] = useState(null);
+  const { general, fields, setError, edited } = useFormErrors(t, FIELDS);
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
   const set = (changes) => {
     setSaved(false);
+    edited(changes);
     setForm((previous) => ({ ...previous, ...changes }));
   };
   const assessment = campaign.type === "ASSESSMENT";
-  const { general, fields } = fieldErrors(t, error, FIELDS);
 
   async function submit(event) {
     event.preventDefault();
