@@ -238,6 +238,51 @@ def pod_violations(where: str, pod: dict, *, long_running: bool) -> Iterator[str
                 yield f"{at}: grace period {grace}s not longer than the pause + gunicorn's graceful timeout"
 
 
+# The Secrets the manifests may read: those the operators create (CloudNativePG's <cluster>-app,
+# the messaging-topology-operator's <user>-user-credentials), and those ops create by hand as
+# deploy/README.md says (cert-manager issues gateway-tls).
+OPS_SECRETS = {"identity-signing-keys", "organizations-smtp", "backup-s3", "gateway-tls"}
+
+
+def secret_references(objects: list[dict]) -> Iterator[tuple[str, str]]:
+    for obj in objects:
+        pod = (obj.get("spec") or {}).get("template", {}).get("spec") if obj["kind"] in {"Deployment", "Job"} else None
+        for container in (pod or {}).get("containers", []):
+            for var in container.get("env") or []:
+                ref = (var.get("valueFrom") or {}).get("secretKeyRef")
+                if ref:
+                    yield name_of(obj), ref["name"]
+        if obj["kind"] == "TriggerAuthentication":
+            for ref in obj["spec"].get("secretTargetRef") or []:
+                yield name_of(obj), ref["name"]
+        if obj["kind"] == "Ingress":
+            for tls in obj["spec"].get("tls") or []:
+                yield name_of(obj), tls["secretName"]
+        if obj["kind"] == "Cluster":
+            for ref in (((obj["spec"].get("backup") or {}).get("barmanObjectStore") or {}).get("s3Credentials")
+                        or {}).values():
+                yield name_of(obj), ref["name"]
+
+
+def secret_violations(objects: list[dict]) -> Iterator[str]:
+    made = {f"{c['metadata']['name']}-app" for c in of_kind(objects, "Cluster")} | {
+        f"{u['metadata']['name']}-user-credentials" for u in of_kind(objects, "User")}
+    readme = (DEPLOY / "README.md").read_text()
+    for where, secret in secret_references(objects):
+        if secret in made:
+            continue
+        if secret not in OPS_SECRETS:
+            yield f"{where}: reads the Secret {secret}, which neither an operator nor deploy/README.md provides"
+        elif secret not in readme:
+            yield f"{where}: the Secret {secret} is not documented in deploy/README.md"
+    auths = {a["metadata"]["name"] for a in of_kind(objects, "TriggerAuthentication")}
+    for scaled in of_kind(objects, "ScaledObject"):
+        for trigger in scaled["spec"]["triggers"]:
+            ref = (trigger.get("authenticationRef") or {}).get("name")
+            if ref and ref not in auths:
+                yield f"{name_of(scaled)}: no TriggerAuthentication {ref}"
+
+
 def workload_violations(objects: list[dict]) -> Iterator[str]:
     pdbs = of_kind(objects, "PodDisruptionBudget")
     for deployment in of_kind(objects, "Deployment"):
@@ -393,13 +438,16 @@ def network_violations(objects: list[dict]) -> Iterator[str]:
                 continue
             for rule in policy["spec"].get("egress") or []:
                 for peer in rule.get("to") or []:
-                    cluster = ((peer.get("podSelector") or {}).get("matchLabels") or {}).get("cnpg.io/cluster")
+                    labels = (peer.get("podSelector") or {}).get("matchLabels") or {}
+                    cluster = labels.get("cnpg.io/cluster") or labels.get("cnpg.io/poolerName", "").removesuffix(
+                        "-pooler-rw")
                     if cluster and cluster != f"{service}-db":
                         yield f"{name_of(policy)}: lets {service} reach the database {cluster}"
 
 
 def promise_violations(objects: list[dict], *, production: bool) -> list[str]:
-    return [*workload_violations(objects), *database_and_broker_violations(objects, production),
+    return [*workload_violations(objects), *secret_violations(objects),
+            *database_and_broker_violations(objects, production),
             *scaling_violations(objects, production), *network_violations(objects)]
 
 
@@ -458,6 +506,13 @@ MUTATIONS: dict[str, tuple[Callable[[list[dict]], None], str]] = {
         "from"].append({"podSelector": {}})), "reach the assessment api"),
     "another database reachable": (_set("NetworkPolicy", "campaigns-egress", lambda p: p["spec"]["egress"].append(
         {"to": [{"podSelector": {"matchLabels": {"cnpg.io/cluster": "identity-db"}}}]})), "the database identity-db"),
+    "unknown Secret": (_set("Deployment", "gateway", lambda d: d["spec"]["template"]["spec"]["containers"][0].__setitem__(
+        "env", [{"name": "X", "valueFrom": {"secretKeyRef": {"name": "mystery",
+                                                                                       "key": "k"}}}])),
+        "neither an operator nor deploy/README.md"),
+    "pooler of another database": (_set("NetworkPolicy", "reporting-egress", lambda p: p["spec"]["egress"].append(
+        {"to": [{"podSelector": {"matchLabels": {"cnpg.io/poolerName": "identity-db-pooler-rw"}}}]})),
+        "the database identity-db"),
     "no team label": (_set("Deployment", "campaigns-api", lambda d: d["spec"]["template"]["metadata"][
         "labels"].pop("team")), "no team label"),
     "no zone spread": (_set("Deployment", "gateway", lambda d: d["spec"]["template"]["spec"].pop(
@@ -507,3 +562,29 @@ def test_the_security_scan_passes_with_every_skip_written_down(rendered, tmp_pat
     failed = [f"{c['check_id']} {c['check_name']}: {c['resource']}" for c in report["results"]["failed_checks"]]
     assert not failed, "checkov failed checks (fix them, or skip with a reason in deploy/security-scan-skips.yaml):\n" \
         + "\n".join(failed)
+
+
+# --- owners --------------------------------------------------------------------------------------
+
+
+def codeowners() -> dict[str, list[str]]:
+    owners = {}
+    for line in (ROOT / "CODEOWNERS").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            pattern, *teams = line.split()
+            owners[pattern] = teams
+    return owners
+
+
+def test_codeowners_gives_each_service_and_its_deploy_folder_to_the_team_of_its_labels(rendered):
+    owners = codeowners()
+    for service in SERVICES:
+        labels = {o["metadata"]["labels"]["team"] for o in rendered["production"]
+                  if o["metadata"]["name"] == service or o["metadata"]["name"].startswith(f"{service}-")}
+        assert labels == {service}, (service, labels)
+        team = f"@skills-platform/{service}"
+        assert owners.get(f"/services/{service}/") == [team]
+        assert owners.get(f"/deploy/base/{service}/") == [team]
+    assert owners.get("/gateway/") == owners.get("/deploy/base/gateway/") == ["@skills-platform/platform"]
+    assert {o["metadata"]["labels"]["team"] for o in rendered["production"]
+            if o["metadata"]["name"].startswith("gateway")} == {"platform"}
