@@ -382,6 +382,10 @@ def scaling_violations(objects: list[dict], production: bool) -> Iterator[str]:
         if consumer is None or not any(t["type"] == "rabbitmq" and t["metadata"].get("mode") == "QueueLength"
                                        for t in consumer["spec"]["triggers"]):
             yield f"{service}-consumer: not scaled on its queue length"
+        for trigger in (consumer or {"spec": {"triggers": []}})["spec"]["triggers"]:
+            host = trigger["metadata"].get("host", "")
+            if trigger["type"] == "rabbitmq" and f".{NAMESPACE}.svc" not in host:
+                yield f"{service}-consumer: the broker host {host!r} does not resolve from KEDA's namespace"
     deployments = {d["metadata"]["name"] for d in of_kind(objects, "Deployment")}
     for target in scaled:
         if target not in deployments:
