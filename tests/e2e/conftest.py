@@ -34,6 +34,9 @@ class Stack:
     proxy: TcpProxy
     logs: Path
     processes: dict[str, ServiceProcess] = field(default_factory=dict)
+    # the apis' base URLs by service, and the gateway's environment: for a test that starts another gateway
+    urls: dict[str, str] = field(default_factory=dict)
+    gateway_env: dict[str, str] = field(default_factory=dict)
 
     def restart(self, name: str) -> None:
         process = self.processes[name]
@@ -120,10 +123,12 @@ def stack(database_factory, amqp_url, tmp_path_factory):
         ops = ports[f"assessment_{kind}_ops"]
         _start(stack, f"assessment-{kind}", [*service_command("assessment"), kind],
                {**assessment_env, "OPS_PORT": str(ops)}, f"http://127.0.0.1:{ops}/health/ready")
+    stack.urls = {"identity": identity_url, "organizations": organizations_url, "campaigns": campaigns_url,
+                  "assessment": assessment_url, "reporting": reporting_url}
+    stack.gateway_env = {**common, **{f"{name.upper()}_URL": url for name, url in stack.urls.items()},
+                         "RATELIMIT_ENABLED": "false", "WEB_ROOT": os.environ.get("WEB_ROOT", "")}
     _start(stack, "gateway", [*service_command("gateway"), "api", "--bind", f"127.0.0.1:{ports['gateway']}"],
-           {**common, "IDENTITY_URL": identity_url, "ORGANIZATIONS_URL": organizations_url,
-            "ASSESSMENT_URL": assessment_url, "CAMPAIGNS_URL": campaigns_url, "REPORTING_URL": reporting_url,
-            "RATELIMIT_ENABLED": "false", "WEB_ROOT": os.environ.get("WEB_ROOT", "")}, f"{stack.gateway}/health/ready")
+           stack.gateway_env, f"{stack.gateway}/health/ready")
     try:
         for process in stack.processes.values():
             process.wait_ready(60)
