@@ -386,10 +386,12 @@ def scaling_violations(objects: list[dict], production: bool) -> Iterator[str]:
             host = trigger["metadata"].get("host", "")
             if trigger["type"] == "rabbitmq" and f".{NAMESPACE}.svc" not in host:
                 yield f"{service}-consumer: the broker host {host!r} does not resolve from KEDA's namespace"
-    deployments = {d["metadata"]["name"] for d in of_kind(objects, "Deployment")}
+    deployments = {d["metadata"]["name"]: d for d in of_kind(objects, "Deployment")}
     for target in scaled:
         if target not in deployments:
             yield f"ScaledObject for {target}: no such Deployment"
+        elif production and "replicas" in deployments[target]["spec"]:
+            yield f"Deployment/{target}: sets replicas, which KEDA owns (each apply would reset them)"
     if of_kind(objects, "HorizontalPodAutoscaler"):
         yield "a HorizontalPodAutoscaler beside KEDA's (they would fight over the replicas)"
 
@@ -517,6 +519,8 @@ MUTATIONS: dict[str, tuple[Callable[[list[dict]], None], str]] = {
     "pooler of another database": (_set("NetworkPolicy", "reporting-egress", lambda p: p["spec"]["egress"].append(
         {"to": [{"podSelector": {"matchLabels": {"cnpg.io/poolerName": "identity-db-pooler-rw"}}}]})),
         "the database identity-db"),
+    "replicas beside KEDA": (_set("Deployment", "assessment-consumer", lambda d: d["spec"].update(replicas=2)),
+                             "which KEDA owns"),
     "no team label": (_set("Deployment", "campaigns-api", lambda d: d["spec"]["template"]["metadata"][
         "labels"].pop("team")), "no team label"),
     "no zone spread": (_set("Deployment", "gateway", lambda d: d["spec"]["template"]["spec"].pop(
