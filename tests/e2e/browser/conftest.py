@@ -4,8 +4,8 @@ serves the built web faces.
 - The browser is /usr/bin/chromium (``make install`` installs it); Playwright's own browser
   download is never used. A missing Chromium fails the session (CI must not skip these).
 - Each test gets fresh contexts (no shared storage); ``open_page(locale=..., phone=...)`` makes one.
-- Any console error or failed same-origin request in a page fails the test: a page that
-  "looks fine" while a script broke is a broken page.
+- Any console error or failed same-origin request (other than one the page itself abandoned by
+  navigating on) fails the test: a page that "looks fine" while a script broke is a broken page.
 - ``screenshot(page, name)`` keeps a full-page PNG in ``test-artifacts/screenshots/`` (or
   ``$ARTIFACTS_DIR/screenshots``), for people to look at after the run.
 """
@@ -51,8 +51,11 @@ class PageProblems:
         page.on("console", lambda message: message.type == "error" and self.errors.append(
             f"console: {message.text}"))
         page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
-        page.on("requestfailed", lambda request: request.url.startswith(base_url) and self.errors.append(
-            f"request failed: {request.method} {request.url} {request.failure}"))
+        # ERR_ABORTED is the browser dropping a request the page no longer wants (it navigated on
+        # before the answer came): not a failure of the platform. Refused or reset connections are.
+        page.on("requestfailed", lambda request: request.url.startswith(base_url)
+                and "ERR_ABORTED" not in (request.failure or "") and self.errors.append(
+                    f"request failed: {request.method} {request.url} {request.failure}"))
 
 
 @pytest.fixture
