@@ -59,3 +59,22 @@ def sign_up(stack, first_name: str, last_name: str, address: str) -> str:
         "accepted_terms": True})
     assert response.status_code == 201, response.text
     return log_in(stack, address)
+
+
+def organization_with_admin(stack, platform: str, first_name: str = "Camille", last_name: str = "Enseignante",
+                            **fields) -> tuple[str, dict[str, str]]:
+    """An organization a platform admin creates (``fields``: name, type, ...), its first admin signed
+    up through the invitation mail, invitation accepted and Orga terms too: its id and the admin's
+    bearer headers."""
+    admin_email = f"admin.{uuid.uuid4().hex[:8]}@example.org"
+    created = requests.post(f"{stack.gateway}/api/admin/organizations", headers=bearer(platform), timeout=10,
+                            json={"manages_students": False, **fields, "admin_email": admin_email})
+    assert created.status_code == 201, created.text
+    invitation_id, code = invitation_link(stack, admin_email)
+    admin = bearer(sign_up(stack, first_name, last_name, admin_email))
+    accepted = requests.post(f"{stack.gateway}/api/invitations/{invitation_id}/accept", headers=admin,
+                             json={"code": code}, timeout=10)
+    assert accepted.status_code == 200, accepted.text
+    terms = requests.post(f"{stack.gateway}/api/users/me/orga-terms-acceptance", headers=admin, timeout=10)
+    assert terms.status_code == 200, terms.text
+    return created.json()["id"], admin

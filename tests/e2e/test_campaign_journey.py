@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 import requests
-from journeys import bearer, invitation_link, platform_admin, sign_up
+from journeys import bearer, organization_with_admin, platform_admin, sign_up
 
 from assessment.adapters.content_pack import read_pack
 from assessment.domain.answers import right_answer
@@ -20,18 +20,8 @@ CONTENT = LearningContent(1, read_pack().document)
 
 
 def test_a_teacher_runs_a_campaign_and_a_student_sends_results(stack):
-    platform = platform_admin(stack)
-    teacher_email = f"prof.{uuid.uuid4().hex[:8]}@example.org"
-    created = requests.post(f"{stack.gateway}/api/admin/organizations", headers=bearer(platform), timeout=10, json={
-        "name": "Université de Lille", "type": "SUP", "manages_students": False, "admin_email": teacher_email})
-    assert created.status_code == 201, created.text
-    organization_id = created.json()["id"]
-    invitation_id, code = invitation_link(stack, teacher_email)
-    teacher = bearer(sign_up(stack, "Camille", "Enseignante", teacher_email))
-    accepted = requests.post(f"{stack.gateway}/api/invitations/{invitation_id}/accept", headers=teacher,
-                             json={"code": code}, timeout=10)
-    assert accepted.status_code == 200, accepted.text
-    requests.post(f"{stack.gateway}/api/users/me/orga-terms-acceptance", headers=teacher, timeout=10)
+    organization_id, teacher = organization_with_admin(stack, platform_admin(stack), name="Université de Lille",
+                                                       type="SUP")
 
     def profiles():  # the membership, the Orga terms and the content release reach campaigns by the broker
         response = requests.get(f"{stack.gateway}/api/target-profiles", params={"organization_id": organization_id},

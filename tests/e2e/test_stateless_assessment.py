@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from journeys import PASSWORD, bearer, invitation_link, platform_admin, sign_up
+from journeys import PASSWORD, bearer, organization_with_admin, platform_admin
 
 from assessment import views
 from assessment.adapters.content_pack import read_pack
@@ -126,18 +126,8 @@ class Learner:
 
 def a_campaign(stack) -> str:
     """An assessment campaign on competence 4.1, made by a teacher as in test_campaign_journey; its code."""
-    platform = platform_admin(stack)
-    teacher_email = f"prof.{uuid.uuid4().hex[:8]}@example.org"
-    created = requests.post(f"{stack.gateway}/api/admin/organizations", headers=bearer(platform), timeout=10, json={
-        "name": "Lycée Stateless", "type": "SUP", "manages_students": False, "admin_email": teacher_email})
-    assert created.status_code == 201, created.text
-    organization_id = created.json()["id"]
-    invitation_id, code = invitation_link(stack, teacher_email)
-    teacher = bearer(sign_up(stack, "Dominique", "Enseignant", teacher_email))
-    accepted = requests.post(f"{stack.gateway}/api/invitations/{invitation_id}/accept", headers=teacher,
-                             json={"code": code}, timeout=10)
-    assert accepted.status_code == 200, accepted.text
-    requests.post(f"{stack.gateway}/api/users/me/orga-terms-acceptance", headers=teacher, timeout=10)
+    organization_id, teacher = organization_with_admin(stack, platform_admin(stack), "Dominique", "Enseignant",
+                                                       name="Lycée Stateless", type="SUP")
 
     def profiles():
         response = requests.get(f"{stack.gateway}/api/target-profiles", params={"organization_id": organization_id},

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from journeys import PASSWORD, bearer, invitation_link, log_in, platform_admin, sign_up
+from journeys import PASSWORD, bearer, log_in, organization_with_admin, platform_admin
 
 from assessment.adapters.content_pack import read_pack
 from assessment.domain.answers import right_answer
@@ -69,21 +69,6 @@ class Campaign:
     external_id_label: str | None = None
 
 
-def _organization_with_admin(stack, platform: str, **fields) -> tuple[str, dict[str, str]]:
-    admin_email = f"admin.{uuid.uuid4().hex[:8]}@example.org"
-    created = requests.post(f"{stack.gateway}/api/admin/organizations", headers=bearer(platform), timeout=10,
-                            json={**fields, "admin_email": admin_email})
-    assert created.status_code == 201, created.text
-    organization_id = created.json()["id"]
-    invitation_id, code = invitation_link(stack, admin_email)
-    admin = bearer(sign_up(stack, "Camille", "Enseignante", admin_email))
-    accepted = requests.post(f"{stack.gateway}/api/invitations/{invitation_id}/accept", headers=admin,
-                             json={"code": code}, timeout=10)
-    assert accepted.status_code == 200, accepted.text
-    requests.post(f"{stack.gateway}/api/users/me/orga-terms-acceptance", headers=admin, timeout=10)
-    return organization_id, admin
-
-
 def _campaign(stack, organization_id: str, admin: dict[str, str], **fields) -> dict:
     """Created once campaigns has heard of the organization, its admin and its features (events)."""
     fields = {"type": "ASSESSMENT", "target_profile_id": TARGET_PROFILE, **fields}
@@ -100,7 +85,7 @@ def university_campaign(stack) -> Campaign:
     """A university (SUP) whose campaign asks for the student number and takes results several times."""
     platform = platform_admin(stack)
     name = "Université de Lille — Faculté des sciences et technologies, département d'informatique"
-    organization_id, admin = _organization_with_admin(stack, platform, name=name, type="SUP",
+    organization_id, admin = organization_with_admin(stack, platform, name=name, type="SUP",
                                                       manages_students=False)
     features = requests.patch(f"{stack.gateway}/api/admin/organizations/{organization_id}/features",
                               headers=bearer(platform), json={"multiple_sendings_for_assessments": True}, timeout=10)
@@ -120,7 +105,7 @@ def university(stack) -> Campaign:
 def profiles_campaign(stack) -> Campaign:
     """A company (PRO) collecting its people's profiles, as often as they like to send them."""
     name = "Ateliers numériques Dupont & fils"
-    organization_id, admin = _organization_with_admin(stack, platform_admin(stack), name=name, type="PRO",
+    organization_id, admin = organization_with_admin(stack, platform_admin(stack), name=name, type="PRO",
                                                       manages_students=False)
     created = _campaign(stack, organization_id, admin, type="PROFILES_COLLECTION", target_profile_id=None,
                         name="Profils 2026", landing_text="Envoyez-nous votre profil.", multiple_sendings=True)
@@ -132,7 +117,7 @@ def school_campaign(stack) -> Campaign:
     platform = platform_admin(stack)
     uai = f"{uuid.uuid4().int % 10**7:07d}A"
     name = "Collège Gustave Flaubert"
-    organization_id, admin = _organization_with_admin(stack, platform, name=name, type="SCO", external_id=uai,
+    organization_id, admin = organization_with_admin(stack, platform, name=name, type="SCO", external_id=uai,
                                                       manages_students=True)
     export = SIECLE.read_bytes().decode("iso-8859-15").replace("<UAJ>0751234A</UAJ>", f"<UAJ>{uai}</UAJ>")
 
