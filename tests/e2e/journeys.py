@@ -7,10 +7,14 @@ import email.policy
 import os
 import subprocess
 import uuid
+from functools import cache
 from urllib.parse import parse_qs, urlsplit
 
 import requests
 
+from assessment.adapters.content_pack import read_pack
+from assessment.domain.answers import right_answer
+from assessment.domain.content import LearningContent
 from msgkit.testing import wait_until
 from svckit.testing import service_command
 
@@ -21,9 +25,9 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def log_in(stack, email_address: str, password: str = PASSWORD) -> str:
-    response = requests.post(f"{stack.gateway}/api/token", json={"email": email_address, "password": password},
-                             timeout=10)
+def log_in(stack, email_address: str, password: str = PASSWORD, gateway: str | None = None) -> str:
+    response = requests.post(f"{gateway or stack.gateway}/api/token", timeout=10,
+                             json={"email": email_address, "password": password})
     assert response.status_code == 200, response.text
     return response.json()["access_token"]
 
@@ -53,12 +57,28 @@ def platform_admin(stack) -> str:
     return log_in(stack, admin_email)
 
 
-def sign_up(stack, first_name: str, last_name: str, address: str) -> str:
-    response = requests.post(f"{stack.gateway}/api/users", timeout=10, json={
+def sign_up(stack, first_name: str, last_name: str, address: str, gateway: str | None = None) -> str:
+    """A new account, logged in (through ``gateway`` when it is not the stack's)."""
+    response = requests.post(f"{gateway or stack.gateway}/api/users", timeout=10, json={
         "first_name": first_name, "last_name": last_name, "email": address, "password": PASSWORD,
         "accepted_terms": True})
     assert response.status_code == 201, response.text
-    return log_in(stack, address)
+    return log_in(stack, address, gateway=gateway)
+
+
+@cache
+def shipped_content() -> LearningContent:
+    """The content pack the assessment service ships, as the stack releases it (version 1)."""
+    return LearningContent(1, read_pack().document)
+
+
+def answer_knowing_up_to(level: int, challenge_id: str) -> dict:
+    """The answer of a learner who knows every skill up to ``level``: right there, skipped above."""
+    content = shipped_content()
+    challenge = content.challenges[challenge_id]
+    knows = content.skills[challenge.skill_id].level <= level
+    return {"challenge_id": challenge_id, "skipped": not knows,
+            "value": right_answer(challenge, "fr") if knows else None}
 
 
 def organization_with_admin(stack, platform: str, first_name: str = "Camille", last_name: str = "Enseignante",

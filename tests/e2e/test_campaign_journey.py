@@ -8,15 +8,11 @@ import uuid
 
 import pytest
 import requests
-from journeys import bearer, organization_with_admin, platform_admin, sign_up
+from journeys import answer_knowing_up_to, bearer, organization_with_admin, platform_admin, sign_up
 
-from assessment.adapters.content_pack import read_pack
-from assessment.domain.answers import right_answer
-from assessment.domain.content import LearningContent
 from msgkit.testing import wait_until
 
 pytestmark = pytest.mark.e2e
-CONTENT = LearningContent(1, read_pack().document)
 
 
 def test_a_teacher_runs_a_campaign_and_a_student_sends_results(stack):
@@ -58,11 +54,8 @@ def test_a_teacher_runs_a_campaign_and_a_student_sends_results(stack):
     answered = 0
     while (challenge := requests.get(f"{stack.gateway}/api/assessments/{assessment_id}/next-challenge",
                                      headers=student, timeout=10).json()["challenge"]) is not None:
-        known = CONTENT.challenges[challenge["id"]]
-        knows = CONTENT.skills[known.skill_id].level <= 2
         response = requests.post(f"{stack.gateway}/api/assessments/{assessment_id}/answers", headers=student,
-                                 timeout=10, json={"challenge_id": challenge["id"], "skipped": not knows,
-                                                   "value": right_answer(known, "fr") if knows else None})
+                                 timeout=10, json=answer_knowing_up_to(2, challenge["id"]))
         assert response.status_code == 201, response.text
         answered += 1
         assert answered < 40

@@ -25,32 +25,23 @@ from pathlib import Path
 
 import pytest
 import requests
-from journeys import PASSWORD, bearer, organization_with_admin, platform_admin
+from journeys import answer_knowing_up_to, bearer, organization_with_admin, platform_admin, shipped_content, sign_up
 
 from assessment import views
-from assessment.adapters.content_pack import read_pack
-from assessment.domain.answers import right_answer
-from assessment.domain.content import LearningContent
 from assessment.domain.model import Rules, new_assessment
 from gateway.routes import ASSESSMENT, RoutingTable
 from msgkit.testing import wait_until
 from svckit.testing import ServiceProcess, free_port, service_command
 
 pytestmark = pytest.mark.e2e
-CONTENT = LearningContent(1, read_pack().document)
+CONTENT = shipped_content()
 ROUTES = RoutingTable()
 TARGETS = CONTENT.target_profiles["competence-4.1"].skill_ids(CONTENT)
 
 
-def knows(challenge_id: str) -> bool:
-    """The learners' knowledge: every skill up to level 3, none above."""
-    return CONTENT.skills[CONTENT.challenges[challenge_id].skill_id].level <= 3
-
-
 def answer_to(challenge_id: str) -> dict:
-    known = knows(challenge_id)
-    return {"challenge_id": challenge_id, "skipped": not known,
-            "value": right_answer(CONTENT.challenges[challenge_id], "fr") if known else None}
+    """The learners' knowledge: every skill up to level 3, none above."""
+    return answer_knowing_up_to(3, challenge_id)
 
 
 def outcome(results: dict, checkpoint: list, profile: dict) -> dict:
@@ -142,15 +133,10 @@ def a_campaign(stack) -> str:
     return campaign.json()["code"]
 
 
-def take_the_test(gateway: str, campaign_code: str, tag: str) -> tuple[dict, Learner]:
+def take_the_test(stack, gateway: str, campaign_code: str, tag: str) -> tuple[dict, Learner]:
     """Sign up, join, answer until the end (right up to level 3, skipped above); what the test ends with."""
     email = f"{tag}.{uuid.uuid4().hex[:8]}@example.org"
-    signed_up = requests.post(f"{gateway}/api/users", timeout=10, json={
-        "first_name": "Lou", "last_name": "Stateless", "email": email, "password": PASSWORD, "accepted_terms": True})
-    assert signed_up.status_code == 201, signed_up.text
-    token = requests.post(f"{gateway}/api/token", json={"email": email, "password": PASSWORD},
-                          timeout=10).json()["access_token"]
-    learner = Learner(gateway, token, tag)
+    learner = Learner(gateway, sign_up(stack, "Lou", "Stateless", email, gateway=gateway), tag)
     joined = learner.call("POST", "/api/campaign-participations", json={"campaign_code": campaign_code})
     assert joined.status_code == 201, joined.text
     participation_id = joined.json()["id"]
@@ -191,8 +177,8 @@ def served_by(log: Path, prefix: str) -> dict[str, str]:
 
 def test_one_learners_test_over_two_assessment_apis_ends_as_on_one(stack, two_replicas):
     code = a_campaign(stack)
-    on_one, _ = take_the_test(stack.gateway, code, "one")
-    on_two, learner = take_the_test(two_replicas["gateway"], code, "two")
+    on_one, _ = take_the_test(stack, stack.gateway, code, "one")
+    on_two, learner = take_the_test(stack, two_replicas["gateway"], code, "two")
 
     assert on_two["steps"] and on_two["results"][1] > 0
     # each test is exactly the one its assessment would be in a single process

@@ -11,14 +11,10 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import requests
-from journeys import PASSWORD, bearer, invitation_link, sign_up
+from journeys import PASSWORD, answer_knowing_up_to, bearer, invitation_link, sign_up
 
-from assessment.adapters.content_pack import read_pack
-from assessment.domain.answers import right_answer
-from assessment.domain.content import LearningContent
 from msgkit.testing import wait_until
 
-CONTENT = LearningContent(1, read_pack().document)
 LEARNER_FILES = Path(__file__).parents[3] / "services" / "organizations" / "tests" / "fixtures" / "learner_files"
 SIECLE_XML = LEARNER_FILES / "ElevesSansAdresses-utf8.xml"
 UAI = "0751234A"  # the school of the SIECLE sample files
@@ -149,11 +145,8 @@ def answer(stack, token: str, assessment_id: str, *, count: int | None = None, k
                                  headers=bearer(token), timeout=10).json()["challenge"]
         if challenge is None:
             break
-        known = CONTENT.challenges[challenge["id"]]
-        knows = CONTENT.skills[known.skill_id].level <= knows_up_to
         response = requests.post(f"{stack.gateway}/api/assessments/{assessment_id}/answers", headers=bearer(token),
-                                 timeout=10, json={"challenge_id": challenge["id"], "skipped": not knows,
-                                                   "value": right_answer(known, "fr") if knows else None})
+                                 timeout=10, json=answer_knowing_up_to(knows_up_to, challenge["id"]))
         assert response.status_code == 201, response.text
         answered += 1
         assert answered < 60
