@@ -263,16 +263,16 @@ def demo_campaign(base: str, timeout: float = 60.0) -> str:
     organization = me["memberships"][0]["organization_id"]
     deadline = time.monotonic() + timeout
     while True:
-        status, page = api(base, "GET", f"/api/organizations/{organization}/campaigns?page_size=100", token=token)
+        status, answer = api(base, "GET", f"/api/organizations/{organization}/campaigns?page_size=100", token=token)
         if status == 200:
-            for campaign in page["items"]:
+            for campaign in answer["items"]:
                 if campaign["name"] == DEMO_CAMPAIGN["name"]:
                     return campaign["code"]
-            status, created = api(base, "POST", f"/api/organizations/{organization}/campaigns", DEMO_CAMPAIGN, token)
+            status, answer = api(base, "POST", f"/api/organizations/{organization}/campaigns", DEMO_CAMPAIGN, token)
             if status == 201:
-                return created["code"]
+                return answer["code"]
         if time.monotonic() > deadline:
-            fail(f"the demo campaign was not created: {status} {page if status != 200 else created}")
+            fail(f"the demo campaign was not created: {status} {answer}")  # the last refusal
         time.sleep(1)
 
 
