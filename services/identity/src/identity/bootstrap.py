@@ -55,4 +55,5 @@ def bootstrap(settings: Settings | None = None) -> Identity:
         issuer=JwtAccessTokenIssuer(keys, issuer=common.jwt_issuer, audience=common.jwt_audience,
                                     ttl_seconds=settings.tokens.access_ttl_seconds),
         verifier=TokenVerifier(keys, issuer=common.jwt_issuer, audience=common.jwt_audience),
+        hasher=Argon2PasswordHasher(concurrency=settings.argon2_concurrency),
     )

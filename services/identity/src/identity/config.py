@@ -18,6 +18,7 @@ class Settings:
     signing_keys_secret: str
     tokens: TokenPolicy
     throttle: ThrottlePolicy
+    argon2_concurrency: int = 2  # hashes computed at once per process (adapters/hashing.py)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -26,6 +27,9 @@ class Settings:
         secret = env.get("SIGNING_KEYS_SECRET", "")
         if common.production and (len(secret) < 32 or secret == DEV_SIGNING_KEYS_SECRET):
             raise ConfigurationError("SIGNING_KEYS_SECRET must be set in production (32 characters or more)")
+        concurrency = env_int(env, "ARGON2_CONCURRENCY", 2)
+        if concurrency < 1:
+            raise ConfigurationError("ARGON2_CONCURRENCY must be 1 or more")
         return cls(
             common=common,
             signing_keys_secret=secret or DEV_SIGNING_KEYS_SECRET,
@@ -38,4 +42,5 @@ class Settings:
                 max_failures_per_account=env_int(env, "LOGIN_MAX_FAILURES_PER_ACCOUNT", 10),
                 max_failures_per_address=env_int(env, "LOGIN_MAX_FAILURES_PER_ADDRESS", 100),
             ),
+            argon2_concurrency=concurrency,
         )

@@ -20,3 +20,11 @@ def test_production_starts_with_its_secrets_and_token_lifetimes_are_settings():
     settings = Settings.from_env({**PRODUCTION, "SIGNING_KEYS_SECRET": "x" * 40, "ACCESS_TOKEN_TTL_SECONDS": "300"})
     assert settings.tokens.access_ttl_seconds == 300
     assert settings.throttle.max_failures_per_account == 10
+
+
+def test_the_hashes_computed_at_once_are_a_setting_of_one_or_more():
+    environ = {**PRODUCTION, "SIGNING_KEYS_SECRET": "x" * 40}
+    assert Settings.from_env(environ).argon2_concurrency == 2
+    assert Settings.from_env({**environ, "ARGON2_CONCURRENCY": "1"}).argon2_concurrency == 1
+    with pytest.raises(ConfigurationError, match="ARGON2_CONCURRENCY"):
+        Settings.from_env({**environ, "ARGON2_CONCURRENCY": "0"})
