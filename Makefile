@@ -29,6 +29,7 @@ bench: $(VENV)/.installed        ## throughput and latency figures (bench/README
 	$(PY) bench/adaptive_test.py
 	$(PY) bench/campaign_lists.py
 	$(PY) bench/reporting_export.py
+	$(PY) bench/capacity.py
 
 install: $(VENV)/.installed
 

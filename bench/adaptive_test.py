@@ -115,10 +115,11 @@ def bench_simulation(learners: int) -> dict:
 # -- hot path -------------------------------------------------------------------------------
 
 
-def prepared_assessments(runtime, content, count: int) -> list[tuple[uuid.UUID, uuid.UUID]]:
+def prepared_assessments(runtime, content, count: int,
+                         campaign_id: uuid.UUID | None = None) -> list[tuple[uuid.UUID, uuid.UUID]]:
     """(assessment id, learner id) of assessments over a 150-skill target (30 tubes, levels 1 to 5), each of
-    its own learner with 60 answers given: one per skill of levels 1 and 2, settled directly, so 90 target
-    skills are still unknown."""
+    its own learner (and participation, in ``campaign_id`` when given) with 60 answers given: one per skill of
+    levels 1 and 2, settled directly, so 90 target skills are still unknown."""
     from assessment.domain.knowledge import DIRECT, INVALIDATED, VALIDATED, KnowledgeElement
     from assessment.domain.model import RIGHT, WRONG, Answer, new_assessment
 
@@ -131,7 +132,7 @@ def prepared_assessments(runtime, content, count: int) -> list[tuple[uuid.UUID, 
     for _ in range(count):
         user_id = uuid.uuid4()
         assessment = new_assessment(id=uuid.uuid4(), user_id=user_id, participation_id=uuid.uuid4(),
-                                    campaign_id=None, target_skill_ids=targets, improving=False, created_at=t0,
+                                    campaign_id=campaign_id, target_skill_ids=targets, improving=False, created_at=t0,
                                     knowledge=[], answered_before=[])
         for index, skill_id in enumerate(answered, 1):
             skill = content.skills[skill_id]

@@ -1,0 +1,638 @@
+"""What one process of each kind sustains under concurrent load, and the national plan derived from it.
+
+    python bench/capacity.py                    # measure (about 8 minutes), then print the plan
+    python bench/capacity.py --learners 800000 --days 5 --questions 30 --busy-share 0.8 --busy-hours 6 \\
+        --peak-factor 3                         # the assumption of the plan (these are the defaults)
+    python bench/capacity.py --plan-only bench/results/capacity-<time>.json   # the plan again, other assumption
+
+The processes are the real ones (``<service> api|relay|consumer`` as the images run them), each started
+alone on this machine's PostgreSQL and RabbitMQ, in databases and a vhost of their own, dropped at the
+end. CPU is read from /proc for each process tree (the api's gunicorn worker, PostgreSQL's backends, the
+broker, this load generator), so each figure comes both as a rate and as CPU milliseconds per unit of
+work: the rate depends on this 2-core machine, the CPU cost carries over to another.
+
+1. **assessment api**: one process (gunicorn, 1 worker, 8 threads). Client threads each loop over their
+   own learners' assessments (150-skill target, 60 answers already given): ``GET next-challenge`` then
+   ``POST answers``, one *answer*. Several concurrencies, 20 s each after 3 s of warm-up.
+2. **through the gateway** (one process, 8 threads) in front of it: the gateway's CPU per request.
+3. **assessment relay**: the answers' outbox events (``assessment.answer.recorded.v1``), published by a
+   relay process to the broker, where reporting's queue is bound: events/s from first to last publish.
+4. **reporting consumer**: one process draining those events (journal, inbox, progress upsert, commit).
+5. **identity api**: log-ins (``POST /api/token``, argon2id verification) with one process.
+
+The plan multiplies the peak demand of the assumption by these costs; deploy/CAPACITY.md explains it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+WARM_S, MEASURE_S = 3.0, 20.0
+REPORTING_QUEUE = "reporting.on_assessment_progressed"
+
+
+# -- CPU time from /proc ----------------------------------------------------------------------
+
+
+def _stat(pid: int) -> tuple[str, int, float] | None:
+    """(command name, parent pid, CPU seconds of the process and of its reaped children)."""
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    name, rest = raw[raw.index("(") + 1:raw.rindex(")")], raw[raw.rindex(")") + 2:].split()
+    # after the name: state ppid ... utime (14th field of the line) stime cutime cstime
+    return name, int(rest[1]), sum(int(v) for v in rest[11:15]) / CLOCK_TICKS
+
+
+def _all_stats() -> dict[int, tuple[str, int, float]]:
+    stats = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and (stat := _stat(int(entry))) is not None:
+            stats[int(entry)] = stat
+    return stats
+
+
+def tree(root_pids: tuple[int, ...], stats: dict[int, tuple[str, int, float]] | None = None) -> set[int]:
+    stats = stats if stats is not None else _all_stats()
+    chosen: set[int] = set()
+    frontier = [pid for pid in root_pids if pid in stats]
+    while frontier:
+        chosen.update(frontier)
+        frontier = [pid for pid, (_, parent, _) in stats.items() if parent in frontier and pid not in chosen]
+    return chosen
+
+
+def peak_rss_mb(root_pid: int) -> float:
+    """The largest peak resident set (VmHWM) of the processes of a tree: the gunicorn worker's, for an api."""
+    peaks = []
+    for pid in tree((root_pid,)):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                peaks.append(int(line.split()[1]) / 1024)
+    return round(max(peaks), 1)
+
+
+def cpu_seconds(root_pids: tuple[int, ...] = (), names: tuple[str, ...] = ()) -> float:
+    """CPU seconds of the trees rooted at ``root_pids`` and of every process named one of ``names``."""
+    stats = _all_stats()
+    chosen = tree(root_pids, stats) | {pid for pid, (name, _, _) in stats.items() if name in names}
+    return sum(stats[pid][2] for pid in chosen)
+
+
+@dataclass
+class CpuMeter:
+    """CPU seconds spent by each named party between ``start`` and ``stop``."""
+    parties: dict[str, tuple[tuple[int, ...], tuple[str, ...]]]
+    spent: dict[str, float] = field(default_factory=dict)
+
+    def _read(self) -> dict[str, float]:
+        reading = {name: cpu_seconds(pids, names) for name, (pids, names) in self.parties.items()}
+        reading["load generator"] = time.process_time()
+        return reading
+
+    def start(self) -> None:
+        self._begin = self._read()
+
+    def stop(self) -> dict[str, float]:
+        end = self._read()
+        self.spent = {name: end[name] - self._begin[name] for name in end}
+        return self.spent
+
+
+def ms_per(spent: dict[str, float], units: int) -> dict[str, float]:
+    return {name: round(seconds * 1000 / max(units, 1), 3) for name, seconds in spent.items()}
+
+
+# -- load -------------------------------------------------------------------------------------
+
+
+def answer_load(base: str, learners: list[tuple[uuid.UUID, uuid.UUID]], concurrency: int, meter: CpuMeter) -> dict:
+    """``concurrency`` client threads, each looping over its share of the assessments: next challenge, then
+    answer (skipped). Counts the answers completed in the measured window and their latencies."""
+    import requests
+
+    from svckit.testing import token_for
+
+    shares = [learners[n::concurrency] for n in range(concurrency)]
+    started = time.monotonic()
+    window = (started + WARM_S, started + WARM_S + MEASURE_S)
+    latencies: list[list[float]] = [[] for _ in range(concurrency)]
+    errors: list[str] = []
+    finished = [0] * concurrency
+
+    def client(n: int) -> None:
+        session, share = requests.Session(), list(shares[n])
+        headers = {user: {"Authorization": f"Bearer {token_for(str(user), f'{user}@example.org')}"}
+                   for _, user in share}
+        turn = 0
+        while share and time.monotonic() < window[1]:
+            assessment_id, user = share[turn % len(share)]
+            began = time.monotonic()
+            try:
+                body = session.get(f"{base}/api/assessments/{assessment_id}/next-challenge", headers=headers[user])
+                body.raise_for_status()
+                challenge = body.json()["challenge"]
+                if challenge is None:  # this learner's test is over
+                    share.remove((assessment_id, user))
+                    finished[n] += 1
+                    continue
+                answered = session.post(f"{base}/api/assessments/{assessment_id}/answers", headers=headers[user],
+                                        json={"challenge_id": challenge["id"], "skipped": True})
+                if answered.status_code != 201:
+                    raise RuntimeError(f"{answered.status_code} {answered.text[:200]}")
+            except Exception as error:  # noqa: BLE001 - reported with the figures, and the run fails
+                errors.append(repr(error))
+                return
+            ended = time.monotonic()
+            if window[0] <= began and ended <= window[1]:
+                latencies[n].append((ended - began) * 1000)
+            turn += 1
+
+    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    time.sleep(max(0.0, window[0] - time.monotonic()))
+    meter.start()
+    time.sleep(max(0.0, window[1] - time.monotonic()))
+    spent = meter.stop()
+    for thread in threads:
+        thread.join(60)
+    if errors:
+        raise RuntimeError(f"{len(errors)} client(s) failed, first: {errors[0]}")
+    samples = [s for per_client in latencies for s in per_client]
+    if sum(finished) > len(learners) // 2:
+        raise RuntimeError("more than half of the prepared tests ended during the run: prepare more learners")
+    answers = len(samples)
+    return {"concurrency": concurrency, "answers": answers, "answers_per_s": round(answers / MEASURE_S, 1),
+            "p50_ms": round(statistics.median(samples), 1),
+            "p99_ms": round(statistics.quantiles(samples, n=100)[98], 1),
+            "cpu_ms_per_answer": ms_per(spent, answers),
+            "cpu_cores_busy": {name: round(seconds / MEASURE_S, 2) for name, seconds in spent.items()}}
+
+
+def login_load(base: str, email: str, password: str, concurrency: int, meter: CpuMeter) -> dict:
+    import requests
+
+    started = time.monotonic()
+    window = (started + WARM_S, started + WARM_S + MEASURE_S)
+    counts, errors = [0] * concurrency, []
+    latencies: list[float] = []
+
+    def client(n: int) -> None:
+        session = requests.Session()
+        while time.monotonic() < window[1]:
+            began = time.monotonic()
+            response = session.post(f"{base}/api/token", json={"email": email, "password": password})
+            if response.status_code != 200:
+                errors.append(f"{response.status_code} {response.text[:200]}")
+                return
+            ended = time.monotonic()
+            if window[0] <= began and ended <= window[1]:
+                counts[n] += 1
+                latencies.append((ended - began) * 1000)
+
+    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    time.sleep(max(0.0, window[0] - time.monotonic()))
+    meter.start()
+    time.sleep(max(0.0, window[1] - time.monotonic()))
+    spent = meter.stop()
+    for thread in threads:
+        thread.join(60)
+    if errors:
+        raise RuntimeError(f"log-in failed: {errors[0]}")
+    logins = sum(counts)
+    return {"concurrency": concurrency, "logins": logins, "logins_per_s": round(logins / MEASURE_S, 1),
+            "p50_ms": round(statistics.median(latencies), 1), "cpu_ms_per_login": ms_per(spent, logins)}
+
+
+# -- the stages -------------------------------------------------------------------------------
+
+
+def wait_for(predicate, timeout: float, interval: float = 0.1, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(interval)
+    raise RuntimeError(f"timed out after {timeout} s waiting for {what}")
+
+
+def measure(concurrencies: list[int], gateway_concurrency: int, learners_count: int, login_concurrency: int) -> dict:
+    import requests
+    from sqlalchemy import text
+
+    from adaptive_test import load_content, prepared_assessments, read_document, serving_test_jwks
+    from assessment.bootstrap import bootstrap
+    from assessment.config import Settings
+    from assessment.entrypoints.cli import checksum
+    from assessment.service_layer import handlers
+    from msgkit.testing import isolated_vhost, queue_depth
+    from svckit.config import DEFAULT_RABBITMQ_URL
+    from svckit.testing import ServiceProcess, free_port, fresh_database, service_command
+
+    broker = ((), ("beam.smp",))
+    postgres = ((), ("postgres",))
+    results: dict = {"machine": {"cores": os.cpu_count()}, "measure_s": MEASURE_S}
+    with ExitStack() as stack:
+        amqp_url = stack.enter_context(isolated_vhost(os.environ.get("RABBITMQ_URL", DEFAULT_RABBITMQ_URL), "bench"))
+        logs = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        jwks_url = stack.enter_context(serving_test_jwks())
+        common = {"SERVICE_ENV": "test", "RABBITMQ_URL": amqp_url, "LOG_LEVEL": "WARNING", "JWKS_URL": jwks_url,
+                  "RATELIMIT_ENABLED": "false"}
+        envs = {name: {**common, "DATABASE_URL": stack.enter_context(fresh_database(f"bench_{name}"))}
+                for name in ("assessment", "reporting", "identity")}
+
+        def process(service: str, kind: str, port: int | None = None, *extra: str, ops: bool = False):
+            args = [*service_command(service), kind, *extra]
+            env = dict(envs.get(service, common))
+            ready = None
+            if port is not None and not ops:
+                args += ["--bind", f"127.0.0.1:{port}"]
+                ready = f"http://127.0.0.1:{port}/health/ready"
+            elif port is not None:
+                env["OPS_PORT"] = str(port)
+                ready = f"http://127.0.0.1:{port}/health/ready"
+            if service == "gateway":
+                env["ASSESSMENT_URL"] = extra_upstream["assessment"]
+            started = ServiceProcess(args, env, logs / f"{service}-{kind}.log", ready).start()
+            stack.callback(started.stop)
+            return started
+
+        extra_upstream: dict[str, str] = {}
+        for service in ("assessment", "reporting", "identity"):
+            migration = ServiceProcess([*service_command(service), "migrate"], envs[service], logs / f"{service}-m.log")
+            if migration.start().process.wait(120) != 0:
+                raise RuntimeError(f"{service} migrate failed: {migration.log_path.read_text()[-2000:]}")
+        if ServiceProcess([*service_command("reporting"), "declare-topology"], envs["reporting"],
+                          logs / "reporting-topology.log").start().process.wait(60) != 0:
+            raise RuntimeError("reporting declare-topology failed")
+
+        runtime = bootstrap(Settings.from_env(envs["assessment"]))
+        stack.callback(runtime.engine.dispose)
+        document = read_document()
+        handlers.release_content(document, checksum(document), "bench", runtime.uow(), runtime.now())
+        content = load_content()
+
+        def unpublished() -> int:
+            with runtime.engine.connect() as connection:
+                return connection.execute(text("SELECT count(*) FROM outbox WHERE published_at IS NULL")).scalar_one()
+
+        began = time.perf_counter()
+        learners = prepared_assessments(runtime, content, learners_count, campaign_id=uuid.uuid4())
+        with runtime.engine.begin() as connection:  # as autovacuum would have: fresh tables have no statistics
+            connection.execute(text("ANALYZE"))
+        print(f"prepared {len(learners):,} assessments (150-skill target, 60 answers given) in "
+              f"{time.perf_counter() - began:.0f} s")
+
+        # 0. what a relay process costs to start (and to publish the content release's one event), taken off
+        # the relay's figures below
+        relay_port = free_port()
+        relay = process("assessment", "relay", relay_port, ops=True)
+        relay.wait_ready()
+        wait_for(lambda: unpublished() == 0, timeout=60, what="the content release's event")
+        relay_start_cpu = cpu_seconds((relay.process.pid,))
+        relay.stop()
+
+        # 1. the assessment api alone
+        api_port = free_port()
+        api = process("assessment", "api", api_port, "--workers", "1", "--threads", "8")
+        api.wait_ready()
+        extra_upstream["assessment"] = f"http://127.0.0.1:{api_port}"
+        parties = {"assessment api": ((api.process.pid,), ()), "postgresql": postgres}
+        rounds, offset = [], 0
+        per_round = len(learners) // (len(concurrencies) + 1)
+        for concurrency in concurrencies:
+            figures = answer_load(extra_upstream["assessment"], learners[offset:offset + per_round], concurrency,
+                                  CpuMeter(parties))
+            offset += per_round
+            rounds.append(figures)
+            print(f"assessment api, {concurrency:>2} clients: {figures['answers_per_s']:>6} answers/s, p50 "
+                  f"{figures['p50_ms']} ms, p99 {figures['p99_ms']} ms; CPU ms per answer: "
+                  + ", ".join(f"{k} {v}" for k, v in figures["cpu_ms_per_answer"].items()))
+        results["assessment_api"] = rounds
+        results["assessment_api_peak_rss_mb"] = peak_rss_mb(api.process.pid)
+        print(f"assessment api worker: peak RSS {results['assessment_api_peak_rss_mb']} MB")
+
+        # 2. the same through the gateway
+        gateway_port = free_port()
+        gateway = process("gateway", "api", gateway_port)
+        gateway.wait_ready()
+        through = answer_load(f"http://127.0.0.1:{gateway_port}", learners[offset:], gateway_concurrency,
+                              CpuMeter({**parties, "gateway": ((gateway.process.pid,), ())}))
+        through["cpu_ms_per_request"] = round(through["cpu_ms_per_answer"]["gateway"] / 2, 3)
+        results["through_gateway"] = through
+        print(f"through the gateway, {gateway_concurrency} clients: {through['answers_per_s']} answers/s, p50 "
+              f"{through['p50_ms']} ms, p99 {through['p99_ms']} ms; gateway CPU {through['cpu_ms_per_request']} ms "
+              f"per request; CPU ms per answer: " + ", ".join(f"{k} {v}" for k, v in through["cpu_ms_per_answer"].items()))
+        gateway.stop()
+        api.stop()
+
+        # 3. the relay publishes every answer's event
+        events = unpublished()
+        meter = CpuMeter({"relay": ((), ()), "broker": broker, "postgresql": postgres})
+        meter.start()
+        relay = process("assessment", "relay", relay_port, ops=True)
+        meter.parties["relay"] = ((relay.process.pid,), ())
+        relay.wait_ready()
+        wait_for(lambda: unpublished() == 0, timeout=600, what="the relay to publish the outbox")
+        relay_cpu = meter.stop()
+        relay_cpu["relay"] -= relay_start_cpu
+        relay.stop()
+        with runtime.engine.connect() as connection:
+            first, last = connection.execute(text("SELECT min(published_at), max(published_at) FROM outbox WHERE "
+                                                  "event_type = 'assessment.answer.recorded.v1'")).one()
+        seconds = (last - first).total_seconds()
+        results["relay"] = {"events": events, "seconds": round(seconds, 2),
+                            "events_per_s": round((events - 1) / seconds), "cpu_ms_per_event": ms_per(relay_cpu, events)}
+        print(f"assessment relay: {events:,} events published in {seconds:.2f} s: {results['relay']['events_per_s']:,} "
+              f"events/s; CPU ms per event (the process's start taken off): "
+              + ", ".join(f"{k} {v}" for k, v in results["relay"]["cpu_ms_per_event"].items()))
+        queued = queue_depth(amqp_url, REPORTING_QUEUE)
+        if queued != events:
+            raise RuntimeError(f"{queued} events in {REPORTING_QUEUE}, {events} published")
+
+        # 4. reporting's consumer drains them
+        consumer_port = free_port()
+        consumer = process("reporting", "consumer", consumer_port, ops=True)
+        meter = CpuMeter({"consumer": ((consumer.process.pid,), ()), "broker": broker, "postgresql": postgres})
+        consumer.wait_ready()
+        from sqlalchemy import create_engine
+
+        from svckit.config import normalize_database_url
+
+        reporting_db = create_engine(normalize_database_url(envs["reporting"]["DATABASE_URL"]))
+        stack.callback(reporting_db.dispose)
+
+        def consumed() -> int:
+            with reporting_db.connect() as connection:
+                return connection.execute(text("SELECT count(*) FROM journal WHERE event_type = "
+                                               "'assessment.answer.recorded.v1'")).scalar_one()
+
+        wait_for(lambda: consumed() > 0, timeout=60, interval=0.01, what="the consumer's first event")
+        start_count, began = consumed(), time.monotonic()
+        meter.start()
+        wait_for(lambda: consumed() >= events, timeout=1800, interval=0.05, what="the consumer to drain the queue")
+        drained = time.monotonic() - began
+        spent = meter.stop()
+        consumer.stop()
+        measured_events = events - start_count
+        results["reporting_consumer"] = {"events": measured_events, "seconds": round(drained, 2),
+                                         "events_per_s": round(measured_events / drained, 1),
+                                         "cpu_ms_per_event": ms_per(spent, measured_events),
+                                         "cpu_cores_busy": {k: round(v / drained, 2) for k, v in spent.items()}}
+        print(f"reporting consumer: {measured_events:,} answer events in {drained:.1f} s: "
+              f"{results['reporting_consumer']['events_per_s']} events/s; CPU ms per event: "
+              + ", ".join(f"{k} {v}" for k, v in results["reporting_consumer"]["cpu_ms_per_event"].items()))
+
+        # 5. identity: log-ins
+        identity_port = free_port()
+        identity = process("identity", "api", identity_port, "--workers", "1", "--threads", "8")
+        identity.wait_ready()
+        base = f"http://127.0.0.1:{identity_port}"
+        email, password = "bench.learner@example.org", "Quiet-River-2026!"
+        created = requests.post(f"{base}/api/users", json={"first_name": "Bench", "last_name": "Learner", "email": email,
+                                                             "password": password, "accepted_terms": True})
+        if created.status_code != 201:
+            raise RuntimeError(f"sign-up refused: {created.status_code} {created.text[:300]}")
+        logins = login_load(base, email, password, login_concurrency, CpuMeter({"identity api": ((identity.process.pid,), ()),
+                                                               "postgresql": postgres}))
+        logins["peak_rss_mb"] = peak_rss_mb(identity.process.pid)
+        results["identity_login"] = logins
+        print(f"identity api, {login_concurrency} clients: {logins['logins_per_s']} log-ins/s, p50 {logins['p50_ms']} ms; CPU ms per "
+              "log-in: " + ", ".join(f"{k} {v}" for k, v in logins["cpu_ms_per_login"].items())
+              + f"; worker peak RSS {logins['peak_rss_mb']} MB")
+    return results
+
+
+# -- the plan ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Assumption:
+    learners: int = 800_000
+    days: int = 5
+    questions: int = 30
+    busy_share: float = 0.8  # of each day's load, in the busy hours
+    busy_hours: float = 6
+    peak_factor: float = 3  # the peak minute over the busy hours' average
+    # per learner, besides the answers: checkpoint every 5 answers, and about 15 other requests (pages'
+    # /users/me, landing, sign-up or log-in, matching, join, participation, results, profile, share)
+    other_requests_per_learner: int = 15
+    # events reporting consumes per learner besides the answers: started, completed, shared, account,
+    # learner linked
+    other_reporting_events_per_learner: int = 5
+    # queue consumers and relays have no CPU autoscaler: the share of a pod's measured rate counted on
+    headroom: float = 0.65
+
+
+def cores(quantity: str | int | float) -> float:
+    text_ = str(quantity)
+    return int(text_[:-1]) / 1000 if text_.endswith("m") else float(text_)
+
+
+class Deployed:
+    """The production overlay as ``kubectl kustomize`` renders it: the resources, settings and scaling the
+    plan is checked against, read rather than copied so that the plan follows the manifests."""
+
+    def __init__(self) -> None:
+        import yaml
+
+        rendered = subprocess.run([str(Path(sys.executable).parent / "kubectl"), "kustomize",
+                                   str(ROOT / "deploy" / "overlays" / "production")],
+                                  capture_output=True, text=True, timeout=120, check=True).stdout
+        self.objects = [o for o in yaml.safe_load_all(rendered) if o]
+
+    def find(self, kind: str, name: str) -> dict:
+        return next(o for o in self.objects if o["kind"] == kind and o["metadata"]["name"] == name)
+
+    def cpu(self, deployment: str) -> tuple[float, float]:
+        """(request, limit) of the Deployment's container, in cores."""
+        resources = self.find("Deployment", deployment)["spec"]["template"]["spec"]["containers"][0]["resources"]
+        return cores(resources["requests"]["cpu"]), cores(resources["limits"]["cpu"])
+
+    def setting(self, service: str, key: str) -> int:
+        return int(self.find("ConfigMap", f"{service}-settings")["data"][key])
+
+    def scaling(self, deployment: str) -> dict:
+        scaled = next(o for o in self.objects if o["kind"] == "ScaledObject"
+                      and o["spec"]["scaleTargetRef"]["name"] == deployment)
+        triggers = {t["type"]: t["metadata"] for t in scaled["spec"]["triggers"]}
+        return {"min": scaled["spec"]["minReplicaCount"], "max": scaled["spec"]["maxReplicaCount"],
+                "target": int(triggers["cpu"]["value"]) / 100 if "cpu" in triggers else None,
+                "window": int(triggers["cron"]["desiredReplicas"]) if "cron" in triggers else None}
+
+
+def best_round(rounds: list[dict]) -> dict:
+    return max(rounds, key=lambda r: r["answers_per_s"])
+
+
+def plan(figures: dict, a: Assumption, deployed: Deployed) -> dict:
+    """Peak demand of the assumption x measured cost per unit = cores; cores / what a pod may use at its
+    autoscaler's target = pods; each compared with what the production overlay allows."""
+    busy_seconds = a.busy_hours * 3600
+    learners_per_s = a.learners / a.days * a.busy_share / busy_seconds * a.peak_factor
+    answers_per_s = learners_per_s * a.questions
+    requests_per_s = answers_per_s * (2 + 1 / 5) + learners_per_s * a.other_requests_per_learner
+    reporting_events_per_s = answers_per_s + learners_per_s * a.other_reporting_events_per_learner
+    api = best_round(figures["assessment_api"])
+    alone = min(figures["assessment_api"], key=lambda r: r["concurrency"])
+    rows, checks = {}, []
+
+    def front(name: str, deployment: str, demand_per_s: float, cpu_ms: float, unit: str) -> None:
+        request, limit = deployed.cpu(deployment)
+        scaling = deployed.scaling(deployment)
+        per_pod = scaling["target"] * request / (cpu_ms / 1000)
+        pods = math.ceil(demand_per_s / per_pod)
+        rows[name] = {"cpu_ms_per_unit": cpu_ms, "unit": unit, "demand_per_s": round(demand_per_s, 1),
+                      "cores": round(demand_per_s * cpu_ms / 1000, 2), "request": request, "limit": limit,
+                      "target": scaling["target"], "per_pod_per_s": round(per_pod, 1), "pods": pods,
+                      "window": scaling["window"], "max": scaling["max"]}
+        checks.append((f"{deployment}: the window's {scaling['window']} pods cover the {pods} needed, "
+                       f"within the maximum {scaling['max']}", scaling["window"] >= pods <= scaling["max"]))
+
+    front("assessment api", "assessment-api", answers_per_s, api["cpu_ms_per_answer"]["assessment api"], "answer")
+    front("gateway", "gateway", requests_per_s, figures["through_gateway"]["cpu_ms_per_request"], "request")
+    front("identity api", "identity-api", learners_per_s, figures["identity_login"]["cpu_ms_per_login"]["identity api"],
+          "log-in")
+
+    consumer = figures["reporting_consumer"]
+    _, consumer_limit = deployed.cpu("reporting-consumer")
+    consumer_cpu = consumer["cpu_ms_per_event"]["consumer"] / 1000
+    per_consumer = min(consumer["events_per_s"], consumer_limit / consumer_cpu)
+    consumers = math.ceil(reporting_events_per_s / (a.headroom * per_consumer))
+    consumer_max = deployed.scaling("reporting-consumer")["max"]
+    rows["reporting consumer"] = {"events_per_s": round(reporting_events_per_s), "per_pod_per_s": round(per_consumer),
+                                  "pods": consumers, "max": consumer_max}
+    checks.append((f"reporting-consumer: scales to {consumer_max} pods, {consumers} needed", consumer_max >= consumers))
+
+    relay = figures["relay"]
+    _, relay_limit = deployed.cpu("assessment-relay")
+    per_relay = min(relay["events_per_s"], relay_limit / (relay["cpu_ms_per_event"]["relay"] / 1000))
+    busy = answers_per_s / per_relay
+    rows["assessment relay"] = {"events_per_s": round(answers_per_s), "per_pod_per_s": round(per_relay),
+                                "busy": round(busy, 2)}
+    checks.append((f"assessment-relay: one pod {busy:.0%} busy", busy <= a.headroom))
+
+    database = deployed.find("Cluster", "assessment-db")["spec"]
+    pooler = deployed.find("Pooler", "assessment-db-pooler-rw")["spec"]
+    db_limit = cores(database["resources"]["limits"]["cpu"])
+    db_cores = answers_per_s * api["cpu_ms_per_answer"]["postgresql"] / 1000
+    api_pods = max(rows["assessment api"]["pods"], rows["assessment api"]["window"])
+    clients = api_pods * deployed.setting("assessment", "WEB_CONCURRENCY") * deployed.setting("assessment",
+                                                                                              "DB_POOL_SIZE") * 2
+    busy_connections = answers_per_s * alone["p50_ms"] / 1000  # a connection is held at most one answer's time
+    bouncer = pooler["pgbouncer"]
+    server_connections = int(bouncer["parameters"]["default_pool_size"]) * pooler["instances"]
+    max_connections = int(database["postgresql"]["parameters"]["max_connections"])
+    rows["assessment database"] = {"cores": round(db_cores, 2), "limit": db_limit, "instances": database["instances"],
+                                   "client_connections": clients, "busy_connections": round(busy_connections, 1),
+                                   "pool_mode": bouncer["poolMode"], "server_connections": server_connections,
+                                   "max_connections": max_connections}
+    checks.append((f"assessment-db: {db_cores:.2f} cores at the peak, at most half its limit of {db_limit:g}",
+                   db_cores <= db_limit / 2))
+    checks.append((f"assessment-db-pooler-rw: {clients} client connections of {api_pods} api pods, within "
+                   f"{int(bouncer['parameters']['max_client_conn']) * pooler['instances']}",
+                   clients <= int(bouncer["parameters"]["max_client_conn"]) * pooler["instances"]))
+    checks.append((f"assessment-db-pooler-rw: {bouncer['poolMode']} mode, {server_connections} server connections "
+                   f"for about {busy_connections:.0f} busy, within max_connections {max_connections}",
+                   bouncer["poolMode"] == "transaction" and busy_connections * 2 <= server_connections < max_connections))
+
+    broker_cpu = relay["cpu_ms_per_event"]["broker"] + consumer["cpu_ms_per_event"]["broker"]
+    rabbitmq = deployed.find("RabbitmqCluster", "rabbitmq")["spec"]
+    broker_cores = reporting_events_per_s * broker_cpu / 1000
+    rows["broker"] = {"cpu_ms_per_event": round(broker_cpu, 3), "cores": round(broker_cores, 2),
+                      "nodes": rabbitmq["replicas"], "node_limit": cores(rabbitmq["resources"]["limits"]["cpu"])}
+    checks.append((f"rabbitmq: {broker_cores:.2f} cores of events (one node's copy), {rabbitmq['replicas']} nodes of "
+                   f"{rows['broker']['node_limit']:g}", broker_cores <= rows["broker"]["node_limit"] / 2))
+    return {"assumption": a.__dict__,
+            "demand": {"learners_starting_per_s": round(learners_per_s, 1), "answers_per_s": round(answers_per_s),
+                       "gateway_requests_per_s": round(requests_per_s),
+                       "reporting_events_per_s": round(reporting_events_per_s)},
+            "processes": rows, "checks": [{"what": what, "ok": ok} for what, ok in checks]}
+
+
+def print_plan(p: dict) -> None:
+    a, d, rows = p["assumption"], p["demand"], p["processes"]
+    print(f"\nplan for {a['learners']:,} learners over {a['days']} days, {a['questions']} questions each, "
+          f"{a['busy_share']:.0%} of a day's load in {a['busy_hours']:g} h, peak x{a['peak_factor']:g}:")
+    print(f"  peak: {d['learners_starting_per_s']} learners starting/s, {d['answers_per_s']:,} answers/s, "
+          f"{d['gateway_requests_per_s']:,} gateway requests/s, {d['reporting_events_per_s']:,} reporting events/s")
+    for name in ("assessment api", "gateway", "identity api"):
+        r = rows[name]
+        print(f"  {name}: {r['demand_per_s']:,}/s x {r['cpu_ms_per_unit']} CPU ms per {r['unit']} = {r['cores']} cores; "
+              f"a pod at {r['target']:.0%} of its {r['request']:g}-core request serves {r['per_pod_per_s']}/s "
+              f"-> {r['pods']} pods")
+    r = rows["reporting consumer"]
+    print(f"  reporting consumer: {r['events_per_s']:,} events/s, {r['per_pod_per_s']}/s per pod at most "
+          f"-> {r['pods']} pods")
+    r = rows["assessment relay"]
+    print(f"  assessment relay: {r['events_per_s']:,} events/s, {r['per_pod_per_s']:,}/s per pod -> one pod, "
+          f"{r['busy']:.0%} busy")
+    r = rows["assessment database"]
+    print(f"  assessment database: {r['cores']} cores on the primary; {r['client_connections']} client connections "
+          f"at most, about {r['busy_connections']} busy at once")
+    r = rows["broker"]
+    print(f"  broker: {r['cpu_ms_per_event']} CPU ms per event -> {r['cores']} cores")
+    print("\nthe production overlay against the plan:")
+    for check in p["checks"]:
+        print(f"  {'ok ' if check['ok'] else 'NO '} {check['what']}")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    defaults = Assumption()
+    for name, value in defaults.__dict__.items():
+        parser.add_argument(f"--{name.replace('_', '-')}", type=type(value), default=value)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4, 8, 16],
+                        help="client threads of each round against the assessment api")
+    parser.add_argument("--gateway-concurrency", type=int, default=8)
+    parser.add_argument("--login-concurrency", type=int, default=8)
+    parser.add_argument("--prepared", type=int, default=1500, help="assessments prepared for the load")
+    parser.add_argument("--seconds", type=float, default=MEASURE_S, help="measured seconds of each round")
+    parser.add_argument("--plan-only", type=Path, help="a results file of an earlier run: the plan again")
+    return parser.parse_args(argv)
+
+
+def main() -> None:
+    global MEASURE_S
+    args = parse_args()
+    MEASURE_S = args.seconds
+    assumption = Assumption(**{name: getattr(args, name) for name in Assumption().__dict__})
+    if args.plan_only:
+        figures = json.loads(args.plan_only.read_text())["figures"]
+    else:
+        figures = measure(args.concurrency, args.gateway_concurrency, args.prepared, args.login_concurrency)
+    result = {"at": datetime.now(timezone.utc).isoformat(), "figures": figures,
+              "plan": plan(figures, assumption, Deployed())}
+    print_plan(result["plan"])
+    if not args.plan_only:
+        out = ROOT / "bench" / "results"
+        out.mkdir(exist_ok=True)
+        path = out / f"capacity-{datetime.now(timezone.utc):%Y-%m-%dT%H%M%S}.json"
+        path.write_text(json.dumps(result, indent=2, default=str))
+        print(f"\nfigures written to {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
