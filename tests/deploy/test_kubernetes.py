@@ -311,6 +311,13 @@ def workload_violations(objects: list[dict]) -> Iterator[str]:
 def database_and_broker_violations(objects: list[dict], production: bool) -> Iterator[str]:
     clusters = {o["metadata"]["name"]: o for o in of_kind(objects, "Cluster")}
     poolers = {o["spec"]["cluster"]["name"] for o in of_kind(objects, "Pooler")}
+    for pooler in of_kind(objects, "Pooler"):
+        # psycopg prepares a statement run 5 times on a connection: in transaction mode PgBouncer must
+        # carry them across server connections, or the api fails with "prepared statement does not exist"
+        bouncer = pooler["spec"]["pgbouncer"]
+        if bouncer.get("poolMode") == "transaction" and int(bouncer.get("parameters", {}).get(
+                "max_prepared_statements", 0)) <= 0:
+            yield f"{name_of(pooler)}: transaction mode without max_prepared_statements"
     backups = {o["spec"]["cluster"]["name"] for o in of_kind(objects, "ScheduledBackup")}
     for service in SERVICES:
         cluster = clusters.get(f"{service}-db")
@@ -363,20 +370,26 @@ def database_and_broker_violations(objects: list[dict], production: bool) -> Ite
         yield "a hand-made StatefulSet (the operators run the stateful parts)"
 
 
+# The processes a certification window holds up (deploy/CAPACITY.md): the test's requests go through them.
+WINDOWED = ("assessment-api", "identity-api", "gateway")
+
+
 def scaling_violations(objects: list[dict], production: bool) -> Iterator[str]:
     scaled = {o["spec"]["scaleTargetRef"]["name"]: o for o in of_kind(objects, "ScaledObject")}
-    api = scaled.get("assessment-api")
-    if api is None:
-        yield "assessment-api: no ScaledObject"
-    else:
+    for front in WINDOWED:
+        api = scaled.get(front)
+        if api is None:
+            yield f"{front}: no ScaledObject"
+            continue
         types = {t["type"]: t for t in api["spec"]["triggers"]}
         if "cpu" not in types:
-            yield "assessment-api: no CPU autoscaling"
+            yield f"{front}: no CPU autoscaling"
         cron = types.get("cron")
         if cron is None or not {"start", "end", "desiredReplicas", "timezone"} <= set(cron["metadata"]):
-            yield "assessment-api: no cron trigger for certification windows"
-        elif production and int(cron["metadata"]["desiredReplicas"]) <= api["spec"].get("minReplicaCount", 1):
-            yield "assessment-api: the certification window does not raise the replicas above the minimum"
+            yield f"{front}: no cron trigger for certification windows"
+        elif production and not (api["spec"].get("minReplicaCount", 1) < int(cron["metadata"]["desiredReplicas"])
+                                 <= api["spec"]["maxReplicaCount"]):
+            yield f"{front}: the certification window's pods are not between the minimum and the maximum"
     for service in SERVICES:
         consumer = scaled.get(f"{service}-consumer")
         if consumer is None or not any(t["type"] == "rabbitmq" and t["metadata"].get("mode") == "QueueLength"
@@ -505,6 +518,11 @@ MUTATIONS: dict[str, tuple[Callable[[list[dict]], None], str]] = {
         "literal password"),
     "cron window removed": (_set("ScaledObject", "assessment-api", lambda s: s["spec"].update(
         triggers=[t for t in s["spec"]["triggers"] if t["type"] != "cron"])), "certification windows"),
+    "window above the maximum": (_set("ScaledObject", "gateway", lambda s: s["spec"].update(maxReplicaCount=5)),
+                                 "between the minimum and the maximum"),
+    "identity api not scaled": (_remove("ScaledObject", "identity-api"), "identity-api: no ScaledObject"),
+    "pooler without prepared statements": (_set("Pooler", "assessment-db-pooler-rw", lambda p: p["spec"][
+        "pgbouncer"]["parameters"].pop("max_prepared_statements")), "without max_prepared_statements"),
     "two database instances": (_set("Cluster", "campaigns-db", lambda c: c["spec"].update(instances=2)),
                                "fewer than 3 instances"),
     "consumer not scaled": (_remove("ScaledObject", "identity-consumer"), "not scaled on its queue length"),
@@ -538,11 +556,17 @@ def test_the_checker_catches_a_broken_promise(rendered, mutation):
 
 
 def test_the_certification_window_is_declared_in_one_place(rendered):
-    """The production overlay's certification-window.yaml lands in the cron trigger."""
+    """The production overlay's certification-window.yaml lands in the cron triggers: the same days and
+    hours for each front process, each with its own number of pods."""
     window = yaml.safe_load((DEPLOY / "overlays/production/certification-window.yaml").read_text())["data"]
-    scaled = find(rendered["production"], "ScaledObject", "assessment-api")
-    cron = next(t for t in scaled["spec"]["triggers"] if t["type"] == "cron")
-    assert cron["metadata"] == window
+    pods = {"assessment-api": "assessmentApiReplicas", "identity-api": "identityApiReplicas",
+            "gateway": "gatewayReplicas"}
+    assert set(pods) == set(WINDOWED)
+    for name, key in pods.items():
+        scaled = find(rendered["production"], "ScaledObject", name)
+        cron = next(t for t in scaled["spec"]["triggers"] if t["type"] == "cron")
+        assert cron["metadata"] == {"timezone": window["timezone"], "start": window["start"], "end": window["end"],
+                                    "desiredReplicas": window[key]}, name
     assert find(rendered["production"], "ConfigMap", "certification-window") is None  # kustomize-only
 
 
