@@ -1,9 +1,10 @@
 """What one process of each kind sustains under concurrent load, and the national plan derived from it.
 
-    python bench/capacity.py                    # measure (about 8 minutes), then print the plan
+    python bench/capacity.py                    # measure (about 4 minutes), then print the plan
     python bench/capacity.py --learners 800000 --days 5 --questions 30 --busy-share 0.8 --busy-hours 6 \\
         --peak-factor 3                         # the assumption of the plan (these are the defaults)
-    python bench/capacity.py --plan-only bench/results/capacity-<time>.json   # the plan again, other assumption
+    python bench/capacity.py --plan-only bench/results/capacity-*.json   # the plan again from earlier runs (the
+                                                # median of each figure), e.g. for another assumption
 
 The processes are the real ones (``<service> api|relay|consumer`` as the images run them), each started
 alone on this machine's PostgreSQL and RabbitMQ, in databases and a vhost of their own, dropped at the
@@ -120,6 +121,15 @@ class CpuMeter:
 
 def ms_per(spent: dict[str, float], units: int) -> dict[str, float]:
     return {name: round(seconds * 1000 / max(units, 1), 3) for name, seconds in spent.items()}
+
+
+def loop_ms() -> float:
+    """CPU milliseconds of a fixed pure-Python loop: how fast this machine's cores were during a run (a
+    shared host's cores vary from one run to the next; compare runs with it)."""
+    began, total = time.process_time(), 0
+    for n in range(2_000_000):
+        total += n * n
+    return round((time.process_time() - began) * 1000, 1)
 
 
 # -- load -------------------------------------------------------------------------------------
@@ -253,7 +263,7 @@ def measure(concurrencies: list[int], gateway_concurrency: int, learners_count: 
 
     broker = ((), ("beam.smp",))
     postgres = ((), ("postgres",))
-    results: dict = {"machine": {"cores": os.cpu_count()}, "measure_s": MEASURE_S}
+    results: dict = {"machine": {"cores": os.cpu_count(), "loop_ms_before": loop_ms()}, "measure_s": MEASURE_S}
     with ExitStack() as stack:
         amqp_url = stack.enter_context(isolated_vhost(os.environ.get("RABBITMQ_URL", DEFAULT_RABBITMQ_URL), "bench"))
         logs = Path(stack.enter_context(tempfile.TemporaryDirectory()))
@@ -422,6 +432,9 @@ def measure(concurrencies: list[int], gateway_concurrency: int, learners_count: 
         print(f"identity api, {login_concurrency} clients: {logins['logins_per_s']} log-ins/s, p50 {logins['p50_ms']} ms; CPU ms per "
               "log-in: " + ", ".join(f"{k} {v}" for k, v in logins["cpu_ms_per_login"].items())
               + f"; worker peak RSS {logins['peak_rss_mb']} MB")
+    results["machine"]["loop_ms_after"] = loop_ms()
+    print(f"this machine's speed: a fixed loop took {results['machine']['loop_ms_before']} ms of CPU before the "
+          f"measures, {results['machine']['loop_ms_after']} ms after")
     return results
 
 
@@ -481,6 +494,18 @@ class Deployed:
         return {"min": scaled["spec"]["minReplicaCount"], "max": scaled["spec"]["maxReplicaCount"],
                 "target": int(triggers["cpu"]["value"]) / 100 if "cpu" in triggers else None,
                 "window": int(triggers["cron"]["desiredReplicas"]) if "cron" in triggers else None}
+
+
+def median_figures(runs: list):
+    """The median of each number over several runs' figures, matched by key (and by position in lists)."""
+    first = runs[0]
+    if isinstance(first, dict):  # keys every run has (a figure added later is missing from older runs)
+        return {key: median_figures([run[key] for run in runs]) for key in first if all(key in run for run in runs)}
+    if isinstance(first, list):
+        return [median_figures(list(items)) for items in zip(*runs, strict=True)]
+    if isinstance(first, (int, float)) and not isinstance(first, bool):
+        return round(statistics.median(runs), 3)
+    return first
 
 
 def best_round(rounds: list[dict]) -> dict:
@@ -610,7 +635,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--login-concurrency", type=int, default=8)
     parser.add_argument("--prepared", type=int, default=1500, help="assessments prepared for the load")
     parser.add_argument("--seconds", type=float, default=MEASURE_S, help="measured seconds of each round")
-    parser.add_argument("--plan-only", type=Path, help="a results file of an earlier run: the plan again")
+    parser.add_argument("--plan-only", type=Path, nargs="+",
+                        help="results files of earlier runs: the plan again, from the median of each figure")
     return parser.parse_args(argv)
 
 
@@ -620,7 +646,7 @@ def main() -> None:
     MEASURE_S = args.seconds
     assumption = Assumption(**{name: getattr(args, name) for name in Assumption().__dict__})
     if args.plan_only:
-        figures = json.loads(args.plan_only.read_text())["figures"]
+        figures = median_figures([json.loads(path.read_text())["figures"] for path in args.plan_only])
     else:
         figures = measure(args.concurrency, args.gateway_concurrency, args.prepared, args.login_concurrency)
     result = {"at": datetime.now(timezone.utc).isoformat(), "figures": figures,
