@@ -19,7 +19,9 @@ work: the rate depends on this 2-core machine, the CPU cost carries over to anot
 3. **assessment relay**: the answers' outbox events (``assessment.answer.recorded.v1``), published by a
    relay process to the broker, where reporting's queue is bound: events/s from first to last publish.
 4. **reporting consumer**: one process draining those events (journal, inbox, progress upsert, commit).
-5. **identity api**: log-ins (``POST /api/token``, argon2id verification) with one process.
+5. **reporting api**: teachers following a class live on Orga's Activité tab, which repeats three requests
+   (activity, the first page of participants, the filters) every 4 s: polls/s of one process.
+6. **identity api**: log-ins (``POST /api/token``, argon2id verification) with one process.
 
 The plan multiplies the peak demand of the assumption by these costs; deploy/CAPACITY.md explains it.
 """
@@ -48,6 +50,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 WARM_S, MEASURE_S = 3.0, 20.0
 REPORTING_QUEUE = "reporting.on_assessment_progressed"
+CLASS_SIZE = 30
 
 
 # -- CPU time from /proc ----------------------------------------------------------------------
@@ -135,49 +138,30 @@ def loop_ms() -> float:
 # -- load -------------------------------------------------------------------------------------
 
 
-def answer_load(base: str, learners: list[tuple[uuid.UUID, uuid.UUID]], concurrency: int, meter: CpuMeter) -> dict:
-    """``concurrency`` client threads, each looping over its share of the assessments: next challenge, then
-    answer (skipped). Counts the answers completed in the measured window and their latencies."""
-    import requests
-
-    from svckit.testing import token_for
-
-    shares = [learners[n::concurrency] for n in range(concurrency)]
+def closed_loop(concurrency: int, client, meter: CpuMeter) -> dict:
+    """``concurrency`` threads, each doing ``client(n)``'s unit of work again and again: a step returns
+    True for a unit done, False for none (a test that ended), and raises on an error. Counts the units
+    started and finished inside the measured window, their latencies and the CPU each party spent."""
     started = time.monotonic()
     window = (started + WARM_S, started + WARM_S + MEASURE_S)
     latencies: list[list[float]] = [[] for _ in range(concurrency)]
     errors: list[str] = []
-    finished = [0] * concurrency
 
-    def client(n: int) -> None:
-        session, share = requests.Session(), list(shares[n])
-        headers = {user: {"Authorization": f"Bearer {token_for(str(user), f'{user}@example.org')}"}
-                   for _, user in share}
-        turn = 0
-        while share and time.monotonic() < window[1]:
-            assessment_id, user = share[turn % len(share)]
+    def loop(n: int) -> None:
+        step = client(n)
+        while time.monotonic() < window[1]:
             began = time.monotonic()
             try:
-                body = session.get(f"{base}/api/assessments/{assessment_id}/next-challenge", headers=headers[user])
-                body.raise_for_status()
-                challenge = body.json()["challenge"]
-                if challenge is None:  # this learner's test is over
-                    share.remove((assessment_id, user))
-                    finished[n] += 1
+                if not step():
                     continue
-                answered = session.post(f"{base}/api/assessments/{assessment_id}/answers", headers=headers[user],
-                                        json={"challenge_id": challenge["id"], "skipped": True})
-                if answered.status_code != 201:
-                    raise RuntimeError(f"{answered.status_code} {answered.text[:200]}")
-            except Exception as error:  # noqa: BLE001 - reported with the figures, and the run fails
+            except Exception as error:  # noqa: BLE001 - reported, and the run fails
                 errors.append(repr(error))
                 return
             ended = time.monotonic()
             if window[0] <= began and ended <= window[1]:
                 latencies[n].append((ended - began) * 1000)
-            turn += 1
 
-    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(concurrency)]
+    threads = [threading.Thread(target=loop, args=(n,), daemon=True) for n in range(concurrency)]
     for thread in threads:
         thread.start()
     time.sleep(max(0.0, window[0] - time.monotonic()))
@@ -189,51 +173,92 @@ def answer_load(base: str, learners: list[tuple[uuid.UUID, uuid.UUID]], concurre
     if errors:
         raise RuntimeError(f"{len(errors)} client(s) failed, first: {errors[0]}")
     samples = [s for per_client in latencies for s in per_client]
-    if sum(finished) > len(learners) // 2:
-        raise RuntimeError("more than half of the prepared tests ended during the run: prepare more learners")
-    answers = len(samples)
-    return {"concurrency": concurrency, "answers": answers, "answers_per_s": round(answers / MEASURE_S, 1),
+    return {"concurrency": concurrency, "units": len(samples), "per_s": round(len(samples) / MEASURE_S, 1),
             "p50_ms": round(statistics.median(samples), 1),
             "p99_ms": round(statistics.quantiles(samples, n=100)[98], 1),
-            "cpu_ms_per_answer": ms_per(spent, answers),
+            "cpu_ms_per_unit": ms_per(spent, len(samples)),
             "cpu_cores_busy": {name: round(seconds / MEASURE_S, 2) for name, seconds in spent.items()}}
+
+
+def renamed(figures: dict, unit: str) -> dict:
+    """The closed loop's figures named after their unit (answers_per_s, cpu_ms_per_answer...)."""
+    names = {"units": f"{unit}s", "per_s": f"{unit}s_per_s", "cpu_ms_per_unit": f"cpu_ms_per_{unit}"}
+    return {names.get(key, key): value for key, value in figures.items()}
+
+
+def answer_load(base: str, learners: list[tuple[uuid.UUID, uuid.UUID]], concurrency: int, meter: CpuMeter) -> dict:
+    """Each client loops over its share of the assessments: next challenge, then answer (skipped)."""
+    import requests
+
+    from svckit.testing import token_for
+
+    ended = []
+
+    def client(n: int):
+        session, share, turn = requests.Session(), list(learners[n::concurrency]), [0]
+        headers = {user: {"Authorization": f"Bearer {token_for(str(user), f'{user}@example.org')}"}
+                   for _, user in share}
+
+        def step() -> bool:
+            if not share:
+                raise RuntimeError("a client ran out of tests: prepare more learners")
+            assessment_id, user = share[turn[0] % len(share)]
+            body = session.get(f"{base}/api/assessments/{assessment_id}/next-challenge", headers=headers[user])
+            body.raise_for_status()
+            challenge = body.json()["challenge"]
+            if challenge is None:  # this learner's test is over
+                share.remove((assessment_id, user))
+                ended.append(assessment_id)
+                return False
+            answered = session.post(f"{base}/api/assessments/{assessment_id}/answers", headers=headers[user],
+                                    json={"challenge_id": challenge["id"], "skipped": True})
+            if answered.status_code != 201:
+                raise RuntimeError(f"{answered.status_code} {answered.text[:200]}")
+            turn[0] += 1
+            return True
+        return step
+
+    figures = renamed(closed_loop(concurrency, client, meter), "answer")
+    if len(ended) > len(learners) // 2:
+        raise RuntimeError("more than half of the prepared tests ended during the run: prepare more learners")
+    return figures
 
 
 def login_load(base: str, email: str, password: str, concurrency: int, meter: CpuMeter) -> dict:
     import requests
 
-    started = time.monotonic()
-    window = (started + WARM_S, started + WARM_S + MEASURE_S)
-    counts, errors = [0] * concurrency, []
-    latencies: list[float] = []
-
-    def client(n: int) -> None:
+    def client(n: int):
         session = requests.Session()
-        while time.monotonic() < window[1]:
-            began = time.monotonic()
+
+        def step() -> bool:
             response = session.post(f"{base}/api/token", json={"email": email, "password": password})
             if response.status_code != 200:
-                errors.append(f"{response.status_code} {response.text[:200]}")
-                return
-            ended = time.monotonic()
-            if window[0] <= began and ended <= window[1]:
-                counts[n] += 1
-                latencies.append((ended - began) * 1000)
+                raise RuntimeError(f"log-in refused: {response.status_code} {response.text[:200]}")
+            return True
+        return step
 
-    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    time.sleep(max(0.0, window[0] - time.monotonic()))
-    meter.start()
-    time.sleep(max(0.0, window[1] - time.monotonic()))
-    spent = meter.stop()
-    for thread in threads:
-        thread.join(60)
-    if errors:
-        raise RuntimeError(f"log-in failed: {errors[0]}")
-    logins = sum(counts)
-    return {"concurrency": concurrency, "logins": logins, "logins_per_s": round(logins / MEASURE_S, 1),
-            "p50_ms": round(statistics.median(latencies), 1), "cpu_ms_per_login": ms_per(spent, logins)}
+    return renamed(closed_loop(concurrency, client, meter), "login")
+
+
+def poll_load(base: str, campaign_ids: list, token: str, concurrency: int, meter: CpuMeter) -> dict:
+    """Teachers on Orga's Activité tab: each poll is the three requests the page repeats every 4 s."""
+    import requests
+
+    headers = {"Authorization": f"Bearer {token}"}
+
+    def client(n: int):
+        session, turn = requests.Session(), [n]
+
+        def step() -> bool:
+            base_url = f"{base}/api/campaigns/{campaign_ids[turn[0] % len(campaign_ids)]}"
+            for path, params in (("/activity", None), ("/participants", {"page": 1, "page_size": 20}),
+                                 ("/participants/filters", None)):
+                session.get(base_url + path, headers=headers, params=params).raise_for_status()
+            turn[0] += 1
+            return True
+        return step
+
+    return renamed(closed_loop(concurrency, client, meter), "poll")
 
 
 # -- the stages -------------------------------------------------------------------------------
@@ -250,7 +275,7 @@ def wait_for(predicate, timeout: float, interval: float = 0.1, what: str = "") -
 
 def measure(concurrencies: list[int], gateway_concurrency: int, learners_count: int, login_concurrency: int) -> dict:
     import requests
-    from sqlalchemy import text
+    from sqlalchemy import create_engine, text
 
     from adaptive_test import load_content, prepared_assessments, read_document, serving_test_jwks
     from assessment.bootstrap import bootstrap
@@ -258,8 +283,8 @@ def measure(concurrencies: list[int], gateway_concurrency: int, learners_count: 
     from assessment.entrypoints.cli import checksum
     from assessment.service_layer import handlers
     from msgkit.testing import isolated_vhost, queue_depth
-    from svckit.config import DEFAULT_RABBITMQ_URL
-    from svckit.testing import ServiceProcess, free_port, fresh_database, service_command
+    from svckit.config import DEFAULT_RABBITMQ_URL, normalize_database_url
+    from svckit.testing import ServiceProcess, free_port, fresh_database, service_command, token_for
 
     broker = ((), ("beam.smp",))
     postgres = ((), ("postgres",))
@@ -273,9 +298,10 @@ def measure(concurrencies: list[int], gateway_concurrency: int, learners_count: 
         envs = {name: {**common, "DATABASE_URL": stack.enter_context(fresh_database(f"bench_{name}"))}
                 for name in ("assessment", "reporting", "identity")}
 
-        def process(service: str, kind: str, port: int | None = None, *extra: str, ops: bool = False):
+        def process(service: str, kind: str, port: int | None = None, *extra: str, ops: bool = False,
+                    env: dict | None = None):
             args = [*service_command(service), kind, *extra]
-            env = dict(envs.get(service, common))
+            env = dict(env or envs.get(service, common))
             ready = None
             if port is not None and not ops:
                 args += ["--bind", f"127.0.0.1:{port}"]
@@ -372,7 +398,7 @@ def measure(concurrencies: list[int], gateway_concurrency: int, learners_count: 
         with runtime.engine.connect() as connection:
             first, last = connection.execute(text("SELECT min(published_at), max(published_at) FROM outbox WHERE "
                                                   "event_type = 'assessment.answer.recorded.v1'")).one()
-        seconds = (last - first).total_seconds()
+        seconds = max((last - first).total_seconds(), 0.001)  # a handful of events may share one timestamp
         results["relay"] = {"events": events, "seconds": round(seconds, 2),
                             "events_per_s": round((events - 1) / seconds), "cpu_ms_per_event": ms_per(relay_cpu, events)}
         print(f"assessment relay: {events:,} events published in {seconds:.2f} s: {results['relay']['events_per_s']:,} "
@@ -387,10 +413,6 @@ def measure(concurrencies: list[int], gateway_concurrency: int, learners_count: 
         consumer = process("reporting", "consumer", consumer_port, ops=True)
         meter = CpuMeter({"consumer": ((consumer.process.pid,), ()), "broker": broker, "postgresql": postgres})
         consumer.wait_ready()
-        from sqlalchemy import create_engine
-
-        from svckit.config import normalize_database_url
-
         reporting_db = create_engine(normalize_database_url(envs["reporting"]["DATABASE_URL"]))
         stack.callback(reporting_db.dispose)
 
@@ -415,7 +437,29 @@ def measure(concurrencies: list[int], gateway_concurrency: int, learners_count: 
               f"{results['reporting_consumer']['events_per_s']} events/s; CPU ms per event: "
               + ", ".join(f"{k} {v}" for k, v in results["reporting_consumer"]["cpu_ms_per_event"].items()))
 
-        # 5. identity: log-ins
+        # 5. reporting api: teachers following a class live (a fresh database holding one school's read models:
+        # a class of CLASS_SIZE in a campaign, as the projections leave them)
+        from reporting_export import fill
+        from svckit import migrations
+
+        orga_env = {**common, "DATABASE_URL": stack.enter_context(fresh_database("bench_orga"))}
+        migrations.upgrade(orga_env["DATABASE_URL"], "reporting:migrations")
+        orga_db = create_engine(normalize_database_url(orga_env["DATABASE_URL"]))
+        stack.callback(orga_db.dispose)
+        school = fill(orga_db, CLASS_SIZE, datetime.now(timezone.utc))
+        reporting_port = free_port()
+        reporting = process("reporting", "api", reporting_port, "--workers", "1", "--threads", "8", env=orga_env)
+        reporting.wait_ready()
+        teacher = token_for(str(school["member"]), "prof@example.org")
+        polls = poll_load(f"http://127.0.0.1:{reporting_port}", [school["campaign_id"]], teacher, 8,
+                          CpuMeter({"reporting api": ((reporting.process.pid,), ()), "postgresql": postgres}))
+        results["reporting_poll"] = {**polls, "class_size": CLASS_SIZE}
+        print(f"reporting api, 8 teachers polling a class of {CLASS_SIZE} (activity, participants, filters): "
+              f"{polls['polls_per_s']} polls/s, p50 {polls['p50_ms']} ms; CPU ms per poll: "
+              + ", ".join(f"{k} {v}" for k, v in polls["cpu_ms_per_poll"].items()))
+        reporting.stop()
+
+        # 6. identity: log-ins
         identity_port = free_port()
         identity = process("identity", "api", identity_port, "--workers", "1", "--threads", "8")
         identity.wait_ready()
@@ -457,6 +501,11 @@ class Assumption:
     other_reporting_events_per_learner: int = 5
     # queue consumers and relays have no CPU autoscaler: the share of a pod's measured rate counted on
     headroom: float = 0.65
+    # teachers following their classes live: a test lasts about this long, a class takes it together with
+    # its teacher on Orga's Activité tab, which polls every 4 s (an upper bound: every class watched)
+    test_minutes: float = 30
+    class_size: int = 30
+    poll_seconds: float = 4
 
 
 def cores(quantity: str | int | float) -> float:
@@ -488,8 +537,13 @@ class Deployed:
         return int(self.find("ConfigMap", f"{service}-settings")["data"][key])
 
     def scaling(self, deployment: str) -> dict:
-        scaled = next(o for o in self.objects if o["kind"] == "ScaledObject"
-                      and o["spec"]["scaleTargetRef"]["name"] == deployment)
+        """min, max, CPU target and the certification window's pods; a fixed count for a Deployment KEDA
+        does not scale (its target: None)."""
+        scaled = next((o for o in self.objects if o["kind"] == "ScaledObject"
+                       and o["spec"]["scaleTargetRef"]["name"] == deployment), None)
+        if scaled is None:
+            replicas = self.find("Deployment", deployment)["spec"].get("replicas", 1)
+            return {"min": replicas, "max": replicas, "target": None, "window": replicas}
         triggers = {t["type"]: t["metadata"] for t in scaled["spec"]["triggers"]}
         return {"min": scaled["spec"]["minReplicaCount"], "max": scaled["spec"]["maxReplicaCount"],
                 "target": int(triggers["cpu"]["value"]) / 100 if "cpu" in triggers else None,
@@ -499,8 +553,9 @@ class Deployed:
 def median_figures(runs: list):
     """The median of each number over several runs' figures, matched by key (and by position in lists)."""
     first = runs[0]
-    if isinstance(first, dict):  # keys every run has (a figure added later is missing from older runs)
-        return {key: median_figures([run[key] for run in runs]) for key in first if all(key in run for run in runs)}
+    if isinstance(first, dict):  # over the runs that have the key (a figure added later is not in older runs)
+        keys = dict.fromkeys(key for run in runs for key in run)
+        return {key: median_figures([run[key] for run in runs if key in run]) for key in keys}
     if isinstance(first, list):
         return [median_figures(list(items)) for items in zip(*runs, strict=True)]
     if isinstance(first, (int, float)) and not isinstance(first, bool):
@@ -518,7 +573,10 @@ def plan(figures: dict, a: Assumption, deployed: Deployed) -> dict:
     busy_seconds = a.busy_hours * 3600
     learners_per_s = a.learners / a.days * a.busy_share / busy_seconds * a.peak_factor
     answers_per_s = learners_per_s * a.questions
-    requests_per_s = answers_per_s * (2 + 1 / 5) + learners_per_s * a.other_requests_per_learner
+    classes_watched = learners_per_s * a.test_minutes * 60 / a.class_size
+    polls_per_s = classes_watched / a.poll_seconds
+    requests_per_s = (answers_per_s * (2 + 1 / 5) + learners_per_s * a.other_requests_per_learner
+                      + 3 * polls_per_s)
     reporting_events_per_s = answers_per_s + learners_per_s * a.other_reporting_events_per_learner
     api = best_round(figures["assessment_api"])
     alone = min(figures["assessment_api"], key=lambda r: r["concurrency"])
@@ -527,6 +585,7 @@ def plan(figures: dict, a: Assumption, deployed: Deployed) -> dict:
     def front(name: str, deployment: str, demand_per_s: float, cpu_ms: float, unit: str) -> None:
         request, limit = deployed.cpu(deployment)
         scaling = deployed.scaling(deployment)
+        scaling["target"] = scaling["target"] or a.headroom
         per_pod = scaling["target"] * request / (cpu_ms / 1000)
         pods = math.ceil(demand_per_s / per_pod)
         rows[name] = {"cpu_ms_per_unit": cpu_ms, "unit": unit, "demand_per_s": round(demand_per_s, 1),
@@ -541,6 +600,10 @@ def plan(figures: dict, a: Assumption, deployed: Deployed) -> dict:
     front("identity api", "identity-api", learners_per_s, figures["identity_login"]["cpu_ms_per_login"]["identity api"],
           "log-in")
 
+    if "reporting_poll" in figures:
+        front("reporting api", "reporting-api", polls_per_s, figures["reporting_poll"]["cpu_ms_per_poll"]["reporting api"],
+              "poll")
+
     consumer = figures["reporting_consumer"]
     _, consumer_limit = deployed.cpu("reporting-consumer")
     consumer_cpu = consumer["cpu_ms_per_event"]["consumer"] / 1000
@@ -553,7 +616,7 @@ def plan(figures: dict, a: Assumption, deployed: Deployed) -> dict:
 
     relay = figures["relay"]
     _, relay_limit = deployed.cpu("assessment-relay")
-    per_relay = min(relay["events_per_s"], relay_limit / (relay["cpu_ms_per_event"]["relay"] / 1000))
+    per_relay = min(relay["events_per_s"], relay_limit / max(relay["cpu_ms_per_event"]["relay"] / 1000, 1e-9))
     busy = answers_per_s / per_relay
     rows["assessment relay"] = {"events_per_s": round(answers_per_s), "per_pod_per_s": round(per_relay),
                                 "busy": round(busy, 2)}
@@ -592,6 +655,7 @@ def plan(figures: dict, a: Assumption, deployed: Deployed) -> dict:
                    f"{rows['broker']['node_limit']:g}", broker_cores <= rows["broker"]["node_limit"] / 2))
     return {"assumption": a.__dict__,
             "demand": {"learners_starting_per_s": round(learners_per_s, 1), "answers_per_s": round(answers_per_s),
+                       "classes_watched": round(classes_watched), "polls_per_s": round(polls_per_s),
                        "gateway_requests_per_s": round(requests_per_s),
                        "reporting_events_per_s": round(reporting_events_per_s)},
             "processes": rows, "checks": [{"what": what, "ok": ok} for what, ok in checks]}
@@ -603,7 +667,11 @@ def print_plan(p: dict) -> None:
           f"{a['busy_share']:.0%} of a day's load in {a['busy_hours']:g} h, peak x{a['peak_factor']:g}:")
     print(f"  peak: {d['learners_starting_per_s']} learners starting/s, {d['answers_per_s']:,} answers/s, "
           f"{d['gateway_requests_per_s']:,} gateway requests/s, {d['reporting_events_per_s']:,} reporting events/s")
-    for name in ("assessment api", "gateway", "identity api"):
+    print(f"  teachers: {d['classes_watched']:,} classes in a test at once, each watched live: {d['polls_per_s']:,} "
+          "polls/s of Orga's activity page (3 requests each)")
+    for name in ("assessment api", "gateway", "identity api", "reporting api"):
+        if name not in rows:
+            continue
         r = rows[name]
         print(f"  {name}: {r['demand_per_s']:,}/s x {r['cpu_ms_per_unit']} CPU ms per {r['unit']} = {r['cores']} cores; "
               f"a pod at {r['target']:.0%} of its {r['request']:g}-core request serves {r['per_pod_per_s']}/s "

@@ -370,8 +370,8 @@ def database_and_broker_violations(objects: list[dict], production: bool) -> Ite
         yield "a hand-made StatefulSet (the operators run the stateful parts)"
 
 
-# The processes a certification window holds up (deploy/CAPACITY.md): the test's requests go through them.
-WINDOWED = ("assessment-api", "identity-api", "gateway")
+# The processes a certification window holds up (deploy/CAPACITY.md): learners' and teachers' requests.
+WINDOWED = ("assessment-api", "identity-api", "reporting-api", "gateway")
 
 
 def scaling_violations(objects: list[dict], production: bool) -> Iterator[str]:
@@ -560,7 +560,7 @@ def test_the_certification_window_is_declared_in_one_place(rendered):
     hours for each front process, each with its own number of pods."""
     window = yaml.safe_load((DEPLOY / "overlays/production/certification-window.yaml").read_text())["data"]
     pods = {"assessment-api": "assessmentApiReplicas", "identity-api": "identityApiReplicas",
-            "gateway": "gatewayReplicas"}
+            "reporting-api": "reportingApiReplicas", "gateway": "gatewayReplicas"}
     assert set(pods) == set(WINDOWED)
     for name, key in pods.items():
         scaled = find(rendered["production"], "ScaledObject", name)
