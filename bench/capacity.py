@@ -646,6 +646,15 @@ def plan(figures: dict, a: Assumption, deployed: Deployed) -> dict:
                    f"for about {busy_connections:.0f} busy, within max_connections {max_connections}",
                    bouncer["poolMode"] == "transaction" and busy_connections * 2 <= server_connections < max_connections))
 
+    if "reporting_poll" in figures:  # reporting's database: the consumer's writes and the teachers' reads
+        reporting_db = deployed.find("Cluster", "reporting-db")["spec"]
+        reporting_limit = cores(reporting_db["resources"]["limits"]["cpu"])
+        reporting_cores = (reporting_events_per_s * consumer["cpu_ms_per_event"]["postgresql"]
+                           + polls_per_s * figures["reporting_poll"]["cpu_ms_per_poll"]["postgresql"]) / 1000
+        rows["reporting database"] = {"cores": round(reporting_cores, 2), "limit": reporting_limit}
+        checks.append((f"reporting-db: {reporting_cores:.2f} cores at the peak, at most half its limit of "
+                       f"{reporting_limit:g}", reporting_cores <= reporting_limit / 2))
+
     broker_cpu = relay["cpu_ms_per_event"]["broker"] + consumer["cpu_ms_per_event"]["broker"]
     rabbitmq = deployed.find("RabbitmqCluster", "rabbitmq")["spec"]
     broker_cores = reporting_events_per_s * broker_cpu / 1000
@@ -685,6 +694,9 @@ def print_plan(p: dict) -> None:
     r = rows["assessment database"]
     print(f"  assessment database: {r['cores']} cores on the primary; {r['client_connections']} client connections "
           f"at most, about {r['busy_connections']} busy at once")
+    if "reporting database" in rows:
+        print(f"  reporting database: {rows['reporting database']['cores']} cores on the primary (projections and "
+              "teachers' reads)")
     r = rows["broker"]
     print(f"  broker: {r['cpu_ms_per_event']} CPU ms per event -> {r['cores']} cores")
     print("\nthe production overlay against the plan:")
