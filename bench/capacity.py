@@ -51,6 +51,7 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 WARM_S, MEASURE_S = 3.0, 20.0
 REPORTING_QUEUE = "reporting.on_assessment_progressed"
 CLASS_SIZE = 30
+TIMEOUT_S = 30  # of each request: a process that hangs fails the run rather than stalling it
 
 
 # -- CPU time from /proc ----------------------------------------------------------------------
@@ -203,7 +204,8 @@ def answer_load(base: str, learners: list[tuple[uuid.UUID, uuid.UUID]], concurre
             if not share:
                 raise RuntimeError("a client ran out of tests: prepare more learners")
             assessment_id, user = share[turn[0] % len(share)]
-            body = session.get(f"{base}/api/assessments/{assessment_id}/next-challenge", headers=headers[user])
+            body = session.get(f"{base}/api/assessments/{assessment_id}/next-challenge", headers=headers[user],
+                               timeout=TIMEOUT_S)
             body.raise_for_status()
             challenge = body.json()["challenge"]
             if challenge is None:  # this learner's test is over
@@ -211,7 +213,7 @@ def answer_load(base: str, learners: list[tuple[uuid.UUID, uuid.UUID]], concurre
                 ended.append(assessment_id)
                 return False
             answered = session.post(f"{base}/api/assessments/{assessment_id}/answers", headers=headers[user],
-                                    json={"challenge_id": challenge["id"], "skipped": True})
+                                    json={"challenge_id": challenge["id"], "skipped": True}, timeout=TIMEOUT_S)
             if answered.status_code != 201:
                 raise RuntimeError(f"{answered.status_code} {answered.text[:200]}")
             turn[0] += 1
@@ -231,7 +233,8 @@ def login_load(base: str, email: str, password: str, concurrency: int, meter: Cp
         session = requests.Session()
 
         def step() -> bool:
-            response = session.post(f"{base}/api/token", json={"email": email, "password": password})
+            response = session.post(f"{base}/api/token", json={"email": email, "password": password},
+                                    timeout=TIMEOUT_S)
             if response.status_code != 200:
                 raise RuntimeError(f"log-in refused: {response.status_code} {response.text[:200]}")
             return True
@@ -253,7 +256,7 @@ def poll_load(base: str, campaign_ids: list, token: str, concurrency: int, meter
             base_url = f"{base}/api/campaigns/{campaign_ids[turn[0] % len(campaign_ids)]}"
             for path, params in (("/activity", None), ("/participants", {"page": 1, "page_size": 20}),
                                  ("/participants/filters", None)):
-                session.get(base_url + path, headers=headers, params=params).raise_for_status()
+                session.get(base_url + path, headers=headers, params=params, timeout=TIMEOUT_S).raise_for_status()
             turn[0] += 1
             return True
         return step
@@ -275,9 +278,9 @@ def wait_for(predicate, timeout: float, interval: float = 0.1, what: str = "") -
 
 def measure(concurrencies: list[int], gateway_concurrency: int, learners_count: int, login_concurrency: int) -> dict:
     import requests
+    from adaptive_test import load_content, prepared_assessments, read_document, serving_test_jwks
     from sqlalchemy import create_engine, text
 
-    from adaptive_test import load_content, prepared_assessments, read_document, serving_test_jwks
     from assessment.bootstrap import bootstrap
     from assessment.config import Settings
     from assessment.entrypoints.cli import checksum
@@ -440,6 +443,7 @@ def measure(concurrencies: list[int], gateway_concurrency: int, learners_count: 
         # 5. reporting api: teachers following a class live (a fresh database holding one school's read models:
         # a class of CLASS_SIZE in a campaign, as the projections leave them)
         from reporting_export import fill
+
         from svckit import migrations
 
         orga_env = {**common, "DATABASE_URL": stack.enter_context(fresh_database("bench_orga"))}
@@ -466,7 +470,8 @@ def measure(concurrencies: list[int], gateway_concurrency: int, learners_count: 
         base = f"http://127.0.0.1:{identity_port}"
         email, password = "bench.learner@example.org", "Quiet-River-2026!"
         created = requests.post(f"{base}/api/users", json={"first_name": "Bench", "last_name": "Learner", "email": email,
-                                                             "password": password, "accepted_terms": True})
+                                                             "password": password, "accepted_terms": True},
+                                timeout=TIMEOUT_S)
         if created.status_code != 201:
             raise RuntimeError(f"sign-up refused: {created.status_code} {created.text[:300]}")
         logins = login_load(base, email, password, login_concurrency, CpuMeter({"identity api": ((identity.process.pid,), ()),
@@ -517,7 +522,10 @@ class Deployed:
     """The production overlay as ``kubectl kustomize`` renders it: the resources, settings and scaling the
     plan is checked against, read rather than copied so that the plan follows the manifests."""
 
-    def __init__(self) -> None:
+    def __init__(self, objects: list[dict] | None = None) -> None:
+        if objects is not None:  # already rendered (the deploy tests pass theirs)
+            self.objects = objects
+            return
         import yaml
 
         rendered = subprocess.run([str(Path(sys.executable).parent / "kubectl"), "kustomize",
@@ -714,6 +722,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--gateway-concurrency", type=int, default=8)
     parser.add_argument("--login-concurrency", type=int, default=8)
     parser.add_argument("--prepared", type=int, default=1500, help="assessments prepared for the load")
+    parser.add_argument("--save-median", type=Path,
+                        help="with --plan-only: write the median figures there (deploy/capacity-figures.json)")
     parser.add_argument("--seconds", type=float, default=MEASURE_S, help="measured seconds of each round")
     parser.add_argument("--plan-only", type=Path, nargs="+",
                         help="results files of earlier runs: the plan again, from the median of each figure")
@@ -727,6 +737,10 @@ def main() -> None:
     assumption = Assumption(**{name: getattr(args, name) for name in Assumption().__dict__})
     if args.plan_only:
         figures = median_figures([json.loads(path.read_text())["figures"] for path in args.plan_only])
+        if args.save_median:
+            args.save_median.write_text(json.dumps({
+                "what": "the median of each figure over these runs of bench/capacity.py (deploy/CAPACITY.md)",
+                "runs": sorted(path.name for path in args.plan_only), "figures": figures}, indent=1) + "\n")
     else:
         figures = measure(args.concurrency, args.gateway_concurrency, args.prepared, args.login_concurrency)
     result = {"at": datetime.now(timezone.utc).isoformat(), "figures": figures,

@@ -20,6 +20,7 @@ A missing tool skips locally and fails in CI (CI=true).
 from __future__ import annotations
 
 import copy
+import importlib.util
 import json
 import os
 import re
@@ -568,6 +569,40 @@ def test_the_certification_window_is_declared_in_one_place(rendered):
         assert cron["metadata"] == {"timezone": window["timezone"], "start": window["start"], "end": window["end"],
                                     "desiredReplicas": window[key]}, name
     assert find(rendered["production"], "ConfigMap", "certification-window") is None  # kustomize-only
+
+
+# --- the capacity plan ---------------------------------------------------------------------------
+
+
+def capacity_module():
+    """bench/capacity.py, whose plan derives pods from measured figures and checks an overlay against it."""
+    if "bench_capacity" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("bench_capacity", DEPLOY.parent / "bench" / "capacity.py")
+        sys.modules["bench_capacity"] = importlib.util.module_from_spec(spec)  # dataclasses look modules up there
+        spec.loader.exec_module(sys.modules["bench_capacity"])
+    return sys.modules["bench_capacity"]
+
+
+def capacity_checks(objects: list[dict]) -> list[dict]:
+    capacity = capacity_module()
+    figures = json.loads((DEPLOY / "capacity-figures.json").read_text())["figures"]
+    return capacity.plan(figures, capacity.Assumption(), capacity.Deployed(objects))["checks"]
+
+
+def test_the_production_overlay_holds_the_capacity_plan(rendered):
+    """deploy/CAPACITY.md's plan, from the median figures of bench/capacity.py kept in
+    deploy/capacity-figures.json: every count, maximum and database size of production covers it."""
+    checks = capacity_checks(rendered["production"])
+    assert len(checks) >= 10
+    assert all(check["ok"] for check in checks), [check["what"] for check in checks if not check["ok"]]
+
+
+def test_a_smaller_certification_window_falls_short_of_the_plan(rendered):
+    objects = copy.deepcopy(rendered["production"])
+    scaled = find(objects, "ScaledObject", "assessment-api")
+    next(t for t in scaled["spec"]["triggers"] if t["type"] == "cron")["metadata"]["desiredReplicas"] = "10"
+    failed = [check["what"] for check in capacity_checks(objects) if not check["ok"]]
+    assert failed == ["assessment-api: the window's 10 pods cover the 30 needed, within the maximum 40"]
 
 
 # --- security scan -------------------------------------------------------------------------------
