@@ -1,10 +1,12 @@
 """What one process of each kind sustains under concurrent load, and the national plan derived from it.
 
-    python bench/capacity.py                    # measure (about 4 minutes), then print the plan
+    python bench/capacity.py                    # measure (about 5 minutes), then print the plan
     python bench/capacity.py --learners 800000 --days 5 --questions 30 --busy-share 0.8 --busy-hours 6 \\
         --peak-factor 3                         # the assumption of the plan (these are the defaults)
     python bench/capacity.py --plan-only bench/results/capacity-*.json   # the plan again from earlier runs (the
                                                 # median of each figure), e.g. for another assumption
+    python bench/capacity.py --plan-only bench/results/capacity-*.json --save-median deploy/capacity-figures.json
+                                                # keep the medians the deploy tests plan from
 
 The processes are the real ones (``<service> api|relay|consumer`` as the images run them), each started
 alone on this machine's PostgreSQL and RabbitMQ, in databases and a vhost of their own, dropped at the
@@ -313,12 +315,12 @@ def measure(concurrencies: list[int], gateway_concurrency: int, learners_count: 
                 env["OPS_PORT"] = str(port)
                 ready = f"http://127.0.0.1:{port}/health/ready"
             if service == "gateway":
-                env["ASSESSMENT_URL"] = extra_upstream["assessment"]
+                env["ASSESSMENT_URL"] = upstreams["assessment"]
             started = ServiceProcess(args, env, logs / f"{service}-{kind}.log", ready).start()
             stack.callback(started.stop)
             return started
 
-        extra_upstream: dict[str, str] = {}
+        upstreams: dict[str, str] = {}
         for service in ("assessment", "reporting", "identity"):
             migration = ServiceProcess([*service_command(service), "migrate"], envs[service], logs / f"{service}-m.log")
             if migration.start().process.wait(120) != 0:
@@ -357,12 +359,12 @@ def measure(concurrencies: list[int], gateway_concurrency: int, learners_count: 
         api_port = free_port()
         api = process("assessment", "api", api_port, "--workers", "1", "--threads", "8")
         api.wait_ready()
-        extra_upstream["assessment"] = f"http://127.0.0.1:{api_port}"
+        upstreams["assessment"] = f"http://127.0.0.1:{api_port}"
         parties = {"assessment api": ((api.process.pid,), ()), "postgresql": postgres}
         rounds, offset = [], 0
         per_round = len(learners) // (len(concurrencies) + 1)
         for concurrency in concurrencies:
-            figures = answer_load(extra_upstream["assessment"], learners[offset:offset + per_round], concurrency,
+            figures = answer_load(upstreams["assessment"], learners[offset:offset + per_round], concurrency,
                                   CpuMeter(parties))
             offset += per_round
             rounds.append(figures)
