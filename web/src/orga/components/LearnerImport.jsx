@@ -6,6 +6,7 @@ import { useState } from "preact/hooks";
 import { errorMessage, formatNumber, useI18n } from "../../common/i18n.js";
 import { Button, ErrorNotice, Field, ProgressBar } from "../../common/ui.jsx";
 import { api, download } from "../api.js";
+import { Stats } from "./Stats.jsx";
 import { TableWrap } from "./TableWrap.jsx";
 
 const ACCEPT = { SCO: ".xml,.zip,.csv", SUP: ".csv" };
@@ -25,14 +26,8 @@ function Report({ report }) {
         {report.encoding ? ` · ${t("orga.import.encoding", { encoding: report.encoding })}` : ""}
       </p>
       {report.status === "SUCCEEDED" ? (
-        <dl class="stats">
-          {COUNTS.map((key) => (
-            <div class="stats__item" key={key}>
-              <dt>{t(`orga.import.count.${key}`)}</dt>
-              <dd>{formatNumber(locale, report[`${key}_count`])}</dd>
-            </div>
-          ))}
-        </dl>
+        <Stats items={COUNTS.map((key) => [t(`orga.import.count.${key}`),
+          formatNumber(locale, report[`${key}_count`])])} />
       ) : null}
       {lineErrors.length ? (
         <>

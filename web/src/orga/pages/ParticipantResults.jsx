@@ -7,6 +7,7 @@ import { CompetenceTable } from "../components/CompetenceTable.jsx";
 import { percent } from "../components/format.js";
 import { MasteryTable } from "../components/MasteryTable.jsx";
 import { fullName } from "../components/people.js";
+import { Stats } from "../components/Stats.jsx";
 import { StatusBadge } from "../components/StatusBadge.jsx";
 
 // One participant's own counts, where the campaign's results read averages.
@@ -19,19 +20,13 @@ function AssessmentResults({ results }) {
   const { t, locale } = useI18n();
   return (
     <>
-      <dl class="stats">
-        <div class="stats__item">
-          <dt>{t("orga.results.mastery")}</dt>
-          <dd>{percent(locale, results.mastery_rate)}</dd>
-        </div>
-        <div class="stats__item">
-          <dt>{t("orga.results.validated_skills")}</dt>
-          <dd>{t("orga.results.skills_of", {
-            validated: formatNumber(locale, results.validated_skills_count),
-            target: formatNumber(locale, results.target_skills_count),
-          })}</dd>
-        </div>
-      </dl>
+      <Stats items={[
+        [t("orga.results.mastery"), percent(locale, results.mastery_rate)],
+        [t("orga.results.validated_skills"), t("orga.results.skills_of", {
+          validated: formatNumber(locale, results.validated_skills_count),
+          target: formatNumber(locale, results.target_skills_count),
+        })],
+      ]} />
       <MasteryTable rows={results.competences} withBar {...accessors} />
       {results.areas?.length ? <MasteryTable rows={results.areas} byArea {...accessors} /> : null}
     </>
@@ -42,20 +37,11 @@ function ProfileResults({ results }) {
   const { t, locale } = useI18n();
   return (
     <>
-      <dl class="stats">
-        <div class="stats__item">
-          <dt>{t("orga.results.total_pix")}</dt>
-          <dd>{formatNumber(locale, results.total_pix)}</dd>
-        </div>
-        <div class="stats__item">
-          <dt>{t("orga.results.certifiable")}</dt>
-          <dd>{results.certifiable ? t("orga.yes") : t("orga.no")}</dd>
-        </div>
-        <div class="stats__item">
-          <dt>{t("orga.results.certifiable_competences")}</dt>
-          <dd>{formatNumber(locale, results.certifiable_competences_count)}</dd>
-        </div>
-      </dl>
+      <Stats items={[
+        [t("orga.results.total_pix"), formatNumber(locale, results.total_pix)],
+        [t("orga.results.certifiable"), results.certifiable ? t("orga.yes") : t("orga.no")],
+        [t("orga.results.certifiable_competences"), formatNumber(locale, results.certifiable_competences_count)],
+      ]} />
       <CompetenceTable rows={results.competences} columns={[
         { key: "pix", label: t("orga.results.pix"), number: true, cell: (row) => formatNumber(locale, row.pix) },
         { key: "level", label: t("orga.results.level"), number: true, cell: (row) => formatNumber(locale, row.level) },

@@ -8,6 +8,7 @@ import { api, patiently } from "../../api.js";
 import { useDebounced } from "../../components/hooks.js";
 import { Pagination } from "../../components/Pagination.jsx";
 import { fullName } from "../../components/people.js";
+import { Stats } from "../../components/Stats.jsx";
 import { StatusBadge } from "../../components/StatusBadge.jsx";
 import { TableWrap } from "../../components/TableWrap.jsx";
 
@@ -24,18 +25,11 @@ function Counts({ activity }) {
     ["shared", activity.shared_count],
   ];
   return (
-    <dl class="stats">
-      {items.map(([key, value]) => (
-        <div class="stats__item" key={key}>
-          <dt>{t(`orga.activity.${key}`)}</dt>
-          <dd>{formatNumber(locale, value)}</dd>
-        </div>
-      ))}
-      <div class="stats__item">
-        <dt>{t("orga.activity.average_progress")}</dt>
-        <dd>{activity.average_progress_rate === null ? "—" : formatPercent(locale, activity.average_progress_rate)}</dd>
-      </div>
-    </dl>
+    <Stats items={[
+      ...items.map(([key, value]) => [t(`orga.activity.${key}`), formatNumber(locale, value)]),
+      [t("orga.activity.average_progress"),
+        activity.average_progress_rate === null ? "—" : formatPercent(locale, activity.average_progress_rate)],
+    ]} />
   );
 }
 

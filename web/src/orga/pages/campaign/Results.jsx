@@ -11,6 +11,7 @@ import { decimal, percent } from "../../components/format.js";
 import { MasteryTable } from "../../components/MasteryTable.jsx";
 import { Pagination } from "../../components/Pagination.jsx";
 import { fullName } from "../../components/people.js";
+import { Stats } from "../../components/Stats.jsx";
 import { TableWrap } from "../../components/TableWrap.jsx";
 
 export const MAX_LEVEL = 8;
@@ -50,16 +51,10 @@ function ProfileTables({ results }) {
   const { t, locale } = useI18n();
   return (
     <>
-      <dl class="stats">
-        <div class="stats__item">
-          <dt>{t("orga.results.average_total_pix")}</dt>
-          <dd>{decimal(locale, results.average_total_pix, 0)}</dd>
-        </div>
-        <div class="stats__item">
-          <dt>{t("orga.results.certifiable_count")}</dt>
-          <dd>{formatNumber(locale, results.certifiable_count)}</dd>
-        </div>
-      </dl>
+      <Stats items={[
+        [t("orga.results.average_total_pix"), decimal(locale, results.average_total_pix, 0)],
+        [t("orga.results.certifiable_count"), formatNumber(locale, results.certifiable_count)],
+      ]} />
       <div class="results-grid">
         <CompetenceTable rows={results.competences} showArea={false} columns={[
           { key: "level", label: t("orga.results.average_level"), number: true, cell: (row) => decimal(locale, row.average_level) },
