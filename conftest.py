@@ -22,6 +22,28 @@ from svckit.testing import admin_database_url, create_database, drop_database
 
 SESSION = uuid.uuid4().hex[:8]
 
+# A test's layer is its folder. (``pytestmark`` in a conftest.py marks nothing: pytest reads it
+# from test modules only, so ``make test-unit`` once ran the integration and browser tests too.)
+FOLDER_MARKS = (
+    ("/tests/integration/", ("integration",)),
+    ("/tests/e2e/browser/", ("e2e", "browser")),
+    ("/tests/e2e/", ("e2e",)),
+)
+
+
+def marks_for(path: str) -> tuple[str, ...]:
+    """The markers of a test file by its path (posix), the most specific folder first."""
+    for folder, marks in FOLDER_MARKS:
+        if folder in path:
+            return marks
+    return ()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for mark in marks_for(item.path.as_posix()):
+            item.add_marker(mark)
+
 
 def _broker_root_url() -> str:
     return os.environ.get("TEST_RABBITMQ_URL", DEFAULT_RABBITMQ_URL)

@@ -16,7 +16,6 @@ from msgkit.testing import TcpProxy
 from svckit import migrations
 from svckit.testing import ServiceProcess, free_port, service_command
 
-pytestmark = pytest.mark.e2e
 sys.path.insert(0, str(Path(__file__).parent))  # journeys.py, the steps journeys share
 sys.path.insert(0, str(Path(__file__).parent / "browser"))  # accessibility.py, for the browser tests
 

@@ -19,8 +19,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
-pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Without the background-networking flags Chromium keeps calling Google's hosts, which this
 # machine's closed network refuses.

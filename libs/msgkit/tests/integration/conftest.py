@@ -12,8 +12,6 @@ from msgkit_it import metadata  # noqa: E402
 from msgkit.testing import TcpProxy, isolated_vhost  # noqa: E402
 from msgkit.testing import running as running_in_thread
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture(scope="module")
 def amqp_url(rabbitmq_root_url):

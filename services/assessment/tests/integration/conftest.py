@@ -24,8 +24,6 @@ from svckit import migrations  # noqa: E402
 from svckit.auth import TokenVerifier  # noqa: E402
 from svckit.testing import Person, TestKeys, token_for  # noqa: E402
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture(scope="session")
 def assessment_database(database_factory):

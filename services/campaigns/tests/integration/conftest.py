@@ -21,8 +21,6 @@ from svckit import migrations  # noqa: E402
 from svckit.auth import TokenVerifier  # noqa: E402
 from svckit.testing import TestKeys  # noqa: E402
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture(scope="session")
 def campaigns_database(database_factory):

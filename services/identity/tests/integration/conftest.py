@@ -5,8 +5,6 @@ from identity.config import Settings
 from identity.entrypoints.api.app import create_app
 from svckit import migrations
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture(scope="session")
 def identity_database(database_factory):

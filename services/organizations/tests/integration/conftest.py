@@ -20,8 +20,6 @@ from organizations.entrypoints.api.app import create_app  # noqa: E402
 from svckit import migrations  # noqa: E402
 from svckit.auth import TokenVerifier  # noqa: E402
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture(scope="session")
 def organizations_database(database_factory):
