@@ -315,6 +315,8 @@ def up() -> None:
     say("demo data loaded")
     LOGS.mkdir(parents=True, exist_ok=True)
     checks = write_config(cfg, consumers)
+    # Each process's readiness URL, for tools that watch the running platform (bench/faults.py).
+    (RUN / "probes.json").write_text(json.dumps(dict(checks), indent=1))
     subprocess.run([str(BIN / "supervisord"), "-c", str(CONF)], check=True)
     say(f"starting {len(checks)} processes (logs in {LOGS.relative_to(ROOT)}/)")
     wait_ready(checks)
