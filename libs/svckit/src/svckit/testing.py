@@ -199,3 +199,35 @@ def deliver_example(runtime, event_type: str, *, aggregate_id: str, aggregate_ve
     handle_envelope(runtime, example_envelope(event_type, aggregate_id=aggregate_id,
                                               aggregate_version=aggregate_version, contracts_from=contracts_from,
                                               **payload))
+
+
+# -- hostile input: what every service's tests send to its real app ----------------------------
+
+NUL = "\x00"
+LONE_SURROGATE = "\ud800"  # valid in a JSON escape ("\ud800"), not encodable as UTF-8
+HUGE_PAGE = 10**18
+INVALID_UTF8_IN_URL = "%ED%A0%80"  # a lone surrogate encoded as UTF-8 bytes, which UTF-8 forbids
+
+
+def send_json(client, method: str, path: str, body: object, headers: Mapping[str, str] | None = None):
+    """``body`` as JSON text, escaped as ``json.dumps`` does, so a lone surrogate travels as ``"\\ud800"``."""
+    import json
+
+    return client.open(path, method=method, data=json.dumps(body), content_type="application/json",
+                       headers=dict(headers or {}))
+
+
+def deeply_nested_json(depth: int = 100_000) -> str:
+    return "[" * depth + "]" * depth
+
+
+def assert_error(response, status: int = 400, code: str | None = "VALIDATION_ERROR") -> dict:
+    """The response is an error in the common shape, with this status (and code)."""
+    text = response.get_data(as_text=True)
+    assert response.status_code == status, f"{response.status_code} instead of {status}: {text[:500]}"
+    body = response.get_json()
+    assert isinstance(body, dict) and set(body) == {"error"}, text[:500]
+    assert set(body["error"]) == {"code", "message", "details"}, text[:500]
+    if code is not None:
+        assert body["error"]["code"] == code, text[:500]
+    return body["error"]

@@ -31,6 +31,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from msgkit import context
+from svckit import inputs
 from svckit.auth import BEARER, TokenVerifier
 from svckit.errors import http_exception_response, register_error_handlers
 from svckit.idempotency import IdempotencyKeys
@@ -157,6 +158,7 @@ def create_service_app(
     if token_verifier is not None:
         app.extensions["token_verifier"] = token_verifier
     _correlation_and_metrics(app)
+    inputs.init_app(app)  # before the idempotency keys: a refused request stores nothing
     register_error_handlers(app, error_table or {})
     api = ServiceApi(app)
     api.spec.components.security_scheme("bearerAuth", BEARER["bearerAuth"])
