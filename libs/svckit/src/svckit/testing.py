@@ -6,6 +6,7 @@ to run against the real thing.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import os
 import signal
@@ -231,3 +232,80 @@ def assert_error(response, status: int = 400, code: str | None = "VALIDATION_ERR
     if code is not None:
         assert body["error"]["code"] == code, text[:500]
     return body["error"]
+
+
+# -- the OpenAPI document against the real app (schemathesis) -----------------------------------
+
+CONFORMANCE_CHECKS = ("not_a_server_error", "status_code_conformance", "content_type_conformance",
+                      "response_schema_conformance")
+
+
+@dataclasses.dataclass
+class ConformanceReport:
+    service: str
+    operations: int
+    cases: int
+    seconds: float
+    failures: list[str]
+    responses: list[tuple[str, int, dict[str, list[str]]]]  # (operation, status, headers) of every answer
+
+    def __str__(self) -> str:
+        statuses = collections.Counter(status for _, status, _ in self.responses)
+        return (f"{self.service}: {self.cases} requests over {self.operations} operations in {self.seconds:.1f} s, "
+                f"{len(self.failures)} failure(s); answers by status: {dict(sorted(statuses.items()))}")
+
+
+def check_openapi_conformance(app, service: str, *, headers: Mapping[str, str], max_examples: int = 20,
+                              parameters: Mapping[str, object] | None = None, seed: int = 16) -> ConformanceReport:
+    """Run schemathesis over the app's own ``/openapi.json``, in process (WSGI), with valid ``headers``.
+
+    Its examples, coverage (boundary and invalid values of every parameter and body) and fuzzing phases
+    (``max_examples`` per operation and generation mode, positive and negative) are checked for server
+    errors and for conformance: a documented status, content type and response schema. ``parameters``
+    fixes path or query values by name (real ids, so that requests get past a 404 into the route's code).
+    The seed makes a run repeatable.
+    """
+    import schemathesis
+    from schemathesis.config import SchemathesisConfig
+    from schemathesis.engine import Status, events, from_schema
+
+    config = SchemathesisConfig.from_dict({
+        "seed": seed,
+        "headers": dict(headers),
+        "continue-on-failure": True,
+        "generation": {"mode": "all", "max-examples": max_examples, "database": "none"},
+        "phases": {"examples": {"enabled": True}, "coverage": {"enabled": True}, "fuzzing": {"enabled": True},
+                   "stateful": {"enabled": False}},
+        "checks": {"enabled": False, **{name: {"enabled": True} for name in CONFORMANCE_CHECKS}},
+        "parameters": dict(parameters or {}),
+    })
+    schema = schemathesis.openapi.from_wsgi("/openapi.json", app, config=config)
+    started = time.monotonic()
+    cases, failures, responses, operations = 0, [], [], set()
+    for event in from_schema(schema).execute():
+        if isinstance(event, (events.NonFatalError, events.FatalError)):
+            failures.append(f"error: {getattr(event, 'info', event)}")
+        if not isinstance(event, events.ScenarioFinished):
+            continue
+        recorder = event.recorder
+        operations.add(recorder.label)
+        cases += len(recorder.cases)
+        for interaction in recorder.interactions.values():
+            if interaction.response is not None:
+                responses.append((recorder.label, interaction.response.status_code, interaction.response.headers))
+        for checks in recorder.checks.values():
+            for check in checks:
+                if check.status == Status.FAILURE and check.failure_info is not None:
+                    failure = check.failure_info.failure
+                    failures.append(f"{recorder.label}: {check.name}: {failure.title}\n{failure.message[:800]}\n"
+                                    f"{check.failure_info.code_sample}")
+    return ConformanceReport(service, len(operations), cases, time.monotonic() - started, failures, responses)
+
+
+def assert_protective_headers(report: ConformanceReport, cacheable: Sequence[str] = ()) -> None:
+    """Every answer says ``nosniff``; every answer but those of the ``cacheable`` operations is ``no-store``."""
+    assert report.responses, "no answer was recorded"
+    for operation, status, headers in report.responses:
+        assert headers.get("x-content-type-options") == ["nosniff"], (operation, status, headers)
+        if operation not in cacheable:
+            assert "no-store" in ",".join(headers.get("cache-control", [])), (operation, status, headers)

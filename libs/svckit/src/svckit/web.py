@@ -35,6 +35,7 @@ from svckit import inputs
 from svckit.auth import BEARER, TokenVerifier
 from svckit.errors import http_exception_response, register_error_handlers
 from svckit.idempotency import IdempotencyKeys
+from svckit.openapi import ErrorResponses, ErrorSchema, register_error_responses
 
 CORRELATION_HEADER = "X-Correlation-ID"
 _SANE_CORRELATION = re.compile(r"[\x21-\x7e]{1,200}")
@@ -48,7 +49,17 @@ LATENCY = Histogram(
 
 
 class ServiceApi(Api):
-    """flask-smorest's Api, answering its HTTP errors in the platform's shape."""
+    """flask-smorest's Api, answering its HTTP errors in the platform's shape and documenting them so
+    (``svckit.openapi``)."""
+
+    ERROR_SCHEMA = ErrorSchema
+    DEFAULT_ERROR_RESPONSE_NAME = None  # no catch-all: each operation lists its error statuses
+
+    def __init__(self, app: Flask) -> None:
+        super().__init__(app, spec_kwargs={"extra_plugins": [ErrorResponses()]})
+
+    def _register_responses(self) -> None:
+        register_error_responses(self.spec, self.DEFAULT_RESPONSE_CONTENT_TYPE)
 
     def handle_http_exception(self, error: HTTPException):  # noqa: D102
         return http_exception_response(error)
@@ -126,6 +137,20 @@ def _correlation_and_metrics(app: Flask) -> None:
             context.correlation_id.reset(token)
 
 
+def _protective_headers(app: Flask) -> None:
+    """``nosniff`` on every answer (a browser never guesses a type other than the one sent), and
+    ``Cache-Control: no-store`` on every answer whose route does not set its own: answers carry personal
+    data (names, results, tokens), which no shared or browser cache may keep. A route that may be cached
+    says so itself (identity's public JWKS: ``public, max-age=300``)."""
+
+    @app.after_request
+    def _protect(response: Response) -> Response:
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        if "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
 def create_service_app(
     *,
     name: str,
@@ -158,6 +183,7 @@ def create_service_app(
     if token_verifier is not None:
         app.extensions["token_verifier"] = token_verifier
     _correlation_and_metrics(app)
+    _protective_headers(app)
     inputs.init_app(app)  # before the idempotency keys: a refused request stores nothing
     register_error_handlers(app, error_table or {})
     api = ServiceApi(app)

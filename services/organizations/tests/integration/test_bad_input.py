@@ -58,3 +58,14 @@ def test_json_nested_100000_deep_is_refused(client, platform_admin, school):
 def test_a_nul_or_broken_utf8_in_the_path_is_refused(client, school, suffix):
     organization_id, admin = school
     assert_error(client.get(f"/api/organizations/{organization_id}{suffix}", headers=admin.auth))
+
+
+def test_an_invitation_code_outside_ascii_is_a_wrong_code_not_a_500(client, school, person):
+    organization_id, admin = school
+    invited = person("invitee")
+    sent = client.post(f"/api/organizations/{organization_id}/invitations", headers=admin.auth,
+                       json={"emails": [invited.email]})
+    invitation_id = sent.get_json()["results"][0]["invitation"]["id"]
+    for code in ("CODÉ", "\U0001f600"):
+        assert_error(client.post(f"/api/invitations/{invitation_id}/accept", headers=invited.auth, json={"code": code}),
+                     404, "INVITATION_NOT_FOUND")

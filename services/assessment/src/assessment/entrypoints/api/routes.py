@@ -12,6 +12,7 @@ from assessment.entrypoints.api import schemas as s
 from assessment.service_layer import handlers
 from svckit.auth import auth_required, current_principal
 from svckit.errors import ApiError
+from svckit.openapi import errors
 
 learner = Blueprint("assessments", __name__, url_prefix="/api", description="The learner's adaptive test")
 admin = Blueprint("admin-content", __name__, url_prefix="/api/admin/content",
@@ -44,6 +45,7 @@ class ParticipationAssessment(MethodView):
 @learner.route("/assessments/<uuid:assessment_id>/next-challenge")
 class NextChallenge(MethodView):
     @auth_required
+    @errors(409, 422)  # the first choice of a question is stored: CONCURRENT_UPDATE; CAMPAIGN_ARCHIVED
     @learner.arguments(s.LocaleArgsSchema, location="query")
     @learner.response(200, s.NextChallengeSchema)
     def get(self, args: dict, assessment_id: UUID):
