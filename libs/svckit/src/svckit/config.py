@@ -8,6 +8,7 @@ message, and demo data is refused.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -62,6 +63,20 @@ def env_float(environ: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+LOOPBACK = ("127.0.0.1/32", "::1/128")
+
+
+def networks(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    """A comma-separated list of addresses or CIDR networks, each checked and written as a network."""
+    raw = env.get(name)
+    if raw is None:
+        return default
+    try:
+        return tuple(str(ipaddress.ip_network(item.strip(), strict=False)) for item in raw.split(",") if item.strip())
+    except ValueError as error:
+        raise ConfigurationError(f"{name}={raw!r}: expected addresses or CIDR networks, comma-separated") from error
+
+
 def environment_of(env: Mapping[str, str]) -> str:
     environment = env.get("SERVICE_ENV", "development")
     if environment not in ENVIRONMENTS:
@@ -93,6 +108,9 @@ class CommonSettings:
     ops_port: int = 0
     db_pool_size: int = 5
     trusted_proxies: int = 0
+    # Peers whose X-Forwarded-* headers are believed (the gateway): anyone else who reaches the port keeps
+    # their own address, so that per-address limits cannot be dodged there.
+    trusted_proxy_addresses: tuple[str, ...] = LOOPBACK
     retry_delays_ms: tuple[int, ...] = (1_000, 10_000, 60_000)
     extra: Mapping[str, str] = field(default_factory=dict)
 
@@ -112,6 +130,13 @@ class CommonSettings:
         rabbitmq_url = required("RABBITMQ_URL", DEFAULT_RABBITMQ_URL)
         if production and "guest:guest@" in rabbitmq_url:
             raise ConfigurationError("RABBITMQ_URL uses the default guest account, refused in production")
+        trusted_proxies = env_int(env, "TRUSTED_PROXIES", 0)
+        # On a laptop the gateway calls the apis on loopback; in production the gateway's pods have
+        # addresses of the cluster's pod network, which only the deployment knows.
+        trusted_addresses = networks(env, "TRUSTED_PROXY_ADDRESSES", () if production else LOOPBACK)
+        if production and trusted_proxies and not trusted_addresses:
+            raise ConfigurationError("TRUSTED_PROXIES is set: TRUSTED_PROXY_ADDRESSES must name the gateway's "
+                                     "addresses or network in production (e.g. the cluster's pod network)")
         delays = env.get("MESSAGE_RETRY_DELAYS_MS", "")
         try:
             retry_delays = tuple(int(d) for d in delays.split(",") if d.strip()) or (1_000, 10_000, 60_000)
@@ -129,7 +154,8 @@ class CommonSettings:
             log_format=env.get("LOG_FORMAT", "json"),
             ops_port=env_int(env, "OPS_PORT", 0),
             db_pool_size=env_int(env, "DB_POOL_SIZE", 5),
-            trusted_proxies=env_int(env, "TRUSTED_PROXIES", 0),
+            trusted_proxies=trusted_proxies,
+            trusted_proxy_addresses=trusted_addresses,
             retry_delays_ms=retry_delays,
             extra=dict(env),
         )

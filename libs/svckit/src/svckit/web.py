@@ -9,6 +9,7 @@ at ``/openapi.json`` built by flask-smorest from the marshmallow schemas.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 import re
@@ -63,6 +64,27 @@ class ServiceApi(Api):
 
     def handle_http_exception(self, error: HTTPException):  # noqa: D102
         return http_exception_response(error)
+
+
+class TrustedProxyFix:
+    """ProxyFix for requests whose peer is a trusted proxy (the gateway); any other peer keeps its own
+    address, scheme and host whatever its ``X-Forwarded-*`` headers claim."""
+
+    def __init__(self, app: Callable, hops: int, trusted: Iterable[str]) -> None:
+        self.app = app
+        self.fixed = ProxyFix(app, x_for=hops, x_proto=hops, x_host=hops)
+        self.trusted = [ipaddress.ip_network(network, strict=False) for network in trusted]
+
+    def _trusted(self, peer: str | None) -> bool:
+        try:
+            address = ipaddress.ip_address(peer or "")
+        except ValueError:
+            return False
+        return any(address in network for network in self.trusted)
+
+    def __call__(self, environ: dict, start_response: Callable):
+        handler = self.fixed if self._trusted(environ.get("REMOTE_ADDR")) else self.app
+        return handler(environ, start_response)
 
 
 def metrics_response() -> Response:
@@ -164,11 +186,13 @@ def create_service_app(
     idempotency: IdempotencyKeys | None = None,
     max_content_length: int = 1024 * 1024,
     trusted_proxies: int = 0,
+    trusted_proxy_addresses: Iterable[str] = (),
 ) -> Flask:
     app = Flask(name)
     if trusted_proxies:
-        # Behind the gateway, the client's address is the last one the gateway appended.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted_proxies, x_proto=trusted_proxies, x_host=trusted_proxies)
+        # Behind the gateway, the client's address is the last one the gateway appended; only the gateway
+        # (trusted_proxy_addresses) is believed.
+        app.wsgi_app = TrustedProxyFix(app.wsgi_app, trusted_proxies, trusted_proxy_addresses)
     app.config.update(
         API_TITLE=title,
         API_VERSION=version,

@@ -25,6 +25,7 @@ def create_app(runtime: Campaigns | None = None) -> Flask:
         token_verifier=runtime.verifier,
         idempotency=IdempotencyKeys(runtime.engine, orm.idempotency_keys),
         trusted_proxies=runtime.common.trusted_proxies,
+        trusted_proxy_addresses=runtime.common.trusted_proxy_addresses,
     )
     app.extensions["campaigns"] = runtime
     return app

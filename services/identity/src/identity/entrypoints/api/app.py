@@ -27,6 +27,7 @@ def create_app(identity: Identity | None = None) -> Flask:
         # Answers of /api/token* are tokens: never stored for an idempotent replay.
         idempotency=IdempotencyKeys(identity.engine, orm.idempotency_keys, exempt_paths=["/api/token"]),
         trusted_proxies=identity.common.trusted_proxies,
+        trusted_proxy_addresses=identity.common.trusted_proxy_addresses,
     )
     app.extensions["identity"] = identity
     return app

@@ -25,6 +25,7 @@ def create_app(runtime: Organizations | None = None) -> Flask:
         token_verifier=runtime.verifier,
         idempotency=IdempotencyKeys(runtime.engine, orm.idempotency_keys),
         trusted_proxies=runtime.common.trusted_proxies,
+        trusted_proxy_addresses=runtime.common.trusted_proxy_addresses,
         max_content_length=runtime.settings.max_import_bytes + 1024 * 1024,  # the file plus the form around it
     )
     app.extensions["organizations"] = runtime
