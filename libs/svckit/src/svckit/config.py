@@ -13,6 +13,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from svckit.db import DatabaseTimeouts
+
 ENVIRONMENTS = ("development", "test", "production")
 DEFAULT_RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432"
@@ -77,6 +79,32 @@ def networks(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tup
         raise ConfigurationError(f"{name}={raw!r}: expected addresses or CIDR networks, comma-separated") from error
 
 
+def env_non_negative(environ: Mapping[str, str], name: str, default: float) -> float:
+    """A number of seconds or milliseconds, where 0 turns the bound off."""
+    raw = environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = float(raw)
+    except ValueError as error:
+        raise ConfigurationError(f"{name}={raw!r} is not a number") from error
+    if value < 0:
+        raise ConfigurationError(f"{name}={raw!r} must be 0 (off) or more")
+    return value
+
+
+def database_timeouts(env: Mapping[str, str]) -> DatabaseTimeouts:
+    """The bounds of every wait on the database (svckit.db says what each covers)."""
+    answer = env.get("DB_ANSWER_TIMEOUT_SECONDS")
+    return DatabaseTimeouts(
+        connect_seconds=env_float(env, "DB_CONNECT_TIMEOUT_SECONDS", 5.0),
+        pool_seconds=env_float(env, "DB_POOL_TIMEOUT_SECONDS", 10.0),
+        statement_ms=int(env_non_negative(env, "DB_STATEMENT_TIMEOUT_MS", 10_000)),
+        idle_in_transaction_ms=int(env_non_negative(env, "DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", 30_000)),
+        answer_seconds=None if answer in (None, "") else env_non_negative(env, "DB_ANSWER_TIMEOUT_SECONDS", 0),
+    )
+
+
 def environment_of(env: Mapping[str, str]) -> str:
     environment = env.get("SERVICE_ENV", "development")
     if environment not in ENVIRONMENTS:
@@ -107,6 +135,7 @@ class CommonSettings:
     log_format: str = "json"
     ops_port: int = 0
     db_pool_size: int = 5
+    db_timeouts: DatabaseTimeouts = field(default_factory=DatabaseTimeouts)
     trusted_proxies: int = 0
     # Peers whose X-Forwarded-* headers are believed (the gateway): anyone else who reaches the port keeps
     # their own address, so that per-address limits cannot be dodged there.
@@ -154,6 +183,7 @@ class CommonSettings:
             log_format=env.get("LOG_FORMAT", "json"),
             ops_port=env_int(env, "OPS_PORT", 0),
             db_pool_size=env_int(env, "DB_POOL_SIZE", 5),
+            db_timeouts=database_timeouts(env),
             trusted_proxies=trusted_proxies,
             trusted_proxy_addresses=trusted_addresses,
             retry_delays_ms=retry_delays,

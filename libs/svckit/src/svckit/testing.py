@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import uuid
@@ -24,6 +25,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from msgkit.testing import TcpProxy
 from svckit.config import DEFAULT_POSTGRES, normalize_database_url
 
 
@@ -125,6 +127,55 @@ class ServiceProcess:
         self.signal(signal.SIGKILL)
         if self.process is not None:
             self.process.wait(10)
+
+
+class _GatedSocket:
+    """A socket whose received data waits while the gate is closed (see ``FreezableTcpProxy``)."""
+
+    def __init__(self, sock: socket.socket, flowing: threading.Event) -> None:
+        self._sock, self._flowing = sock, flowing
+
+    def recv(self, size: int) -> bytes:
+        data = self._sock.recv(size)
+        self._flowing.wait()
+        return data
+
+    def __getattr__(self, name: str):
+        return getattr(self._sock, name)
+
+    def __hash__(self) -> int:
+        return hash(self._sock)
+
+    def __eq__(self, other: object) -> bool:
+        return self._sock is (other._sock if isinstance(other, _GatedSocket) else other)
+
+
+class FreezableTcpProxy(TcpProxy):
+    """msgkit's TCP proxy, which can also *freeze*: every connection stays open, new ones are accepted,
+    and nothing passes either way until ``thaw()`` (a stalled network path or server, as opposed to
+    ``cut()``, where connections are closed and refused)."""
+
+    def __init__(self, target_host: str, target_port: int) -> None:
+        self._flowing = threading.Event()
+        self._flowing.set()
+        super().__init__(target_host, target_port)
+
+    @classmethod
+    def for_database(cls, url: str) -> FreezableTcpProxy:
+        parsed = make_url(url)
+        return cls(parsed.host or "127.0.0.1", parsed.port or 5432)
+
+    def database_url(self, url: str) -> str:
+        return make_url(url).set(host="127.0.0.1", port=self.port).render_as_string(hide_password=False)
+
+    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
+        super()._pipe(_GatedSocket(source, self._flowing), sink)  # type: ignore[arg-type]
+
+    def freeze(self) -> None:
+        self._flowing.clear()
+
+    def thaw(self) -> None:
+        self._flowing.set()
 
 
 def service_command(service: str) -> list[str]:

@@ -1,9 +1,12 @@
 """What every answer carries and whom a service believes about the client's address (svckit.web)."""
 
+import psycopg
 import pytest
 from flask import jsonify, request
+from sqlalchemy import exc as sa
 
 from svckit.config import CommonSettings, ConfigurationError
+from svckit.testing import assert_error
 from svckit.web import create_service_app
 
 
@@ -64,3 +67,44 @@ def test_trusted_proxy_addresses_are_loopback_by_default_and_required_in_product
         CommonSettings.from_env("things", {**production, "TRUSTED_PROXIES": "1"})
     assert CommonSettings.from_env("things", {**production, "TRUSTED_PROXIES": "1",
                                               "TRUSTED_PROXY_ADDRESSES": "10.244.0.0/16"}).trusted_proxies == 1
+
+
+def raising(error: Exception):
+    client = app_with()
+
+    @client.application.get("/api/fails")
+    def fails():
+        raise error
+
+    return client.get("/api/fails")
+
+
+@pytest.mark.parametrize("error", [
+    sa.OperationalError("SELECT 1", {}, psycopg.OperationalError("connection refused")),
+    sa.InterfaceError("SELECT 1", {}, psycopg.InterfaceError("connection closed")),
+    sa.DBAPIError("SELECT 1", {}, psycopg.DatabaseError("gone"), connection_invalidated=True),
+    sa.TimeoutError("QueuePool limit of size 5 overflow 5 reached"),
+    psycopg.errors.QueryCanceled("canceling statement due to statement timeout"),
+])
+def test_a_database_that_cannot_be_reached_answers_503_with_retry_after(error):
+    response = raising(error)
+    assert_error(response, 503, "SERVICE_UNAVAILABLE")
+    assert int(response.headers["Retry-After"]) > 0
+
+
+def test_a_value_the_database_refuses_is_a_400_and_other_errors_stay_500():
+    assert_error(raising(sa.DataError("SELECT", {}, psycopg.DataError("integer out of range"))), 400)
+    assert_error(raising(sa.IntegrityError("INSERT", {}, psycopg.IntegrityError("dup"))), 500, "INTERNAL_ERROR")
+
+
+def test_database_bounds_come_from_the_environment():
+    default = CommonSettings.from_env("things", {}).db_timeouts
+    assert (default.connect_seconds, default.pool_seconds, default.statement_ms, default.idle_in_transaction_ms,
+            default.answer_deadline) == (5.0, 10.0, 10_000, 30_000, 15.0)
+    assert default.server_options() == "-c statement_timeout=10000 -c idle_in_transaction_session_timeout=30000"
+    tuned = CommonSettings.from_env("things", {"DB_STATEMENT_TIMEOUT_MS": "0", "DB_ANSWER_TIMEOUT_SECONDS": "2.5",
+                                               "DB_IDLE_IN_TRANSACTION_TIMEOUT_MS": "0"}).db_timeouts
+    assert tuned.answer_deadline == 2.5 and tuned.server_options().startswith("-c statement_timeout=0 ")
+    assert CommonSettings.from_env("things", {"DB_STATEMENT_TIMEOUT_MS": "0"}).db_timeouts.answer_deadline is None
+    with pytest.raises(ConfigurationError, match="DB_STATEMENT_TIMEOUT_MS"):
+        CommonSettings.from_env("things", {"DB_STATEMENT_TIMEOUT_MS": "-1"})
