@@ -136,6 +136,7 @@ class CommonSettings:
     ops_port: int = 0
     db_pool_size: int = 5
     db_timeouts: DatabaseTimeouts = field(default_factory=DatabaseTimeouts)
+    idempotency_lease_seconds: float = 60.0  # how long a key may stay "in progress" (svckit.idempotency)
     trusted_proxies: int = 0
     # Peers whose X-Forwarded-* headers are believed (the gateway): anyone else who reaches the port keeps
     # their own address, so that per-address limits cannot be dodged there.
@@ -184,6 +185,7 @@ class CommonSettings:
             ops_port=env_int(env, "OPS_PORT", 0),
             db_pool_size=env_int(env, "DB_POOL_SIZE", 5),
             db_timeouts=database_timeouts(env),
+            idempotency_lease_seconds=env_float(env, "IDEMPOTENCY_LEASE_SECONDS", 60.0),
             trusted_proxies=trusted_proxies,
             trusted_proxy_addresses=trusted_addresses,
             retry_delays_ms=retry_delays,

@@ -26,7 +26,7 @@ from typing import Any
 import psycopg
 from flask import Flask, jsonify
 from sqlalchemy import exc as sa
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger("svckit.errors")
 
@@ -120,18 +120,26 @@ def register_error_handlers(app: Flask, table: Mapping[type[Exception], tuple[in
 
         app.register_error_handler(exception, _handler)
 
-    @app.errorhandler(Exception)
-    def _unexpected(error: Exception):
-        if isinstance(error, HTTPException):
-            return http_exception_response(error)
-        if database_unavailable(error):
-            log.warning("database unavailable: %s", str(error).splitlines()[0] if str(error) else type(error).__name__)
-            return error_response(503, "SERVICE_UNAVAILABLE", "The service cannot reach its database; try again "
-                                  "shortly.", headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
-        if isinstance(error, sa.DataError):
-            log.warning("value refused by the database", exc_info=error)
-            return error_response(400, "VALIDATION_ERROR", "The request is invalid: a value is out of range or "
-                                  "cannot be stored.", {"fields": {"_schema": ["A value is out of range or cannot be "
-                                                                               "stored."]}})
-        log.exception("unhandled error")
-        return error_response(500, "INTERNAL_ERROR", "An unexpected error occurred; it has been logged.")
+    app.register_error_handler(Exception, any_error_response)
+
+
+def any_error_response(error: Exception):
+    """The answer to an error no table maps: HTTP errors, an unreachable database, a refused value, or a 500."""
+    # What failed outside a view (an after_request hook: storing an idempotent answer) reaches the handlers
+    # wrapped by Flask in a 500; the wrapped error decides.
+    original = getattr(error, "original_exception", None)
+    if isinstance(error, InternalServerError) and original is not None:
+        error = original
+    if isinstance(error, HTTPException):
+        return http_exception_response(error)
+    if database_unavailable(error):
+        log.warning("database unavailable: %s", str(error).splitlines()[0] if str(error) else type(error).__name__)
+        return error_response(503, "SERVICE_UNAVAILABLE", "The service cannot reach its database; try again "
+                              "shortly.", headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+    if isinstance(error, sa.DataError):
+        log.warning("value refused by the database", exc_info=error)
+        return error_response(400, "VALIDATION_ERROR", "The request is invalid: a value is out of range or "
+                              "cannot be stored.", {"fields": {"_schema": ["A value is out of range or cannot be "
+                                                                           "stored."]}})
+    log.exception("unhandled error", exc_info=error)
+    return error_response(500, "INTERNAL_ERROR", "An unexpected error occurred; it has been logged.")

@@ -34,7 +34,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from msgkit import context
 from svckit import inputs
 from svckit.auth import BEARER, TokenVerifier
-from svckit.errors import http_exception_response, register_error_handlers
+from svckit.errors import any_error_response, register_error_handlers
 from svckit.idempotency import IdempotencyKeys
 from svckit.openapi import ErrorResponses, ErrorSchema, register_error_responses
 
@@ -63,7 +63,7 @@ class ServiceApi(Api):
         register_error_responses(self.spec, self.DEFAULT_RESPONSE_CONTENT_TYPE)
 
     def handle_http_exception(self, error: HTTPException):  # noqa: D102
-        return http_exception_response(error)
+        return any_error_response(error)
 
 
 class TrustedProxyFix:

@@ -62,14 +62,16 @@ class Answers(MethodView):
     @auth_required
     @learner.arguments(s.AnswerSchema)
     @learner.response(201, s.AnswerRecordedSchema)
+    @learner.alt_response(200, schema=s.AnswerRecordedSchema,
+                          description="the same answer was recorded before (its reply was lost): the recorded one")
     def post(self, data: dict, assessment_id: UUID):
-        """Answer (or skip) the question being asked"""
+        """Answer (or skip) the question being asked; the same answer sent again gives back the recorded one"""
         runtime = _runtime()
-        assessment, answer = handlers.answer(
+        assessment, answer, new = handlers.answer(
             commands.AnswerChallenge(assessment_id=assessment_id, user_id=_user_id(), challenge_id=data["challenge_id"],
                                      value=data.get("value"), skipped=data["skipped"]),
             runtime.uow(), runtime.content(), runtime.settings.rules, runtime.now(), runtime.new_id)
-        return {"answer_id": answer.id, "assessment": views.summary(assessment, runtime.settings.rules)}
+        return {"answer_id": answer.id, "assessment": views.summary(assessment, runtime.settings.rules)}, 201 if new else 200
 
 
 @learner.route("/assessments/<uuid:assessment_id>/checkpoint")
