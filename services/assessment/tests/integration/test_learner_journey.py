@@ -211,7 +211,8 @@ def test_two_answers_racing_for_one_question_record_one(runtime, client, learner
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(statuses)[0] == 201 and statuses.count(201) == 1 and set(statuses) <= {201, 409}
+    # One records it; the others lose the race (409 CONCURRENT_UPDATE) or, arriving after, get it back (200).
+    assert statuses.count(201) == 1 and set(statuses) <= {200, 201, 409}
     with runtime.engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM answers WHERE assessment_id = :a"),
                                   {"a": assessment_id}).scalar() == 1
