@@ -52,7 +52,8 @@ def env_int(environ: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigurationError(f"{name}={raw!r} is not an integer") from error
 
 
-def env_float(environ: Mapping[str, str], name: str, default: float) -> float:
+def env_float(environ: Mapping[str, str], name: str, default: float, *, zero_is_off: bool = False) -> float:
+    """A positive number; with ``zero_is_off``, 0 too (a bound turned off)."""
     raw = environ.get(name)
     if raw in (None, ""):
         return default
@@ -60,8 +61,8 @@ def env_float(environ: Mapping[str, str], name: str, default: float) -> float:
         value = float(raw)
     except ValueError as error:
         raise ConfigurationError(f"{name}={raw!r} is not a number") from error
-    if value <= 0:
-        raise ConfigurationError(f"{name}={raw!r} must be positive")
+    if value < 0 or (value == 0 and not zero_is_off):
+        raise ConfigurationError(f"{name}={raw!r} must be {'0 (off) or more' if zero_is_off else 'positive'}")
     return value
 
 
@@ -79,29 +80,16 @@ def networks(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tup
         raise ConfigurationError(f"{name}={raw!r}: expected addresses or CIDR networks, comma-separated") from error
 
 
-def env_non_negative(environ: Mapping[str, str], name: str, default: float) -> float:
-    """A number of seconds or milliseconds, where 0 turns the bound off."""
-    raw = environ.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = float(raw)
-    except ValueError as error:
-        raise ConfigurationError(f"{name}={raw!r} is not a number") from error
-    if value < 0:
-        raise ConfigurationError(f"{name}={raw!r} must be 0 (off) or more")
-    return value
-
-
 def database_timeouts(env: Mapping[str, str]) -> DatabaseTimeouts:
     """The bounds of every wait on the database (svckit.db says what each covers)."""
     answer = env.get("DB_ANSWER_TIMEOUT_SECONDS")
     return DatabaseTimeouts(
         connect_seconds=env_float(env, "DB_CONNECT_TIMEOUT_SECONDS", 5.0),
         pool_seconds=env_float(env, "DB_POOL_TIMEOUT_SECONDS", 10.0),
-        statement_ms=int(env_non_negative(env, "DB_STATEMENT_TIMEOUT_MS", 10_000)),
-        idle_in_transaction_ms=int(env_non_negative(env, "DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", 30_000)),
-        answer_seconds=None if answer in (None, "") else env_non_negative(env, "DB_ANSWER_TIMEOUT_SECONDS", 0),
+        statement_ms=int(env_float(env, "DB_STATEMENT_TIMEOUT_MS", 10_000, zero_is_off=True)),
+        idle_in_transaction_ms=int(env_float(env, "DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", 30_000, zero_is_off=True)),
+        answer_seconds=None if answer in (None, "") else env_float(env, "DB_ANSWER_TIMEOUT_SECONDS", 0,
+                                                                   zero_is_off=True),
     )
 
 
