@@ -191,6 +191,10 @@ def write_config(cfg: dict[str, str], consumers: set[str]) -> list[tuple[str, st
            for service in SERVICES},
     }
     sections.append(program("gateway", f"{BIN / 'gateway'} api --bind 0.0.0.0:{cfg['gateway_port']}", gateway_env))
+    # Idempotency-Key answers are kept 24 hours: every few minutes, each service deletes the older ones.
+    sections.append(program("idempotency-prune", f"{sys.executable} {Path(__file__).resolve()} prune-idempotency",
+                            {"DEV_DATABASE_ADMIN_URL": cfg["admin_url"], "RABBITMQ_URL": cfg["rabbitmq_url"],
+                             "GATEWAY_PORT": cfg["gateway_port"]}))
     checks.append(("gateway", f"http://127.0.0.1:{cfg['gateway_port']}/health/ready"))
     CONF.write_text("".join(sections))
     return checks
@@ -350,11 +354,28 @@ def down(quiet: bool = False) -> None:
         say("stopped")
 
 
+PRUNE_EVERY_SECONDS = 300
+
+
+def prune_idempotency_forever() -> None:
+    """make up's idempotency-prune program: ``<service> idempotency prune`` for each service, every 5 minutes."""
+    cfg = settings()
+    while True:
+        for service in SERVICES:
+            result = subprocess.run([str(BIN / service), "idempotency", "prune"],
+                                    env={**os.environ, **service_env(service, cfg)}, capture_output=True, text=True)
+            lines = (result.stdout or result.stderr).strip().splitlines()
+            print(lines[-1] if lines else f"{service}: idempotency prune said nothing", flush=True)
+        time.sleep(PRUNE_EVERY_SECONDS)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("command", choices=["up", "down", "status"])
+    parser.add_argument("command", choices=["up", "down", "status", "prune-idempotency"])
     command = parser.parse_args().command
-    if command == "up":
+    if command == "prune-idempotency":
+        prune_idempotency_forever()
+    elif command == "up":
         up()
     elif command == "down":
         down()

@@ -9,7 +9,8 @@
   probes, requests and limits, a hardened securityContext, graceful shutdown, zone spread, a
   team label and a PodDisruptionBudget for every Deployment; no literal secret anywhere; the
   operators' resources; the assessment api's CPU scaling and certification window; consumers
-  scaled on their queues; TLS to the gateway only; the network policies. The checker itself is
+  scaled on their queues; TLS to the gateway only; the network policies; a CronJob per service that
+  prunes its idempotency keys; X-Forwarded-For believed only from named addresses. The checker itself is
   tested on mutated copies of the rendered objects: it must catch a removed probe, limit, PDB...
 - checkov scans the rendered manifests; only the checks listed with a reason in
   ``deploy/security-scan-skips.yaml`` are skipped, any other failed check fails the test.
@@ -85,12 +86,23 @@ def find(objects: list[dict], kind: str, name: str) -> dict | None:
     return next((o for o in of_kind(objects, kind) if o["metadata"]["name"] == name), None)
 
 
+def pod_spec(obj: dict) -> dict | None:
+    """The pod a workload runs: a Deployment's or Job's template, a CronJob's job template's."""
+    if obj["kind"] == "CronJob":
+        return obj["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    if obj["kind"] in {"Deployment", "Job"}:
+        return obj["spec"]["template"]["spec"]
+    return None
+
+
 def test_both_overlays_render_every_service(rendered):
     for overlay, objects in rendered.items():
         deployments = {o["metadata"]["name"] for o in of_kind(objects, "Deployment")}
         expected = {f"{s}-{p}" for s in SERVICES for p in ("api", "consumer", "relay")} | {"gateway"}
         assert deployments == expected, overlay
         assert {o["metadata"]["name"] for o in of_kind(objects, "Job")} == {f"{s}-migrate" for s in SERVICES}
+        assert {o["metadata"]["name"] for o in of_kind(objects, "CronJob")} == {
+            f"{s}-idempotency-prune" for s in SERVICES}
         assert all(o["metadata"].get("namespace") == NAMESPACE for o in objects if o["kind"] != "Namespace")
 
 
@@ -247,8 +259,7 @@ OPS_SECRETS = {"identity-signing-keys", "organizations-smtp", "backup-s3", "gate
 
 def secret_references(objects: list[dict]) -> Iterator[tuple[str, str]]:
     for obj in objects:
-        pod = (obj.get("spec") or {}).get("template", {}).get("spec") if obj["kind"] in {"Deployment", "Job"} else None
-        for container in (pod or {}).get("containers", []):
+        for container in (pod_spec(obj) or {}).get("containers", []):
             for var in container.get("env") or []:
                 ref = (var.get("valueFrom") or {}).get("secretKeyRef")
                 if ref:
@@ -295,8 +306,8 @@ def workload_violations(objects: list[dict]) -> Iterator[str]:
         yield from pod_violations(where, template["spec"], long_running=True)
         if not any(selects(p["spec"].get("selector"), labels) for p in pdbs):
             yield f"{where}: no PodDisruptionBudget covers its pods"
-    for job in of_kind(objects, "Job"):
-        yield from pod_violations(name_of(job), job["spec"]["template"]["spec"], long_running=False)
+    for job in of_kind(objects, "Job") + of_kind(objects, "CronJob"):
+        yield from pod_violations(name_of(job), pod_spec(job), long_running=False)
     for secret in of_kind(objects, "Secret"):
         if secret.get("data") or secret.get("stringData"):
             yield f"{name_of(secret)}: a Secret with a literal value in the repository"
@@ -332,10 +343,10 @@ def database_and_broker_violations(objects: list[dict], production: bool) -> Ite
         if f"{service}-db" not in poolers:
             yield f"Cluster/{service}-db: no Pooler for the api"
         # Each process reads its own database's credentials, from the operator's Secret.
-        for deployment in of_kind(objects, "Deployment") + of_kind(objects, "Job"):
+        for deployment in of_kind(objects, "Deployment") + of_kind(objects, "Job") + of_kind(objects, "CronJob"):
             if not deployment["metadata"]["name"].startswith(f"{service}-"):
                 continue
-            for container in deployment["spec"]["template"]["spec"]["containers"]:
+            for container in pod_spec(deployment)["containers"]:
                 refs = {v["valueFrom"]["secretKeyRef"]["name"] for v in container.get("env") or []
                         if "secretKeyRef" in (v.get("valueFrom") or {})}
                 names = {v["name"] for v in container.get("env") or []}
@@ -465,10 +476,37 @@ def network_violations(objects: list[dict]) -> Iterator[str]:
                         yield f"{name_of(policy)}: lets {service} reach the database {cluster}"
 
 
+def housekeeping_violations(objects: list[dict]) -> Iterator[str]:
+    """Each service prunes its idempotency keys every few minutes (they are kept 24 hours), one run at a time;
+    a service that believes X-Forwarded-For says from whom."""
+    cron_jobs = {o["metadata"]["name"]: o for o in of_kind(objects, "CronJob")}
+    for service in SERVICES:
+        cron = cron_jobs.get(f"{service}-idempotency-prune")
+        if cron is None:
+            yield f"{service}: no CronJob {service}-idempotency-prune"
+            continue
+        minutes = cron["spec"]["schedule"].split()[0]
+        every = re.fullmatch(r"\*/(\d+)", minutes)
+        if not every or int(every.group(1)) > 15:
+            yield f"{name_of(cron)}: not run every few minutes (schedule {cron['spec']['schedule']!r})"
+        if cron["spec"].get("concurrencyPolicy") != "Forbid":
+            yield f"{name_of(cron)}: two runs may overlap (concurrencyPolicy is not Forbid)"
+        args = pod_spec(cron)["containers"][0].get("args")
+        if args != ["idempotency", "prune"]:
+            yield f"{name_of(cron)}: runs {args}, not `{service} idempotency prune`"
+    for config_map in of_kind(objects, "ConfigMap"):
+        data = config_map.get("data") or {}
+        if config_map["metadata"]["name"] not in {f"{service}-settings" for service in SERVICES}:
+            continue  # the gateway has its own settings (gateway/README.md)
+        if data.get("TRUSTED_PROXIES", "0") != "0" and not data.get("TRUSTED_PROXY_ADDRESSES"):
+            yield f"{name_of(config_map)}: TRUSTED_PROXIES without TRUSTED_PROXY_ADDRESSES (anyone would be believed)"
+
+
 def promise_violations(objects: list[dict], *, production: bool) -> list[str]:
     return [*workload_violations(objects), *secret_violations(objects),
             *database_and_broker_violations(objects, production),
-            *scaling_violations(objects, production), *network_violations(objects)]
+            *scaling_violations(objects, production), *network_violations(objects),
+            *housekeeping_violations(objects)]
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
@@ -544,6 +582,14 @@ MUTATIONS: dict[str, tuple[Callable[[list[dict]], None], str]] = {
         "labels"].pop("team")), "no team label"),
     "no zone spread": (_set("Deployment", "gateway", lambda d: d["spec"]["template"]["spec"].pop(
         "topologySpreadConstraints")), "across zones"),
+    "no idempotency pruning": (_remove("CronJob", "campaigns-idempotency-prune"),
+                               "no CronJob campaigns-idempotency-prune"),
+    "pruning once a day": (_set("CronJob", "assessment-idempotency-prune", lambda c: c["spec"].update(
+        schedule="0 3 * * *")), "every few minutes"),
+    "pruning as root": (_set("CronJob", "identity-idempotency-prune", lambda c: c["spec"]["jobTemplate"]["spec"][
+        "template"]["spec"]["securityContext"].update(runAsNonRoot=False)), "may run as root"),
+    "every forwarder believed": (_set("ConfigMap", "identity-settings", lambda c: c["data"].pop(
+        "TRUSTED_PROXY_ADDRESSES")), "TRUSTED_PROXIES without TRUSTED_PROXY_ADDRESSES"),
 }
 
 

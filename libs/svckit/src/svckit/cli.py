@@ -5,6 +5,7 @@
 ``<service> relay``      the outbox relay
 ``<service> migrate``    Alembic upgrade to head, then exit (run once per release)
 ``<service> declare-topology``  declare the consumer's queues, then exit
+``<service> idempotency prune``  delete the Idempotency-Key answers older than 24 hours (every few minutes)
 
 One image runs any of them by its command; each service adds its own admin commands.
 """
@@ -138,6 +139,30 @@ def service_cli(definition: ServiceDefinition) -> click.Group:
             count = replay_outbox(connection, runtime.outbox, list(event_types) or None,
                                   since.replace(tzinfo=timezone.utc) if since else None)
         click.echo(f"{definition.name}: {count} event(s) to publish again; the relay sends them")
+
+    @group.group("idempotency", help="The answers kept for Idempotency-Key replays (24 hours).")
+    def idempotency() -> None:
+        pass
+
+    @idempotency.command("prune", help="Delete the keys older than 24 hours; run every few minutes (make up's "
+                                       "idempotency-prune program, a CronJob in Kubernetes).")
+    def idempotency_prune() -> None:
+        from sqlalchemy import MetaData
+
+        from svckit.db import create_db_engine
+        from svckit.idempotency import idempotency_table, prune_idempotency_keys
+
+        settings = CommonSettings.from_env(definition.name)
+        configure_logging(definition.name, "idempotency-prune", settings.log_level, settings.log_format)
+        # Every service keeps its keys in svckit's table, so its shape is known here without the service's runtime.
+        engine = create_db_engine(settings.database_url, pool_size=1, application_name=f"{definition.name}-prune",
+                                  timeouts=settings.db_timeouts)
+        try:
+            with engine.connect() as connection:
+                count = prune_idempotency_keys(connection, idempotency_table(MetaData()))
+        finally:
+            engine.dispose()
+        click.echo(f"{definition.name}: {count} idempotency key(s) older than 24 hours deleted")
 
     @group.group("dead-letters", help="Messages a handler gave up on: list them, or replay them into its queue.")
     def dead_letters() -> None:

@@ -8,9 +8,12 @@ message, and demo data is refused.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+from svckit.db import DatabaseTimeouts
 
 ENVIRONMENTS = ("development", "test", "production")
 DEFAULT_RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
@@ -49,7 +52,8 @@ def env_int(environ: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigurationError(f"{name}={raw!r} is not an integer") from error
 
 
-def env_float(environ: Mapping[str, str], name: str, default: float) -> float:
+def env_float(environ: Mapping[str, str], name: str, default: float, *, zero_is_off: bool = False) -> float:
+    """A positive number; with ``zero_is_off``, 0 too (a bound turned off)."""
     raw = environ.get(name)
     if raw in (None, ""):
         return default
@@ -57,9 +61,36 @@ def env_float(environ: Mapping[str, str], name: str, default: float) -> float:
         value = float(raw)
     except ValueError as error:
         raise ConfigurationError(f"{name}={raw!r} is not a number") from error
-    if value <= 0:
-        raise ConfigurationError(f"{name}={raw!r} must be positive")
+    if value < 0 or (value == 0 and not zero_is_off):
+        raise ConfigurationError(f"{name}={raw!r} must be {'0 (off) or more' if zero_is_off else 'positive'}")
     return value
+
+
+LOOPBACK = ("127.0.0.1/32", "::1/128")
+
+
+def networks(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    """A comma-separated list of addresses or CIDR networks, each checked and written as a network."""
+    raw = env.get(name)
+    if raw is None:
+        return default
+    try:
+        return tuple(str(ipaddress.ip_network(item.strip(), strict=False)) for item in raw.split(",") if item.strip())
+    except ValueError as error:
+        raise ConfigurationError(f"{name}={raw!r}: expected addresses or CIDR networks, comma-separated") from error
+
+
+def database_timeouts(env: Mapping[str, str]) -> DatabaseTimeouts:
+    """The bounds of every wait on the database (svckit.db says what each covers)."""
+    answer = env.get("DB_ANSWER_TIMEOUT_SECONDS")
+    return DatabaseTimeouts(
+        connect_seconds=env_float(env, "DB_CONNECT_TIMEOUT_SECONDS", 5.0),
+        pool_seconds=env_float(env, "DB_POOL_TIMEOUT_SECONDS", 10.0),
+        statement_ms=int(env_float(env, "DB_STATEMENT_TIMEOUT_MS", 10_000, zero_is_off=True)),
+        idle_in_transaction_ms=int(env_float(env, "DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", 30_000, zero_is_off=True)),
+        answer_seconds=None if answer in (None, "") else env_float(env, "DB_ANSWER_TIMEOUT_SECONDS", 0,
+                                                                   zero_is_off=True),
+    )
 
 
 def environment_of(env: Mapping[str, str]) -> str:
@@ -92,7 +123,12 @@ class CommonSettings:
     log_format: str = "json"
     ops_port: int = 0
     db_pool_size: int = 5
+    db_timeouts: DatabaseTimeouts = field(default_factory=DatabaseTimeouts)
+    idempotency_lease_seconds: float = 60.0  # how long a key may stay "in progress" (svckit.idempotency)
     trusted_proxies: int = 0
+    # Peers whose X-Forwarded-* headers are believed (the gateway): anyone else who reaches the port keeps
+    # their own address, so that per-address limits cannot be dodged there.
+    trusted_proxy_addresses: tuple[str, ...] = LOOPBACK
     retry_delays_ms: tuple[int, ...] = (1_000, 10_000, 60_000)
     extra: Mapping[str, str] = field(default_factory=dict)
 
@@ -112,6 +148,13 @@ class CommonSettings:
         rabbitmq_url = required("RABBITMQ_URL", DEFAULT_RABBITMQ_URL)
         if production and "guest:guest@" in rabbitmq_url:
             raise ConfigurationError("RABBITMQ_URL uses the default guest account, refused in production")
+        trusted_proxies = env_int(env, "TRUSTED_PROXIES", 0)
+        # On a laptop the gateway calls the apis on loopback; in production the gateway's pods have
+        # addresses of the cluster's pod network, which only the deployment knows.
+        trusted_addresses = networks(env, "TRUSTED_PROXY_ADDRESSES", () if production else LOOPBACK)
+        if production and trusted_proxies and not trusted_addresses:
+            raise ConfigurationError("TRUSTED_PROXIES is set: TRUSTED_PROXY_ADDRESSES must name the gateway's "
+                                     "addresses or network in production (e.g. the cluster's pod network)")
         delays = env.get("MESSAGE_RETRY_DELAYS_MS", "")
         try:
             retry_delays = tuple(int(d) for d in delays.split(",") if d.strip()) or (1_000, 10_000, 60_000)
@@ -129,7 +172,10 @@ class CommonSettings:
             log_format=env.get("LOG_FORMAT", "json"),
             ops_port=env_int(env, "OPS_PORT", 0),
             db_pool_size=env_int(env, "DB_POOL_SIZE", 5),
-            trusted_proxies=env_int(env, "TRUSTED_PROXIES", 0),
+            db_timeouts=database_timeouts(env),
+            idempotency_lease_seconds=env_float(env, "IDEMPOTENCY_LEASE_SECONDS", 60.0),
+            trusted_proxies=trusted_proxies,
+            trusted_proxy_addresses=trusted_addresses,
             retry_delays_ms=retry_delays,
             extra=dict(env),
         )

@@ -4,6 +4,17 @@
 
 Each service declares one table mapping its domain exceptions to a status and a code;
 the domain raises plain exceptions and knows nothing of HTTP.
+
+Two families of database errors have their answer here, for every service:
+
+- The database cannot be reached or did not answer in time (connection refused or lost, a
+  connection the pool invalidated, no pooled connection within ``pool_timeout``, a statement
+  cancelled by ``statement_timeout``, a session ended by ``idle_in_transaction_session_timeout``,
+  no answer within the client's deadline; see ``svckit.db``): 503 ``SERVICE_UNAVAILABLE`` with
+  ``Retry-After``. The request may be sent again; with an ``Idempotency-Key`` it is safe to.
+- The database refused a value (``DataError``: a number out of range, text it cannot store): 400
+  ``VALIDATION_ERROR``. ``svckit.inputs`` refuses the usual culprits before any route runs; this
+  is the net under it.
 """
 
 from __future__ import annotations
@@ -12,8 +23,10 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+import psycopg
 from flask import Flask, jsonify
-from werkzeug.exceptions import HTTPException
+from sqlalchemy import exc as sa
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger("svckit.errors")
 
@@ -32,6 +45,19 @@ _DEFAULT_CODES = {
     503: "SERVICE_UNAVAILABLE",
     504: "GATEWAY_TIMEOUT",
 }
+
+
+RETRY_AFTER_SECONDS = 5
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """The database is down, unreachable, or did not answer in time: a transient fault, not a bug."""
+    if isinstance(error, sa.TimeoutError):  # no pooled connection within pool_timeout
+        return True
+    if isinstance(error, sa.DBAPIError):
+        return bool(error.connection_invalidated) or isinstance(error, (sa.OperationalError, sa.InterfaceError))
+    # Raised by the driver outside SQLAlchemy (QueryCanceled, AdminShutdown are OperationalErrors).
+    return isinstance(error, (psycopg.OperationalError, psycopg.InterfaceError))
 
 
 class ApiError(Exception):
@@ -65,7 +91,7 @@ def http_exception_response(error: HTTPException):
     status = error.code or 500
     data = getattr(error, "data", None) or {}
     messages = data.get("messages")
-    if messages is not None and status == 422:
+    if messages is not None and status in (400, 422):  # 400: a body that is not JSON
         fields = {}
         for location in messages.values():  # {"json": {...}, "query": {...}}
             fields.update(location if isinstance(location, dict) else {"_": location})
@@ -94,9 +120,26 @@ def register_error_handlers(app: Flask, table: Mapping[type[Exception], tuple[in
 
         app.register_error_handler(exception, _handler)
 
-    @app.errorhandler(Exception)
-    def _unexpected(error: Exception):
-        if isinstance(error, HTTPException):
-            return http_exception_response(error)
-        log.exception("unhandled error")
-        return error_response(500, "INTERNAL_ERROR", "An unexpected error occurred; it has been logged.")
+    app.register_error_handler(Exception, any_error_response)
+
+
+def any_error_response(error: Exception):
+    """The answer to an error no table maps: HTTP errors, an unreachable database, a refused value, or a 500."""
+    # What failed outside a view (an after_request hook: storing an idempotent answer) reaches the handlers
+    # wrapped by Flask in a 500; the wrapped error decides.
+    original = getattr(error, "original_exception", None)
+    if isinstance(error, InternalServerError) and original is not None:
+        error = original
+    if isinstance(error, HTTPException):
+        return http_exception_response(error)
+    if database_unavailable(error):
+        log.warning("database unavailable: %s", str(error).splitlines()[0] if str(error) else type(error).__name__)
+        return error_response(503, "SERVICE_UNAVAILABLE", "The service cannot reach its database; try again "
+                              "shortly.", headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+    if isinstance(error, sa.DataError):
+        log.warning("value refused by the database", exc_info=error)
+        return error_response(400, "VALIDATION_ERROR", "The request is invalid: a value is out of range or "
+                              "cannot be stored.", {"fields": {"_schema": ["A value is out of range or cannot be "
+                                                                           "stored."]}})
+    log.exception("unhandled error", exc_info=error)
+    return error_response(500, "INTERNAL_ERROR", "An unexpected error occurred; it has been logged.")

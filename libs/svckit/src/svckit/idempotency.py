@@ -4,27 +4,47 @@ A client that lost the answer to a POST sends it again with the same key; the se
 answers with the stored response (header ``Idempotent-Replayed: true``). The key is scoped
 to the authenticated user (or to anonymous callers), and bound to the request's method,
 path and body: the same key with another request is refused (422). While the first request
-runs, a second one with its key gets 409. Server errors (5xx) are not stored, so a retry
-after one runs again. Keys live for 24 hours.
+runs, a second one with its key gets 409 ``REQUEST_IN_PROGRESS`` with ``Retry-After``. Server
+errors (5xx) are not stored, so a retry after one runs again. Answers are kept 24 hours;
+``<service> idempotency prune`` deletes older ones (``make up`` runs it every few minutes, and a
+Kubernetes CronJob per service in deploy/), on an index of their creation time.
 
 What this costs: one insert and one update per keyed mutation, in their own short
-transactions. The stored answer and the effect are not in one transaction: if the process
-dies between them, the key stays "in progress" (409) until it expires, which is safe
-(no second effect) but slow for that client. Endpoints whose answers are secrets (tokens)
-are exempt: their answers must never be stored.
+transactions, beside the effect's. The stored answer and the effect are not in one
+transaction, so the answer's write can fail (or the process die) after the effect committed.
+Two rules keep that from locking a client out:
+
+- **A lease.** A key is "in progress" for at most ``lease`` (60 s by default, longer than any
+  request of the platform, whose database waits are bounded: ``svckit.db``). A request that
+  fails frees its key at once when the database lets it (5xx, or the teardown of a request that
+  died); when it does not (the database is the failure) or the process is gone, the next request
+  with the key takes it over once the lease has run out, and runs.
+- **Routes whose effect must not happen twice are idempotent in their domain**, so that the
+  request run again after a lost answer gives the real outcome instead of a second effect:
+  posting an answer the assessment already recorded gives back the recorded answer (assessment),
+  joining a campaign again gives back the live participation (campaigns). Recording the key's
+  answer inside each handler's transaction would need every route's answer built before its
+  commit; the domain rule also holds for a client that sends no key at all.
+
+Endpoints whose answers are secrets (tokens) are exempt: their answers must never be stored.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import math
+import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 
 from flask import Flask, Response, g, request
 from sqlalchemy import (
     Column,
+    Connection,
     DateTime,
     Engine,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -34,9 +54,11 @@ from sqlalchemy import (
     delete,
     func,
     select,
+    tuple_,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import SQLAlchemyError
 
 from svckit.auth import authenticate, bearer_token
 from svckit.errors import ApiError
@@ -44,6 +66,11 @@ from svckit.errors import ApiError
 HEADER = "Idempotency-Key"
 MUTATIONS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MAX_STORED_BODY = 256 * 1024
+KEPT = timedelta(hours=24)
+LEASE = timedelta(seconds=60)
+PRUNE_BATCH = 5_000
+_SANE_KEY = re.compile(r"[\x21-\x7e]{1,200}")  # visible ASCII: what clients send (UUIDs), and nothing a log fears
+log = logging.getLogger("svckit.idempotency")
 
 
 def idempotency_table(metadata: MetaData, name: str = "idempotency_keys") -> Table:
@@ -58,13 +85,28 @@ def idempotency_table(metadata: MetaData, name: str = "idempotency_keys") -> Tab
         Column("body", LargeBinary),
         Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
         PrimaryKeyConstraint("scope", "key", name=f"pk_{name}"),
+        Index(f"ix_{name}_created_at", "created_at"),  # pruning reads the oldest
     )
 
 
+def prune_idempotency_keys(connection: Connection, table: Table, kept: timedelta = KEPT,
+                           batch: int = PRUNE_BATCH) -> int:
+    """Delete the keys older than ``kept``, in batches (short statements, whatever the backlog); returns how many."""
+    cutoff = datetime.now(timezone.utc) - kept
+    deleted = 0
+    while True:
+        oldest = select(table.c.scope, table.c.key).where(table.c.created_at < cutoff).limit(batch)
+        count = connection.execute(delete(table).where(tuple_(table.c.scope, table.c.key).in_(oldest))).rowcount
+        connection.commit()
+        deleted += count
+        if count < batch:
+            return deleted
+
+
 class IdempotencyKeys:
-    def __init__(self, engine: Engine, table: Table, *, exempt_paths: Iterable[str] = (),
-                 ttl: timedelta = timedelta(hours=24)) -> None:
-        self.engine, self.table, self.ttl = engine, table, ttl
+    def __init__(self, engine: Engine, table: Table, *, exempt_paths: Iterable[str] = (), ttl: timedelta = KEPT,
+                 lease: timedelta = LEASE) -> None:
+        self.engine, self.table, self.ttl, self.lease = engine, table, ttl, lease
         self.exempt_paths = tuple(exempt_paths)
 
     def init_app(self, app: Flask) -> None:
@@ -83,52 +125,73 @@ class IdempotencyKeys:
         if not self._applies():
             return None
         key = request.headers[HEADER].strip()
-        if not 1 <= len(key) <= 200:
-            raise ApiError(400, "INVALID_IDEMPOTENCY_KEY", "The Idempotency-Key header must have 1 to 200 characters.")
+        if not _SANE_KEY.fullmatch(key):
+            raise ApiError(400, "INVALID_IDEMPOTENCY_KEY",
+                           "The Idempotency-Key header must have 1 to 200 visible ASCII characters.")
         scope = authenticate().user_id if bearer_token() else "anonymous"
         fingerprint = hashlib.sha256(
             b"\n".join([request.method.encode(), request.full_path.encode(), request.get_data(cache=True)])
         ).hexdigest()
         t = self.table
-        cutoff = datetime.now(timezone.utc) - self.ttl
+        now = datetime.now(timezone.utc)
+        mine = (t.c.scope == scope, t.c.key == key)
         with self.engine.begin() as connection:
-            connection.execute(delete(t).where(t.c.scope == scope, t.c.key == key, t.c.created_at < cutoff))
+            connection.execute(delete(t).where(*mine, t.c.created_at < now - self.ttl))
             inserted = connection.execute(
-                insert(t).values(scope=scope, key=key, fingerprint=fingerprint)
+                insert(t).values(scope=scope, key=key, fingerprint=fingerprint, created_at=now)
                 .on_conflict_do_nothing(index_elements=["scope", "key"]).returning(t.c.key)
             ).first()
             if inserted is not None:
                 g.idempotency = (scope, key)
                 return None
-            row = connection.execute(select(t).where(t.c.scope == scope, t.c.key == key)).one()
-        if row.fingerprint != fingerprint:
-            raise ApiError(422, "IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used for another request.")
-        if row.status is None:
-            raise ApiError(409, "REQUEST_IN_PROGRESS", "A request with this Idempotency-Key is still running.")
+            row = connection.execute(select(t).where(*mine)).one()
+            if row.fingerprint != fingerprint:
+                raise ApiError(422, "IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used for another request.")
+            if row.status is None:
+                # Still running, or left behind by a request that could not free it: past its lease, it is
+                # taken over (one taker wins: the update is conditional) and the request runs.
+                taken = connection.execute(
+                    update(t).where(*mine, t.c.status.is_(None), t.c.created_at < now - self.lease)
+                    .values(created_at=now).returning(t.c.key)).first()
+                if taken is not None:
+                    log.warning("idempotency key taken over after its lease", extra={"scope": scope})
+                    g.idempotency = (scope, key)
+                    return None
+                wait = math.ceil((row.created_at + self.lease - now).total_seconds())
+                raise ApiError(409, "REQUEST_IN_PROGRESS", "A request with this Idempotency-Key is still running.",
+                               headers={"Retry-After": str(max(1, wait))})
         replay = Response(row.body, status=row.status, content_type=row.content_type)
         replay.headers["Idempotent-Replayed"] = "true"
         return replay
 
     def _after(self, response: Response) -> Response:
-        pending = g.pop("idempotency", None)
+        pending = g.get("idempotency")
         if pending is None:
             return response
         scope, key = pending
         t = self.table
         where = (t.c.scope == scope, t.c.key == key)
-        with self.engine.begin() as connection:
-            body = None if response.is_streamed else response.get_data()
-            if response.status_code >= 500 or body is None or len(body) > MAX_STORED_BODY:
-                connection.execute(delete(t).where(*where))
-            else:
-                connection.execute(
-                    update(t).where(*where).values(status=response.status_code, content_type=response.content_type, body=body)
-                )
+        try:
+            with self.engine.begin() as connection:
+                body = None if response.is_streamed else response.get_data()
+                if response.status_code >= 500 or body is None or len(body) > MAX_STORED_BODY:
+                    connection.execute(delete(t).where(*where))
+                else:
+                    connection.execute(update(t).where(*where).values(
+                        status=response.status_code, content_type=response.content_type, body=body))
+        finally:
+            # Stored, freed, or (the database failing) left to its lease: either way not this request's any more,
+            # so that neither the error handler's second pass nor the teardown tries again.
+            g.pop("idempotency", None)
         return response
 
     def _teardown(self, _error: BaseException | None) -> None:
         pending = g.pop("idempotency", None)
-        if pending is not None:  # the request died before an answer: free the key
-            scope, key = pending
+        if pending is None:
+            return
+        scope, key = pending  # the request died before an answer: free the key if the database lets us
+        try:
             with self.engine.begin() as connection:
                 connection.execute(delete(self.table).where(self.table.c.scope == scope, self.table.c.key == key))
+        except SQLAlchemyError:
+            log.warning("an idempotency key could not be freed; its lease will", exc_info=True)

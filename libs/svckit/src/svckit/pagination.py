@@ -7,10 +7,13 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 MAX_PAGE_SIZE = 100
+# Far beyond any list of the platform, and small enough that (page - 1) * page_size fits PostgreSQL's bigint
+# OFFSET: 10^18 came back as a 500 from the database.
+MAX_PAGE = 1_000_000
 
 
 class PageArgsSchema(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
 
 

@@ -23,7 +23,7 @@ class BaseRuntime:
     @staticmethod
     def connect(common: CommonSettings, options: str | None = None) -> tuple[Engine, sessionmaker[Session]]:
         engine = create_db_engine(common.database_url, pool_size=common.db_pool_size, application_name=common.service,
-                                  options=options)
+                                  options=options, timeouts=common.db_timeouts)
         return engine, sessionmaker(bind=engine, expire_on_commit=False)
 
     def subscriptions(self) -> list[Subscription]:

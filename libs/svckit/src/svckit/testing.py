@@ -6,12 +6,14 @@ to run against the real thing.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import uuid
@@ -23,6 +25,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from msgkit.testing import TcpProxy
 from svckit.config import DEFAULT_POSTGRES, normalize_database_url
 
 
@@ -126,6 +129,55 @@ class ServiceProcess:
             self.process.wait(10)
 
 
+class _GatedSocket:
+    """A socket whose received data waits while the gate is closed (see ``FreezableTcpProxy``)."""
+
+    def __init__(self, sock: socket.socket, flowing: threading.Event) -> None:
+        self._sock, self._flowing = sock, flowing
+
+    def recv(self, size: int) -> bytes:
+        data = self._sock.recv(size)
+        self._flowing.wait()
+        return data
+
+    def __getattr__(self, name: str):
+        return getattr(self._sock, name)
+
+    def __hash__(self) -> int:
+        return hash(self._sock)
+
+    def __eq__(self, other: object) -> bool:
+        return self._sock is (other._sock if isinstance(other, _GatedSocket) else other)
+
+
+class FreezableTcpProxy(TcpProxy):
+    """msgkit's TCP proxy, which can also *freeze*: every connection stays open, new ones are accepted,
+    and nothing passes either way until ``thaw()`` (a stalled network path or server, as opposed to
+    ``cut()``, where connections are closed and refused)."""
+
+    def __init__(self, target_host: str, target_port: int) -> None:
+        self._flowing = threading.Event()
+        self._flowing.set()
+        super().__init__(target_host, target_port)
+
+    @classmethod
+    def for_database(cls, url: str) -> FreezableTcpProxy:
+        parsed = make_url(url)
+        return cls(parsed.host or "127.0.0.1", parsed.port or 5432)
+
+    def database_url(self, url: str) -> str:
+        return make_url(url).set(host="127.0.0.1", port=self.port).render_as_string(hide_password=False)
+
+    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
+        super()._pipe(_GatedSocket(source, self._flowing), sink)  # type: ignore[arg-type]
+
+    def freeze(self) -> None:
+        self._flowing.clear()
+
+    def thaw(self) -> None:
+        self._flowing.set()
+
+
 def service_command(service: str) -> list[str]:
     """The installed console script of a service, from the same virtualenv as the tests."""
     return [str(Path(sys.executable).parent / service)]
@@ -199,3 +251,112 @@ def deliver_example(runtime, event_type: str, *, aggregate_id: str, aggregate_ve
     handle_envelope(runtime, example_envelope(event_type, aggregate_id=aggregate_id,
                                               aggregate_version=aggregate_version, contracts_from=contracts_from,
                                               **payload))
+
+
+# -- hostile input: what every service's tests send to its real app ----------------------------
+
+NUL = "\x00"
+LONE_SURROGATE = "\ud800"  # valid in a JSON escape ("\ud800"), not encodable as UTF-8
+HUGE_PAGE = 10**18
+INVALID_UTF8_IN_URL = "%ED%A0%80"  # a lone surrogate encoded as UTF-8 bytes, which UTF-8 forbids
+
+
+def send_json(client, method: str, path: str, body: object, headers: Mapping[str, str] | None = None):
+    """``body`` as JSON text, escaped as ``json.dumps`` does, so a lone surrogate travels as ``"\\ud800"``."""
+    import json
+
+    return client.open(path, method=method, data=json.dumps(body), content_type="application/json",
+                       headers=dict(headers or {}))
+
+
+def deeply_nested_json(depth: int = 100_000) -> str:
+    return "[" * depth + "]" * depth
+
+
+def assert_error(response, status: int = 400, code: str | None = "VALIDATION_ERROR") -> dict:
+    """The response is an error in the common shape, with this status (and code)."""
+    text = response.get_data(as_text=True)
+    assert response.status_code == status, f"{response.status_code} instead of {status}: {text[:500]}"
+    body = response.get_json()
+    assert isinstance(body, dict) and set(body) == {"error"}, text[:500]
+    assert set(body["error"]) == {"code", "message", "details"}, text[:500]
+    if code is not None:
+        assert body["error"]["code"] == code, text[:500]
+    return body["error"]
+
+
+# -- the OpenAPI document against the real app (schemathesis) -----------------------------------
+
+CONFORMANCE_CHECKS = ("not_a_server_error", "status_code_conformance", "content_type_conformance",
+                      "response_schema_conformance")
+
+
+@dataclasses.dataclass
+class ConformanceReport:
+    service: str
+    operations: int
+    cases: int
+    seconds: float
+    failures: list[str]
+    responses: list[tuple[str, int, dict[str, list[str]]]]  # (operation, status, headers) of every answer
+
+    def __str__(self) -> str:
+        statuses = collections.Counter(status for _, status, _ in self.responses)
+        return (f"{self.service}: {self.cases} requests over {self.operations} operations in {self.seconds:.1f} s, "
+                f"{len(self.failures)} failure(s); answers by status: {dict(sorted(statuses.items()))}")
+
+
+def check_openapi_conformance(app, service: str, *, headers: Mapping[str, str], max_examples: int = 20,
+                              parameters: Mapping[str, object] | None = None, seed: int = 16) -> ConformanceReport:
+    """Run schemathesis over the app's own ``/openapi.json``, in process (WSGI), with valid ``headers``.
+
+    Its examples, coverage (boundary and invalid values of every parameter and body) and fuzzing phases
+    (``max_examples`` per operation and generation mode, positive and negative) are checked for server
+    errors and for conformance: a documented status, content type and response schema. ``parameters``
+    fixes path or query values by name (real ids, so that requests get past a 404 into the route's code).
+    The seed makes a run repeatable.
+    """
+    import schemathesis
+    from schemathesis.config import SchemathesisConfig
+    from schemathesis.engine import Status, events, from_schema
+
+    config = SchemathesisConfig.from_dict({
+        "seed": seed,
+        "headers": dict(headers),
+        "continue-on-failure": True,
+        "generation": {"mode": "all", "max-examples": max_examples, "database": "none"},
+        "phases": {"examples": {"enabled": True}, "coverage": {"enabled": True}, "fuzzing": {"enabled": True},
+                   "stateful": {"enabled": False}},
+        "checks": {"enabled": False, **{name: {"enabled": True} for name in CONFORMANCE_CHECKS}},
+        "parameters": dict(parameters or {}),
+    })
+    schema = schemathesis.openapi.from_wsgi("/openapi.json", app, config=config)
+    started = time.monotonic()
+    cases, failures, responses, operations = 0, [], [], set()
+    for event in from_schema(schema).execute():
+        if isinstance(event, (events.NonFatalError, events.FatalError)):
+            failures.append(f"error: {getattr(event, 'info', event)}")
+        if not isinstance(event, events.ScenarioFinished):
+            continue
+        recorder = event.recorder
+        operations.add(recorder.label)
+        cases += len(recorder.cases)
+        for interaction in recorder.interactions.values():
+            if interaction.response is not None:
+                responses.append((recorder.label, interaction.response.status_code, interaction.response.headers))
+        for checks in recorder.checks.values():
+            for check in checks:
+                if check.status == Status.FAILURE and check.failure_info is not None:
+                    failure = check.failure_info.failure
+                    failures.append(f"{recorder.label}: {check.name}: {failure.title}\n{failure.message[:800]}\n"
+                                    f"{check.failure_info.code_sample}")
+    return ConformanceReport(service, len(operations), cases, time.monotonic() - started, failures, responses)
+
+
+def assert_protective_headers(report: ConformanceReport, cacheable: Sequence[str] = ()) -> None:
+    """Every answer says ``nosniff``; every answer but those of the ``cacheable`` operations is ``no-store``."""
+    assert report.responses, "no answer was recorded"
+    for operation, status, headers in report.responses:
+        assert headers.get("x-content-type-options") == ["nosniff"], (operation, status, headers)
+        if operation not in cacheable:
+            assert "no-store" in ",".join(headers.get("cache-control", [])), (operation, status, headers)

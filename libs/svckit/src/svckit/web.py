@@ -9,6 +9,7 @@ at ``/openapi.json`` built by flask-smorest from the marshmallow schemas.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 import re
@@ -31,9 +32,11 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from msgkit import context
+from svckit import inputs
 from svckit.auth import BEARER, TokenVerifier
-from svckit.errors import http_exception_response, register_error_handlers
+from svckit.errors import any_error_response, register_error_handlers
 from svckit.idempotency import IdempotencyKeys
+from svckit.openapi import ErrorResponses, ErrorSchema, register_error_responses
 
 CORRELATION_HEADER = "X-Correlation-ID"
 _SANE_CORRELATION = re.compile(r"[\x21-\x7e]{1,200}")
@@ -47,10 +50,41 @@ LATENCY = Histogram(
 
 
 class ServiceApi(Api):
-    """flask-smorest's Api, answering its HTTP errors in the platform's shape."""
+    """flask-smorest's Api, answering its HTTP errors in the platform's shape and documenting them so
+    (``svckit.openapi``)."""
+
+    ERROR_SCHEMA = ErrorSchema
+    DEFAULT_ERROR_RESPONSE_NAME = None  # no catch-all: each operation lists its error statuses
+
+    def __init__(self, app: Flask) -> None:
+        super().__init__(app, spec_kwargs={"extra_plugins": [ErrorResponses()]})
+
+    def _register_responses(self) -> None:
+        register_error_responses(self.spec, self.DEFAULT_RESPONSE_CONTENT_TYPE)
 
     def handle_http_exception(self, error: HTTPException):  # noqa: D102
-        return http_exception_response(error)
+        return any_error_response(error)
+
+
+class TrustedProxyFix:
+    """ProxyFix for requests whose peer is a trusted proxy (the gateway); any other peer keeps its own
+    address, scheme and host whatever its ``X-Forwarded-*`` headers claim."""
+
+    def __init__(self, app: Callable, hops: int, trusted: Iterable[str]) -> None:
+        self.app = app
+        self.fixed = ProxyFix(app, x_for=hops, x_proto=hops, x_host=hops)
+        self.trusted = [ipaddress.ip_network(network, strict=False) for network in trusted]
+
+    def _trusted(self, peer: str | None) -> bool:
+        try:
+            address = ipaddress.ip_address(peer or "")
+        except ValueError:
+            return False
+        return any(address in network for network in self.trusted)
+
+    def __call__(self, environ: dict, start_response: Callable):
+        handler = self.fixed if self._trusted(environ.get("REMOTE_ADDR")) else self.app
+        return handler(environ, start_response)
 
 
 def metrics_response() -> Response:
@@ -125,6 +159,20 @@ def _correlation_and_metrics(app: Flask) -> None:
             context.correlation_id.reset(token)
 
 
+def _protective_headers(app: Flask) -> None:
+    """``nosniff`` on every answer (a browser never guesses a type other than the one sent), and
+    ``Cache-Control: no-store`` on every answer whose route does not set its own: answers carry personal
+    data (names, results, tokens), which no shared or browser cache may keep. A route that may be cached
+    says so itself (identity's public JWKS: ``public, max-age=300``)."""
+
+    @app.after_request
+    def _protect(response: Response) -> Response:
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        if "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
 def create_service_app(
     *,
     name: str,
@@ -138,11 +186,13 @@ def create_service_app(
     idempotency: IdempotencyKeys | None = None,
     max_content_length: int = 1024 * 1024,
     trusted_proxies: int = 0,
+    trusted_proxy_addresses: Iterable[str] = (),
 ) -> Flask:
     app = Flask(name)
     if trusted_proxies:
-        # Behind the gateway, the client's address is the last one the gateway appended.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted_proxies, x_proto=trusted_proxies, x_host=trusted_proxies)
+        # Behind the gateway, the client's address is the last one the gateway appended; only the gateway
+        # (trusted_proxy_addresses) is believed.
+        app.wsgi_app = TrustedProxyFix(app.wsgi_app, trusted_proxies, trusted_proxy_addresses)
     app.config.update(
         API_TITLE=title,
         API_VERSION=version,
@@ -157,6 +207,8 @@ def create_service_app(
     if token_verifier is not None:
         app.extensions["token_verifier"] = token_verifier
     _correlation_and_metrics(app)
+    _protective_headers(app)
+    inputs.init_app(app)  # before the idempotency keys: a refused request stores nothing
     register_error_handlers(app, error_table or {})
     api = ServiceApi(app)
     api.spec.components.security_scheme("bearerAuth", BEARER["bearerAuth"])

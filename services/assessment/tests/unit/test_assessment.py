@@ -56,8 +56,27 @@ def test_the_answer_must_be_for_the_question_being_asked():
     with pytest.raises(WrongChallenge):
         assessment.answer(RELEASE, RULES, challenge_id=other, value=1, skipped=False, now=T0, new_id=uuid.uuid4)
     assessment.answer(RELEASE, RULES, challenge_id=current.id, value=1, skipped=False, now=T0, new_id=uuid.uuid4)
+    with pytest.raises(ChallengeAlreadyAnswered):  # another answer to a question already answered
+        assessment.answer(RELEASE, RULES, challenge_id=current.id, value=2, skipped=False, now=T0, new_id=uuid.uuid4)
     with pytest.raises(ChallengeAlreadyAnswered):
-        assessment.answer(RELEASE, RULES, challenge_id=current.id, value=1, skipped=False, now=T0, new_id=uuid.uuid4)
+        assessment.answer(RELEASE, RULES, challenge_id=current.id, value=None, skipped=True, now=T0, new_id=uuid.uuid4)
+
+
+def test_the_same_answer_sent_again_gives_back_the_recorded_one_and_changes_nothing():
+    """A learner whose answer was recorded but who never got the reply (a lost connection, a 503 while the
+    idempotent reply was stored) sends it again: the outcome is the recorded answer, not a second one."""
+    assessment = assessment_for(RELEASE)
+    current = assessment.current_challenge(RELEASE, RULES, T0)
+    recorded = assessment.answer(RELEASE, RULES, challenge_id=current.id, value=1, skipped=False, now=T0,
+                                 new_id=uuid.uuid4)
+    assessment.loaded_version, assessment.events, assessment.new_answers = assessment.version, [], []
+    knowledge = list(assessment.knowledge)
+    again = assessment.answer(RELEASE, RULES, challenge_id=current.id, value=1, skipped=False,
+                              now=T0 + timedelta(minutes=5), new_id=uuid.uuid4)
+    assert again is recorded
+    assert (assessment.answers, assessment.knowledge, assessment.events, assessment.new_answers) == (
+        [recorded], knowledge, [], [])
+    assert assessment.version == assessment.loaded_version
 
 
 def test_an_answer_of_the_wrong_shape_records_nothing():
@@ -120,9 +139,13 @@ def test_a_finished_assessment_takes_no_answer_and_asks_nothing():
     assessment = assessment_for(RELEASE, ["recherche1"])
     play(assessment, RELEASE, lambda skill: True)
     assert assessment.current_challenge(RELEASE, RULES, T0) is None
+    last = assessment.answers[-1]
     with pytest.raises(AssessmentIsOver):
-        assessment.answer(RELEASE, RULES, challenge_id="recherche1-b", value=1, skipped=False, now=T0,
+        assessment.answer(RELEASE, RULES, challenge_id=last.challenge_id, value=None, skipped=True, now=T0,
                           new_id=uuid.uuid4)
+    # The last answer sent again (its reply was lost) is the recorded one, though the assessment is over.
+    assert assessment.answer(RELEASE, RULES, challenge_id=last.challenge_id, value=last.value, skipped=False, now=T0,
+                             new_id=uuid.uuid4) is last
 
 
 def test_the_checkpoint_is_the_last_block_of_five_answers():

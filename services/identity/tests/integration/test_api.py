@@ -116,9 +116,15 @@ def test_logins_are_throttled_per_account_with_retry_after(client):
     assert 0 < int(throttled.headers["Retry-After"]) <= 900
 
 
-@pytest.mark.parametrize("trusted_proxies, expected", [("1", "203.0.113.7"), ("0", "10.3.3.3")])
-def test_the_client_address_comes_from_x_forwarded_for_only_behind_a_trusted_proxy(settings, trusted_proxies, expected):
-    behind_gateway = Settings.from_env({**settings.common.extra, "TRUSTED_PROXIES": trusted_proxies})
+@pytest.mark.parametrize("trusted_proxies, trusted_addresses, expected", [
+    ("1", "10.3.3.0/24", "203.0.113.7"),  # the gateway's network: its X-Forwarded-For is believed
+    ("1", "127.0.0.1", "10.3.3.3"),  # anyone else who reaches the port keeps their own address
+    ("0", "10.3.3.0/24", "10.3.3.3"),
+])
+def test_the_client_address_comes_from_x_forwarded_for_only_behind_a_trusted_proxy(settings, trusted_proxies,
+                                                                                  trusted_addresses, expected):
+    behind_gateway = Settings.from_env({**settings.common.extra, "TRUSTED_PROXIES": trusted_proxies,
+                                        "TRUSTED_PROXY_ADDRESSES": trusted_addresses})
     runtime = bootstrap(behind_gateway)
     client = create_app(runtime).test_client()
     email = unique_email()

@@ -31,6 +31,7 @@ from assessment.domain.exceptions import (
 from assessment.domain.exceptions import (
     CampaignArchived,
     ChallengeAlreadyAnswered,
+    InvalidAnswerValue,
     NoCurrentChallenge,
     WrongChallenge,
 )
@@ -190,11 +191,17 @@ class Assessment:
 
     def answer(self, content: LearningContent, rules: Rules, *, challenge_id: str, value: Any, skipped: bool,
                now: datetime, new_id: Callable[[], UUID]) -> Answer:
+        """Records the answer to the question being asked. The same answer sent again (a reply the learner
+        never got) gives back the recorded one and changes nothing; another answer to a question already
+        answered is refused."""
+        recorded = next((a for a in self.answers if a.challenge_id == challenge_id), None)
+        if recorded is not None and self._is_recorded(content, recorded, value, skipped):
+            return recorded
         if self.completed:
             raise AssessmentAlreadyCompleted("this assessment is over: it takes no more answers")
-        self._refuse_if_archived()
-        if any(a.challenge_id == challenge_id for a in self.answers):
+        if recorded is not None:
             raise ChallengeAlreadyAnswered(f"challenge {challenge_id} is already answered")
+        self._refuse_if_archived()
         if self.current_challenge_id is None:
             raise NoCurrentChallenge("no question is being asked: ask for the next challenge first")
         if challenge_id != self.current_challenge_id:
@@ -219,6 +226,16 @@ class Assessment:
         if not engine.candidates(content, self._situation(content, self.known(rules))):
             self._complete(content, rules, now)
         return answer
+
+    @staticmethod
+    def _is_recorded(content: LearningContent, recorded: Answer, value: Any, skipped: bool) -> bool:
+        if skipped or recorded.result == SKIPPED:
+            return skipped and recorded.result == SKIPPED
+        challenge = content.challenges.get(recorded.challenge_id)
+        try:
+            return recorded.value == (checking.read_value(challenge, value) if challenge else value)
+        except InvalidAnswerValue:
+            return False
 
     def complete_if_nothing_to_ask(self, content: LearningContent, rules: Rules, now: datetime) -> bool:
         """For a new assessment whose target is already known from earlier campaigns."""

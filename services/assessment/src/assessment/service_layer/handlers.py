@@ -130,11 +130,14 @@ def current_challenge(assessment_id: UUID, user_id: UUID, uow_factory: Callable[
 
 
 def answer(command: commands.AnswerChallenge, uow: AssessmentUnitOfWork, content: LearningContent, rules: Rules,
-           now: datetime, new_id: Callable[[], UUID]) -> tuple[Assessment, Answer]:
+           now: datetime, new_id: Callable[[], UUID]) -> tuple[Assessment, Answer, bool]:
+    """The answer recorded, and whether it is new (False: the same answer was recorded before, nothing changed)."""
     with uow:
         assessment = _own(uow, command.assessment_id, command.user_id)
         recorded = assessment.answer(content, rules, challenge_id=command.challenge_id, value=command.value,
                                      skipped=command.skipped, now=now, new_id=new_id)
+        if recorded not in assessment.new_answers:
+            return assessment, recorded, False
         uow.assessments.save(assessment)
         uow.commit()
-        return assessment, recorded
+        return assessment, recorded, True

@@ -330,7 +330,8 @@ class Organization:
     def accept_invitation(self, *, invitation_id: UUID, code: str, user_id: UUID, user_email: str,
                           now: datetime) -> Membership:
         invitation = self.invitation(invitation_id)
-        if not secrets.compare_digest(invitation.code, code.strip().upper()):
+        # compare_digest takes ASCII text only: bytes, so that any code a caller sends is just a wrong one.
+        if not secrets.compare_digest(invitation.code.encode(), code.strip().upper().encode()):
             raise e.InvitationNotFound("This invitation does not exist.")  # a wrong code reveals nothing
         invitation = self._pending(invitation_id)
         self._refuse_if_archived()

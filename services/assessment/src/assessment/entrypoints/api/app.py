@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Flask
 
 from assessment.adapters import orm
@@ -23,8 +25,10 @@ def create_app(runtime: Assessment | None = None) -> Flask:
         error_table=ERRORS,
         ready_checks={"database": lambda: database_ready(runtime.engine)},
         token_verifier=runtime.verifier,
-        idempotency=IdempotencyKeys(runtime.engine, orm.idempotency_keys),
+        idempotency=IdempotencyKeys(runtime.engine, orm.idempotency_keys,
+                                    lease=timedelta(seconds=runtime.common.idempotency_lease_seconds)),
         trusted_proxies=runtime.common.trusted_proxies,
+        trusted_proxy_addresses=runtime.common.trusted_proxy_addresses,
     )
     app.extensions["assessment"] = runtime
     return app

@@ -12,6 +12,7 @@ from assessment.entrypoints.api import schemas as s
 from assessment.service_layer import handlers
 from svckit.auth import auth_required, current_principal
 from svckit.errors import ApiError
+from svckit.openapi import errors
 
 learner = Blueprint("assessments", __name__, url_prefix="/api", description="The learner's adaptive test")
 admin = Blueprint("admin-content", __name__, url_prefix="/api/admin/content",
@@ -44,6 +45,7 @@ class ParticipationAssessment(MethodView):
 @learner.route("/assessments/<uuid:assessment_id>/next-challenge")
 class NextChallenge(MethodView):
     @auth_required
+    @errors(409, 422)  # the first choice of a question is stored: CONCURRENT_UPDATE; CAMPAIGN_ARCHIVED
     @learner.arguments(s.LocaleArgsSchema, location="query")
     @learner.response(200, s.NextChallengeSchema)
     def get(self, args: dict, assessment_id: UUID):
@@ -60,14 +62,16 @@ class Answers(MethodView):
     @auth_required
     @learner.arguments(s.AnswerSchema)
     @learner.response(201, s.AnswerRecordedSchema)
+    @learner.alt_response(200, schema=s.AnswerRecordedSchema,
+                          description="the same answer was recorded before (its reply was lost): the recorded one")
     def post(self, data: dict, assessment_id: UUID):
-        """Answer (or skip) the question being asked"""
+        """Answer (or skip) the question being asked; the same answer sent again gives back the recorded one"""
         runtime = _runtime()
-        assessment, answer = handlers.answer(
+        assessment, answer, new = handlers.answer(
             commands.AnswerChallenge(assessment_id=assessment_id, user_id=_user_id(), challenge_id=data["challenge_id"],
                                      value=data.get("value"), skipped=data["skipped"]),
             runtime.uow(), runtime.content(), runtime.settings.rules, runtime.now(), runtime.new_id)
-        return {"answer_id": answer.id, "assessment": views.summary(assessment, runtime.settings.rules)}
+        return {"answer_id": answer.id, "assessment": views.summary(assessment, runtime.settings.rules)}, 201 if new else 200
 
 
 @learner.route("/assessments/<uuid:assessment_id>/checkpoint")

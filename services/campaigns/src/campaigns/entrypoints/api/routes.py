@@ -11,6 +11,7 @@ from campaigns.domain import commands
 from campaigns.entrypoints.api import schemas as s
 from campaigns.service_layer import handlers
 from svckit.auth import auth_required, current_principal
+from svckit.openapi import errors
 from svckit.pagination import page_of
 
 orga = Blueprint("organization-campaigns", __name__, url_prefix="/api/organizations",
@@ -117,6 +118,7 @@ class TargetProfiles(MethodView):
 @participations.route("/campaign-participations")
 class Join(MethodView):
     @auth_required
+    @errors(404)  # no campaign with this code
     @participations.arguments(s.JoinSchema)
     @participations.response(201, s.ParticipationSchema)
     @participations.alt_response(200, schema=s.ParticipationSchema, description="already joined: the same one")

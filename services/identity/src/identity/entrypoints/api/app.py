@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Flask
 
 from identity.adapters import orm
@@ -25,8 +27,10 @@ def create_app(identity: Identity | None = None) -> Flask:
         ready_checks={"database": lambda: database_ready(identity.engine)},
         token_verifier=identity.verifier,
         # Answers of /api/token* are tokens: never stored for an idempotent replay.
-        idempotency=IdempotencyKeys(identity.engine, orm.idempotency_keys, exempt_paths=["/api/token"]),
+        idempotency=IdempotencyKeys(identity.engine, orm.idempotency_keys, exempt_paths=["/api/token"],
+                                    lease=timedelta(seconds=identity.common.idempotency_lease_seconds)),
         trusted_proxies=identity.common.trusted_proxies,
+        trusted_proxy_addresses=identity.common.trusted_proxy_addresses,
     )
     app.extensions["identity"] = identity
     return app

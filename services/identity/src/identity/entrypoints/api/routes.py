@@ -19,6 +19,7 @@ from identity.entrypoints.api.schemas import (
 )
 from identity.service_layer import handlers
 from svckit.auth import auth_required, current_principal
+from svckit.openapi import errors
 
 users = Blueprint("users", __name__, url_prefix="/api", description="Accounts")
 tokens = Blueprint("tokens", __name__, url_prefix="/api/token", description="Log in, refresh, log out")
@@ -50,6 +51,7 @@ class Users(MethodView):
 @users.route("/users/me")
 class Me(MethodView):
     @auth_required
+    @errors(404)  # the account no longer exists
     @users.response(200, UserSchema)
     def get(self):
         """The logged-in user"""
@@ -59,6 +61,7 @@ class Me(MethodView):
 @users.route("/users/me/orga-terms-acceptance")
 class OrgaTermsAcceptance(MethodView):
     @auth_required
+    @errors(404)
     @users.response(200, UserSchema)
     def post(self):
         """Accept the terms of use of the Orga dashboard (accepting again changes nothing)"""
@@ -77,6 +80,7 @@ def _tokens_response(issued: handlers.IssuedTokens):
 
 @tokens.route("")
 class Token(MethodView):
+    @errors(401, 429)  # INVALID_CREDENTIALS, TOO_MANY_LOGIN_ATTEMPTS
     @tokens.arguments(CredentialsSchema)
     @tokens.response(200, TokensSchema)
     def post(self, data: dict):
@@ -90,6 +94,7 @@ class Token(MethodView):
 
 @tokens.route("/refresh")
 class Refresh(MethodView):
+    @errors(401)  # INVALID_REFRESH_TOKEN
     @tokens.arguments(RefreshTokenSchema)
     @tokens.response(200, TokensSchema)
     def post(self, data: dict):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Flask
 
 from organizations.adapters import orm
@@ -23,8 +25,10 @@ def create_app(runtime: Organizations | None = None) -> Flask:
         error_table=ERRORS,
         ready_checks={"database": lambda: database_ready(runtime.engine)},
         token_verifier=runtime.verifier,
-        idempotency=IdempotencyKeys(runtime.engine, orm.idempotency_keys),
+        idempotency=IdempotencyKeys(runtime.engine, orm.idempotency_keys,
+                                    lease=timedelta(seconds=runtime.common.idempotency_lease_seconds)),
         trusted_proxies=runtime.common.trusted_proxies,
+        trusted_proxy_addresses=runtime.common.trusted_proxy_addresses,
         max_content_length=runtime.settings.max_import_bytes + 1024 * 1024,  # the file plus the form around it
     )
     app.extensions["organizations"] = runtime

@@ -15,6 +15,7 @@ from organizations.entrypoints.api import schemas as s
 from organizations.service_layer import handlers
 from svckit.auth import auth_required, current_principal
 from svckit.errors import ApiError
+from svckit.openapi import errors
 from svckit.pagination import PageArgsSchema, page_of
 
 admin = Blueprint("admin-organizations", __name__, url_prefix="/api/admin/organizations",
@@ -172,6 +173,7 @@ class Invitation(MethodView):
 @orga.route("/<uuid:organization_id>/invitations/<uuid:invitation_id>/resend")
 class ResendInvitation(MethodView):
     @auth_required
+    @errors(429)  # INVITATION_RESEND_THROTTLED
     @orga.response(200, s.InvitationSchema)
     def post(self, organization_id: UUID, invitation_id: UUID):
         """Send a pending invitation again (admins; at most every 5 minutes)"""

@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 from reporting.entrypoints.api import schemas as s
 from reporting.views import learners, participants, progression, results, statistics
 from svckit.auth import auth_required, current_principal
+from svckit.openapi import errors
 from svckit.pagination import page_of
 
 campaign = Blueprint("campaign-results", __name__, url_prefix="/api/campaigns",
@@ -93,6 +94,7 @@ class Statistics(MethodView):
 @campaign.route("/<uuid:campaign_id>/progression")
 class Progression(MethodView):
     @auth_required
+    @errors(422)  # CAMPAIGNS_NOT_COMPARABLE
     @campaign.arguments(s.ProgressionArgsSchema, location="query")
     @campaign.response(200, s.ProgressionSchema)
     def get(self, args: dict, campaign_id: UUID):

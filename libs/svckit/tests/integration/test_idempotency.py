@@ -1,0 +1,146 @@
+"""Idempotency keys on a real PostgreSQL (svckit.idempotency): never stuck "in progress" past their lease when
+the answer cannot be stored (a database cut between the effect and the answer's write, a dead process), and
+pruned after 24 hours by ``<service> idempotency prune``."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from click.testing import CliRunner
+from flask import jsonify
+from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, func, insert, select
+
+from svckit.cli import ServiceDefinition, service_cli
+from svckit.db import DatabaseTimeouts, create_db_engine
+from svckit.idempotency import IdempotencyKeys, idempotency_table, prune_idempotency_keys
+from svckit.testing import FreezableTcpProxy, assert_error
+from svckit.web import create_service_app
+
+metadata = MetaData()
+keys = idempotency_table(metadata)
+effects = Table("effects", metadata, Column("id", Integer, primary_key=True), Column("name", String(50)))
+
+
+@pytest.fixture(scope="module")
+def database(database_factory):
+    url = database_factory("svckit_idempotency")
+    engine = create_engine(url)
+    metadata.create_all(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def proxy(database):
+    proxy = FreezableTcpProxy.for_database(database)
+    yield proxy
+    proxy.close()
+
+
+@pytest.fixture
+def app(database, proxy):
+    """Keys on a connection through the proxy; the route's effect on a direct one, then ``cut_after`` cuts."""
+    direct = create_engine(database)
+    keyed = create_db_engine(proxy.database_url(database), timeouts=DatabaseTimeouts(connect_seconds=1,
+                                                                                      answer_seconds=2))
+    app = create_service_app(name="things", title="Things",
+                             idempotency=IdempotencyKeys(keyed, keys, lease=timedelta(seconds=1)))
+    app.config["cut_after"] = False
+
+    @app.post("/api/things")
+    def make():
+        with direct.begin() as connection:
+            connection.execute(insert(effects).values(name="thing"))
+        if app.config["cut_after"]:
+            proxy.cut()  # the effect is committed; the answer's write will fail
+        return jsonify(made=True), 201
+
+    yield app
+    direct.dispose()
+    keyed.dispose()
+
+
+def effect_count(database) -> int:
+    engine = create_engine(database)
+    with engine.connect() as connection:
+        count = connection.execute(select(func.count()).select_from(effects)).scalar_one()
+    engine.dispose()
+    return count
+
+
+def test_a_key_whose_answer_could_not_be_stored_is_taken_over_after_its_lease(app, proxy, database):
+    client, key = app.test_client(), {"Idempotency-Key": str(uuid.uuid4())}
+    before = effect_count(database)
+    app.config["cut_after"] = True
+    assert_error(client.post("/api/things", headers=key), 503, "SERVICE_UNAVAILABLE")
+    app.config["cut_after"] = False
+    proxy.restore()
+    assert effect_count(database) == before + 1
+    in_progress = client.post("/api/things", headers=key)
+    assert_error(in_progress, 409, "REQUEST_IN_PROGRESS")
+    assert 1 <= int(in_progress.headers["Retry-After"]) <= 1
+    time.sleep(1.1)
+    retried = client.post("/api/things", headers=key)
+    assert retried.status_code == 201 and "Idempotent-Replayed" not in retried.headers
+    replayed = client.post("/api/things", headers=key)
+    assert replayed.status_code == 201 and replayed.headers["Idempotent-Replayed"] == "true"
+
+
+def test_a_key_left_by_a_dead_process_is_taken_over_after_its_lease(app, database):
+    client, key = app.test_client(), str(uuid.uuid4())
+    first = client.post("/api/things", headers={"Idempotency-Key": key})
+    assert first.status_code == 201
+    engine = create_engine(database)
+    with engine.begin() as connection:  # as a process killed between the key and its answer leaves it
+        connection.execute(keys.update().where(keys.c.key == key).values(status=None, body=None))
+    assert_error(client.post("/api/things", headers={"Idempotency-Key": key}), 409, "REQUEST_IN_PROGRESS")
+    with engine.begin() as connection:
+        connection.execute(keys.update().where(keys.c.key == key).values(
+            created_at=datetime.now(timezone.utc) - timedelta(seconds=2)))
+    engine.dispose()
+    assert client.post("/api/things", headers={"Idempotency-Key": key}).status_code == 201
+
+
+def test_a_key_must_be_visible_ascii(app):
+    assert_error(app.test_client().post("/api/things", headers={"Idempotency-Key": "clé"}), 400,
+                 "INVALID_IDEMPOTENCY_KEY")
+
+
+def add_keys(database, ages: list[timedelta]) -> None:
+    engine = create_engine(database)
+    now = datetime.now(timezone.utc)
+    with engine.begin() as connection:
+        connection.execute(insert(keys), [{"scope": "prune-test", "key": str(uuid.uuid4()), "fingerprint": "f",
+                                           "status": 201, "created_at": now - age} for age in ages])
+    engine.dispose()
+
+
+def prune_test_keys(database) -> int:
+    engine = create_engine(database)
+    with engine.connect() as connection:
+        count = connection.execute(select(func.count()).select_from(keys).where(keys.c.scope == "prune-test")
+                                   ).scalar_one()
+    engine.dispose()
+    return count
+
+
+def test_pruning_deletes_the_keys_older_than_a_day_in_batches(database):
+    add_keys(database, [timedelta(hours=25)] * 7 + [timedelta(hours=23)] * 3)
+    engine = create_engine(database)
+    with engine.connect() as connection:
+        assert prune_idempotency_keys(connection, keys, batch=3) == 7
+    engine.dispose()
+    assert prune_test_keys(database) == 3
+
+
+def test_the_service_command_prunes(database, monkeypatch):
+    add_keys(database, [timedelta(days=3)] * 2)
+    monkeypatch.setenv("DATABASE_URL", database)
+    monkeypatch.setenv("SERVICE_ENV", "test")
+    definition = ServiceDefinition(name="things", app_factory="x:y", load_runtime=lambda: None, migrations="x:y")
+    result = CliRunner().invoke(service_cli(definition), ["idempotency", "prune"])
+    assert result.exit_code == 0, result.output
+    assert "2 idempotency key(s) older than 24 hours deleted" in result.output
