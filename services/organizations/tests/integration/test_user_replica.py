@@ -72,5 +72,9 @@ def test_the_consumer_loop_replicates_from_the_real_broker_and_dead_letters_pois
             channel.basic_publish("identity.events", "identity.user.registered.v1", b'{"broken": true}',
                                   pika.BasicProperties(delivery_mode=2))
         wait_until(lambda: replica(runtime, message["aggregate_id"]))
-        [(_, poison)] = wait_until(lambda: get_messages(amqp_url, "organizations.on_user_registered.dlq"))
+        [(properties, poison)] = wait_until(lambda: get_messages(amqp_url, "organizations.all.dlq"))
     assert poison == b'{"broken": true}'
+    # the service's dead-letter queue says whose it is and why
+    assert properties.headers["x-original-queue"] == "organizations.on_user_registered"
+    assert properties.headers["x-dead-letter-reason"] == "unreadable"
+    assert "MalformedMessage" in properties.headers["x-last-error"]
