@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -69,6 +70,20 @@ if TYPE_CHECKING:
     from pika.adapters.blocking_connection import BlockingChannel, BlockingConnection
 
 log = logging.getLogger("msgkit.topology")
+
+
+class _ProbeAnswers(logging.Filter):
+    """pika logs a warning for every channel the broker closes; a 404 to a passive declaration that
+    asks whether a queue exists is an answer, not a warning. (The blocking adapter handles the close
+    in the thread that asked, so a thread-local flag tells those apart.)"""
+
+    probing = threading.local()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not getattr(self.probing, "active", False)
+
+
+logging.getLogger("pika.channel").addFilter(_ProbeAnswers())
 
 DELIVERY_LIMIT = 20
 DEFAULT_RETRY_DELAYS_MS: tuple[int, ...] = (1_000, 10_000, 60_000)
@@ -254,6 +269,7 @@ def declare_consumer_topology(
 def queue_state(connection: BlockingConnection, queue: str) -> tuple[int, int] | None:
     """(messages ready, consumers) of a queue, or None when it does not exist."""
     channel = connection.channel()
+    _ProbeAnswers.probing.active = True
     try:
         method = channel.queue_declare(queue=queue, passive=True).method
         return method.message_count, method.consumer_count
@@ -262,6 +278,7 @@ def queue_state(connection: BlockingConnection, queue: str) -> tuple[int, int] |
             return None
         raise
     finally:
+        _ProbeAnswers.probing.active = False
         if channel.is_open:
             channel.close()
 
