@@ -371,7 +371,7 @@ def _migrate_handler(connection: BlockingConnection, queues: ConsumerQueues, sub
             moved = move_messages(channel, old_retry, target)
             channel.queue_delete(queue=old_retry)
             changes.append(f"{old_retry}: {moved} message(s) moved to {target} (retried now rather than after "
-                           f"their delay), deleted")
+                           f"their delay), deleted" if moved else f"{old_retry}: empty, deleted")
         if replace:
             moved = move_messages(channel, main, holding)
             _refuse_if_read(connection, queues, main)  # once more, right before the delete
@@ -379,7 +379,8 @@ def _migrate_handler(connection: BlockingConnection, queues: ConsumerQueues, sub
             channel.queue_declare(queue=main, durable=True, arguments=handler_queue_arguments(queues))
             _bind_all(channel, main, subscription)
             changes.append(f"{main}: declared again with this version's arguments, its {moved} message(s) kept "
-                           f"(moved through {holding})")
+                           f"(moved through {holding})" if moved else
+                           f"{main}: empty, declared again with this version's arguments")
         if queue_state(connection, holding) is not None:
             _bind_all(channel, holding, subscription, bind=False)
             moved = move_messages(channel, holding, main)
@@ -392,7 +393,8 @@ def _migrate_handler(connection: BlockingConnection, queues: ConsumerQueues, sub
             # published carry x-original-queue already. Either way the header makes it plain.
             moved = move_messages(channel, old_dead, queues.dead, default_headers={"x-original-queue": main})
             channel.queue_delete(queue=old_dead)
-            changes.append(f"{old_dead}: {moved} dead letter(s) moved to {queues.dead}, deleted")
+            changes.append(f"{old_dead}: {moved} dead letter(s) moved to {queues.dead}, deleted" if moved else
+                           f"{old_dead}: empty, deleted")
     finally:
         if channel.is_open:
             channel.close()

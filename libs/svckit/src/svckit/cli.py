@@ -110,8 +110,9 @@ def service_cli(definition: ServiceDefinition) -> click.Group:
                                             "version declared otherwise (run it with the old consumers stopped), "
                                             "then exit.")
     @click.option("--json", "as_json", is_flag=True,
-                  help="Print what was declared as JSON: whether the service consumes and publishes, the handler "
-                       "queues created (with their event types: what to replay for them) and what was changed.")
+                  help="Print what was declared as JSON: whether the service consumes and publishes, its handler "
+                       "queues with their event types, those created (what to replay for them) and what was "
+                       "changed.")
     def declare_topology(as_json: bool) -> None:
         import json
 
@@ -122,7 +123,7 @@ def service_cli(definition: ServiceDefinition) -> click.Group:
         runtime = _runtime(definition, "declare-topology")
         worker = runtime.make_consumer()
         report: dict[str, Any] = {"service": definition.name, "consumes": worker is not None,
-                                  "publishes": runtime.publishes, "created": {}, "changes": []}
+                                  "publishes": runtime.publishes, "queues": {}, "created": {}, "changes": []}
         if worker is not None:
             connection = pika.BlockingConnection(pika.URLParameters(runtime.common.rabbitmq_url))
             try:
@@ -133,7 +134,8 @@ def service_cli(definition: ServiceDefinition) -> click.Group:
             finally:
                 if connection.is_open:
                     connection.close()
-            report.update(created={queue: list(types) for queue, types in declared.created.items()},
+            report.update(queues={declared.handlers[s.name]: list(s.event_types) for s in worker.subscriptions},
+                          created={queue: list(types) for queue, types in declared.created.items()},
                           changes=declared.changes)
         if as_json:
             click.echo(json.dumps(report))
