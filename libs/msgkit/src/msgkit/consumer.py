@@ -72,7 +72,7 @@ from msgkit.topology import (
 log = logging.getLogger("msgkit.consumer")
 
 MAX_ERROR_HEADER = 1000
-TOPOLOGY_CONFLICT_WAIT = 30.0  # a conflict needs a person (declare-topology): no point knocking faster
+TOPOLOGY_CONFLICT_WAIT = 10.0  # a conflict waits for a person to run declare-topology: no need to knock faster
 
 
 class _InfrastructureDown(Exception):

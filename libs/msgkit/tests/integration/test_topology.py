@@ -253,3 +253,19 @@ def test_declare_topology_finishes_a_replacement_that_stopped_half_way(amqp_url)
                                 f"{name}.on_thing, deleted"]
     assert queue_depth(amqp_url, f"{name}.on_thing") == 1
     assert f"{name}.on_thing.moving" not in queue_names(amqp_url)
+
+
+def test_a_consumer_waits_on_the_earlier_layout_and_starts_once_declare_topology_replaced_it(engine, amqp_url,
+                                                                                              running, caplog):
+    producer, name = unique_name("p"), unique_name("c")
+    delays = (100, 60000)
+    old_layout_with_messages(amqp_url, name, producer, delays)
+    subscriptions = [subscribe(effect_handler(engine, "on_thing"), f"{producer}.thing.happened.v1", name="on_thing")]
+    consumer = running(Consumer(amqp_url=amqp_url, consumer=name, subscriptions=subscriptions, retry_delays_ms=delays,
+                                max_backoff=0.5))
+    wait_until(lambda: "cannot declare the queues" in caplog.text, message="the consumer said why it waits")
+    assert not consumer.connected and effect_counts(engine, "on_thing") == {}
+    # What an operator does: with the consumers of the earlier version stopped, declare-topology once.
+    declare(amqp_url, name, subscriptions, delays, migrate=True)
+    wait_until(lambda: effect_counts(engine, "on_thing") == {0: 1, 1: 1, 2: 1, 12: 1}, timeout=30)
+    assert consumer.connected
