@@ -1,9 +1,9 @@
 """``make up`` / ``make down``: the whole platform on one machine, with demo data.
 
 Every service's api, its relay (for services that publish) and its consumer (for services that
-consume), plus the gateway, run under supervisord in the background; logs go to ``.run/logs/``. PostgreSQL and
-RabbitMQ are the machine's (``DEV_DATABASE_ADMIN_URL``, ``RABBITMQ_URL``): each service gets
-its own database, created here, and its migrations run once before anything starts.
+consume), plus the gateway, run under supervisord in the background; logs go to ``.run/logs/``.
+PostgreSQL and RabbitMQ are the machine's (``DEV_DATABASE_ADMIN_URL``, ``RABBITMQ_URL``): each
+service gets its own database, created here, and its migrations run once before anything starts.
 
 ``ASSESSMENT_API_REPLICAS=2 make up`` (default 1, at most 5) runs more assessment apis, on
 8114, 8124, ... (programs ``assessment-api-2`` ...), on the same database and broker; the

@@ -102,7 +102,7 @@ def list_dead_letters(amqp_url: str, consumer: str, handler: str | None = None, 
                 seen.append(letter)
                 if len(seen) >= limit:
                     break
-        # Closing the channel returns every message we looked at, in order.
+        # Closing the channel returns every message we looked at.
     return seen
 
 
@@ -118,7 +118,7 @@ def replay_dead_letters(amqp_url: str, consumer: str, handler: str, limit: int |
             if limit is not None and replayed >= limit:
                 break
             if letter.handler != handler:
-                continue  # another handler's: left unacked, back in its place when the channel closes
+                continue  # another handler's: left unacked, back in the queue when the channel closes
             original = properties.headers or {}
             headers = {k: v for k, v in original.items() if not k.startswith("x-")}  # the broker's bookkeeping too
             headers.update({"x-replayed": True, "x-correlation-id": original.get("x-correlation-id")})

@@ -40,9 +40,9 @@ it (the default strategy is at-most-once).
 
 A queue declared by an earlier version with other arguments (before issue 16 each handler had
 its own retry and dead-letter queues, and its queue dead-lettered to ``<handler>.dlq``) makes
-RabbitMQ refuse the declaration with PRECONDITION_FAILED. The consumer then stops with
-``TopologyConflict``, which says what to do: run ``<service> declare-topology`` once, with the
-old consumers stopped. That command (``migrate=True``) replaces such a queue without losing a
+RabbitMQ refuse the declaration with PRECONDITION_FAILED. The consumer then raises
+``TopologyConflict``, which says what to do, logs it and tries again every 10 s without consuming:
+run ``<service> declare-topology`` once, with the old consumers stopped. That command (``migrate=True``) replaces such a queue without losing a
 message or an event, and reports each step: it refuses while a consumer still reads the queue;
 a holding queue with the same bindings catches what is published meanwhile; the handler's old
 retry queues have their messages moved there (retried at once rather than after their delay)
@@ -253,13 +253,14 @@ def declare_consumer_topology(
                     f"dead-letter queues. Stop {consumer}'s consumers of the earlier version and run "
                     f"'{consumer} declare-topology' once: it moves the queue's messages and says what it did."
                 ) from error
+            if queue_state(connection, _holding_queue(main)) is not None:
+                log.warning("a replacement of the queue stopped half-way: its holding queue still gets every event; "
+                            f"run '{consumer} declare-topology' to finish it", extra={"queue": main})
         _bind_all(channel, main, subscription)
         if not existed:
             declared.created[main] = subscription.event_types
     if channel.is_open:
         channel.close()
-    for change in declared.changes:
-        log.warning("topology changed", extra={"change": change})
     return declared
 
 
