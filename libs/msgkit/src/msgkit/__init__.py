@@ -14,8 +14,10 @@ from msgkit.storage import (
 )
 from msgkit.topology import (
     DEFAULT_RETRY_DELAYS_MS,
-    HandlerQueues,
+    ConsumerQueues,
+    DeclaredTopology,
     Subscription,
+    TopologyConflict,
     declare_consumer_topology,
     declare_exchange,
     exchange_name,
@@ -25,11 +27,13 @@ from msgkit.topology import (
 __all__ = [
     "DEFAULT_RETRY_DELAYS_MS",
     "Consumer",
+    "ConsumerQueues",
+    "DeclaredTopology",
     "Envelope",
-    "HandlerQueues",
     "MalformedMessage",
     "OutboxRelay",
     "Subscription",
+    "TopologyConflict",
     "add_to_outbox",
     "claim_message",
     "declare_consumer_topology",

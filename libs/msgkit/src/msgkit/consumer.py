@@ -1,5 +1,7 @@
 """The consumer loop: one connection, one queue per handler, at-least-once delivery.
 
+The handlers of a service share its retry queues and its dead-letter queue (``msgkit.topology``).
+
 Guarantees, and what each costs:
 
 - **Ack after commit.** A message is acknowledged only after its handler returned, i.e.
@@ -9,20 +11,25 @@ Guarantees, and what each costs:
   the same transaction as their effect (``msgkit.storage.claim_message``) and skip a
   message already recorded; redeliveries and duplicate publications have no second effect.
 - **Bounded retries, then a human.** A handler that raises has its message copied to the
-  next retry queue (it waits there, then comes back) and acked; after the last delay it
-  goes to the dead-letter queue with the error in its headers. The copy is published with
-  a confirm before the original is acked, so a crash in between duplicates, never loses.
-- **Poison goes straight to the dead-letter queue.** A body that cannot be parsed (or that
-  a handler declares unreadable with ``MalformedMessage``) is rejected without requeue, and
-  the queue dead-letters it; a requeueing nack would loop on it forever. The quorum
-  queue's delivery limit catches the remaining loop: a message that kills its consumer
-  ``DELIVERY_LIMIT`` times is dead-lettered too.
+  service's next retry queue, with its handler's queue as routing key (it waits there, then
+  comes back to that queue only), and acked; after the last delay it goes to the service's
+  dead-letter queue with the error and its handler's queue in its headers (``x-last-error``,
+  ``x-original-queue``, ``x-attempt``). The copy is published with a confirm before the
+  original is acked, so a crash in between duplicates, never loses.
+- **Poison goes straight to the dead-letter queue, with its error.** A body that cannot be
+  parsed (or that a handler declares unreadable with ``MalformedMessage``) is copied to the
+  dead-letter queue the same way, with ``x-dead-letter-reason: unreadable`` and the reason it
+  is unreadable in ``x-last-error``, then acked: never requeued, which would loop on it forever.
+  The quorum queue's delivery limit catches the remaining loop: a message that kills its
+  consumer ``DELIVERY_LIMIT`` times is dead-lettered by the broker, which says so in ``x-death``.
 - **A sick database is not a bad message.** When a handler fails because the database is
   unreachable (``is_transient``), the consumer does not spend the message's retries: it
   closes the channel (unacked messages go back to the queue), waits until ``ready_check``
   passes, and reconnects.
-- **Reconnects.** pika does not reconnect by itself: after a lost broker the loop
-  reconnects with capped exponential backoff and jitter, and redeclares its topology.
+- **Reconnects, quickly.** pika does not reconnect by itself: after a lost broker the loop
+  reconnects with a back-off capped at 1.5 s and jittered (``msgkit.backoff.reconnect_backoff``:
+  back within about two seconds of the broker's return, whatever the outage lasted), and
+  redeclares its topology. Waiting for the database uses the same back-off.
   Heartbeats (``heartbeat`` seconds, 15 by default) detect a dead peer.
 - **Clean stop.** ``stop()`` (the SIGTERM handler) only sets a flag. The message in hand is
   finished and acked; prefetched messages not yet started are left unacked and go back to
@@ -51,13 +58,21 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from msgkit import context, metrics
 from msgkit.amqp import BROKER_ERRORS
-from msgkit.backoff import Backoff, sleep_unless
+from msgkit.backoff import RECONNECT_MAXIMUM, reconnect_backoff, sleep_unless
 from msgkit.envelope import Envelope, MalformedMessage
-from msgkit.topology import DEFAULT_RETRY_DELAYS_MS, HandlerQueues, Subscription, declare_consumer_topology
+from msgkit.topology import (
+    BROKER_BOOKKEEPING,
+    DEFAULT_RETRY_DELAYS_MS,
+    ConsumerQueues,
+    Subscription,
+    TopologyConflict,
+    declare_consumer_topology,
+)
 
 log = logging.getLogger("msgkit.consumer")
 
 MAX_ERROR_HEADER = 1000
+TOPOLOGY_CONFLICT_WAIT = 10.0  # a conflict waits for a person to run declare-topology: no need to knock faster
 
 
 class _InfrastructureDown(Exception):
@@ -80,7 +95,7 @@ class Consumer:
         prefetch: int = 100,
         retry_delays_ms: Sequence[int] = DEFAULT_RETRY_DELAYS_MS,
         heartbeat: int = 15,
-        max_backoff: float = 30.0,
+        max_backoff: float = RECONNECT_MAXIMUM,
         is_transient: Callable[[BaseException], bool] = is_database_down,
         ready_check: Callable[[], bool] | None = None,
         housekeeping: Callable[[], None] | None = None,
@@ -95,10 +110,11 @@ class Consumer:
         self._parameters.heartbeat = heartbeat
         self._parameters.blocked_connection_timeout = 60
         self._parameters.client_properties = {"connection_name": f"{consumer}-consumer"}
-        self._backoff = Backoff(maximum=max_backoff)
+        self._backoff = reconnect_backoff(max_backoff)
         self._stopping = False
         self._last_housekeeping = time.monotonic()
         self.ack_batch = ack_batch
+        self._queues = ConsumerQueues.of(consumer, self.retry_delays_ms)
         self._ack_channel: Any = None
         self._ack_tag: int | None = None  # newest handled message not yet acked on _ack_channel
         self._ack_count = 0
@@ -116,6 +132,10 @@ class Consumer:
             except _InfrastructureDown:
                 self._set_connected(False)
                 self._wait_until_ready()
+            except TopologyConflict as error:
+                self._set_connected(False)
+                log.error("cannot declare the queues", extra={"error": str(error)})
+                sleep_unless(lambda: self._stopping, TOPOLOGY_CONFLICT_WAIT)
             except BROKER_ERRORS as error:
                 self._set_connected(False)
                 if self._stopping:
@@ -133,21 +153,21 @@ class Consumer:
         try:
             channel = connection.channel()
             self._ack_channel, self._ack_tag, self._ack_count = channel, None, 0
-            queues = declare_consumer_topology(channel, self.consumer, self.subscriptions, self.retry_delays_ms)
+            declared = declare_consumer_topology(connection, self.consumer, self.subscriptions, self.retry_delays_ms)
             # A second channel, in confirm mode, for the retry and dead-letter copies.
             publisher = connection.channel()
             publisher.confirm_delivery()
             channel.basic_qos(prefetch_count=self.prefetch)
             tags = [
                 channel.basic_consume(
-                    queue=queues[sub.name].main,
-                    on_message_callback=partial(self._on_message, sub, queues[sub.name], publisher),
+                    queue=declared.handlers[sub.name],
+                    on_message_callback=partial(self._on_message, sub, declared.handlers[sub.name], publisher),
                 )
                 for sub in self.subscriptions
             ]
             self._set_connected(True)
             self._backoff.reset()
-            log.info("consumer connected", extra={"queues": [q.main for q in queues.values()]})
+            log.info("consumer connected", extra={"queues": list(declared.handlers.values())})
             while not self._stopping:
                 connection.process_data_events(time_limit=1.0)
                 self._flush_acks()
@@ -165,24 +185,24 @@ class Consumer:
     def _on_message(
         self,
         subscription: Subscription,
-        queues: HandlerQueues,
+        handler: str,  # the handler's queue
         publisher: Any,
         channel: Any,
         method: Any,
         properties: pika.BasicProperties,
         body: bytes,
     ) -> None:
-        handler = queues.main
         if self._stopping:
             return  # not started: left unacked, it goes back to the queue when the channel closes
+        attempt = int((properties.headers or {}).get("x-attempt", 0))
         try:
             envelope = Envelope.from_json(body)
             if envelope.event_type not in subscription.event_types:
                 raise MalformedMessage(f"{envelope.event_type} is not read by {handler}")
         except MalformedMessage as error:
-            self._poison(channel, method, properties, handler, error)
+            self._poison(channel, publisher, method, properties, body, handler, attempt, error,
+                         {"message_id": properties.message_id, "handler": handler})
             return
-        attempt = int((properties.headers or {}).get("x-attempt", 0))
         started = time.perf_counter()
         fields = {"message_id": envelope.message_id, "event_type": envelope.event_type,
                   "correlation_id": envelope.correlation_id, "handler": handler, "attempt": attempt}
@@ -190,7 +210,7 @@ class Consumer:
             with context.bound(envelope.correlation_id, envelope.message_id):
                 subscription.handler(envelope)
         except MalformedMessage as error:
-            self._poison(channel, method, properties, handler, error, fields)
+            self._poison(channel, publisher, method, properties, body, handler, attempt, error, fields)
             return
         except Exception as error:
             if self.is_transient(error):
@@ -198,7 +218,7 @@ class Consumer:
                 log.warning("handler cannot reach its database", extra={**fields, "error": str(error).splitlines()[0]})
                 metrics.CONSUMED.labels(handler, "infrastructure_down").inc()
                 raise _InfrastructureDown() from error
-            self._retry_or_dead_letter(channel, publisher, method, properties, body, queues, attempt, error, fields)
+            self._retry_or_dead_letter(channel, publisher, method, properties, body, handler, attempt, error, fields)
             return
         self._ack_later(method.delivery_tag)
         elapsed = time.perf_counter() - started
@@ -207,36 +227,47 @@ class Consumer:
         metrics.EVENT_LAG_SECONDS.labels(handler).observe(_lag(envelope))
         log.info("event consumed", extra={**fields, "duration_ms": round(elapsed * 1000, 2)})
 
-    def _poison(self, channel: Any, method: Any, properties: Any, handler: str, error: Exception,
-                fields: dict[str, Any] | None = None) -> None:
-        # Reject without requeue: the queue's dead-letter settings move it to <handler>.dlq.
-        channel.basic_reject(method.delivery_tag, requeue=False)
+    def _poison(self, channel: Any, publisher: Any, method: Any, properties: pika.BasicProperties, body: bytes,
+                handler: str, attempt: int, error: Exception, fields: dict[str, Any]) -> None:
+        # No retry can make it readable: straight to the dead-letter queue, with the reason in its headers.
+        self._copy_then_ack(channel, publisher, method, properties, body, exchange="", routing_key=self._queues.dead,
+                            headers={"x-attempt": attempt, "x-original-queue": handler,
+                                     "x-dead-letter-reason": "unreadable", "x-last-error": _error_text(error)})
         metrics.CONSUMED.labels(handler, "poison").inc()
-        log.error("unreadable message dead-lettered", extra={**(fields or {"message_id": properties.message_id,
-                  "handler": handler}), "error": str(error)})
+        log.error("unreadable message dead-lettered", extra={**fields, "target_queue": self._queues.dead,
+                                                              "error": str(error)})
 
     def _retry_or_dead_letter(self, channel: Any, publisher: Any, method: Any, properties: pika.BasicProperties,
-                              body: bytes, queues: HandlerQueues, attempt: int, error: Exception,
+                              body: bytes, handler: str, attempt: int, error: Exception,
                               fields: dict[str, Any]) -> None:
-        if attempt < len(queues.retries):
-            target, outcome = queues.retries[attempt][0], "retry"
+        headers: dict[str, Any] = {"x-attempt": attempt + 1, "x-original-queue": handler,
+                                   "x-last-error": _error_text(error)}
+        if attempt < len(self._queues.retries):
+            # The retry queue's exchange, keyed by the handler's queue: the delay over, the message
+            # is dead-lettered by that key, back to this handler's queue and no other.
+            exchange, routing_key, outcome = self._queues.retries[attempt][0], handler, "retry"
         else:
-            target, outcome = queues.dead, "dead_letter"
-        headers = dict(properties.headers or {})
-        headers.pop("x-death", None)
-        headers.update({"x-attempt": attempt + 1, "x-original-queue": queues.main,
-                        "x-last-error": f"{type(error).__name__}: {error}"[:MAX_ERROR_HEADER]})
+            exchange, routing_key, outcome = "", self._queues.dead, "dead_letter"
+            headers["x-dead-letter-reason"] = "failed"
+        self._copy_then_ack(channel, publisher, method, properties, body, exchange=exchange, routing_key=routing_key,
+                            headers=headers)
+        metrics.CONSUMED.labels(handler, outcome).inc()
+        log.warning(f"handler failed, message sent to {outcome.replace('_', ' ')}",
+                    extra={**fields, "target_queue": exchange or routing_key, "error": repr(error)},
+                    exc_info=outcome == "dead_letter")
+
+    def _copy_then_ack(self, channel: Any, publisher: Any, method: Any, properties: pika.BasicProperties, body: bytes,
+                       *, exchange: str, routing_key: str, headers: dict[str, Any]) -> None:
+        kept = {key: value for key, value in (properties.headers or {}).items()
+                if key not in BROKER_BOOKKEEPING and key != "x-dead-letter-reason"}
         copy = pika.BasicProperties(
             content_type=properties.content_type, delivery_mode=pika.DeliveryMode.Persistent,
             message_id=properties.message_id, type=properties.type, app_id=properties.app_id,
-            correlation_id=properties.correlation_id, timestamp=properties.timestamp, headers=headers,
+            correlation_id=properties.correlation_id, timestamp=properties.timestamp, headers={**kept, **headers},
         )
         # Confirmed before the ack: a crash in between makes a duplicate, never a loss.
-        publisher.basic_publish(exchange="", routing_key=target, body=body, properties=copy, mandatory=True)
+        publisher.basic_publish(exchange=exchange, routing_key=routing_key, body=body, properties=copy, mandatory=True)
         channel.basic_ack(method.delivery_tag)
-        metrics.CONSUMED.labels(queues.main, outcome).inc()
-        log.warning(f"handler failed, message sent to {outcome.replace('_', ' ')}",
-                    extra={**fields, "target_queue": target, "error": repr(error)}, exc_info=outcome == "dead_letter")
 
     def _ack_later(self, tag: int) -> None:
         self._ack_tag = tag
@@ -254,7 +285,7 @@ class Consumer:
     # -- helpers ---------------------------------------------------------------------------------
 
     def _wait_until_ready(self) -> None:
-        backoff = Backoff(maximum=30.0)
+        backoff = reconnect_backoff()
         while not self._stopping:
             try:
                 if self.ready_check is None or self.ready_check():
@@ -275,6 +306,10 @@ class Consumer:
     def _set_connected(self, value: bool) -> None:
         self.connected = value
         metrics.BROKER_CONNECTED.labels("consumer").set(1 if value else 0)
+
+
+def _error_text(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:MAX_ERROR_HEADER]
 
 
 def _lag(envelope: Envelope) -> float:

@@ -21,8 +21,10 @@ Guarantees, and what each costs:
   so two relays never publish the same row at once; each takes the next free batch.
   Two replicas do not keep the global order of rows: consumers drop stale updates with
   ``aggregate_version``.
-- **Patient with the broker.** While it is unreachable the relay retries with capped
-  exponential backoff and jitter; rows pile up in the outbox and nothing else waits.
+- **Patient with the broker, and quick to come back.** While it is unreachable the relay
+  retries with a back-off capped at 1.5 s and jittered (``msgkit.backoff.reconnect_backoff``),
+  so it publishes again within about two seconds of the broker's return; rows pile up in the
+  outbox meanwhile and nothing else waits.
 - **Clean stop.** ``stop()`` (the SIGTERM handler) only sets a flag; the batch in flight gets
   its confirms and its rows marked, then the connection closes.
 
@@ -47,7 +49,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from msgkit import metrics
 from msgkit.amqp import BROKER_ERRORS
-from msgkit.backoff import Backoff, sleep_unless
+from msgkit.backoff import RECONNECT_MAXIMUM, reconnect_backoff, sleep_unless
 from msgkit.storage import OUTBOX_RETENTION, prune_outbox
 from msgkit.topology import declare_exchange, exchange_name
 
@@ -81,7 +83,7 @@ class OutboxRelay:
         idle_interval: float = 0.2,
         confirm_timeout: float = 30.0,
         heartbeat: int = 15,
-        max_backoff: float = 30.0,
+        max_backoff: float = RECONNECT_MAXIMUM,
         retention: timedelta = OUTBOX_RETENTION,
         housekeeping_interval: float = 300.0,
     ) -> None:
@@ -92,8 +94,8 @@ class OutboxRelay:
         self._parameters = pika.URLParameters(amqp_url)
         self._parameters.heartbeat = heartbeat
         self._parameters.client_properties = {"connection_name": f"{producer}-relay"}
-        self._backoff = Backoff(maximum=max_backoff)
-        self._db_backoff = Backoff(maximum=max_backoff)
+        self._backoff = reconnect_backoff(max_backoff)
+        self._db_backoff = reconnect_backoff(max_backoff)
         self._stopping = False
         self._connection: pika.SelectConnection | None = None
         self._channel: Any = None

@@ -71,7 +71,7 @@ def with_vhost(amqp_url: str, vhost: str) -> str:
     return urllib.parse.urlunsplit(parts._replace(path="/" + urllib.parse.quote(vhost, safe="")))
 
 
-def _management(method: str, path: str, amqp_url: str, body: dict | None = None) -> None:
+def _management(method: str, path: str, amqp_url: str, body: dict | None = None) -> object:
     base = os.environ["RABBITMQ_MANAGEMENT_URL"].rstrip("/")
     parts = urllib.parse.urlsplit(amqp_url)
     credentials = f"{urllib.parse.unquote(parts.username or 'guest')}:{urllib.parse.unquote(parts.password or 'guest')}"
@@ -82,8 +82,9 @@ def _management(method: str, path: str, amqp_url: str, body: dict | None = None)
         headers={"content-type": "application/json",
                  "authorization": "Basic " + base64.b64encode(credentials.encode()).decode()},
     )
-    with urllib.request.urlopen(request, timeout=10):
-        pass
+    with urllib.request.urlopen(request, timeout=10) as response:
+        answer = response.read()
+    return json.loads(answer) if answer else None
 
 
 def create_vhost(amqp_url: str, vhost: str) -> str:
@@ -134,6 +135,18 @@ def check_broker(amqp_url: str, timeout: float = 5.0) -> None:
 
 
 # -- looking into queues ------------------------------------------------------------------------
+
+
+def queue_names(amqp_url: str) -> list[str]:
+    """Every queue of the URL's vhost, sorted (``rabbitmqctl``, or the management API when set)."""
+    vhost = urllib.parse.unquote(urllib.parse.urlsplit(amqp_url).path[1:]) or "/"
+    if os.environ.get("RABBITMQ_MANAGEMENT_URL"):
+        queues = _management("GET", f"/api/queues/{urllib.parse.quote(vhost, safe='')}?columns=name", amqp_url)
+        return sorted(queue["name"] for queue in queues)
+    ctl = shutil.which("rabbitmqctl") or "/usr/sbin/rabbitmqctl"
+    listed = subprocess.run([ctl, "-q", "list_queues", "-p", vhost, "name"], check=True, capture_output=True,
+                            text=True, timeout=60).stdout.split()
+    return sorted(name for name in listed if name != "name")  # some versions print the column's title
 
 
 def queue_depth(amqp_url: str, queue: str) -> int:

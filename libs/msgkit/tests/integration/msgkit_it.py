@@ -72,3 +72,25 @@ def effect_counts(engine: Engine, handler: str) -> dict[int, int]:
 def unpublished(engine: Engine) -> int:
     with engine.connect() as connection:
         return connection.execute(text("SELECT count(*) FROM outbox WHERE published_at IS NULL")).scalar_one()
+
+
+def declare_pre_issue_16_queues(channel, consumer: str, handler: str, event_types: tuple[str, ...],
+                                retry_delays_ms: tuple[int, ...]) -> None:
+    """The queues of one handler as msgkit declared them before issue 16: its own retry queues and
+    dead-letter queue, and its queue dead-lettering to the latter (kept here to test the migration)."""
+    from msgkit.envelope import producer_of
+    from msgkit.topology import declare_exchange
+
+    main = f"{consumer}.{handler}"
+    safe = {"x-dead-letter-strategy": "at-least-once", "x-overflow": "reject-publish"}
+    channel.queue_declare(queue=f"{main}.dlq", durable=True, arguments={"x-queue-type": "quorum"})
+    channel.queue_declare(queue=main, durable=True, arguments={
+        "x-queue-type": "quorum", "x-delivery-limit": 20, "x-dead-letter-exchange": "",
+        "x-dead-letter-routing-key": f"{main}.dlq", **safe})
+    for delay in retry_delays_ms:
+        channel.queue_declare(queue=f"{main}.retry.{delay}ms", durable=True, arguments={
+            "x-queue-type": "quorum", "x-message-ttl": delay, "x-dead-letter-exchange": "",
+            "x-dead-letter-routing-key": main, **safe})
+    for event_type in event_types:
+        channel.queue_bind(queue=main, exchange=declare_exchange(channel, producer_of(event_type)),
+                           routing_key=event_type)

@@ -56,7 +56,7 @@ def test_a_poison_message_goes_to_the_dead_letter_queue_and_the_consumer_keeps_g
     publish(amqp_url, event(producer, 1), body=b"{this is not json")
     publish(amqp_url, event(producer, 2))
     wait_until(lambda: effect_counts(engine, "on_thing") == {2: 1}, message="the next message handled")
-    [(_, body)] = wait_until(lambda: get_messages(amqp_url, f"{name}.on_thing.dlq"))
+    [(_, body)] = wait_until(lambda: get_messages(amqp_url, f"{name}.all.dlq"))
     assert body == b"{this is not json"
     assert consumer.connected
 
@@ -73,7 +73,7 @@ def test_a_failing_handler_is_retried_with_a_delay_then_dead_lettered_with_its_e
     wait_until(lambda: consumer.connected)
     envelope = event(producer, 1)
     publish(amqp_url, envelope)
-    [(properties, _)] = wait_until(lambda: get_messages(amqp_url, f"{name}.on_thing.dlq"), timeout=20)
+    [(properties, _)] = wait_until(lambda: get_messages(amqp_url, f"{name}.all.dlq"), timeout=20)
     assert len(attempts) == 3  # the first try and one per delay
     assert attempts[1] - attempts[0] >= 0.25 and attempts[2] - attempts[1] >= 0.5
     assert properties.message_id == envelope.message_id
@@ -100,7 +100,7 @@ def test_a_handler_that_fails_once_succeeds_on_retry_with_one_effect(engine, amq
     wait_until(lambda: consumer.connected)
     publish(amqp_url, event(producer, 5))
     wait_until(lambda: effect_counts(engine, "on_thing") == {5: 1})
-    assert queue_depth(amqp_url, f"{name}.on_thing.dlq") == 0
+    assert queue_depth(amqp_url, f"{name}.all.dlq") == 0
 
 
 def test_a_database_outage_does_not_spend_the_message_retries(engine, amqp_url, running):
@@ -122,7 +122,7 @@ def test_a_database_outage_does_not_spend_the_message_retries(engine, amqp_url, 
     wait_until(lambda: effect_counts(engine, "on_thing") == {3: 1}, timeout=30)
     assert outage["calls"] == 6
     assert len(ready_checks) == 5  # it waited for the database after each failure
-    assert queue_depth(amqp_url, f"{name}.on_thing.dlq") == 0  # five failures, yet not dead-lettered
+    assert queue_depth(amqp_url, f"{name}.all.dlq") == 0  # five failures, yet not dead-lettered
 
 
 def test_the_consumer_reconnects_after_losing_the_broker(engine, amqp_url, proxy, running):
@@ -210,13 +210,41 @@ def test_dead_letters_can_be_listed_then_replayed_once_the_cause_is_fixed(engine
     wait_until(lambda: consumer.connected)
     for n in (1, 2):
         publish(amqp_url, event(producer, n))
-    wait_until(lambda: queue_depth(amqp_url, f"{name}.on_thing.dlq") == 2)
+    wait_until(lambda: queue_depth(amqp_url, f"{name}.all.dlq") == 2)
     letters = list_dead_letters(amqp_url, name, "on_thing")
-    assert [(d.reason, d.attempts) for d in letters] == [("failed", 2), ("failed", 2)]
+    assert [(d.handler, d.reason, d.attempts) for d in letters] == [("on_thing", "failed", 2)] * 2
     assert all("LookupError: a bug, fixed since" in d.error for d in letters)
-    assert queue_depth(amqp_url, f"{name}.on_thing.dlq") == 2  # listing takes nothing away
+    assert queue_depth(amqp_url, f"{name}.all.dlq") == 2  # listing takes nothing away
 
     broken["yes"] = False
     assert replay_dead_letters(amqp_url, name, "on_thing") == 2
     wait_until(lambda: effect_counts(engine, "on_thing") == {1: 1, 2: 1})
-    assert queue_depth(amqp_url, f"{name}.on_thing.dlq") == 0
+    assert queue_depth(amqp_url, f"{name}.all.dlq") == 0
+
+
+def test_a_poison_message_reaches_the_dead_letter_queue_with_its_error(engine, amqp_url, running):
+    from msgkit import MalformedMessage
+    from msgkit.dead_letters import list_dead_letters
+
+    producer, name = unique_name("p"), unique_name("c")
+    handler = effect_handler(engine, "on_thing")
+
+    def on_thing(envelope):
+        if envelope.payload["n"] == 2:
+            raise MalformedMessage("thing.happened payload is unreadable: {'n': ['Not a valid string.']}")
+        handler(envelope)
+
+    consumer = running(make_consumer(amqp_url, name, producer, on_thing))
+    wait_until(lambda: consumer.connected)
+    unreadable, breaks_schema = event(producer, 1), event(producer, 2)
+    publish(amqp_url, unreadable, body=b"{this is not json")
+    publish(amqp_url, breaks_schema)
+    publish(amqp_url, event(producer, 3))
+    wait_until(lambda: effect_counts(engine, "on_thing") == {3: 1}, message="the next message handled")
+    letters = wait_until(lambda: (found := list_dead_letters(amqp_url, name, "on_thing")) and len(found) == 2
+                         and found)
+    by_id = {letter.message_id: letter for letter in letters}
+    assert by_id[unreadable.message_id].reason == by_id[breaks_schema.message_id].reason == "unreadable"
+    assert by_id[unreadable.message_id].handler == by_id[breaks_schema.message_id].handler == "on_thing"
+    assert "the body is not JSON" in by_id[unreadable.message_id].error
+    assert "Not a valid string" in by_id[breaks_schema.message_id].error

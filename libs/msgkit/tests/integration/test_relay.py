@@ -1,5 +1,7 @@
 """The relay against the real broker: confirms, outages, unroutable events, two replicas."""
 
+import time
+
 import pytest
 from msgkit_it import event, unique_name, unpublished, write_events
 from sqlalchemy import text
@@ -171,3 +173,30 @@ def test_a_consumer_that_subscribes_later_gets_the_events_replayed_with_their_ow
     twice = wait_until(lambda: len(get_messages(amqp_url, early, ack=False)) >= 10 and get_messages(amqp_url, early))
     ids = [p.message_id for p, _ in twice]
     assert all(ids.count(e.message_id) == 2 for e in sent)  # the early consumer skips them by message id
+
+
+def test_a_relay_and_a_consumer_reconnect_within_seconds_of_the_broker_return(engine, amqp_url, proxy, running):
+    """With the default back-off: a long cut must not make the processes wait as long again once it ends."""
+    from msgkit import Consumer, subscribe
+
+    producer = unique_name("p")
+    relay = running(make_relay(engine, proxy.url(amqp_url), producer))
+    consumer = running(Consumer(amqp_url=proxy.url(amqp_url), consumer=unique_name("c"),
+                                subscriptions=[subscribe(lambda envelope: None, f"{producer}.thing.happened.v1",
+                                                         name="on_thing")]))
+    wait_until(lambda: relay.connected and consumer.connected)
+
+    proxy.cut()
+    wait_until(lambda: not relay.connected and not consumer.connected, message="both saw the broker go")
+    time.sleep(8)  # long enough for a back-off capped high to have grown past the cut
+    proxy.restore()
+    restored = time.monotonic()
+    back = {}
+    while time.monotonic() - restored < 20 and len(back) < 2:
+        for name, worker in (("relay", relay), ("consumer", consumer)):
+            if worker.connected and name not in back:
+                back[name] = round(time.monotonic() - restored, 2)
+        time.sleep(0.05)
+    print(f"reconnected after the restore, in seconds: {back}")
+    assert back.keys() == {"relay", "consumer"}, back
+    assert max(back.values()) <= 3.0, back

@@ -2,9 +2,9 @@
 
 ``<service> api``        the HTTP API under gunicorn (gthread workers)
 ``<service> consumer``   the RabbitMQ consumer (if the service consumes)
-``<service> relay``      the outbox relay
+``<service> relay``      the outbox relay (if the service publishes)
 ``<service> migrate``    Alembic upgrade to head, then exit (run once per release)
-``<service> declare-topology``  declare the consumer's queues, then exit
+``<service> declare-topology``  declare the consumer's queues (and replace those of an earlier layout), then exit
 ``<service> idempotency prune``  delete the Idempotency-Key answers older than 24 hours (every few minutes)
 
 One image runs any of them by its command; each service adds its own admin commands.
@@ -37,8 +37,9 @@ class Runtime(Protocol):
 
     common: CommonSettings
     engine: Engine
+    publishes: bool
 
-    def make_relay(self) -> Any: ...
+    def make_relay(self) -> Any | None: ...
 
     def make_consumer(self) -> Any | None: ...
 
@@ -83,6 +84,8 @@ def service_cli(definition: ServiceDefinition) -> click.Group:
     def relay() -> None:
         runtime = _runtime(definition, "relay")
         worker = runtime.make_relay()
+        if worker is None:
+            raise click.ClickException(f"{definition.name} publishes no event: it has no relay to run")
         start_ops_server(runtime.common.ops_port, {
             "database": lambda: database_ready(runtime.engine), "broker": lambda: worker.connected})
         _run_until_signalled(worker)
@@ -104,22 +107,49 @@ def service_cli(definition: ServiceDefinition) -> click.Group:
         migrations.upgrade(settings.database_url, definition.migrations)
         click.echo(f"{definition.name}: database at the latest migration")
 
-    @group.command("declare-topology", help="Declare the consumer's exchanges and queues, then exit.")
-    def declare_topology() -> None:
+    @group.command("declare-topology", help="Declare the consumer's exchanges and queues, replacing those an earlier "
+                                            "version declared otherwise (run it with the old consumers stopped), "
+                                            "then exit.")
+    @click.option("--json", "as_json", is_flag=True,
+                  help="Print what was declared as JSON: whether the service consumes and publishes, its handler "
+                       "queues with their event types, those created (what to replay for them) and what was "
+                       "changed.")
+    def declare_topology(as_json: bool) -> None:
+        import json
+
         import pika
 
-        from msgkit import declare_consumer_topology
+        from msgkit import TopologyConflict, declare_consumer_topology
 
         runtime = _runtime(definition, "declare-topology")
         worker = runtime.make_consumer()
-        if worker is None:
+        report: dict[str, Any] = {"service": definition.name, "consumes": worker is not None,
+                                  "publishes": runtime.publishes, "queues": {}, "created": {}, "changes": []}
+        if worker is not None:
+            connection = pika.BlockingConnection(pika.URLParameters(runtime.common.rabbitmq_url))
+            try:
+                declared = declare_consumer_topology(connection, worker.consumer, worker.subscriptions,
+                                                     worker.retry_delays_ms, migrate=True)
+            except TopologyConflict as error:
+                raise click.ClickException(str(error)) from error
+            finally:
+                if connection.is_open:
+                    connection.close()
+            report.update(queues={declared.handlers[s.name]: list(s.event_types) for s in worker.subscriptions},
+                          created={queue: list(types) for queue, types in declared.created.items()},
+                          changes=declared.changes)
+        if as_json:
+            click.echo(json.dumps(report))
             return
-        connection = pika.BlockingConnection(pika.URLParameters(runtime.common.rabbitmq_url))
-        try:
-            declare_consumer_topology(connection.channel(), worker.consumer, worker.subscriptions, worker.retry_delays_ms)
-        finally:
-            connection.close()
-        click.echo(f"{definition.name}: topology declared")
+        for change in report["changes"]:
+            click.echo(f"{definition.name}: {change}")
+        if worker is None:
+            click.echo(f"{definition.name}: consumes no event, no queue to declare")
+        else:
+            created = f"{len(report['created'])} handler queue(s) created" if report["created"] else "no queue created"
+            click.echo(f"{definition.name}: topology declared ({created})")
+        if not runtime.publishes:
+            click.echo(f"{definition.name}: publishes no event, runs no relay")
 
     @group.group("outbox", help="The events this service published.")
     def outbox() -> None:
@@ -168,30 +198,41 @@ def service_cli(definition: ServiceDefinition) -> click.Group:
     def dead_letters() -> None:
         pass
 
-    @dead_letters.command("list", help="Show the dead letters of a handler (left in place).")
-    @click.argument("handler")
+    @dead_letters.command("list", help="Show the dead letters of a handler, or of every handler (left in place).")
+    @click.argument("handler", required=False)
     @click.option("--limit", type=int, default=100)
-    def list_command(handler: str, limit: int) -> None:
+    def list_command(handler: str | None, limit: int) -> None:
         from msgkit.dead_letters import list_dead_letters
 
-        settings = CommonSettings.from_env(definition.name)
-        letters = list_dead_letters(settings.rabbitmq_url, definition.name, handler, limit)
+        runtime = _runtime(definition, "dead-letters")
+        if handler is not None:
+            _check_handler(runtime, handler)
+        letters = list_dead_letters(runtime.common.rabbitmq_url, definition.name, handler, limit)
         for letter in letters:
-            click.echo(f"{letter.message_id}  {letter.event_type}  {letter.reason}  attempts={letter.attempts}  "
-                       f"{letter.error or ''}")
-        click.echo(f"{len(letters)} dead letter(s) shown for {definition.name}.{handler}")
+            click.echo(f"{letter.message_id}  {letter.handler or '?'}  {letter.event_type}  {letter.reason}  "
+                       f"attempts={letter.attempts}  {letter.error or ''}")
+        click.echo(f"{len(letters)} dead letter(s) shown for {definition.name}.{handler or '*'}")
 
-    @dead_letters.command("replay", help="Move a handler's dead letters back to its queue, attempts reset.")
+    @dead_letters.command("replay", help="Move a handler's dead letters back to its queue, attempts reset; the "
+                                         "other handlers' stay.")
     @click.argument("handler")
     @click.option("--limit", type=int, default=None)
     def replay_command(handler: str, limit: int | None) -> None:
         from msgkit.dead_letters import replay_dead_letters
 
-        settings = CommonSettings.from_env(definition.name)
-        count = replay_dead_letters(settings.rabbitmq_url, definition.name, handler, limit)
+        runtime = _runtime(definition, "dead-letters")
+        _check_handler(runtime, handler)
+        count = replay_dead_letters(runtime.common.rabbitmq_url, definition.name, handler, limit)
         click.echo(f"{count} message(s) replayed into {definition.name}.{handler}")
 
     return group
+
+
+def _check_handler(runtime: Runtime, handler: str) -> None:
+    worker = runtime.make_consumer()
+    handlers = sorted(subscription.name for subscription in worker.subscriptions) if worker is not None else []
+    if handler not in handlers:
+        raise click.ClickException(f"no handler {handler!r}; the handlers are: {', '.join(handlers) or 'none'}")
 
 
 def _runtime(definition: ServiceDefinition, kind: str) -> Runtime:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from sqlalchemy import Engine, Table
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,6 +20,8 @@ class BaseRuntime:
     session_factory: sessionmaker[Session]
     outbox: Table
     inbox: Table
+    # Whether the service publishes events: one that does not runs no relay (reporting).
+    publishes: ClassVar[bool] = True
 
     @staticmethod
     def connect(common: CommonSettings, options: str | None = None) -> tuple[Engine, sessionmaker[Session]]:
@@ -30,7 +33,9 @@ class BaseRuntime:
         """What the service consumes; services with a consumer override this."""
         return []
 
-    def make_relay(self) -> OutboxRelay:
+    def make_relay(self) -> OutboxRelay | None:
+        if not self.publishes:
+            return None
         return OutboxRelay(engine=self.engine, outbox=self.outbox, amqp_url=self.common.rabbitmq_url,
                            producer=self.common.service)
 

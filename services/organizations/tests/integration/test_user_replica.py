@@ -72,5 +72,38 @@ def test_the_consumer_loop_replicates_from_the_real_broker_and_dead_letters_pois
             channel.basic_publish("identity.events", "identity.user.registered.v1", b'{"broken": true}',
                                   pika.BasicProperties(delivery_mode=2))
         wait_until(lambda: replica(runtime, message["aggregate_id"]))
-        [(_, poison)] = wait_until(lambda: get_messages(amqp_url, "organizations.on_user_registered.dlq"))
+        [(properties, poison)] = wait_until(lambda: get_messages(amqp_url, "organizations.all.dlq"))
     assert poison == b'{"broken": true}'
+    # the service's dead-letter queue says whose it is and why
+    assert properties.headers["x-original-queue"] == "organizations.on_user_registered"
+    assert properties.headers["x-dead-letter-reason"] == "unreadable"
+    assert "MalformedMessage" in properties.headers["x-last-error"]
+
+
+def test_the_dead_letter_commands_show_and_replay_a_handler_s_letters(runtime, organizations_database, amqp_url,
+                                                                      tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from organizations.entrypoints.cli import main
+
+    for name, value in {"SERVICE_ENV": "test", "DATABASE_URL": organizations_database, "RABBITMQ_URL": amqp_url,
+                        "MAIL_DIR": str(tmp_path / "mail"), "PUBLIC_URL": "https://orga.example.test"}.items():
+        monkeypatch.setenv(name, value)
+    with running(runtime.make_consumer()) as consumer:
+        wait_until(lambda: consumer.connected)
+        with blocking_channel(amqp_url) as channel:
+            channel.confirm_delivery()
+            channel.basic_publish("identity.events", "identity.user.registered.v1", b"not json at all",
+                                  pika.BasicProperties(message_id="poison-for-the-cli", delivery_mode=2,
+                                                       type="identity.user.registered.v1"))
+        listed = wait_until(lambda: "poison-for-the-cli" in (out := CliRunner().invoke(
+            main, ["dead-letters", "list", "on_user_registered"]).output) and out)
+    [line] = [line for line in listed.splitlines() if line.startswith("poison-for-the-cli")]  # not a log line
+    assert line.split()[:4] == ["poison-for-the-cli", "on_user_registered", "identity.user.registered.v1",
+                                "unreadable"]
+    assert "MalformedMessage: the body is not JSON" in line
+    assert "poison-for-the-cli" in CliRunner().invoke(main, ["dead-letters", "list"]).output  # every handler's
+    unknown = CliRunner().invoke(main, ["dead-letters", "replay", "on_nothing"])
+    assert unknown.exit_code != 0 and "no handler 'on_nothing'; the handlers are: " in unknown.output
+    replayed = CliRunner().invoke(main, ["dead-letters", "replay", "on_user_registered"])
+    assert replayed.exit_code == 0 and "replayed into organizations.on_user_registered" in replayed.output

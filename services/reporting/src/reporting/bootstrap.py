@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from msgkit import Subscription
 from reporting.adapters import orm
@@ -17,6 +18,8 @@ from svckit.runtime import BaseRuntime
 class Reporting(BaseRuntime):
     settings: Settings
     verifier: TokenVerifier
+    # Reporting only reads events: it publishes none, so it runs no relay (its outbox stays empty).
+    publishes: ClassVar[bool] = False
 
     def uow(self) -> SqlAlchemyReportingUnitOfWork:
         return SqlAlchemyReportingUnitOfWork(self.session_factory)
