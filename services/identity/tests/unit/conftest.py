@@ -72,11 +72,17 @@ class FakeUnitOfWork(IdentityUnitOfWork):
         self.refresh_tokens = FakeRefreshTokens()
         self.login_failures = FakeLoginFailures()
         self.fail_next_commit_with = None
+        self.open = False  # inside ``with uow``: a transaction (and a pooled connection) would be held
 
     def __enter__(self):
         self.seen = []
         self.users.track = self.track
+        self.open = True
         return self
+
+    def __exit__(self, *exc_info):
+        self.open = False
+        super().__exit__(*exc_info)
 
     def commit(self):
         if self.fail_next_commit_with:

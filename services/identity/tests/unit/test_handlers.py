@@ -175,3 +175,39 @@ def test_the_admin_command_promotes_an_existing_account_or_creates_one(uow, hash
         commands.CreatePlatformAdmin("boss@example.org", "Camille", "Admin", "Adm1n-Strong!"), uow, hasher, clock)
     assert created and uow.users.rows[new_id].roles == [SUPER_ADMIN]
     assert [type(e) for e in uow.committed_events][-3:] == [RoleGranted, UserRegistered, RoleGranted]
+
+
+class WatchingHasher:
+    """A hasher that notes, at every hash and every check, whether a unit of work was open (a
+    transaction held: argon2id takes ~200 ms, and waiting log-ins would hold pool connections)."""
+
+    def __init__(self, hasher, uow):
+        self.hasher, self.uow, self.open_during = hasher, uow, []
+
+    def hash(self, password):
+        self.open_during.append(("hash", self.uow.open))
+        return self.hasher.hash(password)
+
+    def verify(self, password_hash, password):
+        self.open_during.append(("verify", self.uow.open))
+        return self.hasher.verify(password_hash, password)
+
+    def needs_rehash(self, password_hash):
+        return self.hasher.needs_rehash(password_hash)
+
+
+def test_passwords_are_hashed_and_checked_with_no_transaction_open(uow, hasher, issuer, clock):
+    hasher = WatchingHasher(hasher, uow)
+    user_id = register(uow, hasher, clock)
+    log_in(uow, hasher, issuer, clock)  # the right password
+    with pytest.raises(InvalidCredentials):
+        log_in(uow, hasher, issuer, clock, password="Wrong-Pass-1")
+    with pytest.raises(InvalidCredentials):
+        log_in(uow, hasher, issuer, clock, email="nobody@example.org")  # the timing shield's check
+    uow.users.rows[user_id].password_hash = f"old:{PASSWORD}"
+    log_in(uow, hasher, issuer, clock)  # checked, then hashed again with today's parameters
+    handlers.create_platform_admin(commands.CreatePlatformAdmin("boss@example.org", "Camille", "Admin",
+                                                                "Adm1n-Strong!"), uow, hasher, clock)
+    kinds = [kind for kind, _ in hasher.open_during]
+    assert kinds.count("hash") >= 3 and kinds.count("verify") == 4
+    assert not [call for call in hasher.open_during if call[1]], hasher.open_during
