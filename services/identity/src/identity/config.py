@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
-from identity.service_layer.ports import ThrottlePolicy, TokenPolicy
+from identity.domain.login_throttle import LoginThrottle
+from identity.service_layer.ports import TokenPolicy
 from svckit.config import CommonSettings, ConfigurationError, env_int
 
 DEV_SIGNING_KEYS_SECRET = "development-only-signing-keys-secret"  # noqa: S105 - refused in production
@@ -17,7 +19,7 @@ class Settings:
     common: CommonSettings
     signing_keys_secret: str
     tokens: TokenPolicy
-    throttle: ThrottlePolicy
+    throttle: LoginThrottle
     argon2_concurrency: int = 2  # hashes computed at once per process (adapters/hashing.py)
 
     @classmethod
@@ -37,10 +39,12 @@ class Settings:
                 access_ttl_seconds=env_int(env, "ACCESS_TOKEN_TTL_SECONDS", 900),
                 refresh_ttl_seconds=env_int(env, "REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 3600),
             ),
-            throttle=ThrottlePolicy(
-                window_seconds=env_int(env, "LOGIN_THROTTLE_WINDOW_SECONDS", 900),
-                max_failures_per_account=env_int(env, "LOGIN_MAX_FAILURES_PER_ACCOUNT", 10),
-                max_failures_per_address=env_int(env, "LOGIN_MAX_FAILURES_PER_ADDRESS", 100),
+            throttle=LoginThrottle(  # domain/login_throttle.py says what each figure does
+                memory=timedelta(seconds=env_int(env, "LOGIN_MEMORY_SECONDS", 24 * 3600)),
+                free_failures=env_int(env, "LOGIN_FREE_FAILURES", 5),
+                siege_failures=env_int(env, "LOGIN_SIEGE_FAILURES", 50),
+                first_wait=timedelta(seconds=env_int(env, "LOGIN_FIRST_WAIT_SECONDS", 60)),
+                longest_wait=timedelta(seconds=env_int(env, "LOGIN_LONGEST_WAIT_SECONDS", 15 * 60)),
             ),
             argon2_concurrency=concurrency,
         )

@@ -17,7 +17,6 @@ def identity_database(database_factory):
 def settings(identity_database, amqp_url):
     return Settings.from_env({
         "SERVICE_ENV": "test", "DATABASE_URL": identity_database, "RABBITMQ_URL": amqp_url,
-        "LOGIN_MAX_FAILURES_PER_ACCOUNT": "3", "LOGIN_MAX_FAILURES_PER_ADDRESS": "50",
     })
 
 

@@ -4,6 +4,7 @@ whatever address they use (domain/login_throttle.py states the rule)."""
 
 import dataclasses
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -103,3 +104,15 @@ def test_a_guesser_is_slowed_with_retry_after_whatever_address_they_use(client, 
         assert held.status_code == 429 and int(held.headers["Retry-After"]) == 900
     clock.advance(seconds=120)
     assert log_in(client, victim, WRONG, address="198.51.100.1").status_code == 429  # the account's turn, not its own
+
+
+def test_guesses_sent_at_once_are_counted_one_after_the_other(client):
+    victim = account(client)
+    app = client.application
+
+    def guess(_):
+        return log_in(app.test_client(), victim, WRONG, address="198.51.100.9").status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = sorted(pool.map(guess, range(12)))
+    assert statuses == [401] * 5 + [429] * 7  # five checked, not twelve

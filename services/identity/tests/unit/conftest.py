@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from identity.domain.login_throttle import FailureHistory
 from identity.service_layer.ports import (
     AbstractLoginFailures,
     AbstractRefreshTokenRepository,
@@ -52,15 +53,19 @@ class FakeLoginFailures(AbstractLoginFailures):
     def __init__(self):
         self.rows = []
 
+    def history(self, email, address, since):
+        hits = [(a, at) for e, a, at in self.rows if e == email and at >= since]
+        return FailureHistory(from_address=sum(a == address for a, _ in hits), on_account=len(hits),
+                              latest=max((at for _, at in hits), default=None))
+
     def record(self, email, address, now):
         self.rows.append((email, address, now))
 
-    def since(self, moment, *, email=None, address=None):
-        hits = [at for e, a, at in self.rows if at >= moment and (e == email if email is not None else a == address)]
-        return len(hits), min(hits) if hits else None
+    def forget(self, email, address=None):
+        self.rows = [row for row in self.rows if not (row[0] == email and address in (None, row[1]))]
 
-    def clear(self, email):
-        self.rows = [row for row in self.rows if row[0] != email]
+    def prune(self, before):
+        self.rows = [row for row in self.rows if row[2] >= before]
 
 
 class FakeUnitOfWork(IdentityUnitOfWork):

@@ -19,7 +19,7 @@ def test_production_refuses_to_start_without_a_real_signing_keys_secret(secret):
 def test_production_starts_with_its_secrets_and_token_lifetimes_are_settings():
     settings = Settings.from_env({**PRODUCTION, "SIGNING_KEYS_SECRET": "x" * 40, "ACCESS_TOKEN_TTL_SECONDS": "300"})
     assert settings.tokens.access_ttl_seconds == 300
-    assert settings.throttle.max_failures_per_account == 10
+    assert settings.throttle.free_failures == 5 and settings.throttle.longest_wait.total_seconds() == 900
 
 
 def test_the_hashes_computed_at_once_are_a_setting_of_one_or_more():

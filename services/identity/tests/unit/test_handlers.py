@@ -13,13 +13,14 @@ from identity.domain.exceptions import (
     UserNotFound,
     WeakPassword,
 )
+from identity.domain.login_throttle import LoginThrottle
 from identity.domain.model import SUPER_ADMIN
 from identity.service_layer import handlers
-from identity.service_layer.ports import ThrottlePolicy, TokenPolicy
+from identity.service_layer.ports import TokenPolicy
 
 PASSWORD = "Sup3r-Secret!"
 TOKENS = TokenPolicy(access_ttl_seconds=900, refresh_ttl_seconds=3600)
-THROTTLE = ThrottlePolicy(window_seconds=900, max_failures_per_account=3, max_failures_per_address=5)
+THROTTLE = LoginThrottle()
 
 
 def register(uow, hasher, clock, email="lou@example.org", password=PASSWORD):
@@ -78,37 +79,44 @@ def test_a_wrong_password_and_an_unknown_email_fail_alike_and_both_cost_a_hash_c
     assert hasher.verified == checks + 1
 
 
-def test_an_account_is_throttled_after_repeated_failures_from_anywhere(uow, hasher, issuer, clock):
+def test_a_held_back_address_waits_and_the_right_password_is_not_even_checked(uow, hasher, issuer, clock):
     register(uow, hasher, clock)
-    for n in range(3):
+    for _ in range(5):
         with pytest.raises(InvalidCredentials):
-            log_in(uow, hasher, issuer, clock, password="Wrong-Pass-1", address=f"10.0.0.{n}")
-    with pytest.raises(TooManyAttempts) as throttled:
-        log_in(uow, hasher, issuer, clock)  # even the right password waits
-    assert 0 < throttled.value.retry_after <= 900
-    clock.advance(seconds=901)
-    assert log_in(uow, hasher, issuer, clock).access_token
-
-
-def test_an_address_is_throttled_after_failures_on_many_accounts(uow, hasher, issuer, clock):
-    register(uow, hasher, clock)
-    for n in range(5):
-        with pytest.raises(InvalidCredentials):
-            log_in(uow, hasher, issuer, clock, email=f"guess{n}@example.org", address="6.6.6.6")
-    with pytest.raises(TooManyAttempts):
+            log_in(uow, hasher, issuer, clock, password="Wrong-Pass-1", address="6.6.6.6")
+    checks = hasher.verified
+    with pytest.raises(TooManyAttempts) as held:
         log_in(uow, hasher, issuer, clock, address="6.6.6.6")
-    assert log_in(uow, hasher, issuer, clock, address="10.9.9.9").access_token  # others are not blocked
+    assert held.value.retry_after == 60 and hasher.verified == checks  # nothing checked, nothing revealed
+    assert log_in(uow, hasher, issuer, clock, address="10.9.9.9").access_token  # the owner, elsewhere
+    clock.advance(seconds=60)
+    assert log_in(uow, hasher, issuer, clock, address="6.6.6.6").access_token
 
 
-def test_a_successful_login_forgets_the_account_failures(uow, hasher, issuer, clock):
-    register(uow, hasher, clock)
-    for _ in range(2):
+def test_unknown_emails_are_throttled_like_accounts(uow, hasher, issuer, clock):
+    for _ in range(5):
         with pytest.raises(InvalidCredentials):
-            log_in(uow, hasher, issuer, clock, password="Wrong-Pass-1")
-    log_in(uow, hasher, issuer, clock)
+            log_in(uow, hasher, issuer, clock, email="nobody@example.org", address="6.6.6.6")
+    with pytest.raises(TooManyAttempts):
+        log_in(uow, hasher, issuer, clock, email="nobody@example.org", address="6.6.6.6")
+
+
+def test_a_successful_login_forgets_the_failures_of_its_address_only(uow, hasher, issuer, clock):
+    register(uow, hasher, clock)
+    for address in ("10.0.0.1", "6.6.6.6", "6.6.6.6"):
+        with pytest.raises(InvalidCredentials):
+            log_in(uow, hasher, issuer, clock, password="Wrong-Pass-1", address=address)
+    log_in(uow, hasher, issuer, clock, address="10.0.0.1")
+    assert [row[1] for row in uow.login_failures.rows] == ["6.6.6.6", "6.6.6.6"]  # the attacker's stay
+
+
+def test_failures_older_than_a_day_are_pruned(uow, hasher, issuer, clock):
     with pytest.raises(InvalidCredentials):
-        log_in(uow, hasher, issuer, clock, password="Wrong-Pass-1")
-    assert log_in(uow, hasher, issuer, clock).access_token  # one failure since: still allowed
+        log_in(uow, hasher, issuer, clock, email="nobody@example.org")
+    clock.advance(hours=24, seconds=1)
+    with pytest.raises(InvalidCredentials):
+        log_in(uow, hasher, issuer, clock, email="someone@example.org")
+    assert [row[0] for row in uow.login_failures.rows] == ["someone@example.org"]
 
 
 def test_a_hash_made_with_outdated_parameters_is_upgraded_at_login(uow, hasher, issuer, clock):

@@ -67,7 +67,7 @@ login_failures = Table(
     Column("address", String(64), nullable=False),
     Column("failed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Index("ix_login_failures_email_failed_at", "email", "failed_at"),
-    Index("ix_login_failures_address_failed_at", "address", "failed_at"),
+    Index("ix_login_failures_failed_at", "failed_at"),  # pruning the oldest
 )
 
 signing_keys = Table(

@@ -8,6 +8,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from identity.adapters.orm import login_failures, refresh_tokens
+from identity.domain.login_throttle import FailureHistory
 from identity.domain.model import User
 from identity.domain.sessions import RefreshToken
 from identity.service_layer.ports import AbstractLoginFailures, AbstractRefreshTokenRepository, AbstractUserRepository
@@ -52,22 +53,31 @@ class SqlAlchemyRefreshTokenRepository(AbstractRefreshTokenRepository):
 
 
 class SqlAlchemyLoginFailures(AbstractLoginFailures):
+    PRUNE_BATCH = 100  # old rows dropped per attempt: the table stays about a day of failures long
+
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def history(self, email: str, address: str, since: datetime) -> FailureHistory:
+        # A lock per account (known or not: failures are kept for any email typed), held until commit.
+        self.session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(f"identity.login:{email}", 0))))
+        on_account, from_address, latest = self.session.execute(
+            select(func.count(), func.count().filter(login_failures.c.address == address),
+                   func.max(login_failures.c.failed_at))
+            .where(login_failures.c.email == email, login_failures.c.failed_at >= since)
+        ).one()
+        return FailureHistory(from_address=from_address, on_account=on_account, latest=latest)
 
     def record(self, email: str, address: str, now: datetime) -> None:
         self.session.execute(login_failures.insert().values(email=email, address=address, failed_at=now))
 
-    def since(self, moment: datetime, *, email: str | None = None, address: str | None = None) -> tuple[int, datetime | None]:
-        column = login_failures.c.email if email is not None else login_failures.c.address
-        count, oldest = self.session.execute(
-            select(func.count(), func.min(login_failures.c.failed_at))
-            .where(column == (email if email is not None else address), login_failures.c.failed_at >= moment)
-        ).one()
-        return count, oldest
+    def forget(self, email: str, address: str | None = None) -> None:
+        statement = delete(login_failures).where(login_failures.c.email == email)
+        if address is not None:
+            statement = statement.where(login_failures.c.address == address)
+        self.session.execute(statement)
 
-    def clear(self, email: str) -> None:
-        self.session.execute(delete(login_failures).where(login_failures.c.email == email))
-
-    def prune(self, before: datetime) -> int:
-        return self.session.execute(delete(login_failures).where(login_failures.c.failed_at < before)).rowcount
+    def prune(self, before: datetime) -> None:
+        oldest = (select(login_failures.c.id).where(login_failures.c.failed_at < before)
+                  .limit(self.PRUNE_BATCH).with_for_update(skip_locked=True))
+        self.session.execute(delete(login_failures).where(login_failures.c.id.in_(oldest)))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import math
 import secrets
 import uuid
 from collections.abc import Callable
@@ -20,9 +19,10 @@ from identity.domain.exceptions import (
     TooManyAttempts,
     UserNotFound,
 )
+from identity.domain.login_throttle import LoginThrottle, seconds_to_wait
 from identity.domain.model import SUPER_ADMIN, User, check_password, clean_name, normalize_email
 from identity.domain.sessions import RefreshToken
-from identity.service_layer.ports import AccessTokenIssuer, PasswordHasher, ThrottlePolicy, TokenPolicy
+from identity.service_layer.ports import AccessTokenIssuer, PasswordHasher, TokenPolicy
 from identity.service_layer.unit_of_work import IdentityUnitOfWork
 from svckit.uow import UniqueViolation
 
@@ -47,15 +47,18 @@ def register_user(cmd: commands.RegisterUser, uow: IdentityUnitOfWork, hasher: P
     first_name, last_name = clean_name(cmd.first_name, "first name"), clean_name(cmd.last_name, "last name")
     check_password(cmd.password, email=email, first_name=first_name, last_name=last_name)
     with uow:
-        if uow.users.get_by_email(email) is not None:
-            raise EmailAlreadyTaken("An account already uses this email address.")
+        taken = uow.users.get_by_email(email) is not None
+    if taken:
+        raise EmailAlreadyTaken("An account already uses this email address.")
+    password_hash = hasher.hash(cmd.password)  # the slow part, with no transaction open
+    with uow:
         user = User.register(id=uuid.uuid4(), email=email, first_name=first_name, last_name=last_name,
-                             password_hash=hasher.hash(cmd.password), accepted_terms=cmd.accepted_terms,
-                             locale=cmd.locale, now=now())
+                             password_hash=password_hash, accepted_terms=cmd.accepted_terms, locale=cmd.locale,
+                             now=now())
         uow.users.add(user)
         try:
             uow.commit()
-        except UniqueViolation as error:  # the same email signed up at the same instant
+        except UniqueViolation as error:  # the same email signed up meanwhile
             raise EmailAlreadyTaken("An account already uses this email address.") from error
         return user.id
 
@@ -73,15 +76,6 @@ class _TimingShield:
         hasher.verify(cls._hash, password)
 
 
-def _check_throttle(uow: IdentityUnitOfWork, email: str, address: str, policy: ThrottlePolicy, moment: datetime) -> None:
-    window = timedelta(seconds=policy.window_seconds)
-    for kind, limit in (("email", policy.max_failures_per_account), ("address", policy.max_failures_per_address)):
-        count, oldest = uow.login_failures.since(moment - window, **{kind: email if kind == "email" else address})
-        if count >= limit:
-            retry_after = math.ceil((oldest + window - moment).total_seconds()) if oldest else policy.window_seconds
-            raise TooManyAttempts(max(retry_after, 1))
-
-
 def _issue(uow: IdentityUnitOfWork, user: User, issuer: AccessTokenIssuer, policy: TokenPolicy, moment: datetime,
            family_id: UUID | None = None) -> IssuedTokens:
     refresh_token = secrets.token_urlsafe(32)
@@ -93,25 +87,49 @@ def _issue(uow: IdentityUnitOfWork, user: User, issuer: AccessTokenIssuer, polic
     return IssuedTokens(user.id, issuer.issue(user, moment), policy.access_ttl_seconds, refresh_token)
 
 
-def log_in(cmd: commands.LogIn, uow: IdentityUnitOfWork, hasher: PasswordHasher, issuer: AccessTokenIssuer,
-           token_policy: TokenPolicy, throttle: ThrottlePolicy, now: Clock) -> IssuedTokens:
-    moment = now()
+def _login_email(typed: str) -> str:
     try:
-        email = normalize_email(cmd.email)
-    except InvalidEmail:
-        email = cmd.email.strip().lower()[:254]
+        return normalize_email(typed)
+    except InvalidEmail:  # counted all the same: a typo is not a way around the throttle
+        return typed.strip().lower()[:254]
+
+
+def log_in(cmd: commands.LogIn, uow: IdentityUnitOfWork, hasher: PasswordHasher, issuer: AccessTokenIssuer,
+           token_policy: TokenPolicy, throttle: LoginThrottle, now: Clock) -> IssuedTokens:
+    """Three steps, so that no transaction (nor pooled connection) waits for argon2id (~200 ms):
+
+    1. a short transaction asks the throttle whether this address may try this account now, and
+       writes the attempt down as a failure before the password is checked (a success takes it
+       back): attempts racing each other are all counted;
+    2. the password is checked (or, for an unknown email, a stand-in hash, so both take as long),
+       and hashed again when its hash was made with outdated parameters;
+    3. on success, a short transaction forgets this address's failures and issues the tokens.
+    """
+    moment = now()
+    email = _login_email(cmd.email)
     with uow:
-        _check_throttle(uow, email, cmd.address, throttle, moment)
+        wait = seconds_to_wait(uow.login_failures.history(email, cmd.address, moment - throttle.memory), throttle,
+                               moment)
+        if wait:
+            raise TooManyAttempts(wait)
+        uow.login_failures.record(email, cmd.address, moment)
+        uow.login_failures.prune(moment - throttle.memory)
         user = uow.users.get_by_email(email)
-        if user is None:
-            _TimingShield.verify(hasher, cmd.password)
-        if user is None or not hasher.verify(user.password_hash, cmd.password):
-            uow.login_failures.record(email, cmd.address, moment)
-            uow.commit()
+        user_id, checked_hash = (user.id, user.password_hash) if user is not None else (None, None)
+        uow.commit()
+    if user_id is None:
+        _TimingShield.verify(hasher, cmd.password)
+        raise InvalidCredentials("The email or the password is wrong.")
+    if not hasher.verify(checked_hash, cmd.password):
+        raise InvalidCredentials("The email or the password is wrong.")
+    new_hash = hasher.hash(cmd.password) if hasher.needs_rehash(checked_hash) else None
+    with uow:
+        user = uow.users.get(user_id)
+        if user is None or user.password_hash != checked_hash:  # the password changed meanwhile (a reset)
             raise InvalidCredentials("The email or the password is wrong.")
-        if hasher.needs_rehash(user.password_hash):
-            user.change_password_hash(hasher.hash(cmd.password))
-        uow.login_failures.clear(email)
+        if new_hash is not None:
+            user.change_password_hash(new_hash)
+        uow.login_failures.forget(email, cmd.address)
         tokens = _issue(uow, user, issuer, token_policy, moment)
         uow.commit()
         return tokens
@@ -163,12 +181,19 @@ def create_platform_admin(cmd: commands.CreatePlatformAdmin, uow: IdentityUnitOf
     """Grant SUPER_ADMIN to the account with this email, creating it if needed; (id, created)."""
     email = normalize_email(cmd.email)
     with uow:
+        exists = uow.users.get_by_email(email) is not None
+    password_hash = None
+    if not exists:  # the new account's hash, made before the transaction
+        check_password(cmd.password, email=email, first_name=cmd.first_name, last_name=cmd.last_name)
+        password_hash = hasher.hash(cmd.password)
+    with uow:
         user = uow.users.get_by_email(email)
         created = user is None
         if user is None:
-            check_password(cmd.password, email=email, first_name=cmd.first_name, last_name=cmd.last_name)
+            if password_hash is None:
+                raise UserNotFound("The account disappeared meanwhile; run the command again.")
             user = User.register(id=uuid.uuid4(), email=email, first_name=cmd.first_name, last_name=cmd.last_name,
-                                 password_hash=hasher.hash(cmd.password), accepted_terms=True, locale="fr", now=now())
+                                 password_hash=password_hash, accepted_terms=True, locale="fr", now=now())
             uow.users.add(user)
         user.grant_role(SUPER_ADMIN)
         uow.commit()

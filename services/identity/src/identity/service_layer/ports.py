@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from identity.domain.login_throttle import FailureHistory
 from identity.domain.model import User
 from identity.domain.sessions import RefreshToken
 
@@ -34,17 +35,23 @@ class AbstractRefreshTokenRepository(abc.ABC):
 
 
 class AbstractLoginFailures(abc.ABC):
-    """Failed logins, counted per account and per address over a sliding window."""
+    """Failed log-ins per account (its email, known or not) and address (domain/login_throttle.py)."""
+
+    @abc.abstractmethod
+    def history(self, email: str, address: str, since: datetime) -> FailureHistory:
+        """The account's failures at or after ``since``, seen from ``address``. The account's failures
+        stay locked until the transaction ends: two attempts at once are counted one after the other."""
 
     @abc.abstractmethod
     def record(self, email: str, address: str, now: datetime) -> None: ...
 
     @abc.abstractmethod
-    def since(self, now: datetime, *, email: str | None = None, address: str | None = None) -> tuple[int, datetime | None]:
-        """(count, oldest) of the failures at or after ``now``, for the email or the address."""
+    def forget(self, email: str, address: str | None = None) -> None:
+        """Forget the account's failures from ``address``, or from everywhere."""
 
     @abc.abstractmethod
-    def clear(self, email: str) -> None: ...
+    def prune(self, before: datetime) -> None:
+        """Drop some failures older than ``before`` (a bounded batch: called at each attempt)."""
 
 
 class AbstractMembershipReplica(abc.ABC):
@@ -80,10 +87,3 @@ class AccessTokenIssuer(abc.ABC):
 class TokenPolicy:
     access_ttl_seconds: int = 900
     refresh_ttl_seconds: int = 30 * 24 * 3600
-
-
-@dataclass(frozen=True)
-class ThrottlePolicy:
-    window_seconds: int = 900
-    max_failures_per_account: int = 10
-    max_failures_per_address: int = 100
