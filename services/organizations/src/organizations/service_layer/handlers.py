@@ -15,11 +15,12 @@ from organizations.domain import exceptions as e
 from organizations.domain.imports import FAILED, SUCCEEDED, LearnerImport
 from organizations.domain.learner_records import LearnerFileRejected, LineError
 from organizations.domain.learners import MODES, REPLACE, import_key, plan_import
-from organizations.domain.mails import invitation_mail
 from organizations.domain.model import PENDING, SCO, InvitationOutcome, KnownUser, Membership, Organization
 from organizations.domain.reconciliation import find_match
-from organizations.service_layer.ports import LearnerFileReader, Mailer
+from organizations.service_layer.mails import invitation_mail
+from organizations.service_layer.ports import LearnerFileReader
 from organizations.service_layer.unit_of_work import OrganizationsUnitOfWork
+from svckit.mail import Mailer
 from svckit.uow import UniqueViolation
 
 Clock = Callable[[], datetime]

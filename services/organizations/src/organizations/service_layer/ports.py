@@ -11,7 +11,6 @@ from uuid import UUID
 from organizations.domain.imports import LearnerImport
 from organizations.domain.learner_records import ParsedLearnerFile
 from organizations.domain.learners import LearnerSnapshot, LearnerUpdate, NewLearner, OrganizationLearner
-from organizations.domain.mails import Mail
 from organizations.domain.model import KnownUser, Organization
 
 
@@ -71,12 +70,6 @@ class AbstractLearners(abc.ABC):
 class AbstractImports(abc.ABC):
     @abc.abstractmethod
     def add(self, learner_import: LearnerImport) -> None: ...
-
-
-class Mailer(abc.ABC):
-    @abc.abstractmethod
-    def send(self, mail: Mail) -> None:
-        """Deliver the mail or raise (the consumer retries, then dead-letters)."""
 
 
 class LearnerFileReader(Protocol):

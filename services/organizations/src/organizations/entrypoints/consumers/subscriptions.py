@@ -12,9 +12,9 @@ from organizations.entrypoints.consumers.schemas import (
     UserRegisteredSchema,
 )
 from organizations.service_layer import handlers
-from organizations.service_layer.ports import Mailer
 from organizations.service_layer.unit_of_work import OrganizationsUnitOfWork
 from svckit.consumers import idempotent_subscription
+from svckit.mail import Mailer
 
 
 def subscriptions(uow_factory: Callable[[], OrganizationsUnitOfWork], mailer: Mailer,
