@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from identity.domain.login_throttle import LoginThrottle
+from identity.domain.recovery import RecoveryPolicy
 from identity.service_layer.ports import TokenPolicy
 from svckit.config import CommonSettings, ConfigurationError, env_int
+from svckit.mail import MailSettings
 
 DEV_SIGNING_KEYS_SECRET = "development-only-signing-keys-secret"  # noqa: S105 - refused in production
 
@@ -20,7 +22,11 @@ class Settings:
     signing_keys_secret: str
     tokens: TokenPolicy
     throttle: LoginThrottle
+    mail: MailSettings
+    learner_url: str  # the learners' face, where a learner's reset and verification links lead
+    orga_url: str  # the Orga face, where a teacher's lead (a link leads to the face it was asked from)
     argon2_concurrency: int = 2  # hashes computed at once per process (adapters/hashing.py)
+    recovery: RecoveryPolicy = RecoveryPolicy()  # domain/recovery.py: lifetimes and throttles of the mails
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -29,6 +35,10 @@ class Settings:
         secret = env.get("SIGNING_KEYS_SECRET", "")
         if common.production and (len(secret) < 32 or secret == DEV_SIGNING_KEYS_SECRET):
             raise ConfigurationError("SIGNING_KEYS_SECRET must be set in production (32 characters or more)")
+        urls = {name: env.get(name, "") for name in ("LEARNER_URL", "ORGA_URL")}
+        for name, url in urls.items():
+            if common.production and not url:
+                raise ConfigurationError(f"{name} must be set in production (the links in the mails)")
         concurrency = env_int(env, "ARGON2_CONCURRENCY", 2)
         if concurrency < 1:
             raise ConfigurationError("ARGON2_CONCURRENCY must be 1 or more")
@@ -46,5 +56,9 @@ class Settings:
                 first_wait=timedelta(seconds=env_int(env, "LOGIN_FIRST_WAIT_SECONDS", 60)),
                 longest_wait=timedelta(seconds=env_int(env, "LOGIN_LONGEST_WAIT_SECONDS", 15 * 60)),
             ),
+            mail=MailSettings.from_env(env, production=common.production,
+                                       default_sender="Plateforme <no-reply@skills-platform.example.org>"),
+            learner_url=urls["LEARNER_URL"] or "http://localhost:8080",
+            orga_url=urls["ORGA_URL"] or "http://localhost:8080/orga",
             argon2_concurrency=concurrency,
         )

@@ -14,9 +14,11 @@ def identity_database(database_factory):
 
 
 @pytest.fixture
-def settings(identity_database, amqp_url):
+def settings(identity_database, amqp_url, tmp_path):
     return Settings.from_env({
         "SERVICE_ENV": "test", "DATABASE_URL": identity_database, "RABBITMQ_URL": amqp_url,
+        "MAIL_DIR": str(tmp_path / "mail"), "LEARNER_URL": "https://skills.example.test",
+        "ORGA_URL": "https://skills.example.test/orga",
     })
 
 

@@ -8,22 +8,40 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from identity.domain import commands
 from identity.domain.exceptions import (
     EmailAlreadyTaken,
+    EmailAlreadyVerified,
     InvalidCredentials,
     InvalidEmail,
     InvalidRefreshToken,
+    InvalidResetLink,
+    InvalidVerificationLink,
     TooManyAttempts,
+    TooManyResetRequests,
+    TooManyVerificationMails,
     UserNotFound,
 )
 from identity.domain.login_throttle import LoginThrottle, seconds_to_wait
 from identity.domain.model import SUPER_ADMIN, User, check_password, clean_name, normalize_email
+from identity.domain.recovery import (
+    EMAIL_VERIFICATION,
+    PASSWORD_RESET,
+    AccountToken,
+    MailRequest,
+    RecoveryPolicy,
+    reset_requests_wait,
+    verification_mail_wait,
+)
 from identity.domain.sessions import RefreshToken
+from identity.service_layer.mails import AccountLinks, password_reset_mail, verification_mail
 from identity.service_layer.ports import AccessTokenIssuer, PasswordHasher, TokenPolicy
 from identity.service_layer.unit_of_work import IdentityUnitOfWork
+from msgkit import Envelope
+from svckit.mail import Mailer
 from svckit.uow import UniqueViolation
 
 Clock = Callable[[], datetime]
@@ -37,9 +55,12 @@ class IssuedTokens:
     refresh_token: str
 
 
-def hash_refresh_token(token: str) -> str:
+def hash_token(token: str) -> str:
     # A plain SHA-256 is enough: the token is 256 random bits, not a guessable password.
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+hash_refresh_token = hash_token
 
 
 def register_user(cmd: commands.RegisterUser, uow: IdentityUnitOfWork, hasher: PasswordHasher, now: Clock) -> UUID:
@@ -56,6 +77,9 @@ def register_user(cmd: commands.RegisterUser, uow: IdentityUnitOfWork, hasher: P
                              password_hash=password_hash, accepted_terms=cmd.accepted_terms, locale=cmd.locale,
                              now=now())
         uow.users.add(user)
+        uow.mail_requests.add(MailRequest.email_verification(id=uuid.uuid4(), user_id=user.id, email=user.email,
+                                                             locale=user.locale, face=cmd.face, address=None,
+                                                             now=user.created_at))
         try:
             uow.commit()
         except UniqueViolation as error:  # the same email signed up meanwhile
@@ -198,3 +222,129 @@ def create_platform_admin(cmd: commands.CreatePlatformAdmin, uow: IdentityUnitOf
         user.grant_role(SUPER_ADMIN)
         uow.commit()
         return user.id, created
+
+
+# -- getting back into an account, proving an address (domain/recovery.py) ----------------------
+
+
+def request_password_reset(cmd: commands.RequestPasswordReset, uow: IdentityUnitOfWork, policy: RecoveryPolicy,
+                           now: Clock) -> None:
+    """The same answer, and the same work, whether the address has an account or not: the request is
+    written down and announced; the consumer looks the account up (rules 1 and 2)."""
+    moment = now()
+    email = normalize_email(cmd.email)
+    with uow:
+        wait = reset_requests_wait(uow.mail_requests.recent(PASSWORD_RESET, moment - policy.reset_requests_window,
+                                                            address=cmd.address), policy, moment)
+        if wait:
+            raise TooManyResetRequests(wait)
+        uow.mail_requests.add(MailRequest.password_reset(id=uuid.uuid4(), email=email, address=cmd.address,
+                                                         face=cmd.face, locale=cmd.locale, now=moment))
+        uow.mail_requests.prune(moment - policy.memory)
+        uow.commit()
+
+
+def _usable_token(uow: IdentityUnitOfWork, token: str, purpose: str, moment: datetime, *,
+                  lock: bool = False) -> AccountToken | None:
+    found = uow.account_tokens.get_by_hash(hash_token(token), lock=lock)
+    return found if found is not None and found.purpose == purpose and found.is_usable(moment) else None
+
+
+def reset_password(cmd: commands.ResetPassword, uow: IdentityUnitOfWork, hasher: PasswordHasher, now: Clock) -> None:
+    """A new password from a reset link (rule 4); the new hash is made with no transaction open."""
+    with uow:
+        token = _usable_token(uow, cmd.token, PASSWORD_RESET, now())
+        user = uow.users.get(token.user_id) if token is not None else None
+        if user is None or user.email != token.email:
+            raise InvalidResetLink("This link is not valid any more; ask for a new one.")
+        email, first_name, last_name = user.email, user.first_name, user.last_name
+    check_password(cmd.password, email=email, first_name=first_name, last_name=last_name)
+    password_hash = hasher.hash(cmd.password)
+    moment = now()
+    with uow:
+        token = _usable_token(uow, cmd.token, PASSWORD_RESET, moment, lock=True)
+        if token is None:  # followed twice at once: the other one won
+            raise InvalidResetLink("This link is not valid any more; ask for a new one.")
+        user = uow.users.get(token.user_id)
+        user.reset_password(password_hash, moment)
+        uow.account_tokens.spend_all(user.id, PASSWORD_RESET, moment)
+        uow.refresh_tokens.revoke_all(user.id, moment)
+        uow.login_failures.forget(user.email)
+        uow.commit()
+
+
+def request_email_verification(cmd: commands.RequestEmailVerification, uow: IdentityUnitOfWork,
+                               policy: RecoveryPolicy, now: Clock) -> None:
+    moment = now()
+    with uow:
+        user = uow.users.get(cmd.user_id)
+        if user is None:
+            raise UserNotFound("This account no longer exists.")
+        if user.email_verified:
+            raise EmailAlreadyVerified("This account's email address is already verified.")
+        mailed = uow.mail_requests.recent(EMAIL_VERIFICATION, moment - timedelta(hours=1), email=user.email)
+        wait = verification_mail_wait(mailed, policy, moment)
+        if wait:
+            raise TooManyVerificationMails(wait)
+        uow.mail_requests.add(MailRequest.email_verification(id=uuid.uuid4(), user_id=user.id, email=user.email,
+                                                             locale=user.locale, face=cmd.face,
+                                                             address=cmd.address, now=moment))
+        uow.commit()
+
+
+def verify_email(cmd: commands.VerifyEmail, uow: IdentityUnitOfWork, now: Clock) -> str:
+    """Follow a verification link (rule 7); returns the address verified."""
+    moment = now()
+    with uow:
+        token = uow.account_tokens.get_by_hash(hash_token(cmd.token), lock=True)
+        user = uow.users.get(token.user_id) if token is not None and token.purpose == EMAIL_VERIFICATION else None
+        if user is None or user.email != token.email:
+            raise InvalidVerificationLink("This link is not valid any more; ask for a new one.")
+        if user.email_verified:
+            return user.email  # followed again: nothing to do
+        if not token.is_usable(moment):
+            raise InvalidVerificationLink("This link is not valid any more; ask for a new one.")
+        user.verify_email(moment)
+        token.spend(moment)
+        uow.commit()
+        return user.email
+
+
+def mark_email_verified(cmd: commands.MarkEmailVerified, uow: IdentityUnitOfWork, now: Clock) -> None:
+    with uow:
+        user = uow.users.get_by_email(normalize_email(cmd.email))
+        if user is None:
+            raise UserNotFound("No account has this email address.")
+        user.verify_email(now())
+        uow.commit()
+
+
+def on_account_mail_requested(data: dict[str, Any], envelope: Envelope, uow: IdentityUnitOfWork, *,
+                              mailer: Mailer, links: AccountLinks, policy: RecoveryPolicy, now: Clock) -> None:
+    """Make the link and mail it. Sent before the inbox row commits: a crash in between sends a second
+    mail (whose link works) and leaves the first link unknown; never zero mails."""
+    moment = now()
+    if envelope.event_type == "identity.password_reset.requested.v1":
+        user = uow.users.get_by_email(data["email"])
+        request = uow.mail_requests.get(data["request_id"])
+        if user is None or request is None:
+            return  # no account has this address: nothing is mailed, and the requester was told nothing
+        lately = uow.mail_requests.recent(PASSWORD_RESET, moment - policy.reset_mails_window, email=user.email)
+        if not request.mail_reset_to(user.id, lately.mailed, policy):
+            return
+        purpose, locale = PASSWORD_RESET, data.get("locale") or user.locale
+    else:
+        user = uow.users.get(data["user_id"])
+        if user is None or user.email_verified:
+            return  # no such account any more, or nothing left to verify
+        purpose, locale = EMAIL_VERIFICATION, data["locale"]
+    token = secrets.token_urlsafe(32)
+    uow.account_tokens.add(AccountToken.mailed(id=uuid.uuid4(), user_id=user.id, purpose=purpose, email=user.email,
+                                               token_hash=hash_token(token), policy=policy, now=moment))
+    if purpose == PASSWORD_RESET:
+        mail = password_reset_mail(to=user.email, first_name=user.first_name, locale=locale,
+                                   link=links.password_reset(data["face"], token))
+    else:
+        mail = verification_mail(to=user.email, first_name=user.first_name, locale=locale,
+                                 link=links.email_verification(data["face"], token))
+    mailer.send(mail)

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from identity.domain.login_throttle import FailureHistory
 from identity.domain.model import User
+from identity.domain.recovery import AccountToken, MailRequest, RecentRequests
 from identity.domain.sessions import RefreshToken
 
 
@@ -32,6 +33,41 @@ class AbstractRefreshTokenRepository(abc.ABC):
 
     @abc.abstractmethod
     def revoke_family(self, family_id: UUID, now: datetime) -> None: ...
+
+    @abc.abstractmethod
+    def revoke_all(self, user_id: UUID, now: datetime) -> None:
+        """End every session of the account."""
+
+
+class AbstractMailRequests(abc.ABC):
+    """Requests for reset and verification mails, kept a day to count them (domain/recovery.py)."""
+
+    @abc.abstractmethod
+    def add(self, request: MailRequest) -> None: ...
+
+    @abc.abstractmethod
+    def get(self, request_id: UUID) -> MailRequest | None: ...
+
+    @abc.abstractmethod
+    def recent(self, kind: str, since: datetime, *, email: str | None = None,
+               address: str | None = None) -> RecentRequests:
+        """The requests of ``kind`` at or after ``since``, for the email or the client address."""
+
+    @abc.abstractmethod
+    def prune(self, before: datetime) -> None:
+        """Drop some requests older than ``before`` (a bounded batch)."""
+
+
+class AbstractAccountTokens(abc.ABC):
+    @abc.abstractmethod
+    def add(self, token: AccountToken) -> None: ...
+
+    @abc.abstractmethod
+    def get_by_hash(self, token_hash: str, *, lock: bool = False) -> AccountToken | None:
+        """``lock``: held until commit, so that a link is spent once even when followed twice at once."""
+
+    @abc.abstractmethod
+    def spend_all(self, user_id: UUID, purpose: str, now: datetime) -> None: ...
 
 
 class AbstractLoginFailures(abc.ABC):
