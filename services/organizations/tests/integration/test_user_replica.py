@@ -74,3 +74,14 @@ def test_the_consumer_loop_replicates_from_the_real_broker_and_dead_letters_pois
         wait_until(lambda: replica(runtime, message["aggregate_id"]))
         [(_, poison)] = wait_until(lambda: get_messages(amqp_url, "organizations.on_user_registered.dlq"))
     assert poison == b'{"broken": true}'
+
+
+def test_a_verification_may_arrive_before_the_registration_and_an_older_one_changes_nothing(runtime):
+    from organizations_it import deliver
+
+    user_id = str(uuid.uuid4())
+    deliver(runtime, "identity.user.email_verified.v1", 3, user_id=user_id, email="camille@example.org")
+    deliver(runtime, "identity.user.email_verified.v1", 2, user_id=user_id, email="stale@example.org")
+    handle(runtime, registered(user_id=user_id, email="camille@example.org"))
+    with runtime.uow() as uow:
+        assert uow.known_users.get(uuid.UUID(user_id)).verified_email == "camille@example.org"

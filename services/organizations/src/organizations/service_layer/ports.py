@@ -26,6 +26,10 @@ class AbstractKnownUsers(abc.ABC):
     def record_orga_terms(self, user_id: UUID, accepted_at: datetime, version: int) -> None: ...
 
     @abc.abstractmethod
+    def record_email_verified(self, user_id: UUID, email: str, verified_at: datetime, version: int) -> None:
+        """Keep the newest verification of the account (it may arrive before the registration)."""
+
+    @abc.abstractmethod
     def emails_of(self, user_ids: Iterable[UUID]) -> dict[UUID, str]: ...
 
     @abc.abstractmethod
