@@ -1,3 +1,5 @@
+from datetime import datetime, timedelta, timezone
+
 import pytest
 
 from identity.bootstrap import bootstrap
@@ -32,3 +34,21 @@ def identity(settings):
 @pytest.fixture
 def client(identity):
     return create_app(identity).test_client()
+
+
+class Clock:
+    """The runtime's clock, moved by hand (``dataclasses.replace(runtime, now=clock)``)."""
+
+    def __init__(self):
+        self.moment = datetime.now(timezone.utc)
+
+    def __call__(self):
+        return self.moment
+
+    def advance(self, **delta):
+        self.moment += timedelta(**delta)
+
+
+@pytest.fixture
+def clock():
+    return Clock()

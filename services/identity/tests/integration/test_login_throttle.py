@@ -5,7 +5,6 @@ whatever address they use (domain/login_throttle.py states the rule)."""
 import dataclasses
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
 
 import pytest
 from argon2 import PasswordHasher as Argon2
@@ -17,22 +16,6 @@ from identity.entrypoints.api.app import create_app
 
 PASSWORD = "Sup3r-Secret!"
 WRONG = "Wrong-Pass-1"
-
-
-class Clock:
-    def __init__(self):
-        self.moment = datetime.now(timezone.utc)
-
-    def __call__(self):
-        return self.moment
-
-    def advance(self, **delta):
-        self.moment += timedelta(**delta)
-
-
-@pytest.fixture
-def clock():
-    return Clock()
 
 
 @pytest.fixture

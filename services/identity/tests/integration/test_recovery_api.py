@@ -19,22 +19,6 @@ from svckit.testing import handle_envelope
 PASSWORD, NEW_PASSWORD = "Sup3r-Secret!", "Brand-New-Pass-7"
 
 
-class Clock:
-    def __init__(self):
-        self.moment = datetime.now(timezone.utc)
-
-    def __call__(self):
-        return self.moment
-
-    def advance(self, **delta):
-        self.moment += timedelta(**delta)
-
-
-@pytest.fixture
-def clock():
-    return Clock()
-
-
 @pytest.fixture
 def runtime(identity, clock):
     return dataclasses.replace(identity, now=clock)

@@ -70,6 +70,15 @@ def token_of(link):
     return link.split("#token=")[1]
 
 
+def a_reset_link(uow, hasher, mailer, clock):
+    """An account signs up, then asks for a reset: the link of the mail."""
+    register(uow, hasher, clock)
+    deliver_mails(uow, mailer, clock)  # the sign-up's verification mail
+    ask_reset(uow, clock)
+    [link] = deliver_mails(uow, mailer, clock)
+    return link
+
+
 def reset(uow, hasher, clock, link, password=NEW_PASSWORD):
     handlers.reset_password(commands.ResetPassword(token_of(link), password), uow, hasher, clock)
 
@@ -163,10 +172,7 @@ def test_using_one_reset_link_spends_the_others(uow, hasher, mailer, clock):
 
 
 def test_a_reset_link_lasts_one_hour_and_a_made_up_one_is_refused(uow, hasher, mailer, clock):
-    register(uow, hasher, clock)
-    deliver_mails(uow, mailer, clock)
-    ask_reset(uow, clock)
-    [link] = deliver_mails(uow, mailer, clock)
+    link = a_reset_link(uow, hasher, mailer, clock)
     with pytest.raises(InvalidResetLink):
         reset(uow, hasher, clock, "https://x/#token=made-up")
     clock.advance(hours=1)
@@ -175,10 +181,7 @@ def test_a_reset_link_lasts_one_hour_and_a_made_up_one_is_refused(uow, hasher, m
 
 
 def test_the_new_password_follows_the_rules_and_a_refused_one_leaves_the_link_usable(uow, hasher, mailer, clock):
-    register(uow, hasher, clock)
-    deliver_mails(uow, mailer, clock)
-    ask_reset(uow, clock)
-    [link] = deliver_mails(uow, mailer, clock)
+    link = a_reset_link(uow, hasher, mailer, clock)
     with pytest.raises(WeakPassword) as weak:
         reset(uow, hasher, clock, link, password="lou-apprenant-1")
     assert "PASSWORD_CONTAINS_PERSONAL_DATA" in weak.value.details["rules"]
@@ -261,10 +264,7 @@ def test_the_consumer_sends_nothing_for_an_account_that_is_gone(uow, mailer, clo
 
 
 def test_the_new_password_is_hashed_with_no_transaction_open(uow, hasher, mailer, clock):
-    register(uow, hasher, clock)
-    deliver_mails(uow, mailer, clock)
-    ask_reset(uow, clock)
-    [link] = deliver_mails(uow, mailer, clock)
+    link = a_reset_link(uow, hasher, mailer, clock)
     open_while_hashing = []
 
     class Watching:
