@@ -66,7 +66,7 @@ def test_logging_in_gives_an_access_token_and_a_refresh_token(uow, hasher, issue
     assert tokens.access_token.startswith(f"access-for-{user_id}")
     assert tokens.expires_in == 900
     [stored] = uow.refresh_tokens.rows
-    assert stored.token_hash == handlers.hash_refresh_token(tokens.refresh_token) != tokens.refresh_token
+    assert stored.token_hash == handlers.hash_token(tokens.refresh_token) != tokens.refresh_token
 
 
 def test_a_wrong_password_and_an_unknown_email_fail_alike_and_both_cost_a_hash_check(uow, hasher, issuer, clock):

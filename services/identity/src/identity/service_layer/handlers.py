@@ -56,11 +56,9 @@ class IssuedTokens:
 
 
 def hash_token(token: str) -> str:
-    # A plain SHA-256 is enough: the token is 256 random bits, not a guessable password.
+    # Refresh tokens and the links' tokens: a plain SHA-256 is enough, each is 256 random bits, not a
+    # guessable password.
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-hash_refresh_token = hash_token
 
 
 def register_user(cmd: commands.RegisterUser, uow: IdentityUnitOfWork, hasher: PasswordHasher, now: Clock) -> UUID:
@@ -105,7 +103,7 @@ def _issue(uow: IdentityUnitOfWork, user: User, issuer: AccessTokenIssuer, polic
     refresh_token = secrets.token_urlsafe(32)
     uow.refresh_tokens.add(RefreshToken(
         id=uuid.uuid4(), user_id=user.id, family_id=family_id or uuid.uuid4(),
-        token_hash=hash_refresh_token(refresh_token), created_at=moment,
+        token_hash=hash_token(refresh_token), created_at=moment,
         expires_at=moment + timedelta(seconds=policy.refresh_ttl_seconds),
     ))
     return IssuedTokens(user.id, issuer.issue(user, moment), policy.access_ttl_seconds, refresh_token)
@@ -163,7 +161,7 @@ def refresh_tokens(cmd: commands.RefreshTokens, uow: IdentityUnitOfWork, issuer:
                    token_policy: TokenPolicy, now: Clock) -> IssuedTokens:
     moment = now()
     with uow:
-        token = uow.refresh_tokens.get_by_hash(hash_refresh_token(cmd.refresh_token))
+        token = uow.refresh_tokens.get_by_hash(hash_token(cmd.refresh_token))
         if token is None:
             raise InvalidRefreshToken("The refresh token is invalid.")
         if token.is_replayed():
@@ -185,7 +183,7 @@ def refresh_tokens(cmd: commands.RefreshTokens, uow: IdentityUnitOfWork, issuer:
 def revoke_refresh_token(cmd: commands.RevokeRefreshToken, uow: IdentityUnitOfWork, now: Clock) -> None:
     """Log out: the session's whole family of refresh tokens stops working. Unknown tokens are ignored (RFC 7009)."""
     with uow:
-        token = uow.refresh_tokens.get_by_hash(hash_refresh_token(cmd.refresh_token))
+        token = uow.refresh_tokens.get_by_hash(hash_token(cmd.refresh_token))
         if token is not None:
             uow.refresh_tokens.revoke_family(token.family_id, now())
             uow.commit()
