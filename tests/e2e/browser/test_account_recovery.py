@@ -122,3 +122,21 @@ def test_an_invited_teacher_signs_up_confirms_the_address_from_the_mail_and_join
     page.get_by_role("button", name=f"Rejoindre {school}").click(timeout=30_000)
     expect(page).to_have_url(re.compile(r"/orga/cgu"), timeout=30_000)
     assert len(mail_links(stack, teacher, "/verification-email#token=")) == 1  # no second mail went
+
+
+def test_an_unverified_teacher_who_logs_in_to_orga_is_asked_to_confirm_the_address(stack, open_page, shot):
+    w = words("en")
+    teacher = unique_email("prof")
+    sign_up(stack, "Sacha", "Enseignant", teacher)
+    page = open_page(locale="en", allowed=EXPECTED)
+    page.goto("/orga/connexion")
+    expect(page.get_by_role("link", name=w["common.forgot_password"])).to_have_attribute(
+        "href", "/orga/mot-de-passe-oublie")
+    page.get_by_label(starting(w["common.email"])).fill(teacher)
+    page.get_by_label(starting(w["common.password"])).fill(PASSWORD)
+    page.get_by_label(starting(w["common.password"])).press("Enter")
+    notice = page.get_by_role("region", name=w["common.verify.needed_title"])
+    expect(notice).to_contain_text(teacher)
+    expect(notice.get_by_role("button", name=w["common.verify.resend"])).to_be_visible()
+    assert_accessible(page, "no organization, address to confirm")
+    shot(page, "orga-log-in-unverified-en")
