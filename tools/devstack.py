@@ -133,8 +133,10 @@ def service_env(service: str, cfg: dict[str, str]) -> dict[str, str]:
         "JWKS_URL": f"http://127.0.0.1:{SERVICES['identity']}/.well-known/jwks.json",
         "TRUSTED_PROXIES": "1",
         "LOG_FORMAT": "json",
-        "MAIL_DIR": str(RUN / "mail"),  # invitations land here as .eml files
+        "MAIL_DIR": str(RUN / "mail"),  # invitations, reset and verification links land here as .eml files
         "PUBLIC_URL": f"http://localhost:{cfg['gateway_port']}/orga",  # the Orga face: invitation links
+        "LEARNER_URL": f"http://localhost:{cfg['gateway_port']}",  # identity's links, by the face asked from
+        "ORGA_URL": f"http://localhost:{cfg['gateway_port']}/orga",
     }
 
 

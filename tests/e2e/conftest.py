@@ -67,8 +67,10 @@ def stack(database_factory, amqp_url, tmp_path_factory):
     identity_url = f"http://127.0.0.1:{ports['identity']}"
     common = {"SERVICE_ENV": "test", "LOG_FORMAT": "json", "MESSAGE_RETRY_DELAYS_MS": "200,500",
               "JWKS_URL": f"{identity_url}/.well-known/jwks.json", "TRUSTED_PROXIES": "1"}
-    mail_dir = tmp_path_factory.mktemp("e2e-mail")
-    identity_env = {**common, "DATABASE_URL": identity_db, "RABBITMQ_URL": proxy.url(amqp_url)}
+    mail_dir = tmp_path_factory.mktemp("e2e-mail")  # identity's and organizations' mails, as .eml files
+    gateway_url = f"http://127.0.0.1:{ports['gateway']}"
+    identity_env = {**common, "DATABASE_URL": identity_db, "RABBITMQ_URL": proxy.url(amqp_url),
+                    "MAIL_DIR": str(mail_dir), "LEARNER_URL": gateway_url, "ORGA_URL": f"{gateway_url}/orga"}
     assessment_env = {**common, "DATABASE_URL": assessment_db, "RABBITMQ_URL": proxy.url(amqp_url)}
     stack = Stack(gateway=f"http://127.0.0.1:{ports['gateway']}", identity=identity_url, mail_dir=mail_dir,
                   identity_env=identity_env, assessment_env=assessment_env,

@@ -32,19 +32,49 @@ def log_in(stack, email_address: str, password: str = PASSWORD, gateway: str | N
     return response.json()["access_token"]
 
 
+def mail_links(stack, to: str, marker: str) -> list[str]:
+    """The links holding ``marker`` in the mails sent to ``to`` so far (identity's and organizations'
+    mails land in the stack's mail folder), oldest first."""
+    mails = sorted(stack.mail_dir.glob("*.eml"), key=lambda path: path.stat().st_mtime_ns)
+    links = []
+    for path in mails:
+        mail = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        if mail["To"] == to:
+            links.extend(word for word in mail.get_content().split() if marker in word)
+    return links
+
+
+def mail_link(stack, to: str, marker: str) -> str:
+    """The newest link holding ``marker`` in a mail to ``to``, once there is one."""
+    return wait_until(lambda: mail_links(stack, to, marker)[-1:], timeout=30,
+                      message=f"a mail to {to} with a link to {marker}")[0]
+
+
 def invitation_link(stack, to: str) -> tuple[str, str]:
     """The invitation id and code from the mail sent to ``to``, once it is there."""
+    query = parse_qs(urlsplit(mail_link(stack, to, "/rejoindre?")).query)
+    return query["invitationId"][0], query["code"][0]
 
-    def find():
-        for path in stack.mail_dir.glob("*.eml"):
-            mail = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-            if mail["To"] == to:
-                link = next(word for word in mail.get_content().split() if "/rejoindre?" in word)
-                query = parse_qs(urlsplit(link).query)
-                return query["invitationId"][0], query["code"][0]
-        return None
 
-    return wait_until(find, timeout=30, message=f"the invitation mail to {to}")
+def verify_email(stack, address: str) -> None:
+    """The owner of ``address`` follows the link of the verification mail identity sent at sign-up."""
+    link = mail_link(stack, address, "/verification-email#token=")
+    verified = requests.post(f"{stack.gateway}/api/email-verifications", timeout=10,
+                             json={"token": link.split("#token=")[1]})
+    assert verified.status_code == 200, verified.text
+
+
+def accept_invitation(stack, token: str, invitation_id: str, code: str) -> requests.Response:
+    """Accepts the invitation once organizations knows the address is verified (identity's event)."""
+    def answer():
+        response = requests.post(f"{stack.gateway}/api/invitations/{invitation_id}/accept", headers=bearer(token),
+                                 json={"code": code}, timeout=10)
+        lagging = response.status_code == 403 and response.json()["error"]["code"] == "EMAIL_NOT_VERIFIED"
+        return None if lagging else response
+
+    accepted = wait_until(answer, timeout=30, message="organizations hearing of the verified address")
+    assert accepted.status_code == 200, accepted.text
+    return accepted
 
 
 def platform_admin(stack) -> str:
@@ -84,17 +114,17 @@ def answer_knowing_up_to(level: int, challenge_id: str) -> dict:
 def organization_with_admin(stack, platform: str, first_name: str = "Camille", last_name: str = "Enseignante",
                             **fields) -> tuple[str, dict[str, str]]:
     """An organization a platform admin creates (``fields``: name, type, ...), its first admin signed
-    up through the invitation mail, invitation accepted and Orga terms too: its id and the admin's
-    bearer headers."""
+    up through the invitation mail, address verified, invitation accepted and Orga terms too: its id
+    and the admin's bearer headers."""
     admin_email = f"admin.{uuid.uuid4().hex[:8]}@example.org"
     created = requests.post(f"{stack.gateway}/api/admin/organizations", headers=bearer(platform), timeout=10,
                             json={"manages_students": False, **fields, "admin_email": admin_email})
     assert created.status_code == 201, created.text
     invitation_id, code = invitation_link(stack, admin_email)
-    admin = bearer(sign_up(stack, first_name, last_name, admin_email))
-    accepted = requests.post(f"{stack.gateway}/api/invitations/{invitation_id}/accept", headers=admin,
-                             json={"code": code}, timeout=10)
-    assert accepted.status_code == 200, accepted.text
+    token = sign_up(stack, first_name, last_name, admin_email)
+    verify_email(stack, admin_email)
+    accept_invitation(stack, token, invitation_id, code)
+    admin = bearer(token)
     terms = requests.post(f"{stack.gateway}/api/users/me/orga-terms-acceptance", headers=admin, timeout=10)
     assert terms.status_code == 200, terms.text
     return created.json()["id"], admin

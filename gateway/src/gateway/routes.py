@@ -104,11 +104,16 @@ ROUTES: tuple[Route, ...] = (
     public("POST", "/api/token", IDENTITY, limit_group=LOGIN),
     public("POST", "/api/token/refresh", IDENTITY, limit_group=LOGIN),
     public("POST", "/api/token/revoke", IDENTITY),
+    # Getting back into an account: no account yet, so limited per address like signing up.
+    public("POST", "/api/password-reset-requests", IDENTITY, limit_group=SIGNUP),
+    public("POST", "/api/password-resets", IDENTITY, limit_group=LOGIN),
+    public("POST", "/api/email-verifications", IDENTITY, limit_group=LOGIN),
     public("GET", "/.well-known/jwks.json", IDENTITY),
     # /api/users/me/...: each sub-resource has its owner; /api/users/me itself is identity's
     token("/api/users/me/profile", ASSESSMENT),
     token("/api/users/me/campaign-participations", CAMPAIGNS),
     token("/api/users/me/orga-terms-acceptance", IDENTITY),
+    token("/api/users/me/email-verification-requests", IDENTITY),
     token("/api/users/me", IDENTITY),
     token("/api/admin/users/**", IDENTITY),
     # organizations; the learner list is reporting's read model, the imports are organizations'

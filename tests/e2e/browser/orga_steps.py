@@ -11,7 +11,15 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import requests
-from journeys import PASSWORD, answer_knowing_up_to, bearer, invitation_link, sign_up
+from journeys import (
+    PASSWORD,
+    accept_invitation,
+    answer_knowing_up_to,
+    bearer,
+    invitation_link,
+    sign_up,
+    verify_email,
+)
 
 from msgkit.testing import wait_until
 
@@ -54,7 +62,7 @@ def invitation_to(stack, to: str, organization_name: str) -> tuple[str, str]:
         for path in stack.mail_dir.glob("*.eml"):
             mail = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
             if mail["To"] == to and organization_name in mail["Subject"]:
-                link = next(word for word in mail.get_content().split() if "/rejoindre?" in word)
+                link = next(word for word in mail.get_content().split() if "/rejoindre?" in word)  # an invitation
                 query = parse_qs(urlsplit(link).query)
                 return query["invitationId"][0], query["code"][0]
         return None
@@ -72,12 +80,12 @@ def member_of(stack, token: str, organization_id: str) -> dict:
 
 def join_by_invitation(stack, organization_id: str, email: str, first_name: str, last_name: str, *,
                        accept_terms: bool) -> str:
-    """The invited person signs up and accepts (by the API); returns their token once they are a member."""
+    """The invited person signs up, follows the verification mail's link and accepts (by the API);
+    returns their token once they are a member."""
     invitation_id, code = invitation_link(stack, email)
     token = sign_up(stack, first_name, last_name, email)
-    accepted = requests.post(f"{stack.gateway}/api/invitations/{invitation_id}/accept", headers=bearer(token),
-                             json={"code": code}, timeout=10)
-    assert accepted.status_code == 200, accepted.text
+    verify_email(stack, email)
+    accept_invitation(stack, token, invitation_id, code)
     member_of(stack, token, organization_id)
     if accept_terms:
         requests.post(f"{stack.gateway}/api/users/me/orga-terms-acceptance", headers=bearer(token), timeout=10)

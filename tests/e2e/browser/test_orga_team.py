@@ -1,14 +1,14 @@
 """The team of an organization in the Orga face: the admin invites two colleagues, sends one
 invitation again too soon, cancels the other; the colleague opens the mail's link, creates an
-account, joins and accepts the terms; the admin promotes then removes them, and cannot demote
-the last admin."""
+account, confirms the address from identity's mail, comes back to the invitation, joins and
+accepts the terms; the admin promotes then removes them, and cannot demote the last admin."""
 
 from __future__ import annotations
 
 import re
 
 from accessibility import assert_accessible
-from journeys import platform_admin
+from journeys import mail_link, platform_admin
 from orga_steps import (
     create_organization,
     invitation_to,
@@ -74,6 +74,10 @@ def test_an_admin_invites_a_colleague_who_joins_then_changes_their_role_and_remo
     assert_accessible(newcomer, "join")
     shot(newcomer, "orga-join-fr")
     newcomer.get_by_role("button", name="Je crée mon compte").click()
+    expect(newcomer.get_by_role("region", name="Confirmez votre adresse e-mail")).to_contain_text(colleague)
+    newcomer.goto(mail_link(stack, colleague, "/verification-email#token="))  # the mail's link, in this tab
+    expect(newcomer.get_by_role("status")).to_have_text(f"Votre adresse {colleague} est confirmée.")
+    newcomer.get_by_role("link", name="Revenir à mon invitation").click()
     newcomer.get_by_role("button", name=f"Rejoindre {school}").click()
     expect(newcomer).to_have_url(re.compile(r"/orga/cgu"), timeout=30_000)
     newcomer.get_by_role("button", name="J'accepte").click()

@@ -53,11 +53,20 @@ export function useI18n() {
   return useContext(I18n);
 }
 
+// A wait in seconds, as a person reads it: "45 s", "15 min".
+export function formatWait(seconds) {
+  return seconds < 60 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
+}
+
 // A sentence for an error from the API (ApiError) or the network, in the page's language.
 // An unknown code falls back on its status, never on the API's own message, which is in English.
 export function errorMessage(t, error) {
   const code = error?.code;
-  if (code && t.has(`errors.${code}`)) return t(`errors.${code}`, error.details || {});
+  if (code && t.has(`errors.${code}`)) {
+    const details = { ...(error.details || {}) };
+    if (typeof details.retry_after === "number") details.retry_after = formatWait(details.retry_after);
+    return t(`errors.${code}`, details);
+  }
   if (error?.status === 0 || code === "NETWORK_ERROR") return t("errors.NETWORK_ERROR");
   if (error?.status && t.has(`errors.HTTP_${error.status}`)) return t(`errors.HTTP_${error.status}`);
   if (error?.status >= 500) return t("errors.server");

@@ -162,8 +162,9 @@ export function usePolling(fn, ms, enabled = true) {
   }, [ms, enabled]);
 }
 
-// The log-in form both faces use: e-mail and password, the API's error said in words.
-export function LogInForm({ api, onDone, submitLabel }) {
+// The log-in form both faces use: e-mail and password, the API's error said in words, and the way to
+// a new password (forgotHref: the face's page that asks for a reset link).
+export function LogInForm({ api, onDone, submitLabel, forgotHref }) {
   const { t } = useI18n();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
@@ -197,6 +198,7 @@ export function LogInForm({ api, onDone, submitLabel }) {
             onInput={(event) => setPassword(event.currentTarget.value)} />
         )}
       </Field>
+      {forgotHref ? <p class="forgot-password"><a href={forgotHref}>{t("common.forgot_password")}</a></p> : null}
       <Button type="submit" busy={busy}>
         {submitLabel || t("common.log_in")}
       </Button>

@@ -1,4 +1,5 @@
-// The learner's face, served at /: enter a code, read the campaign's page, sign up or log in, join
+// The learner's face, served at /: enter a code, read the campaign's page, sign up or log in (or get
+// a new password by mail), join
 // (external id, or being found in a school's list), the rules, the test, the checkpoints, the
 // results to send, the profile. French addresses, as Pix's.
 import { Route, Router } from "preact-iso";
@@ -7,6 +8,7 @@ import { mountFace } from "../common/face.jsx";
 import "./face.css";
 import en from "./locales/en.json";
 import fr from "./locales/fr.json";
+import { ForgotPassword, NewPassword, VerifyEmail } from "./pages/Account.jsx";
 import { Challenge } from "./pages/Challenge.jsx";
 import { Checkpoint } from "./pages/Checkpoint.jsx";
 import { ExternalId } from "./pages/ExternalId.jsx";
@@ -29,6 +31,9 @@ function App() {
         <Route path="/" component={Home} />
         <Route path="/inscription" component={SignUp} />
         <Route path="/connexion" component={LogIn} />
+        <Route path="/mot-de-passe-oublie" component={ForgotPassword} />
+        <Route path="/nouveau-mot-de-passe" component={NewPassword} />
+        <Route path="/verification-email" component={VerifyEmail} />
         <Route path="/profil" component={Profile} />
         <Route path="/campagnes/:code" component={Landing} />
         <Route path="/campagnes/:code/rejoindre" component={Join} />

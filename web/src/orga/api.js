@@ -35,11 +35,12 @@ export function fileNameOf(disposition) {
   return plain ? plain[1].trim() : null;
 }
 
-// The services learn of a new member, an accepted Orga terms or a new campaign through events:
-// for a few seconds after such a change, one of them may still refuse. Those refusals are
+// The services learn of a new member, an accepted Orga terms, a verified address or a new campaign
+// through events: for a few seconds after such a change, one of them may still refuse. Those refusals are
 // retried before they are shown: a few seconds at any time, longer just after this page made
 // such a change itself (markChange), so a real refusal is not kept waiting for long.
-const LAGGING = new Set(["NOT_A_MEMBER", "ORGA_TERMS_NOT_ACCEPTED", "ORGANIZATION_NOT_KNOWN_YET", "CAMPAIGN_NOT_FOUND"]);
+const LAGGING = new Set(["NOT_A_MEMBER", "ORGA_TERMS_NOT_ACCEPTED", "ORGANIZATION_NOT_KNOWN_YET", "CAMPAIGN_NOT_FOUND",
+  "EMAIL_NOT_VERIFIED"]);
 const RECENT_MS = 30_000;
 let changedAt = 0;
 

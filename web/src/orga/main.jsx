@@ -1,5 +1,6 @@
 // The Orga dashboard (served at /orga/): teachers follow their organization's campaigns, team
-// and learners. Every page but log-in, terms and joining needs a member's session (Protected).
+// and learners. Every page but log-in, terms, joining and the account's recovery needs a member's
+// session (Protected).
 import { Route, Router, useLocation } from "preact-iso";
 import { useEffect } from "preact/hooks";
 
@@ -8,6 +9,7 @@ import { protect } from "./components/Protected.jsx";
 import "./face.css";
 import en from "./locales/en.json";
 import fr from "./locales/fr.json";
+import { ForgotPassword, NewPassword, VerifyEmail } from "./pages/Account.jsx";
 import { Campaign } from "./pages/Campaign.jsx";
 import { CampaignCreate } from "./pages/CampaignCreate.jsx";
 import { Campaigns } from "./pages/Campaigns.jsx";
@@ -42,6 +44,9 @@ function App() {
       <Router>
         <Route path="/orga" component={Home} />
         <Route path="/orga/connexion" component={LogIn} />
+        <Route path="/orga/mot-de-passe-oublie" component={ForgotPassword} />
+        <Route path="/orga/nouveau-mot-de-passe" component={NewPassword} />
+        <Route path="/orga/verification-email" component={VerifyEmail} />
         <Route path="/orga/cgu" component={Terms} />
         <Route path="/orga/rejoindre" component={Join} />
         <Route path="/orga/campagnes" component={CampaignsPage} />

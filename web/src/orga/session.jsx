@@ -6,6 +6,8 @@ import { useCallback, useContext, useEffect, useMemo, useState } from "preact/ho
 import { api } from "./api.js";
 
 const ORGANIZATION_KEY = "skills.orga.organization";
+// The invitation page a teacher left to confirm their address: the verification page leads back to it.
+const PENDING_JOIN_KEY = "skills.orga.pending_join";
 const OrgaContext = createContext(null);
 
 export function OrgaProvider({ children }) {
@@ -69,4 +71,17 @@ export function useOrga() {
 // The learners' tab is named after who they are: pupils, students or participants.
 export function learnersKey(type) {
   return { SCO: "orga.nav.learners_sco", SUP: "orga.nav.learners_sup" }[type] || "orga.nav.learners_pro";
+}
+
+export function rememberPendingJoin(url) {
+  localStorage.setItem(PENDING_JOIN_KEY, url);
+}
+
+export function pendingJoin() {
+  const url = localStorage.getItem(PENDING_JOIN_KEY) || "";
+  return url.startsWith("/orga/rejoindre?") ? url : null;
+}
+
+export function forgetPendingJoin() {
+  localStorage.removeItem(PENDING_JOIN_KEY);
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import partial
 
 from identity.adapters import orm
 from identity.adapters.hashing import Argon2PasswordHasher
@@ -13,8 +14,11 @@ from identity.adapters.tokens import JwtAccessTokenIssuer
 from identity.adapters.unit_of_work import SqlAlchemyIdentityUnitOfWork
 from identity.config import Settings
 from identity.entrypoints.consumers.subscriptions import subscriptions
+from identity.service_layer import handlers
+from identity.service_layer.mails import AccountLinks
 from msgkit import Subscription
 from svckit.auth import TokenVerifier
+from svckit.mail import Mailer
 from svckit.runtime import BaseRuntime
 
 
@@ -28,14 +32,20 @@ class Identity(BaseRuntime):
     keys: SigningKeyStore
     issuer: JwtAccessTokenIssuer
     verifier: TokenVerifier
+    mailer: Mailer
     hasher: Argon2PasswordHasher = field(default_factory=Argon2PasswordHasher)
     now: Callable[[], datetime] = utcnow
 
     def uow(self) -> SqlAlchemyIdentityUnitOfWork:
         return SqlAlchemyIdentityUnitOfWork(self.session_factory)
 
+    @property
+    def links(self) -> AccountLinks:
+        return AccountLinks(self.settings.learner_url, self.settings.orga_url)
+
     def subscriptions(self) -> list[Subscription]:
-        return subscriptions(self.uow)
+        return subscriptions(self.uow, partial(handlers.on_account_mail_requested, mailer=self.mailer,
+                                               links=self.links, policy=self.settings.recovery, now=self.now))
 
 
 def bootstrap(settings: Settings | None = None) -> Identity:
@@ -56,4 +66,5 @@ def bootstrap(settings: Settings | None = None) -> Identity:
                                     ttl_seconds=settings.tokens.access_ttl_seconds),
         verifier=TokenVerifier(keys, issuer=common.jwt_issuer, audience=common.jwt_audience),
         hasher=Argon2PasswordHasher(concurrency=settings.argon2_concurrency),
+        mailer=settings.mail.mailer(),
     )

@@ -5,9 +5,13 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
-from identity.service_layer.ports import ThrottlePolicy, TokenPolicy
+from identity.domain.login_throttle import LoginThrottle
+from identity.domain.recovery import RecoveryPolicy
+from identity.service_layer.ports import TokenPolicy
 from svckit.config import CommonSettings, ConfigurationError, env_int
+from svckit.mail import MailSettings
 
 DEV_SIGNING_KEYS_SECRET = "development-only-signing-keys-secret"  # noqa: S105 - refused in production
 
@@ -17,8 +21,12 @@ class Settings:
     common: CommonSettings
     signing_keys_secret: str
     tokens: TokenPolicy
-    throttle: ThrottlePolicy
+    throttle: LoginThrottle
+    mail: MailSettings
+    learner_url: str  # the learners' face, where a learner's reset and verification links lead
+    orga_url: str  # the Orga face, where a teacher's lead (a link leads to the face it was asked from)
     argon2_concurrency: int = 2  # hashes computed at once per process (adapters/hashing.py)
+    recovery: RecoveryPolicy = RecoveryPolicy()  # domain/recovery.py: lifetimes and throttles of the mails
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -27,6 +35,10 @@ class Settings:
         secret = env.get("SIGNING_KEYS_SECRET", "")
         if common.production and (len(secret) < 32 or secret == DEV_SIGNING_KEYS_SECRET):
             raise ConfigurationError("SIGNING_KEYS_SECRET must be set in production (32 characters or more)")
+        urls = {name: env.get(name, "") for name in ("LEARNER_URL", "ORGA_URL")}
+        for name, url in urls.items():
+            if common.production and not url:
+                raise ConfigurationError(f"{name} must be set in production (the links in the mails)")
         concurrency = env_int(env, "ARGON2_CONCURRENCY", 2)
         if concurrency < 1:
             raise ConfigurationError("ARGON2_CONCURRENCY must be 1 or more")
@@ -37,10 +49,16 @@ class Settings:
                 access_ttl_seconds=env_int(env, "ACCESS_TOKEN_TTL_SECONDS", 900),
                 refresh_ttl_seconds=env_int(env, "REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 3600),
             ),
-            throttle=ThrottlePolicy(
-                window_seconds=env_int(env, "LOGIN_THROTTLE_WINDOW_SECONDS", 900),
-                max_failures_per_account=env_int(env, "LOGIN_MAX_FAILURES_PER_ACCOUNT", 10),
-                max_failures_per_address=env_int(env, "LOGIN_MAX_FAILURES_PER_ADDRESS", 100),
+            throttle=LoginThrottle(  # domain/login_throttle.py says what each figure does
+                memory=timedelta(seconds=env_int(env, "LOGIN_MEMORY_SECONDS", 24 * 3600)),
+                free_failures=env_int(env, "LOGIN_FREE_FAILURES", 5),
+                siege_failures=env_int(env, "LOGIN_SIEGE_FAILURES", 50),
+                first_wait=timedelta(seconds=env_int(env, "LOGIN_FIRST_WAIT_SECONDS", 60)),
+                longest_wait=timedelta(seconds=env_int(env, "LOGIN_LONGEST_WAIT_SECONDS", 15 * 60)),
             ),
+            mail=MailSettings.from_env(env, production=common.production,
+                                       default_sender="Plateforme <no-reply@skills-platform.example.org>"),
+            learner_url=urls["LEARNER_URL"] or "http://localhost:8080",
+            orga_url=urls["ORGA_URL"] or "http://localhost:8080/orga",
             argon2_concurrency=concurrency,
         )

@@ -29,6 +29,7 @@ def current_user(engine: Engine, user_id: UUID) -> dict[str, Any] | None:
         "email": row.email,
         "locale": row.locale,
         "roles": list(row.roles),
+        "email_verified": row.email_verified_at is not None,
         "orga_terms_accepted": row.orga_terms_accepted_at is not None,
         "orga_terms_accepted_at": row.orga_terms_accepted_at,
         "created_at": row.created_at,

@@ -6,7 +6,13 @@ from uuid import uuid4
 
 import pytest
 
-from identity.domain.events import OrgaTermsAccepted, UserRegistered
+from identity.domain.events import (
+    EmailVerificationRequested,
+    EmailVerified,
+    OrgaTermsAccepted,
+    PasswordResetRequested,
+    UserRegistered,
+)
 from identity.integration_events import to_integration
 from svckit.contracts import load_contract
 from svckit.uow import envelope_for
@@ -14,9 +20,16 @@ from svckit.uow import envelope_for
 NOW = datetime(2026, 11, 23, 9, 15, 2, 120000, tzinfo=timezone.utc)
 USER = uuid4()
 
+REQUEST = uuid4()
+
 EVENTS = [
     UserRegistered(USER, "lou@example.org", "Lou", "Apprenant", "fr", NOW, 1),
     OrgaTermsAccepted(USER, NOW, 2),
+    EmailVerified(USER, "lou@example.org", NOW, 3),
+]
+REQUESTS = [
+    PasswordResetRequested(REQUEST, "lou@example.org", None, "learner", NOW),
+    EmailVerificationRequested(REQUEST, USER, "en", "orga", NOW),
 ]
 
 
@@ -29,6 +42,16 @@ def test_the_published_event_matches_its_contract(domain_event):
     assert envelope.aggregate_id == str(USER) and envelope.aggregate_version == domain_event.version
 
 
-def test_no_secret_ever_leaves_identity():
-    envelope = envelope_for("identity", to_integration(EVENTS[0]))
-    assert not {"password", "password_hash", "roles"} & set(envelope.payload)
+@pytest.mark.parametrize("domain_event", REQUESTS, ids=lambda e: type(e).__name__)
+def test_a_mail_request_is_published_as_its_contract_says_and_the_request_is_its_aggregate(domain_event):
+    envelope = envelope_for("identity", to_integration(domain_event))
+    contract = load_contract(envelope.event_type, Path(__file__).parent)
+    contract.validate_payload(envelope.payload)
+    assert set(envelope.payload) == set(contract.example["payload"])
+    assert (envelope.aggregate_id, envelope.aggregate_version) == (str(REQUEST), 1)
+
+
+@pytest.mark.parametrize("domain_event", [*EVENTS, *REQUESTS], ids=lambda e: type(e).__name__)
+def test_no_secret_ever_leaves_identity(domain_event):
+    envelope = envelope_for("identity", to_integration(domain_event))
+    assert not {"password", "password_hash", "roles", "token", "token_hash"} & set(envelope.payload)

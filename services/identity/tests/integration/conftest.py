@@ -1,3 +1,5 @@
+from datetime import datetime, timedelta, timezone
+
 import pytest
 
 from identity.bootstrap import bootstrap
@@ -14,10 +16,11 @@ def identity_database(database_factory):
 
 
 @pytest.fixture
-def settings(identity_database, amqp_url):
+def settings(identity_database, amqp_url, tmp_path):
     return Settings.from_env({
         "SERVICE_ENV": "test", "DATABASE_URL": identity_database, "RABBITMQ_URL": amqp_url,
-        "LOGIN_MAX_FAILURES_PER_ACCOUNT": "3", "LOGIN_MAX_FAILURES_PER_ADDRESS": "50",
+        "MAIL_DIR": str(tmp_path / "mail"), "LEARNER_URL": "https://skills.example.test",
+        "ORGA_URL": "https://skills.example.test/orga",
     })
 
 
@@ -31,3 +34,21 @@ def identity(settings):
 @pytest.fixture
 def client(identity):
     return create_app(identity).test_client()
+
+
+class Clock:
+    """The runtime's clock, moved by hand (``dataclasses.replace(runtime, now=clock)``)."""
+
+    def __init__(self):
+        self.moment = datetime.now(timezone.utc)
+
+    def __call__(self):
+        return self.moment
+
+    def advance(self, **delta):
+        self.moment += timedelta(**delta)
+
+
+@pytest.fixture
+def clock():
+    return Clock()

@@ -6,14 +6,19 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from identity.domain.login_throttle import FailureHistory
+from identity.domain.recovery import RecentRequests
 from identity.service_layer.ports import (
+    AbstractAccountTokens,
     AbstractLoginFailures,
+    AbstractMailRequests,
     AbstractRefreshTokenRepository,
     AbstractUserRepository,
     AccessTokenIssuer,
     PasswordHasher,
 )
 from identity.service_layer.unit_of_work import IdentityUnitOfWork
+from svckit.mail import Mailer
 from svckit.uow import UniqueViolation
 
 
@@ -47,20 +52,68 @@ class FakeRefreshTokens(AbstractRefreshTokenRepository):
             if token.family_id == family_id:
                 token.revoke(now)
 
+    def revoke_all(self, user_id, now):
+        for token in self.rows:
+            if token.user_id == user_id:
+                token.revoke(now)
+
+
+class FakeMailRequests(AbstractMailRequests):
+    def __init__(self, track):
+        self.rows, self.track = [], track
+
+    def add(self, request):
+        self.rows.append(self.track(request))
+
+    def get(self, request_id):
+        found = next((r for r in self.rows if r.id == request_id), None)
+        return self.track(found) if found else None
+
+    def recent(self, kind, since, *, email=None, address=None):
+        hits = [r for r in self.rows if r.kind == kind and r.requested_at >= since
+                and (r.email == email if email is not None else r.address == address)]
+        mailed = [r.requested_at for r in hits if r.mailed]
+        return RecentRequests(count=len(hits), mailed=len(mailed), oldest=min((r.requested_at for r in hits),
+                                                                               default=None),
+                              latest_mailed=max(mailed, default=None))
+
+    def prune(self, before):
+        self.rows = [r for r in self.rows if r.requested_at >= before]
+
+
+class FakeAccountTokens(AbstractAccountTokens):
+    def __init__(self):
+        self.rows = []
+
+    def add(self, token):
+        self.rows.append(token)
+
+    def get_by_hash(self, token_hash, *, lock=False):
+        return next((t for t in self.rows if t.token_hash == token_hash), None)
+
+    def spend_all(self, user_id, purpose, now):
+        for token in self.rows:
+            if token.user_id == user_id and token.purpose == purpose:
+                token.spend(now)
+
 
 class FakeLoginFailures(AbstractLoginFailures):
     def __init__(self):
         self.rows = []
 
+    def history(self, email, address, since):
+        hits = [(a, at) for e, a, at in self.rows if e == email and at >= since]
+        return FailureHistory(from_address=sum(a == address for a, _ in hits), on_account=len(hits),
+                              latest=max((at for _, at in hits), default=None))
+
     def record(self, email, address, now):
         self.rows.append((email, address, now))
 
-    def since(self, moment, *, email=None, address=None):
-        hits = [at for e, a, at in self.rows if at >= moment and (e == email if email is not None else a == address)]
-        return len(hits), min(hits) if hits else None
+    def forget(self, email, address=None):
+        self.rows = [row for row in self.rows if not (row[0] == email and address in (None, row[1]))]
 
-    def clear(self, email):
-        self.rows = [row for row in self.rows if row[0] != email]
+    def prune(self, before):
+        self.rows = [row for row in self.rows if row[2] >= before]
 
 
 class FakeUnitOfWork(IdentityUnitOfWork):
@@ -71,12 +124,20 @@ class FakeUnitOfWork(IdentityUnitOfWork):
         self.users = FakeUsers(self.track)
         self.refresh_tokens = FakeRefreshTokens()
         self.login_failures = FakeLoginFailures()
+        self.mail_requests = FakeMailRequests(self.track)
+        self.account_tokens = FakeAccountTokens()
         self.fail_next_commit_with = None
+        self.open = False  # inside ``with uow``: a transaction (and a pooled connection) would be held
 
     def __enter__(self):
         self.seen = []
-        self.users.track = self.track
+        self.users.track = self.mail_requests.track = self.track
+        self.open = True
         return self
+
+    def __exit__(self, *exc_info):
+        self.open = False
+        super().__exit__(*exc_info)
 
     def commit(self):
         if self.fail_next_commit_with:
@@ -149,3 +210,16 @@ def clock():
 @pytest.fixture
 def unique_violation():
     return UniqueViolation("users_email_key")
+
+
+class FakeMailer(Mailer):
+    def __init__(self):
+        self.sent = []
+
+    def send(self, mail):
+        self.sent.append(mail)
+
+
+@pytest.fixture
+def mailer():
+    return FakeMailer()

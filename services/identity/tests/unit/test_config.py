@@ -4,7 +4,9 @@ from identity.config import DEV_SIGNING_KEYS_SECRET, Settings
 from svckit.config import ConfigurationError
 
 PRODUCTION = {"SERVICE_ENV": "production", "DATABASE_URL": "postgresql://db/identity",
-              "RABBITMQ_URL": "amqp://identity:pw@mq/", "JWKS_URL": "http://identity/.well-known/jwks.json"}
+              "RABBITMQ_URL": "amqp://identity:pw@mq/", "JWKS_URL": "http://identity/.well-known/jwks.json",
+              "SMTP_URL": "smtp://identity:pw@mail.example.org:587", "LEARNER_URL": "https://example.org",
+              "ORGA_URL": "https://example.org/orga"}
 
 
 @pytest.mark.parametrize("secret", [None, "short", DEV_SIGNING_KEYS_SECRET])
@@ -19,7 +21,7 @@ def test_production_refuses_to_start_without_a_real_signing_keys_secret(secret):
 def test_production_starts_with_its_secrets_and_token_lifetimes_are_settings():
     settings = Settings.from_env({**PRODUCTION, "SIGNING_KEYS_SECRET": "x" * 40, "ACCESS_TOKEN_TTL_SECONDS": "300"})
     assert settings.tokens.access_ttl_seconds == 300
-    assert settings.throttle.max_failures_per_account == 10
+    assert settings.throttle.free_failures == 5 and settings.throttle.longest_wait.total_seconds() == 900
 
 
 def test_the_hashes_computed_at_once_are_a_setting_of_one_or_more():
@@ -28,3 +30,17 @@ def test_the_hashes_computed_at_once_are_a_setting_of_one_or_more():
     assert Settings.from_env({**environ, "ARGON2_CONCURRENCY": "1"}).argon2_concurrency == 1
     with pytest.raises(ConfigurationError, match="ARGON2_CONCURRENCY"):
         Settings.from_env({**environ, "ARGON2_CONCURRENCY": "0"})
+
+
+@pytest.mark.parametrize("missing", ["SMTP_URL", "LEARNER_URL", "ORGA_URL"])
+def test_production_needs_a_mail_server_and_the_faces_addresses_for_the_links(missing):
+    environ = {**PRODUCTION, "SIGNING_KEYS_SECRET": "x" * 40}
+    del environ[missing]
+    with pytest.raises(ConfigurationError, match=missing):
+        Settings.from_env(environ)
+
+
+def test_a_laptop_writes_mails_to_files_with_links_to_the_local_faces():
+    settings = Settings.from_env({"SERVICE_ENV": "development"})
+    assert settings.mail.backend == "file"
+    assert (settings.learner_url, settings.orga_url) == ("http://localhost:8080", "http://localhost:8080/orga")

@@ -9,12 +9,12 @@ from datetime import datetime, timezone
 from msgkit import Subscription
 from organizations.adapters import orm
 from organizations.adapters.learner_files import read_learner_file
-from organizations.adapters.mailers import FileMailer, SmtpMailer
 from organizations.adapters.unit_of_work import SqlAlchemyOrganizationsUnitOfWork
 from organizations.config import Settings
 from organizations.entrypoints.consumers.subscriptions import subscriptions
-from organizations.service_layer.ports import LearnerFileReader, Mailer
+from organizations.service_layer.ports import LearnerFileReader
 from svckit.auth import JwksKeySource, TokenVerifier
+from svckit.mail import Mailer
 from svckit.runtime import BaseRuntime
 
 
@@ -37,12 +37,6 @@ class Organizations(BaseRuntime):
         return subscriptions(self.uow, self.mailer, self.settings.public_url)
 
 
-def make_mailer(settings: Settings) -> Mailer:
-    if settings.mail_backend == "smtp":
-        return SmtpMailer(settings.smtp_url or "", settings.mail_from)
-    return FileMailer(settings.mail_dir, settings.mail_from)
-
-
 def bootstrap(settings: Settings | None = None) -> Organizations:
     settings = settings or Settings.from_env()
     orm.start_mappers()
@@ -57,6 +51,6 @@ def bootstrap(settings: Settings | None = None) -> Organizations:
         common=common, engine=engine, session_factory=session_factory, outbox=orm.outbox, inbox=orm.inbox,
         settings=settings,
         verifier=TokenVerifier(JwksKeySource(common.jwks_url), issuer=common.jwt_issuer, audience=common.jwt_audience),
-        mailer=make_mailer(settings),
+        mailer=settings.mail.mailer(),
         read_file=read_file,
     )

@@ -18,9 +18,14 @@ def test_it_reads_the_user_registered_example_even_with_fields_added_later():
 
 
 def test_it_reads_the_orga_terms_and_its_own_invitation_examples():
-    from organizations.entrypoints.consumers.schemas import InvitationIssuedSchema, OrgaTermsAcceptedSchema
+    from organizations.entrypoints.consumers.schemas import (
+        EmailVerifiedSchema,
+        InvitationIssuedSchema,
+        OrgaTermsAcceptedSchema,
+    )
 
     for event_type, schema in (("identity.user.orga_terms_accepted.v1", OrgaTermsAcceptedSchema),
+                               ("identity.user.email_verified.v1", EmailVerifiedSchema),
                                ("organizations.invitation.issued.v1", InvitationIssuedSchema)):
         example = load_contract(event_type, Path(__file__).parent).example
         assert read_payload(schema(), Envelope.from_dict(example))

@@ -46,14 +46,18 @@ def client(runtime):
 
 @pytest.fixture
 def person(runtime):
-    """A registered account (known through identity's event), by default with the Orga terms accepted."""
+    """A registered account (known through identity's events), by default with its address verified
+    and the Orga terms accepted."""
 
-    def make(name: str = "prof", *, terms: bool = True, roles: tuple[str, ...] = ()) -> Person:
+    def make(name: str = "prof", *, terms: bool = True, verified: bool = True,
+             roles: tuple[str, ...] = ()) -> Person:
         user_id, email = str(uuid.uuid4()), f"{name}.{uuid.uuid4().hex[:8]}@example.org"
         deliver(runtime, "identity.user.registered.v1", user_id=user_id, email=email, first_name=name.title(),
                 last_name="Testeur")
+        if verified:
+            deliver(runtime, "identity.user.email_verified.v1", 2, user_id=user_id, email=email)
         if terms:
-            deliver(runtime, "identity.user.orga_terms_accepted.v1", 2, user_id=user_id)
+            deliver(runtime, "identity.user.orga_terms_accepted.v1", 3, user_id=user_id)
         return Person(user_id, email, token_for(user_id, email, roles))
 
     return make

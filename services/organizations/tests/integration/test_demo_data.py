@@ -19,7 +19,9 @@ def test_the_demo_school_is_created_once_with_its_admin_and_pupils(runtime, orga
     for user_id, email in (("00000000-0000-4000-8000-000000000001", DEMO_PLATFORM_ADMIN),
                            ("00000000-0000-4000-8000-000000000002", DEMO_ORGA_ADMIN)):
         deliver(runtime, "identity.user.registered.v1", user_id=user_id, email=email)
-    deliver(runtime, "identity.user.orga_terms_accepted.v1", 2, user_id="00000000-0000-4000-8000-000000000002")
+    deliver(runtime, "identity.user.email_verified.v1", 2, user_id="00000000-0000-4000-8000-000000000002",
+            email=DEMO_ORGA_ADMIN)
+    deliver(runtime, "identity.user.orga_terms_accepted.v1", 3, user_id="00000000-0000-4000-8000-000000000002")
     monkeypatch.setenv("DATABASE_URL", organizations_database)
     monkeypatch.setenv("SERVICE_ENV", "test")
 

@@ -180,3 +180,28 @@ def test_the_invitation_mail_carries_the_link_with_the_code(client, runtime, sch
     mail = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
     assert mail["To"] == "mail.test@example.org" and mail["Subject"].startswith("Invitation to join")
     assert f"https://orga.example.test/rejoindre?invitationId={invitation}&code={code}" in mail.get_content()
+
+
+def test_an_unverified_address_joins_nobody_until_identity_says_it_is_verified(client, runtime, school, person):
+    organization_id, admin = school
+    newcomer = person("squatteur", verified=False)
+    client.post(f"/api/organizations/{organization_id}/invitations", headers=admin.auth,
+                json={"emails": [newcomer.email]})
+    invitation, code = pending_invitation(client.application, organization_id, newcomer.email)
+    refused = client.post(f"/api/invitations/{invitation}/accept", headers=newcomer.auth, json={"code": code})
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "EMAIL_NOT_VERIFIED"
+    assert outbox_types(runtime, organization_id).count("organizations.membership.granted.v1") == 1  # the admin's
+
+    deliver(runtime, "identity.user.email_verified.v1", 2, user_id=newcomer.id, email=newcomer.email)
+    assert client.post(f"/api/invitations/{invitation}/accept", headers=newcomer.auth,
+                       json={"code": code}).status_code == 200
+
+
+def test_the_first_admin_of_a_new_organization_needs_a_verified_address_too(client, platform_admin, person):
+    admin = person("directrice", verified=False)
+    created = client.post("/api/admin/organizations", headers=platform_admin.auth, json={
+        "name": "Lycée Jules Ferry", "type": "PRO", "admin_email": admin.email})
+    organization_id = created.get_json()["id"]
+    invitation, code = pending_invitation(client.application, organization_id, admin.email)
+    refused = client.post(f"/api/invitations/{invitation}/accept", headers=admin.auth, json={"code": code})
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "EMAIL_NOT_VERIFIED"

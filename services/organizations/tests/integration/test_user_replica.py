@@ -107,3 +107,14 @@ def test_the_dead_letter_commands_show_and_replay_a_handler_s_letters(runtime, o
     assert unknown.exit_code != 0 and "no handler 'on_nothing'; the handlers are: " in unknown.output
     replayed = CliRunner().invoke(main, ["dead-letters", "replay", "on_user_registered"])
     assert replayed.exit_code == 0 and "replayed into organizations.on_user_registered" in replayed.output
+
+
+def test_a_verification_may_arrive_before_the_registration_and_an_older_one_changes_nothing(runtime):
+    from organizations_it import deliver
+
+    user_id = str(uuid.uuid4())
+    deliver(runtime, "identity.user.email_verified.v1", 3, user_id=user_id, email="camille@example.org")
+    deliver(runtime, "identity.user.email_verified.v1", 2, user_id=user_id, email="stale@example.org")
+    handle(runtime, registered(user_id=user_id, email="camille@example.org"))
+    with runtime.uow() as uow:
+        assert uow.known_users.get(uuid.UUID(user_id)).verified_email == "camille@example.org"

@@ -31,7 +31,7 @@ def with_admin(organization=None):
     invitation = organization.invitations[0]
     admin = uuid4()
     organization.accept_invitation(invitation_id=invitation.id, code=invitation.code, user_id=admin,
-                                   user_email=invitation.email, now=NOW)
+                                   user_email=invitation.email, verified_email=invitation.email, now=NOW)
     organization.events.clear()
     return organization, admin
 
@@ -40,7 +40,7 @@ def join(organization, admin, email, role=MEMBER, at=NOW):
     [outcome] = organization.invite([email], role, locale="fr", now=at)
     user = uuid4()
     organization.accept_invitation(invitation_id=outcome.invitation.id, code=outcome.invitation.code, user_id=user,
-                                   user_email=email, now=at)
+                                   user_email=email, verified_email=email, now=at)
     return user
 
 
@@ -76,10 +76,25 @@ def test_accepting_an_invitation_makes_a_member_with_its_role():
     invitation = school.invitations[0]
     user = uuid4()
     membership = school.accept_invitation(invitation_id=invitation.id, code=invitation.code.lower(), user_id=user,
-                                          user_email="DIRECTRICE@example.org", now=NOW)
+                                          user_email="DIRECTRICE@example.org",
+                                          verified_email="directrice@example.org", now=NOW)
     assert (membership.user_id, membership.role) == (user, ADMIN)
     assert invitation.status == ACCEPTED and invitation.accepted_by == user
     assert isinstance(school.events[-1], MembershipGranted)
+
+
+@pytest.mark.parametrize("verified_email", [None, "another.address@example.org"])
+def test_no_membership_is_granted_to_an_address_not_verified_not_even_the_first_admins(verified_email):
+    school = a_school()  # its first admin is invited like anybody
+    invitation = school.invitations[0]
+    user = uuid4()
+    with pytest.raises(e.EmailNotVerified):
+        school.accept_invitation(invitation_id=invitation.id, code=invitation.code, user_id=user,
+                                 user_email=invitation.email, verified_email=verified_email, now=NOW)
+    assert invitation.status == PENDING and school.membership_of(user) is None  # the invitation waits
+    school.accept_invitation(invitation_id=invitation.id, code=invitation.code, user_id=user,
+                             user_email=invitation.email, verified_email=invitation.email, now=NOW)
+    assert school.membership_of(user).role == ADMIN
 
 
 def test_accepting_needs_the_right_code_and_the_right_email_and_works_once():
@@ -87,15 +102,16 @@ def test_accepting_needs_the_right_code_and_the_right_email_and_works_once():
     invitation = school.invitations[0]
     with pytest.raises(e.InvitationNotFound):
         school.accept_invitation(invitation_id=invitation.id, code="WRONGCODE1", user_id=uuid4(),
-                                 user_email=invitation.email, now=NOW)
+                                 user_email=invitation.email, verified_email=invitation.email, now=NOW)
     with pytest.raises(e.InvitationEmailMismatch):
         school.accept_invitation(invitation_id=invitation.id, code=invitation.code, user_id=uuid4(),
-                                 user_email="someone.else@example.org", now=NOW)
+                                 user_email="someone.else@example.org", verified_email="someone.else@example.org",
+                                 now=NOW)
     school.accept_invitation(invitation_id=invitation.id, code=invitation.code, user_id=uuid4(),
-                             user_email=invitation.email, now=NOW)
+                             user_email=invitation.email, verified_email=invitation.email, now=NOW)
     with pytest.raises(e.InvitationAlreadyAccepted):
         school.accept_invitation(invitation_id=invitation.id, code=invitation.code, user_id=uuid4(),
-                                 user_email=invitation.email, now=NOW)
+                                 user_email=invitation.email, verified_email=invitation.email, now=NOW)
 
 
 def test_a_cancelled_invitation_cannot_be_accepted():
@@ -105,7 +121,7 @@ def test_a_cancelled_invitation_cannot_be_accepted():
     assert outcome.invitation.status == CANCELLED
     with pytest.raises(e.InvitationCancelled):
         school.accept_invitation(invitation_id=outcome.invitation.id, code=outcome.invitation.code, user_id=uuid4(),
-                                 user_email="prof@example.org", now=NOW)
+                                 user_email="prof@example.org", verified_email="prof@example.org", now=NOW)
 
 
 def test_inviting_again_resends_the_pending_invitation_instead_of_duplicating_it():

@@ -15,7 +15,7 @@ export function LogIn() {
     <Shell>
       <div class="card">
         <PageTitle>{t("learner.log_in.title")}</PageTitle>
-        <LogInForm api={api} onDone={() => route(back, true)} />
+        <LogInForm api={api} onDone={() => route(back, true)} forgotHref="/mot-de-passe-oublie" />
         <p class="learner-switch-account">
           {t("learner.log_in.no_account")}{" "}
           <a href={`/inscription?retour=${encodeURIComponent(back)}`}>{t("learner.log_in.sign_up")}</a>

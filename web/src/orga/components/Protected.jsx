@@ -3,8 +3,10 @@
 import { useLocation } from "preact-iso";
 import { useEffect } from "preact/hooks";
 
+import { VerifyEmailNotice } from "../../common/account.jsx";
 import { useI18n } from "../../common/i18n.js";
 import { Button, ErrorNotice, Loading, PageTitle } from "../../common/ui.jsx";
+import { api } from "../api.js";
 import { useOrga } from "../session.jsx";
 import { LogOutButton } from "./LogOutButton.jsx";
 import { Bare, Shell } from "./Shell.jsx";
@@ -13,13 +15,17 @@ export function loginUrl(url) {
   return `/orga/connexion?next=${encodeURIComponent(url)}`;
 }
 
+// Signed in, member of nothing: what to do, and first of all, confirming the address if it is not.
 function NoMembership() {
   const { t } = useI18n();
-  const { me } = useOrga();
+  const { me, reloadMe } = useOrga();
   return (
     <Bare>
       <PageTitle>{t("orga.no_membership.title")}</PageTitle>
       <p>{t("orga.no_membership.text", { email: me.email })}</p>
+      {me.email_verified ? null : (
+        <VerifyEmailNotice api={api} email={me.email} face="orga" onChecked={() => reloadMe().catch(() => {})} />
+      )}
       <p>{t("orga.no_membership.hint")}</p>
       <LogOutButton />
     </Bare>

@@ -1,13 +1,26 @@
 // The link of an invitation e-mail: which organization invites whom, then log in or create an
-// account, accept, and into the organization once identity knows of the new membership.
+// account, confirm the address (a membership needs it: the page asks, and goes on by itself once
+// the mail's link was followed, in this tab or another), accept, and into the organization once
+// identity knows of the new membership.
 import { useLocation } from "preact-iso";
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 
+import { VerifyEmailNotice } from "../../common/account.jsx";
 import { useI18n } from "../../common/i18n.js";
-import { Button, ErrorNotice, Field, Loading, LogInForm, Notice, PageTitle, useAsync } from "../../common/ui.jsx";
-import { api, markChange } from "../api.js";
+import {
+  Button,
+  ErrorNotice,
+  Field,
+  Loading,
+  LogInForm,
+  Notice,
+  PageTitle,
+  useAsync,
+  usePolling,
+} from "../../common/ui.jsx";
+import { api, markChange, patiently } from "../api.js";
 import { Bare } from "../components/Shell.jsx";
-import { useOrga } from "../session.jsx";
+import { forgetPendingJoin, rememberPendingJoin, useOrga } from "../session.jsx";
 
 async function membershipIn(organizationId, reloadMe) {
   // The membership reaches identity by an event: a few seconds at most.
@@ -33,7 +46,8 @@ function SignUpForm({ email, onDone }) {
     setBusy(true);
     setError(null);
     try {
-      await api.post("/api/users", { ...form, email: form.email.trim(), locale }, { auth: false });
+      // face: the mail that verifies the address leads back to Orga.
+      await api.post("/api/users", { ...form, email: form.email.trim(), locale, face: "orga" }, { auth: false });
       await api.logIn(form.email.trim(), form.password);
       await onDone();
     } catch (failure) {
@@ -73,7 +87,7 @@ function SignUpForm({ email, onDone }) {
 
 export function Join() {
   const { t } = useI18n();
-  const { query, route } = useLocation();
+  const { url, query, route } = useLocation();
   const { signedIn, me, reloadMe, choose, logOut } = useOrga();
   const invitationId = query.invitationId || "";
   const code = query.code || "";
@@ -83,11 +97,21 @@ export function Join() {
   );
   const [mode, setMode] = useState("login");
   const [state, setState] = useState({ busy: false, error: null, waiting: false });
+  const unverified = Boolean(signedIn && me && !me.email_verified);
+  useEffect(() => {
+    if (invitationId && code) rememberPendingJoin(url);
+  }, [invitationId, code, url]);
+  // The address is confirmed from the mail, maybe in another tab: this page notices it by itself.
+  usePolling(() => reloadMe().catch(() => {}), 3000, unverified);
 
   async function accept() {
     setState({ busy: true, error: null, waiting: false });
     try {
-      const { organization_id: organizationId } = await api.post(`/api/invitations/${invitationId}/accept`, { code });
+      // organizations may not have heard yet that identity verified the address: that refusal is retried.
+      markChange();
+      const { organization_id: organizationId } = await patiently(
+        () => api.post(`/api/invitations/${invitationId}/accept`, { code }));
+      forgetPendingJoin();
       markChange();
       setState({ busy: true, error: null, waiting: true });
       const user = await membershipIn(organizationId, reloadMe);
@@ -111,6 +135,17 @@ export function Join() {
           {t(`orga.join.status.${invitation.status.toUpperCase()}`, { name: invitation.organization_name })}
         </Notice>
         <p><a href="/orga/campagnes">{t("orga.join.go_to_orga")}</a></p>
+      </>
+    );
+  } else if (unverified) {
+    body = (
+      <>
+        <p>{t("orga.join.signed_in_as", { name: `${me.first_name} ${me.last_name}`, email: me.email })}</p>
+        <p>{t("orga.join.verify_first")}</p>
+        <VerifyEmailNotice api={api} email={me.email} face="orga" onChecked={() => reloadMe().catch(() => {})} />
+        <div class="actions">
+          <Button variant="secondary" onClick={() => logOut()}>{t("orga.join.other_account")}</Button>
+        </div>
       </>
     );
   } else if (signedIn && me) {
@@ -139,7 +174,7 @@ export function Join() {
         </div>
         <h2>{mode === "login" ? t("orga.join.log_in_title") : t("orga.join.sign_up_title")}</h2>
         {mode === "login" ? (
-          <LogInForm api={api} onDone={() => reloadMe().catch(() => {})} />
+          <LogInForm api={api} forgotHref="/orga/mot-de-passe-oublie" onDone={() => reloadMe().catch(() => {})} />
         ) : (
           <SignUpForm email={invitation.email} onDone={() => reloadMe().catch(() => {})} />
         )}

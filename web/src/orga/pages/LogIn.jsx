@@ -25,7 +25,7 @@ export function LogIn() {
       <PageTitle>{t("orga.login.title")}</PageTitle>
       <p>{t("orga.login.intro")}</p>
       <div class="card">
-        <LogInForm api={api} onDone={async () => {
+        <LogInForm api={api} forgotHref="/orga/mot-de-passe-oublie" onDone={async () => {
           await reloadMe().catch(() => {});
           route(nextUrl(query), true);
         }} />

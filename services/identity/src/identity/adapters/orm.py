@@ -23,6 +23,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import registry
 
 from identity.domain.model import User
+from identity.domain.recovery import AccountToken, MailRequest
 from identity.domain.sessions import RefreshToken
 from msgkit import inbox_table, outbox_table
 from svckit.idempotency import idempotency_table
@@ -42,6 +43,7 @@ users = Table(
     Column("roles", ARRAY(String(50)), nullable=False, server_default="{}"),
     Column("terms_accepted_at", DateTime(timezone=True), nullable=False),
     Column("orga_terms_accepted_at", DateTime(timezone=True)),
+    Column("email_verified_at", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("version", Integer, nullable=False),
 )
@@ -67,7 +69,38 @@ login_failures = Table(
     Column("address", String(64), nullable=False),
     Column("failed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Index("ix_login_failures_email_failed_at", "email", "failed_at"),
-    Index("ix_login_failures_address_failed_at", "address", "failed_at"),
+    Index("ix_login_failures_failed_at", "failed_at"),  # pruning the oldest
+)
+
+# Requests for reset and verification mails, kept a day to count them (domain/recovery.py); for
+# any email typed, an account's or not.
+mail_requests = Table(
+    "mail_requests",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("address", String(64)),
+    Column("user_id", Uuid),
+    Column("mailed", Boolean, nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Index("ix_mail_requests_email", "email", "kind", "requested_at"),
+    Index("ix_mail_requests_address", "address", "kind", "requested_at"),
+    Index("ix_mail_requests_requested_at", "requested_at"),
+)
+
+# The secrets of the links mailed (reset, verification): their SHA-256 only.
+account_tokens = Table(
+    "account_tokens",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("purpose", String(20), nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True)),
 )
 
 signing_keys = Table(
@@ -118,8 +151,11 @@ def start_mappers() -> None:
     _started = True
     mapper_registry.map_imperatively(User, users, version_id_col=users.c.version, version_id_generator=False)
     mapper_registry.map_imperatively(RefreshToken, refresh_tokens)
+    mapper_registry.map_imperatively(AccountToken, account_tokens)
+    mapper_registry.map_imperatively(MailRequest, mail_requests)
 
 
 @event.listens_for(User, "load")
-def _on_user_load(user: User, _context: object) -> None:
-    user.events = []  # the ORM does not call __init__
+@event.listens_for(MailRequest, "load")
+def _on_load(aggregate: User | MailRequest, _context: object) -> None:
+    aggregate.events = []  # the ORM does not call __init__

@@ -7,10 +7,18 @@ from uuid import UUID
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from identity.adapters.orm import login_failures, refresh_tokens
+from identity.adapters.orm import account_tokens, login_failures, mail_requests, refresh_tokens
+from identity.domain.login_throttle import FailureHistory
 from identity.domain.model import User
+from identity.domain.recovery import AccountToken, MailRequest, RecentRequests
 from identity.domain.sessions import RefreshToken
-from identity.service_layer.ports import AbstractLoginFailures, AbstractRefreshTokenRepository, AbstractUserRepository
+from identity.service_layer.ports import (
+    AbstractAccountTokens,
+    AbstractLoginFailures,
+    AbstractMailRequests,
+    AbstractRefreshTokenRepository,
+    AbstractUserRepository,
+)
 
 
 class SqlAlchemyUserRepository(AbstractUserRepository):
@@ -50,24 +58,90 @@ class SqlAlchemyRefreshTokenRepository(AbstractRefreshTokenRepository):
             .values(revoked_at=now)
         )
 
+    def revoke_all(self, user_id: UUID, now: datetime) -> None:
+        self.session.execute(
+            update(refresh_tokens)
+            .where(refresh_tokens.c.user_id == user_id, refresh_tokens.c.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+
 
 class SqlAlchemyLoginFailures(AbstractLoginFailures):
+    PRUNE_BATCH = 100  # old rows dropped per attempt: the table stays about a day of failures long
+
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def history(self, email: str, address: str, since: datetime) -> FailureHistory:
+        # A lock per account (known or not: failures are kept for any email typed), held until commit.
+        self.session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(f"identity.login:{email}", 0))))
+        on_account, from_address, latest = self.session.execute(
+            select(func.count(), func.count().filter(login_failures.c.address == address),
+                   func.max(login_failures.c.failed_at))
+            .where(login_failures.c.email == email, login_failures.c.failed_at >= since)
+        ).one()
+        return FailureHistory(from_address=from_address, on_account=on_account, latest=latest)
 
     def record(self, email: str, address: str, now: datetime) -> None:
         self.session.execute(login_failures.insert().values(email=email, address=address, failed_at=now))
 
-    def since(self, moment: datetime, *, email: str | None = None, address: str | None = None) -> tuple[int, datetime | None]:
-        column = login_failures.c.email if email is not None else login_failures.c.address
-        count, oldest = self.session.execute(
-            select(func.count(), func.min(login_failures.c.failed_at))
-            .where(column == (email if email is not None else address), login_failures.c.failed_at >= moment)
+    def forget(self, email: str, address: str | None = None) -> None:
+        statement = delete(login_failures).where(login_failures.c.email == email)
+        if address is not None:
+            statement = statement.where(login_failures.c.address == address)
+        self.session.execute(statement)
+
+    def prune(self, before: datetime) -> None:
+        oldest = (select(login_failures.c.id).where(login_failures.c.failed_at < before)
+                  .order_by(login_failures.c.failed_at).limit(self.PRUNE_BATCH).with_for_update(skip_locked=True))
+        self.session.execute(delete(login_failures).where(login_failures.c.id.in_(oldest)))
+
+
+class SqlAlchemyMailRequests(AbstractMailRequests):
+    PRUNE_BATCH = 100
+
+    def __init__(self, session: Session, track: Callable[[MailRequest], MailRequest]) -> None:
+        self.session, self.track = session, track
+
+    def add(self, request: MailRequest) -> None:
+        self.session.add(request)
+        self.track(request)
+
+    def get(self, request_id: UUID) -> MailRequest | None:
+        request = self.session.get(MailRequest, request_id)
+        return self.track(request) if request is not None else None
+
+    def recent(self, kind: str, since: datetime, *, email: str | None = None,
+               address: str | None = None) -> RecentRequests:
+        who = mail_requests.c.email == email if email is not None else mail_requests.c.address == address
+        count, mailed, oldest, latest_mailed = self.session.execute(
+            select(func.count(), func.count().filter(mail_requests.c.mailed), func.min(mail_requests.c.requested_at),
+                   func.max(mail_requests.c.requested_at).filter(mail_requests.c.mailed))
+            .where(who, mail_requests.c.kind == kind, mail_requests.c.requested_at >= since)
         ).one()
-        return count, oldest
+        return RecentRequests(count=count, mailed=mailed, oldest=oldest, latest_mailed=latest_mailed)
 
-    def clear(self, email: str) -> None:
-        self.session.execute(delete(login_failures).where(login_failures.c.email == email))
+    def prune(self, before: datetime) -> None:
+        oldest = (select(mail_requests.c.id).where(mail_requests.c.requested_at < before)
+                  .order_by(mail_requests.c.requested_at).limit(self.PRUNE_BATCH).with_for_update(skip_locked=True))
+        self.session.execute(delete(mail_requests).where(mail_requests.c.id.in_(oldest)))
 
-    def prune(self, before: datetime) -> int:
-        return self.session.execute(delete(login_failures).where(login_failures.c.failed_at < before)).rowcount
+
+class SqlAlchemyAccountTokens(AbstractAccountTokens):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, token: AccountToken) -> None:
+        self.session.add(token)
+
+    def get_by_hash(self, token_hash: str, *, lock: bool = False) -> AccountToken | None:
+        query = select(AccountToken).where(AccountToken.token_hash == token_hash)
+        return self.session.scalars(query.with_for_update() if lock else query).one_or_none()
+
+    def spend_all(self, user_id: UUID, purpose: str, now: datetime) -> None:
+        self.session.execute(
+            update(account_tokens)
+            .where(account_tokens.c.user_id == user_id, account_tokens.c.purpose == purpose,
+                   account_tokens.c.used_at.is_(None))
+            .values(used_at=now)
+        )

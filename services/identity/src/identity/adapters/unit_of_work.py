@@ -5,7 +5,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from identity.adapters import orm
 from identity.adapters.replicas import SqlAlchemyMembershipReplica
 from identity.adapters.repositories import (
+    SqlAlchemyAccountTokens,
     SqlAlchemyLoginFailures,
+    SqlAlchemyMailRequests,
     SqlAlchemyRefreshTokenRepository,
     SqlAlchemyUserRepository,
 )
@@ -23,4 +25,6 @@ class SqlAlchemyIdentityUnitOfWork(SqlAlchemyUnitOfWork, IdentityUnitOfWork):
         self.users = SqlAlchemyUserRepository(session, self.track)
         self.refresh_tokens = SqlAlchemyRefreshTokenRepository(session)
         self.login_failures = SqlAlchemyLoginFailures(session)
+        self.mail_requests = SqlAlchemyMailRequests(session, self.track)
+        self.account_tokens = SqlAlchemyAccountTokens(session)
         self.memberships = SqlAlchemyMembershipReplica(session)

@@ -14,6 +14,7 @@ class RegisterUser:
     password: str
     accepted_terms: bool
     locale: str = "fr"
+    face: str = "learner"  # where the verification mail's link leads (domain/recovery.py)
 
 
 @dataclass(frozen=True)
@@ -44,3 +45,36 @@ class CreatePlatformAdmin:
     first_name: str
     last_name: str
     password: str
+
+
+@dataclass(frozen=True)
+class RequestPasswordReset:
+    email: str
+    address: str
+    face: str = "learner"
+    locale: str | None = None  # the mail's language; the account's when not given
+
+
+@dataclass(frozen=True)
+class ResetPassword:
+    token: str
+    password: str
+
+
+@dataclass(frozen=True)
+class RequestEmailVerification:
+    user_id: UUID
+    address: str
+    face: str = "learner"
+
+
+@dataclass(frozen=True)
+class VerifyEmail:
+    token: str
+
+
+@dataclass(frozen=True)
+class MarkEmailVerified:
+    """An operator's (or the demo data's) word that an address is the account holder's."""
+
+    email: str

@@ -30,3 +30,33 @@ class RoleGranted:
     user_id: UUID
     role: str
     version: int
+
+
+@dataclass(frozen=True)
+class EmailVerified:
+    user_id: UUID
+    email: str
+    verified_at: datetime
+    version: int
+
+
+@dataclass(frozen=True)
+class PasswordResetRequested:
+    """Someone asked for a reset link for this email (identity's consumer mails it if an account has it)."""
+
+    request_id: UUID
+    email: str
+    locale: str | None  # None: the account's
+    face: str
+    requested_at: datetime
+
+
+@dataclass(frozen=True)
+class EmailVerificationRequested:
+    """A verification link is to be mailed (identity's consumer makes the link and sends it)."""
+
+    request_id: UUID
+    user_id: UUID
+    locale: str
+    face: str
+    requested_at: datetime

@@ -34,12 +34,38 @@ class InvalidCredentials(IdentityError):
     pass
 
 
-class TooManyAttempts(IdentityError):
+class _Throttled(IdentityError):
+    message = "Too many requests; try again later."
+
     def __init__(self, retry_after: int) -> None:
-        super().__init__("Too many failed logins; try again later.")
+        super().__init__(self.message)
         self.retry_after = retry_after
         self.details = {"retry_after": retry_after}
         self.headers = {"Retry-After": str(retry_after)}
+
+
+class TooManyAttempts(_Throttled):
+    message = "Too many failed logins from here; try again later."
+
+
+class TooManyResetRequests(_Throttled):
+    message = "Too many password reset requests from here; try again later."
+
+
+class TooManyVerificationMails(_Throttled):
+    message = "A verification mail was sent a moment ago; ask again later."
+
+
+class InvalidResetLink(IdentityError):
+    pass
+
+
+class InvalidVerificationLink(IdentityError):
+    pass
+
+
+class EmailAlreadyVerified(IdentityError):
+    pass
 
 
 class InvalidRefreshToken(IdentityError):

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from identity.domain.events import OrgaTermsAccepted, RoleGranted, UserRegistered
+from identity.domain.events import EmailVerified, OrgaTermsAccepted, RoleGranted, UserRegistered
 from identity.domain.exceptions import InvalidEmail, InvalidName, TermsNotAccepted, UnknownRole, WeakPassword
 from identity.domain.passwords import password_violations
 
@@ -57,6 +57,7 @@ class User:
     created_at: datetime
     roles: list[str] = field(default_factory=list)
     orga_terms_accepted_at: datetime | None = None
+    email_verified_at: datetime | None = None  # the address was proven (a link mailed to it was followed)
     version: int = 1
     events: list[Any] = field(default_factory=list, repr=False)
 
@@ -102,3 +103,20 @@ class User:
     def change_password_hash(self, password_hash: str) -> None:
         """After a login found the hash made with outdated parameters (no event: nothing others need)."""
         self.password_hash = password_hash
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    def verify_email(self, now: datetime) -> None:
+        """The account's address is proven; announced once (organizations grants memberships on it)."""
+        if self.email_verified:
+            return
+        self.email_verified_at = now
+        self.version += 1
+        self.events.append(EmailVerified(self.id, self.email, now, self.version))
+
+    def reset_password(self, password_hash: str, now: datetime) -> None:
+        """A new password set from a link mailed to the account's address, which that proves too."""
+        self.password_hash = password_hash
+        self.verify_email(now)

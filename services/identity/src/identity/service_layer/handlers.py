@@ -3,27 +3,45 @@
 from __future__ import annotations
 
 import hashlib
-import math
 import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from identity.domain import commands
 from identity.domain.exceptions import (
     EmailAlreadyTaken,
+    EmailAlreadyVerified,
     InvalidCredentials,
     InvalidEmail,
     InvalidRefreshToken,
+    InvalidResetLink,
+    InvalidVerificationLink,
     TooManyAttempts,
+    TooManyResetRequests,
+    TooManyVerificationMails,
     UserNotFound,
 )
+from identity.domain.login_throttle import LoginThrottle, seconds_to_wait
 from identity.domain.model import SUPER_ADMIN, User, check_password, clean_name, normalize_email
+from identity.domain.recovery import (
+    EMAIL_VERIFICATION,
+    PASSWORD_RESET,
+    AccountToken,
+    MailRequest,
+    RecoveryPolicy,
+    reset_requests_wait,
+    verification_mail_wait,
+)
 from identity.domain.sessions import RefreshToken
-from identity.service_layer.ports import AccessTokenIssuer, PasswordHasher, ThrottlePolicy, TokenPolicy
+from identity.service_layer.mails import AccountLinks, password_reset_mail, verification_mail
+from identity.service_layer.ports import AccessTokenIssuer, PasswordHasher, TokenPolicy
 from identity.service_layer.unit_of_work import IdentityUnitOfWork
+from msgkit import Envelope
+from svckit.mail import Mailer
 from svckit.uow import UniqueViolation
 
 Clock = Callable[[], datetime]
@@ -37,8 +55,9 @@ class IssuedTokens:
     refresh_token: str
 
 
-def hash_refresh_token(token: str) -> str:
-    # A plain SHA-256 is enough: the token is 256 random bits, not a guessable password.
+def hash_token(token: str) -> str:
+    # Refresh tokens and the links' tokens: a plain SHA-256 is enough, each is 256 random bits, not a
+    # guessable password.
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -47,15 +66,21 @@ def register_user(cmd: commands.RegisterUser, uow: IdentityUnitOfWork, hasher: P
     first_name, last_name = clean_name(cmd.first_name, "first name"), clean_name(cmd.last_name, "last name")
     check_password(cmd.password, email=email, first_name=first_name, last_name=last_name)
     with uow:
-        if uow.users.get_by_email(email) is not None:
-            raise EmailAlreadyTaken("An account already uses this email address.")
+        taken = uow.users.get_by_email(email) is not None
+    if taken:
+        raise EmailAlreadyTaken("An account already uses this email address.")
+    password_hash = hasher.hash(cmd.password)  # the slow part, with no transaction open
+    with uow:
         user = User.register(id=uuid.uuid4(), email=email, first_name=first_name, last_name=last_name,
-                             password_hash=hasher.hash(cmd.password), accepted_terms=cmd.accepted_terms,
-                             locale=cmd.locale, now=now())
+                             password_hash=password_hash, accepted_terms=cmd.accepted_terms, locale=cmd.locale,
+                             now=now())
         uow.users.add(user)
+        uow.mail_requests.add(MailRequest.email_verification(id=uuid.uuid4(), user_id=user.id, email=user.email,
+                                                             locale=user.locale, face=cmd.face, address=None,
+                                                             now=user.created_at))
         try:
             uow.commit()
-        except UniqueViolation as error:  # the same email signed up at the same instant
+        except UniqueViolation as error:  # the same email signed up meanwhile
             raise EmailAlreadyTaken("An account already uses this email address.") from error
         return user.id
 
@@ -73,45 +98,60 @@ class _TimingShield:
         hasher.verify(cls._hash, password)
 
 
-def _check_throttle(uow: IdentityUnitOfWork, email: str, address: str, policy: ThrottlePolicy, moment: datetime) -> None:
-    window = timedelta(seconds=policy.window_seconds)
-    for kind, limit in (("email", policy.max_failures_per_account), ("address", policy.max_failures_per_address)):
-        count, oldest = uow.login_failures.since(moment - window, **{kind: email if kind == "email" else address})
-        if count >= limit:
-            retry_after = math.ceil((oldest + window - moment).total_seconds()) if oldest else policy.window_seconds
-            raise TooManyAttempts(max(retry_after, 1))
-
-
 def _issue(uow: IdentityUnitOfWork, user: User, issuer: AccessTokenIssuer, policy: TokenPolicy, moment: datetime,
            family_id: UUID | None = None) -> IssuedTokens:
     refresh_token = secrets.token_urlsafe(32)
     uow.refresh_tokens.add(RefreshToken(
         id=uuid.uuid4(), user_id=user.id, family_id=family_id or uuid.uuid4(),
-        token_hash=hash_refresh_token(refresh_token), created_at=moment,
+        token_hash=hash_token(refresh_token), created_at=moment,
         expires_at=moment + timedelta(seconds=policy.refresh_ttl_seconds),
     ))
     return IssuedTokens(user.id, issuer.issue(user, moment), policy.access_ttl_seconds, refresh_token)
 
 
-def log_in(cmd: commands.LogIn, uow: IdentityUnitOfWork, hasher: PasswordHasher, issuer: AccessTokenIssuer,
-           token_policy: TokenPolicy, throttle: ThrottlePolicy, now: Clock) -> IssuedTokens:
-    moment = now()
+def _login_email(typed: str) -> str:
     try:
-        email = normalize_email(cmd.email)
-    except InvalidEmail:
-        email = cmd.email.strip().lower()[:254]
+        return normalize_email(typed)
+    except InvalidEmail:  # counted all the same: a typo is not a way around the throttle
+        return typed.strip().lower()[:254]
+
+
+def log_in(cmd: commands.LogIn, uow: IdentityUnitOfWork, hasher: PasswordHasher, issuer: AccessTokenIssuer,
+           token_policy: TokenPolicy, throttle: LoginThrottle, now: Clock) -> IssuedTokens:
+    """Three steps, so that no transaction (nor pooled connection) waits for argon2id (~200 ms):
+
+    1. a short transaction asks the throttle whether this address may try this account now, and
+       writes the attempt down as a failure before the password is checked (a success takes it
+       back): attempts racing each other are all counted;
+    2. the password is checked (or, for an unknown email, a stand-in hash, so both take as long),
+       and hashed again when its hash was made with outdated parameters;
+    3. on success, a short transaction forgets this address's failures and issues the tokens.
+    """
+    moment = now()
+    email = _login_email(cmd.email)
     with uow:
-        _check_throttle(uow, email, cmd.address, throttle, moment)
+        wait = seconds_to_wait(uow.login_failures.history(email, cmd.address, moment - throttle.memory), throttle,
+                               moment)
+        if wait:
+            raise TooManyAttempts(wait)
+        uow.login_failures.record(email, cmd.address, moment)
+        uow.login_failures.prune(moment - throttle.memory)
         user = uow.users.get_by_email(email)
-        if user is None:
-            _TimingShield.verify(hasher, cmd.password)
-        if user is None or not hasher.verify(user.password_hash, cmd.password):
-            uow.login_failures.record(email, cmd.address, moment)
-            uow.commit()
+        user_id, checked_hash = (user.id, user.password_hash) if user is not None else (None, None)
+        uow.commit()
+    if user_id is None:
+        _TimingShield.verify(hasher, cmd.password)
+        raise InvalidCredentials("The email or the password is wrong.")
+    if not hasher.verify(checked_hash, cmd.password):
+        raise InvalidCredentials("The email or the password is wrong.")
+    new_hash = hasher.hash(cmd.password) if hasher.needs_rehash(checked_hash) else None
+    with uow:
+        user = uow.users.get(user_id)
+        if user is None or user.password_hash != checked_hash:  # the password changed meanwhile (a reset)
             raise InvalidCredentials("The email or the password is wrong.")
-        if hasher.needs_rehash(user.password_hash):
-            user.change_password_hash(hasher.hash(cmd.password))
-        uow.login_failures.clear(email)
+        if new_hash is not None:
+            user.change_password_hash(new_hash)
+        uow.login_failures.forget(email, cmd.address)
         tokens = _issue(uow, user, issuer, token_policy, moment)
         uow.commit()
         return tokens
@@ -121,7 +161,7 @@ def refresh_tokens(cmd: commands.RefreshTokens, uow: IdentityUnitOfWork, issuer:
                    token_policy: TokenPolicy, now: Clock) -> IssuedTokens:
     moment = now()
     with uow:
-        token = uow.refresh_tokens.get_by_hash(hash_refresh_token(cmd.refresh_token))
+        token = uow.refresh_tokens.get_by_hash(hash_token(cmd.refresh_token))
         if token is None:
             raise InvalidRefreshToken("The refresh token is invalid.")
         if token.is_replayed():
@@ -143,7 +183,7 @@ def refresh_tokens(cmd: commands.RefreshTokens, uow: IdentityUnitOfWork, issuer:
 def revoke_refresh_token(cmd: commands.RevokeRefreshToken, uow: IdentityUnitOfWork, now: Clock) -> None:
     """Log out: the session's whole family of refresh tokens stops working. Unknown tokens are ignored (RFC 7009)."""
     with uow:
-        token = uow.refresh_tokens.get_by_hash(hash_refresh_token(cmd.refresh_token))
+        token = uow.refresh_tokens.get_by_hash(hash_token(cmd.refresh_token))
         if token is not None:
             uow.refresh_tokens.revoke_family(token.family_id, now())
             uow.commit()
@@ -163,13 +203,146 @@ def create_platform_admin(cmd: commands.CreatePlatformAdmin, uow: IdentityUnitOf
     """Grant SUPER_ADMIN to the account with this email, creating it if needed; (id, created)."""
     email = normalize_email(cmd.email)
     with uow:
+        exists = uow.users.get_by_email(email) is not None
+    password_hash = None
+    if not exists:  # the new account's hash, made before the transaction
+        check_password(cmd.password, email=email, first_name=cmd.first_name, last_name=cmd.last_name)
+        password_hash = hasher.hash(cmd.password)
+    with uow:
         user = uow.users.get_by_email(email)
         created = user is None
         if user is None:
-            check_password(cmd.password, email=email, first_name=cmd.first_name, last_name=cmd.last_name)
+            if password_hash is None:
+                raise UserNotFound("The account disappeared meanwhile; run the command again.")
             user = User.register(id=uuid.uuid4(), email=email, first_name=cmd.first_name, last_name=cmd.last_name,
-                                 password_hash=hasher.hash(cmd.password), accepted_terms=True, locale="fr", now=now())
+                                 password_hash=password_hash, accepted_terms=True, locale="fr", now=now())
             uow.users.add(user)
         user.grant_role(SUPER_ADMIN)
         uow.commit()
         return user.id, created
+
+
+# -- getting back into an account, proving an address (domain/recovery.py) ----------------------
+
+
+def request_password_reset(cmd: commands.RequestPasswordReset, uow: IdentityUnitOfWork, policy: RecoveryPolicy,
+                           now: Clock) -> None:
+    """The same answer, and the same work, whether the address has an account or not: the request is
+    written down and announced; the consumer looks the account up (rules 1 and 2)."""
+    moment = now()
+    email = normalize_email(cmd.email)
+    with uow:
+        wait = reset_requests_wait(uow.mail_requests.recent(PASSWORD_RESET, moment - policy.reset_requests_window,
+                                                            address=cmd.address), policy, moment)
+        if wait:
+            raise TooManyResetRequests(wait)
+        uow.mail_requests.add(MailRequest.password_reset(id=uuid.uuid4(), email=email, address=cmd.address,
+                                                         face=cmd.face, locale=cmd.locale, now=moment))
+        uow.mail_requests.prune(moment - policy.memory)
+        uow.commit()
+
+
+def _usable_token(uow: IdentityUnitOfWork, token: str, purpose: str, moment: datetime, *,
+                  lock: bool = False) -> AccountToken | None:
+    found = uow.account_tokens.get_by_hash(hash_token(token), lock=lock)
+    return found if found is not None and found.purpose == purpose and found.is_usable(moment) else None
+
+
+def reset_password(cmd: commands.ResetPassword, uow: IdentityUnitOfWork, hasher: PasswordHasher, now: Clock) -> None:
+    """A new password from a reset link (rule 4); the new hash is made with no transaction open."""
+    with uow:
+        token = _usable_token(uow, cmd.token, PASSWORD_RESET, now())
+        user = uow.users.get(token.user_id) if token is not None else None
+        if user is None or user.email != token.email:
+            raise InvalidResetLink("This link is not valid any more; ask for a new one.")
+        email, first_name, last_name = user.email, user.first_name, user.last_name
+    check_password(cmd.password, email=email, first_name=first_name, last_name=last_name)
+    password_hash = hasher.hash(cmd.password)
+    moment = now()
+    with uow:
+        token = _usable_token(uow, cmd.token, PASSWORD_RESET, moment, lock=True)
+        if token is None:  # followed twice at once: the other one won
+            raise InvalidResetLink("This link is not valid any more; ask for a new one.")
+        user = uow.users.get(token.user_id)
+        user.reset_password(password_hash, moment)
+        uow.account_tokens.spend_all(user.id, PASSWORD_RESET, moment)
+        uow.refresh_tokens.revoke_all(user.id, moment)
+        uow.login_failures.forget(user.email)
+        uow.commit()
+
+
+def request_email_verification(cmd: commands.RequestEmailVerification, uow: IdentityUnitOfWork,
+                               policy: RecoveryPolicy, now: Clock) -> None:
+    moment = now()
+    with uow:
+        user = uow.users.get(cmd.user_id)
+        if user is None:
+            raise UserNotFound("This account no longer exists.")
+        if user.email_verified:
+            raise EmailAlreadyVerified("This account's email address is already verified.")
+        mailed = uow.mail_requests.recent(EMAIL_VERIFICATION, moment - timedelta(hours=1), email=user.email)
+        wait = verification_mail_wait(mailed, policy, moment)
+        if wait:
+            raise TooManyVerificationMails(wait)
+        uow.mail_requests.add(MailRequest.email_verification(id=uuid.uuid4(), user_id=user.id, email=user.email,
+                                                             locale=user.locale, face=cmd.face,
+                                                             address=cmd.address, now=moment))
+        uow.commit()
+
+
+def verify_email(cmd: commands.VerifyEmail, uow: IdentityUnitOfWork, now: Clock) -> str:
+    """Follow a verification link (rule 7); returns the address verified."""
+    moment = now()
+    with uow:
+        token = uow.account_tokens.get_by_hash(hash_token(cmd.token), lock=True)
+        user = uow.users.get(token.user_id) if token is not None and token.purpose == EMAIL_VERIFICATION else None
+        if user is None or user.email != token.email:
+            raise InvalidVerificationLink("This link is not valid any more; ask for a new one.")
+        if user.email_verified:
+            return user.email  # followed again: nothing to do
+        if not token.is_usable(moment):
+            raise InvalidVerificationLink("This link is not valid any more; ask for a new one.")
+        user.verify_email(moment)
+        token.spend(moment)
+        uow.commit()
+        return user.email
+
+
+def mark_email_verified(cmd: commands.MarkEmailVerified, uow: IdentityUnitOfWork, now: Clock) -> None:
+    with uow:
+        user = uow.users.get_by_email(normalize_email(cmd.email))
+        if user is None:
+            raise UserNotFound("No account has this email address.")
+        user.verify_email(now())
+        uow.commit()
+
+
+def on_account_mail_requested(data: dict[str, Any], envelope: Envelope, uow: IdentityUnitOfWork, *,
+                              mailer: Mailer, links: AccountLinks, policy: RecoveryPolicy, now: Clock) -> None:
+    """Make the link and mail it. Sent before the inbox row commits: a crash in between sends a second
+    mail (whose link works) and leaves the first link unknown; never zero mails."""
+    moment = now()
+    if envelope.event_type == "identity.password_reset.requested.v1":
+        user = uow.users.get_by_email(data["email"])
+        request = uow.mail_requests.get(data["request_id"])
+        if user is None or request is None:
+            return  # no account has this address: nothing is mailed, and the requester was told nothing
+        lately = uow.mail_requests.recent(PASSWORD_RESET, moment - policy.reset_mails_window, email=user.email)
+        if not request.mail_reset_to(user.id, lately.mailed, policy):
+            return
+        purpose, locale = PASSWORD_RESET, data.get("locale") or user.locale
+    else:
+        user = uow.users.get(data["user_id"])
+        if user is None or user.email_verified:
+            return  # no such account any more, or nothing left to verify
+        purpose, locale = EMAIL_VERIFICATION, data["locale"]
+    token = secrets.token_urlsafe(32)
+    uow.account_tokens.add(AccountToken.mailed(id=uuid.uuid4(), user_id=user.id, purpose=purpose, email=user.email,
+                                               token_hash=hash_token(token), policy=policy, now=moment))
+    if purpose == PASSWORD_RESET:
+        mail = password_reset_mail(to=user.email, first_name=user.first_name, locale=locale,
+                                   link=links.password_reset(data["face"], token))
+    else:
+        mail = verification_mail(to=user.email, first_name=user.first_name, locale=locale,
+                                 link=links.email_verification(data["face"], token))
+    mailer.send(mail)

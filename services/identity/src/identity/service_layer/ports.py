@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from identity.domain.login_throttle import FailureHistory
 from identity.domain.model import User
+from identity.domain.recovery import AccountToken, MailRequest, RecentRequests
 from identity.domain.sessions import RefreshToken
 
 
@@ -32,19 +34,60 @@ class AbstractRefreshTokenRepository(abc.ABC):
     @abc.abstractmethod
     def revoke_family(self, family_id: UUID, now: datetime) -> None: ...
 
+    @abc.abstractmethod
+    def revoke_all(self, user_id: UUID, now: datetime) -> None:
+        """End every session of the account."""
+
+
+class AbstractMailRequests(abc.ABC):
+    """Requests for reset and verification mails, kept a day to count them (domain/recovery.py)."""
+
+    @abc.abstractmethod
+    def add(self, request: MailRequest) -> None: ...
+
+    @abc.abstractmethod
+    def get(self, request_id: UUID) -> MailRequest | None: ...
+
+    @abc.abstractmethod
+    def recent(self, kind: str, since: datetime, *, email: str | None = None,
+               address: str | None = None) -> RecentRequests:
+        """The requests of ``kind`` at or after ``since``, for the email or the client address."""
+
+    @abc.abstractmethod
+    def prune(self, before: datetime) -> None:
+        """Drop some requests older than ``before`` (a bounded batch)."""
+
+
+class AbstractAccountTokens(abc.ABC):
+    @abc.abstractmethod
+    def add(self, token: AccountToken) -> None: ...
+
+    @abc.abstractmethod
+    def get_by_hash(self, token_hash: str, *, lock: bool = False) -> AccountToken | None:
+        """``lock``: held until commit, so that a link is spent once even when followed twice at once."""
+
+    @abc.abstractmethod
+    def spend_all(self, user_id: UUID, purpose: str, now: datetime) -> None: ...
+
 
 class AbstractLoginFailures(abc.ABC):
-    """Failed logins, counted per account and per address over a sliding window."""
+    """Failed log-ins per account (its email, known or not) and address (domain/login_throttle.py)."""
+
+    @abc.abstractmethod
+    def history(self, email: str, address: str, since: datetime) -> FailureHistory:
+        """The account's failures at or after ``since``, seen from ``address``. The account's failures
+        stay locked until the transaction ends: two attempts at once are counted one after the other."""
 
     @abc.abstractmethod
     def record(self, email: str, address: str, now: datetime) -> None: ...
 
     @abc.abstractmethod
-    def since(self, now: datetime, *, email: str | None = None, address: str | None = None) -> tuple[int, datetime | None]:
-        """(count, oldest) of the failures at or after ``now``, for the email or the address."""
+    def forget(self, email: str, address: str | None = None) -> None:
+        """Forget the account's failures from ``address``, or from everywhere."""
 
     @abc.abstractmethod
-    def clear(self, email: str) -> None: ...
+    def prune(self, before: datetime) -> None:
+        """Drop some failures older than ``before`` (a bounded batch: called at each attempt)."""
 
 
 class AbstractMembershipReplica(abc.ABC):
@@ -80,10 +123,3 @@ class AccessTokenIssuer(abc.ABC):
 class TokenPolicy:
     access_ttl_seconds: int = 900
     refresh_ttl_seconds: int = 30 * 24 * 3600
-
-
-@dataclass(frozen=True)
-class ThrottlePolicy:
-    window_seconds: int = 900
-    max_failures_per_account: int = 10
-    max_failures_per_address: int = 100

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from identity.service_layer.ports import (
+    AbstractAccountTokens,
     AbstractLoginFailures,
+    AbstractMailRequests,
     AbstractMembershipReplica,
     AbstractRefreshTokenRepository,
     AbstractUserRepository,
@@ -15,4 +17,6 @@ class IdentityUnitOfWork(AbstractUnitOfWork):
     users: AbstractUserRepository
     refresh_tokens: AbstractRefreshTokenRepository
     login_failures: AbstractLoginFailures
+    mail_requests: AbstractMailRequests
+    account_tokens: AbstractAccountTokens
     memberships: AbstractMembershipReplica

@@ -51,6 +51,17 @@ orga_terms_acceptances = Table(
     Column("accepted_at", DateTime(timezone=True), nullable=False),
 )
 
+# Addresses identity verified (identity.user.email_verified.v1): a membership needs one. Apart from
+# known_users too, for the same reason.
+email_verifications = Table(
+    "email_verifications",
+    metadata,
+    Column("user_id", Uuid, primary_key=True),
+    Column("email", String(254), nullable=False),
+    Column("verified_at", DateTime(timezone=True), nullable=False),
+    Column("version", Integer, nullable=False),  # the account's version that announced it
+)
+
 organizations = Table(
     "organizations",
     metadata,

@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from organizations.adapters.orm import invitations, known_users, learners, orga_terms_acceptances
+from organizations.adapters.orm import email_verifications, invitations, known_users, learners, orga_terms_acceptances
 from organizations.domain.imports import LearnerImport
 from organizations.domain.learners import (
     IMPORTED_FIELDS,
@@ -48,18 +48,29 @@ class SqlAlchemyKnownUsers(AbstractKnownUsers):
 
     def get(self, user_id: UUID) -> KnownUser | None:
         row = self.session.execute(
-            select(known_users, orga_terms_acceptances.c.accepted_at)
+            select(known_users, orga_terms_acceptances.c.accepted_at,
+                   email_verifications.c.email.label("verified_email"))
             .outerjoin(orga_terms_acceptances, orga_terms_acceptances.c.user_id == known_users.c.id)
+            .outerjoin(email_verifications, email_verifications.c.user_id == known_users.c.id)
             .where(known_users.c.id == user_id)
         ).first()
         if row is None:
             return None
         return KnownUser(row.id, row.email, row.first_name, row.last_name, row.registered_at, row.version,
-                         row.accepted_at)
+                         row.accepted_at, row.verified_email)
 
     def record_orga_terms(self, user_id: UUID, accepted_at: datetime, version: int) -> None:
         self.session.execute(insert(orga_terms_acceptances).values(user_id=user_id, accepted_at=accepted_at)
                              .on_conflict_do_nothing(index_elements=["user_id"]))
+
+    def record_email_verified(self, user_id: UUID, email: str, verified_at: datetime, version: int) -> None:
+        statement = insert(email_verifications).values(user_id=user_id, email=email, verified_at=verified_at,
+                                                       version=version)
+        self.session.execute(statement.on_conflict_do_update(
+            index_elements=[email_verifications.c.user_id],
+            set_={name: statement.excluded[name] for name in ("email", "verified_at", "version")},
+            where=email_verifications.c.version < statement.excluded.version,
+        ))
 
     def by_email(self, email: str) -> KnownUser | None:
         user_id = self.session.scalar(select(known_users.c.id).where(known_users.c.email == email.strip().lower()))

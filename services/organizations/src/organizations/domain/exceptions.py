@@ -69,6 +69,10 @@ class InvitationEmailMismatch(OrganizationsError):
     pass
 
 
+class EmailNotVerified(OrganizationsError):
+    pass
+
+
 class ResendThrottled(OrganizationsError):
     def __init__(self, retry_after: int) -> None:
         super().__init__("This invitation was sent a moment ago; it can be sent again later.")

@@ -66,6 +66,7 @@ class KnownUser:
     registered_at: datetime
     version: int
     orga_terms_accepted_at: datetime | None = None
+    verified_email: str | None = None  # the address identity verified for this account, if any
 
 
 @dataclass(eq=False)
@@ -328,7 +329,13 @@ class Organization:
         return invitation
 
     def accept_invitation(self, *, invitation_id: UUID, code: str, user_id: UUID, user_email: str,
-                          now: datetime) -> Membership:
+                          verified_email: str | None, now: datetime) -> Membership:
+        """Every membership is granted here, the first admin's of a new organization included.
+
+        ``verified_email``: the account's address as identity verified it (a link mailed there was
+        followed), if it did. A membership needs the invitation's address verified: whoever signed up
+        first with a teacher's address cannot join in the teacher's name.
+        """
         invitation = self.invitation(invitation_id)
         # compare_digest takes ASCII text only: bytes, so that any code a caller sends is just a wrong one.
         if not secrets.compare_digest(invitation.code.encode(), code.strip().upper().encode()):
@@ -337,6 +344,8 @@ class Organization:
         self._refuse_if_archived()
         if invitation.email != user_email.strip().lower():
             raise e.InvitationEmailMismatch("This invitation was sent to another email address than your account's.")
+        if verified_email != invitation.email:
+            raise e.EmailNotVerified("Verify your email address (follow the link mailed to it) before joining.")
         invitation.status, invitation.accepted_by, invitation.updated_at = ACCEPTED, user_id, now
         existing = self.membership_of(user_id)
         if existing is not None:

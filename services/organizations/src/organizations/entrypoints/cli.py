@@ -27,12 +27,13 @@ main = service_cli(ServiceDefinition(
 
 
 def _wait_for_account(runtime: Organizations, email: str, timeout: float, *, terms: bool = False) -> KnownUser:
-    """The account as identity's events made it known here (the consumer must be running)."""
+    """The account as identity's events made it known here (the consumer must be running); with
+    ``terms``, once it accepted the Orga terms and its address is verified (it is joining the school)."""
     deadline = time.monotonic() + timeout
     while True:
         with runtime.uow() as uow:
             user = uow.known_users.by_email(email)
-        if user is not None and (not terms or user.orga_terms_accepted_at is not None):
+        if user is not None and (not terms or (user.orga_terms_accepted_at is not None and user.verified_email)):
             return user
         if time.monotonic() > deadline:
             raise click.ClickException(f"{email} is not known here after {timeout:.0f}s: are identity's relay and "
@@ -61,7 +62,8 @@ def seed_demo(wait: float) -> None:
         invitation = school.pending_invitation_for(DEMO_ORGA_ADMIN)
         if school.membership_of(orga_admin.id) is None and invitation is not None:
             school.accept_invitation(invitation_id=invitation.id, code=invitation.code, user_id=orga_admin.id,
-                                     user_email=DEMO_ORGA_ADMIN, now=runtime.now())
+                                     user_email=DEMO_ORGA_ADMIN, verified_email=orga_admin.verified_email,
+                                     now=runtime.now())
             uow.commit()
         learners = uow.learners.snapshots(school_id)
     if not learners:

@@ -15,11 +15,12 @@ from organizations.domain import exceptions as e
 from organizations.domain.imports import FAILED, SUCCEEDED, LearnerImport
 from organizations.domain.learner_records import LearnerFileRejected, LineError
 from organizations.domain.learners import MODES, REPLACE, import_key, plan_import
-from organizations.domain.mails import invitation_mail
 from organizations.domain.model import PENDING, SCO, InvitationOutcome, KnownUser, Membership, Organization
 from organizations.domain.reconciliation import find_match
-from organizations.service_layer.ports import LearnerFileReader, Mailer
+from organizations.service_layer.mails import invitation_mail
+from organizations.service_layer.ports import LearnerFileReader
 from organizations.service_layer.unit_of_work import OrganizationsUnitOfWork
+from svckit.mail import Mailer
 from svckit.uow import UniqueViolation
 
 Clock = Callable[[], datetime]
@@ -118,8 +119,10 @@ def accept_invitation(cmd: commands.AcceptInvitation, uow: OrganizationsUnitOfWo
         organization = uow.organizations.get_by_invitation(cmd.invitation_id)
         if organization is None:
             raise e.InvitationNotFound("This invitation does not exist.")
+        account = uow.known_users.get(cmd.actor.user_id)  # from identity's events: its verified address
         organization.accept_invitation(invitation_id=cmd.invitation_id, code=cmd.code, user_id=cmd.actor.user_id,
-                                       user_email=cmd.actor.email or "", now=now())
+                                       user_email=cmd.actor.email or "",
+                                       verified_email=account.verified_email if account else None, now=now())
         uow.commit()
         return organization.id
 
@@ -262,3 +265,9 @@ def on_invitation_issued(data: dict[str, Any], envelope: Envelope, uow: Organiza
 
 def on_orga_terms_accepted(data: dict[str, Any], envelope: Envelope, uow: OrganizationsUnitOfWork) -> None:
     uow.known_users.record_orga_terms(data["user_id"], data["accepted_at"], envelope.aggregate_version)
+
+
+def on_email_verified(data: dict[str, Any], envelope: Envelope, uow: OrganizationsUnitOfWork) -> None:
+    """identity verified the account's address: memberships may now be granted to it."""
+    uow.known_users.record_email_verified(data["user_id"], data["email"], data["verified_at"],
+                                          envelope.aggregate_version)

@@ -11,7 +11,6 @@ from uuid import UUID
 from organizations.domain.imports import LearnerImport
 from organizations.domain.learner_records import ParsedLearnerFile
 from organizations.domain.learners import LearnerSnapshot, LearnerUpdate, NewLearner, OrganizationLearner
-from organizations.domain.mails import Mail
 from organizations.domain.model import KnownUser, Organization
 
 
@@ -25,6 +24,10 @@ class AbstractKnownUsers(abc.ABC):
 
     @abc.abstractmethod
     def record_orga_terms(self, user_id: UUID, accepted_at: datetime, version: int) -> None: ...
+
+    @abc.abstractmethod
+    def record_email_verified(self, user_id: UUID, email: str, verified_at: datetime, version: int) -> None:
+        """Keep the newest verification of the account (it may arrive before the registration)."""
 
     @abc.abstractmethod
     def emails_of(self, user_ids: Iterable[UUID]) -> dict[UUID, str]: ...
@@ -71,12 +74,6 @@ class AbstractLearners(abc.ABC):
 class AbstractImports(abc.ABC):
     @abc.abstractmethod
     def add(self, learner_import: LearnerImport) -> None: ...
-
-
-class Mailer(abc.ABC):
-    @abc.abstractmethod
-    def send(self, mail: Mail) -> None:
-        """Deliver the mail or raise (the consumer retries, then dead-letters)."""
 
 
 class LearnerFileReader(Protocol):

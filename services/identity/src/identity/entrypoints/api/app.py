@@ -9,7 +9,7 @@ from flask import Flask
 from identity.adapters import orm
 from identity.bootstrap import Identity, bootstrap
 from identity.entrypoints.api.errors import ERRORS
-from identity.entrypoints.api.routes import keys, tokens, users
+from identity.entrypoints.api.routes import keys, recovery, tokens, users
 from svckit.db import database_ready
 from svckit.idempotency import IdempotencyKeys
 from svckit.web import create_service_app
@@ -20,9 +20,9 @@ def create_app(identity: Identity | None = None) -> Flask:
     app = create_service_app(
         name="identity",
         title="Identity",
-        description="Accounts, log in and tokens. Access tokens are RS256 JWTs; their public keys are at "
+        description="Accounts, log in and tokens, password reset and email verification. Access tokens are RS256 JWTs; their public keys are at "
                     "/.well-known/jwks.json.",
-        blueprints=[users, tokens, keys],
+        blueprints=[users, recovery, tokens, keys],
         error_table=ERRORS,
         ready_checks={"database": lambda: database_ready(identity.engine)},
         token_verifier=identity.verifier,

@@ -14,5 +14,10 @@ ERRORS = {
     e.TooManyAttempts: (429, "TOO_MANY_LOGIN_ATTEMPTS"),
     e.InvalidRefreshToken: (401, "INVALID_REFRESH_TOKEN"),
     e.UnknownRole: (400, "UNKNOWN_ROLE"),
+    e.TooManyResetRequests: (429, "TOO_MANY_RESET_REQUESTS"),
+    e.TooManyVerificationMails: (429, "TOO_MANY_VERIFICATION_MAILS"),
+    e.InvalidResetLink: (400, "INVALID_RESET_LINK"),
+    e.InvalidVerificationLink: (400, "INVALID_VERIFICATION_LINK"),
+    e.EmailAlreadyVerified: (409, "EMAIL_ALREADY_VERIFIED"),
     ConcurrentUpdate: (409, "CONCURRENT_UPDATE"),
 }

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from flask import current_app, request
+from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -11,17 +11,24 @@ from identity.domain import commands
 from identity.domain.exceptions import UserNotFound
 from identity.entrypoints.api.schemas import (
     CredentialsSchema,
+    EmailVerificationRequestSchema,
+    EmailVerificationSchema,
     JwksSchema,
+    PasswordResetRequestSchema,
+    PasswordResetSchema,
     RefreshTokenSchema,
     RegisterUserSchema,
     TokensSchema,
     UserSchema,
+    VerifiedEmailSchema,
 )
 from identity.service_layer import handlers
 from svckit.auth import auth_required, current_principal
 from svckit.openapi import errors
 
 users = Blueprint("users", __name__, url_prefix="/api", description="Accounts")
+recovery = Blueprint("recovery", __name__, url_prefix="/api",
+                     description="Password reset and email verification, by links mailed to the account's address")
 tokens = Blueprint("tokens", __name__, url_prefix="/api/token", description="Log in, refresh, log out")
 keys = Blueprint("keys", __name__, description="Public keys that verify access tokens")
 
@@ -76,6 +83,56 @@ def _tokens_response(issued: handlers.IssuedTokens):
             "refresh_token": issued.refresh_token, "user_id": issued.user_id}
     # Tokens must never sit in a cache on the way.
     return body, 200, {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+@users.route("/users/me/email-verification-requests")
+class EmailVerificationRequests(MethodView):
+    @auth_required
+    @users.arguments(EmailVerificationRequestSchema)
+    @users.response(202)
+    def post(self, data: dict):
+        """Mail the account a new link that verifies its address (once a minute, 5 an hour)"""
+        identity = _identity()
+        handlers.request_email_verification(
+            commands.RequestEmailVerification(UUID(current_principal().user_id), request.remote_addr or "unknown",
+                                              data["face"]), identity.uow(), identity.settings.recovery, identity.now)
+        return Response(status=202)  # nothing to say: the mail goes later
+
+
+@recovery.route("/email-verifications")
+class EmailVerifications(MethodView):
+    @recovery.arguments(EmailVerificationSchema)
+    @recovery.response(200, VerifiedEmailSchema)
+    def post(self, data: dict):
+        """Follow a verification link: the address it was mailed to is verified"""
+        identity = _identity()
+        email = handlers.verify_email(commands.VerifyEmail(data["token"]), identity.uow(), identity.now)
+        return {"email": email, "email_verified": True}
+
+
+@recovery.route("/password-reset-requests")
+class PasswordResetRequests(MethodView):
+    @recovery.arguments(PasswordResetRequestSchema)
+    @recovery.response(202)
+    def post(self, data: dict):
+        """Ask for a reset link by mail: the same answer whether an account has this address or not"""
+        identity = _identity()
+        handlers.request_password_reset(
+            commands.RequestPasswordReset(data["email"], request.remote_addr or "unknown", data["face"],
+                                          data.get("locale")), identity.uow(), identity.settings.recovery,
+            identity.now)
+        return Response(status=202)  # nothing to say: the mail goes later
+
+
+@recovery.route("/password-resets")
+class PasswordResets(MethodView):
+    @recovery.arguments(PasswordResetSchema)
+    @recovery.response(204)
+    def post(self, data: dict):
+        """Set a new password with a reset link: the link is spent and every session of the account ends"""
+        identity = _identity()
+        handlers.reset_password(commands.ResetPassword(data["token"], data["password"]), identity.uow(),
+                                identity.hasher, identity.now)
 
 
 @tokens.route("")

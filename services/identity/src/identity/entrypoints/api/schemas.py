@@ -2,6 +2,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from identity.domain.recovery import FACES, LEARNER
+
+
+def _face():
+    return fields.String(load_default=LEARNER, validate=validate.OneOf(FACES), metadata={
+        "description": "The web face the mail's link leads to: the learners' test or Orga."})
+
 
 class RegisterUserSchema(Schema):
     first_name = fields.String(required=True, validate=validate.Length(min=1, max=255))
@@ -10,6 +17,7 @@ class RegisterUserSchema(Schema):
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1024))
     accepted_terms = fields.Boolean(required=True, metadata={"description": "The terms of use were accepted."})
     locale = fields.String(load_default="fr", validate=validate.OneOf(["fr", "en"]))
+    face = _face()
 
 
 class MembershipSchema(Schema):
@@ -27,6 +35,8 @@ class UserSchema(Schema):
     email = fields.String()
     locale = fields.String()
     roles = fields.List(fields.String())
+    email_verified = fields.Boolean(metadata={"description": "The address was proven by a link mailed to it "
+                                                             "(Orga needs it to grant a membership)."})
     orga_terms_accepted = fields.Boolean()
     orga_terms_accepted_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
@@ -52,3 +62,28 @@ class TokensSchema(Schema):
 
 class JwksSchema(Schema):
     keys = fields.List(fields.Dict())
+
+
+class PasswordResetRequestSchema(Schema):
+    email = fields.String(required=True, validate=validate.Length(min=3, max=254))
+    face = _face()
+    locale = fields.String(validate=validate.OneOf(["fr", "en"]),
+                           metadata={"description": "The mail's language (by default, the account's)."})
+
+
+class PasswordResetSchema(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1024))
+
+
+class EmailVerificationRequestSchema(Schema):
+    face = _face()
+
+
+class EmailVerificationSchema(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class VerifiedEmailSchema(Schema):
+    email = fields.String()
+    email_verified = fields.Boolean()

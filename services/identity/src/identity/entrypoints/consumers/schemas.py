@@ -18,3 +18,21 @@ class MembershipSchema(Schema):
     organization_id = fields.UUID(required=True)
     user_id = fields.UUID(required=True)
     role = fields.String()  # absent from revoked events
+
+
+class PasswordResetRequestedSchema(Schema):
+    """identity's own identity.password_reset.requested.v1."""
+
+    request_id = fields.UUID(required=True)
+    email = fields.String(required=True)
+    locale = fields.String(allow_none=True, load_default=None)
+    face = fields.String(required=True)
+
+
+class EmailVerificationRequestedSchema(Schema):
+    """identity's own identity.email_verification.requested.v1."""
+
+    request_id = fields.UUID(required=True)
+    user_id = fields.UUID(required=True)
+    locale = fields.String(required=True)
+    face = fields.String(required=True)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from identity.entrypoints.consumers.schemas import (
+    EmailVerificationRequestedSchema,
     MembershipSchema,
     OrganizationArchivedSchema,
     OrganizationCreatedSchema,
+    PasswordResetRequestedSchema,
 )
 from identity.service_layer import replication
 from identity.service_layer.unit_of_work import IdentityUnitOfWork
@@ -15,7 +18,8 @@ from msgkit import Subscription
 from svckit.consumers import idempotent_subscription
 
 
-def subscriptions(uow_factory: Callable[[], IdentityUnitOfWork]) -> list[Subscription]:
+def subscriptions(uow_factory: Callable[[], IdentityUnitOfWork],
+                  send_account_mail: Callable[[dict[str, Any], Any, IdentityUnitOfWork], None]) -> list[Subscription]:
     return [
         idempotent_subscription("on_organization_created", ("organizations.organization.created.v1",),
                                 OrganizationCreatedSchema(), uow_factory, replication.on_organization_created),
@@ -26,4 +30,11 @@ def subscriptions(uow_factory: Callable[[], IdentityUnitOfWork]) -> list[Subscri
                                                           "organizations.membership.role_changed.v1",
                                                           "organizations.membership.revoked.v1"),
                                 MembershipSchema(), uow_factory, replication.on_membership_changed),
+        # identity reads its own events to mail the links: mails leave through the outbox, with its retries.
+        # One queue for both kinds of mail (each queue costs the broker file handles).
+        idempotent_subscription("send_account_mail", ("identity.password_reset.requested.v1",
+                                                      "identity.email_verification.requested.v1"),
+                                {"identity.password_reset.requested.v1": PasswordResetRequestedSchema(),
+                                 "identity.email_verification.requested.v1": EmailVerificationRequestedSchema()},
+                                uow_factory, send_account_mail),
     ]

@@ -19,6 +19,7 @@ ERRORS = {
     e.InvitationAlreadyAccepted: (409, "INVITATION_ALREADY_ACCEPTED"),
     e.InvitationCancelled: (409, "INVITATION_CANCELLED"),
     e.InvitationEmailMismatch: (403, "INVITATION_EMAIL_MISMATCH"),
+    e.EmailNotVerified: (403, "EMAIL_NOT_VERIFIED"),
     e.ResendThrottled: (429, "INVITATION_RESEND_THROTTLED"),
     e.ImportNotAllowed: (422, "LEARNER_LIST_NOT_MANAGED"),
     e.LearnerNotFound: (404, "LEARNER_NOT_FOUND"),

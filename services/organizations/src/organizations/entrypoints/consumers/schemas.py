@@ -16,6 +16,12 @@ class OrgaTermsAcceptedSchema(Schema):
     accepted_at = fields.AwareDateTime(required=True)
 
 
+class EmailVerifiedSchema(Schema):
+    user_id = fields.UUID(required=True)
+    email = fields.String(required=True)
+    verified_at = fields.AwareDateTime(required=True)
+
+
 class InvitationIssuedSchema(Schema):
     invitation_id = fields.UUID(required=True)
     issued_at = fields.AwareDateTime(required=True)

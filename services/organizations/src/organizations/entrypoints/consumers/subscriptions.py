@@ -7,14 +7,15 @@ from functools import partial
 
 from msgkit import Subscription
 from organizations.entrypoints.consumers.schemas import (
+    EmailVerifiedSchema,
     InvitationIssuedSchema,
     OrgaTermsAcceptedSchema,
     UserRegisteredSchema,
 )
 from organizations.service_layer import handlers
-from organizations.service_layer.ports import Mailer
 from organizations.service_layer.unit_of_work import OrganizationsUnitOfWork
 from svckit.consumers import idempotent_subscription
+from svckit.mail import Mailer
 
 
 def subscriptions(uow_factory: Callable[[], OrganizationsUnitOfWork], mailer: Mailer,
@@ -24,6 +25,8 @@ def subscriptions(uow_factory: Callable[[], OrganizationsUnitOfWork], mailer: Ma
                                 uow_factory, handlers.on_user_registered),
         idempotent_subscription("on_orga_terms_accepted", ("identity.user.orga_terms_accepted.v1",),
                                 OrgaTermsAcceptedSchema(), uow_factory, handlers.on_orga_terms_accepted),
+        idempotent_subscription("on_email_verified", ("identity.user.email_verified.v1",), EmailVerifiedSchema(),
+                                uow_factory, handlers.on_email_verified),
         # organizations reads its own event: the mail leaves through the outbox, with its retries.
         idempotent_subscription("send_invitation_mail", ("organizations.invitation.issued.v1",),
                                 InvitationIssuedSchema(), uow_factory,

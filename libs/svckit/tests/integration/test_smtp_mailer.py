@@ -6,8 +6,7 @@ import email.policy
 import pytest
 from aiosmtpd.controller import Controller
 
-from organizations.adapters.mailers import SmtpMailer
-from organizations.domain.mails import Mail
+from svckit.mail import Mail, SmtpMailer
 from svckit.testing import free_port
 
 pytestmark = pytest.mark.integration

@@ -1,19 +1,11 @@
-"""The mails organizations sends, in French and English."""
+"""The mails organizations sends, in French and English (svckit.mail delivers them)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from organizations.domain.model import ADMIN, Invitation, Organization
-
-
-@dataclass(frozen=True)
-class Mail:
-    to: str
-    subject: str
-    text: str
-
+from svckit.mail import Mail
 
 _ROLE = {"fr": {ADMIN: "administrateur ou administratrice", "MEMBER": "membre"},
          "en": {ADMIN: "administrator", "MEMBER": "member"}}

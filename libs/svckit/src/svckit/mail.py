@@ -1,20 +1,49 @@
-"""Where mails go: SMTP in production, files in a folder (and a log line with the link) on a laptop."""
+"""Mails: what a service hands over, and where it goes (SMTP in production, .eml files on a laptop).
+
+A service writes its mails (subject and text, in the reader's language) and gives them to a
+``Mailer``. Mails leave from a consumer, never from an api: the service publishes an event
+through its outbox and consumes it itself to send the mail, so a mail server outage is retried
+like any handler failure, and the request that asked for the mail never waits for it. A secret
+a mail carries (an invitation's code, a reset link's token) is never in the event.
+
+Settings, read by ``MailSettings.from_env``: ``MAIL_BACKEND`` (``smtp``, the only one production
+accepts, or ``file``, the default elsewhere), ``SMTP_URL`` (``smtp://user:password@host:587``
+with STARTTLS, or ``smtps://…:465``), ``MAIL_FROM`` and ``MAIL_DIR`` (where ``file`` writes,
+``.run/mail`` by default).
+"""
 
 from __future__ import annotations
 
+import abc
 import logging
 import smtplib
 import ssl
 import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from organizations.domain.mails import Mail
-from organizations.service_layer.ports import Mailer
+from svckit.config import ConfigurationError
 
-log = logging.getLogger("organizations.mail")
+log = logging.getLogger("svckit.mail")
+
+BACKENDS = ("smtp", "file")
+
+
+@dataclass(frozen=True)
+class Mail:
+    to: str
+    subject: str
+    text: str
+
+
+class Mailer(abc.ABC):
+    @abc.abstractmethod
+    def send(self, mail: Mail) -> None:
+        """Deliver the mail or raise (the consumer retries, then dead-letters)."""
 
 
 def _message(mail: Mail, sender: str) -> EmailMessage:
@@ -64,3 +93,29 @@ class SmtpMailer(Mailer):
                 client.login(self.user, self.password or "")
             client.send_message(_message(mail, self.sender))
         log.info("mail sent", extra={"to": mail.to, "subject": mail.subject})
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    backend: str  # smtp or file
+    smtp_url: str | None
+    sender: str
+    folder: Path
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], *, production: bool, default_sender: str) -> MailSettings:
+        backend = env.get("MAIL_BACKEND", "smtp" if production else "file")
+        if backend not in BACKENDS:
+            raise ConfigurationError(f"MAIL_BACKEND={backend!r}: expected smtp or file")
+        if production and backend != "smtp":
+            raise ConfigurationError("production sends its mails by SMTP (MAIL_BACKEND=smtp)")
+        smtp_url = env.get("SMTP_URL") or None
+        if backend == "smtp" and not smtp_url:
+            raise ConfigurationError("SMTP_URL must be set when MAIL_BACKEND=smtp (smtp://user:password@host:587)")
+        return cls(backend=backend, smtp_url=smtp_url, sender=env.get("MAIL_FROM", default_sender),
+                   folder=Path(env.get("MAIL_DIR", ".run/mail")))
+
+    def mailer(self) -> Mailer:
+        if self.backend == "smtp":
+            return SmtpMailer(self.smtp_url or "", self.sender)
+        return FileMailer(self.folder, self.sender)
