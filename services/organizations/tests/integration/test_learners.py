@@ -2,13 +2,11 @@
 
 import dataclasses
 import io
-import re
 import uuid
 import zipfile
-from pathlib import Path
 
 import pytest
-from organizations_it import make_organization, pending_invitation
+from organizations_it import FIXTURES, make_organization, pending_invitation, siecle_export, upload
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
@@ -16,24 +14,7 @@ from msgkit import Envelope
 from organizations.entrypoints.api.app import create_app
 
 pytestmark = pytest.mark.integration
-FIXTURES = Path(__file__).parents[1] / "fixtures" / "learner_files"
 INES = ("123456789AB", "0702144523K", "0702157788F", "0702005566H")  # the learners the export keeps
-
-
-def siecle_export(uai: str, *, without: tuple[str, ...] = (), replace: tuple[str, str] | None = None) -> bytes:
-    """The real-shaped ISO-8859-15 export, for another school and edited as a test needs."""
-    content = (FIXTURES / "ElevesSansAdresses.xml").read_bytes().decode("iso-8859-15")
-    content = content.replace("<UAJ>0751234A</UAJ>", f"<UAJ>{uai}</UAJ>")
-    for ine in without:
-        content = re.sub(r"<ELEVE ELEVE_ID=(?:(?!</ELEVE>).)*?" + ine + r".*?</ELEVE>", "", content, flags=re.S)
-    if replace:
-        content = content.replace(*replace)
-    return content.encode("iso-8859-15")
-
-
-def upload(client, organization_id, person, name, body, mode="ADD_UPDATE"):
-    return client.post(f"/api/organizations/{organization_id}/learners/imports", headers=person.auth,
-                       data={"mode": mode, "file": (io.BytesIO(body), name)}, content_type="multipart/form-data")
 
 
 def learners(runtime, organization_id):
