@@ -63,6 +63,7 @@ PASSED_ON = {"code", "unique_code"}
 DETAILS = {
     "TOO_MANY_LOGIN_ATTEMPTS": {"retry_after"},  # identity TooManyAttempts.details
     "INVITATION_RESEND_THROTTLED": {"retry_after"},  # organizations ResendThrottled.details
+    "RECONCILIATION_THROTTLED": {"retry_after", "retry_after_minutes"},  # organizations ReconciliationThrottled
     "RETRY_TOO_SOON": {"available_at"},  # campaigns Participation.retry
     "INVALID_FILE.MALFORMED_CSV": {"line"},  # csv_common: invalid(..., line=...)
     "INVALID_FILE.NOT_WELL_FORMED": {"line", "column"},  # siecle_xml: invalid(..., line=, column=)
