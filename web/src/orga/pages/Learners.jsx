@@ -30,7 +30,9 @@ const linkKey = (learner) => `${learner.learner_id}/${learner.user_id}/${learner
 
 function AccountStatus({ learner, unlinked }) {
   const { t, locale } = useI18n();
-  if (!learner.user_id || unlinked.has(linkKey(learner))) return <span class="muted">{t("orga.learners.account_not_linked")}</span>;
+  if (!learner.user_id || unlinked.has(linkKey(learner))) {
+    return <span class="muted">{t("orga.learners.account_not_linked")}</span>;
+  }
   return (
     <span class="badge badge--success">
       {learner.linked_at ? t("orga.learners.account_linked_since", { date: formatDate(locale, learner.linked_at) })

@@ -13,7 +13,7 @@ pupil exists and has an account. So failed attempts are counted, in organization
 - **per organization**, whatever the account: 500 failures in 10 minutes. Reconciliation
   happens once per pupil, at their first campaign in the school. A class of 35 at the start of
   a lesson makes a few dozen failures at most; even the whole of a 1,000-pupil school joining
-  in the same 10 minutes, one pupil in four failing once, stays under half the limit. It stops
+  in the same 10 minutes, one pupil in four failing once, uses half the limit. It stops
   what the per-account limit cannot: many accounts trying names against one school.
 
 Only failures count (no learner matches, several do, the learner has another account, the
