@@ -95,12 +95,12 @@ def test_an_admin_sees_a_pupils_account_unlinks_it_and_the_participation_stays(s
     # Unlinking asks first, says what stays, and the history keeps the link.
     panel.get_by_role("button", name="Dissocier le compte Zoë ÖZTÜRK").click()
     dialog = page.get_by_role("dialog", name="Dissocier le compte de Zoë ÖZTÜRK ?")
-    expect(dialog).to_contain_text("Les participations déjà faites restent celles de l'élève")
+    expect(dialog).to_contain_text("Les participations déjà faites restent au nom de Zoë ÖZTÜRK, dans les résultats.")
     dialog.get_by_role("button", name="Dissocier", exact=True).click()
     expect(dialog).to_be_hidden()
     expect(panel.get_by_role("status").filter(has_text="n'est plus associé")).to_have_text(
         f"Le compte de Zoë Öztürk ({pupil_email}) n'est plus associé à Zoë ÖZTÜRK.")
-    expect(panel).to_contain_text("Aucun compte n'est associé à cet élève.")
+    expect(panel).to_contain_text("Aucun compte n'est associé.")
     expect(panel.get_by_role("listitem")).to_contain_text(re.compile(
         rf"dissocié le .* par Dominique Directrice \({re.escape(admin_email)}\)"))
     expect(row).to_contain_text("Non associé")
