@@ -65,6 +65,7 @@ DETAILS = {
     "INVITATION_RESEND_THROTTLED": {"retry_after"},  # organizations ResendThrottled.details
     "TOO_MANY_RESET_REQUESTS": {"retry_after"},  # identity TooManyResetRequests.details
     "TOO_MANY_VERIFICATION_MAILS": {"retry_after"},  # identity TooManyVerificationMails.details
+    "RECONCILIATION_THROTTLED": {"retry_after", "retry_after_minutes"},  # organizations ReconciliationThrottled
     "RETRY_TOO_SOON": {"available_at"},  # campaigns Participation.retry
     "INVALID_FILE.MALFORMED_CSV": {"line"},  # csv_common: invalid(..., line=...)
     "INVALID_FILE.NOT_WELL_FORMED": {"line", "column"},  # siecle_xml: invalid(..., line=, column=)

@@ -122,6 +122,7 @@ ROUTES: tuple[Route, ...] = (
     token("/api/organizations/{id}/learners/imports/**", ORGANIZATIONS),
     token("/api/organizations/{id}/learners/reconciliation", ORGANIZATIONS, methods="POST",
           limit_group=RECONCILIATION),
+    token("/api/organizations/{id}/learners/{learner_id}/account-link", ORGANIZATIONS),
     token("/api/organizations/{id}/campaigns/**", CAMPAIGNS),
     token("/api/organizations/{id}/members/**", ORGANIZATIONS),
     token("/api/organizations/{id}/invitations/**", ORGANIZATIONS),

@@ -137,6 +137,43 @@ def test_a_school_that_manages_students_needs_the_learner_matched_first(runtime,
     assert started[0]["payload"]["organization_learner_id"] == learner_id
 
 
+def test_an_unlinked_account_joins_as_nobody_until_matched_again_and_its_participation_stays(runtime, client, school):
+    first, second = new_campaign(client, school), new_campaign(client, school)
+    account, learner_id, other_learner_id = person("lou"), str(uuid.uuid4()), str(uuid.uuid4())
+
+    def link(learner, version, unlinked=False):
+        if unlinked:
+            deliver(runtime, "organizations.learner.unlinked.v1", learner, version, learner_id=learner,
+                    organization_id=school.id, user_id=account.id)
+        else:
+            deliver(runtime, "organizations.learner.linked.v1", learner, version, learner_id=learner,
+                    organization_id=school.id, user_id=account.id)
+
+    def join(campaign):
+        return client.post("/api/campaign-participations", headers=account.auth, json={"campaign_code": campaign["code"]})
+
+    link(learner_id, 2)
+    joined = join(first)
+    assert joined.status_code == 201
+    link(learner_id, 3, unlinked=True)
+    link(learner_id, 2)  # the link, delivered again late: older than the unlink, it changes nothing
+    refused = join(second)
+    assert (refused.status_code, refused.get_json()["error"]["code"]) == (422, "LEARNER_NOT_MATCHED")
+    again = join(first)  # the participation made as the learner stays, and stays the learner's
+    assert (again.status_code, again.get_json()["id"]) == (200, joined.get_json()["id"])
+    [started] = published(runtime, "campaigns.participation.started.v1", joined.get_json()["id"])
+    assert started["payload"]["organization_learner_id"] == learner_id
+
+    link(other_learner_id, 3, unlinked=True)  # an unlink that arrives before its link
+    link(other_learner_id, 2)
+    assert join(second).status_code == 422
+    link(other_learner_id, 4)  # matched again, as another learner
+    rejoined = join(second)
+    assert rejoined.status_code == 201
+    [started] = published(runtime, "campaigns.participation.started.v1", rejoined.get_json()["id"])
+    assert started["payload"]["organization_learner_id"] == other_learner_id
+
+
 def test_archived_campaigns_and_unknown_codes_take_nobody(runtime, client):
     school = open_school(runtime, client)
     campaign = new_campaign(client, school)

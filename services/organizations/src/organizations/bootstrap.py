@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from msgkit import Subscription
@@ -11,6 +11,7 @@ from organizations.adapters import orm
 from organizations.adapters.learner_files import read_learner_file
 from organizations.adapters.unit_of_work import SqlAlchemyOrganizationsUnitOfWork
 from organizations.config import Settings
+from organizations.domain.reconciliation_limits import ReconciliationLimits
 from organizations.entrypoints.consumers.subscriptions import subscriptions
 from organizations.service_layer.ports import LearnerFileReader
 from svckit.auth import JwksKeySource, TokenVerifier
@@ -29,6 +30,7 @@ class Organizations(BaseRuntime):
     mailer: Mailer
     read_file: LearnerFileReader
     now: Callable[[], datetime] = utcnow
+    reconciliation_limits: ReconciliationLimits = field(default_factory=ReconciliationLimits)
 
     def uow(self) -> SqlAlchemyOrganizationsUnitOfWork:
         return SqlAlchemyOrganizationsUnitOfWork(self.session_factory)

@@ -81,4 +81,9 @@ def to_integration(event: Any) -> IntegrationEvent | list[IntegrationEvent] | No
         return IntegrationEvent("organizations.learner.linked.v1", str(event.learner_id), event.version, {
             "learner_id": str(event.learner_id), "organization_id": str(event.organization_id),
             "user_id": str(event.user_id), "linked_at": _iso(event.linked_at)})
+    if isinstance(event, e.LearnerUnlinked):
+        return IntegrationEvent("organizations.learner.unlinked.v1", str(event.learner_id), event.version, {
+            "learner_id": str(event.learner_id), "organization_id": str(event.organization_id),
+            "user_id": str(event.user_id), "unlinked_by": str(event.unlinked_by),
+            "unlinked_at": _iso(event.unlinked_at)})
     return None

@@ -6,11 +6,14 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Engine, and_, func, select
+from sqlalchemy.orm import aliased
 
 from organizations.adapters.orm import (
     invitations,
     known_users,
+    learner_account_links,
     learner_imports,
+    learners,
     memberships,
     orga_terms_acceptances,
     organizations,
@@ -175,3 +178,41 @@ def organization_type(engine: Engine, organization_id: UUID) -> str:
     if value is None:
         raise e.OrganizationNotFound("This organization does not exist.")
     return value
+
+
+def _account(row: Any, prefix: str) -> dict[str, Any] | None:
+    user_id = getattr(row, f"{prefix}_id")
+    if user_id is None:
+        return None
+    return {"id": user_id, **{name: getattr(row, f"{prefix}_{name}") for name in ("first_name", "last_name", "email")}}
+
+
+def learner_account_link(engine: Engine, organization_id: UUID, learner_id: UUID) -> dict[str, Any]:
+    """The account linked to a learner now, and every link it had, newest first (for the organization's admins)."""
+    links, account, by = learner_account_links, aliased(known_users), aliased(known_users)
+    with engine.connect() as connection:
+        learner = connection.execute(select(learners.c.id, learners.c.first_name, learners.c.last_name,
+                                            learners.c.user_id).where(learners.c.id == learner_id,
+                                                                      learners.c.organization_id == organization_id)
+                                     ).first()
+        if learner is None:
+            raise e.LearnerNotFound("This learner is not in the organization's list.")
+        rows = connection.execute(
+            select(links, links.c.user_id.label("account_id"), account.c.first_name.label("account_first_name"),
+                   account.c.last_name.label("account_last_name"), account.c.email.label("account_email"),
+                   links.c.unlinked_by.label("by_id"), by.c.first_name.label("by_first_name"),
+                   by.c.last_name.label("by_last_name"), by.c.email.label("by_email"))
+            .select_from(links.outerjoin(account, account.c.id == links.c.user_id)
+                         .outerjoin(by, by.c.id == links.c.unlinked_by))
+            .where(links.c.learner_id == learner_id)
+            .order_by(links.c.unlinked_at.desc().nulls_first(), links.c.linked_at.desc().nulls_last())
+        ).all()
+    history = [{"account": _account(row, "account"), "linked_at": row.linked_at, "link_method": row.link_method,
+                "unlinked_at": row.unlinked_at, "unlinked_by": _account(row, "by"), "unlink_method": row.unlink_method}
+               for row in rows]
+    # The current link is the period still open (one at most, and the learner's user_id is its account).
+    current = next((period for period in history if period["unlinked_at"] is None), None)
+    return {"learner_id": learner.id, "first_name": learner.first_name, "last_name": learner.last_name,
+            "linked": learner.user_id is not None, "account": current["account"] if current else None,
+            "linked_at": current["linked_at"] if current else None, "history": history}
+

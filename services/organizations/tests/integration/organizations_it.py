@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import re
 import uuid
 from pathlib import Path
 from typing import Any
@@ -10,6 +12,8 @@ from sqlalchemy import text
 
 from svckit.contracts import load_contract
 from svckit.testing import Person, TestKeys, deliver_example, token_for  # noqa: F401 - shared by the tests through this module
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "learner_files"
 
 
 def deliver(runtime, event_type: str, version: int = 1, **payload: Any) -> None:
@@ -43,3 +47,19 @@ def pending_invitation(app, organization_id: str, email: str) -> tuple[str, str]
         row = connection.execute(text("SELECT id, code FROM invitations WHERE organization_id = :o AND email = :e "
                                       "AND status = 'pending'"), {"o": organization_id, "e": email}).one()
     return str(row.id), row.code
+
+
+def siecle_export(uai: str, *, without: tuple[str, ...] = (), replace: tuple[str, str] | None = None) -> bytes:
+    """The real-shaped ISO-8859-15 export, for another school and edited as a test needs."""
+    content = (FIXTURES / "ElevesSansAdresses.xml").read_bytes().decode("iso-8859-15")
+    content = content.replace("<UAJ>0751234A</UAJ>", f"<UAJ>{uai}</UAJ>")
+    for ine in without:
+        content = re.sub(r"<ELEVE ELEVE_ID=(?:(?!</ELEVE>).)*?" + ine + r".*?</ELEVE>", "", content, flags=re.S)
+    if replace:
+        content = content.replace(*replace)
+    return content.encode("iso-8859-15")
+
+
+def upload(client, organization_id, person, name, body, mode="ADD_UPDATE"):
+    return client.post(f"/api/organizations/{organization_id}/learners/imports", headers=person.auth,
+                       data={"mode": mode, "file": (io.BytesIO(body), name)}, content_type="multipart/form-data")

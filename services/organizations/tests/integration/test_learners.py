@@ -1,36 +1,20 @@
 """Learner imports and reconciliation through the API, with files shaped like the real exports."""
 
+import dataclasses
 import io
-import re
 import uuid
 import zipfile
-from pathlib import Path
 
 import pytest
-from organizations_it import make_organization, pending_invitation
+from organizations_it import FIXTURES, make_organization, pending_invitation, siecle_export, upload
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from msgkit import Envelope
+from organizations.entrypoints.api.app import create_app
 
 pytestmark = pytest.mark.integration
-FIXTURES = Path(__file__).parents[1] / "fixtures" / "learner_files"
 INES = ("123456789AB", "0702144523K", "0702157788F", "0702005566H")  # the learners the export keeps
-
-
-def siecle_export(uai: str, *, without: tuple[str, ...] = (), replace: tuple[str, str] | None = None) -> bytes:
-    """The real-shaped ISO-8859-15 export, for another school and edited as a test needs."""
-    content = (FIXTURES / "ElevesSansAdresses.xml").read_bytes().decode("iso-8859-15")
-    content = content.replace("<UAJ>0751234A</UAJ>", f"<UAJ>{uai}</UAJ>")
-    for ine in without:
-        content = re.sub(r"<ELEVE ELEVE_ID=(?:(?!</ELEVE>).)*?" + ine + r".*?</ELEVE>", "", content, flags=re.S)
-    if replace:
-        content = content.replace(*replace)
-    return content.encode("iso-8859-15")
-
-
-def upload(client, organization_id, person, name, body, mode="ADD_UPDATE"):
-    return client.post(f"/api/organizations/{organization_id}/learners/imports", headers=person.auth,
-                       data={"mode": mode, "file": (io.BytesIO(body), name)}, content_type="multipart/form-data")
 
 
 def learners(runtime, organization_id):
@@ -69,6 +53,30 @@ def test_a_school_imports_its_siecle_export_and_the_change_is_announced(client, 
     [event] = imported_events(runtime, organization_id)
     assert {learner["change"] for learner in event.payload["learners"]} == {"CREATED"}
     assert event.payload["batches"] == 1 and len(event.payload["learners"]) == 4
+
+
+def test_the_file_is_read_before_the_organization_is_locked(runtime, school_with_uai):
+    """A 10 MB export takes about a second to parse: every reconciliation of the school would wait for it."""
+    organization_id, admin, uai = school_with_uai
+    seen = []
+
+    def reader(filename, stream, **kwargs):
+        # Another transaction tries the lock each reconciliation takes, without waiting for it.
+        with runtime.engine.connect() as other:
+            try:
+                other.execute(text("SELECT id FROM organizations WHERE id = :o FOR UPDATE NOWAIT"),
+                              {"o": organization_id})
+                seen.append("free")
+            except OperationalError:
+                seen.append("locked")
+            other.rollback()
+        return runtime.read_file(filename, stream, **kwargs)
+
+    client = create_app(dataclasses.replace(runtime, read_file=reader)).test_client()
+    response = upload(client, organization_id, admin, "ElevesSansAdresses.xml", siecle_export(uai))
+    assert response.status_code == 201, response.get_json()
+    assert seen == ["free"]
+    assert set(learners(runtime, organization_id)) == set(INES)
 
 
 def test_a_zipped_export_is_read_too(client, runtime, school_with_uai):

@@ -5,7 +5,18 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from reporting_it import account, campaign, delete, grant, learner, organization, participate, person, results
+from reporting_it import (
+    account,
+    campaign,
+    delete,
+    deliver,
+    grant,
+    learner,
+    organization,
+    participate,
+    person,
+    results,
+)
 
 ORGANIZATIONS = "/api/organizations"
 CERTIFIABLE = {code: (8, 1) for code in ("1.1", "1.2", "2.1", "3.1", "4.1")}
@@ -63,14 +74,16 @@ def test_learners_are_the_imported_list_and_the_accounts_that_joined_by_last_nam
     assert names(response) == [("Bob", "Durand"), ("Inès", "Garcia"), ("Émile", "Libre"), ("Alice", "Martin"),
                                ("Gus", "Retry"), ("Dora", "Zen")]
     bob, ines, emile, alice, gus, dora = response.json["items"]
-    assert alice == {"learner_id": pupils.alice_learner, "user_id": pupils.alice, "first_name": "Alice",
+    assert alice == {"learner_id": pupils.alice_learner, "user_id": pupils.alice, "linked_at": None,
+                     "first_name": "Alice",
                      "last_name": "Martin", "division": "4eB", "group": "G1", "student_number": "S-001",
                      "campaigns_count": 2, "last_participation_at": "2026-12-01T08:00:00+00:00",
                      "certifiable": True, "certifiable_competences_count": 5}
     assert (bob["learner_id"], bob["user_id"], bob["campaigns_count"], bob["certifiable"],
             bob["certifiable_competences_count"]) == (pupils.bob_learner, None, 2, False, 1)
     assert (ines["campaigns_count"], ines["certifiable"]) == (1, None)
-    assert emile == {"learner_id": None, "user_id": pupils.emile, "first_name": "Émile", "last_name": "Libre",
+    assert emile == {"learner_id": None, "user_id": pupils.emile, "linked_at": None, "first_name": "Émile",
+                     "last_name": "Libre",
                      "division": None, "group": None, "student_number": None, "campaigns_count": 1,
                      "last_participation_at": "2026-11-20T09:00:00+00:00", "certifiable": None,
                      "certifiable_competences_count": None}
@@ -138,3 +151,26 @@ def test_the_learners_refuse_bad_arguments(client, school, query):
     response = get(client, school.teacher, f"{ORGANIZATIONS}/{school.id}/learners", **query)
 
     assert (response.status_code, response.json["error"]["code"]) == (400, "VALIDATION_ERROR")
+
+
+def test_the_list_says_since_when_a_learner_is_linked_and_an_unlink_keeps_what_was_done_as_the_learner(
+        runtime, client, school):
+    diagnostic = campaign(runtime, school.id)
+    impostor = account(runtime, "Faux", "Compte")
+    zoe = learner(runtime, school.id, "Zoé", "Lefèvre", division="5B")
+    deliver(runtime, "organizations.learner.linked.v1", zoe, 2, learner_id=zoe, organization_id=school.id,
+            user_id=impostor, linked_at="2026-11-23T09:30:00Z")
+    participate(runtime, diagnostic, school.id, impostor, learner_id=zoe, shared=results({"1.1": (2, 3)}))
+    url = f"{ORGANIZATIONS}/{school.id}/learners"
+    [linked] = get(client, school.teacher, url).json["items"]
+    assert (linked["user_id"], linked["linked_at"], linked["campaigns_count"]) == (
+        impostor, "2026-11-23T09:30:00+00:00", 1)
+
+    deliver(runtime, "organizations.learner.unlinked.v1", zoe, 3, learner_id=zoe, organization_id=school.id,
+            user_id=impostor)
+
+    [unlinked] = get(client, school.teacher, url).json["items"]  # the account does not appear on its own
+    assert (unlinked["learner_id"], unlinked["user_id"], unlinked["linked_at"]) == (zoe, None, None)
+    assert (unlinked["first_name"], unlinked["campaigns_count"]) == ("Zoé", 1)
+    participants = client.get(f"/api/campaigns/{diagnostic}/participants", headers=school.teacher.auth).json
+    assert [(p["first_name"], p["last_name"]) for p in participants["items"]] == [("Zoé", "Lefèvre")]

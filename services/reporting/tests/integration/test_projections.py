@@ -353,6 +353,81 @@ def test_a_learner_linked_to_another_account_stops_naming_the_first_one(runtime,
     assert participation_row(runtime, by_second).last_name == "Lefèvre"
 
 
+def test_an_unlinked_learner_stops_naming_the_account_s_other_participations_but_keeps_its_own(runtime, school):
+    campaign_id, other_campaign = campaign(runtime, school.id), campaign(runtime, school.id)
+    account_id = account(runtime, "Faux", "Compte")
+    learner_id = learner(runtime, school.id, "Zoé", "Lefèvre", user_id=account_id, division="5B")
+    as_the_learner = start(runtime, campaign_id, school.id, account_id, learner_id=learner_id)
+    through_the_account = start(runtime, other_campaign, school.id, account_id)
+    assert participation_row(runtime, through_the_account).last_name == "Lefèvre"
+
+    deliver(runtime, "organizations.learner.unlinked.v1", learner_id, 5, learner_id=learner_id,
+            organization_id=school.id, user_id=account_id)
+
+    kept, released = participation_row(runtime, as_the_learner), participation_row(runtime, through_the_account)
+    assert (kept.last_name, kept.division, str(kept.learner_id)) == ("Lefèvre", "5B", learner_id)
+    assert (released.last_name, released.division, released.learner_id) == ("Compte", None, None)
+
+
+def learner_row(runtime, learner_id):
+    with runtime.engine.connect() as connection:
+        return connection.execute(select(orm.learners).where(orm.learners.c.id == learner_id)).one()
+
+
+def life_of_a_link(organization_id: str, first: str, second: str) -> list:
+    """A learner imported, linked to an account, unlinked by an admin, linked to another account, imported again."""
+    learner_id = str(uuid.uuid4())
+    about = {"learner_id": learner_id, "organization_id": organization_id}
+
+    def imported(list_version: int, version: int, user_id: str | None, division: str):
+        return envelope("organizations.learners.imported.v1", organization_id, list_version,
+                        organization_id=organization_id, learners=[{
+                            "learner_id": learner_id, "change": "UPDATED", "version": version, "first_name": "Zoé",
+                            "last_name": "Lefèvre", "preferred_last_name": None, "birthdate": "2011-04-02",
+                            "national_student_id": None, "student_number": None, "division": division, "group": None,
+                            "user_id": user_id, "disabled": False}])
+
+    return [
+        imported(1, 1, None, "5A"),
+        envelope("organizations.learner.linked.v1", learner_id, 2, **about, user_id=first,
+                 linked_at="2026-11-23T09:00:00Z"),
+        envelope("organizations.learner.unlinked.v1", learner_id, 3, **about, user_id=first),
+        envelope("organizations.learner.linked.v1", learner_id, 4, **about, user_id=second,
+                 linked_at="2026-11-25T10:00:00Z"),
+        imported(2, 5, second, "5B"),
+    ]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_links_and_unlinks_in_any_order_leave_the_last_link_and_its_date(runtime, school, seed):
+    first, second = account(runtime, "Un", "Premier"), account(runtime, "Deux", "Second")
+    events = life_of_a_link(school.id, first, second)
+    for event in random.Random(seed).sample(events, len(events)):
+        handle_envelope(runtime, event)
+    row = learner_row(runtime, events[1].payload["learner_id"])
+    assert (str(row.user_id), row.linked_at.isoformat(), row.division, row.version, row.link_version) == (
+        second, "2026-11-25T10:00:00+00:00", "5B", 5, 5)
+
+
+def test_an_import_that_brings_another_account_does_not_lend_it_the_first_one_s_date(runtime, school):
+    first, second = account(runtime, "Un", "Premier"), account(runtime, "Deux", "Second")
+    events = life_of_a_link(school.id, first, second)
+    for event in (events[0], events[1], events[4]):  # the unlink and the second link still on their way
+        handle_envelope(runtime, event)
+    row = learner_row(runtime, events[1].payload["learner_id"])
+    assert (str(row.user_id), row.linked_at) == (second, None)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_an_unlink_in_any_order_leaves_no_link(runtime, school, seed):
+    first, second = account(runtime, "Un", "Premier"), account(runtime, "Deux", "Second")
+    events = life_of_a_link(school.id, first, second)[:3]  # imported, linked, unlinked
+    for event in random.Random(seed).sample(events, len(events)):
+        handle_envelope(runtime, event)
+    row = learner_row(runtime, events[1].payload["learner_id"])
+    assert (row.user_id, row.linked_at, row.first_name, row.link_version) == (None, None, "Zoé", 3)
+
+
 def test_shared_results_are_averaged_only_while_the_participation_is_live(runtime, school):
     campaign_id = campaign(runtime, school.id, multiple_sendings=True)
     user_id = account(runtime, "Lou", "Apprenant")

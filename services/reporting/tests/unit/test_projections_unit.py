@@ -137,3 +137,13 @@ def test_a_consumed_event_is_journaled_before_it_is_projected():
 
     assert uow.journal.entries == [event]
     assert uow.read_models.calls == [("save_user", ("u", 1, "Lou", "A"), {})]
+
+
+def test_a_link_brings_its_date_and_an_unlink_names_only_the_learner():
+    uow = FakeUnitOfWork()
+    about = {"learner_id": "l", "organization_id": "o"}
+    projections.on_learner_linked({**about, "user_id": "u", "linked_at": "t"},
+                                  envelope("organizations.learner.linked.v1", 2), uow)
+    projections.on_learner_unlinked({**about, "user_id": "u"}, envelope("organizations.learner.unlinked.v1", 3), uow)
+    assert uow.read_models.calls == [("link_learner", ("l", 2, "o", "u", "t"), {}),
+                                     ("unlink_learner", ("l", 3, "o"), {})]

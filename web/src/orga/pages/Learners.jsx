@@ -1,9 +1,13 @@
 // The organization's learners (imported, or who joined its campaigns): class or group, campaigns
-// joined, last participation, certifiable; and, for admins, the import of the list.
+// joined, last participation, certifiable; and, for admins of an organization that manages its
+// list, the import of the list and each learner's account (linked since when, its history, unlinking).
+import { useState } from "preact/hooks";
+
 import { formatDate, formatNumber, useI18n } from "../../common/i18n.js";
 import { ErrorNotice, Field, Loading, PageTitle, useAsync } from "../../common/ui.jsx";
 import { api, patiently } from "../api.js";
 import { useDebounced, useQueryState } from "../components/hooks.js";
+import { LearnerAccount } from "../components/LearnerAccount.jsx";
 import { LearnerImport } from "../components/LearnerImport.jsx";
 import { Pagination } from "../components/Pagination.jsx";
 import { learnersKey, useOrga } from "../session.jsx";
@@ -17,6 +21,24 @@ function Certifiable({ learner }) {
   return learner.certifiable
     ? <span class="badge badge--success">{t("orga.learners.certifiable_yes")}</span>
     : <span class="badge">{t("orga.learners.certifiable_no")}</span>;
+}
+
+// Whether a learner of the list is linked to an account, and since when, as the list says. reporting
+// learns of an unlink a moment after it is made: the page remembers the links it took off itself
+// (the account and its date), so that the row does not show one of them as linked meanwhile.
+const linkKey = (learner) => `${learner.learner_id}/${learner.user_id}/${learner.linked_at}`;
+
+function AccountStatus({ learner, unlinked }) {
+  const { t, locale } = useI18n();
+  if (!learner.user_id || unlinked.has(linkKey(learner))) {
+    return <span class="muted">{t("orga.learners.account_not_linked")}</span>;
+  }
+  return (
+    <span class="badge badge--success">
+      {learner.linked_at ? t("orga.learners.account_linked_since", { date: formatDate(locale, learner.linked_at) })
+        : t("orga.learners.account_linked")}
+    </span>
+  );
 }
 
 export function Learners() {
@@ -33,6 +55,10 @@ export function Learners() {
   })), [organizationId, search, division, filters.certifiable, filters.page]);
   const groupLabel = type === "SUP" ? t("orga.learners.group") : t("orga.learners.division");
   const canImport = isAdmin && organization.data?.manages_students && type !== "PRO";
+  const showAccounts = canImport;
+  const [opened, setOpened] = useState(null);
+  const [unlinked, setUnlinked] = useState(() => new Set());
+  const columns = 5 + (type === "PRO" ? 0 : 1) + (type === "SUP" ? 1 : 0) + (showAccounts ? 1 : 0);
   const seen = [...new Set((data?.items || []).map((item) => (type === "SUP" ? item.group : item.division)).filter(Boolean))];
 
   return (
@@ -85,20 +111,48 @@ export function Learners() {
                       <th scope="col" class="number">{t("orga.learners.campaigns")}</th>
                       <th scope="col">{t("orga.learners.last_participation")}</th>
                       <th scope="col">{t("orga.learners.certifiable")}</th>
+                      {showAccounts ? <th scope="col">{t("orga.learners.account")}</th> : null}
                     </tr>
                   </thead>
                   <tbody>
-                    {data.items.map((learner, index) => (
-                      <tr key={learner.learner_id || learner.user_id || index}>
-                        <td>{learner.last_name}</td>
-                        <td>{learner.first_name}</td>
-                        {type === "PRO" ? null : <td>{(type === "SUP" ? learner.group : learner.division) || "—"}</td>}
-                        {type === "SUP" ? <td>{learner.student_number || "—"}</td> : null}
-                        <td class="number">{formatNumber(locale, learner.campaigns_count)}</td>
-                        <td>{learner.last_participation_at ? formatDate(locale, learner.last_participation_at) : "—"}</td>
-                        <td><Certifiable learner={learner} /></td>
-                      </tr>
-                    ))}
+                    {data.items.map((learner, index) => {
+                      const open = showAccounts && learner.learner_id && opened === learner.learner_id;
+                      const panel = `learner-account-${learner.learner_id}`;
+                      return [
+                        <tr key={learner.learner_id || learner.user_id || index}>
+                          <td>{learner.last_name}</td>
+                          <td>{learner.first_name}</td>
+                          {type === "PRO" ? null : <td>{(type === "SUP" ? learner.group : learner.division) || "—"}</td>}
+                          {type === "SUP" ? <td>{learner.student_number || "—"}</td> : null}
+                          <td class="number">{formatNumber(locale, learner.campaigns_count)}</td>
+                          <td>{learner.last_participation_at ? formatDate(locale, learner.last_participation_at) : "—"}</td>
+                          <td><Certifiable learner={learner} /></td>
+                          {showAccounts ? (
+                            <td>
+                              {learner.learner_id ? (
+                                <span class="learner-account-cell">
+                                  <AccountStatus learner={learner} unlinked={unlinked} />
+                                  <button type="button" class="link-button" aria-expanded={open ? "true" : "false"}
+                                    aria-controls={open ? panel : undefined}
+                                    onClick={() => setOpened(open ? null : learner.learner_id)}>
+                                    {t("orga.learners.account_details")}
+                                    <span class="visually-hidden"> {learner.first_name} {learner.last_name}</span>
+                                  </button>
+                                </span>
+                              ) : <span class="muted">—</span>}
+                            </td>
+                          ) : null}
+                        </tr>,
+                        open ? (
+                          <tr key={`${learner.learner_id}-account`} class="learner-account-row">
+                            <td colSpan={columns}>
+                              <LearnerAccount organizationId={organizationId} learner={learner} id={panel}
+                                onUnlinked={() => setUnlinked(new Set([...unlinked, linkKey(learner)]))} />
+                            </td>
+                          </tr>
+                        ) : null,
+                      ];
+                    })}
                   </tbody>
                 </table>
               </TableWrap>

@@ -138,7 +138,7 @@ participations = Table(
 )
 
 # Replicas: the learners of organizations' lists, whether they are still in it, and which account
-# each is (organizations.learners.imported and organizations.learner.linked, versioned per learner);
+# each is (organizations.learners.imported, organizations.learner.linked and .unlinked, versioned per learner);
 # and each learner's latest profile (assessment.assessment.completed) for profiles collections.
 learner_links = Table(
     "learner_links",

@@ -100,7 +100,7 @@ class SqlAlchemyReplicas(AbstractReplicas):
             orm.known_organizations.c.id == organization_id)).mappings().first()
         return dict(row) if row else None
 
-    def save_learner_link(self, learner_id: UUID, version: int, organization_id: UUID, user_id: UUID) -> None:
+    def save_learner_link(self, learner_id: UUID, version: int, organization_id: UUID, user_id: UUID | None) -> None:
         table = orm.learner_links
         statement = pg_insert(table).values(learner_id=learner_id, version=version, organization_id=organization_id,
                                             user_id=user_id, disabled=False)

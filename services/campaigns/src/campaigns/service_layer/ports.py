@@ -59,7 +59,9 @@ class AbstractReplicas(abc.ABC):
         """name, type, manages_students, archived; None when not known (yet)."""
 
     @abc.abstractmethod
-    def save_learner_link(self, learner_id: UUID, version: int, organization_id: UUID, user_id: UUID) -> None: ...
+    def save_learner_link(self, learner_id: UUID, version: int, organization_id: UUID, user_id: UUID | None) -> None:
+        """The account linked to the learner as of this version (none: unlinked); an older version changes
+        nothing, and the learner's list state stays as it is."""
 
     @abc.abstractmethod
     def save_learner(self, learner_id: UUID, version: int, organization_id: UUID, user_id: UUID | None,

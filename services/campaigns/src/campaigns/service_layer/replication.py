@@ -1,4 +1,5 @@
-"""Keeping campaigns' replicas: organizations and memberships (authorization), target profiles (content)."""
+"""Keeping campaigns' replicas: organizations and memberships (authorization), the learners of organizations'
+lists and the accounts linked to them (who joins a school's campaign as whom), target profiles (content)."""
 
 from __future__ import annotations
 
@@ -56,3 +57,9 @@ def on_learners_imported(data: dict[str, Any], envelope: Envelope, uow: Campaign
 def on_learner_linked(data: dict[str, Any], envelope: Envelope, uow: CampaignsUnitOfWork) -> None:
     uow.replicas.save_learner_link(data["learner_id"], envelope.aggregate_version, data["organization_id"],
                                    data["user_id"])
+
+
+def on_learner_unlinked(data: dict[str, Any], envelope: Envelope, uow: CampaignsUnitOfWork) -> None:
+    """An admin took the account off the learner: it joins the school's campaigns as nobody until it is matched
+    again. Its participations keep the learner they were made for."""
+    uow.replicas.save_learner_link(data["learner_id"], envelope.aggregate_version, data["organization_id"], None)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Date,
     DateTime,
     ForeignKey,
+    Identity,
     Index,
     Integer,
     MetaData,
@@ -23,7 +25,7 @@ from sqlalchemy.orm import registry, relationship
 
 from msgkit import inbox_table, outbox_table
 from organizations.domain.imports import LearnerImport
-from organizations.domain.learners import OrganizationLearner
+from organizations.domain.learners import AccountLink, OrganizationLearner
 from organizations.domain.model import Invitation, Membership, Organization
 from svckit.idempotency import idempotency_table
 
@@ -156,6 +158,40 @@ learners = Table(
     Index("ix_learners_user", "organization_id", "user_id"),
 )
 
+# Every link of an account to a learner, kept when it goes (domain/learners.py: who held a pupil's place).
+learner_account_links = Table(
+    "learner_account_links",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("organization_id", Uuid, ForeignKey("organizations.id"), nullable=False),
+    Column("learner_id", Uuid, ForeignKey("organization_learners.id"), nullable=False),
+    Column("user_id", Uuid, nullable=False),
+    Column("linked_at", DateTime(timezone=True)),  # none for links made before the history was kept
+    Column("linked_by", Uuid),
+    Column("link_method", String(20), nullable=False),
+    Column("unlinked_at", DateTime(timezone=True)),
+    Column("unlinked_by", Uuid),
+    Column("unlink_method", String(20)),
+    Index("ix_learner_account_links_learner", "learner_id"),
+    Index("ix_learner_account_links_user", "user_id"),
+    # One current link per learner, as organization_learners.user_id says.
+    Index("uq_learner_account_links_current", "learner_id", unique=True, postgresql_where=text("unlinked_at IS NULL")),
+)
+
+# Failed reconciliations, counted per account and per organization (domain/reconciliation_limits.py);
+# each organization's rows older than the longest window are deleted when it records a new one.
+reconciliation_failures = Table(
+    "reconciliation_failures",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("organization_id", Uuid, nullable=False),
+    Column("user_id", Uuid, nullable=False),
+    Column("reason", String(50), nullable=False),
+    Column("failed_at", DateTime(timezone=True), nullable=False),
+    Index("ix_reconciliation_failures_user", "user_id", "failed_at"),
+    Index("ix_reconciliation_failures_organization", "organization_id", "failed_at"),
+)
+
 learner_imports = Table(
     "learner_imports",
     metadata,
@@ -203,8 +239,12 @@ def start_mappers() -> None:
         },
         version_id_col=organizations.c.version, version_id_generator=False,
     )
-    mapper_registry.map_imperatively(OrganizationLearner, learners, version_id_col=learners.c.version,
-                                     version_id_generator=False)
+    mapper_registry.map_imperatively(AccountLink, learner_account_links)
+    mapper_registry.map_imperatively(
+        OrganizationLearner, learners,
+        properties={"links": relationship(AccountLink, lazy="selectin",
+                                          order_by=learner_account_links.c.linked_at.asc().nulls_first())},
+        version_id_col=learners.c.version, version_id_generator=False)
     mapper_registry.map_imperatively(LearnerImport, learner_imports)
 
 

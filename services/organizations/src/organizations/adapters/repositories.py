@@ -5,11 +5,18 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from organizations.adapters.orm import email_verifications, invitations, known_users, learners, orga_terms_acceptances
+from organizations.adapters.orm import (
+    email_verifications,
+    invitations,
+    known_users,
+    learners,
+    orga_terms_acceptances,
+    reconciliation_failures,
+)
 from organizations.domain.imports import LearnerImport
 from organizations.domain.learners import (
     IMPORTED_FIELDS,
@@ -24,6 +31,7 @@ from organizations.service_layer.ports import (
     AbstractKnownUsers,
     AbstractLearners,
     AbstractOrganizations,
+    AbstractReconciliationFailures,
 )
 
 Track = Callable[[object], object]
@@ -152,9 +160,43 @@ class SqlAlchemyLearners(AbstractLearners):
         return [self.track(learner) for learner in found]
 
     def linked_to(self, organization_id: UUID, user_id: UUID) -> OrganizationLearner | None:
-        return self.session.scalars(select(OrganizationLearner).where(
+        learner = self.session.scalars(select(OrganizationLearner).where(
             OrganizationLearner.organization_id == organization_id, OrganizationLearner.user_id == user_id,
             OrganizationLearner.disabled_at.is_(None))).first()
+        return self.track(learner) if learner is not None else None
+
+    def get(self, organization_id: UUID, learner_id: UUID) -> OrganizationLearner | None:
+        learner = self.session.scalars(select(OrganizationLearner).where(
+            OrganizationLearner.organization_id == organization_id, OrganizationLearner.id == learner_id)).one_or_none()
+        return self.track(learner) if learner is not None else None
+
+
+# The advisory-lock namespace of an account's reconciliations (any constant unique within this database).
+_RECONCILING_ACCOUNT = 16_001
+
+
+class SqlAlchemyReconciliationFailures(AbstractReconciliationFailures):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def serialize_account(self, user_id: UUID) -> None:
+        # Until the transaction ends. Two accounts may share a hash: they then wait for each other, no more.
+        self.session.execute(text("SELECT pg_advisory_xact_lock(:namespace, hashtext(:user_id))"),
+                             {"namespace": _RECONCILING_ACCOUNT, "user_id": str(user_id)})
+
+    def nth_latest(self, n: int, since: datetime, *, user_id: UUID | None = None,
+                   organization_id: UUID | None = None) -> datetime | None:
+        table = reconciliation_failures
+        scope = table.c.user_id == user_id if user_id is not None else table.c.organization_id == organization_id
+        return self.session.scalar(select(table.c.failed_at).where(scope, table.c.failed_at > since)
+                                   .order_by(table.c.failed_at.desc()).offset(n - 1).limit(1))
+
+    def record(self, organization_id: UUID, user_id: UUID, reason: str, at: datetime, forget_before: datetime) -> None:
+        table = reconciliation_failures
+        self.session.execute(table.insert().values(organization_id=organization_id, user_id=user_id, reason=reason,
+                                                   failed_at=at))
+        self.session.execute(delete(table).where(table.c.organization_id == organization_id,
+                                                 table.c.failed_at < forget_before))
 
 
 class SqlAlchemyImports(AbstractImports):

@@ -9,6 +9,7 @@ from organizations.adapters.repositories import (
     SqlAlchemyKnownUsers,
     SqlAlchemyLearners,
     SqlAlchemyOrganizations,
+    SqlAlchemyReconciliationFailures,
 )
 from organizations.service_layer.unit_of_work import OrganizationsUnitOfWork
 from svckit.uow import SqlAlchemyUnitOfWork
@@ -24,3 +25,4 @@ class SqlAlchemyOrganizationsUnitOfWork(SqlAlchemyUnitOfWork, OrganizationsUnitO
         self.organizations = SqlAlchemyOrganizations(session, self.track)
         self.learners = SqlAlchemyLearners(session, self.track)
         self.imports = SqlAlchemyImports(session)
+        self.reconciliation_failures = SqlAlchemyReconciliationFailures(session)

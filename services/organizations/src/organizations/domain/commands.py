@@ -100,3 +100,10 @@ class ReconcileLearner:
     first_name: str
     last_name: str
     birthdate: date
+
+
+@dataclass(frozen=True)
+class UnlinkLearner:
+    actor: Actor
+    organization_id: UUID
+    learner_id: UUID

@@ -109,3 +109,15 @@ class LearnerLinked:
     user_id: UUID
     linked_at: datetime
     version: int
+
+
+@dataclass(frozen=True)
+class LearnerUnlinked:
+    """An admin of the organization took the account off the learner (the learner's participations stay)."""
+
+    learner_id: UUID
+    organization_id: UUID
+    user_id: UUID  # the account that was linked
+    unlinked_by: UUID
+    unlinked_at: datetime
+    version: int

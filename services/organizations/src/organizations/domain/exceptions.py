@@ -102,3 +102,17 @@ class LearnerLinkedToAnotherAccount(OrganizationsError):
 
 class AlreadyLinkedToAnotherLearner(OrganizationsError):
     pass
+
+
+class LearnerNotLinked(OrganizationsError):
+    pass
+
+
+class ReconciliationThrottled(OrganizationsError):
+    """Too many failed attempts to find a learner, from this account or against this organization."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("Too many attempts to find a learner in a list; ask your teacher for help, or try again "
+                         "later.")
+        self.details = {"retry_after": retry_after, "retry_after_minutes": -(-retry_after // 60)}
+        self.headers = {"Retry-After": str(retry_after)}

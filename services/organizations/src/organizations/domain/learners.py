@@ -1,8 +1,14 @@
-"""Learners of an organization, and what an import changes among them.
+"""Learners of an organization, the accounts linked to them, and what an import changes among them.
 
 A school's list is keyed by the national student id (INE), a university's by the student
 number. An import is planned as a whole (created, updated, disabled, re-enabled) before
 anything is written, so the caller can apply it in one transaction: all or nothing.
+
+A learner is linked to an account when someone reconciles (finds themself in the list by names
+and birth date): whoever knows a pupil's names and birth date can do it. So every link is kept
+in the learner's history, with when and how it was made and, once an admin of the organization
+takes it off (unlinks), when and by whom. The history outlives the link: a school can see that
+an account held a pupil's place from this date to that one.
 """
 
 from __future__ import annotations
@@ -13,12 +19,14 @@ from datetime import date, datetime
 from uuid import UUID, uuid4
 
 from organizations.domain import exceptions as e
-from organizations.domain.events import LearnerChange, LearnerLinked
+from organizations.domain.events import LearnerChange, LearnerLinked, LearnerUnlinked
 from organizations.domain.learner_records import ImportedLearner
 
 CREATED, UPDATED, DISABLED, ENABLED = "CREATED", "UPDATED", "DISABLED", "ENABLED"
 ADD_UPDATE, REPLACE = "ADD_UPDATE", "REPLACE"
 MODES = (ADD_UPDATE, REPLACE)
+# How a link was made (the learner reconciling themself) and how it went (an admin unlinking it).
+RECONCILIATION, ADMIN_UNLINK = "RECONCILIATION", "ADMIN"
 
 # What a file says about a learner; everything else (id, link to a user, dates) is ours.
 IMPORTED_FIELDS = (
@@ -27,6 +35,26 @@ IMPORTED_FIELDS = (
     "mef_code", "division", "student_number", "email", "department", "educational_team", "group", "diploma",
     "study_scheme",
 )
+
+
+@dataclass(eq=False)
+class AccountLink:
+    """One period during which an account was linked to a learner; kept after the link goes."""
+
+    id: UUID
+    organization_id: UUID
+    learner_id: UUID
+    user_id: UUID
+    linked_at: datetime | None  # none: linked before links had a history (the learner's row tells no date)
+    linked_by: UUID | None
+    link_method: str
+    unlinked_at: datetime | None = None
+    unlinked_by: UUID | None = None
+    unlink_method: str | None = None
+
+    @property
+    def current(self) -> bool:
+        return self.unlinked_at is None
 
 
 @dataclass(eq=False)
@@ -60,6 +88,7 @@ class OrganizationLearner:
     user_id: UUID | None = None
     disabled_at: datetime | None = None
     version: int = 1
+    links: list[AccountLink] = field(default_factory=list, repr=False)
     events: list = field(default_factory=list, repr=False)
 
     @property
@@ -76,6 +105,7 @@ class OrganizationLearner:
                              self.user_id, self.disabled)
 
     def link_to(self, user_id: UUID, now: datetime) -> None:
+        """The account's owner found themself in the list (reconciliation)."""
         if self.user_id == user_id:
             return
         if self.user_id is not None:
@@ -83,7 +113,27 @@ class OrganizationLearner:
                 "This learner is already linked to another account; ask your teacher to check.")
         self.user_id, self.updated_at = user_id, now
         self.version += 1
+        self.links.append(AccountLink(uuid4(), self.organization_id, self.id, user_id, linked_at=now, linked_by=user_id,
+                                      link_method=RECONCILIATION))
         self.events.append(LearnerLinked(self.id, self.organization_id, user_id, now, self.version))
+
+    def unlink(self, *, by: UUID, now: datetime) -> None:
+        """An admin takes the account off the learner: the account may reconcile again, and the learner's
+        participations stay theirs (they name the learner, not the account)."""
+        if self.user_id is None:
+            raise e.LearnerNotLinked("This learner is not linked to an account.")
+        link = self.current_link()
+        if link is None:  # linked before links had a history: the period is recorded now, without its start
+            link = AccountLink(uuid4(), self.organization_id, self.id, self.user_id, linked_at=None, linked_by=None,
+                               link_method=RECONCILIATION)
+            self.links.append(link)
+        link.unlinked_at, link.unlinked_by, link.unlink_method = now, by, ADMIN_UNLINK
+        user_id, self.user_id, self.updated_at = self.user_id, None, now
+        self.version += 1
+        self.events.append(LearnerUnlinked(self.id, self.organization_id, user_id, by, now, self.version))
+
+    def current_link(self) -> AccountLink | None:
+        return next((link for link in self.links if link.current and link.user_id == self.user_id), None)
 
 
 @dataclass(frozen=True, slots=True)

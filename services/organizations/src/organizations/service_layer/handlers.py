@@ -13,10 +13,11 @@ from msgkit import Envelope
 from organizations.domain import commands
 from organizations.domain import exceptions as e
 from organizations.domain.imports import FAILED, SUCCEEDED, LearnerImport
-from organizations.domain.learner_records import LearnerFileRejected, LineError
-from organizations.domain.learners import MODES, REPLACE, import_key, plan_import
+from organizations.domain.learner_records import ImportedLearner, LearnerFileRejected, LineError
+from organizations.domain.learners import MODES, REPLACE, OrganizationLearner, import_key, plan_import
 from organizations.domain.model import PENDING, SCO, InvitationOutcome, KnownUser, Membership, Organization
-from organizations.domain.reconciliation import find_match
+from organizations.domain.reconciliation import find_match, is_same_person
+from organizations.domain.reconciliation_limits import Limit, ReconciliationLimits
 from organizations.service_layer.mails import invitation_mail
 from organizations.service_layer.ports import LearnerFileReader
 from organizations.service_layer.unit_of_work import OrganizationsUnitOfWork
@@ -160,84 +161,148 @@ class ImportResult:
 
 def import_learners(cmd: commands.ImportLearners, uow: OrganizationsUnitOfWork, read_file: LearnerFileReader,
                     now: Clock) -> ImportResult:
-    """Import a learner file, all or nothing; the attempt is recorded either way."""
+    """Import a learner file, all or nothing; the attempt is recorded either way.
+
+    The slow part comes first and holds nothing: reading a 10 MB SIECLE export takes about a
+    second, and while the organization's row is locked every reconciliation of the school waits.
+    The caller's rights are checked before reading (no file is read for someone refused), and
+    again under the lock, where the writes happen.
+    """
     if cmd.mode not in MODES:
         raise e.InvalidOrganization("INVALID_IMPORT_MODE", f"The mode must be one of {', '.join(MODES)}.")
     moment = now()
     with uow:
-        organization = _organization(uow, cmd.organization_id, lock=True)
-        require_orga_access(uow, organization, cmd.actor)
-        organization.require_admin(cmd.actor.user_id)
-        organization.require_can_import()
-        record = LearnerImport(id=uuid.uuid4(), organization_id=organization.id, created_by=cmd.actor.user_id,
-                               created_at=moment, filename=cmd.filename[:255], mode=cmd.mode, status=FAILED)
-        try:
-            parsed = read_file(cmd.filename, cmd.stream, organization_type=organization.type,
-                               uai=organization.external_id)
-        except LearnerFileRejected as rejected:
-            record.error_code = rejected.code
-            record.errors = [{"code": rejected.code, "message": str(rejected), **rejected.details}]
-            uow.imports.add(record)
-            uow.commit()
-            return ImportResult(record)
+        organization = _may_import(uow, cmd)
+        organization_type, uai = organization.type, organization.external_id  # neither ever changes
+    record = LearnerImport(id=uuid.uuid4(), organization_id=cmd.organization_id, created_by=cmd.actor.user_id,
+                           created_at=moment, filename=cmd.filename[:255], mode=cmd.mode, status=FAILED)
+    parsed = None
+    try:
+        parsed = read_file(cmd.filename, cmd.stream, organization_type=organization_type, uai=uai)
+    except LearnerFileRejected as rejected:
+        record.error_code = rejected.code
+        record.errors = [{"code": rejected.code, "message": str(rejected), **rejected.details}]
+    if parsed is not None:
         record.format, record.encoding, record.skipped_count = parsed.format, parsed.encoding, parsed.skipped
         record.error_count = parsed.error_count
         if parsed.errors:
             record.error_code = "INVALID_LEARNERS"
             record.errors = [_line_error(error) for error in parsed.errors]
-            uow.imports.add(record)
-            uow.commit()
-            return ImportResult(record)
-        if not parsed.learners:
+        elif not parsed.learners:
             record.error_code = "EMPTY"
             record.errors = [{"code": "EMPTY", "message": "The file holds no learner to import."}]
-            uow.imports.add(record)
-            uow.commit()
-            return ImportResult(record)
-        # A school's export is its whole list: who is not in it has left. A university
-        # chooses: add and update, or replace its list.
-        plan = plan_import(existing=uow.learners.snapshots(organization.id), records=parsed.learners,
-                           key=import_key(organization.type),
-                           disable_missing=organization.type == SCO or cmd.mode == REPLACE, now=moment)
-        uow.learners.add_new(organization.id, plan.created, moment)
-        uow.learners.apply(plan.updates())
-        record.status = SUCCEEDED
-        record.created_count, record.updated_count = len(plan.created), len(plan.updated)
-        record.disabled_count, record.enabled_count, record.unchanged_count = (len(plan.disabled), len(plan.enabled),
-                                                                               plan.unchanged)
+    with uow:
+        organization = _may_import(uow, cmd, lock=True)
+        if record.error_code is None:
+            _apply_import(uow, organization, record, parsed.learners, cmd.mode, moment)
         uow.imports.add(record)
-        changes = plan.changes()
-        if changes:
-            organization.record_learner_import(record.id, changes, moment)
         uow.commit()
         return ImportResult(record)
+
+
+def _may_import(uow: OrganizationsUnitOfWork, cmd: commands.ImportLearners, *, lock: bool = False) -> Organization:
+    organization = _organization(uow, cmd.organization_id, lock=lock)
+    require_orga_access(uow, organization, cmd.actor)
+    organization.require_admin(cmd.actor.user_id)
+    organization.require_can_import()
+    return organization
+
+
+def _apply_import(uow: OrganizationsUnitOfWork, organization: Organization, record: LearnerImport,
+                  learners: list[ImportedLearner], mode: str, moment: datetime) -> None:
+    """Under the organization's lock: what the file changes, written and announced."""
+    # A school's export is its whole list: who is not in it has left. A university
+    # chooses: add and update, or replace its list.
+    plan = plan_import(existing=uow.learners.snapshots(organization.id), records=learners,
+                       key=import_key(organization.type),
+                       disable_missing=organization.type == SCO or mode == REPLACE, now=moment)
+    uow.learners.add_new(organization.id, plan.created, moment)
+    uow.learners.apply(plan.updates())
+    record.status = SUCCEEDED
+    record.created_count, record.updated_count = len(plan.created), len(plan.updated)
+    record.disabled_count, record.enabled_count, record.unchanged_count = (len(plan.disabled), len(plan.enabled),
+                                                                           plan.unchanged)
+    changes = plan.changes()
+    if changes:
+        organization.record_learner_import(record.id, changes, moment)
 
 
 def _line_error(error: LineError) -> dict[str, Any]:
     return {name: value for name, value in asdict(error).items() if value is not None}
 
 
-def reconcile_learner(cmd: commands.ReconcileLearner, uow: OrganizationsUnitOfWork, now: Clock) -> UUID:
-    """A learner joining a campaign of a school finds themself in its list; returns the learner matched."""
+# The refusals of a reconciliation that tell something about the list: they count toward its limits.
+_RECONCILIATION_FAILURES = (e.NoMatchingLearner, e.SeveralMatchingLearners, e.LearnerLinkedToAnotherAccount,
+                            e.AlreadyLinkedToAnotherLearner)
+
+
+def reconcile_learner(cmd: commands.ReconcileLearner, uow: OrganizationsUnitOfWork, limits: ReconciliationLimits,
+                      now: Clock) -> UUID:
+    """A learner joining a campaign of a school finds themself in its list; returns the learner matched.
+
+    Failures are counted and limited per account and per organization (domain/reconciliation_limits.py).
+    The account's attempts run one at a time (parallel guesses would all pass the count), its own
+    limits are checked before the organization is locked, and the organization's under its lock.
+    """
+    moment = now()
     with uow:
+        uow.reconciliation_failures.serialize_account(cmd.actor.user_id)
+        _refuse_if_throttled(uow, limits.per_account, moment, user_id=cmd.actor.user_id)
         # Locked like an import: every write to this organization's learners is serialized.
         organization = _organization(uow, cmd.organization_id, lock=True)
         if not organization.manages_students:
             raise e.ImportNotAllowed("This organization does not manage a list of learners.")
-        already = uow.learners.linked_to(organization.id, cmd.actor.user_id)
-        result = find_match([learner for learner in uow.learners.born_on(organization.id, cmd.birthdate)
-                             if not learner.disabled], cmd.first_name, cmd.last_name, cmd.birthdate,
-                            user_id=cmd.actor.user_id)
-        if result.candidate is None:
-            if result.ambiguous:
-                raise e.SeveralMatchingLearners("Several learners match; ask your teacher to check the list.")
-            raise e.NoMatchingLearner("No learner of this organization matches these names and birth date.")
-        learner = result.candidate
-        if already is not None and already.id != learner.id:
-            raise e.AlreadyLinkedToAnotherLearner("Your account is already linked to another learner here.")
-        learner.link_to(cmd.actor.user_id, now())
+        _refuse_if_throttled(uow, limits.per_organization, moment, organization_id=organization.id)
+        try:
+            learner = _find_learner(uow, organization, cmd)
+            learner.link_to(cmd.actor.user_id, moment)
+        except _RECONCILIATION_FAILURES as refusal:
+            uow.reconciliation_failures.record(organization.id, cmd.actor.user_id, type(refusal).__name__, moment,
+                                               forget_before=moment - limits.horizon)
+            uow.commit()
+            raise
         uow.commit()
         return learner.id
+
+
+def _refuse_if_throttled(uow: OrganizationsUnitOfWork, limits: tuple[Limit, ...], moment: datetime,
+                         **scope: UUID) -> None:
+    waits = [wait for limit in limits
+             if (wait := limit.retry_after(uow.reconciliation_failures.nth_latest(
+                 limit.failures, moment - limit.window, **scope), moment)) is not None]
+    if waits:
+        raise e.ReconciliationThrottled(max(waits))
+
+
+def _find_learner(uow: OrganizationsUnitOfWork, organization: Organization,
+                  cmd: commands.ReconcileLearner) -> OrganizationLearner:
+    # An account already linked here is compared with its own learner only: the answer then says nothing
+    # about the rest of the list.
+    already = uow.learners.linked_to(organization.id, cmd.actor.user_id)
+    if already is not None:
+        if not is_same_person(already, cmd.first_name, cmd.last_name, cmd.birthdate):
+            raise e.AlreadyLinkedToAnotherLearner("Your account is already linked to another learner here.")
+        return already
+    result = find_match([learner for learner in uow.learners.born_on(organization.id, cmd.birthdate)
+                         if not learner.disabled], cmd.first_name, cmd.last_name, cmd.birthdate)
+    if result.candidate is None:
+        if result.ambiguous:
+            raise e.SeveralMatchingLearners("Several learners match; ask your teacher to check the list.")
+        raise e.NoMatchingLearner("No learner of this organization matches these names and birth date.")
+    return result.candidate
+
+
+def unlink_learner(cmd: commands.UnlinkLearner, uow: OrganizationsUnitOfWork, now: Clock) -> None:
+    """An admin of the organization takes the account off a learner; the learner's participations stay."""
+    with uow:
+        organization = _organization(uow, cmd.organization_id, lock=True)
+        require_orga_access(uow, organization, cmd.actor)
+        organization.require_admin(cmd.actor.user_id)
+        learner = uow.learners.get(organization.id, cmd.learner_id)
+        if learner is None:
+            raise e.LearnerNotFound("This learner is not in the organization's list.")
+        learner.unlink(by=cmd.actor.user_id, now=now())
+        uow.commit()
 
 
 # -- what organizations consumes ----------------------------------------------------------------

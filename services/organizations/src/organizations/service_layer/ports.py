@@ -70,6 +70,27 @@ class AbstractLearners(abc.ABC):
     @abc.abstractmethod
     def linked_to(self, organization_id: UUID, user_id: UUID) -> OrganizationLearner | None: ...
 
+    @abc.abstractmethod
+    def get(self, organization_id: UUID, learner_id: UUID) -> OrganizationLearner | None: ...
+
+
+class AbstractReconciliationFailures(abc.ABC):
+    """Failed reconciliations, counted per account and per organization (domain/reconciliation_limits.py)."""
+
+    @abc.abstractmethod
+    def serialize_account(self, user_id: UUID) -> None:
+        """Hold the account's other reconciliations until commit, so that parallel attempts are counted one
+        after the other (an organization's are already, by its row lock)."""
+
+    @abc.abstractmethod
+    def nth_latest(self, n: int, since: datetime, *, user_id: UUID | None = None,
+                   organization_id: UUID | None = None) -> datetime | None:
+        """The n-th most recent failure after ``since``, of the account or of the organization; None if fewer."""
+
+    @abc.abstractmethod
+    def record(self, organization_id: UUID, user_id: UUID, reason: str, at: datetime, forget_before: datetime) -> None:
+        """Count a failure; the organization's failures older than ``forget_before`` are deleted."""
+
 
 class AbstractImports(abc.ABC):
     @abc.abstractmethod

@@ -5,6 +5,7 @@ from organizations.service_layer.ports import (
     AbstractKnownUsers,
     AbstractLearners,
     AbstractOrganizations,
+    AbstractReconciliationFailures,
 )
 from svckit.uow import AbstractUnitOfWork
 
@@ -16,3 +17,4 @@ class OrganizationsUnitOfWork(AbstractUnitOfWork):
     organizations: AbstractOrganizations
     learners: AbstractLearners
     imports: AbstractImports
+    reconciliation_failures: AbstractReconciliationFailures

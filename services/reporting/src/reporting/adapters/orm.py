@@ -107,6 +107,7 @@ learners = Table(
     Column("division", String(255)),
     Column("group_name", String(255)),
     Column("disabled", Boolean, nullable=False, server_default=text("false")),
+    Column("linked_at", DateTime(timezone=True)),  # since when user_id is linked (none: not known yet)
     Column("link_version", Integer, nullable=False, server_default=text("0")),
     Index("ix_learners_organization_names", "organization_id", text("lower(last_name)"), text("lower(first_name)"),
           "id"),

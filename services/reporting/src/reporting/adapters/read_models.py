@@ -114,7 +114,8 @@ class SqlAlchemyReadModels(AbstractReadModels):
     def save_learners(self, organization_id: UUID, learners: list[dict[str, Any]]) -> None:
         """Learners as imported (each dict: ``learner_id``, ``version``, ``user_id`` and the fields), then
         the names of their participants. The import also says which account each learner is linked to,
-        which a ``learner.linked`` of a later version may have changed already."""
+        which a ``learner.linked`` or ``.unlinked`` of a later version may have changed already. It does not say
+        since when: an account it changes has no date until its ``learner.linked`` arrives."""
         table = orm.learners
         for learner in learners:
             values = {k: v for k, v in learner.items() if k not in ("learner_id", "version", "user_id")}
@@ -129,18 +130,41 @@ class SqlAlchemyReadModels(AbstractReadModels):
                 "organization_id": excluded.organization_id,
                 "version": func.greatest(table.c.version, excluded.version),
                 "user_id": case((link_is_newer, excluded.user_id), else_=table.c.user_id),
+                "linked_at": case((and_(link_is_newer, excluded.user_id.is_distinct_from(table.c.user_id)), None),
+                                  else_=table.c.linked_at),
                 "link_version": func.greatest(table.c.link_version, excluded.version),
             }))
         self._refresh_learners(organization_id, [learner["learner_id"] for learner in learners])
 
-    def link_learner(self, learner_id: UUID, version: int, organization_id: UUID, user_id: UUID) -> None:
+    def link_learner(self, learner_id: UUID, version: int, organization_id: UUID, user_id: UUID,
+                     linked_at: datetime) -> None:
+        """The link, when it is the newest news of the learner's account. Its date is also taken when it is
+        older but names the account linked now, with a later date than the one known: an import of a later
+        version may have brought the account without a date, and the latest link of an account is its
+        latest date (a later unlink or another account would have changed the account)."""
         table = orm.learners
         # version 0: the import that brings the learner's names is still to come, and must not be taken as stale
         statement = pg_insert(table).values(id=learner_id, version=0, organization_id=organization_id,
-                                            user_id=user_id, link_version=version)
+                                            user_id=user_id, linked_at=linked_at, link_version=version)
+        newer = table.c.link_version < version
+        dates_this_account = and_(table.c.user_id == user_id,
+                                  or_(table.c.linked_at.is_(None), table.c.linked_at < linked_at))
         self.session.execute(statement.on_conflict_do_update(
-            index_elements=[table.c.id], set_={"user_id": statement.excluded.user_id, "link_version": version},
+            index_elements=[table.c.id],
+            set_={"user_id": case((newer, statement.excluded.user_id), else_=table.c.user_id),
+                  "linked_at": statement.excluded.linked_at,
+                  "link_version": func.greatest(table.c.link_version, version)},
+            where=or_(newer, dates_this_account)))
+        self._refresh_learners(organization_id, [learner_id])
+
+    def unlink_learner(self, learner_id: UUID, version: int, organization_id: UUID) -> None:
+        table = orm.learners
+        statement = pg_insert(table).values(id=learner_id, version=0, organization_id=organization_id,
+                                            user_id=None, linked_at=None, link_version=version)
+        self.session.execute(statement.on_conflict_do_update(
+            index_elements=[table.c.id], set_={"user_id": None, "linked_at": None, "link_version": version},
             where=table.c.link_version < version))
+        # The participants it named through the account are found by their learner_id (_refresh_learners).
         self._refresh_learners(organization_id, [learner_id])
 
     # --- content: the names of competences and areas, the skills' competences --------------

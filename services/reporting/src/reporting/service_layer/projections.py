@@ -66,7 +66,13 @@ def on_learners_imported(data: dict[str, Any], envelope: Envelope, uow: Reportin
 
 def on_learner_linked(data: dict[str, Any], envelope: Envelope, uow: ReportingUnitOfWork) -> None:
     uow.read_models.link_learner(data["learner_id"], envelope.aggregate_version, data["organization_id"],
-                                 data["user_id"])
+                                 data["user_id"], data["linked_at"])
+
+
+def on_learner_unlinked(data: dict[str, Any], envelope: Envelope, uow: ReportingUnitOfWork) -> None:
+    """The account is no longer the learner: the list shows no link, and the account's participations made without
+    naming the learner are the account's again (those made as the learner stay the learner's)."""
+    uow.read_models.unlink_learner(data["learner_id"], envelope.aggregate_version, data["organization_id"])
 
 
 # --- content --------------------------------------------------------------------------------
@@ -200,7 +206,8 @@ PROJECTIONS: tuple[Projection, ...] = (
             (on_orga_terms_accepted, ("identity.user.orga_terms_accepted.v1",))),
     *_queue("on_learners_changed", "directory",
             (on_learners_imported, ("organizations.learners.imported.v1",)),
-            (on_learner_linked, ("organizations.learner.linked.v1",))),
+            (on_learner_linked, ("organizations.learner.linked.v1",)),
+            (on_learner_unlinked, ("organizations.learner.unlinked.v1",))),
     *_queue("on_content_released", "content", (on_content_released, ("assessment.content.released.v1",))),
     *_queue("on_campaign_changed", "campaigns",
             (on_campaign_created, ("campaigns.campaign.created.v1",)),

@@ -14,6 +14,7 @@ from uuid import UUID
 
 from sqlalchemy import (
     Connection,
+    DateTime,
     Engine,
     String,
     Uuid,
@@ -40,8 +41,9 @@ participations, learners, users = orm.participations, orm.learners, orm.users
 
 def _directory(organization_id: UUID):
     """Who the organization's learners are: ``learner_id`` (none for an account without a learner),
-    ``user_id``, ``first_name``, ``last_name``, ``division``, ``group``, ``student_number``."""
-    imported = (select(learners.c.id.label("learner_id"), learners.c.user_id,
+    ``user_id`` (for a learner, the account linked to it), ``linked_at`` (since when, when known), ``first_name``,
+    ``last_name``, ``division``, ``group``, ``student_number``."""
+    imported = (select(learners.c.id.label("learner_id"), learners.c.user_id, learners.c.linked_at,
                        func.coalesce(learners.c.first_name, users.c.first_name).label("first_name"),
                        func.coalesce(learners.c.last_name, users.c.last_name).label("last_name"),
                        learners.c.division, learners.c.group_name.label("group"), learners.c.student_number)
@@ -51,7 +53,8 @@ def _directory(organization_id: UUID):
                 .where(participations.c.organization_id == organization_id, *LIVE,
                        participations.c.user_id.is_not(None), participations.c.learner_id.is_(None))
                 .distinct().subquery("unlisted"))
-    accounts = (select(cast(null(), Uuid).label("learner_id"), unlisted.c.user_id, users.c.first_name,
+    accounts = (select(cast(null(), Uuid).label("learner_id"), unlisted.c.user_id,
+                       cast(null(), DateTime(timezone=True)).label("linked_at"), users.c.first_name,
                        users.c.last_name, cast(null(), String).label("division"), cast(null(), String).label("group"),
                        cast(null(), String).label("student_number"))
                 .select_from(unlisted.outerjoin(users, users.c.id == unlisted.c.user_id)))
@@ -110,7 +113,8 @@ def learners_page(engine: Engine, organization_id: UUID, user_id: UUID,
                      .where(*conditions, profile.c.certifiable.is_(args["certifiable"])))
         page, total = page_and_total(connection, query, _in_name_order(directory), args)
         details = _details_of(connection, organization_id, page)
-    return [{"learner_id": row.learner_id, "user_id": row.user_id, "first_name": row.first_name,
+    return [{"learner_id": row.learner_id, "user_id": row.user_id, "linked_at": row.linked_at,
+             "first_name": row.first_name,
              "last_name": row.last_name, "division": row.division, "group": row.group,
              "student_number": row.student_number, **details[row.learner_id, row.user_id]} for row in page], total
 

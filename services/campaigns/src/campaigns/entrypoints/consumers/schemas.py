@@ -77,6 +77,11 @@ class LearnerLinkedSchema(Schema):
     user_id = fields.UUID(required=True)
 
 
+class LearnerUnlinkedSchema(Schema):
+    learner_id = fields.UUID(required=True)
+    organization_id = fields.UUID(required=True)
+
+
 class AssessmentCompletedSchema(Schema):
     """The results summary is kept as assessment sent it: it becomes the participation's snapshot."""
 

@@ -266,8 +266,32 @@ class Reconciliation(MethodView):
     @learners.arguments(s.ReconciliationSchema)
     @learners.response(200, s.ReconciledSchema)
     def post(self, data: dict, organization_id: UUID):
-        """Find yourself in the organization's learner list (names and birth date) and link your account"""
+        """Find yourself in the organization's learner list (names and birth date) and link your account
+
+        Failures are limited: 5 in 10 minutes and 20 in 24 hours per account, 500 in 10 minutes per
+        organization; past them, 429 RECONCILIATION_THROTTLED with Retry-After."""
         runtime = _runtime()
         learner_id = handlers.reconcile_learner(commands.ReconcileLearner(_actor(), organization_id, **data),
-                                                runtime.uow(), runtime.now)
+                                                runtime.uow(), runtime.reconciliation_limits, runtime.now)
         return {"learner_id": learner_id, "organization_id": organization_id}
+
+
+@learners.route("/<uuid:organization_id>/learners/<uuid:learner_id>/account-link")
+class AccountLink(MethodView):
+    @auth_required
+    @learners.response(200, s.LearnerAccountLinkSchema)
+    def get(self, organization_id: UUID, learner_id: UUID):
+        """The account linked to a learner, since when, and every earlier link (admins)"""
+        engine = _runtime().engine
+        views.check_orga_access(engine, organization_id, _actor(), admin=True)
+        return views.learner_account_link(engine, organization_id, learner_id)
+
+    @auth_required
+    @learners.response(200, s.LearnerAccountLinkSchema)
+    def delete(self, organization_id: UUID, learner_id: UUID):
+        """Unlink the learner's account (admins): the account may find itself in the list again, the learner's
+        participations stay, and the link stays in the history"""
+        runtime = _runtime()
+        handlers.unlink_learner(commands.UnlinkLearner(_actor(), organization_id, learner_id), runtime.uow(),
+                                runtime.now)
+        return views.learner_account_link(runtime.engine, organization_id, learner_id)

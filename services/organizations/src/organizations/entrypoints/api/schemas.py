@@ -153,3 +153,30 @@ class ReconciliationSchema(Schema):
 class ReconciledSchema(Schema):
     learner_id = fields.UUID()
     organization_id = fields.UUID()
+
+
+class AccountRefSchema(Schema):
+    id = fields.UUID()
+    first_name = fields.String(allow_none=True, metadata={"description": "none until the account is known here"})
+    last_name = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+
+
+class AccountLinkPeriodSchema(Schema):
+    account = fields.Nested(AccountRefSchema, metadata={"description": "the account that was linked"})
+    linked_at = fields.DateTime(allow_none=True, metadata={"description": "none: linked before links had a history"})
+    link_method = fields.String(metadata={"description": "RECONCILIATION: the learner found themself in the list"})
+    unlinked_at = fields.DateTime(allow_none=True, metadata={"description": "none while the link holds"})
+    unlinked_by = fields.Nested(AccountRefSchema, allow_none=True, metadata={"description": "who unlinked it"})
+    unlink_method = fields.String(allow_none=True, metadata={"description": "ADMIN: an admin of the organization"})
+
+
+class LearnerAccountLinkSchema(Schema):
+    learner_id = fields.UUID()
+    first_name = fields.String()
+    last_name = fields.String()
+    linked = fields.Boolean()
+    account = fields.Nested(AccountRefSchema, allow_none=True, metadata={"description": "the account linked now"})
+    linked_at = fields.DateTime(allow_none=True)
+    history = fields.List(fields.Nested(AccountLinkPeriodSchema), metadata={"description": "every link, newest "
+                                                                                             "first"})

@@ -246,7 +246,10 @@ class ProgressionSchema(Schema):
 
 class LearnerSchema(Schema):
     learner_id = fields.UUID(allow_none=True, metadata={"description": "none for an account not on the list"})
-    user_id = fields.UUID(allow_none=True)
+    user_id = fields.UUID(allow_none=True, metadata={"description": "for a learner of the list, the account linked "
+                                                                    "to it (none: not linked)"})
+    linked_at = fields.DateTime(allow_none=True, metadata={"description": "since when that account is linked (none "
+                                                                          "while not known)"})
     first_name = fields.String(allow_none=True)
     last_name = fields.String(allow_none=True)
     division = fields.String(allow_none=True)

@@ -60,6 +60,12 @@ class LearnerLinkedSchema(Schema):
     learner_id = fields.UUID(required=True)
     organization_id = fields.UUID(required=True)
     user_id = fields.UUID(required=True)
+    linked_at = fields.AwareDateTime(required=True)
+
+
+class LearnerUnlinkedSchema(Schema):
+    learner_id = fields.UUID(required=True)
+    organization_id = fields.UUID(required=True)
 
 
 class _Named(TolerantSchema):
@@ -170,6 +176,7 @@ SCHEMAS: dict[str, type[Schema]] = {
     "on_user_registered": UserRegisteredSchema,
     "on_learners_imported": LearnersImportedSchema,
     "on_learner_linked": LearnerLinkedSchema,
+    "on_learner_unlinked": LearnerUnlinkedSchema,
     "on_content_released": ContentReleasedSchema,
     "on_campaign_created": CampaignCreatedSchema,
     "on_campaign_updated": CampaignDetailsSchema,
