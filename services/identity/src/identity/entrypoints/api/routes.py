@@ -88,6 +88,7 @@ def _tokens_response(issued: handlers.IssuedTokens):
 @users.route("/users/me/email-verification-requests")
 class EmailVerificationRequests(MethodView):
     @auth_required
+    @errors(429)  # TOO_MANY_VERIFICATION_MAILS
     @users.arguments(EmailVerificationRequestSchema)
     @users.response(202)
     def post(self, data: dict):
@@ -112,6 +113,7 @@ class EmailVerifications(MethodView):
 
 @recovery.route("/password-reset-requests")
 class PasswordResetRequests(MethodView):
+    @errors(429)  # TOO_MANY_RESET_REQUESTS from one address
     @recovery.arguments(PasswordResetRequestSchema)
     @recovery.response(202)
     def post(self, data: dict):

@@ -263,6 +263,7 @@ class ImportTemplate(MethodView):
 @learners.route("/<uuid:organization_id>/learners/reconciliation")
 class Reconciliation(MethodView):
     @auth_required
+    @errors(429)  # RECONCILIATION_THROTTLED
     @learners.arguments(s.ReconciliationSchema)
     @learners.response(200, s.ReconciledSchema)
     def post(self, data: dict, organization_id: UUID):
