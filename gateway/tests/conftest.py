@@ -15,6 +15,7 @@ if not getattr(sys.modules.get("gateway"), "__file__", None):
 
 import hashlib
 import json
+import os
 import threading
 import time
 import uuid
@@ -25,6 +26,7 @@ from typing import Any
 
 import jwt
 import pytest
+import redis
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask, Response, jsonify, request
 from werkzeug.serving import make_server
@@ -237,6 +239,28 @@ def nothing_received(service: FakeService) -> Iterator[None]:
 @pytest.fixture
 def no_forwarding() -> Callable[[FakeService], Any]:
     return nothing_received
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The machine's Redis (TEST_REDIS_URL): a missing Redis fails the test, it is never skipped."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        pytest.fail(f"Redis is not reachable at {url} ({error}); start it ('redis-server --daemonize yes') or set "
+                    "TEST_REDIS_URL.", pytrace=False)
+    return url
+
+
+@pytest.fixture
+def redis_prefix(redis_url: str) -> Iterator[str]:
+    """A key prefix of this test's own in the shared Redis; its keys are deleted afterwards."""
+    prefix = f"test-gateway-{uuid.uuid4().hex[:10]}"
+    yield prefix
+    client = redis.Redis.from_url(redis_url)
+    for key in client.scan_iter(match=f"*{prefix}*"):
+        client.delete(key)
 
 
 @pytest.fixture

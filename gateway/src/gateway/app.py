@@ -18,8 +18,9 @@ from gateway.openapi import OpenApiCatalog
 from gateway.proxy import Forwarder
 from gateway.ratelimit import install_rate_limits
 from gateway.routes import RoutingTable
+from gateway.tokens import require_principal
 from gateway.web import install_web_faces
-from svckit.auth import JwksKeySource, TokenVerifier, authenticate
+from svckit.auth import JwksKeySource, TokenVerifier
 from svckit.errors import ApiError, register_error_handlers
 from svckit.web import health_routes
 
@@ -76,7 +77,7 @@ def create_app(settings: Settings | None = None, table: RoutingTable | None = No
             raise ApiError(413, "PAYLOAD_TOO_LARGE", "The request body is too large.",
                            {"max_bytes": settings.max_body_bytes})
         if route.token:
-            authenticate()  # 401 in the common shape, or 503 when the keys cannot be fetched
+            require_principal()  # 401 in the common shape, or 503 when the keys cannot be fetched
         return forwarder.forward(route, request, g.correlation_id)
 
     # Only /api and /.well-known are forwarded; every other path is the web faces'.
