@@ -41,8 +41,8 @@ KID = "test-key-1"
 class RunningServer:
     """A WSGI app served on 127.0.0.1 by werkzeug's threaded server, in a daemon thread."""
 
-    def __init__(self, app: Callable) -> None:
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+    def __init__(self, app: Callable, port: int = 0) -> None:
+        self.server = make_server("127.0.0.1", port, app, threaded=True)
         self.port = self.server.server_port
         self.url = f"http://127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -59,7 +59,9 @@ class FakeService:
 
     ``sleep=S`` answer after S seconds; ``stream=N`` send N bytes in 64 KiB chunks
     (``hold=1``: wait for ``release`` after the first chunk; ``broken=1``: die halfway); ``hop=1`` answer with
-    hop-by-hop headers; ``cookie=1`` set a cookie; ``status=N`` answer with that status.
+    hop-by-hop headers; ``cookie=1`` set a cookie; ``status=N`` answer with that status;
+    ``in_progress=N``: the first N requests with an Idempotency-Key get 409 REQUEST_IN_PROGRESS, as a
+    service answers while the key's first request still runs.
     """
 
     name: str
@@ -70,6 +72,7 @@ class FakeService:
     finished: threading.Event = field(default_factory=threading.Event)
     openapi_fetches: int = 0
     server: RunningServer | None = None
+    keys_in_progress: dict[str, int] = field(default_factory=dict)
 
     def app(self) -> Flask:
         app = Flask(f"fake-{self.name}")
@@ -103,6 +106,12 @@ class FakeService:
                 time.sleep(float(args["sleep"]))
             if "stream" in args:
                 return self._stream(int(args["stream"]), hold="hold" in args, broken="broken" in args)
+            key = request.headers.get("Idempotency-Key")
+            if "in_progress" in args and key:
+                seen = self.keys_in_progress[key] = self.keys_in_progress.get(key, 0) + 1
+                if seen <= int(args["in_progress"]):
+                    return jsonify(error={"code": "REQUEST_IN_PROGRESS", "message": "still running",
+                                          "details": {}}), 409
             response = jsonify(record)
             response.status_code = int(args.get("status", 200))
             if "hop" in args:
@@ -140,8 +149,8 @@ class FakeService:
         headers = {} if broken else {"Content-Length": str(size)}
         return Response(generate(), mimetype="text/csv", headers=headers)
 
-    def start(self) -> FakeService:
-        self.server = RunningServer(self.app())
+    def start(self, port: int = 0) -> FakeService:
+        self.server = RunningServer(self.app(), port)
         return self
 
     @property

@@ -39,7 +39,8 @@ def create_app(settings: Settings | None = None, table: RoutingTable | None = No
     app.url_map.merge_slashes = False
 
     forwarder = Forwarder(settings.upstreams, pool_size=settings.pool_size,
-                          connect_timeout=settings.connect_timeout, read_timeout=settings.read_timeout)
+                          connect_timeout=settings.connect_timeout, read_timeout=settings.read_timeout,
+                          retry_seconds=settings.retry_seconds, retry_body_bytes=settings.retry_body_bytes)
     catalog = OpenApiCatalog(settings.services, table, forwarder.session,
                              timeout=settings.openapi_timeout, cache_seconds=settings.openapi_cache_seconds)
     # svckit.auth.authenticate() reads the verifier from here.
