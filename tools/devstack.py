@@ -430,7 +430,7 @@ def restart(programs: list[str]) -> None:
             service, _, kind = name.partition("-")
             apis = [other for other in checks if other == f"{service}-api" or other.startswith(f"{service}-api-")]
             if kind.startswith("api") and len(apis) == 1:
-                say(f"{name} is {service}'s only api: the gateway waits for it (up to 5 s); "
+                say(f"{name} is the only api of {service}: the gateway waits for it (up to 5 s); "
                     "API_REPLICAS=2 make up restarts one without a gap")
             supervisorctl("stop", name)  # SIGTERM: it finishes what it has in hand, then exits
             supervisorctl("start", name)
