@@ -93,11 +93,6 @@ class Platform:
             raise RuntimeError(f"devstack {' '.join(args)} failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
         return result
 
-    def programs(self) -> dict[str, str]:
-        """supervisord's programs and their state."""
-        lines = self.devstack("status", check=False).stdout.splitlines()
-        return {line.split()[0]: line.split()[1] for line in lines if len(line.split()) > 1}
-
     def pid(self, program: str) -> int:
         conf = ROOT / ".run" / "supervisord.conf"
         out = subprocess.run([str(Path(sys.executable).parent / "supervisorctl"), "-c", str(conf), "pid", program],
@@ -106,7 +101,7 @@ class Platform:
 
     def probes(self) -> dict[str, str]:
         """Every process's readiness URL, read from the configuration make up wrote."""
-        return json.loads((ROOT / ".run" / "probes.json").read_text())
+        return json.loads((ROOT / ".run" / "checks.json").read_text())
 
     def all_ready(self) -> bool:
         return all(_ready(url) for url in self.probes().values())
@@ -135,7 +130,7 @@ def platform(run_id: str, gateway_port: int):
         database_proxy = TcpProxy(pg_host, pg_port)
         stack.callback(database_proxy.close)
         databases: dict[str, str] = {}
-        env = {"API_REPLICAS": "2", "ASSESSMENT_API_REPLICAS": "2", "GATEWAY_PORT": str(gateway_port), "RABBITMQ_URL": broker_proxy.url(vhost_url),
+        env = {"API_REPLICAS": "2", "GATEWAY_PORT": str(gateway_port), "RABBITMQ_URL": broker_proxy.url(vhost_url),
                "DEV_DATABASE_ADMIN_URL": admin}
         for service in SERVICES:
             name = f"faults_{run_id}_{service}"
@@ -390,7 +385,7 @@ def run_faults(platform: Platform, journal: Journal, args) -> list[FaultRecord]:
 
     journal.phase("consumers killed")
     record = FaultRecord(f"each consumer killed -9 x{args.kills}", 0)
-    consumers = [name for name in platform.programs() if name.endswith("-consumer")]
+    consumers = [name for name in platform.probes() if name.endswith("-consumer")]
     for _ in range(args.kills):
         for name in consumers:
             pid = platform.pid(name)
@@ -419,25 +414,16 @@ def run_faults(platform: Platform, journal: Journal, args) -> list[FaultRecord]:
 
     journal.phase("restarts")
     record = FaultRecord("every process restarted, one after the other", 0)
-    for name in platform.programs():
+    probes = platform.probes()
+    for name in [name for name in probes if name != "gateway"] + ["gateway"]:  # as `restart all` does
         started = time.monotonic()
-        restart(platform, name)
+        platform.devstack("restart", name)
         wait_for(lambda name=name: _ready(platform.probes()[name]), 60)
         record.recovery_s.append(round(time.monotonic() - started, 1))
         say(f"  {name} restarted in {record.recovery_s[-1]} s")
     records.append(record)
     journal.phase("after")
     return records
-
-
-def restart(platform: Platform, name: str) -> None:
-    """As an operator restarts one process: ``tools/devstack.py restart`` (graceful where it can be)."""
-    if "restart" in platform.devstack("--help", check=False).stdout:
-        platform.devstack("restart", name)
-    else:  # an older devstack: supervisord's stop then start
-        conf = ROOT / ".run" / "supervisord.conf"
-        subprocess.run([str(Path(sys.executable).parent / "supervisorctl"), "-c", str(conf), "restart", name],
-                       capture_output=True, text=True, check=True)
 
 
 def _restarted(platform: Platform, name: str, old_pid: int) -> bool:

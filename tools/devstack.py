@@ -2,13 +2,22 @@
 
 Every service's api, its relay (for services that publish) and its consumer (for services that
 consume), plus the gateway, run under supervisord in the background; logs go to ``.run/logs/``.
-PostgreSQL and RabbitMQ are the machine's (``DEV_DATABASE_ADMIN_URL``, ``RABBITMQ_URL``): each
-service gets its own database, created here, and its migrations run once before anything starts.
+PostgreSQL, RabbitMQ and Redis are the machine's (``DEV_DATABASE_ADMIN_URL``, ``RABBITMQ_URL``,
+``REDIS_URL``): each service gets its own database, created here, and its migrations run once
+before anything starts; the gateway keeps its rate limits' counters in Redis.
 
-``ASSESSMENT_API_REPLICAS=2 make up`` (default 1, at most 5) runs more assessment apis, on
-8114, 8124, ... (programs ``assessment-api-2`` ...), on the same database and broker; the
-gateway takes them in turn (its ``ASSESSMENT_URL`` lists them all): the local proof that
-the assessment service keeps no state of its own between requests.
+``API_REPLICAS=2 make up`` (default 1, at most 5) runs that many apis of every service, on the
+service's port, then +10, +20, ... (programs ``identity-api``, ``identity-api-2`` ...), on the
+same database and broker; ``<SERVICE>_API_REPLICAS`` (``ASSESSMENT_API_REPLICAS=2``) sets one
+service's. The gateway takes a service's apis in turn (its ``<SERVICE>_URL`` lists them all)
+and sends to the others what a restarting one refuses.
+
+``python tools/devstack.py restart <program>...`` (or ``all``) restarts processes one by one,
+each gracefully and ready before the next: an api drains (it finishes what it has in hand and
+refuses new connections at once, which the gateway sends to another replica), the gateway
+reloads its workers with ``kill -HUP`` (gunicorn keeps the listening socket), a relay or a
+consumer finishes its batch or message. With two apis of a service, restarting one loses no
+request; a service's only api is waited for by the gateway, for up to 5 seconds.
 """
 
 from __future__ import annotations
@@ -44,6 +53,8 @@ DEMO_LOGINS = [
     ("learner", "learner@demo.example.org"),
 ]
 REPLICA_PORT_STEP = 10  # the n-th replica of an api listens on its port + 10 * (n - 1)
+MAX_API_REPLICAS = 5
+CHECKS = RUN / "checks.json"  # program -> readiness URL, for restart
 DEMO_PASSWORD = "Demo-Pass-2026!"  # noqa: S105 - demo mode only, refused in production
 
 
@@ -51,26 +62,36 @@ def say(message: str) -> None:
     print(f"==> {message}", flush=True)
 
 
+COMMAND = ["make up"]  # what fail() says stopped
+
+
 def fail(message: str) -> None:
-    print(f"\nmake up stopped: {message}", file=sys.stderr, flush=True)
+    print(f"\n{COMMAND[0]} stopped: {message}", file=sys.stderr, flush=True)
     sys.exit(1)
 
 
+def replicas_setting(name: str, default: str) -> str:
+    value = os.environ.get(name, "") or default
+    if not value.isdigit() or not 1 <= int(value) <= MAX_API_REPLICAS:
+        fail(f"{name}={value!r}: give a number of apis from 1 to {MAX_API_REPLICAS}")
+    return value
+
+
 def settings() -> dict[str, str]:
-    replicas = os.environ.get("ASSESSMENT_API_REPLICAS", "") or "1"
-    if not replicas.isdigit() or not 1 <= int(replicas) <= 5:
-        fail(f"ASSESSMENT_API_REPLICAS={replicas!r}: give a number of assessment apis from 1 to 5")
+    every = replicas_setting("API_REPLICAS", "1")
     return {
         "admin_url": os.environ.get("DEV_DATABASE_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
         "rabbitmq_url": os.environ.get("RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/%2F"),
+        "redis_url": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
         "gateway_port": os.environ.get("GATEWAY_PORT", "8080"),
-        "assessment_api_replicas": replicas,
+        **{f"{service}_api_replicas": replicas_setting(f"{service.upper()}_API_REPLICAS", every)
+           for service in SERVICES},
     }
 
 
 def api_ports(service: str, cfg: dict[str, str]) -> list[int]:
-    """The ports of a service's apis: one, or for assessment one per ASSESSMENT_API_REPLICAS."""
-    count = int(cfg.get("assessment_api_replicas", "1")) if service == "assessment" else 1
+    """The ports of a service's apis: one per API_REPLICAS (or <SERVICE>_API_REPLICAS)."""
+    count = int(cfg.get(f"{service}_api_replicas", "1"))
     return [SERVICES[service] + REPLICA_PORT_STEP * n for n in range(count)]
 
 
@@ -123,6 +144,17 @@ def check_rabbitmq(url: str) -> None:
         check_broker(url)
     except RuntimeError as error:
         fail(f"{error}.\nStart it (e.g. 'rabbitmq-server -detached') or set RABBITMQ_URL.")
+
+
+def check_redis(url: str) -> None:
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=3).ping()
+    except redis.RedisError as error:
+        fail(f"Redis is not reachable at {url}:\n  {error}\n"
+             "Start it (e.g. 'redis-server --daemonize yes') or set REDIS_URL. The gateway keeps its rate "
+             "limits' counters there.")
 
 
 def service_env(service: str, cfg: dict[str, str]) -> dict[str, str]:
@@ -214,6 +246,8 @@ def write_config(cfg: dict[str, str], consumers: set[str], publishers: set[str])
         # several URLs, comma separated, for a service with several apis: the gateway takes them in turn
         **{f"{service.upper()}_URL": ",".join(f"http://127.0.0.1:{port}" for port in api_ports(service, cfg))
            for service in SERVICES},
+        # the counters of the rate limits, shared by the gateway's workers (and kept across its reloads)
+        "RATELIMIT_STORAGE_URI": cfg["redis_url"],
     }
     sections.append(program("gateway", f"{BIN / 'gateway'} api --bind 0.0.0.0:{cfg['gateway_port']}", gateway_env))
     # Idempotency-Key answers are kept 24 hours: every few minutes, each service deletes the older ones.
@@ -222,6 +256,7 @@ def write_config(cfg: dict[str, str], consumers: set[str], publishers: set[str])
                              "GATEWAY_PORT": cfg["gateway_port"]}))
     checks.append(("gateway", f"http://127.0.0.1:{cfg['gateway_port']}/health/ready"))
     CONF.write_text("".join(sections))
+    CHECKS.write_text(json.dumps(dict(checks), indent=1))
     return checks
 
 
@@ -321,9 +356,10 @@ def up() -> None:
     busy = [port for port in [*ports, int(cfg["gateway_port"])] if not port_free(port)]
     if busy:
         fail(f"ports already in use: {', '.join(map(str, busy))} (set GATEWAY_PORT for another gateway port)")
-    say("checking PostgreSQL and RabbitMQ")
+    say("checking PostgreSQL, RabbitMQ and Redis")
     check_postgres(cfg["admin_url"])
     check_rabbitmq(cfg["rabbitmq_url"])
+    check_redis(cfg["redis_url"])
     ensure_databases(cfg["admin_url"])
     reports = []
     for service in SERVICES:
@@ -362,8 +398,6 @@ def up() -> None:
     say("demo data loaded")
     LOGS.mkdir(parents=True, exist_ok=True)
     checks = write_config(cfg, consumers, publishers)
-    # Each process's readiness URL, for tools that watch the running platform (bench/faults.py).
-    (RUN / "probes.json").write_text(json.dumps(dict(checks), indent=1))
     subprocess.run([str(BIN / "supervisord"), "-c", str(CONF)], check=True)
     say(f"starting {len(checks)} processes (logs in {LOGS.relative_to(ROOT)}/)")
     wait_ready(checks)
@@ -412,15 +446,77 @@ def prune_idempotency_forever() -> None:
         time.sleep(PRUNE_EVERY_SECONDS)
 
 
+def children_of(pid: int) -> set[int]:
+    """The processes whose parent is ``pid`` (a gunicorn master's workers)."""
+    children = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            children.add(int(stat.parent.name))
+    return children
+
+
+def reload_gateway(url: str, timeout: float = 60.0) -> None:
+    """kill -HUP: new workers take the connections on the same listening socket, the old ones drain."""
+    master = int(supervisorctl("pid", "gateway").stdout.strip())
+    before = children_of(master)
+    supervisorctl("signal", "HUP", "gateway")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        workers = children_of(master)
+        if workers and not workers & before:
+            break
+        time.sleep(0.2)
+    else:
+        fail(f"the gateway's old workers {sorted(before)} were still there after {timeout:.0f}s")
+    wait_ready([("gateway", url)], timeout)
+
+
+def restart(programs: list[str]) -> None:
+    """Restart processes one by one, each ready before the next (see the module's docstring)."""
+    if not supervisord_running() or not CHECKS.exists():
+        fail("nothing is running: start it with make up")
+    checks: dict[str, str] = json.loads(CHECKS.read_text())
+    names = [name for name in checks if name != "gateway"] + ["gateway"] if programs == ["all"] else programs
+    unknown = [name for name in names if name not in checks]
+    if unknown:
+        fail(f"no program {', '.join(unknown)}; the programs are: {', '.join(checks)} (or all)")
+    for name in names:
+        started = time.monotonic()
+        if name == "gateway":
+            reload_gateway(checks[name])
+        else:
+            service, _, kind = name.partition("-")
+            apis = [other for other in checks if other == f"{service}-api" or other.startswith(f"{service}-api-")]
+            if kind.startswith("api") and len(apis) == 1:
+                say(f"{name} is the only api of {service}: the gateway waits for it (up to 5 s); "
+                    "API_REPLICAS=2 make up restarts one without a gap")
+            supervisorctl("stop", name)  # SIGTERM: it finishes what it has in hand, then exits
+            supervisorctl("start", name)
+            wait_ready([(name, checks[name])])
+        say(f"{name} restarted in {time.monotonic() - started:.1f}s")
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("command", choices=["up", "down", "status", "prune-idempotency"])
-    command = parser.parse_args().command
-    if command == "prune-idempotency":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["up", "down", "status", "restart", "prune-idempotency"])
+    parser.add_argument("programs", nargs="*", help="restart: the programs (as make status names them), or all")
+    arguments = parser.parse_args()
+    if arguments.command == "restart":
+        if not arguments.programs:
+            parser.error("restart needs the programs to restart (as make status names them), or all")
+        COMMAND[0] = "restart"
+        restart(arguments.programs)
+    elif arguments.programs:
+        parser.error(f"{arguments.command} takes no program")
+    elif arguments.command == "prune-idempotency":
         prune_idempotency_forever()
-    elif command == "up":
+    elif arguments.command == "up":
         up()
-    elif command == "down":
+    elif arguments.command == "down":
         down()
     else:
         print(supervisorctl("status", check=False).stdout if supervisord_running() else "not running")

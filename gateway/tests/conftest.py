@@ -15,6 +15,7 @@ if not getattr(sys.modules.get("gateway"), "__file__", None):
 
 import hashlib
 import json
+import os
 import threading
 import time
 import uuid
@@ -25,6 +26,7 @@ from typing import Any
 
 import jwt
 import pytest
+import redis
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask, Response, jsonify, request
 from werkzeug.serving import make_server
@@ -39,8 +41,8 @@ KID = "test-key-1"
 class RunningServer:
     """A WSGI app served on 127.0.0.1 by werkzeug's threaded server, in a daemon thread."""
 
-    def __init__(self, app: Callable) -> None:
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+    def __init__(self, app: Callable, port: int = 0) -> None:
+        self.server = make_server("127.0.0.1", port, app, threaded=True)
         self.port = self.server.server_port
         self.url = f"http://127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -57,7 +59,9 @@ class FakeService:
 
     ``sleep=S`` answer after S seconds; ``stream=N`` send N bytes in 64 KiB chunks
     (``hold=1``: wait for ``release`` after the first chunk; ``broken=1``: die halfway); ``hop=1`` answer with
-    hop-by-hop headers; ``cookie=1`` set a cookie; ``status=N`` answer with that status.
+    hop-by-hop headers; ``cookie=1`` set a cookie; ``status=N`` answer with that status;
+    ``in_progress=N``: the first N requests with an Idempotency-Key get 409 REQUEST_IN_PROGRESS, as a
+    service answers while the key's first request still runs.
     """
 
     name: str
@@ -68,6 +72,7 @@ class FakeService:
     finished: threading.Event = field(default_factory=threading.Event)
     openapi_fetches: int = 0
     server: RunningServer | None = None
+    keys_in_progress: dict[str, int] = field(default_factory=dict)
 
     def app(self) -> Flask:
         app = Flask(f"fake-{self.name}")
@@ -101,6 +106,12 @@ class FakeService:
                 time.sleep(float(args["sleep"]))
             if "stream" in args:
                 return self._stream(int(args["stream"]), hold="hold" in args, broken="broken" in args)
+            key = request.headers.get("Idempotency-Key")
+            if "in_progress" in args and key:
+                seen = self.keys_in_progress[key] = self.keys_in_progress.get(key, 0) + 1
+                if seen <= int(args["in_progress"]):
+                    return jsonify(error={"code": "REQUEST_IN_PROGRESS", "message": "still running",
+                                          "details": {}}), 409
             response = jsonify(record)
             response.status_code = int(args.get("status", 200))
             if "hop" in args:
@@ -138,8 +149,8 @@ class FakeService:
         headers = {} if broken else {"Content-Length": str(size)}
         return Response(generate(), mimetype="text/csv", headers=headers)
 
-    def start(self) -> FakeService:
-        self.server = RunningServer(self.app())
+    def start(self, port: int = 0) -> FakeService:
+        self.server = RunningServer(self.app(), port)
         return self
 
     @property
@@ -237,6 +248,28 @@ def nothing_received(service: FakeService) -> Iterator[None]:
 @pytest.fixture
 def no_forwarding() -> Callable[[FakeService], Any]:
     return nothing_received
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The machine's Redis (TEST_REDIS_URL): a missing Redis fails the test, it is never skipped."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        pytest.fail(f"Redis is not reachable at {url} ({error}); start it ('redis-server --daemonize yes') or set "
+                    "TEST_REDIS_URL.", pytrace=False)
+    return url
+
+
+@pytest.fixture
+def redis_prefix(redis_url: str) -> Iterator[str]:
+    """A key prefix of this test's own in the shared Redis; its keys are deleted afterwards."""
+    prefix = f"test-gateway-{uuid.uuid4().hex[:10]}"
+    yield prefix
+    client = redis.Redis.from_url(redis_url)
+    for key in client.scan_iter(match=f"*{prefix}*"):
+        client.delete(key)
 
 
 @pytest.fixture

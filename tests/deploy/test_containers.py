@@ -249,7 +249,7 @@ def test_each_database_url_names_a_database_the_init_script_creates():
 def test_urls_name_containers_of_the_file_and_their_ports():
     for name, spec in BUILT.items():
         for key, value in environment(spec).items():
-            if not key.endswith("_URL") or "://" not in value or value.startswith("memory://"):
+            if not key.endswith(("_URL", "_URI")) or "://" not in value or value.startswith("memory://"):
                 continue
             target = urlsplit(value)
             assert target.hostname in CONTAINERS, f"{name}: {key} points at {target.hostname}, not a container here"
@@ -284,7 +284,33 @@ def test_every_service_runs_migrate_api_a_relay_if_it_publishes_and_a_consumer_i
     assert {f"{s}-api" for s in SERVICES} <= set(gateway["depends_on"]), "the gateway waits for every api"
 
 
+def seconds(duration: str) -> float:
+    units = {"us": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600}
+    return sum(float(amount) * units[unit] for amount, _, unit in re.findall(r"(\d+(\.\d+)?)(us|ms|s|m|h)", duration))
+
+
+def test_apis_and_the_gateway_have_time_to_drain():
+    """gunicorn finishes what it has in hand for up to 25 s on SIGTERM; Docker's default is 10 s."""
+    from svckit.gunicorn import GRACEFUL_TIMEOUT
+
+    for name, spec in BUILT.items():
+        if command_of(spec) == "api":
+            assert seconds(str(spec.get("stop_grace_period", "10s"))) > GRACEFUL_TIMEOUT, name
+
+
+def test_the_gateway_counts_in_redis_and_waits_for_it():
+    gateway = CONTAINERS["gateway"]
+    storage = urlsplit(environment(gateway)["RATELIMIT_STORAGE_URI"])
+    assert storage.scheme == "redis" and storage.hostname in CONTAINERS
+    assert CONTAINERS[storage.hostname]["image"].startswith("redis:")
+    assert gateway["depends_on"][storage.hostname]["condition"] == "service_healthy"
+
+
 def test_infrastructure_images_and_healthchecks():
+    redis = CONTAINERS["redis"]
+    assert re.fullmatch(r"redis:7\.\d+\.\d+-alpine", redis["image"])
+    assert redis["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
+    assert "--save" in redis["command"] and "redis" not in str(redis.get("volumes", ""))  # counters, not data
     postgres, rabbitmq = CONTAINERS["postgres"], CONTAINERS["rabbitmq"]
     assert re.fullmatch(r"postgres:16\.\d+-alpine", postgres["image"])
     assert "pg_isready" in " ".join(postgres["healthcheck"]["test"])

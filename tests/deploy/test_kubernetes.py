@@ -30,6 +30,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jsonschema
 import pytest
@@ -43,7 +44,7 @@ DEPLOY = ROOT / "deploy"
 OVERLAYS = ("dev", "production")
 SERVICES = sorted(p.parent.name for p in ROOT.glob("services/*/pyproject.toml"))
 KUBERNETES_VERSION = "1.37.0"
-GUNICORN_GRACEFUL_TIMEOUT = 25  # libs/svckit/src/svckit/gunicorn.py
+GUNICORN_GRACEFUL_TIMEOUT = 25  # libs/svckit/src/svckit/gunicorn.py (test_the_drain_timeout_is_gunicorns checks it)
 NAMESPACE = "skills-platform"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 BIN = Path(sys.executable).parent
@@ -101,7 +102,7 @@ def pod_spec(obj: dict) -> dict | None:
 def test_both_overlays_render_every_service(rendered):
     for overlay, objects in rendered.items():
         deployments = {o["metadata"]["name"] for o in of_kind(objects, "Deployment")}
-        expected = ({f"{s}-{p}" for s in SERVICES for p in ("api", "consumer")} | {"gateway"}
+        expected = ({f"{s}-{p}" for s in SERVICES for p in ("api", "consumer")} | {"gateway", "gateway-redis"}
                     | {f"{s}-relay" for s in SERVICES if publishes(s)})  # reporting publishes nothing
         assert "reporting-relay" not in expected
         assert deployments == expected, overlay
@@ -210,6 +211,11 @@ def env_violations(where: str, container: dict) -> Iterator[str]:
             yield f"{where}: {var['name']} holds a literal password"
 
 
+def ours(container: dict) -> bool:
+    """A process of this repository (an image built from it), as opposed to infrastructure (Redis)."""
+    return "skills-platform/" in container["image"]
+
+
 def pod_violations(where: str, pod: dict, *, long_running: bool) -> Iterator[str]:
     pod_context = pod.get("securityContext") or {}
     if (pod_context.get("seccompProfile") or {}).get("type") != "RuntimeDefault":
@@ -241,7 +247,11 @@ def pod_violations(where: str, pod: dict, *, long_running: bool) -> Iterator[str
                 if resource not in (resources.get(kind) or {}):
                     yield f"{at}: no {resource} {kind[:-1]}"
         yield from env_violations(at, container)
-        if long_running:
+        if long_running and not ours(container):
+            # Infrastructure (the gateway's Redis): probes of its own kind; it serves no request to drain.
+            if not container.get("readinessProbe") or not container.get("livenessProbe"):
+                yield f"{at}: no readiness or liveness probe"
+        elif long_running:
             ready = ((container.get("readinessProbe") or {}).get("httpGet") or {}).get("path")
             live = ((container.get("livenessProbe") or {}).get("httpGet") or {}).get("path")
             if ready != "/health/ready":
@@ -507,11 +517,60 @@ def housekeeping_violations(objects: list[dict]) -> Iterator[str]:
             yield f"{name_of(config_map)}: TRUSTED_PROXIES without TRUSTED_PROXY_ADDRESSES (anyone would be believed)"
 
 
+def allows(policy_rules: list[dict], direction: str, peer_labels: dict, port: int) -> bool:
+    """Whether one of the rules (a policy's ingress or egress) lets pods with these labels through on the port."""
+    for rule in policy_rules:
+        ports = {p.get("port") for p in rule.get("ports") or []}
+        if ports and port not in ports:
+            continue
+        for peer in rule.get(direction) or []:
+            if "podSelector" in peer and "namespaceSelector" not in peer and selects(peer["podSelector"], peer_labels):
+                return True
+    return False
+
+
+def rate_limit_violations(objects: list[dict]) -> Iterator[str]:
+    """The gateway keeps its rate limits' counters in a Redis that its pods, and only they, reach."""
+    settings = find(objects, "ConfigMap", "gateway-settings") or {"data": {}}
+    uri = urlsplit(settings["data"].get("RATELIMIT_STORAGE_URI", "memory://"))
+    if uri.scheme not in ("redis", "rediss"):
+        yield f"the gateway does not keep its rate limits in Redis (RATELIMIT_STORAGE_URI={uri.geturl()})"
+        return
+    service = find(objects, "Service", uri.hostname or "")
+    if service is None or (uri.port or 6379) not in {p["port"] for p in service["spec"]["ports"]}:
+        yield f"the gateway's Redis {uri.hostname}:{uri.port or 6379} is no Service of the deployment"
+        return
+    selector = service["spec"].get("selector")
+    served = [d["spec"]["template"] for d in of_kind(objects, "Deployment")
+              if selector and selects({"matchLabels": selector}, d["spec"]["template"]["metadata"]["labels"])]
+    if not served:
+        yield f"Service/{service['metadata']['name']}: selects no pod"
+        return
+    redis_pod, target = served[0]["metadata"]["labels"], service["spec"]["ports"][0].get("targetPort")
+    port = next((p["containerPort"] for c in served[0]["spec"]["containers"] for p in c.get("ports") or []
+                 if target in (p.get("name"), p["containerPort"])), target)
+    gateway_pod = {"app.kubernetes.io/name": "gateway", "app.kubernetes.io/component": "api"}
+    policies = of_kind(objects, "NetworkPolicy")
+    if not any(selects(p["spec"]["podSelector"], gateway_pod) and allows(p["spec"].get("egress") or [], "to",
+                                                                         redis_pod, port) for p in policies):
+        yield "the gateway's pods cannot reach its Redis (no egress rule)"
+    guarding = [p for p in policies if selects(p["spec"]["podSelector"], redis_pod) and p["spec"].get("ingress")]
+    if not any(allows(p["spec"]["ingress"], "from", gateway_pod, port) for p in guarding):
+        yield "the gateway's Redis does not let the gateway's pods in"
+    for policy in guarding:
+        for rule in policy["spec"]["ingress"]:
+            for peer in rule.get("from") or []:
+                if not ("podSelector" in peer and "namespaceSelector" not in peer
+                        and selects(peer["podSelector"], gateway_pod)):
+                    yield f"{name_of(policy)}: lets {peer} reach the gateway's Redis"
+
+
 def promise_violations(objects: list[dict], *, production: bool) -> list[str]:
     return [*workload_violations(objects), *secret_violations(objects),
             *database_and_broker_violations(objects, production),
             *scaling_violations(objects, production), *network_violations(objects),
-            *housekeeping_violations(objects)]
+            *housekeeping_violations(objects),
+            *rate_limit_violations(objects)]
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
@@ -595,7 +654,23 @@ MUTATIONS: dict[str, tuple[Callable[[list[dict]], None], str]] = {
         "template"]["spec"]["securityContext"].update(runAsNonRoot=False)), "may run as root"),
     "every forwarder believed": (_set("ConfigMap", "identity-settings", lambda c: c["data"].pop(
         "TRUSTED_PROXY_ADDRESSES")), "TRUSTED_PROXIES without TRUSTED_PROXY_ADDRESSES"),
+    "rate limits counted per process": (_set("ConfigMap", "gateway-settings", lambda c: c["data"].update(
+        RATELIMIT_STORAGE_URI="memory://")), "does not keep its rate limits in Redis"),
+    "rate limits in a Redis that is not deployed": (_set("ConfigMap", "gateway-settings", lambda c: c["data"].update(
+        RATELIMIT_STORAGE_URI="redis://elsewhere:6379/0")), "is no Service of the deployment"),
+    "gateway cut from its Redis": (_set("NetworkPolicy", "gateway", lambda p: p["spec"].update(egress=[
+        rule for rule in p["spec"]["egress"] if 6379 not in {port["port"] for port in rule.get("ports", [])}])),
+        "cannot reach its Redis"),
+    "Redis open to every pod": (_set("NetworkPolicy", "gateway-redis", lambda p: p["spec"]["ingress"][0][
+        "from"].append({"podSelector": {}})), "reach the gateway's Redis"),
+    "Redis without probes": (_drop("Deployment.gateway-redis.readinessProbe"), "no readiness or liveness probe"),
 }
+
+
+def test_the_drain_timeout_is_gunicorns():
+    from svckit.gunicorn import GRACEFUL_TIMEOUT
+
+    assert GUNICORN_GRACEFUL_TIMEOUT == GRACEFUL_TIMEOUT
 
 
 @pytest.mark.parametrize("mutation", sorted(MUTATIONS))

@@ -47,8 +47,8 @@ def test_an_event_type_bound_since_the_last_make_up_to_an_existing_queue_is_repl
 
 def test_a_service_that_publishes_nothing_gets_no_relay(tmp_path, monkeypatch):
     monkeypatch.setattr(devstack, "CONF", tmp_path / "supervisord.conf")
-    cfg = {"admin_url": "postgresql://postgres@127.0.0.1:5432/postgres", "rabbitmq_url": URL, "gateway_port": "8080",
-           "assessment_api_replicas": "1"}
+    monkeypatch.setattr(devstack, "CHECKS", tmp_path / "checks.json")
+    cfg = devstack.settings()
     services = set(devstack.SERVICES)
     checks = devstack.write_config(cfg, consumers=services, publishers=services - {"reporting"})
     programs = [name for name, _ in checks]

@@ -18,8 +18,9 @@ from gateway.openapi import OpenApiCatalog
 from gateway.proxy import Forwarder
 from gateway.ratelimit import install_rate_limits
 from gateway.routes import RoutingTable
+from gateway.tokens import require_principal
 from gateway.web import install_web_faces
-from svckit.auth import JwksKeySource, TokenVerifier, authenticate
+from svckit.auth import JwksKeySource, TokenVerifier
 from svckit.errors import ApiError, register_error_handlers
 from svckit.web import health_routes
 
@@ -38,7 +39,8 @@ def create_app(settings: Settings | None = None, table: RoutingTable | None = No
     app.url_map.merge_slashes = False
 
     forwarder = Forwarder(settings.upstreams, pool_size=settings.pool_size,
-                          connect_timeout=settings.connect_timeout, read_timeout=settings.read_timeout)
+                          connect_timeout=settings.connect_timeout, read_timeout=settings.read_timeout,
+                          retry_seconds=settings.retry_seconds, retry_body_bytes=settings.retry_body_bytes)
     catalog = OpenApiCatalog(settings.services, table, forwarder.session,
                              timeout=settings.openapi_timeout, cache_seconds=settings.openapi_cache_seconds)
     # svckit.auth.authenticate() reads the verifier from here.
@@ -76,7 +78,7 @@ def create_app(settings: Settings | None = None, table: RoutingTable | None = No
             raise ApiError(413, "PAYLOAD_TOO_LARGE", "The request body is too large.",
                            {"max_bytes": settings.max_body_bytes})
         if route.token:
-            authenticate()  # 401 in the common shape, or 503 when the keys cannot be fetched
+            require_principal()  # 401 in the common shape, or 503 when the keys cannot be fetched
         return forwarder.forward(route, request, g.correlation_id)
 
     # Only /api and /.well-known are forwarded; every other path is the web faces'.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import click
 
@@ -30,4 +31,9 @@ def api(bind: str, workers: int, threads: int) -> None:
     os.environ["WEB_THREADS"] = str(threads)
     settings = Settings.from_env()  # a bad setting stops here, before any worker starts
     configure_logging("gateway", "api", settings.log_level, settings.log_format)
+    # The workers import the gateway themselves: forgotten here, its modules are read from disk
+    # again by each new worker, so a graceful reload (kill -HUP, devstack restart gateway) runs
+    # the gateway's current code, and not only new processes.
+    for name in [name for name in sys.modules if name == "gateway" or name.startswith("gateway.")]:
+        del sys.modules[name]
     run_gunicorn("gateway.app:create_app", bind=bind, workers=workers, threads=threads, name="gateway")

@@ -6,6 +6,11 @@ one stops the process at start, as in every service (svckit.config).
 
 A service URL may list several base URLs, comma separated: the gateway takes them in turn
 (gateway.upstreams). ``services`` keeps the first, ``replicas`` all of them.
+
+Rate limits (gateway.ratelimit, the figures and their reasons in gateway/README.md): per account
+for a request whose token the gateway verified, per client address for the rest, and per group
+of routes. Production keeps the counters in Redis: ``memory://`` counts per process, so with
+several processes every limit would be several times what it says.
 """
 
 from __future__ import annotations
@@ -17,7 +22,17 @@ from pathlib import Path
 
 from limits import parse_many
 
-from gateway.routes import ASSESSMENT, CAMPAIGNS, IDENTITY, LOGIN, ORGANIZATIONS, RECONCILIATION, REPORTING, SIGNUP
+from gateway.routes import (
+    ASSESSMENT,
+    CAMPAIGNS,
+    IDENTITY,
+    LOGIN,
+    ORGANIZATIONS,
+    RECONCILIATION,
+    REFRESH,
+    REPORTING,
+    SIGNUP,
+)
 from gateway.upstreams import split_urls
 from svckit.config import ConfigurationError, env_bool, env_float, env_int, environment_of, setting
 
@@ -30,6 +45,16 @@ SERVICE_URLS = {
     REPORTING: ("REPORTING_URL", "http://127.0.0.1:8105"),
 }
 MIB = 1024 * 1024
+# Rate limits: (environment variable, default). gateway/README.md says why these figures.
+ACCOUNT_LIMIT = ("RATELIMIT_ACCOUNT", "300/minute")  # every request with a verified token, per account
+ADDRESS_LIMIT = ("RATELIMIT_ADDRESS", "600/minute")  # every other request, per client address
+GROUP_LIMITS = {
+    LOGIN: ("RATELIMIT_LOGIN", "300/minute"),  # POST /api/token, per address
+    REFRESH: ("RATELIMIT_REFRESH", "300/minute"),  # POST /api/token/refresh, per address
+    SIGNUP: ("RATELIMIT_SIGNUP", "200/minute"),  # POST /api/users, per address
+    RECONCILIATION: ("RATELIMIT_RECONCILIATION", "10/minute"),  # matching oneself in a school's list, per account
+}
+SHARED_STORES = ("redis://", "rediss://", "redis+sentinel://", "redis+unix://")
 # The web faces, built by `npm run build` in web/ (make install does it) into the package.
 BUILT_WEB_FACES = Path(__file__).parent / "web"
 
@@ -46,11 +71,18 @@ class Settings:
     read_timeout: float = 30.0
     trusted_proxies: int = 0
     pool_size: int = 32  # connections kept per service: one per worker thread
+    # Seconds a request that reached no replica (refused, connect timeout) is tried again, on
+    # the others and then on all, before a 503 (gateway.proxy).
+    retry_seconds: float = 5.0
+    # A keyed mutation's body up to this size is kept to be sent again after a broken connection.
+    retry_body_bytes: int = MIB
     ratelimit_enabled: bool = True
     ratelimit_storage_uri: str = "memory://"
-    ratelimit_default: str = "600/minute"
-    ratelimit_groups: Mapping[str, str] = field(default_factory=lambda: {LOGIN: "30/minute", SIGNUP: "20/minute",
-                                                                         RECONCILIATION: "10/minute"})
+    ratelimit_key_prefix: str = "gateway"
+    ratelimit_account: str = ACCOUNT_LIMIT[1]
+    ratelimit_address: str = ADDRESS_LIMIT[1]
+    ratelimit_groups: Mapping[str, str] = field(
+        default_factory=lambda: {group: default for group, (_, default) in GROUP_LIMITS.items()})
     openapi_timeout: float = 2.0
     openapi_cache_seconds: float = 60.0
     log_level: str = "INFO"
@@ -102,6 +134,21 @@ class Settings:
                 raise ConfigurationError(f"{name}={value!r} is not a rate limit such as '30/minute'") from error
             return value
 
+        if env.get("RATELIMIT_DEFAULT"):
+            raise ConfigurationError("RATELIMIT_DEFAULT is gone: the general limit is now per account "
+                                     "(RATELIMIT_ACCOUNT) and per address for requests without a token "
+                                     "(RATELIMIT_ADDRESS); see gateway/README.md")
+        ratelimit_enabled = env_bool(env.get("RATELIMIT_ENABLED"), default=True)
+        storage = env.get("RATELIMIT_STORAGE_URI", "")
+        if production and ratelimit_enabled and not storage.startswith(SHARED_STORES):
+            raise ConfigurationError(
+                f"RATELIMIT_STORAGE_URI={storage!r}: production runs several gateway processes, which must "
+                "share their counters: give a redis:// URI (memory:// counts per process)")
+        storage = storage or "memory://"
+        retry_body = env_int(env, "UPSTREAM_RETRY_BODY_BYTES", MIB)
+        if retry_body < 0:
+            raise ConfigurationError("UPSTREAM_RETRY_BODY_BYTES must be >= 0")
+
         trusted_proxies = env_int(env, "TRUSTED_PROXIES", 0)
         max_body = env_int(env, "MAX_BODY_BYTES", 25 * MIB)
         if trusted_proxies < 0 or max_body <= 0:
@@ -118,14 +165,14 @@ class Settings:
             read_timeout=env_float(env, "UPSTREAM_READ_TIMEOUT", 30.0),
             trusted_proxies=trusted_proxies,
             pool_size=max(1, env_int(env, "WEB_THREADS", 32)),
-            ratelimit_enabled=env_bool(env.get("RATELIMIT_ENABLED"), default=True),
-            ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI", "") or "memory://",
-            ratelimit_default=rate("RATELIMIT_DEFAULT", "600/minute"),
-            ratelimit_groups={
-                LOGIN: rate("RATELIMIT_LOGIN", "30/minute"),
-                SIGNUP: rate("RATELIMIT_SIGNUP", "20/minute"),
-                RECONCILIATION: rate("RATELIMIT_RECONCILIATION", "10/minute"),
-            },
+            retry_seconds=env_float(env, "UPSTREAM_RETRY_SECONDS", 5.0),
+            retry_body_bytes=retry_body,
+            ratelimit_enabled=ratelimit_enabled,
+            ratelimit_storage_uri=storage,
+            ratelimit_key_prefix=env.get("RATELIMIT_KEY_PREFIX", "") or "gateway",
+            ratelimit_account=rate(*ACCOUNT_LIMIT),
+            ratelimit_address=rate(*ADDRESS_LIMIT),
+            ratelimit_groups={group: rate(*limit) for group, limit in GROUP_LIMITS.items()},
             openapi_timeout=env_float(env, "OPENAPI_FETCH_TIMEOUT", 2.0),
             openapi_cache_seconds=env_float(env, "OPENAPI_CACHE_SECONDS", 60.0),
             log_level=(env.get("LOG_LEVEL", "") or "INFO").upper(),

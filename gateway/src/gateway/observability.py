@@ -35,6 +35,11 @@ UPSTREAM_DURATION = Histogram(
     ["service", "outcome"], buckets=_DURATION_BUCKETS,
 )
 
+UPSTREAM_RETRIES = Counter(
+    "gateway_upstream_retries_total", "Requests sent again to a service, by why (gateway.proxy)",
+    ["service", "reason"],
+)
+
 UNMATCHED = "<unmatched>"
 _OPS_PATHS = ("/health/", "/metrics")
 
@@ -45,6 +50,10 @@ def is_ops_path(path: str) -> bool:
 
 def observe_upstream(service: str, outcome: str, seconds: float) -> None:
     UPSTREAM_DURATION.labels(service, outcome).observe(seconds)
+
+
+def observe_retry(service: str, reason: str) -> None:
+    UPSTREAM_RETRIES.labels(service, reason).inc()
 
 
 def install_request_hooks(app: Flask) -> None:

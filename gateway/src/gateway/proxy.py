@@ -6,20 +6,37 @@ request body is read from the client as the service reads it, and the response i
 passed on in 64 KiB chunks as it arrives (a multi-GB CSV export goes through in constant
 memory). Bodies are passed undecoded: a gzip answer stays gzip.
 
-A service may have several base URLs (replicas, gateway.upstreams): each request takes the
-next in turn, and the session keeps a connection pool per base URL. When the connection to
-the chosen replica cannot be made, a GET, HEAD or OPTIONS without a body tries the next
-replica; any other request does not, since a POST may already have reached the replica
-when the connection broke (one answer recorded twice) and its streamed body cannot be sent
-again. One URL, the norm in production, behaves exactly as before.
+**Trying again, where it is safe** (gateway.upstreams: a service's replicas, taken in turn).
+A restarting replica refuses connections (its drain closes the listening socket at once), and
+a kept-alive connection may break as a draining replica closes it. The gateway then:
 
+- sends any request again, whatever its method, when its connection was refused or could not
+  be made in time: it never reached a replica, and its body was not read. It tries the other
+  replicas, then all of them again after a pause (50 ms, doubling to 1 s), for
+  ``UPSTREAM_RETRY_SECONDS`` (5) from the first failure: with a single URL, that is the
+  time a process takes to restart;
+- sends again, once, after a connection broke when the request may have reached a replica,
+  only what is safe to apply twice: GET, HEAD and OPTIONS, and a mutation carrying an
+  ``Idempotency-Key`` on a route whose service keeps the key's first answer (not identity's
+  token routes). Such a mutation's body, up to ``UPSTREAM_RETRY_BODY_BYTES`` (1 MiB) with a
+  declared length, is read whole first so it can be sent again; a larger upload stays
+  streamed and is not sent again. Anything else is a 502: it may have been applied, and the
+  gateway cannot tell;
+- when a keyed mutation sent again meets its first attempt still running (409
+  ``REQUEST_IN_PROGRESS``: the key is the service's, shared by its replicas), waits and asks
+  again within the window, so the client gets the first attempt's real answer. A 409 on a
+  first attempt is the client's own duplicate, passed on as it is.
+
+A read timeout is never retried (the service may still be working on it): 504.
 Failures are answered in the common shape and never show a stack trace: a service that
-refuses or cannot be reached is a 503, one that does not answer in time a 504.
+cannot be reached is a 503, one that does not answer in time a 504, a connection broken
+before the answer a 502.
 """
 
 from __future__ import annotations
 
 import http.cookiejar
+import json
 import logging
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -29,17 +46,22 @@ import requests
 from flask import Request, Response
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import HTTPError as Urllib3Error
+from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from gateway.headers import downstream_response_headers, upstream_request_headers
-from gateway.observability import observe_upstream
+from gateway.observability import observe_retry, observe_upstream
 from gateway.routes import Route
-from gateway.upstreams import RETRYABLE_METHODS, RoundRobin
+from gateway.upstreams import MUTATIONS, SAFE_METHODS, Attempts, RoundRobin
 from svckit.errors import ApiError
 
 log = logging.getLogger("gateway.proxy")
 
 CHUNK = 64 * 1024
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
+IDEMPOTENCY_KEY = "Idempotency-Key"
+IN_PROGRESS = "REQUEST_IN_PROGRESS"  # svckit.idempotency: the key's first request still runs
+MAX_ERROR_BODY = 64 * 1024  # a 409 read to know whether it is IN_PROGRESS
+RESENDS_AFTER_BREAK = 1  # a request that breaks every connection it reaches must not go round them all
 
 
 class _NoCookies(http.cookiejar.DefaultCookiePolicy):
@@ -93,6 +115,17 @@ def _chunks(stream) -> Iterator[bytes]:
         yield chunk
 
 
+def never_reached(error: requests.ConnectionError) -> bool:
+    """Whether the connection could not be made at all (refused, unresolvable, connect timeout):
+    nothing of the request was sent, so any request may go elsewhere."""
+    if isinstance(error, requests.ConnectTimeout):
+        return True
+    reason = error.args[0] if error.args else None
+    if isinstance(reason, MaxRetryError):
+        reason = reason.reason
+    return isinstance(reason, NewConnectionError)
+
+
 def request_body(request: Request):
     """What to send upstream: the sized stream, a chunked stream, or nothing."""
     if request.content_length is not None:
@@ -105,16 +138,30 @@ def request_body(request: Request):
 
 class Forwarder:
     def __init__(self, services: Mapping[str, str | Sequence[str]], *, pool_size: int, connect_timeout: float,
-                 read_timeout: float) -> None:
+                 read_timeout: float, retry_seconds: float = 5.0, retry_body_bytes: int = 1024 * 1024) -> None:
         # service name -> its base URLs in turn; one URL (a str) is a list of one
         self.upstreams = {name: RoundRobin((urls,) if isinstance(urls, str) else tuple(urls))
                           for name, urls in services.items()}
         self.services = {name: upstream.urls[0] for name, upstream in self.upstreams.items()}
         self.timeout = (connect_timeout, read_timeout)
+        self.retry_seconds, self.retry_body_bytes = retry_seconds, retry_body_bytes
         self.session = pooled_session(pool_size, sum(len(upstream) for upstream in self.upstreams.values()))
 
     def close(self) -> None:
         self.session.close()
+
+    def _body(self, route: Route, request: Request) -> tuple[object, bool]:
+        """The body to send, and whether the request may be sent again after a broken connection."""
+        keyed = (request.method in MUTATIONS and bool(request.headers.get(IDEMPOTENCY_KEY, "").strip())
+                 and route.honours_idempotency_keys)
+        body = request_body(request)
+        if not (keyed or request.method in SAFE_METHODS):
+            return body, False
+        if body is None or body == b"":
+            return body, True
+        if request.content_length is not None and request.content_length <= self.retry_body_bytes:
+            return request.get_data(cache=False), True  # kept whole, to be sent again
+        return body, False  # a large or chunked upload: streamed, sent once
 
     def forward(self, route: Route, request: Request, correlation_id: str) -> Response:
         service = route.service
@@ -125,12 +172,13 @@ class Forwarder:
             request.headers.items(), correlation_id=correlation_id, client_addr=request.remote_addr,
             scheme=request.scheme, host=request.host,
         )
-        body = request_body(request)
-        replicas = self.upstreams[service].order()
-        if request.method not in RETRYABLE_METHODS or body not in (None, b""):
-            replicas = replicas[:1]
+        body, resendable = self._body(route, request)
+        replicas = self.upstreams[service]
+        attempts = Attempts(replicas, self.retry_seconds)
         started = time.perf_counter()
-        for attempt, base in enumerate(replicas, start=1):
+        sent_before = 0  # attempts that may have reached a replica
+        base = attempts.next()
+        while base is not None:
             try:
                 upstream = self.session.request(
                     request.method, base + path, headers=headers, data=body, stream=True,
@@ -139,16 +187,57 @@ class Forwarder:
             except requests.ReadTimeout as error:
                 raise self._failure(service, "timeout", started, error, 504) from error
             except requests.ConnectionError as error:  # a ConnectTimeout too: it is both
-                if attempt < len(replicas):
-                    log.warning("upstream replica unreachable, trying the next", extra={
-                        "upstream": service, "replica": base, "error": type(error).__name__})
+                if never_reached(error):
+                    replicas.refused(base)
+                    base = self._again(attempts, service, base, "unreachable", error)
+                    if base is None:
+                        raise self._failure(service, "unreachable", started, error, 503) from error
                     continue
-                raise self._failure(service, "unreachable", started, error, 503) from error
+                if resendable and sent_before < RESENDS_AFTER_BREAK:
+                    sent_before += 1
+                    base = self._again(attempts, service, base, "broken", error)
+                    if base is not None:
+                        continue
+                raise self._failure(service, "broken", started, error, 502) from error
             except requests.RequestException as error:
                 raise self._failure(service, "error", started, error, 502) from error
+            replicas.reached(base)
+            if sent_before and upstream.status_code == 409:
+                # Our own earlier attempt may still be running on a replica: ask again for its answer.
+                content = self._small_body(upstream)
+                if content is not None and _error_code(content) == IN_PROGRESS and attempts.wait():
+                    observe_retry(service, "in_progress")  # the same replica: it answers
+                    continue
+                observe_upstream(service, str(upstream.status_code), time.perf_counter() - started)
+                return self._buffered_back(upstream, content)
             observe_upstream(service, str(upstream.status_code), time.perf_counter() - started)
             return self._stream_back(upstream, service, correlation_id)
-        raise AssertionError("unreachable: the last replica's failure is raised above")  # pragma: no cover
+        raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
+
+    def _again(self, attempts: Attempts, service: str, base: str, reason: str, error: Exception) -> str | None:
+        following = attempts.next()
+        if following is not None:
+            observe_retry(service, reason)
+            log.warning("upstream %s, trying again", reason, extra={
+                "upstream": service, "replica": base, "next_replica": following, "error": type(error).__name__})
+        return following
+
+    @staticmethod
+    def _small_body(upstream: requests.Response) -> bytes | None:
+        """The whole body when it is small (an error's), else None (the response is then closed)."""
+        content = upstream.raw.read(MAX_ERROR_BODY + 1, decode_content=False)
+        upstream.close()
+        return content if len(content) <= MAX_ERROR_BODY else None
+
+    @staticmethod
+    def _buffered_back(upstream: requests.Response, content: bytes | None) -> Response:
+        raw_headers = list(upstream.raw.headers.items())
+        if content is None:
+            raise ApiError(502, "BAD_GATEWAY", "The service sent an invalid answer.")
+        response = Response(content, status=upstream.status_code, headers=downstream_response_headers(raw_headers))
+        if not any(name.lower() == "content-type" for name, _ in raw_headers):
+            del response.headers["Content-Type"]
+        return response
 
     def _failure(self, service: str, outcome: str, started: float, error: Exception, status: int) -> ApiError:
         observe_upstream(service, outcome, time.perf_counter() - started)
@@ -159,6 +248,9 @@ class Forwarder:
         if status == 503:
             return ApiError(503, "SERVICE_UNAVAILABLE", f"The {service} service is unavailable; try again shortly.",
                             {"service": service}, headers={"Retry-After": "5"})
+        if outcome == "broken":
+            return ApiError(502, "BAD_GATEWAY", f"The connection to the {service} service broke before its answer; "
+                            "the request may have been applied.", {"service": service})
         return ApiError(502, "BAD_GATEWAY", f"The {service} service sent an invalid answer.", {"service": service})
 
     def _stream_back(self, upstream: requests.Response, service: str, correlation_id: str) -> Response:
@@ -184,3 +276,11 @@ class Forwarder:
             del response.headers["Content-Type"]  # werkzeug's default; the service sent none
         response.call_on_close(upstream.close)
         return response
+
+
+def _error_code(content: bytes) -> str | None:
+    try:
+        error = json.loads(content).get("error")
+    except (ValueError, AttributeError):
+        return None
+    return error.get("code") if isinstance(error, dict) else None

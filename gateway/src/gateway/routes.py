@@ -29,10 +29,14 @@ SERVICES = (IDENTITY, ORGANIZATIONS, CAMPAIGNS, ASSESSMENT, REPORTING)
 
 ANY = None  # any method
 
-# Rate-limit groups a route can belong to, besides the general limit (see ratelimit.py).
+# Rate-limit groups a route can belong to (see ratelimit.py). Log-in, refresh and sign-up come
+# before there is an account: counted per client address, and only there. Reconciliation is
+# counted per account, on top of the account's general limit.
 LOGIN = "login"
+REFRESH = "refresh"
 SIGNUP = "signup"
 RECONCILIATION = "reconciliation"  # names and birth dates tried against a school's list: no guessing at speed
+ADDRESS_GROUPS = frozenset({LOGIN, REFRESH, SIGNUP})
 
 _PARAM, _REST = object(), object()
 
@@ -44,6 +48,11 @@ class Route:
     service: str
     token: bool
     limit_group: str | None = None
+    # Whether the service keeps the first answer of an Idempotency-Key on this route, so that
+    # the gateway may send a keyed mutation again after a broken connection (gateway.proxy).
+    # identity's token routes do not (a token must never be stored), and a refresh token sent
+    # twice would revoke its family.
+    honours_idempotency_keys: bool = True
     _segments: tuple = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -89,8 +98,10 @@ def _match(pattern: tuple, segments: tuple[str, ...]) -> bool:
     return True
 
 
-def public(methods: str, pattern: str, service: str, limit_group: str | None = None) -> Route:
-    return Route(frozenset(methods.split()), pattern, service, token=False, limit_group=limit_group)
+def public(methods: str, pattern: str, service: str, limit_group: str | None = None,
+           honours_idempotency_keys: bool = True) -> Route:
+    return Route(frozenset(methods.split()), pattern, service, token=False, limit_group=limit_group,
+                 honours_idempotency_keys=honours_idempotency_keys)
 
 
 def token(pattern: str, service: str, methods: str | None = ANY, limit_group: str | None = None) -> Route:
@@ -101,10 +112,10 @@ def token(pattern: str, service: str, methods: str | None = ANY, limit_group: st
 ROUTES: tuple[Route, ...] = (
     # identity: accounts, tokens, the public keys
     public("POST", "/api/users", IDENTITY, limit_group=SIGNUP),
-    public("POST", "/api/token", IDENTITY, limit_group=LOGIN),
-    public("POST", "/api/token/refresh", IDENTITY, limit_group=LOGIN),
-    public("POST", "/api/token/revoke", IDENTITY),
-    # Getting back into an account: no account yet, so limited per address like signing up.
+    public("POST", "/api/token", IDENTITY, limit_group=LOGIN, honours_idempotency_keys=False),
+    public("POST", "/api/token/refresh", IDENTITY, limit_group=REFRESH, honours_idempotency_keys=False),
+    public("POST", "/api/token/revoke", IDENTITY, honours_idempotency_keys=False),
+    # Getting back into an account: no account yet, so limited per address like signing up and logging in.
     public("POST", "/api/password-reset-requests", IDENTITY, limit_group=SIGNUP),
     public("POST", "/api/password-resets", IDENTITY, limit_group=LOGIN),
     public("POST", "/api/email-verifications", IDENTITY, limit_group=LOGIN),

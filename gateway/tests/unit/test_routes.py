@@ -137,3 +137,11 @@ def test_a_rest_pattern_matches_the_route_itself_and_below():
     assert route.matches_path(("api", "things"))
     assert route.matches_path(("api", "things", "1", "parts"))
     assert not route.matches_path(("api", "thing"))
+
+
+def test_only_identitys_token_routes_ignore_idempotency_keys():
+    """identity keeps no answer for a key on /api/token* (its answers are tokens): a keyed POST there
+    must never be sent again after a broken connection. Every other service keeps them all."""
+    ignoring = {route.pattern for route in ROUTES if not route.honours_idempotency_keys}
+    assert ignoring == {"/api/token", "/api/token/refresh", "/api/token/revoke"}
+    assert all(route.service == "identity" for route in ROUTES if not route.honours_idempotency_keys)

@@ -4,7 +4,7 @@ from collections import Counter
 import pytest
 
 from gateway.config import Settings
-from gateway.upstreams import RoundRobin, split_urls
+from gateway.upstreams import Attempts, RoundRobin, split_urls
 from svckit.config import ConfigurationError
 
 A, B, C = "http://127.0.0.1:8104", "http://127.0.0.1:8114", "http://127.0.0.1:8124"
@@ -68,3 +68,79 @@ def test_a_bad_replica_list_stops_the_start(value):
 def test_the_jwks_url_is_one_url():
     with pytest.raises(ConfigurationError, match="JWKS_URL"):
         Settings.from_env({"JWKS_URL": f"{A}/jwks,{B}/jwks"})
+
+
+class Clock:
+    """A monotonic clock the test moves; sleeping moves it."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(round(seconds, 3))
+        self.now += seconds
+
+
+def test_a_replica_that_refused_goes_last_for_a_second():
+    clock = Clock()
+    turns = RoundRobin([A, B, C], clock=clock)
+    turns.refused(A)
+    assert [turns.order() for _ in range(3)] == [(B, C, A), (B, C, A), (C, B, A)]
+    clock.now += 1.5
+    assert turns.order() == (A, B, C)  # its second is over: it takes its turn again
+    turns.refused(B)
+    turns.reached(B)
+    assert turns.order() == (B, C, A)
+
+
+def test_attempts_go_round_the_replicas_then_again_after_growing_pauses_until_the_window_closes():
+    clock = Clock()
+    turns = RoundRobin([A, B], clock=clock)
+    attempts = Attempts(turns, window=2.0, clock=clock, sleep=clock.sleep)
+    tried = [attempts.next()]
+    while (following := attempts.next()) is not None:
+        tried.append(following)
+    assert tried[:4] == [A, B, B, A]  # each new round takes the next turn
+    assert clock.slept[:5] == [0.05, 0.1, 0.2, 0.4, 0.8] and sum(clock.slept) == pytest.approx(2.0)
+
+
+def test_one_url_is_tried_again_after_a_pause():
+    clock = Clock()
+    attempts = Attempts(RoundRobin([A], clock=clock), window=5.0, clock=clock, sleep=clock.sleep)
+    assert [attempts.next(), attempts.next(), attempts.next()] == [A, A, A]
+    assert clock.slept == [0.05, 0.1]
+
+
+def test_the_window_opens_at_the_first_failure():
+    clock = Clock()
+    attempts = Attempts(RoundRobin([A], clock=clock), window=1.0, clock=clock, sleep=clock.sleep)
+    assert attempts.next() == A
+    clock.now += 30  # a long first attempt, then its connection broke
+    assert attempts.next() == A
+
+
+def test_a_service_down_for_longer_than_the_window_gets_one_round_only():
+    clock = Clock()
+    turns = RoundRobin([A, B], clock=clock)
+    turns.refused(A)
+    turns.refused(B)
+    clock.now += 6
+    attempts = Attempts(turns, window=5.0, clock=clock, sleep=clock.sleep)
+    assert [attempts.next(), attempts.next(), attempts.next()] == [A, B, None]
+    assert clock.slept == []
+    turns.reached(B)  # one answers again: the full window once more
+    assert turns.down_for() == 0.0
+
+
+def test_waiting_to_ask_the_same_replica_again_pauses_within_the_window():
+    clock = Clock()
+    attempts = Attempts(RoundRobin([A, B, C], clock=clock), window=1.0, clock=clock, sleep=clock.sleep)
+    attempts.next()
+    waited = []
+    while attempts.wait():
+        waited.append(True)
+    assert len(waited) == 5 and clock.slept == [0.05, 0.1, 0.2, 0.4, 0.25]

@@ -1,8 +1,21 @@
 """gunicorn, started from the service's own command (``<service> api``).
 
 gthread workers: requests mostly wait on PostgreSQL, so threads give concurrency cheaply;
-CPU-bound scale comes from more processes (replicas), one worker each by default. The
-graceful timeout (25 s) stays below the pod's termination grace period.
+CPU-bound scale comes from more processes (replicas), one worker each by default.
+
+**Drain on SIGTERM** (every api and the gateway). The worker stops accepting, finishes every
+request in hand within the graceful timeout (25 s), answers a request
+that arrives on a kept-alive connection meanwhile with ``Connection: close``, and exits. On
+top of gunicorn's own drain, :class:`DrainingWorker` closes its listening socket at once:
+gunicorn would keep it open until the drain ends, so the kernel would go on completing new
+connections that nobody serves, and reset them when the worker exits, after the client had
+sent its request (the gateway could then not tell whether a POST had been read). Closed, the
+socket refuses new connections straight away, and the gateway sends the request to another
+replica. Connections the kernel had already queued are accepted and served before it closes.
+
+The graceful timeout stays below the pod's termination grace period minus its preStop pause
+(deploy/: 45 s > 5 s + 25 s). ``kill -HUP`` on the master replaces the workers gracefully
+without closing the listening socket (the gateway's restart without a gap in ``make up``).
 """
 
 from __future__ import annotations
@@ -12,9 +25,39 @@ import os
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.workers.gthread import TConn, ThreadWorker
 
 from svckit.cli import load_app_factory
 from svckit.logs import configure_logging
+
+GRACEFUL_TIMEOUT = 25  # seconds; deploy/ and tests/deploy align the pods' termination grace on it
+
+
+class DrainingWorker(ThreadWorker):
+    """gunicorn's gthread worker that closes its listening sockets as soon as it stops."""
+
+    def set_accept_enabled(self, enabled: bool) -> None:
+        super().set_accept_enabled(enabled)
+        if not enabled and not self.alive:
+            self._close_listeners()
+
+    def _close_listeners(self) -> None:
+        for listener in self.sockets:
+            if getattr(listener, "sock", None) is None:
+                continue  # closed already
+            # Whatever the kernel completed before now is served (with "Connection: close").
+            listener.setblocking(False)
+            while True:
+                try:
+                    client, address = listener.accept()
+                except (BlockingIOError, InterruptedError):
+                    break
+                except OSError:
+                    break
+                client.setblocking(True)
+                self.nr_conns += 1
+                self.enqueue_req(TConn(self.cfg, client, address, listener.getsockname()))
+            listener.close()
 
 
 def _child_exit(_server: Any, worker: Any) -> None:
@@ -49,9 +92,9 @@ def run_gunicorn(factory: str, *, bind: str, workers: int, threads: int, name: s
         "bind": bind,
         "workers": workers,
         "threads": threads,
-        "worker_class": "gthread",
+        "worker_class": f"{__name__}.DrainingWorker",
         "timeout": 60,
-        "graceful_timeout": 25,
+        "graceful_timeout": GRACEFUL_TIMEOUT,
         "keepalive": 5,
         "proc_name": f"{name}-api",
         "accesslog": None,  # the app logs one JSON line per request itself
@@ -59,3 +102,4 @@ def run_gunicorn(factory: str, *, bind: str, workers: int, threads: int, name: s
         "control_socket_disable": True,  # many gunicorns per machine, read-only filesystems in pods
     }
     _Application(factory, options, name, log_level, log_format).run()
+
