@@ -30,6 +30,7 @@ bench: $(VENV)/.installed        ## throughput and latency figures (bench/README
 	$(PY) bench/campaign_lists.py
 	$(PY) bench/reporting_export.py
 	$(PY) bench/capacity.py
+	$(PY) bench/faults.py
 
 install: $(VENV)/.installed
 

@@ -538,7 +538,7 @@ def failures_by_phase(journal: Journal) -> dict[str, dict]:
         if not outcome.ok:
             row["failed"] += 1
             row["answers_failed"] += outcome.what == "POST answers"
-            row["got"][f"{outcome.what} {outcome.status or ''} {outcome.code or ''}".strip()] += 1
+            row["got"][" ".join(str(part) for part in (outcome.what, outcome.status, outcome.code) if part)] += 1
     for row in table.values():
         row["got"] = dict(row["got"].most_common())
     return table
