@@ -371,17 +371,18 @@ def run_faults(platform: Platform, journal: Journal, args) -> list[FaultRecord]:
     probe = Probe(platform)
     records: list[FaultRecord] = []
 
-    journal.phase("broker cut")
-    say(f"cutting the broker for {args.broker_cut} s")
-    platform.broker_proxy.cut()
-    time.sleep(args.broker_cut)
-    platform.broker_proxy.restore()
-    back = datetime.now(timezone.utc)
-    record = FaultRecord("broker cut", args.broker_cut)
-    record.recovery_s.append(recovered(platform, probe, back))
-    say(f"  recovered after {record.recovery_s[-1]} s")
-    records.append(record)
-    time.sleep(3)
+    def cut(phase: str, name: str, proxy: TcpProxy, seconds: float) -> None:
+        journal.phase(phase)
+        say(f"cutting the {name} for {seconds} s")
+        proxy.cut()
+        time.sleep(seconds)
+        proxy.restore()
+        record = FaultRecord(f"{name} cut", seconds, [recovered(platform, probe, datetime.now(timezone.utc))])
+        say(f"  recovered after {record.recovery_s[-1]} s")
+        records.append(record)
+        time.sleep(3)
+
+    cut("broker cut", "broker", platform.broker_proxy, args.broker_cut)
 
     journal.phase("consumers killed")
     record = FaultRecord(f"each consumer killed -9 x{args.kills}", 0)
@@ -400,17 +401,7 @@ def run_faults(platform: Platform, journal: Journal, args) -> list[FaultRecord]:
     records.append(record)
     time.sleep(3)
 
-    journal.phase("database cut")
-    say(f"cutting {CUT_SERVICE}'s database for {args.database_cut} s")
-    platform.database_proxy.cut()
-    time.sleep(args.database_cut)
-    platform.database_proxy.restore()
-    back = datetime.now(timezone.utc)
-    record = FaultRecord(f"{CUT_SERVICE} database cut", args.database_cut)
-    record.recovery_s.append(recovered(platform, probe, back))
-    say(f"  recovered after {record.recovery_s[-1]} s")
-    records.append(record)
-    time.sleep(3)
+    cut("database cut", f"{CUT_SERVICE} database", platform.database_proxy, args.database_cut)
 
     journal.phase("restarts")
     record = FaultRecord("every process restarted, one after the other", 0)
