@@ -57,6 +57,15 @@ def create_app(settings: Settings | None = None, table: RoutingTable | None = No
             g.route = g.resolution.route
 
     install_rate_limits(app, settings)
+
+    @app.after_request
+    def _protect_answers(response):
+        # What the services send carries these already; the gateway's own answers need them too: no
+        # browser guesses a type, and no cache on the way keeps an error (a 401, a 429) for others.
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if response.status_code >= 400:
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
     register_error_handlers(app, {})
     # Readiness is "this process serves": tying it to the services would take the whole
     # front door out of rotation whenever one service has a bad minute.

@@ -78,3 +78,17 @@ def test_a_body_within_the_limit_passes(start_gateway, auth):
     response = requests.post(gateway.url + "/api/organizations/7/learners/imports", data=b"y" * 1000,
                              headers=auth, timeout=5)
     assert response.status_code == 200 and response.json()["body_length"] == 1000
+
+
+def test_the_gateway_s_own_answers_are_never_sniffed_nor_stored(gateway, auth):
+    """Errors the gateway writes itself (an unknown route, a missing token, a service down) and its
+    merged OpenAPI document carry nosniff; its errors are not kept by a cache on the way."""
+    answers = [requests.get(gateway.url + "/api/no-such-route", timeout=5),
+               requests.get(gateway.url + "/api/users/me", timeout=5),  # no token: 401
+               requests.get(gateway.url + "/api/assessments/1/next-challenge?sleep=2", headers=auth, timeout=10)]
+    for answer in answers:
+        assert answer.status_code in (401, 404, 504), answer.text
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
+        assert answer.headers["Cache-Control"] == "no-store"
+    document = requests.get(gateway.url + "/api/openapi.json", timeout=10)
+    assert document.headers["X-Content-Type-Options"] == "nosniff"
