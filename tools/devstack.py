@@ -399,7 +399,8 @@ def up() -> None:
     LOGS.mkdir(parents=True, exist_ok=True)
     checks = write_config(cfg, consumers, publishers)
     subprocess.run([str(BIN / "supervisord"), "-c", str(CONF)], check=True)
-    say(f"starting {len(checks)} processes (logs in {LOGS.relative_to(ROOT)}/)")
+    programs = CONF.read_text().count("[program:")  # idempotency-prune has no readiness check
+    say(f"starting {programs} processes (logs in {LOGS.relative_to(ROOT)}/)")
     wait_ready(checks)
     # The demo school needs the demo accounts, which reach organizations through the broker.
     run([str(BIN / "organizations"), "seed-demo"], service_env("organizations", cfg), "organizations seed-demo")
