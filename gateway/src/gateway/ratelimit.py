@@ -24,7 +24,9 @@ number of processes, and the front door stays open.
 
 The client address is ``request.remote_addr``: the peer itself, or the real client once
 ProxyFix has read the headers of TRUSTED_PROXIES proxies. Never trust a client-sent
-X-Forwarded-For without a proxy that overwrites it, or anyone picks their own bucket.
+X-Forwarded-For without a proxy that overwrites it, or anyone picks their own bucket. An address
+counts as ``svckit.net.client_bucket`` says: an IPv4 address, or an IPv6 address's /64 network
+(one home or school, which may use any of its 2^64 addresses).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from gateway.config import Settings
 from gateway.routes import ADDRESS_GROUPS, RECONCILIATION
 from gateway.tokens import verified_principal
 from svckit.errors import error_response
+from svckit.net import client_bucket
 
 ACCOUNT, ADDRESS = "account", "address"
 # The endpoints counted: forwarded requests and the merged OpenAPI document (app.py's names).
@@ -53,14 +56,14 @@ def _group() -> str | None:
 
 
 def caller() -> tuple[str, str]:
-    """("account", subject) when the request carries a valid token, else ("address", client address).
+    """("account", subject) when the request carries a valid token, else ("address", the client's bucket).
 
     Log-in, refresh and sign-up are always counted per address: the gateway knows no account there.
     """
     found = g.get("rate_caller")
     if found is None:
         principal = None if _group() in ADDRESS_GROUPS else verified_principal()
-        found = (ACCOUNT, principal.user_id) if principal is not None else (ADDRESS, request.remote_addr or "-")
+        found = (ACCOUNT, principal.user_id) if principal is not None else (ADDRESS, client_bucket(request.remote_addr))
         g.rate_caller = found
     return found
 
@@ -71,7 +74,7 @@ def _caller_key() -> str:
 
 
 def _address_key() -> str:
-    return f"{ADDRESS}:{request.remote_addr or '-'}"
+    return f"{ADDRESS}:{client_bucket(request.remote_addr)}"
 
 
 def _general(kind: str):
