@@ -8,8 +8,9 @@ against exactly one general bucket, and some against a group's bucket:
   not an account, so learners answering together never take from each other;
 - any other request (no token, or a token that does not verify: it names nobody) counts
   against its **client address**: ``RATELIMIT_ADDRESS``;
-- log-in, refresh and sign-up come before there is an account: each counts per address in its
-  own group (``RATELIMIT_LOGIN``, ``RATELIMIT_REFRESH``, ``RATELIMIT_SIGNUP``) and nowhere else;
+- log-in, refresh, sign-up and asking for a password reset link come before there is an account:
+  each counts per address in its own group (``RATELIMIT_LOGIN``, ``RATELIMIT_REFRESH``,
+  ``RATELIMIT_SIGNUP``, ``RATELIMIT_PASSWORD_RESET``) and nowhere else;
 - matching oneself in a school's list counts per account in its group
   (``RATELIMIT_RECONCILIATION``) as well.
 
@@ -58,7 +59,8 @@ def _group() -> str | None:
 def caller() -> tuple[str, str]:
     """("account", subject) when the request carries a valid token, else ("address", the client's bucket).
 
-    Log-in, refresh and sign-up are always counted per address: the gateway knows no account there.
+    The address groups (log-in, refresh, sign-up, reset links) are always counted per address: the
+    gateway knows no account there.
     """
     found = g.get("rate_caller")
     if found is None:

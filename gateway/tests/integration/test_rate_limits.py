@@ -89,16 +89,18 @@ def test_public_routes_count_per_address_and_a_signed_in_learner_per_account(sta
     assert requests.get(gateway.url + "/api/openapi.json", timeout=5).status_code == 429  # counted too
 
 
-@pytest.mark.parametrize(("path", "setting"), [("/api/token", "RATELIMIT_LOGIN"),
-                                               ("/api/token/refresh", "RATELIMIT_REFRESH"),
-                                               ("/api/users", "RATELIMIT_SIGNUP")])
-def test_log_in_refresh_and_sign_up_each_have_their_own_limit_per_address(start_gateway, path, setting):
+ADDRESS_GROUPS = {"/api/token": "RATELIMIT_LOGIN", "/api/token/refresh": "RATELIMIT_REFRESH",
+                  "/api/users": "RATELIMIT_SIGNUP", "/api/password-reset-requests": "RATELIMIT_PASSWORD_RESET"}
+
+
+@pytest.mark.parametrize(("path", "setting"), ADDRESS_GROUPS.items())
+def test_log_in_refresh_sign_up_and_reset_links_each_have_their_own_limit_per_address(start_gateway, path, setting):
     gateway = start_gateway(**{setting: "2/minute", "RATELIMIT_ADDRESS": "2/minute"})
     statuses = [_post(gateway, path).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
     # counted in their group only: the address's general bucket is whole, and so are the other groups
     assert requests.get(gateway.url + "/api/campaigns/by-code/C1", timeout=5).status_code == 200
-    others = {"/api/token", "/api/token/refresh", "/api/users"} - {path}
+    others = set(ADDRESS_GROUPS) - {path}
     assert all(_post(gateway, other).status_code == 200 for other in others)
 
 
