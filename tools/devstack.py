@@ -17,8 +17,9 @@ each gracefully and ready before the next: an api drains (it finishes what it ha
 refuses new connections at once, which the gateway sends to another replica), the gateway
 reloads its workers with ``kill -HUP`` (gunicorn keeps the listening socket), a relay or a
 consumer finishes its batch or message; ``idempotency-prune``, which has no readiness check, is
-stopped and started. ``all`` is every program ``make status`` lists, the gateway last. With two apis of a service, restarting one loses no
-request; a service's only api is waited for by the gateway, for up to 5 seconds.
+stopped and started. ``all`` is every program ``make status`` lists, the gateway last. With two
+apis of a service, restarting one loses no request; a service's only api is waited for by the
+gateway, for up to 5 seconds.
 """
 
 from __future__ import annotations
@@ -204,9 +205,8 @@ def to_replay(reports: list[dict], rabbitmq_url: str) -> dict[str, list[str]]:
     try:
         record = json.loads(BINDINGS.read_text())
     except (OSError, ValueError):
-        record = {}
-    known = record.get("queues", {}) if isinstance(record, dict) and record.get("rabbitmq_url") == rabbitmq_url \
-        else {}
+        record = None
+    known = record.get("queues", {}) if isinstance(record, dict) and record.get("rabbitmq_url") == rabbitmq_url else {}
     wanted: dict[str, set[str]] = {}
     for report in reports:
         for queue, event_types in report["queues"].items():
@@ -404,8 +404,8 @@ def up() -> None:
         output = run([str(BIN / producer), "outbox", "replay", *(f"--event-type={t}" for t in event_types)],
                      service_env(producer, cfg), f"{producer} outbox replay")
         replayed.append(output.strip().splitlines()[-1])
-    say("outboxes replayed for new or unrecorded queues: " + "; ".join(replayed) + f" ({time.monotonic() - started:.1f} s)"
-        if replayed else "no new queue: no outbox replayed")
+    say("outboxes replayed for new or unrecorded queues: " + "; ".join(replayed)
+        + f" ({time.monotonic() - started:.1f} s)" if replayed else "no new queue: no outbox replayed")
     record_bindings(reports, cfg["rabbitmq_url"])  # only now: a run stopped before replays them again
     # After the topology: the release's structure event finds every consumer's queue.
     say(run([str(BIN / "assessment"), "content", "release", "--by", "make up", "--announce"],
