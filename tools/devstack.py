@@ -16,8 +16,10 @@ and sends to the others what a restarting one refuses.
 each gracefully and ready before the next: an api drains (it finishes what it has in hand and
 refuses new connections at once, which the gateway sends to another replica), the gateway
 reloads its workers with ``kill -HUP`` (gunicorn keeps the listening socket), a relay or a
-consumer finishes its batch or message. With two apis of a service, restarting one loses no
-request; a service's only api is waited for by the gateway, for up to 5 seconds.
+consumer finishes its batch or message; ``idempotency-prune``, which has no readiness check, is
+stopped and started. ``all`` is every program ``make status`` lists, the gateway last. With two
+apis of a service, restarting one loses no request; a service's only api is waited for by the
+gateway, for up to 5 seconds.
 """
 
 from __future__ import annotations
@@ -187,23 +189,39 @@ def declare_topology(service: str, env: dict[str, str]) -> dict:
 
 
 def to_replay(reports: list[dict], rabbitmq_url: str) -> dict[str, list[str]]:
-    """The event types to publish again, by producer: those a handler queue did not receive until now.
+    """The event types to publish again, by producer: those a handler queue may not have received.
 
-    That is every event type bound to a queue declare-topology created (a new consumer, or a broker
-    emptied while the databases were kept), and those bound since the last make up to a queue that
-    existed (``BINDINGS``; without that record, the queues that existed are taken as they are).
-    Replaying more only costs time: consumers skip what they had by message id."""
+    The record (``BINDINGS``) is written only once a make up has replayed what its queues needed, so
+    a handler queue counts as complete only when the record names it, for this broker, with its event
+    types. Everything else is replayed: every event type of a queue declare-topology created (a new
+    consumer, or a broker emptied while the databases were kept) or that the record does not name
+    (make up stopped between creating it and writing the record: a later service's migration failed),
+    and the event types bound to a recorded queue since. Without a record (a first make up in this
+    checkout, a record of another broker, or one cut short), every bound event type is replayed once:
+    that costs the time to publish the outboxes again (kept 7 days), and consumers skip what they had
+    by message id; missing an event would cost a replica that never catches up."""
     from msgkit import producer_of
 
-    record = json.loads(BINDINGS.read_text()) if BINDINGS.exists() else {}
-    known = record.get("queues", {}) if record.get("rabbitmq_url") == rabbitmq_url else {}
+    try:
+        record = json.loads(BINDINGS.read_text())
+    except (OSError, ValueError):
+        record = None
+    known = record.get("queues", {}) if isinstance(record, dict) and record.get("rabbitmq_url") == rabbitmq_url else {}
     wanted: dict[str, set[str]] = {}
     for report in reports:
         for queue, event_types in report["queues"].items():
-            new = event_types if queue in report["created"] else set(event_types) - set(known.get(queue, event_types))
+            complete = queue in known and queue not in report["created"]
+            new = set(event_types) - set(known[queue]) if complete else set(event_types)
             for event_type in new:
                 wanted.setdefault(producer_of(event_type), set()).add(event_type)
     return {producer: sorted(types) for producer, types in sorted(wanted.items())}
+
+
+def record_bindings(reports: list[dict], rabbitmq_url: str) -> None:
+    """Write down the handler queues' event types once their replays are done (``to_replay`` reads them)."""
+    RUN.mkdir(parents=True, exist_ok=True)
+    BINDINGS.write_text(json.dumps({"rabbitmq_url": rabbitmq_url,
+                                    "queues": {q: t for r in reports for q, t in r["queues"].items()}}, indent=1))
 
 
 def program(name: str, command: str, env: dict[str, str]) -> str:
@@ -376,7 +394,8 @@ def up() -> None:
         f"{', '.join(sorted(publishers)) or 'none'}" + (f" ({', '.join(silent)} publishes nothing)" if silent else ""))
     # Databases kept from an earlier run may hold events published before a handler queue existed (a new
     # consumer, or a broker emptied since): the producers' relays publish those event types again, and
-    # consumers skip what they had by message id. Nothing else is replayed, so a restart costs no replay.
+    # consumers skip what they had by message id. Nothing else is replayed, so a restart costs no replay
+    # (but the first make up of a checkout, which has no record of what its queues received: to_replay).
     started = time.monotonic()
     replayed = []
     for producer, event_types in to_replay(reports, cfg["rabbitmq_url"]).items():
@@ -385,11 +404,9 @@ def up() -> None:
         output = run([str(BIN / producer), "outbox", "replay", *(f"--event-type={t}" for t in event_types)],
                      service_env(producer, cfg), f"{producer} outbox replay")
         replayed.append(output.strip().splitlines()[-1])
-    say("outboxes replayed for new queues: " + "; ".join(replayed) + f" ({time.monotonic() - started:.1f} s)"
-        if replayed else "no new queue: no outbox replayed")
-    RUN.mkdir(parents=True, exist_ok=True)
-    BINDINGS.write_text(json.dumps({"rabbitmq_url": cfg["rabbitmq_url"],
-                                    "queues": {q: t for r in reports for q, t in r["queues"].items()}}, indent=1))
+    say("outboxes replayed for new or unrecorded queues: " + "; ".join(replayed)
+        + f" ({time.monotonic() - started:.1f} s)" if replayed else "no new queue: no outbox replayed")
+    record_bindings(reports, cfg["rabbitmq_url"])  # only now: a run stopped before replays them again
     # After the topology: the release's structure event finds every consumer's queue.
     say(run([str(BIN / "assessment"), "content", "release", "--by", "make up", "--announce"],
             service_env("assessment", cfg),
@@ -399,7 +416,7 @@ def up() -> None:
     LOGS.mkdir(parents=True, exist_ok=True)
     checks = write_config(cfg, consumers, publishers)
     subprocess.run([str(BIN / "supervisord"), "-c", str(CONF)], check=True)
-    programs = CONF.read_text().count("[program:")  # idempotency-prune has no readiness check
+    programs = len(configured_programs())  # idempotency-prune has no readiness check
     say(f"starting {programs} processes (logs in {LOGS.relative_to(ROOT)}/)")
     wait_ready(checks)
     # The demo school needs the demo accounts, which reach organizations through the broker.
@@ -476,15 +493,21 @@ def reload_gateway(url: str, timeout: float = 60.0) -> None:
     wait_ready([("gateway", url)], timeout)
 
 
+def configured_programs() -> list[str]:
+    """The programs of supervisord's configuration, in its order: what make status lists."""
+    return [section.split("]", 1)[0] for section in CONF.read_text().split("[program:")[1:]]
+
+
 def restart(programs: list[str]) -> None:
     """Restart processes one by one, each ready before the next (see the module's docstring)."""
     if not supervisord_running() or not CHECKS.exists():
         fail("nothing is running: start it with make up")
-    checks: dict[str, str] = json.loads(CHECKS.read_text())
-    names = [name for name in checks if name != "gateway"] + ["gateway"] if programs == ["all"] else programs
-    unknown = [name for name in names if name not in checks]
+    checks: dict[str, str] = json.loads(CHECKS.read_text())  # a program without a readiness URL: idempotency-prune
+    configured = configured_programs()
+    names = [name for name in configured if name != "gateway"] + ["gateway"] if programs == ["all"] else programs
+    unknown = [name for name in names if name not in configured]
     if unknown:
-        fail(f"no program {', '.join(unknown)}; the programs are: {', '.join(checks)} (or all)")
+        fail(f"no program {', '.join(unknown)}; the programs are: {', '.join(configured)} (or all)")
     for name in names:
         started = time.monotonic()
         if name == "gateway":
@@ -496,8 +519,9 @@ def restart(programs: list[str]) -> None:
                 say(f"{name} is the only api of {service}: the gateway waits for it (up to 5 s); "
                     "API_REPLICAS=2 make up restarts one without a gap")
             supervisorctl("stop", name)  # SIGTERM: it finishes what it has in hand, then exits
-            supervisorctl("start", name)
-            wait_ready([(name, checks[name])])
+            supervisorctl("start", name)  # returns once the process has run startsecs (2 s)
+            if name in checks:
+                wait_ready([(name, checks[name])])
         say(f"{name} restarted in {time.monotonic() - started:.1f}s")
 
 

@@ -4,6 +4,8 @@ import importlib.util
 import json
 from pathlib import Path
 
+import pytest
+
 spec = importlib.util.spec_from_file_location("devstack", Path(__file__).parents[2] / "tools" / "devstack.py")
 devstack = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(devstack)
@@ -21,13 +23,21 @@ REPORTING = {"reporting.on_account_changed": ["identity.user.registered.v1", "id
 CAMPAIGNS = {"campaigns.on_terms_accepted": ["identity.user.orga_terms_accepted.v1"]}
 
 
-def test_nothing_is_replayed_when_every_queue_existed(tmp_path, monkeypatch):
-    monkeypatch.setattr(devstack, "BINDINGS", tmp_path / "bindings.json")
+def record(bindings, queues):
+    bindings.write_text(json.dumps({"rabbitmq_url": URL, "queues": queues}))
+
+
+def test_nothing_is_replayed_when_every_queue_existed_as_recorded(tmp_path, monkeypatch):
+    bindings = tmp_path / "bindings.json"
+    monkeypatch.setattr(devstack, "BINDINGS", bindings)
+    record(bindings, {**REPORTING, **CAMPAIGNS})
     assert devstack.to_replay([report("reporting", REPORTING), report("campaigns", CAMPAIGNS)], URL) == {}
 
 
 def test_the_event_types_of_a_new_queue_are_replayed_from_their_producers(tmp_path, monkeypatch):
-    monkeypatch.setattr(devstack, "BINDINGS", tmp_path / "bindings.json")
+    bindings = tmp_path / "bindings.json"
+    monkeypatch.setattr(devstack, "BINDINGS", bindings)
+    record(bindings, {**REPORTING, **CAMPAIGNS})
     reports = [report("reporting", REPORTING, created=["reporting.on_account_changed"]), report("campaigns", CAMPAIGNS)]
     assert devstack.to_replay(reports, URL) == {
         "identity": ["identity.user.orga_terms_accepted.v1", "identity.user.registered.v1"]}
@@ -36,13 +46,44 @@ def test_the_event_types_of_a_new_queue_are_replayed_from_their_producers(tmp_pa
 def test_an_event_type_bound_since_the_last_make_up_to_an_existing_queue_is_replayed(tmp_path, monkeypatch):
     bindings = tmp_path / "bindings.json"
     monkeypatch.setattr(devstack, "BINDINGS", bindings)
-    bindings.write_text(json.dumps({"rabbitmq_url": URL, "queues": {
-        "reporting.on_account_changed": ["identity.user.registered.v1"],
-        "reporting.on_campaign_changed": ["campaigns.campaign.created.v1"]}}))
+    record(bindings, {"reporting.on_account_changed": ["identity.user.registered.v1"],
+                      "reporting.on_campaign_changed": ["campaigns.campaign.created.v1"]})
     assert devstack.to_replay([report("reporting", REPORTING)], URL) == {
         "identity": ["identity.user.orga_terms_accepted.v1"]}
-    # a record of another broker says nothing about this one
-    assert devstack.to_replay([report("reporting", REPORTING)], "amqp://guest:guest@elsewhere:5672/%2F") == {}
+
+
+def test_a_queue_that_exists_but_is_absent_from_the_record_is_new(tmp_path, monkeypatch):
+    """make up stopped after declare-topology created it and before the record was written (a later
+    service's migration failed): the next run finds the queue, which never got its replay."""
+    bindings = tmp_path / "bindings.json"
+    monkeypatch.setattr(devstack, "BINDINGS", bindings)
+    record(bindings, {"reporting.on_campaign_changed": ["campaigns.campaign.created.v1"], **CAMPAIGNS})
+    reports = [report("reporting", REPORTING), report("campaigns", CAMPAIGNS)]  # every queue existed
+    assert devstack.to_replay(reports, URL) == {
+        "identity": ["identity.user.orga_terms_accepted.v1", "identity.user.registered.v1"]}
+
+
+EVERY_TYPE = {"campaigns": ["campaigns.campaign.created.v1"],
+              "identity": ["identity.user.orga_terms_accepted.v1", "identity.user.registered.v1"]}
+
+
+def test_without_a_record_every_bound_event_type_is_replayed_once(tmp_path, monkeypatch):
+    bindings = tmp_path / "bindings.json"
+    monkeypatch.setattr(devstack, "BINDINGS", bindings)
+    reports = [report("reporting", REPORTING), report("campaigns", CAMPAIGNS)]  # queues of an unrecorded run
+    assert devstack.to_replay(reports, URL) == EVERY_TYPE
+    devstack.record_bindings(reports, URL)  # what make up writes once the replays are done
+    assert devstack.to_replay(reports, URL) == {}
+
+
+def test_a_record_of_another_broker_or_unreadable_is_no_record(tmp_path, monkeypatch):
+    bindings = tmp_path / "bindings.json"
+    monkeypatch.setattr(devstack, "BINDINGS", bindings)
+    reports = [report("reporting", REPORTING), report("campaigns", CAMPAIGNS)]
+    record(bindings, {**REPORTING, **CAMPAIGNS})
+    assert devstack.to_replay(reports, "amqp://guest:guest@elsewhere:5672/%2F") == EVERY_TYPE
+    bindings.write_text('{"rabbitmq_url": "amqp://')  # cut short
+    assert devstack.to_replay(reports, URL) == EVERY_TYPE
 
 
 def test_a_service_that_publishes_nothing_gets_no_relay(tmp_path, monkeypatch):
@@ -55,3 +96,36 @@ def test_a_service_that_publishes_nothing_gets_no_relay(tmp_path, monkeypatch):
     assert "reporting-relay" not in programs and "reporting-consumer" in programs
     assert {f"{s}-relay" for s in services - {"reporting"}} <= set(programs)
     assert "[program:reporting-relay]" not in (tmp_path / "supervisord.conf").read_text()
+
+
+def started_stack(tmp_path, monkeypatch):
+    """A written configuration and a supervisorctl that records what it is asked."""
+    for name in ("CONF", "CHECKS"):
+        monkeypatch.setattr(devstack, name, tmp_path / getattr(devstack, name).name)
+    services = set(devstack.SERVICES)
+    devstack.write_config(devstack.settings(), consumers=services, publishers=services - {"reporting"})
+    calls = []
+    monkeypatch.setattr(devstack, "supervisord_running", lambda: True)
+    monkeypatch.setattr(devstack, "supervisorctl", lambda *args, check=True: calls.append(args))
+    monkeypatch.setattr(devstack, "wait_ready", lambda checks, timeout=90.0: calls.append(("ready", *dict(checks))))
+    monkeypatch.setattr(devstack, "reload_gateway", lambda url: calls.append(("reload", "gateway")))
+    return calls
+
+
+def test_restart_takes_every_program_make_status_lists_idempotency_prune_too(tmp_path, monkeypatch):
+    calls = started_stack(tmp_path, monkeypatch)
+    devstack.restart(["idempotency-prune"])  # no readiness check: a plain stop and start
+    assert calls == [("stop", "idempotency-prune"), ("start", "idempotency-prune")]
+    calls.clear()
+    devstack.restart(["all"])
+    programs = [name for name in (tmp_path / "supervisord.conf").read_text().split("[program:")[1:]]
+    restarted = [call[1] for call in calls if call[0] in ("start", "reload")]
+    assert len(restarted) == len(programs) == 16 and restarted[-1] == "gateway"
+    assert "idempotency-prune" in restarted and ("ready", "identity-api") in calls
+
+
+def test_restart_refuses_a_name_that_is_no_program(tmp_path, monkeypatch):
+    calls = started_stack(tmp_path, monkeypatch)
+    with pytest.raises(SystemExit):
+        devstack.restart(["reporting-relay"])
+    assert calls == []

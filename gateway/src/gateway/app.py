@@ -38,7 +38,7 @@ def create_app(settings: Settings | None = None, table: RoutingTable | None = No
     # "/api//users" must reach the routing table (and fail there), not be redirected by werkzeug.
     app.url_map.merge_slashes = False
 
-    forwarder = Forwarder(settings.upstreams, pool_size=settings.pool_size,
+    forwarder = Forwarder(settings.services, pool_size=settings.pool_size,
                           connect_timeout=settings.connect_timeout, read_timeout=settings.read_timeout,
                           retry_seconds=settings.retry_seconds, retry_body_bytes=settings.retry_body_bytes)
     catalog = OpenApiCatalog(settings.services, table, forwarder.session,

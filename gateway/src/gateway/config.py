@@ -5,7 +5,7 @@ Defaults work on a laptop (services on 127.0.0.1:8101-8105). In production
 one stops the process at start, as in every service (svckit.config).
 
 A service URL may list several base URLs, comma separated: the gateway takes them in turn
-(gateway.upstreams). ``services`` keeps the first, ``replicas`` all of them.
+(gateway.upstreams). ``services`` maps each service to all of its base URLs, one or several.
 
 Rate limits (gateway.ratelimit, the figures and their reasons in gateway/README.md): per account
 for a request whose token the gateway verified, per client address for the rest, and per group
@@ -31,6 +31,7 @@ from gateway.routes import (
     RECONCILIATION,
     REFRESH,
     REPORTING,
+    RESET_REQUEST,
     SIGNUP,
 )
 from gateway.upstreams import split_urls
@@ -49,9 +50,11 @@ MIB = 1024 * 1024
 ACCOUNT_LIMIT = ("RATELIMIT_ACCOUNT", "300/minute")  # every request with a verified token, per account
 ADDRESS_LIMIT = ("RATELIMIT_ADDRESS", "600/minute")  # every other request, per client address
 GROUP_LIMITS = {
-    LOGIN: ("RATELIMIT_LOGIN", "300/minute"),  # POST /api/token, per address
+    # Log-ins and sign-ups each cost identity an argon2id hash: 280 + 240 a minute is about one identity api.
+    LOGIN: ("RATELIMIT_LOGIN", "280/minute"),  # POST /api/token, /api/password-resets, /api/email-verifications
     REFRESH: ("RATELIMIT_REFRESH", "300/minute"),  # POST /api/token/refresh, per address
-    SIGNUP: ("RATELIMIT_SIGNUP", "200/minute"),  # POST /api/users, per address
+    SIGNUP: ("RATELIMIT_SIGNUP", "240/minute"),  # POST /api/users, per address
+    RESET_REQUEST: ("RATELIMIT_PASSWORD_RESET", "60/minute"),  # POST /api/password-reset-requests, per address
     RECONCILIATION: ("RATELIMIT_RECONCILIATION", "10/minute"),  # matching oneself in a school's list, per account
 }
 SHARED_STORES = ("redis://", "rediss://", "redis+sentinel://", "redis+unix://")
@@ -62,7 +65,7 @@ BUILT_WEB_FACES = Path(__file__).parent / "web"
 @dataclass(frozen=True)
 class Settings:
     environment: str
-    services: Mapping[str, str]  # service name -> (first) base URL, no trailing slash
+    services: Mapping[str, tuple[str, ...]]  # service name -> its base URLs (replicas), no trailing slash
     jwks_url: str
     jwt_issuer: str = "skills-platform"
     jwt_audience: str = "skills-platform"
@@ -88,17 +91,10 @@ class Settings:
     log_level: str = "INFO"
     log_format: str = "json"
     web_root: Path = BUILT_WEB_FACES
-    # service name -> every base URL its setting lists (taken in turn); a service not here has its one URL
-    replicas: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def production(self) -> bool:
         return self.environment == "production"
-
-    @property
-    def upstreams(self) -> dict[str, tuple[str, ...]]:
-        """Service name -> its base URLs, one or several."""
-        return {name: tuple(self.replicas.get(name) or (url,)) for name, url in self.services.items()}
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -124,7 +120,8 @@ class Settings:
                 raise ConfigurationError(f"{name} takes one URL, not a list")
             return listed[0]
 
-        replicas = {name: urls(variable, default) for name, (variable, default) in SERVICE_URLS.items()}
+        # the service URLs first: in production, a missing one is what to say first
+        services = {name: urls(variable, default) for name, (variable, default) in SERVICE_URLS.items()}
 
         def rate(name: str, default: str) -> str:
             value = env.get(name, "") or default
@@ -155,8 +152,7 @@ class Settings:
             raise ConfigurationError("TRUSTED_PROXIES must be >= 0 and MAX_BODY_BYTES > 0")
         return cls(
             environment=environment,
-            services={name: listed[0] for name, listed in replicas.items()},
-            replicas=replicas,
+            services=services,
             jwks_url=url("JWKS_URL", "http://127.0.0.1:8101/.well-known/jwks.json"),
             jwt_issuer=env.get("JWT_ISSUER", "") or "skills-platform",
             jwt_audience=env.get("JWT_AUDIENCE", "") or "skills-platform",

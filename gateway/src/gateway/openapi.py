@@ -8,7 +8,9 @@ CamelCase (``IdentityUser``, ``OrganizationsUser``) and every ``$ref`` (and secu
 requirement) of that service is rewritten; a component that is the same everywhere (the
 common ``Error``) is kept once under its own name.
 
-A service that is down or answers nonsense is left out and named in
+A service's document is asked of its replicas in turn (its first base URL, then the next when
+that one cannot answer: the replicas run the same code, so any one's document is the service's).
+A service none of whose replicas answers, or that answers nonsense, is left out and named in
 ``x-unavailable-services``: the document is never refused as a whole. Each service's
 document is cached for OPENAPI_CACHE_SECONDS; a failed fetch is tried again sooner.
 """
@@ -20,7 +22,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -192,9 +194,10 @@ def _version(docs: Mapping[str, Doc]) -> str:
 class OpenApiCatalog:
     """Fetches, caches and merges the services' documents."""
 
-    def __init__(self, services: Mapping[str, str], table: RoutingTable, session: requests.Session, *,
+    def __init__(self, services: Mapping[str, Sequence[str]], table: RoutingTable, session: requests.Session, *,
                  timeout: float, cache_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.services, self.table, self.session = dict(services), table, session
+        # service name -> its base URLs (replicas), asked in this order
+        self.services, self.table, self.session = {name: tuple(urls) for name, urls in services.items()}, table, session
         self.timeout, self.cache_seconds, self.clock = timeout, cache_seconds, clock
         self._cache: dict[str, tuple[float, Doc | None]] = {}
         self._lock = threading.Lock()
@@ -215,15 +218,18 @@ class OpenApiCatalog:
         return merge_documents(available, self.table, unavailable)
 
     def _fetch(self, service: str) -> Doc | None:
-        url = f"{self.services[service]}/openapi.json"
-        try:
-            response = self.session.get(url, timeout=self.timeout, headers={"Accept": "application/json"})
-            response.raise_for_status()
-            doc = response.json()
-        except (requests.RequestException, ValueError) as error:
-            log.warning("openapi document unavailable", extra={"upstream": service, "error": type(error).__name__})
-            return None
-        if not isinstance(doc, dict) or not isinstance(doc.get("paths"), dict):
-            log.warning("openapi document invalid", extra={"upstream": service})
-            return None
-        return doc
+        for base in self.services[service]:
+            try:
+                response = self.session.get(f"{base}/openapi.json", timeout=self.timeout,
+                                            headers={"Accept": "application/json"})
+                response.raise_for_status()
+                doc = response.json()
+            except (requests.RequestException, ValueError) as error:
+                log.warning("openapi document unavailable", extra={
+                    "upstream": service, "replica": base, "error": type(error).__name__})
+                continue
+            if not isinstance(doc, dict) or not isinstance(doc.get("paths"), dict):
+                log.warning("openapi document invalid", extra={"upstream": service, "replica": base})
+                return None  # the replicas run the same code: another would answer the same
+            return doc
+        return None

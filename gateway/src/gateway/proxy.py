@@ -51,15 +51,16 @@ from urllib3.exceptions import MaxRetryError, NewConnectionError
 from gateway.headers import downstream_response_headers, upstream_request_headers
 from gateway.observability import observe_retry, observe_upstream
 from gateway.routes import Route
-from gateway.upstreams import MUTATIONS, SAFE_METHODS, Attempts, RoundRobin
+from gateway.upstreams import SAFE_METHODS, Attempts, RoundRobin
 from svckit.errors import ApiError
+from svckit.idempotency import HEADER as IDEMPOTENCY_KEY
+from svckit.idempotency import MUTATIONS
 
 log = logging.getLogger("gateway.proxy")
 
 CHUNK = 64 * 1024
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
-IDEMPOTENCY_KEY = "Idempotency-Key"
-IN_PROGRESS = "REQUEST_IN_PROGRESS"  # svckit.idempotency: the key's first request still runs
+IN_PROGRESS = "REQUEST_IN_PROGRESS"  # svckit.idempotency's 409 code: the key's first request still runs
 MAX_ERROR_BODY = 64 * 1024  # a 409 read to know whether it is IN_PROGRESS
 RESENDS_AFTER_BREAK = 1  # a request that breaks every connection it reaches must not go round them all
 
@@ -137,12 +138,9 @@ def request_body(request: Request):
 
 
 class Forwarder:
-    def __init__(self, services: Mapping[str, str | Sequence[str]], *, pool_size: int, connect_timeout: float,
+    def __init__(self, services: Mapping[str, Sequence[str]], *, pool_size: int, connect_timeout: float,
                  read_timeout: float, retry_seconds: float = 5.0, retry_body_bytes: int = 1024 * 1024) -> None:
-        # service name -> its base URLs in turn; one URL (a str) is a list of one
-        self.upstreams = {name: RoundRobin((urls,) if isinstance(urls, str) else tuple(urls))
-                          for name, urls in services.items()}
-        self.services = {name: upstream.urls[0] for name, upstream in self.upstreams.items()}
+        self.upstreams = {name: RoundRobin(urls) for name, urls in services.items()}  # base URLs, taken in turn
         self.timeout = (connect_timeout, read_timeout)
         self.retry_seconds, self.retry_body_bytes = retry_seconds, retry_body_bytes
         self.session = pooled_session(pool_size, sum(len(upstream) for upstream in self.upstreams.values()))

@@ -8,8 +8,9 @@ against exactly one general bucket, and some against a group's bucket:
   not an account, so learners answering together never take from each other;
 - any other request (no token, or a token that does not verify: it names nobody) counts
   against its **client address**: ``RATELIMIT_ADDRESS``;
-- log-in, refresh and sign-up come before there is an account: each counts per address in its
-  own group (``RATELIMIT_LOGIN``, ``RATELIMIT_REFRESH``, ``RATELIMIT_SIGNUP``) and nowhere else;
+- log-in, refresh, sign-up and asking for a password reset link come before there is an account:
+  each counts per address in its own group (``RATELIMIT_LOGIN``, ``RATELIMIT_REFRESH``,
+  ``RATELIMIT_SIGNUP``, ``RATELIMIT_PASSWORD_RESET``) and nowhere else;
 - matching oneself in a school's list counts per account in its group
   (``RATELIMIT_RECONCILIATION``) as well.
 
@@ -24,7 +25,9 @@ number of processes, and the front door stays open.
 
 The client address is ``request.remote_addr``: the peer itself, or the real client once
 ProxyFix has read the headers of TRUSTED_PROXIES proxies. Never trust a client-sent
-X-Forwarded-For without a proxy that overwrites it, or anyone picks their own bucket.
+X-Forwarded-For without a proxy that overwrites it, or anyone picks their own bucket. An address
+counts as ``svckit.net.client_bucket`` says: an IPv4 address, or an IPv6 address's /64 network
+(one home or school, which may use any of its 2^64 addresses).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from gateway.config import Settings
 from gateway.routes import ADDRESS_GROUPS, RECONCILIATION
 from gateway.tokens import verified_principal
 from svckit.errors import error_response
+from svckit.net import client_bucket
 
 ACCOUNT, ADDRESS = "account", "address"
 # The endpoints counted: forwarded requests and the merged OpenAPI document (app.py's names).
@@ -53,14 +57,15 @@ def _group() -> str | None:
 
 
 def caller() -> tuple[str, str]:
-    """("account", subject) when the request carries a valid token, else ("address", client address).
+    """("account", subject) when the request carries a valid token, else ("address", the client's bucket).
 
-    Log-in, refresh and sign-up are always counted per address: the gateway knows no account there.
+    The address groups (log-in, refresh, sign-up, reset links) are always counted per address: the
+    gateway knows no account there.
     """
     found = g.get("rate_caller")
     if found is None:
         principal = None if _group() in ADDRESS_GROUPS else verified_principal()
-        found = (ACCOUNT, principal.user_id) if principal is not None else (ADDRESS, request.remote_addr or "-")
+        found = (ACCOUNT, principal.user_id) if principal is not None else (ADDRESS, client_bucket(request.remote_addr))
         g.rate_caller = found
     return found
 
@@ -71,7 +76,7 @@ def _caller_key() -> str:
 
 
 def _address_key() -> str:
-    return f"{ADDRESS}:{request.remote_addr or '-'}"
+    return f"{ADDRESS}:{client_bucket(request.remote_addr)}"
 
 
 def _general(kind: str):

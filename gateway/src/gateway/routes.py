@@ -29,14 +29,15 @@ SERVICES = (IDENTITY, ORGANIZATIONS, CAMPAIGNS, ASSESSMENT, REPORTING)
 
 ANY = None  # any method
 
-# Rate-limit groups a route can belong to (see ratelimit.py). Log-in, refresh and sign-up come
-# before there is an account: counted per client address, and only there. Reconciliation is
-# counted per account, on top of the account's general limit.
-LOGIN = "login"
+# Rate-limit groups a route can belong to (see ratelimit.py). Log-in, refresh, sign-up and asking
+# for a reset link come before there is an account: counted per client address, and only there.
+# Reconciliation is counted per account, on top of the account's general limit.
+LOGIN = "login"  # and the mailed links followed with no token: a new password (a hash), an address verified
 REFRESH = "refresh"
 SIGNUP = "signup"
+RESET_REQUEST = "password_reset"  # asking for a reset link: no hash, identity caps the mails per address
 RECONCILIATION = "reconciliation"  # names and birth dates tried against a school's list: no guessing at speed
-ADDRESS_GROUPS = frozenset({LOGIN, REFRESH, SIGNUP})
+ADDRESS_GROUPS = frozenset({LOGIN, REFRESH, SIGNUP, RESET_REQUEST})
 
 _PARAM, _REST = object(), object()
 
@@ -116,7 +117,7 @@ ROUTES: tuple[Route, ...] = (
     public("POST", "/api/token/refresh", IDENTITY, limit_group=REFRESH, honours_idempotency_keys=False),
     public("POST", "/api/token/revoke", IDENTITY, honours_idempotency_keys=False),
     # Getting back into an account: no account yet, so limited per address like signing up and logging in.
-    public("POST", "/api/password-reset-requests", IDENTITY, limit_group=SIGNUP),
+    public("POST", "/api/password-reset-requests", IDENTITY, limit_group=RESET_REQUEST),
     public("POST", "/api/password-resets", IDENTITY, limit_group=LOGIN),
     public("POST", "/api/email-verifications", IDENTITY, limit_group=LOGIN),
     public("GET", "/.well-known/jwks.json", IDENTITY),

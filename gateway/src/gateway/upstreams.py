@@ -24,8 +24,8 @@ from collections import deque
 from collections.abc import Callable, Sequence
 
 # Methods that change nothing: sending one again, to the same replica or another, is harmless.
+# (The others are svckit.idempotency.MUTATIONS: sent again only with an Idempotency-Key, gateway.proxy.)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-MUTATIONS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SHUNNED_SECONDS = 1.0  # a replica that refused a connection goes last for this long
 FIRST_PAUSE, LONGEST_PAUSE = 0.05, 1.0  # between rounds of attempts, doubling
 

@@ -89,16 +89,18 @@ def test_public_routes_count_per_address_and_a_signed_in_learner_per_account(sta
     assert requests.get(gateway.url + "/api/openapi.json", timeout=5).status_code == 429  # counted too
 
 
-@pytest.mark.parametrize(("path", "setting"), [("/api/token", "RATELIMIT_LOGIN"),
-                                               ("/api/token/refresh", "RATELIMIT_REFRESH"),
-                                               ("/api/users", "RATELIMIT_SIGNUP")])
-def test_log_in_refresh_and_sign_up_each_have_their_own_limit_per_address(start_gateway, path, setting):
+ADDRESS_GROUPS = {"/api/token": "RATELIMIT_LOGIN", "/api/token/refresh": "RATELIMIT_REFRESH",
+                  "/api/users": "RATELIMIT_SIGNUP", "/api/password-reset-requests": "RATELIMIT_PASSWORD_RESET"}
+
+
+@pytest.mark.parametrize(("path", "setting"), ADDRESS_GROUPS.items())
+def test_log_in_refresh_sign_up_and_reset_links_each_have_their_own_limit_per_address(start_gateway, path, setting):
     gateway = start_gateway(**{setting: "2/minute", "RATELIMIT_ADDRESS": "2/minute"})
     statuses = [_post(gateway, path).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
     # counted in their group only: the address's general bucket is whole, and so are the other groups
     assert requests.get(gateway.url + "/api/campaigns/by-code/C1", timeout=5).status_code == 200
-    others = {"/api/token", "/api/token/refresh", "/api/users"} - {path}
+    others = set(ADDRESS_GROUPS) - {path}
     assert all(_post(gateway, other).status_code == 200 for other in others)
 
 
@@ -130,3 +132,21 @@ def test_probes_metrics_and_the_web_faces_are_never_limited(start_gateway):
 def test_rate_limits_can_be_turned_off(start_gateway):
     gateway = start_gateway(RATELIMIT_ENABLED="false", RATELIMIT_LOGIN="1/minute")
     assert [_post(gateway, "/api/token").status_code for _ in range(3)] == [200, 200, 200]
+
+
+@pytest.mark.parametrize(("path", "setting"), [("/api/users", "RATELIMIT_SIGNUP"),
+                                               ("/api/campaigns/by-code/C1", "RATELIMIT_ADDRESS")])
+def test_an_ipv6_client_is_its_64_network_not_each_of_its_addresses(start_gateway, path, setting):
+    """Anyone with a /64 picks among 2^64 addresses: each new one must not bring a fresh allowance."""
+    gateway = start_gateway(**{setting: "2/minute", "TRUSTED_PROXIES": "1"})
+
+    def status(address: str) -> int:
+        return requests.request("POST" if path == "/api/users" else "GET", gateway.url + path, json=CREDENTIALS,
+                                headers={"X-Forwarded-For": address}, timeout=5).status_code
+
+    assert [status(f"2001:db8:1:2::{n:x}") for n in range(1, 4)] == [200, 200, 429]
+    assert status("2001:db8:1:2:ffff:ffff:ffff:ffff") == 429  # still the same /64
+    assert status("2001:db8:1:3::1") == 200  # the next /64 is another client
+    # IPv4 stays per address, and an IPv4-mapped IPv6 address is the IPv4 address it carries
+    assert [status("192.0.2.7"), status("::ffff:192.0.2.7"), status("192.0.2.7")] == [200, 200, 429]
+    assert status("192.0.2.8") == 200

@@ -7,11 +7,11 @@ from svckit.config import ConfigurationError
 def test_defaults_work_on_a_laptop():
     settings = Settings.from_env({})
     assert settings.services == {
-        "identity": "http://127.0.0.1:8101",
-        "organizations": "http://127.0.0.1:8102",
-        "campaigns": "http://127.0.0.1:8103",
-        "assessment": "http://127.0.0.1:8104",
-        "reporting": "http://127.0.0.1:8105",
+        "identity": ("http://127.0.0.1:8101",),
+        "organizations": ("http://127.0.0.1:8102",),
+        "campaigns": ("http://127.0.0.1:8103",),
+        "assessment": ("http://127.0.0.1:8104",),
+        "reporting": ("http://127.0.0.1:8105",),
     }
     assert settings.jwks_url == "http://127.0.0.1:8101/.well-known/jwks.json"
     assert (settings.jwt_issuer, settings.jwt_audience) == ("skills-platform", "skills-platform")
@@ -20,8 +20,8 @@ def test_defaults_work_on_a_laptop():
     assert settings.trusted_proxies == 0
     assert settings.ratelimit_enabled is True and settings.ratelimit_storage_uri == "memory://"
     assert (settings.ratelimit_account, settings.ratelimit_address) == ("300/minute", "600/minute")
-    assert settings.ratelimit_groups == {"login": "300/minute", "refresh": "300/minute", "signup": "200/minute",
-                                         "reconciliation": "10/minute"}
+    assert settings.ratelimit_groups == {"login": "280/minute", "refresh": "300/minute", "signup": "240/minute",
+                                         "password_reset": "60/minute", "reconciliation": "10/minute"}
     assert settings.ratelimit_key_prefix == "gateway"
     assert (settings.retry_seconds, settings.retry_body_bytes) == (5.0, 1024 * 1024)
 
@@ -32,14 +32,15 @@ def test_every_setting_comes_from_the_environment():
         "TRUSTED_PROXIES": "2", "RATELIMIT_ENABLED": "false", "RATELIMIT_STORAGE_URI": "redis://redis:6379",
         "RATELIMIT_LOGIN": "5/minute", "WEB_THREADS": "4", "RATELIMIT_ACCOUNT": "7/second",
         "RATELIMIT_ADDRESS": "9/hour", "RATELIMIT_REFRESH": "1/minute", "RATELIMIT_KEY_PREFIX": "staging",
-        "UPSTREAM_RETRY_SECONDS": "1.5", "UPSTREAM_RETRY_BODY_BYTES": "0",
+        "UPSTREAM_RETRY_SECONDS": "1.5", "UPSTREAM_RETRY_BODY_BYTES": "0", "RATELIMIT_PASSWORD_RESET": "3/hour",
     })
-    assert settings.services["campaigns"] == "http://campaigns:8000"
+    assert settings.services["campaigns"] == ("http://campaigns:8000",)
     assert settings.read_timeout == 2.5 and settings.max_body_bytes == 1000 and settings.trusted_proxies == 2
     assert settings.ratelimit_enabled is False and settings.ratelimit_storage_uri == "redis://redis:6379"
     assert settings.ratelimit_groups["login"] == "5/minute" and settings.pool_size == 4
     assert (settings.ratelimit_account, settings.ratelimit_address) == ("7/second", "9/hour")
     assert settings.ratelimit_groups["refresh"] == "1/minute" and settings.ratelimit_key_prefix == "staging"
+    assert settings.ratelimit_groups["password_reset"] == "3/hour"
     assert (settings.retry_seconds, settings.retry_body_bytes) == (1.5, 0)
 
 

@@ -158,7 +158,7 @@ class FakeSession:
 def test_the_catalog_caches_documents_and_retries_a_failed_service_sooner():
     now = [1000.0]
     session = FakeSession({"identity": identity_doc()})
-    catalog = OpenApiCatalog({"identity": "http://identity", "reporting": "http://down"}, table, session,
+    catalog = OpenApiCatalog({"identity": ("http://identity",), "reporting": ("http://down",)}, table, session,
                              timeout=2, cache_seconds=60, clock=lambda: now[0])
     first = catalog.document()
     assert first["x-unavailable-services"] == ["reporting"]
@@ -174,5 +174,14 @@ def test_the_catalog_caches_documents_and_retries_a_failed_service_sooner():
 
 def test_a_service_answering_something_else_than_a_document_counts_as_unavailable():
     session = FakeSession({"identity": ["not", "a", "document"]})
-    catalog = OpenApiCatalog({"identity": "http://identity"}, table, session, timeout=2, cache_seconds=60)
+    catalog = OpenApiCatalog({"identity": ("http://identity",)}, table, session, timeout=2, cache_seconds=60)
     assert catalog.document()["x-unavailable-services"] == ["identity"]
+
+
+def test_a_service_whose_first_replica_is_down_has_its_document_from_another():
+    session = FakeSession({"identity": identity_doc()})
+    catalog = OpenApiCatalog({"identity": ("http://down", "http://identity")}, table, session, timeout=2,
+                             cache_seconds=60)
+    document = catalog.document()
+    assert document["x-unavailable-services"] == [] and "/api/users/me" in document["paths"]
+    assert session.calls == ["http://down/openapi.json", "http://identity/openapi.json"]

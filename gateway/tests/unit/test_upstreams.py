@@ -46,17 +46,10 @@ def test_a_setting_lists_urls_comma_separated():
     assert split_urls(f" {A}/ ,{B},, ") == (A, B)
 
 
-def test_a_service_url_may_list_replicas_and_the_first_is_its_url():
+def test_a_service_url_may_list_replicas():
     settings = Settings.from_env({"ASSESSMENT_URL": f"{A}, {B}/"})
-    assert settings.services["assessment"] == A
-    assert settings.replicas["assessment"] == (A, B)
-    assert settings.upstreams["assessment"] == (A, B)
-    assert settings.upstreams["identity"] == ("http://127.0.0.1:8101",)
-
-
-def test_settings_made_without_replicas_have_one_url_per_service():
-    settings = Settings(environment="test", services={"assessment": A}, jwks_url=A)
-    assert settings.upstreams == {"assessment": (A,)}
+    assert settings.services["assessment"] == (A, B)
+    assert settings.services["identity"] == ("http://127.0.0.1:8101",)
 
 
 @pytest.mark.parametrize("value", [f"{A},127.0.0.1:8114", f"{A},{A}/", " , "])
