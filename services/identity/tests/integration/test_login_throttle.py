@@ -111,6 +111,18 @@ def test_a_guesser_is_slowed_with_retry_after_whatever_address_they_use(client, 
     assert int(log_in(client, victim, WRONG, address="198.51.100.1").headers["Retry-After"]) == 900
 
 
+def test_the_addresses_of_one_ipv6_64_network_count_as_one_client(client, clock):
+    """A home or a school gets a whole /64 and a machine picks any address in it: one client, not 2^64."""
+    victim = account(client)
+    for host in range(1, 6):
+        assert log_in(client, victim, WRONG, address=f"2001:db8:5:6::{host}").status_code == 401
+    held = log_in(client, victim, address="2001:db8:5:6:a1b2:c3d4:e5f6:1")  # the sixth, from a new address of it
+    assert held.status_code == 429 and int(held.headers["Retry-After"]) == 60
+    assert log_in(client, victim, address="2001:db8:5:7::1").status_code == 200  # the next /64: another client
+    clock.advance(seconds=60)
+    assert log_in(client, victim, address="2001:db8:5:6::99").status_code == 200  # its minute over, in again
+
+
 def test_guesses_sent_at_once_are_counted_one_after_the_other(client):
     victim = account(client)
     app = client.application

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select, text
 
 from identity.adapters.orm import account_tokens, outbox
+from identity.domain.recovery import RecoveryPolicy
 from identity.entrypoints.api.app import create_app
 from msgkit import Envelope
 from svckit.testing import handle_envelope
@@ -178,6 +179,21 @@ def test_a_client_asking_too_many_resets_waits(client, runtime):
                           environ_base={"REMOTE_ADDR": "203.0.113.99"})
     assert refused.status_code == 429 and refused.get_json()["error"]["code"] == "TOO_MANY_RESET_REQUESTS"
     assert 0 < int(refused.headers["Retry-After"]) <= 900
+
+
+def test_the_addresses_of_one_ipv6_64_network_ask_as_one_client(runtime):
+    few = dataclasses.replace(runtime.settings, recovery=RecoveryPolicy(reset_requests_per_client=3))
+    client = create_app(dataclasses.replace(runtime, settings=few)).test_client()
+
+    def ask(address):
+        return client.post("/api/password-reset-requests", json={"email": f"x{uuid.uuid4().hex[:6]}@example.org"},
+                           environ_base={"REMOTE_ADDR": address})
+
+    for address in ("2001:db8:9:9::1", "2001:db8:9:9::2", "2001:db8:9:9:abcd:ef01:2345:6789"):
+        assert ask(address).status_code == 202  # three machines, or one picking new addresses in its /64
+    refused = ask("2001:db8:9:9::4")
+    assert refused.status_code == 429 and refused.get_json()["error"]["code"] == "TOO_MANY_RESET_REQUESTS"
+    assert ask("2001:db8:9:a::1").status_code == 202  # the next /64: another client
 
 
 def test_requests_older_than_a_day_are_pruned_a_batch_at_a_time(client, runtime, clock):

@@ -95,7 +95,7 @@ class MailRequest:
     id: UUID
     kind: str
     email: str
-    address: str | None  # the client's network address; None when identity itself asked (at sign-up)
+    address: str | None  # the client (its address, an IPv6 client's /64 network); None when identity asked (sign-up)
     requested_at: datetime
     user_id: UUID | None = None
     mailed: bool = False
