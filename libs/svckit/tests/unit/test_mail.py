@@ -30,6 +30,20 @@ def test_production_sends_by_smtp_and_needs_its_url():
     assert isinstance(mail.mailer(), SmtpMailer) and mail.sender == "X <x@example.org>"
 
 
+def test_a_relay_in_clear_is_an_explicit_choice_that_production_refuses():
+    with pytest.raises(ConfigurationError, match="not smtp\\+insecure"):
+        settings(production=True, SMTP_URL="smtp+insecure://relay.internal:25")
+    relay = settings(MAIL_BACKEND="smtp", SMTP_URL="smtp+insecure://relay.internal")
+    assert (relay.mailer().security, relay.mailer().port) == ("clear", 25)
+    assert settings(production=True, SMTP_URL="smtps://u:p@mail.example.org").mailer().security == "tls"
+    assert settings(production=True, SMTP_URL="smtp://u:p@mail.example.org").mailer().security == "starttls"
+
+
+def test_an_smtp_url_of_another_scheme_is_refused_at_start():
+    with pytest.raises(ConfigurationError, match="must start with smtp://"):
+        settings(production=True, SMTP_URL="http://mail.example.org")
+
+
 def test_an_unknown_backend_is_refused():
     with pytest.raises(ConfigurationError, match="expected smtp or file"):
         settings(MAIL_BACKEND="pigeon")

@@ -17,6 +17,7 @@ from sqlalchemy import select, text
 from identity.adapters.orm import outbox, users
 from identity.bootstrap import bootstrap
 from identity.config import Settings
+from identity.domain.model import User
 from identity.entrypoints.api.app import create_app
 from msgkit import Envelope
 
@@ -239,6 +240,22 @@ def test_health_metrics_and_openapi(client):
     assert {"/api/users", "/api/token", "/api/users/me"} <= set(spec["paths"])
     assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
     assert spec["paths"]["/api/users/me"]["get"]["security"] == [{"bearerAuth": []}]
+
+
+def test_a_token_whose_account_no_longer_exists_gets_404_as_the_document_says(client, identity):
+    """Every route of the logged-in account answers 404 USER_NOT_FOUND for an account gone since its token
+    was issued, and documents it (a conformance check would refuse an answer it does not document)."""
+    gone = User.register(id=uuid.uuid4(), email=unique_email(), first_name="Lou", last_name="Partie",
+                         password_hash="unused", accepted_terms=True, locale="fr", now=datetime.now(timezone.utc))
+    headers = {"Authorization": f"Bearer {identity.issuer.issue(gone, datetime.now(timezone.utc))}"}
+    spec = client.get("/openapi.json").get_json()
+    me = [(method, path) for path, operations in spec["paths"].items() if path.startswith("/api/users/me")
+          for method in operations if method in ("get", "post", "put", "patch", "delete")]
+    assert len(me) == 3, me
+    for method, path in me:
+        answer = client.open(path, method=method.upper(), headers=headers, json={})
+        assert answer.status_code == 404 and answer.get_json()["error"]["code"] == "USER_NOT_FOUND", (path, answer)
+        assert "404" in spec["paths"][path][method]["responses"], f"{method.upper()} {path} does not document 404"
 
 
 def test_token_answers_are_never_stored_for_an_idempotent_replay(client, identity):

@@ -4,14 +4,16 @@ database, the mails written as files (domain/recovery.py states the rules)."""
 import dataclasses
 import email
 import email.policy
+import statistics
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from identity.adapters.orm import account_tokens, outbox
+from identity.domain.recovery import RecoveryPolicy
 from identity.entrypoints.api.app import create_app
 from msgkit import Envelope
 from svckit.testing import handle_envelope
@@ -119,21 +121,66 @@ def test_a_reset_request_gets_the_same_answer_whether_the_address_has_an_account
                                                                   "Réinitialisation de votre mot de passe"]
 
 
-def test_a_reset_request_takes_as_long_whether_the_address_has_an_account_or_not(client):
+def test_a_reset_request_does_the_same_work_whether_the_address_has_an_account_or_not(client, runtime):
+    """What the answer's time depends on: the same statements, with the same kinds of values, and the same rows
+    written, for a known and an unknown email. (Comparing times alone failed at random on a busy machine.)"""
+    address, _ = sign_up(client)
+    executed = []
+
+    def note(connection, cursor, statement, parameters, context, executemany):
+        rows = parameters if executemany else [parameters]
+        kinds = [sorted((key, type(value).__name__) for key, value in row.items()) if isinstance(row, dict)
+                 else [type(value).__name__ for value in row] for row in rows]
+        executed.append((statement, repr(kinds)))
+
+    def work_for(who):
+        executed.clear()
+        assert client.post("/api/password-reset-requests", json={"email": who},
+                           environ_base={"REMOTE_ADDR": "10.7.7.1"}).status_code == 202
+        with runtime.engine.connect() as connection:
+            request = connection.execute(text("SELECT * FROM mail_requests WHERE email = :who AND kind = :kind"),
+                                         {"who": who, "kind": "PASSWORD_RESET"}).one_or_none()
+            assert request is not None, f"no request written down for {who}"
+            announced = connection.execute(select(outbox).where(outbox.c.aggregate_id == str(request.id))).one()
+        rows = {"mail_request": {column: value is not None for column, value in request._mapping.items()},
+                "mailed": request.mailed, "event": announced.event_type,
+                "payload": sorted(Envelope.from_json(announced.body).payload)}
+        return list(executed), rows
+
+    event.listen(runtime.engine, "before_cursor_execute", note)
+    try:
+        known = work_for(address)
+        unknown = work_for(f"nobody.{uuid.uuid4().hex}@example.org")
+    finally:
+        event.remove(runtime.engine, "before_cursor_execute", note)
+    assert any("INSERT INTO mail_requests" in statement for statement, _ in known[0])
+    assert any("INSERT INTO outbox" in statement for statement, _ in known[0])
+    assert not any("FROM users" in statement for statement, _ in known[0])  # the account is looked up later
+    assert known == unknown
+
+
+def test_a_reset_request_takes_about_as_long_whether_the_address_has_an_account_or_not(client):
+    """The time itself, loosely: medians of many interleaved requests within a quarter of the work's time. The
+    machine is shared, so a busy spell may spoil one round: up to three are measured and one must agree. An
+    unknown email that skipped the writes (about half the work) fails every round."""
     address, _ = sign_up(client)
 
     def timed(who):
         started = time.perf_counter()
         assert client.post("/api/password-reset-requests", json={"email": who},
-                           environ_base={"REMOTE_ADDR": f"10.7.{uuid.uuid4().int % 250}.1"}).status_code == 202
+                           environ_base={"REMOTE_ADDR": "10.7.7.2"}).status_code == 202
         return time.perf_counter() - started
 
-    known, unknown = [], []
-    for _ in range(20):  # interleaved, so that a busy moment of the machine falls on both
-        known.append(timed(address))
-        unknown.append(timed(f"nobody.{uuid.uuid4().hex}@example.org"))
-    # The quickest of each: what the work costs, without the machine's noise (which only adds).
-    assert abs(min(known) - min(unknown)) < 0.003, (min(known), min(unknown))
+    rounds = []
+    for _ in range(3):
+        known, unknown = [], []
+        for _ in range(40):  # interleaved, so that a busy moment of the machine falls on both
+            known.append(timed(address))
+            unknown.append(timed(f"nobody.{uuid.uuid4().hex}@example.org"))
+        rounds.append((statistics.median(known), statistics.median(unknown)))
+        if abs(rounds[-1][0] - rounds[-1][1]) < 0.25 * max(rounds[-1]):
+            return
+    pytest.fail(f"known and unknown emails took different times in every round (medians, s): {rounds}")
 
 
 def test_a_reset_link_sets_a_new_password_once_and_ends_every_session(client, runtime):
@@ -170,14 +217,36 @@ def test_a_reset_link_sets_a_new_password_once_and_ends_every_session(client, ru
     assert again.status_code == 400 and again.get_json()["error"]["code"] == "INVALID_RESET_LINK"
 
 
-def test_a_client_asking_too_many_resets_waits(client, runtime):
-    for n in range(30):
-        assert client.post("/api/password-reset-requests", json={"email": f"x{n}@example.org"},
-                           environ_base={"REMOTE_ADDR": "203.0.113.99"}).status_code == 202
+def test_a_whole_school_behind_one_address_may_ask_for_new_passwords_at_once(client):
+    """1,000 pupils of one school behind its proxy's address, each asking once in the same quarter of an
+    hour, all get their 202; the next request from that address waits (domain/recovery.py, rule 2)."""
+    school = "203.0.113.99"
+    for pupil in range(1_000):
+        asked = client.post("/api/password-reset-requests", json={"email": f"eleve{pupil}@college.example.org"},
+                            environ_base={"REMOTE_ADDR": school})
+        assert asked.status_code == 202, (pupil, asked.get_json())
     refused = client.post("/api/password-reset-requests", json={"email": "x@example.org"},
-                          environ_base={"REMOTE_ADDR": "203.0.113.99"})
+                          environ_base={"REMOTE_ADDR": school})
     assert refused.status_code == 429 and refused.get_json()["error"]["code"] == "TOO_MANY_RESET_REQUESTS"
     assert 0 < int(refused.headers["Retry-After"]) <= 900
+    other = client.post("/api/password-reset-requests", json={"email": "x@example.org"},
+                        environ_base={"REMOTE_ADDR": "203.0.113.100"})
+    assert other.status_code == 202  # counted per client: another school is not held back
+
+
+def test_the_addresses_of_one_ipv6_64_network_ask_as_one_client(runtime):
+    few = dataclasses.replace(runtime.settings, recovery=RecoveryPolicy(reset_requests_per_client=3))
+    client = create_app(dataclasses.replace(runtime, settings=few)).test_client()
+
+    def ask(address):
+        return client.post("/api/password-reset-requests", json={"email": f"x{uuid.uuid4().hex[:6]}@example.org"},
+                           environ_base={"REMOTE_ADDR": address})
+
+    for address in ("2001:db8:9:9::1", "2001:db8:9:9::2", "2001:db8:9:9:abcd:ef01:2345:6789"):
+        assert ask(address).status_code == 202  # three machines, or one picking new addresses in its /64
+    refused = ask("2001:db8:9:9::4")
+    assert refused.status_code == 429 and refused.get_json()["error"]["code"] == "TOO_MANY_RESET_REQUESTS"
+    assert ask("2001:db8:9:a::1").status_code == 202  # the next /64: another client
 
 
 def test_requests_older_than_a_day_are_pruned_a_batch_at_a_time(client, runtime, clock):

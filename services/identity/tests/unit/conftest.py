@@ -103,8 +103,10 @@ class FakeLoginFailures(AbstractLoginFailures):
 
     def history(self, email, address, since):
         hits = [(a, at) for e, a, at in self.rows if e == email and at >= since]
-        return FailureHistory(from_address=sum(a == address for a, _ in hits), on_account=len(hits),
-                              latest=max((at for _, at in hits), default=None))
+        latest = max((at for a, at in hits if a == address), default=None)
+        return FailureHistory(from_address=sum(a == address for a, _ in hits),
+                              on_account_then=sum(latest is not None and at <= latest for _, at in hits),
+                              latest_from_address=latest)
 
     def record(self, email, address, now):
         self.rows.append((email, address, now))

@@ -94,6 +94,37 @@ def test_a_held_back_address_waits_and_the_right_password_is_not_even_checked(uo
     assert log_in(uow, hasher, issuer, clock, address="6.6.6.6").access_token
 
 
+def fail(uow, hasher, issuer, clock, address):
+    """A wrong password from ``address``: refused as wrong, or held back (both are failures to get in)."""
+    with pytest.raises((InvalidCredentials, TooManyAttempts)):
+        log_in(uow, hasher, issuer, clock, password="Wrong-Pass-1", address=address)
+
+
+def test_another_address_failing_does_not_refresh_the_owners_wait(uow, hasher, issuer, clock):
+    register(uow, hasher, clock)
+    for _ in range(5):  # the owner's typos, at home: a minute to wait
+        fail(uow, hasher, issuer, clock, "203.0.113.10")
+    clock.advance(seconds=59)
+    fail(uow, hasher, issuer, clock, "198.51.100.66")  # someone else, elsewhere, a second before the minute is up
+    clock.advance(seconds=1)
+    assert log_in(uow, hasher, issuer, clock, address="203.0.113.10").access_token
+
+
+def test_the_owner_with_a_few_typos_gets_in_after_its_own_wait_whatever_an_attacker_does(uow, hasher, issuer, clock):
+    register(uow, hasher, clock)
+    for n in range(50):  # ten addresses, five free guesses each: the account is under siege
+        fail(uow, hasher, issuer, clock, f"198.51.100.{n % 10}")
+    fail(uow, hasher, issuer, clock, "203.0.113.10")  # the owner mistypes once: held back 15 minutes from there
+    with pytest.raises(TooManyAttempts) as held:
+        log_in(uow, hasher, issuer, clock, address="203.0.113.10")
+    assert held.value.retry_after == 900
+    for minute in range(1, 15):  # meanwhile the attacker fails every minute from one more new address
+        clock.advance(minutes=1)
+        fail(uow, hasher, issuer, clock, f"192.0.2.{minute}")
+    clock.advance(minutes=1)  # fifteen minutes after the owner's own typo
+    assert log_in(uow, hasher, issuer, clock, address="203.0.113.10").access_token
+
+
 def test_unknown_emails_are_throttled_like_accounts(uow, hasher, issuer, clock):
     for _ in range(5):
         with pytest.raises(InvalidCredentials):

@@ -66,7 +66,7 @@ login_failures = Table(
     metadata,
     Column("id", BigInteger, Identity(), primary_key=True),
     Column("email", String(254), nullable=False),
-    Column("address", String(64), nullable=False),
+    Column("address", String(64), nullable=False),  # the client: svckit.net.client_bucket (IPv6: its /64)
     Column("failed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Index("ix_login_failures_email_failed_at", "email", "failed_at"),
     Index("ix_login_failures_failed_at", "failed_at"),  # pruning the oldest
@@ -80,7 +80,7 @@ mail_requests = Table(
     Column("id", Uuid, primary_key=True),
     Column("kind", String(20), nullable=False),
     Column("email", String(254), nullable=False),
-    Column("address", String(64)),
+    Column("address", String(64)),  # the client, as login_failures.address; NULL when identity asked
     Column("user_id", Uuid),
     Column("mailed", Boolean, nullable=False),
     Column("requested_at", DateTime(timezone=True), nullable=False),

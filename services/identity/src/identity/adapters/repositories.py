@@ -75,12 +75,16 @@ class SqlAlchemyLoginFailures(AbstractLoginFailures):
     def history(self, email: str, address: str, since: datetime) -> FailureHistory:
         # A lock per account (known or not: failures are kept for any email typed), held until commit.
         self.session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(f"identity.login:{email}", 0))))
-        on_account, from_address, latest = self.session.execute(
-            select(func.count(), func.count().filter(login_failures.c.address == address),
-                   func.max(login_failures.c.failed_at))
-            .where(login_failures.c.email == email, login_failures.c.failed_at >= since)
-        ).one()
-        return FailureHistory(from_address=from_address, on_account=on_account, latest=latest)
+        remembered = (login_failures.c.email == email, login_failures.c.failed_at >= since)
+        here = (select(func.count().label("failures"), func.max(login_failures.c.failed_at).label("latest"))
+                .where(*remembered, login_failures.c.address == address).subquery())
+        # What the account had been through when this address last failed: later failures elsewhere change nothing.
+        until_then = (select(func.count()).where(*remembered, login_failures.c.failed_at <= here.c.latest)
+                      .scalar_subquery())
+        from_address, latest, on_account_then = self.session.execute(
+            select(here.c.failures, here.c.latest, until_then)).one()
+        return FailureHistory(from_address=from_address, on_account_then=on_account_then,
+                              latest_from_address=latest)
 
     def record(self, email: str, address: str, now: datetime) -> None:
         self.session.execute(login_failures.insert().values(email=email, address=address, failed_at=now))

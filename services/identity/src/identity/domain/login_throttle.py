@@ -9,22 +9,32 @@ The rule, in plain words:
    password is checked. So the owner logs in from home, or from school, whatever someone does to
    the account from elsewhere; and a class behind one address, where pupils mistype, is held
    back nowhere: each pupil's typos count on their own account only.
-3. From its 5th failure on an account, an address waits before each next try there: 1 minute
-   after the 5th failure, then twice as long after each further one (2, 4, 8 minutes), at most
-   15 minutes. The wait starts from the account's latest failure, from whichever address, and
-   its length grows with the account's failures from every address: several addresses guessing
-   one account together wait as one guesser would.
-4. An account with 50 failures or more in the 24 hours is under a distributed attack: there, an
-   address is held back from its first failure (a new address still has its password checked once).
+3. From its 5th failure on an account, an address waits before each next try there. The wait
+   runs from this address's own latest failure, and its length grows with the account's failures
+   from every address up to that failure: 1 minute when it was the account's 5th, then twice as
+   long for each further one (2, 4, 8 minutes), at most 15 minutes. Several addresses guessing one
+   account together each wait the longest after a few rounds; but a failure elsewhere never moves
+   nor lengthens a wait already running: it only lengthens the waits of failures that come after it.
+4. An account with 50 failures or more in the 24 hours (counted when the address failed) is under
+   a distributed attack: there, an address is held back from its first failure, the longest wait.
+   A new address still has its password checked once.
+5. So an address's wait is set by its own latest failure, from what the account had been through
+   until then, and nothing done elsewhere afterwards changes it: the owner who mistyped waits at
+   most 15 minutes after their own latest typo, whatever anyone does from other addresses. (Until
+   issue 16's review the wait ran from the account's latest failure from any address: someone
+   failing elsewhere every 14 minutes kept an owner who had mistyped waiting for ever.)
 
 What a held-back attempt costs: nothing is checked, so it reveals nothing and counts nothing;
 the answer is 429 with the seconds to wait (Retry-After), whether the password was right or not.
 
 What it gives a guesser: from one address, 5 guesses, then 1, 2, 4, 8 and 15 minutes apart, so
-9 in the first 20 minutes, then 4 an hour, about 100 a day. With many addresses, no faster than
-that once each address failed 5 times, plus those 5 first guesses per new address (1 once the
-account is under attack). The password rules (no common password, 8 characters and more) and
-the gateway's limits per address stand in front of that.
+9 in the first 20 minutes, 11 in the first hour, about 100 a day. Each further address adds its 5
+first guesses (1 once the account is under attack), then one every 15 minutes: 10 addresses get
+80 guesses in the first hour and 1,000 a day, 100 addresses 440 and 9,640. That is the price of
+rule 5: a limit shared by every address of an account is one anybody can keep the owner under.
+(The earlier rule held 10 addresses to about 145 a day, and locked owners out.) The password rules
+(no common password, 8 characters and more, mixed), the gateway's limits per address, and IPv6
+counted per /64 network (a machine picks any address in its /64: one client) stand in front of that.
 
 Why not refuse the account outright after 10 failures, as identity once did: anyone could then
 lock a teacher or a pupil out for as long as they liked, from anywhere, and a school behind one
@@ -51,20 +61,23 @@ class LoginThrottle:
 
 @dataclass(frozen=True)
 class FailureHistory:
-    """What the account's remembered failures say, for one address."""
+    """One address's remembered failures on an account, and what the account had been through when
+    the latest of them came: all its wait depends on (rule 5)."""
 
     from_address: int  # failures on the account from this address
-    on_account: int  # failures on the account from every address (this one included)
-    latest: datetime | None  # the account's latest failure, from any address
+    on_account_then: int  # failures on the account from every address up to this address's latest (included)
+    latest_from_address: datetime | None  # this address's latest failure on the account: its wait runs from there
 
 
 def seconds_to_wait(history: FailureHistory, rule: LoginThrottle, now: datetime) -> int:
     """0 when the password may be checked now; otherwise the whole seconds to wait first."""
-    allowance = 1 if history.on_account >= rule.siege_failures else rule.free_failures
-    if history.from_address < allowance or history.latest is None:
+    if history.latest_from_address is None:
         return 0
-    doublings = max(history.on_account - rule.free_failures, 0)
+    allowance = 1 if history.on_account_then >= rule.siege_failures else rule.free_failures
+    if history.from_address < allowance:
+        return 0
+    doublings = max(history.on_account_then - rule.free_failures, 0)
     # 2 ** 20 minutes is far past the longest wait: no need for larger powers.
     wait = min(rule.first_wait * 2 ** min(doublings, 20), rule.longest_wait)
-    left = (history.latest + wait - now).total_seconds()
+    left = (history.latest_from_address + wait - now).total_seconds()
     return math.ceil(left) if left > 0 else 0

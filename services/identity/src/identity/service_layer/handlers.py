@@ -42,6 +42,7 @@ from identity.service_layer.ports import AccessTokenIssuer, PasswordHasher, Toke
 from identity.service_layer.unit_of_work import IdentityUnitOfWork
 from msgkit import Envelope
 from svckit.mail import Mailer
+from svckit.net import client_bucket
 from svckit.uow import UniqueViolation
 
 Clock = Callable[[], datetime]
@@ -128,13 +129,12 @@ def log_in(cmd: commands.LogIn, uow: IdentityUnitOfWork, hasher: PasswordHasher,
     3. on success, a short transaction forgets this address's failures and issues the tokens.
     """
     moment = now()
-    email = _login_email(cmd.email)
+    email, client = _login_email(cmd.email), client_bucket(cmd.address)  # an IPv6 /64 is one client
     with uow:
-        wait = seconds_to_wait(uow.login_failures.history(email, cmd.address, moment - throttle.memory), throttle,
-                               moment)
+        wait = seconds_to_wait(uow.login_failures.history(email, client, moment - throttle.memory), throttle, moment)
         if wait:
             raise TooManyAttempts(wait)
-        uow.login_failures.record(email, cmd.address, moment)
+        uow.login_failures.record(email, client, moment)
         uow.login_failures.prune(moment - throttle.memory)
         user = uow.users.get_by_email(email)
         user_id, checked_hash = (user.id, user.password_hash) if user is not None else (None, None)
@@ -151,7 +151,7 @@ def log_in(cmd: commands.LogIn, uow: IdentityUnitOfWork, hasher: PasswordHasher,
             raise InvalidCredentials("The email or the password is wrong.")
         if new_hash is not None:
             user.change_password_hash(new_hash)
-        uow.login_failures.forget(email, cmd.address)
+        uow.login_failures.forget(email, client)
         tokens = _issue(uow, user, issuer, token_policy, moment)
         uow.commit()
         return tokens
@@ -230,13 +230,13 @@ def request_password_reset(cmd: commands.RequestPasswordReset, uow: IdentityUnit
     """The same answer, and the same work, whether the address has an account or not: the request is
     written down and announced; the consumer looks the account up (rules 1 and 2)."""
     moment = now()
-    email = normalize_email(cmd.email)
+    email, client = normalize_email(cmd.email), client_bucket(cmd.address)  # an IPv6 /64 is one client
     with uow:
         wait = reset_requests_wait(uow.mail_requests.recent(PASSWORD_RESET, moment - policy.reset_requests_window,
-                                                            address=cmd.address), policy, moment)
+                                                            address=client), policy, moment)
         if wait:
             raise TooManyResetRequests(wait)
-        uow.mail_requests.add(MailRequest.password_reset(id=uuid.uuid4(), email=email, address=cmd.address,
+        uow.mail_requests.add(MailRequest.password_reset(id=uuid.uuid4(), email=email, address=client,
                                                          face=cmd.face, locale=cmd.locale, now=moment))
         uow.mail_requests.prune(moment - policy.memory)
         uow.commit()
@@ -286,7 +286,7 @@ def request_email_verification(cmd: commands.RequestEmailVerification, uow: Iden
             raise TooManyVerificationMails(wait)
         uow.mail_requests.add(MailRequest.email_verification(id=uuid.uuid4(), user_id=user.id, email=user.email,
                                                              locale=user.locale, face=cmd.face,
-                                                             address=cmd.address, now=moment))
+                                                             address=client_bucket(cmd.address), now=moment))
         uow.commit()
 
 

@@ -88,7 +88,7 @@ def _tokens_response(issued: handlers.IssuedTokens):
 @users.route("/users/me/email-verification-requests")
 class EmailVerificationRequests(MethodView):
     @auth_required
-    @errors(429)  # TOO_MANY_VERIFICATION_MAILS
+    @errors(404, 429)  # USER_NOT_FOUND (the account no longer exists), TOO_MANY_VERIFICATION_MAILS
     @users.arguments(EmailVerificationRequestSchema)
     @users.response(202)
     def post(self, data: dict):

@@ -31,7 +31,9 @@ def subscriptions(uow_factory: Callable[[], IdentityUnitOfWork],
                                                           "organizations.membership.revoked.v1"),
                                 MembershipSchema(), uow_factory, replication.on_membership_changed),
         # identity reads its own events to mail the links: mails leave through the outbox, with its retries.
-        # One queue for both kinds of mail (each queue costs the broker file handles).
+        # One queue for both kinds of mail (each queue costs the broker file handles). Not named on_<fact> as
+        # consumers are: the name is the queue's and the inbox's key, so a new name would leave the old queue
+        # bound and unread (the mails waiting there never sent) and mail again what `make up` replays to the new one.
         idempotent_subscription("send_account_mail", ("identity.password_reset.requested.v1",
                                                       "identity.email_verification.requested.v1"),
                                 {"identity.password_reset.requested.v1": PasswordResetRequestedSchema(),
