@@ -54,7 +54,7 @@ GROUP_LIMITS = {
     LOGIN: ("RATELIMIT_LOGIN", "280/minute"),  # POST /api/token, /api/password-resets, /api/email-verifications
     REFRESH: ("RATELIMIT_REFRESH", "300/minute"),  # POST /api/token/refresh, per address
     SIGNUP: ("RATELIMIT_SIGNUP", "240/minute"),  # POST /api/users, per address
-    RESET_REQUEST: ("RATELIMIT_PASSWORD_RESET", "60/minute"),  # POST /api/password-reset-requests, per address
+    RESET_REQUEST: ("RATELIMIT_PASSWORD_RESET", "100/minute"),  # POST /api/password-reset-requests, per address
     RECONCILIATION: ("RATELIMIT_RECONCILIATION", "10/minute"),  # matching oneself in a school's list, per account
 }
 SHARED_STORES = ("redis://", "rediss://", "redis+sentinel://", "redis+unix://")

@@ -16,7 +16,7 @@ Password reset by mail:
    ask once in the same quarter of an hour (with 30, as before issue 16's review, the 31st pupil
    waited up to 15 minutes). What it leaves one client: 4,000 requests an hour, each a row kept a
    day and an event; mails go to accounts only, 3 an hour each at most. The gateway counts these
-   requests with sign-ups, 200 a minute per address.
+   requests in a group of their own, 100 a minute per address.
 3. A link works once, for one hour. Its token is 256 random bits, and identity keeps only its
    SHA-256; it travels in the link's fragment (``#token=``), which browsers never send to a server.
 4. Setting a new password with it follows the password rules, spends every reset link of the
