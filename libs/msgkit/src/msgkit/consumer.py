@@ -22,6 +22,9 @@ Guarantees, and what each costs:
   is unreadable in ``x-last-error``, then acked: never requeued, which would loop on it forever.
   The quorum queue's delivery limit catches the remaining loop: a message that kills its
   consumer ``DELIVERY_LIMIT`` times is dead-lettered by the broker, which says so in ``x-death``.
+  Nothing a message carries may kill the consumer, since each crash also returns its prefetched
+  messages and counts a delivery against them: an ``x-attempt`` that is not a count reads as 0
+  (``topology.attempts_of`` says why), a time without a zone as UTC.
 - **A sick database is not a bad message.** When a handler fails because the database is
   unreachable (``is_transient``), the consumer does not spend the message's retries: it
   closes the channel (unacked messages go back to the queue), waits until ``ready_check``
@@ -66,6 +69,7 @@ from msgkit.topology import (
     ConsumerQueues,
     Subscription,
     TopologyConflict,
+    attempts_of,
     declare_consumer_topology,
 )
 
@@ -194,7 +198,7 @@ class Consumer:
     ) -> None:
         if self._stopping:
             return  # not started: left unacked, it goes back to the queue when the channel closes
-        attempt = int((properties.headers or {}).get("x-attempt", 0))
+        attempt = attempts_of(properties.headers)  # never raises: a bad count is 0 (see attempts_of)
         try:
             envelope = Envelope.from_json(body)
             if envelope.event_type not in subscription.event_types:
@@ -314,4 +318,8 @@ def _error_text(error: Exception) -> str:
 
 def _lag(envelope: Envelope) -> float:
     occurred = datetime.fromisoformat(envelope.occurred_at.replace("Z", "+00:00"))
+    if occurred.tzinfo is None:
+        # The envelope accepts a time without a zone; subtracting it from an aware one raised, after the
+        # handler committed, and killed the consumer. Producers write UTC.
+        occurred = occurred.replace(tzinfo=timezone.utc)
     return max(0.0, (datetime.now(timezone.utc) - occurred).total_seconds())

@@ -12,7 +12,7 @@ from msgkit_it import effect_counts, effect_handler, event, started, unique_name
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from msgkit import Consumer, subscribe
+from msgkit import Consumer, Envelope, subscribe
 from msgkit.testing import blocking_channel, get_messages, queue_consumers, queue_depth, wait_until
 from msgkit.topology import declare_exchange, exchange_name
 
@@ -248,3 +248,53 @@ def test_a_poison_message_reaches_the_dead_letter_queue_with_its_error(engine, a
     assert by_id[unreadable.message_id].handler == by_id[breaks_schema.message_id].handler == "on_thing"
     assert "the body is not JSON" in by_id[unreadable.message_id].error
     assert "Not a valid string" in by_id[breaks_schema.message_id].error
+
+
+def publish_with_headers(amqp_url: str, envelope, headers: dict, *, queue: str | None = None) -> None:
+    """Publish as a foreign or broken publisher might: to the producer's exchange, or straight into ``queue``."""
+    with blocking_channel(amqp_url) as channel:
+        declare_exchange(channel, envelope.producer)
+        channel.confirm_delivery()
+        channel.basic_publish("" if queue else exchange_name(envelope.producer), queue or envelope.event_type,
+                              envelope.to_json().encode(),
+                              pika.BasicProperties(message_id=envelope.message_id, type=envelope.event_type,
+                                                   delivery_mode=2, headers=headers))
+
+
+def test_bad_bookkeeping_in_a_message_neither_kills_the_consumer_nor_the_dead_letter_listing(engine, amqp_url,
+                                                                                             running):
+    """An ``x-attempt`` that is not a count (text, negative) is read as 0: the message gets its retries, and the
+    consumer goes on; an ``occurred_at`` without a zone (the envelope accepts it) does not kill it either."""
+    from msgkit.dead_letters import list_dead_letters
+
+    producer, name = unique_name("p"), unique_name("c")
+    handler = effect_handler(engine, "on_thing")
+
+    def on_thing(envelope):
+        if envelope.payload["n"] == 1:
+            raise LookupError("always fails")
+        handler(envelope)
+
+    consumer = running(make_consumer(amqp_url, name, producer, on_thing, retry_delays_ms=(50,)))
+    wait_until(lambda: consumer.connected)
+    failing = event(producer, 1)
+    publish_with_headers(amqp_url, failing, {"x-attempt": "not-a-number"})
+    publish_with_headers(amqp_url, event(producer, 2), {"x-attempt": -5})
+    naive = Envelope(event_type=failing.event_type, producer=producer, aggregate_id="thing-3", aggregate_version=1,
+                     payload={"n": 3}, occurred_at="2026-01-01T00:00:00")
+    publish(amqp_url, naive)
+    publish(amqp_url, event(producer, 4))
+    wait_until(lambda: effect_counts(engine, "on_thing") == {2: 1, 3: 1, 4: 1}, timeout=20,
+               message="every readable message handled")
+    # The failing one went through its retries (from 0) to the dead-letter queue, with a clean count.
+    [letter] = wait_until(lambda: list_dead_letters(amqp_url, name, "on_thing"))
+    assert (letter.message_id, letter.reason, letter.attempts) == (failing.message_id, "failed", 2)
+    assert consumer.connected
+
+    # A dead letter whose bookkeeping is broken is still listed.
+    broken = event(producer, 5)
+    publish_with_headers(amqp_url, broken, {"x-attempt": "garbage", "x-original-queue": f"{name}.on_thing",
+                                            "x-death": "not a list"}, queue=f"{name}.all.dlq")
+    listed = wait_until(lambda: (found := list_dead_letters(amqp_url, name)) and len(found) == 2 and found)
+    letters = {letter.message_id: letter for letter in listed}
+    assert (letters[broken.message_id].handler, letters[broken.message_id].attempts) == ("on_thing", 0)
