@@ -9,7 +9,7 @@ from pathlib import Path
 import pika
 import pytest
 from msgkit_it import effect_counts, effect_handler, event, started, unique_name
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import OperationalError
 
 from msgkit import Consumer, Envelope, subscribe
@@ -298,3 +298,38 @@ def test_bad_bookkeeping_in_a_message_neither_kills_the_consumer_nor_the_dead_le
     listed = wait_until(lambda: (found := list_dead_letters(amqp_url, name)) and len(found) == 2 and found)
     letters = {letter.message_id: letter for letter in listed}
     assert (letters[broken.message_id].handler, letters[broken.message_id].attempts) == ("on_thing", 0)
+
+
+@pytest.mark.parametrize("overrun", ["statement_timeout", "idle_in_transaction_session_timeout"])
+def test_a_handler_cut_by_a_time_bound_of_its_database_is_retried_not_taken_for_an_outage(engine, amqp_url, running,
+                                                                                          overrun):
+    """PostgreSQL cancelling a slow statement (QueryCanceled) or ending a transaction left idle is the handler's
+    failure, with a database that is up: the message goes through its retries to the dead-letter queue. Taken for
+    an outage, it came back for ever without spending a retry (with its prefetched batch, at each reconnection)."""
+    producer, name = unique_name("p"), unique_name("c")
+    bounded = create_engine(engine.url.render_as_string(hide_password=False), connect_args={
+        "options": "-c statement_timeout=200 -c idle_in_transaction_session_timeout=200"})
+    calls, ready_checks = [], []
+
+    def on_thing(envelope):
+        calls.append(envelope.message_id)
+        with bounded.begin() as connection:
+            if overrun == "statement_timeout":
+                connection.execute(text("SELECT pg_sleep(1)"))
+            else:
+                connection.execute(text("SELECT 1"))
+                time.sleep(0.6)  # outside work (a mail sent) with the transaction open
+                connection.execute(text("SELECT 1"))
+
+    consumer = running(make_consumer(amqp_url, name, producer, on_thing, retry_delays_ms=(50, 50),
+                                     ready_check=lambda: ready_checks.append(True) or True))
+    wait_until(lambda: consumer.connected)
+    publish(amqp_url, event(producer, 1))
+    try:
+        [(properties, _)] = wait_until(lambda: get_messages(amqp_url, f"{name}.all.dlq"), timeout=20,
+                                       message="the message dead-lettered after its retries")
+    finally:
+        bounded.dispose()
+    assert len(calls) == 3 and properties.headers["x-attempt"] == 3
+    assert ready_checks == []  # never taken for the database being down
+    assert consumer.connected
