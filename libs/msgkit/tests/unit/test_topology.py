@@ -116,3 +116,9 @@ def test_a_dead_letter_of_the_broker_is_described_from_x_death():
 ])
 def test_an_attempt_count_that_is_not_one_reads_as_zero(headers, attempts):
     assert attempts_of(headers) == attempts
+
+
+def test_a_backoff_made_without_figures_is_the_processes_own():
+    plain, processes = Backoff(), reconnect_backoff()
+    assert (plain.initial, plain.maximum, plain.factor, plain.jitter) == (
+        processes.initial, processes.maximum, processes.factor, processes.jitter) == (0.25, 1.5, 2.0, 0.5)

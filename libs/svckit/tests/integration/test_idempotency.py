@@ -4,6 +4,10 @@ pruned after 24 hours by ``<service> idempotency prune``."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -13,6 +17,7 @@ from click.testing import CliRunner
 from flask import jsonify
 from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, func, insert, select
 
+from msgkit.testing import wait_until
 from svckit.cli import ServiceDefinition, service_cli
 from svckit.db import DatabaseTimeouts, create_db_engine
 from svckit.idempotency import IdempotencyKeys, idempotency_table, prune_idempotency_keys
@@ -109,19 +114,19 @@ def test_a_key_must_be_visible_ascii(app):
                  "INVALID_IDEMPOTENCY_KEY")
 
 
-def add_keys(database, ages: list[timedelta]) -> None:
+def add_keys(database, ages: list[timedelta], scope: str = "prune-test") -> None:
     engine = create_engine(database)
     now = datetime.now(timezone.utc)
     with engine.begin() as connection:
-        connection.execute(insert(keys), [{"scope": "prune-test", "key": str(uuid.uuid4()), "fingerprint": "f",
+        connection.execute(insert(keys), [{"scope": scope, "key": str(uuid.uuid4()), "fingerprint": "f",
                                            "status": 201, "created_at": now - age} for age in ages])
     engine.dispose()
 
 
-def prune_test_keys(database) -> int:
+def prune_test_keys(database, scope: str = "prune-test") -> int:
     engine = create_engine(database)
     with engine.connect() as connection:
-        count = connection.execute(select(func.count()).select_from(keys).where(keys.c.scope == "prune-test")
+        count = connection.execute(select(func.count()).select_from(keys).where(keys.c.scope == scope)
                                    ).scalar_one()
     engine.dispose()
     return count
@@ -144,3 +149,33 @@ def test_the_service_command_prunes(database, monkeypatch):
     result = CliRunner().invoke(service_cli(definition), ["idempotency", "prune"])
     assert result.exit_code == 0, result.output
     assert "2 idempotency key(s) older than 24 hours deleted" in result.output
+
+
+PRUNER = """
+import sys
+from svckit.cli import ServiceDefinition, service_cli
+definition = ServiceDefinition(name="things", app_factory="x:y", load_runtime=lambda: None, migrations="x:y")
+service_cli(definition)(["idempotency", "prune", "--every", sys.argv[1]])
+"""
+
+
+def test_the_prune_command_repeats_every_few_seconds_until_sigterm(database, tmp_path):
+    """compose's idempotency-prune service: ``idempotency prune --every SECONDS``, stopped cleanly by SIGTERM."""
+    add_keys(database, [timedelta(days=2)] * 3 + [timedelta(hours=1)], scope="loop")
+    output = open(tmp_path / "prune.log", "w+")
+    process = subprocess.Popen([sys.executable, "-c", PRUNER, "0.5"], stdout=output, stderr=subprocess.STDOUT,
+                               env={**os.environ, "DATABASE_URL": database, "SERVICE_ENV": "test"})
+    try:
+        wait_until(lambda: prune_test_keys(database, "loop") == 1, timeout=15, message="the first round")
+        add_keys(database, [timedelta(days=2)] * 2, scope="loop")
+        wait_until(lambda: prune_test_keys(database, "loop") == 1, timeout=15, message="a later round")
+        assert process.poll() is None  # still looping
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(10) == 0
+    finally:
+        process.kill()
+        output.seek(0)
+        printed = output.read()
+        output.close()
+    assert "3 idempotency key(s) older than 24 hours deleted" in printed, printed
+    assert "2 idempotency key(s) older than 24 hours deleted" in printed, printed
