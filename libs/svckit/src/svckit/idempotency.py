@@ -18,7 +18,10 @@ Two rules keep that from locking a client out:
   request of the platform, whose database waits are bounded: ``svckit.db``). A request that
   fails frees its key at once when the database lets it (5xx, or the teardown of a request that
   died); when it does not (the database is the failure) or the process is gone, the next request
-  with the key takes it over once the lease has run out, and runs.
+  with the key takes it over once the lease has run out, and runs. The holder's ``created_at``
+  (the taker writes its own) is its token: every write of a request's answer, or freeing of its key,
+  names it, so that a request finishing after its key was taken over touches nothing (freeing the
+  taker's key would let a third request run beside the taker).
 - **Routes whose effect must not happen twice are idempotent in their domain**, so that the
   request run again after a lost answer gives the real outcome instead of a second effect:
   posting an answer the assessment already recorded gives back the recorded answer (assessment),
@@ -142,7 +145,7 @@ class IdempotencyKeys:
                 .on_conflict_do_nothing(index_elements=["scope", "key"]).returning(t.c.key)
             ).first()
             if inserted is not None:
-                g.idempotency = (scope, key)
+                g.idempotency = (scope, key, now)
                 return None
             row = connection.execute(select(t).where(*mine)).one()
             if row.fingerprint != fingerprint:
@@ -155,7 +158,7 @@ class IdempotencyKeys:
                     .values(created_at=now).returning(t.c.key)).first()
                 if taken is not None:
                     log.warning("idempotency key taken over after its lease", extra={"scope": scope})
-                    g.idempotency = (scope, key)
+                    g.idempotency = (scope, key, now)
                     return None
                 wait = math.ceil((row.created_at + self.lease - now).total_seconds())
                 raise ApiError(409, "REQUEST_IN_PROGRESS", "A request with this Idempotency-Key is still running.",
@@ -168,9 +171,8 @@ class IdempotencyKeys:
         pending = g.get("idempotency")
         if pending is None:
             return response
-        scope, key = pending
         t = self.table
-        where = (t.c.scope == scope, t.c.key == key)
+        where = self._held(pending)
         try:
             with self.engine.begin() as connection:
                 body = None if response.is_streamed else response.get_data()
@@ -185,13 +187,20 @@ class IdempotencyKeys:
             g.pop("idempotency", None)
         return response
 
+    def _held(self, pending: tuple[str, str, datetime]) -> tuple:
+        """The key's row as long as this request holds it: not answered yet, and not taken over (a taker writes
+        its own ``created_at``, which is the holder's token). Once its lease ran out and another request took the
+        key, a late answer neither frees nor fills the row: it is the taker's."""
+        scope, key, taken_at = pending
+        t = self.table
+        return t.c.scope == scope, t.c.key == key, t.c.created_at == taken_at, t.c.status.is_(None)
+
     def _teardown(self, _error: BaseException | None) -> None:
         pending = g.pop("idempotency", None)
         if pending is None:
             return
-        scope, key = pending  # the request died before an answer: free the key if the database lets us
-        try:
+        try:  # the request died before an answer: free the key if the database lets us
             with self.engine.begin() as connection:
-                connection.execute(delete(self.table).where(self.table.c.scope == scope, self.table.c.key == key))
+                connection.execute(delete(self.table).where(*self._held(pending)))
         except SQLAlchemyError:
             log.warning("an idempotency key could not be freed; its lease will", exc_info=True)

@@ -8,13 +8,14 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from click.testing import CliRunner
-from flask import jsonify
+from flask import jsonify, request
 from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, func, insert, select
 
 from msgkit.testing import wait_until
@@ -179,3 +180,60 @@ def test_the_prune_command_repeats_every_few_seconds_until_sigterm(database, tmp
         output.close()
     assert "3 idempotency key(s) older than 24 hours deleted" in printed, printed
     assert "2 idempotency key(s) older than 24 hours deleted" in printed, printed
+
+
+@pytest.mark.parametrize("first_answer", [500, 201])
+def test_a_request_that_finishes_after_its_key_was_taken_over_leaves_the_takers_key_alone(database, first_answer):
+    """A first request so slow that its lease ran out, and a second one took the key over: when the first one
+    finally answers, the key is the taker's. Freeing it (a 5xx) let a third request run beside the taker;
+    storing its answer replaced the taker's."""
+    engine = create_engine(database)
+    app = create_service_app(name="things", title="Things",
+                             idempotency=IdempotencyKeys(engine, keys, lease=timedelta(seconds=5)))
+    entered = {"a": threading.Event(), "b": threading.Event()}
+    go = {"a": threading.Event(), "b": threading.Event()}
+    answers = {"a": first_answer, "b": 201}
+
+    @app.post("/api/slow")
+    def slow():
+        who = request.headers["X-Who"]
+        entered[who].set()
+        assert go[who].wait(10)
+        if answers[who] >= 500:
+            return jsonify(error={"code": "BOOM", "message": "boom", "details": {}}), answers[who]
+        return jsonify(who=who), answers[who]
+
+    key = str(uuid.uuid4())
+    results: dict[str, object] = {}
+
+    def send(who):
+        results[who] = app.test_client().post("/api/slow", headers={"Idempotency-Key": key, "X-Who": who})
+
+    first = threading.Thread(target=send, args=("a",))
+    first.start()
+    try:
+        assert entered["a"].wait(10)
+        with engine.begin() as connection:  # the first request has been running longer than its lease
+            connection.execute(keys.update().where(keys.c.key == key).values(
+                created_at=datetime.now(timezone.utc) - timedelta(seconds=6)))
+        second = threading.Thread(target=send, args=("b",))
+        second.start()
+        assert entered["b"].wait(10)  # the key taken over
+
+        go["a"].set()  # the first request answers late
+        first.join(10)
+        assert results["a"].status_code == first_answer
+        third = app.test_client().post("/api/slow", headers={"Idempotency-Key": key, "X-Who": "c"})
+        assert_error(third, 409, "REQUEST_IN_PROGRESS")  # the taker still runs: nobody beside it
+
+        go["b"].set()
+        second.join(10)
+        assert results["b"].status_code == 201
+        replayed = app.test_client().post("/api/slow", headers={"Idempotency-Key": key, "X-Who": "d"})
+        assert replayed.status_code == 201 and replayed.headers["Idempotent-Replayed"] == "true"
+        assert replayed.get_json() == {"who": "b"}  # the taker's answer, not the late one's
+    finally:
+        for event in go.values():
+            event.set()
+        first.join(10)
+        engine.dispose()
