@@ -21,7 +21,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, 
 from msgkit.testing import wait_until
 from svckit.cli import ServiceDefinition, service_cli
 from svckit.db import DatabaseTimeouts, create_db_engine
-from svckit.idempotency import IdempotencyKeys, idempotency_table, prune_idempotency_keys
+from svckit.idempotency import IdempotencyKeys, fingerprint_key, idempotency_table, prune_idempotency_keys
 from svckit.testing import FreezableTcpProxy, assert_error
 from svckit.web import create_service_app
 
@@ -236,4 +236,37 @@ def test_a_request_that_finishes_after_its_key_was_taken_over_leaves_the_takers_
         for event in go.values():
             event.set()
         first.join(10)
+        engine.dispose()
+
+
+def test_with_a_secret_the_stored_fingerprint_is_an_hmac_and_the_same_request_still_replays(database):
+    import hashlib
+
+    engine = create_engine(database)
+    secret = fingerprint_key("a service's own secret, 32 characters or more")
+
+    def app_with(fingerprint_secret):
+        app = create_service_app(name="things", title="Things",
+                                 idempotency=IdempotencyKeys(engine, keys, fingerprint_secret=fingerprint_secret))
+
+        @app.post("/api/secrets")
+        def make():
+            return jsonify(made=True), 201
+
+        return app
+
+    client, key, body = app_with(secret).test_client(), str(uuid.uuid4()), b'{"password": "hunter2"}'
+    try:
+        first = client.post("/api/secrets", data=body, content_type="application/json", headers={"Idempotency-Key": key})
+        again = client.post("/api/secrets", data=body, content_type="application/json", headers={"Idempotency-Key": key})
+        with engine.connect() as connection:
+            stored = connection.execute(select(keys.c.fingerprint).where(keys.c.key == key)).scalar_one()
+        assert first.status_code == again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+        assert stored != hashlib.sha256(b"\n".join([b"POST", b"/api/secrets?", body])).hexdigest()
+        assert len(stored) == 64 and secret != fingerprint_key("another secret")
+        # A key stored before the secret changed no longer matches its request (said in the README).
+        after_change = app_with(fingerprint_key("another secret")).test_client().post(
+            "/api/secrets", data=body, content_type="application/json", headers={"Idempotency-Key": key})
+        assert_error(after_change, 422, "IDEMPOTENCY_KEY_REUSED")
+    finally:
         engine.dispose()

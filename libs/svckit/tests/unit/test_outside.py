@@ -166,3 +166,13 @@ def test_each_process_command_builds_its_runtime_with_the_bounds_of_its_kind(mon
     # and the kind ends with the command
     assert CommonSettings.from_env("things", {}).db_timeouts.statement_ms == 10_000
     assert CliRunner().invoke(group, ["looks"]).output.strip() == "0"
+
+
+def test_the_idempotency_vocabulary_is_defined_once_and_the_openapi_documents_follow_it():
+    from svckit.idempotency import IDEMPOTENCY_KEY_HEADER, MUTATIONS, REQUEST_IN_PROGRESS
+    from svckit.openapi import DESCRIPTIONS, error_statuses
+
+    assert MUTATIONS == {"POST", "PUT", "PATCH", "DELETE"}
+    assert all({409, 422} <= error_statuses("/api/things", method.lower(), {}) for method in MUTATIONS)
+    assert not {409, 422} & error_statuses("/api/things", "get", {})
+    assert REQUEST_IN_PROGRESS in DESCRIPTIONS[409] and IDEMPOTENCY_KEY_HEADER in DESCRIPTIONS[409]
