@@ -268,13 +268,7 @@ def test_bad_bookkeeping_in_a_message_neither_kills_the_consumer_nor_the_dead_le
     from msgkit.dead_letters import list_dead_letters
 
     producer, name = unique_name("p"), unique_name("c")
-    handler = effect_handler(engine, "on_thing")
-
-    def on_thing(envelope):
-        if envelope.payload["n"] == 1:
-            raise LookupError("always fails")
-        handler(envelope)
-
+    on_thing = effect_handler(engine, "on_thing", fail_when=lambda envelope: envelope.payload["n"] == 1)
     consumer = running(make_consumer(amqp_url, name, producer, on_thing, retry_delays_ms=(50,)))
     wait_until(lambda: consumer.connected)
     failing = event(producer, 1)
