@@ -159,10 +159,15 @@ def test_each_process_command_builds_its_runtime_with_the_bounds_of_its_kind(mon
     def looks() -> None:
         click.echo(CommonSettings.from_env("things", {}).db_timeouts.statement_ms)
 
-    for command in (["relay"], ["consumer"], ["outbox", "replay"], ["dead-letters", "list"], ["admin-thing"]):
+    import svckit.gunicorn
+
+    # the api's workers build their runtime (gunicorn forks them from the command's thread, context and all)
+    monkeypatch.setattr(svckit.gunicorn, "run_gunicorn", lambda *args, **kwargs: load_runtime())
+    for command in (["relay"], ["consumer"], ["api"], ["outbox", "replay"], ["dead-letters", "list"],
+                    ["admin-thing"]):
         result = CliRunner().invoke(group, command)
         assert isinstance(result.exception, Stop), (command, result.output, result.exception)
-    assert seen == [(10_000, 30_000), (60_000, 300_000), (0, 0), (0, 0), (0, 0)]
+    assert seen == [(10_000, 30_000), (60_000, 300_000), (10_000, 30_000), (0, 0), (0, 0), (0, 0)]
     # and the kind ends with the command
     assert CommonSettings.from_env("things", {}).db_timeouts.statement_ms == 10_000
     assert CliRunner().invoke(group, ["looks"]).output.strip() == "0"
