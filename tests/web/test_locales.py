@@ -7,7 +7,8 @@ must have its sentence in web/src/common/locales/errors.{fr,en}.json. Where the 
 - the ERRORS tables (services/*/src/*/entrypoints/api/errors.py): ``Exception: (status, "CODE")``;
   every entry of a table must be read, so an entry written another way fails the collection;
 - ``ApiError(<status>, "<CODE>"`` and ``error_response(<status>, "<CODE>"`` anywhere in the services,
-  libs and the gateway; a call whose code is not a literal must be one of DYNAMIC_CODES below
+  libs and the gateway, the code a literal or a module constant (``REQUEST_IN_PROGRESS =
+  "REQUEST_IN_PROGRESS"``); a call whose code is neither must be one of DYNAMIC_CODES below
   (where its codes come from is then collected another way), else the collection fails;
 - svckit's codes by status alone (``_DEFAULT_CODES`` and its ``"ERROR"`` fallback);
 - exceptions that carry their own code (their ``__init__`` takes ``code`` or ``error_code`` first:
@@ -156,14 +157,17 @@ def table_codes(text: str) -> list[tuple[int, str]]:
 
 
 def raised_codes(text: str) -> tuple[list[tuple[int, str]], list[str]]:
-    """(status, code) of ApiError(...) and error_response(...) calls with a literal code, and the first
-    two arguments of the other calls (whitespace removed)."""
+    """(status, code) of ApiError(...) and error_response(...) calls with a literal code or a module constant
+    holding one, and the first two arguments of the other calls (whitespace removed)."""
     literal, computed = [], []
     for call in re.finditer(r"(?<!def )(?<!class )\b(?:ApiError|error_response)\((.*)", text):
         rest = text[call.start(1):]
         match = re.match(r"\s*(\d{3})\s*,\s*" + CODE, rest)
+        constant = re.match(r"\s*(\d{3})\s*,\s*([A-Z][A-Z0-9_]*)\s*[,)]", rest)
         if match:
             literal.append((int(match.group(1)), match.group(2)))
+        elif constant and constant.group(2) in constants():
+            literal.append((int(constant.group(1)), code_of_argument(constant.group(2), "an error answer")))
         else:
             computed.append(re.sub(r"\s+", "", _first_two_arguments(rest)))
     return literal, computed
@@ -431,6 +435,8 @@ def test_an_error_answer_with_an_unexplained_computed_code_is_noticed():
     literal, computed = raised_codes('raise ApiError(\n    418, "I_AM_A_TEAPOT", "no")\nraise ApiError(400, kind, "?")')
     assert literal == [(418, "I_AM_A_TEAPOT")]
     assert computed == ["400,kind"] and computed[0] not in DYNAMIC_CODES
+    # a module constant holding the code (svckit.idempotency's REQUEST_IN_PROGRESS) is read as its code
+    assert raised_codes('raise ApiError(409, REQUEST_IN_PROGRESS, "running")') == ([(409, "REQUEST_IN_PROGRESS")], [])
 
 
 def test_codes_carried_by_exceptions_are_read_from_literals_and_constants():

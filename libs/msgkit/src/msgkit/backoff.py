@@ -33,7 +33,11 @@ RECONNECT_JITTER = 0.5
 
 
 class Backoff:
-    def __init__(self, initial: float = 0.5, maximum: float = 30.0, factor: float = 2.0, jitter: float = 0.2) -> None:
+    """Delays that double from ``initial`` up to ``maximum``, each drawn ±``jitter`` around its value. The
+    defaults are the processes' own (``reconnect_backoff``)."""
+
+    def __init__(self, initial: float = RECONNECT_INITIAL, maximum: float = RECONNECT_MAXIMUM, factor: float = 2.0,
+                 jitter: float = RECONNECT_JITTER) -> None:
         self.initial, self.maximum, self.factor, self.jitter = initial, maximum, factor, jitter
         self._current = initial
 
@@ -48,7 +52,7 @@ class Backoff:
 
 def reconnect_backoff(maximum: float = RECONNECT_MAXIMUM) -> Backoff:
     """The back-off of a process waiting for the broker or its database (see the module's docstring)."""
-    return Backoff(initial=min(RECONNECT_INITIAL, maximum), maximum=maximum, jitter=RECONNECT_JITTER)
+    return Backoff(initial=min(RECONNECT_INITIAL, maximum), maximum=maximum)
 
 
 def sleep_unless(stopping: Callable[[], bool], seconds: float) -> None:

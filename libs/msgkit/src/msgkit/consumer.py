@@ -22,10 +22,15 @@ Guarantees, and what each costs:
   is unreadable in ``x-last-error``, then acked: never requeued, which would loop on it forever.
   The quorum queue's delivery limit catches the remaining loop: a message that kills its
   consumer ``DELIVERY_LIMIT`` times is dead-lettered by the broker, which says so in ``x-death``.
+  Nothing a message carries may kill the consumer, since each crash also returns its prefetched
+  messages and counts a delivery against them: an ``x-attempt`` that is not a count reads as 0
+  (``topology.attempts_of`` says why), a time without a zone as UTC.
 - **A sick database is not a bad message.** When a handler fails because the database is
   unreachable (``is_transient``), the consumer does not spend the message's retries: it
   closes the channel (unacked messages go back to the queue), waits until ``ready_check``
-  passes, and reconnects.
+  passes, and reconnects. A statement or transaction the database cut for overrunning a time
+  bound (``statement_timeout``, ``idle_in_transaction_session_timeout``...) is not an outage: the
+  database answered; the handler failed, and its message is retried (``is_database_down``).
 - **Reconnects, quickly.** pika does not reconnect by itself: after a lost broker the loop
   reconnects with a back-off capped at 1.5 s and jittered (``msgkit.backoff.reconnect_backoff``:
   back within about two seconds of the broker's return, whatever the outage lasted), and
@@ -66,6 +71,7 @@ from msgkit.topology import (
     ConsumerQueues,
     Subscription,
     TopologyConflict,
+    attempts_of,
     declare_consumer_topology,
 )
 
@@ -79,7 +85,32 @@ class _InfrastructureDown(Exception):
     """A handler failed because something it needs (its database) is down."""
 
 
+# What PostgreSQL answers when it cuts a statement or a transaction short for overrunning one of its time
+# bounds (svckit.db sets them): the database is up and answering, the handler was too slow.
+CUT_BY_A_TIME_BOUND = frozenset({
+    "57014",  # query_canceled: statement_timeout (or a cancel request)
+    "55P03",  # lock_not_available: lock_timeout
+    "25P03",  # idle_in_transaction_session_timeout: the transaction sat idle (outside work in it, a mail...)
+    "25P04",  # transaction_timeout (PostgreSQL 17)
+})
+
+
+def sqlstate_of(error: BaseException) -> str | None:
+    """The SQLSTATE of a database error (SQLAlchemy's wrapper or the driver's own), None if it has none."""
+    original = getattr(error, "orig", None) or error
+    return getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
+
+
 def is_database_down(error: BaseException) -> bool:
+    """Whether a handler failed because its database cannot be reached (spend no retry, wait for it).
+
+    Not when the database cut the handler's own statement or transaction for running too long: psycopg's
+    QueryCanceled is an OperationalError and the end of an idle transaction an invalidated connection, yet
+    the database is up; taken for an outage, such a message came back without end (and its prefetched
+    batch with it, at each reconnection) until the delivery limit dead-lettered them all. It is a failure
+    of the handler instead, with retries and then the dead-letter queue, like any other."""
+    if sqlstate_of(error) in CUT_BY_A_TIME_BOUND:
+        return False
     if isinstance(error, (OperationalError, InterfaceError)):
         return True
     return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
@@ -194,7 +225,7 @@ class Consumer:
     ) -> None:
         if self._stopping:
             return  # not started: left unacked, it goes back to the queue when the channel closes
-        attempt = int((properties.headers or {}).get("x-attempt", 0))
+        attempt = attempts_of(properties.headers)  # never raises: a bad count is 0 (see attempts_of)
         try:
             envelope = Envelope.from_json(body)
             if envelope.event_type not in subscription.event_types:
@@ -314,4 +345,8 @@ def _error_text(error: Exception) -> str:
 
 def _lag(envelope: Envelope) -> float:
     occurred = datetime.fromisoformat(envelope.occurred_at.replace("Z", "+00:00"))
+    if occurred.tzinfo is None:
+        # The envelope accepts a time without a zone; subtracting it from an aware one raised, after the
+        # handler committed, and killed the consumer. Producers write UTC.
+        occurred = occurred.replace(tzinfo=timezone.utc)
     return max(0.0, (datetime.now(timezone.utc) - occurred).total_seconds())

@@ -38,7 +38,7 @@ from typing import Any
 import pika
 
 from msgkit.amqp import blocking_channel
-from msgkit.topology import DELIVERY_LIMIT, ConsumerQueues
+from msgkit.topology import DELIVERY_LIMIT, ConsumerQueues, attempts_of
 
 
 @dataclass(frozen=True)
@@ -52,15 +52,20 @@ class DeadLetter:
 
 
 def _text(value: Any) -> str | None:
-    return value.decode(errors="replace") if isinstance(value, bytes) else value
+    """A header as text: None when absent, whatever a publisher put there otherwise."""
+    if value is None or isinstance(value, str):
+        return value
+    return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
 
 
 def describe(properties: pika.BasicProperties, queues: ConsumerQueues) -> DeadLetter:
     headers = properties.headers or {}
-    deaths = headers.get("x-death") or []
+    deaths = headers.get("x-death")
     # x-death lists the broker's dead-lettering, newest first. The consumer's own copies start without it,
-    # so a dead letter that has one and was not a retry's expiry was dead-lettered by the broker.
-    death = deaths[0] if deaths and _text(deaths[0].get("reason")) != "expired" else None
+    # so a dead letter that has one and was not a retry's expiry was dead-lettered by the broker. (Only the
+    # broker should write it; one a publisher forged is ignored rather than let it break the listing.)
+    newest = deaths[0] if isinstance(deaths, list) and deaths and isinstance(deaths[0], dict) else None
+    death = newest if newest is not None and _text(newest.get("reason")) != "expired" else None
     error = _text(headers.get("x-last-error"))
     if death is not None:
         queue = _text(death.get("queue"))
@@ -76,7 +81,7 @@ def describe(properties: pika.BasicProperties, queues: ConsumerQueues) -> DeadLe
         message_id=properties.message_id,
         event_type=properties.type,
         handler=queues.handler_of(queue or _text(headers.get("x-original-queue"))),
-        attempts=int(headers.get("x-attempt", 0)),
+        attempts=attempts_of(headers),  # a count that is not one is 0, as the consumer reads it
         error=error,
         reason=reason,
     )

@@ -18,7 +18,10 @@ Guarantees, and what each costs:
   about six times the throughput here (see ``bench/``).
 - **Safe with several replicas.** Each batch is claimed with ``SELECT ... FOR UPDATE SKIP
   LOCKED`` and its row locks are held until the confirms are in and the rows are marked,
-  so two relays never publish the same row at once; each takes the next free batch.
+  so two relays never publish the same row at once; each takes the next free batch. That
+  transaction is idle while the confirms come (up to ``confirm_timeout``, 30 s): it sets its own
+  ``idle_in_transaction_session_timeout`` to four times that (``SET LOCAL``), so that the database
+  never ends it first, whatever the process's bound (svckit.db).
   Two replicas do not keep the global order of rows: consumers drop stale updates with
   ``aggregate_version``.
 - **Patient with the broker, and quick to come back.** While it is unreachable the relay
@@ -43,7 +46,7 @@ from typing import Any
 
 import pika
 from pika.spec import Basic
-from sqlalchemy import Engine, Table, func, or_, select, update
+from sqlalchemy import Engine, Table, func, or_, select, text, update
 from sqlalchemy.engine import Connection, RootTransaction
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -56,6 +59,8 @@ from msgkit.topology import declare_exchange, exchange_name
 log = logging.getLogger("msgkit.relay")
 
 MAX_ROW_DELAY = timedelta(minutes=5)
+# How much longer than the confirm wait a batch's transaction may stay idle before PostgreSQL ends it.
+BATCH_IDLE_FACTOR = 4
 
 
 @dataclass
@@ -90,6 +95,9 @@ class OutboxRelay:
         self.engine, self.outbox, self.producer = engine, outbox, producer
         self.exchange = exchange_name(producer)
         self.batch_size, self.idle_interval, self.confirm_timeout = batch_size, idle_interval, confirm_timeout
+        # confirm_timeout (30 s) is well below the idle bound of the batch's transaction (2 minutes): the relay
+        # gives up on slow confirms (and reconnects) long before the database would end its session.
+        self.batch_idle_bound_ms = int(confirm_timeout * BATCH_IDLE_FACTOR * 1000)
         self.retention, self.housekeeping_interval = retention, housekeeping_interval
         self._parameters = pika.URLParameters(amqp_url)
         self._parameters.heartbeat = heartbeat
@@ -259,6 +267,17 @@ class OutboxRelay:
             transaction.commit()
             connection.close()
             return None
+        try:
+            # The rows stay locked, the transaction idle, while the confirms come: its idle bound must be well
+            # above the confirm wait, whatever the process's own (30 s, the same as the wait, once ended the
+            # session under a relay waiting for slow confirms, and the batch was published again). SET LOCAL,
+            # for this transaction only, is what PgBouncer's transaction mode lets through.
+            connection.execute(text("SELECT set_config('idle_in_transaction_session_timeout', :ms, true)"),
+                               {"ms": str(self.batch_idle_bound_ms)})
+        except BaseException:
+            transaction.rollback()
+            connection.close()
+            raise
         batch = _Batch(connection=connection, transaction=transaction, started=time.perf_counter(), size=len(rows))
         for row in rows:
             self._delivery_tag += 1

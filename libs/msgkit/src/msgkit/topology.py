@@ -101,6 +101,29 @@ BROKER_BOOKKEEPING = ("x-death", "x-delivery-count", "x-first-death-exchange", "
                       "x-first-death-reason")
 
 
+def attempts_of(headers: dict[str, Any] | None) -> int:
+    """The attempts a message's ``x-attempt`` header counts, 0 when it counts nothing readable.
+
+    The consumer writes that header itself (an integer) on the copies it sends to a retry queue or the
+    dead-letter queue, but a message can arrive with anything in it (a foreign publisher, a hand-made
+    replay). A value that is not a count is read as 0 rather than as poison: the header is the
+    plumbing's bookkeeping, not the event, and a sound event must not be dead-lettered for it; at worst
+    the message gets its retries again, and each copy the consumer makes carries a clean count, so the
+    retries still end. Raising here instead killed the consumer, which got the message back at each
+    restart (and returned its prefetched messages with it) until the delivery limit dead-lettered them.
+    """
+    value = (headers or {}).get("x-attempt", 0)
+    if isinstance(value, bytes):
+        value = value.decode("ascii", errors="replace")
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        return 0
+    try:
+        count = int(value)
+    except ValueError:
+        return 0
+    return max(0, count)
+
+
 def exchange_name(producer: str) -> str:
     return f"{producer}.events"
 

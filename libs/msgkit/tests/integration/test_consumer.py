@@ -9,10 +9,10 @@ from pathlib import Path
 import pika
 import pytest
 from msgkit_it import effect_counts, effect_handler, event, started, unique_name
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import OperationalError
 
-from msgkit import Consumer, subscribe
+from msgkit import Consumer, Envelope, subscribe
 from msgkit.testing import blocking_channel, get_messages, queue_consumers, queue_depth, wait_until
 from msgkit.topology import declare_exchange, exchange_name
 
@@ -248,3 +248,82 @@ def test_a_poison_message_reaches_the_dead_letter_queue_with_its_error(engine, a
     assert by_id[unreadable.message_id].handler == by_id[breaks_schema.message_id].handler == "on_thing"
     assert "the body is not JSON" in by_id[unreadable.message_id].error
     assert "Not a valid string" in by_id[breaks_schema.message_id].error
+
+
+def publish_with_headers(amqp_url: str, envelope, headers: dict, *, queue: str | None = None) -> None:
+    """Publish as a foreign or broken publisher might: to the producer's exchange, or straight into ``queue``."""
+    with blocking_channel(amqp_url) as channel:
+        declare_exchange(channel, envelope.producer)
+        channel.confirm_delivery()
+        channel.basic_publish("" if queue else exchange_name(envelope.producer), queue or envelope.event_type,
+                              envelope.to_json().encode(),
+                              pika.BasicProperties(message_id=envelope.message_id, type=envelope.event_type,
+                                                   delivery_mode=2, headers=headers))
+
+
+def test_bad_bookkeeping_in_a_message_neither_kills_the_consumer_nor_the_dead_letter_listing(engine, amqp_url,
+                                                                                             running):
+    """An ``x-attempt`` that is not a count (text, negative) is read as 0: the message gets its retries, and the
+    consumer goes on; an ``occurred_at`` without a zone (the envelope accepts it) does not kill it either."""
+    from msgkit.dead_letters import list_dead_letters
+
+    producer, name = unique_name("p"), unique_name("c")
+    on_thing = effect_handler(engine, "on_thing", fail_when=lambda envelope: envelope.payload["n"] == 1)
+    consumer = running(make_consumer(amqp_url, name, producer, on_thing, retry_delays_ms=(50,)))
+    wait_until(lambda: consumer.connected)
+    failing = event(producer, 1)
+    publish_with_headers(amqp_url, failing, {"x-attempt": "not-a-number"})
+    publish_with_headers(amqp_url, event(producer, 2), {"x-attempt": -5})
+    naive = Envelope(event_type=failing.event_type, producer=producer, aggregate_id="thing-3", aggregate_version=1,
+                     payload={"n": 3}, occurred_at="2026-01-01T00:00:00")
+    publish(amqp_url, naive)
+    publish(amqp_url, event(producer, 4))
+    wait_until(lambda: effect_counts(engine, "on_thing") == {2: 1, 3: 1, 4: 1}, timeout=20,
+               message="every readable message handled")
+    # The failing one went through its retries (from 0) to the dead-letter queue, with a clean count.
+    [letter] = wait_until(lambda: list_dead_letters(amqp_url, name, "on_thing"))
+    assert (letter.message_id, letter.reason, letter.attempts) == (failing.message_id, "failed", 2)
+    assert consumer.connected
+
+    # A dead letter whose bookkeeping is broken is still listed.
+    broken = event(producer, 5)
+    publish_with_headers(amqp_url, broken, {"x-attempt": "garbage", "x-original-queue": f"{name}.on_thing",
+                                            "x-death": "not a list"}, queue=f"{name}.all.dlq")
+    listed = wait_until(lambda: (found := list_dead_letters(amqp_url, name)) and len(found) == 2 and found)
+    letters = {letter.message_id: letter for letter in listed}
+    assert (letters[broken.message_id].handler, letters[broken.message_id].attempts) == ("on_thing", 0)
+
+
+@pytest.mark.parametrize("overrun", ["statement_timeout", "idle_in_transaction_session_timeout"])
+def test_a_handler_cut_by_a_time_bound_of_its_database_is_retried_not_taken_for_an_outage(engine, amqp_url, running,
+                                                                                          overrun):
+    """PostgreSQL cancelling a slow statement (QueryCanceled) or ending a transaction left idle is the handler's
+    failure, with a database that is up: the message goes through its retries to the dead-letter queue. Taken for
+    an outage, it came back for ever without spending a retry (with its prefetched batch, at each reconnection)."""
+    producer, name = unique_name("p"), unique_name("c")
+    bounded = create_engine(engine.url.render_as_string(hide_password=False), connect_args={
+        "options": "-c statement_timeout=200 -c idle_in_transaction_session_timeout=200"})
+    calls, ready_checks = [], []
+
+    def on_thing(envelope):
+        calls.append(envelope.message_id)
+        with bounded.begin() as connection:
+            if overrun == "statement_timeout":
+                connection.execute(text("SELECT pg_sleep(1)"))
+            else:
+                connection.execute(text("SELECT 1"))
+                time.sleep(0.6)  # outside work (a mail sent) with the transaction open
+                connection.execute(text("SELECT 1"))
+
+    consumer = running(make_consumer(amqp_url, name, producer, on_thing, retry_delays_ms=(50, 50),
+                                     ready_check=lambda: ready_checks.append(True) or True))
+    wait_until(lambda: consumer.connected)
+    publish(amqp_url, event(producer, 1))
+    try:
+        [(properties, _)] = wait_until(lambda: get_messages(amqp_url, f"{name}.all.dlq"), timeout=20,
+                                       message="the message dead-lettered after its retries")
+    finally:
+        bounded.dispose()
+    assert len(calls) == 3 and properties.headers["x-attempt"] == 3
+    assert ready_checks == []  # never taken for the database being down
+    assert consumer.connected

@@ -200,3 +200,32 @@ def test_a_relay_and_a_consumer_reconnect_within_seconds_of_the_broker_return(en
     print(f"reconnected after the restore, in seconds: {back}")
     assert back.keys() == {"relay", "consumer"}, back
     assert max(back.values()) <= 3.0, back
+
+
+def test_a_batch_waiting_for_slow_confirms_outlives_the_database_idle_bound(engine, amqp_url, running):
+    """The batch's transaction holds its rows locked, idle, while the confirms come: its idle bound is set
+    well above the confirm wait, whatever the process's own. When the two were equal (30 s), slow confirms
+    had the session ended under the relay, the rows unmarked, and the whole batch published again."""
+    from sqlalchemy import create_engine
+
+    producer = unique_name("p")
+    queue = bind_queue(amqp_url, producer)
+    sent = write_events(engine, producer, 5)
+    strict = create_engine(engine.url.render_as_string(hide_password=False),
+                           connect_args={"options": "-c idle_in_transaction_session_timeout=200"})
+    relay = make_relay(strict, amqp_url, producer, confirm_timeout=2.0)
+    on_confirm = relay._on_confirm
+
+    def late(frame):  # the broker's confirms, as the relay sees them from a slow broker: 0.6 s late
+        relay._connection.ioloop.call_later(0.6, lambda: on_confirm(frame))
+
+    relay._on_confirm = late
+    try:
+        running(relay)
+        wait_until(lambda: unpublished(engine) == 0, timeout=15, message="every row marked published")
+        time.sleep(1.0)  # a second publication of the batch would show now
+        got = received(amqp_url, queue, got_so_far)
+        assert sorted(e.message_id for e in got) == sorted(e.message_id for e in sent)  # each once
+    finally:
+        relay.stop()
+        strict.dispose()

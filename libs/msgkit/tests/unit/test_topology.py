@@ -6,7 +6,7 @@ import pytest
 from msgkit.backoff import Backoff, reconnect_backoff
 from msgkit.consumer import Consumer
 from msgkit.dead_letters import describe
-from msgkit.topology import ConsumerQueues, exchange_name, subscribe
+from msgkit.topology import ConsumerQueues, attempts_of, exchange_name, subscribe
 
 
 def on_user_registered(envelope):
@@ -107,3 +107,18 @@ def test_a_dead_letter_of_the_broker_is_described_from_x_death():
     failed = describe(properties(**{"x-death": [expired], "x-original-queue": "organizations.on_user_registered",
                                     "x-last-error": "KeyError: 'x'", "x-attempt": 2}), QUEUES)
     assert (failed.handler, failed.reason) == ("on_user_registered", "failed")
+
+
+@pytest.mark.parametrize(("headers", "attempts"), [
+    (None, 0), ({}, 0), ({"x-attempt": 2}, 2), ({"x-attempt": "3"}, 3), ({"x-attempt": b"4"}, 4),
+    ({"x-attempt": "not-a-number"}, 0), ({"x-attempt": -5}, 0), ({"x-attempt": 1.5}, 0), ({"x-attempt": True}, 0),
+    ({"x-attempt": None}, 0), ({"x-attempt": {"a": 1}}, 0),
+])
+def test_an_attempt_count_that_is_not_one_reads_as_zero(headers, attempts):
+    assert attempts_of(headers) == attempts
+
+
+def test_a_backoff_made_without_figures_is_the_processes_own():
+    plain, processes = Backoff(), reconnect_backoff()
+    assert (plain.initial, plain.maximum, plain.factor, plain.jitter) == (
+        processes.initial, processes.maximum, processes.factor, processes.jitter) == (0.25, 1.5, 2.0, 0.5)

@@ -5,9 +5,14 @@
 ``<service> relay``      the outbox relay (if the service publishes)
 ``<service> migrate``    Alembic upgrade to head, then exit (run once per release)
 ``<service> declare-topology``  declare the consumer's queues (and replace those of an earlier layout), then exit
-``<service> idempotency prune``  delete the Idempotency-Key answers older than 24 hours (every few minutes)
+``<service> idempotency prune [--every SECONDS]``  delete the Idempotency-Key answers older than 24 hours (once, or
+                                 every SECONDS until SIGTERM)
 
 One image runs any of them by its command; each service adds its own admin commands.
+
+Each command says what kind of process it is, and its database bounds follow
+(``svckit.db.PROCESS_TIMEOUTS``): ``api``, ``relay`` and ``consumer`` their own, every other command
+(``migrate``, ``outbox replay``, a service's admin commands...) the one-off command's, no time bound.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import click
 from sqlalchemy import Engine
 
 from svckit import migrations
-from svckit.config import CommonSettings
+from svckit.config import CommonSettings, database_timeouts, process_kind
 from svckit.db import database_ready
 from svckit.logs import configure_logging
 from svckit.ops import start_ops_server
@@ -63,10 +68,36 @@ def _run_until_signalled(worker: Any) -> None:
     worker.run()
 
 
+class Periodic:
+    """A task run every ``seconds`` until ``stop()`` (a signal handler may call it: it only sets a flag)."""
+
+    def __init__(self, task: Callable[[], None], seconds: float, name: str) -> None:
+        self.task, self.seconds, self.name = task, seconds, name
+        self._stopping = False
+
+    def stop(self) -> None:
+        self._stopping = True
+
+    def run(self) -> None:
+        from msgkit.backoff import sleep_unless
+
+        log.info("periodic task started", extra={"task": self.name, "every_s": self.seconds})
+        while not self._stopping:
+            try:
+                self.task()
+            except Exception:  # noqa: BLE001 - a round that fails (the database away) is not the end of the loop
+                log.exception("periodic task failed; the next round tries again",
+                              extra={"task": self.name, "retry_in_s": self.seconds})
+            sleep_unless(lambda: self._stopping, self.seconds)
+        log.info("periodic task stopped", extra={"task": self.name})
+
+
 def service_cli(definition: ServiceDefinition) -> click.Group:
     @click.group(name=definition.name, help=f"The {definition.name} service's processes and admin commands.")
-    def group() -> None:
-        pass
+    @click.pass_context
+    def group(context: click.Context) -> None:
+        # One-off commands unless the command says otherwise: no time bound on their database work.
+        context.with_resource(process_kind("command"))
 
     @group.command(help="Serve the HTTP API with gunicorn.")
     @click.option("--bind", default=lambda: os.environ.get("BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}"))
@@ -77,12 +108,13 @@ def service_cli(definition: ServiceDefinition) -> click.Group:
 
         settings = CommonSettings.from_env(definition.name)
         configure_logging(definition.name, "api", settings.log_level, settings.log_format)
+        click.get_current_context().with_resource(process_kind("api"))  # the workers build their runtime
         run_gunicorn(definition.app_factory, bind=bind, workers=workers, threads=threads, name=definition.name,
                      log_level=settings.log_level, log_format=settings.log_format)
 
     @group.command(help="Publish the outbox to RabbitMQ until SIGTERM.")
     def relay() -> None:
-        runtime = _runtime(definition, "relay")
+        runtime = _runtime(definition, "relay", bounds="relay")
         worker = runtime.make_relay()
         if worker is None:
             raise click.ClickException(f"{definition.name} publishes no event: it has no relay to run")
@@ -92,7 +124,7 @@ def service_cli(definition: ServiceDefinition) -> click.Group:
 
     @group.command(help="Consume the service's subscriptions until SIGTERM.")
     def consumer() -> None:
-        runtime = _runtime(definition, "consumer")
+        runtime = _runtime(definition, "consumer", bounds="consumer")
         worker = runtime.make_consumer()
         if worker is None:
             raise click.ClickException(f"{definition.name} consumes no event")
@@ -174,9 +206,13 @@ def service_cli(definition: ServiceDefinition) -> click.Group:
     def idempotency() -> None:
         pass
 
-    @idempotency.command("prune", help="Delete the keys older than 24 hours; run every few minutes (make up's "
-                                       "idempotency-prune program, a CronJob in Kubernetes).")
-    def idempotency_prune() -> None:
+    @idempotency.command("prune", help="Delete the keys older than 24 hours, in batches. Once, for a scheduler (a "
+                                       "CronJob in Kubernetes), or with --every as a process of its own (compose's "
+                                       "idempotency-prune service).")
+    @click.option("--every", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
+                  help="Prune again every SECONDS until SIGTERM or SIGINT; a failed round (the database away) is "
+                       "logged and the next one tries again.")
+    def idempotency_prune(every: float | None) -> None:
         from sqlalchemy import MetaData
 
         from svckit.db import create_db_engine
@@ -185,14 +221,23 @@ def service_cli(definition: ServiceDefinition) -> click.Group:
         settings = CommonSettings.from_env(definition.name)
         configure_logging(definition.name, "idempotency-prune", settings.log_level, settings.log_format)
         # Every service keeps its keys in svckit's table, so its shape is known here without the service's runtime.
+        # Short batches: the api's bounds, so that a round stuck on a frozen connection fails and the next one runs.
         engine = create_db_engine(settings.database_url, pool_size=1, application_name=f"{definition.name}-prune",
-                                  timeouts=settings.db_timeouts)
-        try:
+                                  timeouts=database_timeouts(os.environ, "api"))
+        table = idempotency_table(MetaData())
+
+        def prune() -> None:
             with engine.connect() as connection:
-                count = prune_idempotency_keys(connection, idempotency_table(MetaData()))
+                count = prune_idempotency_keys(connection, table)
+            click.echo(f"{definition.name}: {count} idempotency key(s) older than 24 hours deleted")
+
+        try:
+            if every is None:
+                prune()
+            else:
+                _run_until_signalled(Periodic(prune, every, "idempotency prune"))
         finally:
             engine.dispose()
-        click.echo(f"{definition.name}: {count} idempotency key(s) older than 24 hours deleted")
 
     @group.group("dead-letters", help="Messages a handler gave up on: list them, or replay them into its queue.")
     def dead_letters() -> None:
@@ -235,10 +280,12 @@ def _check_handler(runtime: Runtime, handler: str) -> None:
         raise click.ClickException(f"no handler {handler!r}; the handlers are: {', '.join(handlers) or 'none'}")
 
 
-def _runtime(definition: ServiceDefinition, kind: str) -> Runtime:
+def _runtime(definition: ServiceDefinition, kind: str, bounds: str = "command") -> Runtime:
+    """The service's runtime, its database bounds those of the ``bounds`` kind of process."""
     settings = CommonSettings.from_env(definition.name)
     configure_logging(definition.name, kind, settings.log_level, settings.log_format)
-    return definition.load_runtime()
+    with process_kind(bounds):
+        return definition.load_runtime()
 
 
 def load_app_factory(path: str) -> Callable[[], Any]:

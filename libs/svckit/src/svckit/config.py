@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import ipaddress
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from svckit.db import DatabaseTimeouts
+from svckit.db import PROCESS_TIMEOUTS, DatabaseTimeouts
 
 ENVIRONMENTS = ("development", "test", "production")
 DEFAULT_RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
@@ -80,16 +82,36 @@ def networks(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tup
         raise ConfigurationError(f"{name}={raw!r}: expected addresses or CIDR networks, comma-separated") from error
 
 
-def database_timeouts(env: Mapping[str, str]) -> DatabaseTimeouts:
-    """The bounds of every wait on the database (svckit.db says what each covers)."""
+_PROCESS_KIND: ContextVar[str] = ContextVar("svckit_process_kind", default="api")
+
+
+@contextmanager
+def process_kind(kind: str) -> Iterator[None]:
+    """Settings read inside the block take the database bounds of this kind of process
+    (``svckit.db.PROCESS_TIMEOUTS``: api, relay, consumer, command). The process commands say their kind
+    (``svckit.cli``) around the building of their runtime; anything else (an app built by a test) is an api."""
+    if kind not in PROCESS_TIMEOUTS:
+        raise ValueError(f"no process kind {kind!r}; the kinds are {', '.join(PROCESS_TIMEOUTS)}")
+    token = _PROCESS_KIND.set(kind)
+    try:
+        yield
+    finally:
+        _PROCESS_KIND.reset(token)
+
+
+def database_timeouts(env: Mapping[str, str], kind: str | None = None) -> DatabaseTimeouts:
+    """The bounds of every wait on the database (svckit.db says what each covers): those of the process's
+    kind (``process_kind``), each overridden by its variable when set."""
+    base = PROCESS_TIMEOUTS[kind or _PROCESS_KIND.get()]
     answer = env.get("DB_ANSWER_TIMEOUT_SECONDS")
     return DatabaseTimeouts(
-        connect_seconds=env_float(env, "DB_CONNECT_TIMEOUT_SECONDS", 5.0),
-        pool_seconds=env_float(env, "DB_POOL_TIMEOUT_SECONDS", 10.0),
-        statement_ms=int(env_float(env, "DB_STATEMENT_TIMEOUT_MS", 10_000, zero_is_off=True)),
-        idle_in_transaction_ms=int(env_float(env, "DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", 30_000, zero_is_off=True)),
-        answer_seconds=None if answer in (None, "") else env_float(env, "DB_ANSWER_TIMEOUT_SECONDS", 0,
-                                                                   zero_is_off=True),
+        connect_seconds=env_float(env, "DB_CONNECT_TIMEOUT_SECONDS", base.connect_seconds),
+        pool_seconds=env_float(env, "DB_POOL_TIMEOUT_SECONDS", base.pool_seconds),
+        statement_ms=int(env_float(env, "DB_STATEMENT_TIMEOUT_MS", base.statement_ms, zero_is_off=True)),
+        idle_in_transaction_ms=int(env_float(env, "DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", base.idle_in_transaction_ms,
+                                             zero_is_off=True)),
+        answer_seconds=base.answer_seconds if answer in (None, "") else env_float(
+            env, "DB_ANSWER_TIMEOUT_SECONDS", 0, zero_is_off=True),
     )
 
 

@@ -8,10 +8,10 @@ them all:
   authentication included (a database that refuses, or accepts and never answers).
 - ``pool_timeout`` (``DB_POOL_TIMEOUT_SECONDS``, 10): waiting for a free connection of the pool,
   when every one is busy (for instance each held by a slow statement).
-- ``statement_timeout`` (``DB_STATEMENT_TIMEOUT_MS``, 10,000): PostgreSQL cancels a statement that
-  runs longer, lock waits included; the connection stays usable. It cannot help when the server
-  never receives the statement, or when it is the server that is frozen.
-- ``idle_in_transaction_session_timeout`` (``DB_IDLE_IN_TRANSACTION_TIMEOUT_MS``, 30,000):
+- ``statement_timeout`` (``DB_STATEMENT_TIMEOUT_MS``, by process kind below): PostgreSQL cancels a
+  statement that runs longer, lock waits included (``QueryCanceled``); the connection stays usable.
+  It cannot help when the server never receives the statement, or when it is the server that is frozen.
+- ``idle_in_transaction_session_timeout`` (``DB_IDLE_IN_TRANSACTION_TIMEOUT_MS``, by process kind):
   PostgreSQL ends a session that sits in an open transaction doing nothing (a process frozen or
   gone mid-transaction), so that its locks and its server connection come back.
 - The answer deadline (``DB_ANSWER_TIMEOUT_SECONDS``, the statement timeout plus 5 s): the client
@@ -25,10 +25,37 @@ them all:
   unacknowledged. Both act in the kernel, so neither sees a peer that acknowledges and never
   answers (a proxy on the same machine, PgBouncer); the answer deadline does.
 
+**The two server bounds depend on the kind of process** (``PROCESS_TIMEOUTS``; the process command
+says its kind, ``svckit.cli``; a ``DB_*`` variable set in a process's environment overrides its kind's
+figure):
+
+============  =================  ==============================  ==============================================
+kind          statement_timeout  idle_in_transaction (session)   why
+============  =================  ==============================  ==============================================
+api           10 s               30 s                            a request fails fast (503) rather than hold a
+                                                                 thread; answers deadline 15 s
+relay         10 s               30 s                            short statements; the transaction that waits
+                                                                 for the broker's confirms sets its own idle
+                                                                 bound, 4 times the confirm wait (msgkit.relay)
+consumer      60 s               5 min                           a handler's transaction may wait on outside
+                                                                 work (identity sends its mails in it: an SMTP
+                                                                 dialogue of about ten exchanges of up to 10 s);
+                                                                 a cut is a handler failure, retried (msgkit)
+command       off                off                             one-off commands (``migrate``, ``projections
+                                                                 rebuild``, ``outbox replay``...) must not be
+                                                                 cut; ``idempotency prune`` keeps the api's
+============  =================  ==============================  ==============================================
+
+Where a transaction needs other bounds than its process's (reporting's CSV export streams for as
+long as its reader takes; a projections rebuild is one long transaction), it sets them for itself
+with ``set_local_timeouts`` (``SET LOCAL``, for that transaction only).
+
 The two server settings travel as the connection's startup ``options``. Behind PgBouncer in
-transaction mode (production, deploy/) startup options are ignored, so each database sets the same
-defaults itself (deploy/base/<service>/database.yaml); the client's bounds apply everywhere. A
-value of 0 turns a bound off (for a long one-off command on a direct connection).
+transaction mode (production's apis, deploy/) startup options are ignored, so each database sets the
+api's figures itself (deploy/base/<service>/database.yaml): there, only ``SET LOCAL`` changes them,
+which is why the export, the rebuild and the relay use it. The consumers, relays and commands of
+deploy/ connect to the database directly, where their startup options apply. The client's bounds
+apply everywhere. A value of 0 turns a bound off.
 """
 
 from __future__ import annotations
@@ -61,6 +88,31 @@ class DatabaseTimeouts:
     def server_options(self) -> str:
         return (f"-c statement_timeout={int(self.statement_ms)} "
                 f"-c idle_in_transaction_session_timeout={int(self.idle_in_transaction_ms)}")
+
+
+API_TIMEOUTS = DatabaseTimeouts()
+
+# The bounds each kind of process starts from (the module's docstring says why each).
+PROCESS_TIMEOUTS: dict[str, DatabaseTimeouts] = {
+    "api": API_TIMEOUTS,
+    "relay": API_TIMEOUTS,
+    "consumer": DatabaseTimeouts(statement_ms=60_000, idle_in_transaction_ms=300_000),
+    "command": DatabaseTimeouts(statement_ms=0, idle_in_transaction_ms=0),
+}
+
+
+def set_local_timeouts(connection: Any, *, statement_ms: int | None = None,
+                       idle_in_transaction_ms: int | None = None) -> None:
+    """Bounds for the current transaction only (``SET LOCAL``; 0 turns one off, None leaves it as it is).
+
+    ``connection``: a SQLAlchemy Connection or Session, inside the transaction to bound. The one way to
+    change a bound behind PgBouncer in transaction mode, which ignores startup options. The client's answer
+    deadline still applies to each statement (``DB_ANSWER_TIMEOUT_SECONDS``)."""
+    settings = {"statement_timeout": statement_ms, "idle_in_transaction_session_timeout": idle_in_transaction_ms}
+    chosen = {name: str(int(value)) for name, value in settings.items() if value is not None}
+    if chosen:
+        calls = ", ".join(f"set_config('{name}', :{name}, true)" for name in chosen)
+        connection.execute(text(f"SELECT {calls}"), chosen)
 
 
 class DeadlineConnection(psycopg.Connection):

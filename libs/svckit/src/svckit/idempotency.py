@@ -18,7 +18,10 @@ Two rules keep that from locking a client out:
   request of the platform, whose database waits are bounded: ``svckit.db``). A request that
   fails frees its key at once when the database lets it (5xx, or the teardown of a request that
   died); when it does not (the database is the failure) or the process is gone, the next request
-  with the key takes it over once the lease has run out, and runs.
+  with the key takes it over once the lease has run out, and runs. The holder's ``created_at``
+  (the taker writes its own) is its token: every write of a request's answer, or freeing of its key,
+  names it, so that a request finishing after its key was taken over touches nothing (freeing the
+  taker's key would let a third request run beside the taker).
 - **Routes whose effect must not happen twice are idempotent in their domain**, so that the
   request run again after a lost answer gives the real outcome instead of a second effect:
   posting an answer the assessment already recorded gives back the recorded answer (assessment),
@@ -32,6 +35,7 @@ Endpoints whose answers are secrets (tokens) are exempt: their answers must neve
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 import math
 import re
@@ -63,7 +67,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from svckit.auth import authenticate, bearer_token
 from svckit.errors import ApiError
 
-HEADER = "Idempotency-Key"
+# What the services and the gateway agree on (the gateway imports them from here): the request's header,
+# the answer's header on a replay, the code of a key whose first request still runs, and the methods a key
+# applies to.
+IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+REQUEST_IN_PROGRESS = "REQUEST_IN_PROGRESS"
 MUTATIONS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MAX_STORED_BODY = 256 * 1024
 KEPT = timedelta(hours=24)
@@ -103,11 +112,36 @@ def prune_idempotency_keys(connection: Connection, table: Table, kept: timedelta
             return deleted
 
 
+FINGERPRINT_KEY_LABEL = b"svckit idempotency fingerprint v1"
+
+
+def fingerprint_key(secret: str | bytes, label: bytes = FINGERPRINT_KEY_LABEL) -> bytes:
+    """A key of its own for the fingerprints, derived from a service's secret: HMAC-SHA256 of a label under the
+    secret (one step of HKDF's expansion). The secret itself is never used, so the fingerprints tell nothing
+    of it, and it keeps its own use."""
+    return hmac.new(secret.encode() if isinstance(secret, str) else secret, label, hashlib.sha256).digest()
+
+
 class IdempotencyKeys:
+    """``fingerprint_secret``: when given, a request's fingerprint is an HMAC-SHA256 under it instead of a plain
+    SHA-256. The fingerprint covers the body, and is kept 24 hours: for a body with a password in it (identity's
+    sign-up and password reset), a plain hash let anyone with a dump of the table test guessed passwords at the
+    speed of SHA-256, without argon2. Give a key derived for it (``fingerprint_key``), never a secret used for
+    anything else. Changing it (setting one, or a new one) changes every fingerprint: a retry of a request
+    sent before the change gets 422 ``IDEMPOTENCY_KEY_REUSED`` instead of its replay, for 24 hours at most."""
+
     def __init__(self, engine: Engine, table: Table, *, exempt_paths: Iterable[str] = (), ttl: timedelta = KEPT,
-                 lease: timedelta = LEASE) -> None:
+                 lease: timedelta = LEASE, fingerprint_secret: bytes | None = None) -> None:
         self.engine, self.table, self.ttl, self.lease = engine, table, ttl, lease
         self.exempt_paths = tuple(exempt_paths)
+        self.fingerprint_secret = fingerprint_secret
+
+    def fingerprint(self, method: str, full_path: str, body: bytes) -> str:
+        """What binds a key to its request: 64 hex digits of its method, path with query, and body."""
+        message = b"\n".join([method.encode(), full_path.encode(), body])
+        if self.fingerprint_secret is None:
+            return hashlib.sha256(message).hexdigest()
+        return hmac.new(self.fingerprint_secret, message, hashlib.sha256).hexdigest()
 
     def init_app(self, app: Flask) -> None:
         app.before_request(self._before)
@@ -117,21 +151,19 @@ class IdempotencyKeys:
     def _applies(self) -> bool:
         return (
             request.method in MUTATIONS
-            and HEADER in request.headers
+            and IDEMPOTENCY_KEY_HEADER in request.headers
             and not any(request.path.startswith(path) for path in self.exempt_paths)
         )
 
     def _before(self) -> Response | None:
         if not self._applies():
             return None
-        key = request.headers[HEADER].strip()
+        key = request.headers[IDEMPOTENCY_KEY_HEADER].strip()
         if not _SANE_KEY.fullmatch(key):
             raise ApiError(400, "INVALID_IDEMPOTENCY_KEY",
-                           "The Idempotency-Key header must have 1 to 200 visible ASCII characters.")
+                           f"The {IDEMPOTENCY_KEY_HEADER} header must have 1 to 200 visible ASCII characters.")
         scope = authenticate().user_id if bearer_token() else "anonymous"
-        fingerprint = hashlib.sha256(
-            b"\n".join([request.method.encode(), request.full_path.encode(), request.get_data(cache=True)])
-        ).hexdigest()
+        fingerprint = self.fingerprint(request.method, request.full_path, request.get_data(cache=True))
         t = self.table
         now = datetime.now(timezone.utc)
         mine = (t.c.scope == scope, t.c.key == key)
@@ -142,11 +174,11 @@ class IdempotencyKeys:
                 .on_conflict_do_nothing(index_elements=["scope", "key"]).returning(t.c.key)
             ).first()
             if inserted is not None:
-                g.idempotency = (scope, key)
+                g.idempotency = (scope, key, now)
                 return None
             row = connection.execute(select(t).where(*mine)).one()
             if row.fingerprint != fingerprint:
-                raise ApiError(422, "IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used for another request.")
+                raise ApiError(422, "IDEMPOTENCY_KEY_REUSED", f"This {IDEMPOTENCY_KEY_HEADER} was used for another request.")
             if row.status is None:
                 # Still running, or left behind by a request that could not free it: past its lease, it is
                 # taken over (one taker wins: the update is conditional) and the request runs.
@@ -155,22 +187,21 @@ class IdempotencyKeys:
                     .values(created_at=now).returning(t.c.key)).first()
                 if taken is not None:
                     log.warning("idempotency key taken over after its lease", extra={"scope": scope})
-                    g.idempotency = (scope, key)
+                    g.idempotency = (scope, key, now)
                     return None
                 wait = math.ceil((row.created_at + self.lease - now).total_seconds())
-                raise ApiError(409, "REQUEST_IN_PROGRESS", "A request with this Idempotency-Key is still running.",
+                raise ApiError(409, REQUEST_IN_PROGRESS, f"A request with this {IDEMPOTENCY_KEY_HEADER} is still running.",
                                headers={"Retry-After": str(max(1, wait))})
         replay = Response(row.body, status=row.status, content_type=row.content_type)
-        replay.headers["Idempotent-Replayed"] = "true"
+        replay.headers[REPLAYED_HEADER] = "true"
         return replay
 
     def _after(self, response: Response) -> Response:
         pending = g.get("idempotency")
         if pending is None:
             return response
-        scope, key = pending
         t = self.table
-        where = (t.c.scope == scope, t.c.key == key)
+        where = self._held(pending)
         try:
             with self.engine.begin() as connection:
                 body = None if response.is_streamed else response.get_data()
@@ -185,13 +216,20 @@ class IdempotencyKeys:
             g.pop("idempotency", None)
         return response
 
+    def _held(self, pending: tuple[str, str, datetime]) -> tuple:
+        """The key's row as long as this request holds it: not answered yet, and not taken over (a taker writes
+        its own ``created_at``, which is the holder's token). Once its lease ran out and another request took the
+        key, a late answer neither frees nor fills the row: it is the taker's."""
+        scope, key, taken_at = pending
+        t = self.table
+        return t.c.scope == scope, t.c.key == key, t.c.created_at == taken_at, t.c.status.is_(None)
+
     def _teardown(self, _error: BaseException | None) -> None:
         pending = g.pop("idempotency", None)
         if pending is None:
             return
-        scope, key = pending  # the request died before an answer: free the key if the database lets us
-        try:
+        try:  # the request died before an answer: free the key if the database lets us
             with self.engine.begin() as connection:
-                connection.execute(delete(self.table).where(self.table.c.scope == scope, self.table.c.key == key))
+                connection.execute(delete(self.table).where(*self._held(pending)))
         except SQLAlchemyError:
             log.warning("an idempotency key could not be freed; its lease will", exc_info=True)

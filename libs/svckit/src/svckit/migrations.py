@@ -30,10 +30,11 @@ def run_env(target_metadata: MetaData) -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    # A migration may rewrite a large table: no statement or lock bound of the running services for it
-    # (the production databases set statement_timeout for everyone, svckit/db.py).
-    engine = create_engine(url, poolclass=pool.NullPool,
-                           connect_args={"options": "-c statement_timeout=0 -c lock_timeout=0"})
+    # A migration may rewrite a large table: no statement, lock or idle bound of the running services for it
+    # (the production databases set the apis' bounds for everyone, svckit/db.py; the migrate Job connects to
+    # the database directly, where these startup options apply).
+    engine = create_engine(url, poolclass=pool.NullPool, connect_args={
+        "options": "-c statement_timeout=0 -c lock_timeout=0 -c idle_in_transaction_session_timeout=0"})
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata, compare_type=True)
         with context.begin_transaction():

@@ -29,15 +29,17 @@ from flask_smorest import Blueprint
 from flask_smorest.utils import prepare_response
 from marshmallow import Schema, fields
 
+from svckit.idempotency import IDEMPOTENCY_KEY_HEADER, MUTATIONS, REQUEST_IN_PROGRESS
+
 _DECLARED = "x-error-statuses"
-MUTATIONS = ("post", "put", "patch", "delete")
+_MUTATIONS = tuple(sorted(method.lower() for method in MUTATIONS))  # OpenAPI names its operations in lower case
 
 DESCRIPTIONS = {
     400: "Invalid input: VALIDATION_ERROR (the fields in details.fields), or a rule's own code",
     401: "No valid access token (MISSING_TOKEN, INVALID_TOKEN, TOKEN_EXPIRED), or wrong credentials",
     403: "The caller may not do this",
     404: "Not found",
-    409: "Conflict: REQUEST_IN_PROGRESS (a request with this Idempotency-Key is still running; see "
+    409: f"Conflict: {REQUEST_IN_PROGRESS} (a request with this {IDEMPOTENCY_KEY_HEADER} is still running; see "
          "Retry-After), CONCURRENT_UPDATE, or the operation's own code",
     413: "PAYLOAD_TOO_LARGE",
     422: "A rule refuses it (its own code), or IDEMPOTENCY_KEY_REUSED",
@@ -70,7 +72,7 @@ def error_statuses(path: str, method: str, operation: dict[str, Any]) -> set[int
         statuses |= {401, 403}
     if "{" in path:
         statuses.add(404)
-    if method in MUTATIONS:
+    if method in _MUTATIONS:
         statuses |= {409, 422}
     if "requestBody" in operation:
         statuses.add(413)
@@ -82,7 +84,7 @@ class ErrorResponses(BasePlugin):
 
     def operation_helper(self, path: str | None = None, operations: dict | None = None, **_kwargs: Any) -> None:
         for method, operation in (operations or {}).items():
-            if method not in ("get", "head", *MUTATIONS) or not isinstance(operation, dict):
+            if method not in ("get", "head", *_MUTATIONS) or not isinstance(operation, dict):
                 continue
             responses = operation.setdefault("responses", {})
             # flask-smorest's own: a default response, and a 422 for arguments (sent as 400 here).

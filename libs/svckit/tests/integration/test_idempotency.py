@@ -4,18 +4,24 @@ pruned after 24 hours by ``<service> idempotency prune``."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import threading
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from click.testing import CliRunner
-from flask import jsonify
+from flask import jsonify, request
 from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, func, insert, select
 
+from msgkit.testing import wait_until
 from svckit.cli import ServiceDefinition, service_cli
 from svckit.db import DatabaseTimeouts, create_db_engine
-from svckit.idempotency import IdempotencyKeys, idempotency_table, prune_idempotency_keys
+from svckit.idempotency import IdempotencyKeys, fingerprint_key, idempotency_table, prune_idempotency_keys
 from svckit.testing import FreezableTcpProxy, assert_error
 from svckit.web import create_service_app
 
@@ -109,19 +115,19 @@ def test_a_key_must_be_visible_ascii(app):
                  "INVALID_IDEMPOTENCY_KEY")
 
 
-def add_keys(database, ages: list[timedelta]) -> None:
+def add_keys(database, ages: list[timedelta], scope: str = "prune-test") -> None:
     engine = create_engine(database)
     now = datetime.now(timezone.utc)
     with engine.begin() as connection:
-        connection.execute(insert(keys), [{"scope": "prune-test", "key": str(uuid.uuid4()), "fingerprint": "f",
+        connection.execute(insert(keys), [{"scope": scope, "key": str(uuid.uuid4()), "fingerprint": "f",
                                            "status": 201, "created_at": now - age} for age in ages])
     engine.dispose()
 
 
-def prune_test_keys(database) -> int:
+def prune_test_keys(database, scope: str = "prune-test") -> int:
     engine = create_engine(database)
     with engine.connect() as connection:
-        count = connection.execute(select(func.count()).select_from(keys).where(keys.c.scope == "prune-test")
+        count = connection.execute(select(func.count()).select_from(keys).where(keys.c.scope == scope)
                                    ).scalar_one()
     engine.dispose()
     return count
@@ -144,3 +150,123 @@ def test_the_service_command_prunes(database, monkeypatch):
     result = CliRunner().invoke(service_cli(definition), ["idempotency", "prune"])
     assert result.exit_code == 0, result.output
     assert "2 idempotency key(s) older than 24 hours deleted" in result.output
+
+
+PRUNER = """
+import sys
+from svckit.cli import ServiceDefinition, service_cli
+definition = ServiceDefinition(name="things", app_factory="x:y", load_runtime=lambda: None, migrations="x:y")
+service_cli(definition)(["idempotency", "prune", "--every", sys.argv[1]])
+"""
+
+
+def test_the_prune_command_repeats_every_few_seconds_until_sigterm(database, tmp_path):
+    """compose's idempotency-prune service: ``idempotency prune --every SECONDS``, stopped cleanly by SIGTERM."""
+    add_keys(database, [timedelta(days=2)] * 3 + [timedelta(hours=1)], scope="loop")
+    output = open(tmp_path / "prune.log", "w+")
+    process = subprocess.Popen([sys.executable, "-c", PRUNER, "0.5"], stdout=output, stderr=subprocess.STDOUT,
+                               env={**os.environ, "DATABASE_URL": database, "SERVICE_ENV": "test"})
+    try:
+        wait_until(lambda: prune_test_keys(database, "loop") == 1, timeout=15, message="the first round")
+        add_keys(database, [timedelta(days=2)] * 2, scope="loop")
+        wait_until(lambda: prune_test_keys(database, "loop") == 1, timeout=15, message="a later round")
+        assert process.poll() is None  # still looping
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(10) == 0
+    finally:
+        process.kill()
+        output.seek(0)
+        printed = output.read()
+        output.close()
+    assert "3 idempotency key(s) older than 24 hours deleted" in printed, printed
+    assert "2 idempotency key(s) older than 24 hours deleted" in printed, printed
+
+
+@pytest.mark.parametrize("first_answer", [500, 201])
+def test_a_request_that_finishes_after_its_key_was_taken_over_leaves_the_takers_key_alone(database, first_answer):
+    """A first request so slow that its lease ran out, and a second one took the key over: when the first one
+    finally answers, the key is the taker's. Freeing it (a 5xx) let a third request run beside the taker;
+    storing its answer replaced the taker's."""
+    engine = create_engine(database)
+    app = create_service_app(name="things", title="Things",
+                             idempotency=IdempotencyKeys(engine, keys, lease=timedelta(seconds=5)))
+    entered = {"a": threading.Event(), "b": threading.Event()}
+    go = {"a": threading.Event(), "b": threading.Event()}
+    answers = {"a": first_answer, "b": 201}
+
+    @app.post("/api/slow")
+    def slow():
+        who = request.headers["X-Who"]
+        entered[who].set()
+        assert go[who].wait(10)
+        if answers[who] >= 500:
+            return jsonify(error={"code": "BOOM", "message": "boom", "details": {}}), answers[who]
+        return jsonify(who=who), answers[who]
+
+    key = str(uuid.uuid4())
+    results: dict[str, object] = {}
+
+    def send(who):
+        results[who] = app.test_client().post("/api/slow", headers={"Idempotency-Key": key, "X-Who": who})
+
+    first = threading.Thread(target=send, args=("a",))
+    first.start()
+    try:
+        assert entered["a"].wait(10)
+        with engine.begin() as connection:  # the first request has been running longer than its lease
+            connection.execute(keys.update().where(keys.c.key == key).values(
+                created_at=datetime.now(timezone.utc) - timedelta(seconds=6)))
+        second = threading.Thread(target=send, args=("b",))
+        second.start()
+        assert entered["b"].wait(10)  # the key taken over
+
+        go["a"].set()  # the first request answers late
+        first.join(10)
+        assert results["a"].status_code == first_answer
+        third = app.test_client().post("/api/slow", headers={"Idempotency-Key": key, "X-Who": "c"})
+        assert_error(third, 409, "REQUEST_IN_PROGRESS")  # the taker still runs: nobody beside it
+
+        go["b"].set()
+        second.join(10)
+        assert results["b"].status_code == 201
+        replayed = app.test_client().post("/api/slow", headers={"Idempotency-Key": key, "X-Who": "d"})
+        assert replayed.status_code == 201 and replayed.headers["Idempotent-Replayed"] == "true"
+        assert replayed.get_json() == {"who": "b"}  # the taker's answer, not the late one's
+    finally:
+        for event in go.values():
+            event.set()
+        first.join(10)
+        engine.dispose()
+
+
+def test_with_a_secret_the_stored_fingerprint_is_an_hmac_and_the_same_request_still_replays(database):
+    import hashlib
+
+    engine = create_engine(database)
+    secret = fingerprint_key("a service's own secret, 32 characters or more")
+
+    def app_with(fingerprint_secret):
+        app = create_service_app(name="things", title="Things",
+                                 idempotency=IdempotencyKeys(engine, keys, fingerprint_secret=fingerprint_secret))
+
+        @app.post("/api/secrets")
+        def make():
+            return jsonify(made=True), 201
+
+        return app
+
+    client, key, body = app_with(secret).test_client(), str(uuid.uuid4()), b'{"password": "hunter2"}'
+    try:
+        first = client.post("/api/secrets", data=body, content_type="application/json", headers={"Idempotency-Key": key})
+        again = client.post("/api/secrets", data=body, content_type="application/json", headers={"Idempotency-Key": key})
+        with engine.connect() as connection:
+            stored = connection.execute(select(keys.c.fingerprint).where(keys.c.key == key)).scalar_one()
+        assert first.status_code == again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+        assert stored != hashlib.sha256(b"\n".join([b"POST", b"/api/secrets?", body])).hexdigest()
+        assert len(stored) == 64 and secret != fingerprint_key("another secret")
+        # A key stored before the secret changed no longer matches its request (said in the README).
+        after_change = app_with(fingerprint_key("another secret")).test_client().post(
+            "/api/secrets", data=body, content_type="application/json", headers={"Idempotency-Key": key})
+        assert_error(after_change, 422, "IDEMPOTENCY_KEY_REUSED")
+    finally:
+        engine.dispose()

@@ -108,3 +108,76 @@ def test_database_bounds_come_from_the_environment():
     assert CommonSettings.from_env("things", {"DB_STATEMENT_TIMEOUT_MS": "0"}).db_timeouts.answer_deadline is None
     with pytest.raises(ConfigurationError, match="DB_STATEMENT_TIMEOUT_MS"):
         CommonSettings.from_env("things", {"DB_STATEMENT_TIMEOUT_MS": "-1"})
+
+
+def test_each_kind_of_process_has_the_database_bounds_of_its_work():
+    from svckit.config import process_kind
+
+    def bounds(env=None):
+        timeouts = CommonSettings.from_env("things", env or {}).db_timeouts
+        return timeouts.statement_ms, timeouts.idle_in_transaction_ms, timeouts.answer_deadline
+
+    assert bounds() == (10_000, 30_000, 15.0)  # an app built outside a process command is an api
+    with process_kind("relay"):
+        assert bounds() == (10_000, 30_000, 15.0)
+    with process_kind("consumer"):
+        assert bounds() == (60_000, 300_000, 65.0)
+        assert bounds({"DB_STATEMENT_TIMEOUT_MS": "5000"}) == (5_000, 300_000, 10.0)  # a setting overrides its kind
+    with process_kind("command"):
+        assert bounds() == (0, 0, None)  # one-off commands are never cut
+    assert bounds() == (10_000, 30_000, 15.0)
+    with pytest.raises(ValueError, match="no process kind"), process_kind("cron"):
+        pass
+
+
+def test_each_process_command_builds_its_runtime_with_the_bounds_of_its_kind(monkeypatch):
+    import click
+    from click.testing import CliRunner
+
+    from svckit import cli
+    from svckit.cli import ServiceDefinition, service_cli
+
+    seen: list[tuple[int, int]] = []
+
+    class Stop(Exception):
+        pass
+
+    def load_runtime():
+        timeouts = CommonSettings.from_env("things", {}).db_timeouts
+        seen.append((timeouts.statement_ms, timeouts.idle_in_transaction_ms))
+        raise Stop
+
+    monkeypatch.setattr(cli, "configure_logging", lambda *args: None)
+    group = service_cli(ServiceDefinition(name="things", app_factory="x:y", load_runtime=load_runtime,
+                                          migrations="x:y"))
+
+    @group.command("admin-thing")
+    def admin_thing() -> None:  # a service's own command builds its runtime as it likes
+        load_runtime()
+
+    @group.command("looks")
+    def looks() -> None:
+        click.echo(CommonSettings.from_env("things", {}).db_timeouts.statement_ms)
+
+    import svckit.gunicorn
+
+    # the api's workers build their runtime (gunicorn forks them from the command's thread, context and all)
+    monkeypatch.setattr(svckit.gunicorn, "run_gunicorn", lambda *args, **kwargs: load_runtime())
+    for command in (["relay"], ["consumer"], ["api"], ["outbox", "replay"], ["dead-letters", "list"],
+                    ["admin-thing"]):
+        result = CliRunner().invoke(group, command)
+        assert isinstance(result.exception, Stop), (command, result.output, result.exception)
+    assert seen == [(10_000, 30_000), (60_000, 300_000), (10_000, 30_000), (0, 0), (0, 0), (0, 0)]
+    # and the kind ends with the command
+    assert CommonSettings.from_env("things", {}).db_timeouts.statement_ms == 10_000
+    assert CliRunner().invoke(group, ["looks"]).output.strip() == "0"
+
+
+def test_the_idempotency_vocabulary_is_defined_once_and_the_openapi_documents_follow_it():
+    from svckit.idempotency import IDEMPOTENCY_KEY_HEADER, MUTATIONS, REQUEST_IN_PROGRESS
+    from svckit.openapi import DESCRIPTIONS, error_statuses
+
+    assert MUTATIONS == {"POST", "PUT", "PATCH", "DELETE"}
+    assert all({409, 422} <= error_statuses("/api/things", method.lower(), {}) for method in MUTATIONS)
+    assert not {409, 422} & error_statuses("/api/things", "get", {})
+    assert REQUEST_IN_PROGRESS in DESCRIPTIONS[409] and IDEMPOTENCY_KEY_HEADER in DESCRIPTIONS[409]

@@ -231,6 +231,27 @@ def test_an_idempotency_key_replays_the_first_answer_instead_of_signing_up_twice
     assert without_key.status_code == 409  # no key, no replay: the rule answers
 
 
+def test_the_stored_fingerprint_of_a_sign_up_is_keyed_so_a_dump_cannot_test_passwords_against_it(client, identity):
+    """The fingerprint binds a key to its request's body, which holds the password: a plain SHA-256 of it, kept
+    24 hours, let anyone with a dump of the table test guessed passwords at the speed of SHA-256, without
+    argon2. It is an HMAC under a key derived from SIGNING_KEYS_SECRET; the same request still replays."""
+    email = unique_email()
+    raw = json.dumps({"first_name": "Lou", "last_name": "Apprenant", "email": email, "password": PASSWORD,
+                      "accepted_terms": True}).encode()
+    key = {"Idempotency-Key": f"signup-{email}"}
+    first = client.post("/api/users", data=raw, content_type="application/json", headers=key)
+    with identity.engine.connect() as connection:
+        stored = connection.execute(text("SELECT fingerprint FROM idempotency_keys WHERE key = :k"),
+                                    {"k": key["Idempotency-Key"]}).scalar_one()
+    plain = hashlib.sha256(b"\n".join([b"POST", b"/api/users?", raw])).hexdigest()
+    assert first.status_code == 201 and len(stored) == 64
+    assert stored != plain
+    assert stored != hmac.new(identity.settings.signing_keys_secret.encode(), b"\n".join([b"POST", b"/api/users?", raw]),
+                              hashlib.sha256).hexdigest()  # keyed with a key of its own, not the secret itself
+    again = client.post("/api/users", data=raw, content_type="application/json", headers=key)
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+
+
 def test_health_metrics_and_openapi(client):
     assert client.get("/health/live").get_json() == {"status": "ok"}
     assert client.get("/health/ready").get_json()["checks"] == {"database": "ok"}

@@ -3,9 +3,30 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
+import time
 
-from reporting_it import account, campaign, complete, grant, learner, organization, person, results, share, start
+from reporting_it import (
+    account,
+    campaign,
+    complete,
+    grant,
+    learner,
+    organization,
+    person,
+    release,
+    results,
+    share,
+    start,
+)
+
+from reporting.bootstrap import bootstrap
+from reporting.config import Settings
+from reporting.entrypoints.api.app import create_app
+from reporting.views import export
+from svckit.auth import TokenVerifier
+from svckit.testing import TestKeys
 
 FIRST_COLUMNS = ["Nom de l'organisation", "ID Campagne", "Code", "Nom de la campagne", "Parcours",
                  "Nom du Participant", "Prénom du Participant"]
@@ -118,3 +139,36 @@ def test_only_members_export_and_an_unknown_campaign_is_not_found(client, runtim
     assert (unknown.status_code, unknown.json["error"]["code"]) == (404, "CAMPAIGN_NOT_FOUND")
     assert bad_locale.status_code == 400
     assert client.get(f"/api/campaigns/{campaign_id}/export.csv").status_code == 401
+
+
+def test_an_export_whose_reader_pauses_longer_than_the_apis_idle_bound_completes(reporting_database, amqp_url,
+                                                                                  monkeypatch):
+    """The rows come from a server-side cursor in an open transaction, idle while the reader is not reading:
+    the export sets its own idle bound, far above the api's (30 s; 0.3 s here)."""
+    settings = Settings.from_env({"SERVICE_ENV": "test", "DATABASE_URL": reporting_database, "RABBITMQ_URL": amqp_url,
+                                  "DB_IDLE_IN_TRANSACTION_TIMEOUT_MS": "300"})
+    runtime = dataclasses.replace(bootstrap(settings), verifier=TokenVerifier(TestKeys(), "skills-platform",
+                                                                              "skills-platform"))
+    try:
+        release(runtime)
+        school = organization(runtime)
+        teacher = person("prof")
+        grant(runtime, school, teacher)
+        campaign_id = campaign(runtime, school, name="Lente")
+        for n in range(3):
+            start(runtime, campaign_id, school, account(runtime, f"Élève{n}", "Lent"))
+        monkeypatch.setattr(export, "FETCH_ROWS", 1)  # a fetch per line...
+        monkeypatch.setattr(export, "CHUNK_BYTES", 1)  # ...and a chunk per line: the reader pauses between fetches
+
+        response = create_app(runtime).test_client().get(f"/api/campaigns/{campaign_id}/export.csv",
+                                                          headers=teacher.auth)
+        assert response.status_code == 200
+        chunks = []
+        for chunk in response.response:
+            chunks.append(chunk)
+            time.sleep(0.6)  # a reader slower than the api's idle bound
+        assert len(chunks) == 4  # the header and three participants
+        _header, *lines = csv.reader(io.StringIO(b"".join(chunks).decode("utf-8-sig")), delimiter=";")
+        assert [line[6] for line in lines] == ["Élève0", "Élève1", "Élève2"]
+    finally:
+        runtime.engine.dispose()

@@ -496,3 +496,33 @@ def test_a_profile_whose_competences_name_no_area_or_pix_is_still_counted(runtim
                                              orm.collective_totals.c.kind == "PROFILE")).one()
     assert [tuple(row) for row in rows] == [("1.1", "1", 8, 0), ("2.1", "2", 0, 1)]
     assert tuple(profiles) == (1, 8)
+
+
+def test_a_rebuild_is_one_long_transaction_that_no_time_bound_of_the_connection_cuts(runtime, school,
+                                                                                    reporting_database, amqp_url):
+    """As behind PgBouncer, where the database's bounds apply to every connection (the api's, 0.3 s here): the
+    rebuild lifts them for its own transaction. A slow step between two statements does not end it."""
+    import time
+
+    from reporting.bootstrap import bootstrap
+    from reporting.config import Settings
+
+    campaign_id = campaign(runtime, school.id, name="Reconstruite")
+    settings = Settings.from_env({"SERVICE_ENV": "test", "DATABASE_URL": reporting_database, "RABBITMQ_URL": amqp_url,
+                                  "DB_IDLE_IN_TRANSACTION_TIMEOUT_MS": "300", "DB_STATEMENT_TIMEOUT_MS": "300"})
+    bounded = bootstrap(settings)
+    steps = []
+
+    def slow_read(envelope):
+        if not steps:
+            time.sleep(0.6)  # longer than the idle bound, with the transaction open
+        steps.append(envelope.event_type)
+        return read(envelope)
+
+    try:
+        with bounded.engine.begin() as connection:
+            connection.execute(orm.campaigns.delete())
+        projections.rebuild(bounded.uow(), ["campaigns"], slow_read)
+    finally:
+        bounded.engine.dispose()
+    assert steps and campaign_row(runtime, campaign_id).name == "Reconstruite"

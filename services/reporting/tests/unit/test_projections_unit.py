@@ -51,7 +51,7 @@ class FakeUnitOfWork(ReportingUnitOfWork):
     def claim(self, handler: str, envelope: Envelope) -> bool:
         return True
 
-    def lock_projections(self) -> None:
+    def begin_rebuild(self) -> None:
         self.locked = True
 
 

@@ -7,6 +7,7 @@ from reporting.adapters import orm
 from reporting.adapters.journal import SqlAlchemyJournal
 from reporting.adapters.read_models import SqlAlchemyReadModels
 from reporting.service_layer.unit_of_work import ReportingUnitOfWork
+from svckit.db import set_local_timeouts
 from svckit.uow import SqlAlchemyUnitOfWork
 
 REBUILD_LOCK = 61_006  # an advisory lock key of reporting's database: one rebuild at a time
@@ -22,5 +23,8 @@ class SqlAlchemyReportingUnitOfWork(SqlAlchemyUnitOfWork, ReportingUnitOfWork):
         self.read_models = SqlAlchemyReadModels(session)
         self.journal = SqlAlchemyJournal(session)
 
-    def lock_projections(self) -> None:
+    def begin_rebuild(self) -> None:
+        # SET LOCAL, first: PgBouncer's transaction mode ignores the command's own startup options (svckit.db),
+        # and the lock may wait for another rebuild.
+        set_local_timeouts(self.session, statement_ms=0, idle_in_transaction_ms=0)
         self.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": REBUILD_LOCK})

@@ -245,7 +245,7 @@ def rebuild(uow: ReportingUnitOfWork, names: Iterable[str], read: Callable[[Enve
     by_type = {event_type: p for p in PROJECTIONS if p.projection in names for event_type in p.event_types}
     applied = 0
     with uow:
-        uow.lock_projections()
+        uow.begin_rebuild()
         uow.read_models.clear(names)
         for envelope in uow.journal.replay(frozenset(by_type)):
             by_type[envelope.event_type].handle(read(envelope), envelope, uow)

@@ -23,5 +23,6 @@ class ReportingUnitOfWork(AbstractUnitOfWork, abc.ABC):
     journal: AbstractJournal
 
     @abc.abstractmethod
-    def lock_projections(self) -> None:
-        """Only one rebuild at a time."""
+    def begin_rebuild(self) -> None:
+        """Only one rebuild at a time, and no time bound on its transaction: a rebuild is one long transaction,
+        which the bounds of the connection it runs on (an api's, behind PgBouncer) must not cut."""

@@ -1,5 +1,10 @@
 """A campaign's CSV export, streamed from the database: a server-side cursor feeds the CSV lines in chunks,
-so neither reporting nor the gateway ever holds the campaign, and the first bytes leave at once."""
+so neither reporting nor the gateway ever holds the campaign, and the first bytes leave at once.
+
+The cursor lives in a transaction that stays open, idle, while the reader is not reading (a slow network,
+a paused download): the api's idle bound (30 s, svckit.db) would end it mid-file, so the export's
+transaction sets its own (``SET LOCAL``, which PgBouncer's transaction mode lets through). Each fetch
+keeps the api's statement bound."""
 
 from __future__ import annotations
 
@@ -14,9 +19,13 @@ from reporting.domain import export
 from reporting.views import content
 from reporting.views.access import readable_campaign
 from reporting.views.participants import in_name_order, participant_rows
+from svckit.db import set_local_timeouts
 
 FETCH_ROWS = 1000  # rows per fetch from the server-side cursor
 CHUNK_BYTES = 64 * 1024  # bytes per chunk sent
+# How long the export's transaction may wait for its reader between two fetches: a reader gone for that
+# long is gone (its answer ends, and the transaction with it, when the next write to it fails).
+READER_PAUSE_MS = 10 * 60 * 1000
 
 
 def _layout(connection: Any, campaign: Any, locale: str) -> export.ExportLayout:
@@ -65,6 +74,7 @@ def campaign_export(engine: Engine, campaign_id: UUID, user_id: UUID, locale: st
 
     def participations() -> Iterator[dict[str, Any]]:
         with engine.connect() as connection:
+            set_local_timeouts(connection, idle_in_transaction_ms=READER_PAUSE_MS)
             rows = participant_rows(campaign_id).subquery("participant")
             result = connection.execution_options(stream_results=True, yield_per=FETCH_ROWS).execute(
                 select(*_columns(rows, layout.campaign_type)).order_by(*in_name_order(rows)))

@@ -11,7 +11,7 @@ from identity.bootstrap import Identity, bootstrap
 from identity.entrypoints.api.errors import ERRORS
 from identity.entrypoints.api.routes import keys, recovery, tokens, users
 from svckit.db import database_ready
-from svckit.idempotency import IdempotencyKeys
+from svckit.idempotency import IdempotencyKeys, fingerprint_key
 from svckit.web import create_service_app
 
 
@@ -26,9 +26,12 @@ def create_app(identity: Identity | None = None) -> Flask:
         error_table=ERRORS,
         ready_checks={"database": lambda: database_ready(identity.engine)},
         token_verifier=identity.verifier,
-        # Answers of /api/token* are tokens: never stored for an idempotent replay.
+        # Answers of /api/token* are tokens: never stored for an idempotent replay. The bodies of sign-ups and
+        # password resets hold passwords: their fingerprints are HMACs under a key derived from the signing keys'
+        # secret (svckit.idempotency), so that a dump of the table cannot be used to test guessed passwords.
         idempotency=IdempotencyKeys(identity.engine, orm.idempotency_keys, exempt_paths=["/api/token"],
-                                    lease=timedelta(seconds=identity.common.idempotency_lease_seconds)),
+                                    lease=timedelta(seconds=identity.common.idempotency_lease_seconds),
+                                    fingerprint_secret=fingerprint_key(identity.settings.signing_keys_secret)),
         trusted_proxies=identity.common.trusted_proxies,
         trusted_proxy_addresses=identity.common.trusted_proxy_addresses,
     )
