@@ -53,15 +53,14 @@ from gateway.observability import observe_retry, observe_upstream
 from gateway.routes import Route
 from gateway.upstreams import SAFE_METHODS, Attempts, RoundRobin
 from svckit.errors import ApiError
-from svckit.idempotency import HEADER as IDEMPOTENCY_KEY
-from svckit.idempotency import MUTATIONS
+from svckit.idempotency import IDEMPOTENCY_KEY_HEADER as IDEMPOTENCY_KEY
+from svckit.idempotency import MUTATIONS, REQUEST_IN_PROGRESS
 
 log = logging.getLogger("gateway.proxy")
 
 CHUNK = 64 * 1024
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
-IN_PROGRESS = "REQUEST_IN_PROGRESS"  # svckit.idempotency's 409 code: the key's first request still runs
-MAX_ERROR_BODY = 64 * 1024  # a 409 read to know whether it is IN_PROGRESS
+MAX_ERROR_BODY = 64 * 1024  # a 409 read to know whether it is REQUEST_IN_PROGRESS
 RESENDS_AFTER_BREAK = 1  # a request that breaks every connection it reaches must not go round them all
 
 
@@ -203,7 +202,7 @@ class Forwarder:
             if sent_before and upstream.status_code == 409:
                 # Our own earlier attempt may still be running on a replica: ask again for its answer.
                 content = self._small_body(upstream)
-                if content is not None and _error_code(content) == IN_PROGRESS and attempts.wait():
+                if content is not None and _error_code(content) == REQUEST_IN_PROGRESS and attempts.wait():
                     observe_retry(service, "in_progress")  # the same replica: it answers
                     continue
                 observe_upstream(service, str(upstream.status_code), time.perf_counter() - started)
