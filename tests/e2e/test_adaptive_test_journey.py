@@ -12,7 +12,6 @@ import uuid
 from datetime import datetime, timezone
 
 import pika
-import pytest
 import requests
 
 from assessment.adapters.content_pack import read_pack
@@ -22,7 +21,6 @@ from msgkit.amqp import blocking_channel
 from msgkit.testing import get_messages, wait_until
 from msgkit.topology import declare_exchange, exchange_name
 
-pytestmark = pytest.mark.e2e
 PASSWORD = "Blue-Sky-2026!"
 CONTENT = LearningContent(1, read_pack().document)
 

@@ -6,13 +6,10 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
 import requests
 from journeys import answer_knowing_up_to, bearer, organization_with_admin, platform_admin, sign_up
 
 from msgkit.testing import wait_until
-
-pytestmark = pytest.mark.e2e
 
 
 def test_a_teacher_runs_a_campaign_and_a_student_sends_results(stack):

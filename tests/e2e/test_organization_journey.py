@@ -10,14 +10,13 @@ import subprocess
 import time
 import uuid
 
-import pytest
 import requests
 from journeys import PASSWORD, accept_invitation, bearer, invitation_link, log_in, verify_email
 
 from msgkit.testing import wait_until
 from svckit.testing import service_command
 
-pytestmark = pytest.mark.e2e
+
 def test_a_school_is_created_its_admin_joins_and_invites_a_colleague(stack):
     admin_email = f"platform.{uuid.uuid4().hex[:8]}@example.org"
     command = subprocess.run([*service_command("identity"), "create-admin", "--email", admin_email, "--password-stdin"],

@@ -27,7 +27,6 @@ from journeys import PASSWORD, answer_knowing_up_to, bearer, organization_with_a
 from msgkit.testing import wait_until
 from svckit.testing import ServiceProcess, free_port, service_command
 
-pytestmark = pytest.mark.e2e
 SERVICES = ("identity", "organizations", "campaigns", "assessment", "reporting")
 LEARNERS = 3
 

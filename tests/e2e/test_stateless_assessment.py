@@ -33,7 +33,6 @@ from gateway.routes import ASSESSMENT, RoutingTable
 from msgkit.testing import wait_until
 from svckit.testing import ServiceProcess, free_port, service_command
 
-pytestmark = pytest.mark.e2e
 CONTENT = shipped_content()
 ROUTES = RoutingTable()
 TARGETS = CONTENT.target_profiles["competence-4.1"].skill_ids(CONTENT)

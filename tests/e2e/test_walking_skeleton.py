@@ -9,14 +9,12 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 import jwt
-import pytest
 import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import create_engine, text
 
 from msgkit.testing import wait_until
 
-pytestmark = pytest.mark.e2e
 PASSWORD = "Blue-Sky-2026!"
 
 

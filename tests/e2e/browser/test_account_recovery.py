@@ -17,8 +17,6 @@ from learner_steps import words as face_words
 from orga_steps import create_organization, random_uai, unique_email
 from playwright.sync_api import expect
 
-pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-
 NEW_PASSWORD = "Green-Field-2027!"
 
 

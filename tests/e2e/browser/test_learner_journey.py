@@ -28,7 +28,6 @@ from learner_steps import (
 )
 from playwright.sync_api import Page, expect
 
-pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 GROUP = 5
 university = learner_steps.university
 

@@ -13,8 +13,6 @@ from journeys import PASSWORD
 from learner_steps import EXPECTED_REFUSALS, PUPILS, exactly, school_campaign, starting, words
 from playwright.sync_api import expect
 
-pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-
 
 @pytest.fixture(scope="module")
 def school(stack):

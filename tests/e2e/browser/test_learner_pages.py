@@ -7,13 +7,10 @@ import re
 import uuid
 
 import learner_steps
-import pytest
 from accessibility import assert_accessible
 from journeys import sign_up
 from learner_steps import EXPECTED_REFUSALS, exactly, starting, words
 from playwright.sync_api import expect
-
-pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 
 def test_an_unknown_address_and_an_unknown_code_say_so_and_lead_home(open_page, shot):

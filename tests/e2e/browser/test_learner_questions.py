@@ -18,7 +18,6 @@ from journeys import PASSWORD, sign_up
 from learner_steps import LearnerApi, Replay, content, exactly, starting, typed_answer, words
 from playwright.sync_api import Page, expect
 
-pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 university = learner_steps.university
 KINDS = ("single_choice", "multiple_choice", "free_answer", "fields", "timed")
 

@@ -16,8 +16,6 @@ from msgkit import Consumer, Envelope, subscribe
 from msgkit.testing import blocking_channel, get_messages, queue_consumers, queue_depth, wait_until
 from msgkit.topology import declare_exchange, exchange_name
 
-pytestmark = pytest.mark.integration
-
 HERE = Path(__file__).parent
 
 

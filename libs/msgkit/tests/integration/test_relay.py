@@ -11,8 +11,6 @@ from msgkit.envelope import Envelope
 from msgkit.testing import blocking_channel, get_messages, wait_until
 from msgkit.topology import declare_exchange, exchange_name, unrouted_name
 
-pytestmark = pytest.mark.integration
-
 
 def bind_queue(amqp_url: str, producer: str, name: str = "observer") -> str:
     """A plain queue bound to every event of the producer, to see what was published."""

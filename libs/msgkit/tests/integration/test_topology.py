@@ -18,8 +18,6 @@ from msgkit.testing import (
 )
 from msgkit.topology import DELIVERY_LIMIT, exchange_name
 
-pytestmark = pytest.mark.integration
-
 
 def publish(amqp_url, envelope, headers=None):
     with blocking_channel(amqp_url) as channel:

@@ -13,8 +13,6 @@ from aiosmtpd.smtp import AuthResult
 from svckit.mail import InsecureSmtpServer, Mail, SmtpMailer
 from svckit.testing import free_port
 
-pytestmark = pytest.mark.integration
-
 MAIL = Mail(to="prof@example.org", subject="Invitation à rejoindre Collège Œuvre",
             text="Accepter l'invitation : https://orga.example.org/rejoindre?invitationId=1&code=ABC\n")
 

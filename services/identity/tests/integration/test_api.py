@@ -21,7 +21,6 @@ from identity.domain.model import User
 from identity.entrypoints.api.app import create_app
 from msgkit import Envelope
 
-pytestmark = pytest.mark.integration
 PASSWORD = "Sup3r-Secret!"
 
 

@@ -3,12 +3,8 @@
 import uuid
 from pathlib import Path
 
-import pytest
-
 from msgkit import Envelope
 from svckit.contracts import load_contract
-
-pytestmark = pytest.mark.integration
 
 
 def deliver(identity, event_type, version, **payload):

@@ -1,13 +1,10 @@
 """`organizations seed-demo`, as `make up` runs it: once, then again on the next `make up`."""
 
-import pytest
 from click.testing import CliRunner
 from organizations_it import deliver
 from sqlalchemy import text
 
 from organizations.entrypoints.cli import DEMO_ORGA_ADMIN, DEMO_PLATFORM_ADMIN, main
-
-pytestmark = pytest.mark.integration
 
 
 def test_the_demo_school_is_created_once_with_its_admin_and_pupils(runtime, organizations_database, monkeypatch):

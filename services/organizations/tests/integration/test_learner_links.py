@@ -15,8 +15,6 @@ from organizations.domain.reconciliation_limits import Limit, ReconciliationLimi
 from organizations.entrypoints.api.app import create_app
 from svckit.contracts import load_contract
 
-pytestmark = pytest.mark.integration
-
 ZOE = {"first_name": "Zoë", "last_name": "Öztürk", "birthdate": "2011-06-05"}
 CHLOE = {"first_name": "Chloé", "last_name": "Cœurderoy", "birthdate": "2013-02-14"}
 NOBODY = {"first_name": "Personne", "last_name": "Inconnu", "birthdate": "2012-01-01"}

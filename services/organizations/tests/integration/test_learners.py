@@ -13,7 +13,6 @@ from sqlalchemy.exc import OperationalError
 from msgkit import Envelope
 from organizations.entrypoints.api.app import create_app
 
-pytestmark = pytest.mark.integration
 INES = ("123456789AB", "0702144523K", "0702157788F", "0702005566H")  # the learners the export keeps
 
 

@@ -3,11 +3,8 @@
 import email
 import email.policy
 
-import pytest
 from organizations_it import deliver, make_organization, pending_invitation
 from sqlalchemy import text
-
-pytestmark = pytest.mark.integration
 
 
 def outbox_types(runtime, organization_id):

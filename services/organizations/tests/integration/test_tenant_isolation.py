@@ -7,8 +7,6 @@ import pytest
 from organizations_it import make_organization, pending_invitation
 from sqlalchemy import text
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture
 def two_schools(client, platform_admin, person):

@@ -13,8 +13,6 @@ from msgkit.topology import declare_exchange
 from organizations.adapters.orm import known_users
 from svckit.contracts import load_contract
 
-pytestmark = pytest.mark.integration
-
 
 def registered(version=1, **payload):
     from pathlib import Path
