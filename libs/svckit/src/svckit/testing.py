@@ -183,6 +183,19 @@ def service_command(service: str) -> list[str]:
     return [str(Path(sys.executable).parent / service)]
 
 
+class ManualClock:
+    """A service's clock moved by the test: call it for the time, ``advance(minutes=5)`` to move it."""
+
+    def __init__(self, moment: datetime | None = None) -> None:
+        self.moment = moment or datetime.now(timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def advance(self, **delta: float) -> None:
+        self.moment += timedelta(**delta)
+
+
 # -- tokens for a service's own API tests (identity is the only signer in production) ----------
 
 

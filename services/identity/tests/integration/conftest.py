@@ -1,4 +1,3 @@
-from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -6,6 +5,7 @@ from identity.bootstrap import bootstrap
 from identity.config import Settings
 from identity.entrypoints.api.app import create_app
 from svckit import migrations
+from svckit.testing import ManualClock
 
 
 @pytest.fixture(scope="session")
@@ -36,19 +36,7 @@ def client(identity):
     return create_app(identity).test_client()
 
 
-class Clock:
-    """The runtime's clock, moved by hand (``dataclasses.replace(runtime, now=clock)``)."""
-
-    def __init__(self):
-        self.moment = datetime.now(timezone.utc)
-
-    def __call__(self):
-        return self.moment
-
-    def advance(self, **delta):
-        self.moment += timedelta(**delta)
-
-
 @pytest.fixture
 def clock():
-    return Clock()
+    """The runtime's clock, moved by hand (``dataclasses.replace(runtime, now=clock)``)."""
+    return ManualClock()

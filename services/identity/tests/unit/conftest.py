@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 
@@ -19,6 +19,7 @@ from identity.service_layer.ports import (
 )
 from identity.service_layer.unit_of_work import IdentityUnitOfWork
 from svckit.mail import Mailer
+from svckit.testing import ManualClock
 from svckit.uow import UniqueViolation
 
 
@@ -178,17 +179,6 @@ class FakeIssuer(AccessTokenIssuer):
         return f"access-for-{user.id}-at-{now.isoformat()}"
 
 
-class Clock:
-    def __init__(self):
-        self.moment = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
-
-    def __call__(self):
-        return self.moment
-
-    def advance(self, **delta):
-        self.moment += timedelta(**delta)
-
-
 @pytest.fixture
 def uow():
     return FakeUnitOfWork()
@@ -206,7 +196,7 @@ def issuer():
 
 @pytest.fixture
 def clock():
-    return Clock()
+    return ManualClock(datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc))
 
 
 @pytest.fixture

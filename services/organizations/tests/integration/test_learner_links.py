@@ -14,28 +14,16 @@ from msgkit import Envelope
 from organizations.domain.reconciliation_limits import Limit, ReconciliationLimits
 from organizations.entrypoints.api.app import create_app
 from svckit.contracts import load_contract
+from svckit.testing import ManualClock
 
 ZOE = {"first_name": "Zoë", "last_name": "Öztürk", "birthdate": "2011-06-05"}
 CHLOE = {"first_name": "Chloé", "last_name": "Cœurderoy", "birthdate": "2013-02-14"}
 NOBODY = {"first_name": "Personne", "last_name": "Inconnu", "birthdate": "2012-01-01"}
 
 
-class Clock:
-    """The service's clock, moved by the test."""
-
-    def __init__(self, runtime) -> None:
-        self.moment = runtime.now()
-
-    def __call__(self):
-        return self.moment
-
-    def advance(self, **delta) -> None:
-        self.moment += timedelta(**delta)
-
-
 @pytest.fixture
 def clock(runtime):
-    return Clock(runtime)
+    return ManualClock(runtime.now())
 
 
 @pytest.fixture
