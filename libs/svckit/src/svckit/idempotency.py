@@ -17,8 +17,11 @@ Two rules keep that from locking a client out:
 - **A lease.** A key is "in progress" for at most ``lease`` (60 s by default, longer than any
   request of the platform, whose database waits are bounded: ``svckit.db``). A request that
   fails frees its key at once when the database lets it (5xx, or the teardown of a request that
-  died); when it does not (the database is the failure) or the process is gone, the next request
-  with the key takes it over once the lease has run out, and runs. The holder's ``created_at``
+  died). When it does not (the database is the failure), the process keeps the key and frees it
+  as soon as the database answers again: before its own next keyed request, and from a thread
+  every half second (the retry may reach another replica), so a client is not refused for a
+  whole lease after a short cut. Only when the process is gone too does the key wait for its
+  lease: the next request with it takes it over once the lease has run out, and runs. The holder's ``created_at``
   (the taker writes its own) is its token: every write of a request's answer, or freeing of its key,
   names it, so that a request finishing after its key was taken over touches nothing (freeing the
   taker's key would let a third request run beside the taker).
@@ -39,6 +42,8 @@ import hmac
 import logging
 import math
 import re
+import threading
+import time
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 
@@ -78,6 +83,7 @@ MAX_STORED_BODY = 256 * 1024
 KEPT = timedelta(hours=24)
 LEASE = timedelta(seconds=60)
 PRUNE_BATCH = 5_000
+LATE_FREE_INTERVAL_SECONDS = 0.5  # how often a process tries again to free the keys a database failure kept
 _SANE_KEY = re.compile(r"[\x21-\x7e]{1,200}")  # visible ASCII: what clients send (UUIDs), and nothing a log fears
 log = logging.getLogger("svckit.idempotency")
 
@@ -135,6 +141,9 @@ class IdempotencyKeys:
         self.engine, self.table, self.ttl, self.lease = engine, table, ttl, lease
         self.exempt_paths = tuple(exempt_paths)
         self.fingerprint_secret = fingerprint_secret
+        self._unfreed: dict[tuple[str, str], datetime] = {}  # (scope, key) -> the holder's token
+        self._unfreed_lock = threading.Lock()
+        self._freer: threading.Thread | None = None
 
     def fingerprint(self, method: str, full_path: str, body: bytes) -> str:
         """What binds a key to its request: 64 hex digits of its method, path with query, and body."""
@@ -144,6 +153,7 @@ class IdempotencyKeys:
         return hmac.new(self.fingerprint_secret, message, hashlib.sha256).hexdigest()
 
     def init_app(self, app: Flask) -> None:
+        app.extensions["idempotency"] = self
         app.before_request(self._before)
         app.after_request(self._after)
         app.teardown_request(self._teardown)
@@ -163,6 +173,8 @@ class IdempotencyKeys:
             raise ApiError(400, "INVALID_IDEMPOTENCY_KEY",
                            f"The {IDEMPOTENCY_KEY_HEADER} header must have 1 to 200 visible ASCII characters.")
         scope = authenticate().user_id if bearer_token() else "anonymous"
+        if (scope, key) in self._unfreed:
+            self.free_unfreed()  # the retry of a request whose key the database kept, on the same process
         fingerprint = self.fingerprint(request.method, request.full_path, request.get_data(cache=True))
         t = self.table
         now = datetime.now(timezone.utc)
@@ -210,6 +222,9 @@ class IdempotencyKeys:
                 else:
                     connection.execute(update(t).where(*where).values(
                         status=response.status_code, content_type=response.content_type, body=body))
+        except SQLAlchemyError:
+            self._keep_unfreed(pending)  # the answer is lost (503): the retry runs again, once the key is free
+            raise
         finally:
             # Stored, freed, or (the database failing) left to its lease: either way not this request's any more,
             # so that neither the error handler's second pass nor the teardown tries again.
@@ -232,4 +247,46 @@ class IdempotencyKeys:
             with self.engine.begin() as connection:
                 connection.execute(delete(self.table).where(*self._held(pending)))
         except SQLAlchemyError:
-            log.warning("an idempotency key could not be freed; its lease will", exc_info=True)
+            log.warning("an idempotency key could not be freed yet", exc_info=True)
+            self._keep_unfreed(pending)
+
+    # -- keys a database failure kept: freed as soon as the database answers ---------------------------------
+
+    def _keep_unfreed(self, pending: tuple[str, str, datetime]) -> None:
+        scope, key, taken_at = pending
+        with self._unfreed_lock:
+            self._unfreed[(scope, key)] = taken_at
+            if self._freer is None:  # started in the worker that needs it, ended when nothing is left
+                self._freer = threading.Thread(target=self._free_until_done, name="idempotency-freer", daemon=True)
+                self._freer.start()
+
+    def _free_until_done(self) -> None:
+        while True:
+            time.sleep(LATE_FREE_INTERVAL_SECONDS)
+            self.free_unfreed()
+            with self._unfreed_lock:
+                if not self._unfreed:
+                    self._freer = None
+                    return
+
+    def free_unfreed(self) -> None:
+        """Free the keys this process could not free, if the database answers; those past their lease are
+        left to it (another request may hold them by now: the holder's token keeps them safe either way)."""
+        with self._unfreed_lock:
+            kept = list(self._unfreed.items())
+        now = datetime.now(timezone.utc)
+        for (scope, key), taken_at in kept:
+            if taken_at + self.lease > now:
+                try:
+                    with self.engine.begin() as connection:
+                        connection.execute(delete(self.table).where(*self._held((scope, key, taken_at))))
+                except SQLAlchemyError:
+                    return  # still down: the next round
+            with self._unfreed_lock:
+                if self._unfreed.get((scope, key)) == taken_at:
+                    del self._unfreed[(scope, key)]
+
+    def forget_unfreed(self) -> None:
+        """Tests: as a process that died with the keys it could not free."""
+        with self._unfreed_lock:
+            self._unfreed.clear()
