@@ -203,7 +203,8 @@ def call(journal: Journal, what: str, method: str, url: str, ok: set[int], *, re
     """One logical request, sent again (same Idempotency-Key) until it gets an expected answer.
 
     An answer whose code is in ``waits`` is the platform saying "not yet" (eventual consistency, as the
-    faces retry it): it is sent again but not counted as a failure."""
+    faces retry it): it is sent again but not counted as a failure, and with a new key, as the face sends a
+    new click (the "not yet" is the stored answer of its key: the same key would replay it)."""
     headers = dict(kwargs.pop("headers", {}))
     if method in ("POST", "PUT", "PATCH", "DELETE"):
         headers.setdefault("Idempotency-Key", str(uuid.uuid4()))
@@ -225,6 +226,8 @@ def call(journal: Journal, what: str, method: str, url: str, ok: set[int], *, re
         journal.add(Outcome(moment, what, response.status_code, code, good or code in waits))
         if good:
             return response
+        if code in waits and "Idempotency-Key" in headers:
+            headers["Idempotency-Key"] = str(uuid.uuid4())
         time.sleep(pause)
     return None
 

@@ -38,3 +38,31 @@ def test_failures_are_counted_per_fault_with_what_the_learners_got():
     assert table["database cut"]["got"] == {"POST answers 503 SERVICE_UNAVAILABLE": 2,
                                             "GET next-challenge 503 SERVICE_UNAVAILABLE": 1}
     assert "before" not in table
+
+
+class _Answer:
+    def __init__(self, status: int, code: str | None = None) -> None:
+        self.status_code, self.code = status, code
+
+    def json(self):
+        return {"error": {"code": self.code, "message": "", "details": {}}}
+
+
+def test_a_not_yet_is_asked_again_with_a_new_key_and_a_failure_with_the_same(monkeypatch):
+    """A "not yet" (422 NOTHING_TO_SHARE_YET) is an answer the service stores for its key: asked again with the
+    same key, it would be replayed for 24 hours (learners waited at the share step until they gave up). The
+    face sends each new click with a new key; a failed request (a 503) is the one sent again with its key."""
+    answers = iter([_Answer(422, "NOTHING_TO_SHARE_YET"), _Answer(422, "NOTHING_TO_SHARE_YET"),
+                    _Answer(503, "SERVICE_UNAVAILABLE"), _Answer(200)])
+    keys = []
+
+    def request(method, url, headers, timeout, **kwargs):
+        keys.append(headers["Idempotency-Key"])
+        return next(answers)
+
+    monkeypatch.setattr(faults.requests, "request", request)
+    monkeypatch.setattr(faults.time, "sleep", lambda _seconds: None)
+    got = faults.call(faults.Journal(), "POST share", "POST", "http://gateway/share", {200},
+                      waits=frozenset({"NOTHING_TO_SHARE_YET"}))
+    assert got.status_code == 200
+    assert len(set(keys[:3])) == 3 and keys[3] == keys[2]
