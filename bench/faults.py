@@ -166,7 +166,7 @@ def _host_port(url: str, default_port: int) -> tuple[str, int]:
 
 @dataclass
 class Outcome:
-    at: float
+    at: float  # when the answer came (or the request failed): a request in flight when a fault began is the fault's
     what: str  # e.g. "POST answers"
     status: int  # 0 when no answer came (connection refused, timeout)
     code: str | None
@@ -209,11 +209,10 @@ def call(journal: Journal, what: str, method: str, url: str, ok: set[int], *, re
     if method in ("POST", "PUT", "PATCH", "DELETE"):
         headers.setdefault("Idempotency-Key", str(uuid.uuid4()))
     for _ in range(retries):
-        moment = time.monotonic()
         try:
             response = requests.request(method, url, headers=headers, timeout=REQUEST_TIMEOUT, **kwargs)
         except requests.RequestException as error:
-            journal.add(Outcome(moment, what, 0, type(error).__name__, False))
+            journal.add(Outcome(time.monotonic(), what, 0, type(error).__name__, False))
             time.sleep(pause)
             continue
         good = response.status_code in ok
@@ -223,7 +222,7 @@ def call(journal: Journal, what: str, method: str, url: str, ok: set[int], *, re
                 code = response.json()["error"]["code"]
             except (ValueError, KeyError, TypeError):
                 code = "(not the common shape)"
-        journal.add(Outcome(moment, what, response.status_code, code, good or code in waits))
+        journal.add(Outcome(time.monotonic(), what, response.status_code, code, good or code in waits))
         if good:
             return response
         if code in waits and "Idempotency-Key" in headers:

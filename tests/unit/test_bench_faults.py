@@ -1,4 +1,4 @@
-"""bench/faults.py's bookkeeping: each request is counted in the fault under way when it was sent."""
+"""bench/faults.py's bookkeeping: each request is counted in the fault under way when its answer came."""
 
 import importlib.util
 import sys
@@ -16,7 +16,7 @@ def journal_with_phases() -> "faults.Journal":
     return journal
 
 
-def test_a_request_belongs_to_the_fault_under_way_when_it_was_sent():
+def test_a_request_belongs_to_the_fault_under_way_when_its_answer_came():
     journal = journal_with_phases()
     assert [journal.phase_of(moment) for moment in (5, 10, 29.9, 30, 49, 51)] == [
         "before", "broker cut", "broker cut", "database cut", "database cut", "after"]
