@@ -40,3 +40,25 @@ def run_env(target_metadata: MetaData) -> None:
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()
+
+
+# -- steps several services' histories share ----------------------------------------------------------------
+
+IDEMPOTENCY_KEYS_BY_AGE = "ix_idempotency_keys_created_at"
+
+
+def create_idempotency_keys_by_age_index() -> None:
+    """The index pruning reads the oldest idempotency keys by (``svckit.idempotency``), built concurrently: the
+    table may be large (keys were never deleted before it), and mutations write to it."""
+    from alembic import op
+
+    with op.get_context().autocommit_block():
+        op.create_index(IDEMPOTENCY_KEYS_BY_AGE, "idempotency_keys", ["created_at"], unique=False,
+                        postgresql_concurrently=True)
+
+
+def drop_idempotency_keys_by_age_index() -> None:
+    from alembic import op
+
+    with op.get_context().autocommit_block():
+        op.drop_index(IDEMPOTENCY_KEYS_BY_AGE, table_name="idempotency_keys", postgresql_concurrently=True)

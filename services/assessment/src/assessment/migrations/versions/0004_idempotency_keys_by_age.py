@@ -3,7 +3,7 @@
 Revision ID: 0004
 Revises: 0003
 """
-from alembic import op
+from svckit.migrations import create_idempotency_keys_by_age_index, drop_idempotency_keys_by_age_index
 
 
 revision = '0004'
@@ -13,12 +13,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # Concurrently: the table may be large (keys were never deleted before), and mutations write to it.
-    with op.get_context().autocommit_block():
-        op.create_index('ix_idempotency_keys_created_at', 'idempotency_keys', ['created_at'], unique=False,
-                        postgresql_concurrently=True)
+    create_idempotency_keys_by_age_index()
 
 
 def downgrade() -> None:
-    with op.get_context().autocommit_block():
-        op.drop_index('ix_idempotency_keys_created_at', table_name='idempotency_keys', postgresql_concurrently=True)
+    drop_idempotency_keys_by_age_index()
