@@ -109,7 +109,7 @@ def fit(records: Iterable[AnswerRecord | tuple], start: Mapping[str, tuple[float
         new_a, new_b = np.where(free, new_a, a0), np.where(free, new_b, b0)
         change = max(np.max(np.abs(new_a - a), initial=0.0), np.max(np.abs(new_b - b), initial=0.0))
         a, b = new_a, new_b
-        converged = change < tolerance
+        converged = bool(change < tolerance)
     items = {item: FittedItem(discrimination=float(a[i]), difficulty=float(b[i]), answers=int(counts[i]),
                               fitted=bool(free[i])) for i, item in enumerate(item_ids)}
     return Calibration(items=items, learners=len(learners), answers=len(rows), iterations=iterations,
