@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from assessment.adapters.content_pack import read_pack
 from assessment.domain.content import LearningContent
-from assessment.domain.item_bank import derived_parameters, item_bank
+from assessment.domain.item_bank import derived_parameters, fitted_parameters, item_bank
 from assessment.service_layer.calibration import fit_item_parameters
 from irt import Response, TestRules, derived_difficulty, next_item
 
@@ -51,3 +51,12 @@ def test_the_fitted_document_names_its_release_and_leaves_out_unknown_challenges
     level = CONTENT.skills[CONTENT.challenges[challenge].skill_id].level
     assert document["items"][challenge] == {"discrimination": 1.5, "difficulty": derived_difficulty(level),
                                             "answers": 2, "fitted": False}
+
+
+def test_only_the_challenges_a_calibration_fitted_override_the_derived_parameters():
+    first, second = list(CONTENT.challenges)[:2]
+    document = {"items": {first: {"discrimination": 0.9, "difficulty": 1.7, "answers": 900, "fitted": True},
+                          second: {"discrimination": 1.5, "difficulty": -2.0, "answers": 3, "fitted": False}}}
+    assert fitted_parameters(document) == {first: (0.9, 1.7)}
+    items = {item.id: item for item in item_bank(CONTENT, fitted_parameters(document))}
+    assert (items[first].discrimination, items[first].difficulty) == (0.9, 1.7)

@@ -12,6 +12,7 @@ tells them apart.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from assessment.domain.content import LearningContent
 from irt import Item, derived_item
@@ -39,3 +40,13 @@ def item_bank(content: LearningContent, parameters: Mapping[str, tuple[float, fl
                         skill=item.skill)
         items.append(item)
     return items
+
+
+def fitted_parameters(document: Mapping[str, Any]) -> dict[str, tuple[float, float]]:
+    """The (a, b) a calibration document (``assessment calibration fit``) fitted, by challenge id.
+
+    Only the challenges it actually fitted: the others keep the parameters derived from the
+    release they are used with (challenge ids are stable across releases, derived values may not be).
+    """
+    return {item_id: (item["discrimination"], item["difficulty"])
+            for item_id, item in document["items"].items() if item["fitted"]}
