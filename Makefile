@@ -27,6 +27,7 @@ lint: $(VENV)/.installed
 bench: $(VENV)/.installed        ## throughput and latency figures (bench/README.md)
 	$(PY) bench/run.py
 	$(PY) bench/adaptive_test.py
+	$(PY) bench/certification_simulation.py
 	$(PY) bench/campaign_lists.py
 	$(PY) bench/reporting_export.py
 	$(PY) bench/capacity.py

@@ -10,7 +10,7 @@ if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
   exit 1
 fi
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-packages=(-e libs/msgkit -e libs/svckit)
+packages=(-e libs/msgkit -e libs/svckit -e libs/irt)
 for service in services/*/; do packages+=(-e "$service"); done
 packages+=(-e gateway)
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -c requirements/lock.txt \

@@ -38,6 +38,7 @@ COMPOSE = ROOT / "docker-compose.yml"
 SERVICES = sorted(p.parent.name for p in ROOT.glob("services/*/pyproject.toml"))
 PACKAGE_DIRS = [f"services/{name}" for name in SERVICES] + ["gateway"]
 DOCKERFILES = [ROOT / d / "Dockerfile" for d in PACKAGE_DIRS]
+LIBS = sorted(p.parent.name for p in ROOT.glob("libs/*/pyproject.toml"))
 PROCESS_COMMANDS = {"api", "consumer", "relay", "migrate", "seed-demo", "declare-topology", "content", "idempotency"}
 ONE_SHOT_COMMANDS = {"migrate", "seed-demo", "declare-topology"}
 BASE_IMAGE = re.compile(r"^python:3\.11\.\d+-slim-bookworm$")
@@ -353,6 +354,25 @@ def test_docker_compose_config_accepts_the_file():
 
 # --- Dockerfiles ---------------------------------------------------------------------------------
 
+def local_libraries(package_dir: str) -> list[str]:
+    """The libs/ folders a package needs, with what they need in turn (svckit needs msgkit)."""
+    needed: list[str] = []
+    todo = [package_dir]
+    while todo:
+        project = tomllib.loads((ROOT / todo.pop() / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+        for requirement in project.get("dependencies", []):
+            name = re.match(r"[A-Za-z0-9_.-]+", requirement).group(0)
+            if name in LIBS and f"libs/{name}" not in needed:
+                needed.append(f"libs/{name}")
+                todo.append(f"libs/{name}")
+    return sorted(needed)
+
+
+def test_the_libraries_a_package_needs_are_found_through_its_pyproject():
+    assert local_libraries("services/assessment") == ["libs/irt", "libs/msgkit", "libs/svckit"]
+    assert local_libraries("services/identity") == ["libs/msgkit", "libs/svckit"]
+
+
 def hadolint() -> str:
     binary = shutil.which("hadolint") or str(Path(sys.executable).parent / "hadolint")
     if not Path(binary).exists():
@@ -386,7 +406,7 @@ def test_dockerfile_follows_the_project_rules(package_dir):
     last = len(stages) - 1
     builder = " ".join(a for s, kw, a in steps if s < last and kw == "RUN")
     assert "pip wheel" in builder and "-c requirements/lock.txt" in builder, "wheels built against the lock"
-    for library in ("libs/msgkit", "libs/svckit", package_dir):
+    for library in (*local_libraries(package_dir), package_dir):
         assert f"./{library}" in builder, f"the builder makes a wheel of {library}"
     for run in (a for _, kw, a in steps if kw == "RUN" and re.search(r"\bpip3? (install|wheel)\b", a)):
         assert "--no-cache-dir" in run, f"pip without --no-cache-dir: {run}"
@@ -449,7 +469,7 @@ def test_dockerignore_sends_what_the_images_copy_and_nothing_else():
         if line and not line.startswith("#"):
             rules.append((line.startswith("!"), _pattern(line.lstrip("!"))))
     needed = {"requirements/lock.txt"}
-    for package_dir in ["libs/msgkit", "libs/svckit", *PACKAGE_DIRS]:
+    for package_dir in [*(f"libs/{name}" for name in LIBS), *PACKAGE_DIRS]:
         needed.add(f"{package_dir}/pyproject.toml")
         needed.update(str(p.relative_to(ROOT)) for p in (ROOT / package_dir / "src").rglob("*")
                       if p.is_file() and "__pycache__" not in p.parts and ".egg-info" not in str(p)

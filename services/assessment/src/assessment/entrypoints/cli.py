@@ -9,9 +9,13 @@ from pathlib import Path
 
 import click
 
+from assessment.adapters.answer_records import first_campaign_answers
 from assessment.adapters.content_pack import ContentPackInvalid, read_pack
 from assessment.bootstrap import bootstrap
+from assessment.domain.exceptions import ContentNotReleased
 from assessment.service_layer import handlers
+from assessment.service_layer.calibration import fit_item_parameters
+from irt.calibration import DEFAULT_MIN_ANSWERS
 from svckit.cli import ServiceDefinition, service_cli
 from svckit.uow import UniqueViolation
 
@@ -67,3 +71,33 @@ def release(path: Path | None, released_by: str, announce: bool) -> None:
     state = "released" if created else "already released, unchanged" + (", announced again" if announce else "")
     click.echo(f"assessment: content version {version} {state} ({pack.skill_count} skills, "
                f"{pack.challenge_count} challenges)")
+
+
+@main.group(help="The certification items' parameters (IRT).")
+def calibration() -> None:
+    pass
+
+
+@calibration.command("fit", help="Fit each challenge's discrimination and difficulty from the answers recorded in "
+                                 "campaigns, for the current content release, and write them to a JSON file.")
+@click.option("--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True,
+              help="The JSON file to write (replaced if it exists).")
+@click.option("--min-answers", type=click.IntRange(min=1), default=DEFAULT_MIN_ANSWERS, show_default=True,
+              help="Fewer answers to a challenge than this: it keeps the parameters derived from its skill's level.")
+def fit_parameters(output: Path, min_answers: int) -> None:
+    runtime = bootstrap()
+    try:
+        content = runtime.content()
+        document = fit_item_parameters(first_campaign_answers(runtime.engine), content, runtime.now(),
+                                       min_answers=min_answers)
+    except ContentNotReleased as missing:
+        raise click.ClickException(str(missing)) from missing
+    finally:
+        runtime.engine.dispose()
+    partial = output.with_name(output.name + ".partial")  # never a half-written file under the real name
+    partial.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    partial.replace(output)
+    counts = document["counts"]
+    click.echo(f"assessment: content version {document['content_version']}: {counts['fitted']} of "
+               f"{counts['challenges']} challenges fitted from {counts['answers']} answers of {counts['learners']} "
+               f"learners ({counts['derived']} keep derived parameters); written to {output}")
