@@ -332,3 +332,26 @@ def test_answers_are_recorded_during_a_broker_outage_and_their_events_published_
     mine = [e for e in got if e.aggregate_id == course_id]
     assert [e.event_type for e in mine] == [PROGRESSED] * 3 + [COMPLETED]
     assert mine[-1].payload["answers_count"] == 3
+
+
+def test_the_pool_takes_the_fitted_parameters_of_the_configured_file(certification, assessment_database, amqp_url,
+                                                                     tmp_path, learner):
+    fitted = tmp_path / "fitted.json"
+    fitted.write_text(json.dumps({"content_version": 1, "fitted_at": "2026-12-01T00:00:00+00:00", "items": {
+        "t11x1-a": {"discrimination": 0.8, "difficulty": -1.25, "answers": 900, "fitted": True},
+        "t11x1-b": {"discrimination": 0.9, "difficulty": 3.0, "answers": 3, "fitted": False}}}))
+    settings = Settings.from_env({"SERVICE_ENV": "test", "DATABASE_URL": assessment_database,
+                                  "RABBITMQ_URL": amqp_url, "CERTIFICATION_ITEM_PARAMETERS": str(fitted)})
+    configured = bootstrap(settings)
+    try:
+        course_id = start_course(configured, learner().id)
+    finally:
+        configured.engine.dispose()
+    with certification.engine.connect() as connection:
+        pool = connection.execute(text("SELECT p.parameters, p.items FROM certification_item_pools p JOIN "
+                                       "certification_tests t ON t.pool_id = p.id WHERE t.course_id = :c"),
+                                  {"c": course_id}).one()
+    items = {item[0]: item for item in pool.items}
+    assert pool.parameters == "fitted 2026-12-01T00:00:00+00:00 on release 1"
+    assert items["t11x1-a"][1:3] == [0.8, -1.25]  # fitted
+    assert items["t11x1-b"][1:3] == [1.5, -2.0] and items["t11x2-a"][1:3] == [1.5, -1.0]  # derived: not fitted
