@@ -8,11 +8,15 @@ import json
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import jwt
 import pika
 import pytest
+import requests
 from assessment_it import end_course, release_certification_content, start_course
 from sqlalchemy import select, text
 
@@ -23,8 +27,15 @@ from assessment.entrypoints.api.app import create_app
 from msgkit import Envelope
 from msgkit.testing import TcpProxy, blocking_channel, get_messages, running, wait_until
 from msgkit.topology import declare_exchange, exchange_name
-from svckit.auth import TokenVerifier
-from svckit.testing import ManualClock, TestKeys, assert_error, example_envelope
+from svckit.testing import (
+    ManualClock,
+    ServiceProcess,
+    TestKeys,
+    assert_error,
+    example_envelope,
+    free_port,
+    service_command,
+)
 
 PROGRESSED, COMPLETED = "assessment.certification_test.progressed.v1", "assessment.certification_test.completed.v1"
 
@@ -231,28 +242,83 @@ def test_a_timed_question_shows_the_timer_lengthened_by_the_extra_time_and_a_lat
                                   {"c": course_id}).scalar() == "timed_out"
 
 
-def test_the_test_goes_on_when_the_api_process_is_replaced_mid_test(certification, assessment_database, amqp_url,
-                                                                      learner):
+@contextmanager
+def jwks_server():
+    """identity's JWKS, as a tiny server publishing the tests' key: a real api process verifies tokens with it."""
+    key = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(TestKeys.private_key().public_key()))
+    body = json.dumps({"keys": [{**key, "kid": "test", "use": "sig", "alg": "RS256"}]}).encode()
+
+    class Jwks(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Jwks)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/.well-known/jwks.json"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class HttpClient:
+    """Just what the helpers above call on Flask's test client, over real HTTP."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def get(self, path: str, headers: dict):
+        return _Reply(requests.get(self.url + path, headers=headers, timeout=10))
+
+    def post(self, path: str, headers: dict, json: dict):
+        return _Reply(requests.post(self.url + path, headers=headers, json=json, timeout=10))
+
+
+class _Reply:
+    def __init__(self, response) -> None:
+        self.status_code, self._response = response.status_code, response
+
+    def get_json(self):
+        return self._response.json()
+
+
+def test_the_test_goes_on_when_the_api_process_is_killed_mid_test_and_another_serves_it(
+        certification, assessment_database, amqp_url, learner, tmp_path):
     person = learner()
     course_id = start_course(certification, person.id)
-    first_client = create_app(certification).test_client()
-    take(first_client, person, course_id, 10)
-    on_screen = next_question(first_client, person, course_id)["challenge"]
-    certification.engine.dispose()  # the old process is gone, with its memory (pools, content)
+    with jwks_server() as jwks_url:
+        env = {"SERVICE_ENV": "test", "DATABASE_URL": assessment_database, "RABBITMQ_URL": amqp_url,
+               "JWKS_URL": jwks_url, "CONTENT_REFRESH_SECONDS": "1"}
 
-    settings = Settings.from_env({"SERVICE_ENV": "test", "DATABASE_URL": assessment_database,
-                                  "RABBITMQ_URL": amqp_url})
-    replacement = dataclasses.replace(bootstrap(settings), verifier=TokenVerifier(TestKeys(), "skills-platform",
-                                                                                  "skills-platform"))
-    try:
-        client = create_app(replacement).test_client()
-        again = next_question(client, person, course_id)
-        assert again["challenge"] == on_screen and again["question_number"] == 11
-        asked = take(client, person, course_id, 22)
-        assert next_question(client, person, course_id)["end_reason"] == "COMPLETED"
-        assert on_screen["id"] == asked[0]["id"]
-    finally:
-        replacement.engine.dispose()
+        def api(name: str) -> tuple[ServiceProcess, HttpClient]:
+            port = free_port()
+            process = ServiceProcess([*service_command("assessment"), "api", "--bind", f"127.0.0.1:{port}"], env,
+                                     tmp_path / f"{name}.log", f"http://127.0.0.1:{port}/health/ready")
+            return process.start().wait_ready(), HttpClient(f"http://127.0.0.1:{port}")
+
+        first, client = api("first")
+        try:
+            take(client, person, course_id, 10)
+            on_screen = next_question(client, person, course_id)["challenge"]
+        finally:
+            first.kill()  # gone at once, with its memory (pools, content): nothing of the test was there
+        second, client = api("second")
+        try:
+            again = next_question(client, person, course_id)
+            assert again["challenge"] == on_screen and again["question_number"] == 11
+            asked = take(client, person, course_id, 22)
+            assert asked[0]["id"] == on_screen["id"]
+            assert next_question(client, person, course_id)["end_reason"] == "COMPLETED"
+        finally:
+            second.stop()
+    assert [e.event_type for e in outbox(certification, course_id)] == [PROGRESSED] * 32 + [COMPLETED]
 
 
 def test_an_unknown_configuration_version_is_dead_lettered_with_its_reason(certification, assessment_database,
