@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import secrets
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -9,11 +12,14 @@ from datetime import datetime, timezone
 from uuid import UUID
 
 from assessment.adapters import orm
+from assessment.adapters.certification_tests import PoolCache
 from assessment.adapters.content_store import ContentStore
 from assessment.adapters.unit_of_work import SqlAlchemyAssessmentUnitOfWork
 from assessment.config import Settings
 from assessment.domain.content import LearningContent
+from assessment.domain.item_bank import fitted_parameters
 from assessment.entrypoints.consumers.subscriptions import subscriptions
+from assessment.service_layer.certification import ItemParameters
 from msgkit import Subscription
 from svckit.auth import JwksKeySource, TokenVerifier
 from svckit.runtime import BaseRuntime
@@ -30,15 +36,35 @@ class Assessment(BaseRuntime):
     content_store: ContentStore
     now: Callable[[], datetime] = utcnow
     new_id: Callable[[], UUID] = field(default=uuid.uuid4)
+    # The certification test's draws: not predictable from outside (neighbours, replays of a session).
+    rng: secrets.SystemRandom = field(default_factory=secrets.SystemRandom)
+    pools: PoolCache = field(default_factory=PoolCache)
+
+    def __post_init__(self) -> None:
+        self._item_parameters: ItemParameters | None = None
+        self._parameters_lock = threading.Lock()
 
     def uow(self) -> SqlAlchemyAssessmentUnitOfWork:
-        return SqlAlchemyAssessmentUnitOfWork(self.session_factory)
+        return SqlAlchemyAssessmentUnitOfWork(self.session_factory, self.pools)
+
+    def item_parameters(self) -> ItemParameters:
+        """The fitted parameters of CERTIFICATION_ITEM_PARAMETERS, read once (none: every item's derived)."""
+        with self._parameters_lock:
+            if self._item_parameters is None:
+                path = self.settings.certification_item_parameters
+                if path is None:
+                    self._item_parameters = ({}, "derived")
+                else:
+                    document = json.loads(path.read_text(encoding="utf-8"))
+                    source = f"fitted {document['fitted_at']} on release {document['content_version']}"
+                    self._item_parameters = (fitted_parameters(document), source[:200])
+            return self._item_parameters
 
     def content(self) -> LearningContent:
         return self.content_store.current()
 
     def subscriptions(self) -> list[Subscription]:
-        return subscriptions(self.uow, self.content, self.settings.rules, self.new_id)
+        return subscriptions(self.uow, self.content, self.settings.rules, self.new_id, self.item_parameters)
 
 
 def bootstrap(settings: Settings | None = None) -> Assessment:

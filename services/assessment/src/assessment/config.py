@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from assessment.domain.model import Rules
 from svckit.config import CommonSettings, ConfigurationError, env_float, env_int
@@ -16,6 +17,8 @@ class Settings:
     common: CommonSettings
     rules: Rules
     content_refresh_seconds: float  # how stale a process's in-memory release may be
+    # The certification items' fitted parameters (`assessment calibration fit --output`); derived ones when unset.
+    certification_item_parameters: Path | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -29,4 +32,6 @@ class Settings:
                         max_level=max_level,
                         timer_grace=timedelta(seconds=env_float(env, "TIMER_GRACE_SECONDS", 5.0))),
             content_refresh_seconds=env_float(env, "CONTENT_REFRESH_SECONDS", 30.0),
+            certification_item_parameters=Path(env["CERTIFICATION_ITEM_PARAMETERS"])
+            if env.get("CERTIFICATION_ITEM_PARAMETERS") else None,
         )

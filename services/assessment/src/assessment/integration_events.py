@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from assessment.domain import certification as c
 from assessment.domain import events as e
 from assessment.domain.releases import ContentReleased
 from svckit.uow import IntegrationEvent
@@ -34,7 +35,31 @@ def _who(event: e.AnswerRecorded | e.AssessmentCompleted) -> dict[str, Any]:
             "campaign_id": _id(event.campaign_id), "user_id": str(event.user_id)}
 
 
+def _item(item: Any) -> dict[str, Any]:
+    return {"challenge_id": item.id, "skill_id": item.skill, "tube_id": item.tube, "competence_code": item.competence,
+            "difficulty": item.difficulty, "discrimination": item.discrimination}
+
+
+def _certification(event: c.CertificationTestProgressed | c.CertificationTestCompleted) -> IntegrationEvent:
+    if isinstance(event, c.CertificationTestProgressed):
+        return IntegrationEvent("assessment.certification_test.progressed.v1", str(event.course_id), event.version, {
+            "course_id": str(event.course_id), "user_id": str(event.user_id), "answers_count": event.answers_count,
+            "questions_count": event.length, "answered_at": _iso(event.answered_at)})
+    return IntegrationEvent("assessment.certification_test.completed.v1", str(event.course_id), event.version, {
+        "course_id": str(event.course_id), "user_id": str(event.user_id),
+        "configuration_version": event.configuration_version, "content_version": event.content_version,
+        "started_at": _iso(event.started_at), "ended_at": _iso(event.ended_at), "end_reason": event.end_reason,
+        "answers_count": len(event.answers),
+        "answers": [{"index": answer.index, **_item(item), "status": answer.status,
+                     "answered_at": _iso(answer.answered_at), "elapsed_ms": answer.elapsed_ms}
+                    for answer, item in event.answers],
+        "capacity": round(event.estimate.capacity, 6), "error": round(event.estimate.error, 6),
+        "skips_if_abandoned": [_item(item) for item in event.skips_if_abandoned]})
+
+
 def to_integration(event: Any) -> IntegrationEvent | None:
+    if isinstance(event, c.CertificationTestProgressed | c.CertificationTestCompleted):
+        return _certification(event)
     if isinstance(event, ContentReleased):
         return IntegrationEvent("assessment.content.released.v1", CONTENT_AGGREGATE_ID, event.version, {
             **event.structure, "checksum": event.checksum, "released_at": _iso(event.released_at)})

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, select
 
 from assessment.adapters import orm
 from assessment.domain import answers as checking
+from assessment.domain.certification import CertificationTest
 from assessment.domain.content import FIELDS, Challenge, LearningContent
 from assessment.domain.events import Progress
 from assessment.domain.knowledge import KnowledgeElement, profile
@@ -126,3 +127,26 @@ def releases(engine: Engine) -> list[dict[str, Any]]:
                                          table.c.released_by, table.c.skill_count, table.c.challenge_count)
                                   .order_by(table.c.version.desc())).mappings().all()
     return [dict(row) for row in rows]
+
+
+def certification_test(test: CertificationTest) -> dict[str, Any]:
+    """What the candidate sees of their test: a counter, never a right or wrong."""
+    return {"course_id": test.course_id, "state": test.state, "end_reason": test.end_reason,
+            "answers_count": len(test.answers), "questions_count": test.length, "started_at": test.started_at,
+            "ended_at": test.ended_at}
+
+
+def certification_next_challenge(content: LearningContent, test: CertificationTest, challenge: Challenge | None,
+                                 locale: str) -> dict[str, Any]:
+    shown = None
+    if challenge is not None:
+        shown = {"id": challenge.id, "kind": challenge.kind, "instruction": challenge.instruction.in_(locale),
+                 "timer": test.timer(challenge), "competence": _competence(content, challenge.skill_id, locale),
+                 "served_at": test.current_served_at}
+        if challenge.proposals:
+            shown["proposals"] = [{"number": n, "text": challenge.proposals[n - 1].in_(locale)}
+                                  for n in _shuffled(challenge, str(test.course_id))]
+        if challenge.kind == FIELDS:
+            shown["fields"] = [{"key": f.key, "label": f.label.in_(locale)} for f in challenge.fields]
+    return {**certification_test(test), "question_number": len(test.answers) + 1 if shown else None,
+            "challenge": shown}

@@ -6,6 +6,8 @@ import pytest
 
 from assessment.entrypoints.consumers.schemas import (
     CampaignChangedSchema,
+    CourseEndedByInvigilatorSchema,
+    CourseStartedSchema,
     ImprovementStartedSchema,
     ParticipationStartedSchema,
 )
@@ -33,3 +35,30 @@ def test_the_created_campaign_gives_its_target_skills():
     example = load_contract("campaigns.campaign.created.v1", Path(__file__).parent).example
     data = read_payload(CampaignChangedSchema(), Envelope.from_dict(example))
     assert data["type"] == "ASSESSMENT" and data["target_skill_ids"][0] == "recherche1"
+
+
+COURSE_EVENTS = [("certification.course.started.v1", CourseStartedSchema),
+                 ("certification.course.ended_by_invigilator.v1", CourseEndedByInvigilatorSchema)]
+
+
+@pytest.mark.parametrize(("event_type", "schema"), COURSE_EVENTS, ids=[c[0] for c in COURSE_EVENTS])
+def test_it_reads_certification_s_course_events_even_with_fields_added_later(event_type, schema):
+    example = load_contract(event_type, Path(__file__).parent).example
+    example["payload"]["favourite_colour"] = "blue"
+    data = read_payload(schema(), Envelope.from_dict(example))
+    assert str(data["course_id"]) == example["payload"]["course_id"] == example["aggregate_id"]
+    assert "favourite_colour" not in data
+
+
+def test_a_course_s_start_gives_the_candidate_the_extra_time_and_the_configuration_version():
+    example = load_contract("certification.course.started.v1", Path(__file__).parent).example
+    data = read_payload(CourseStartedSchema(), Envelope.from_dict(example))
+    assert (str(data["user_id"]), data["extra_time_percentage"], data["configuration_version"]) == (
+        example["payload"]["user_id"], 33, 1)
+    assert data["started_at"].tzinfo is not None
+
+
+def test_an_end_gives_the_invigilator_s_moment():
+    example = load_contract("certification.course.ended_by_invigilator.v1", Path(__file__).parent).example
+    data = read_payload(CourseEndedByInvigilatorSchema(), Envelope.from_dict(example))
+    assert data["ended_at"].isoformat() == "2026-12-14T08:47:30+00:00"

@@ -1,10 +1,19 @@
 """What assessment publishes follows its contracts (contracts/events/assessment/)."""
 
-from datetime import datetime, timezone
+import random
+import uuid
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from assessment_builders import assessment_for, content, document, play
+from assessment_builders import T0, assessment_for, certification_content, content, document, play
 
+from assessment.domain.certification import (
+    CertificationTestCompleted,
+    CertificationTestProgressed,
+    PendingEnd,
+    freeze_pool,
+    new_certification_test,
+)
 from assessment.domain.events import AnswerRecorded, AssessmentCompleted
 from assessment.domain.releases import ContentRelease
 from assessment.integration_events import to_integration
@@ -44,3 +53,42 @@ def test_a_release_publishes_its_structure_and_nothing_of_its_questions():
     assert {p["id"] for p in payload["target_profiles"]} == {"competence-1.1", "competence-1.2"}
     published = str(payload)
     assert "challenges" not in published and "Question" not in published and "tutorial" not in published.lower()
+
+
+CERTIFICATION_RELEASE = certification_content()
+GRACE = timedelta(seconds=5)
+
+
+def certification_test(**options):
+    return new_certification_test(course_id=uuid.uuid4(), user_id=uuid.uuid4(), configuration_version=1,
+                                  extra_time_percentage=0, pool=freeze_pool(CERTIFICATION_RELEASE), started_at=T0,
+                                  **options)
+
+
+def test_a_certification_test_s_progress_and_end_match_their_contracts():
+    test, rng = certification_test(), random.Random(5)
+    for step in range(32):
+        challenge = test.current_question(CERTIFICATION_RELEASE, rng, T0 + timedelta(minutes=step))
+        test.answer(CERTIFICATION_RELEASE, challenge_id=challenge.id, value=None if step % 7 == 0 else 1 + step % 2,
+                    skipped=step % 7 == 0, now=T0 + timedelta(minutes=step, seconds=20), grace=GRACE)
+    progressed = [check(e) for e in test.events if isinstance(e, CertificationTestProgressed)]
+    assert [p["answers_count"] for p in progressed] == list(range(1, 33))
+    assert all(set(p) == {"course_id", "user_id", "answers_count", "questions_count", "answered_at"}
+               for p in progressed)  # nothing of the answer: no question, no right or wrong
+    [completed] = [check(e) for e in test.events if isinstance(e, CertificationTestCompleted)]
+    assert completed["end_reason"] == "COMPLETED" and completed["answers_count"] == 32
+    assert {a["status"] for a in completed["answers"]} == {"ok", "ko", "skipped"}
+    assert completed["skips_if_abandoned"] == [] and "value" not in str(completed["answers"])
+    first = completed["answers"][0]
+    assert set(first) == {"index", "challenge_id", "skill_id", "tube_id", "competence_code", "difficulty",
+                          "discrimination", "status", "answered_at", "elapsed_ms"}
+    assert first["elapsed_ms"] == 20_000
+
+
+def test_a_test_ended_by_the_invigilator_publishes_the_skips_its_degradation_would_add():
+    test = certification_test(pending_end=PendingEnd(uuid.uuid4(), T0))
+    [completed] = [check(e) for e in test.events if isinstance(e, CertificationTestCompleted)]
+    assert completed["end_reason"] == "ENDED_BY_INVIGILATOR" and completed["answers"] == []
+    assert len(completed["skips_if_abandoned"]) == 32
+    assert set(completed["skips_if_abandoned"][0]) == {"challenge_id", "skill_id", "tube_id", "competence_code",
+                                                       "difficulty", "discrimination"}

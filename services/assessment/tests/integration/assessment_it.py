@@ -53,3 +53,27 @@ def release_document() -> dict:
              {"key": "extension", "label": text("Extension"), "accepted": {"fr": [".odt"], "en": [".odt"]}}]},
     ]
     return document
+
+
+def start_course(runtime, user_id: str, *, course_id: str | None = None, extra_time: int = 0,
+                 configuration_version: int = 1) -> str:
+    """certification's start of a course, handed to assessment's consumer handler; the course id."""
+    course_id = course_id or str(uuid.uuid4())
+    deliver(runtime, "certification.course.started.v1", course_id, course_id=course_id, user_id=user_id,
+            extra_time_percentage=extra_time, configuration_version=configuration_version,
+            started_at=datetime.now(timezone.utc).isoformat())
+    return course_id
+
+
+def end_course(runtime, course_id: str, user_id: str, ended_at: datetime | None = None) -> None:
+    deliver(runtime, "certification.course.ended_by_invigilator.v1", course_id, version=2, course_id=course_id,
+            user_id=user_id, ended_at=(ended_at or datetime.now(timezone.utc)).isoformat())
+
+
+def release_certification_content(runtime) -> None:
+    """A release with the 16 competences of 3 tubes a 32-question test needs (the unit tests' made-up one)."""
+    from assessment.entrypoints.cli import checksum
+    from assessment.service_layer import handlers
+
+    document = assessment_builders.certification_document()
+    handlers.release_content(document, checksum(document), "tests", runtime.uow(), runtime.now())

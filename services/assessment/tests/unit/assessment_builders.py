@@ -82,3 +82,20 @@ def play(assessment, release: LearningContent, knows, *, now: datetime = T0, lim
         assessment.answer(release, RULES, challenge_id=challenge.id, value=value, skipped=False,
                           now=now + timedelta(seconds=step, milliseconds=500), new_id=new_id)
     raise AssertionError("the assessment did not end")
+
+
+# -- the certification test: a release with 16 competences of 3 tubes each (48 tubes, 32 questions) --------
+
+CERTIFICATION_COMPETENCES = [f"{area}.{n}" for area, count in ((1, 3), (2, 4), (3, 4), (4, 3), (5, 2))
+                             for n in range(1, count + 1)]
+
+
+def certification_document() -> dict[str, Any]:
+    """Three tubes of five levels per competence, two single-choice challenges per skill (proposal 1 is right);
+    the level-3 skills' challenges are timed (30 s)."""
+    return document({code: [tube(f"t{code.replace('.', '')}{letter}", timed={3}) for letter in "xyz"]
+                     for code in CERTIFICATION_COMPETENCES})
+
+
+def certification_content(version: int = 1) -> LearningContent:
+    return LearningContent(version, certification_document())

@@ -107,3 +107,60 @@ knowledge_elements = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index("ix_knowledge_elements_user_created", "user_id", "created_at"),
 )
+
+# -- the certification test (issue 17) -------------------------------------------------------------
+
+# A frozen item pool: a release's challenges as IRT items with their parameters, stored once and
+# shared by every test created from the same release and parameters (its id is their digest).
+certification_item_pools = Table(
+    "certification_item_pools",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("content_version", Integer, nullable=False),
+    Column("parameters", String(200), nullable=False),
+    Column("items", JSONB, nullable=False),  # [[id, a, b, tube, competence, skill], ...]
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# One per certification course: the course id is the test's identity.
+certification_tests = Table(
+    "certification_tests",
+    metadata,
+    Column("course_id", Uuid, primary_key=True),
+    Column("user_id", Uuid, nullable=False, index=True),
+    Column("configuration_version", Integer, nullable=False),
+    Column("extra_time_percentage", Integer, nullable=False),
+    Column("pool_id", String(64), ForeignKey("certification_item_pools.id"), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("end_reason", String(40)),
+    Column("ended_at", DateTime(timezone=True)),
+    Column("current_challenge_id", String(60)),
+    Column("current_served_at", DateTime(timezone=True)),
+    Column("version", Integer, nullable=False),
+    CheckConstraint("state IN ('STARTED', 'ENDED')", name="ck_certification_tests_state"),
+    CheckConstraint("extra_time_percentage BETWEEN 0 AND 100", name="ck_certification_tests_extra_time"),
+)
+
+certification_answers = Table(
+    "certification_answers",
+    metadata,
+    Column("course_id", Uuid, ForeignKey("certification_tests.course_id"), primary_key=True),
+    Column("index", Integer, primary_key=True, autoincrement=False),
+    Column("challenge_id", String(60), nullable=False),
+    Column("value", JSONB),
+    Column("status", String(20), nullable=False),
+    Column("answered_at", DateTime(timezone=True), nullable=False),
+    Column("elapsed_ms", Integer),
+    UniqueConstraint("course_id", "challenge_id", name="uq_certification_answers_course_challenge"),
+    CheckConstraint("status IN ('ok', 'ko', 'skipped', 'timed_out')", name="ck_certification_answers_status"),
+)
+
+# An invigilator's end that arrived before the course's start (several relays, retries): applied,
+# and deleted, when the start creates the test.
+certification_pending_ends = Table(
+    "certification_pending_ends",
+    metadata,
+    Column("course_id", Uuid, primary_key=True),
+    Column("ended_at", DateTime(timezone=True), nullable=False),
+)

@@ -4,13 +4,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from assessment import integration_events
 from assessment.adapters import orm
+from assessment.adapters.certification_tests import PoolCache, SqlAlchemyCertificationTests
 from assessment.adapters.repositories import SqlAlchemyAssessments, SqlAlchemyCampaignTargets, SqlAlchemyReleases
 from assessment.service_layer.unit_of_work import AssessmentUnitOfWork
 from svckit.uow import SqlAlchemyUnitOfWork
 
 
 class SqlAlchemyAssessmentUnitOfWork(SqlAlchemyUnitOfWork, AssessmentUnitOfWork):
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(self, session_factory: sessionmaker[Session], pools: PoolCache | None = None) -> None:
+        self.pools = pools or PoolCache()
         super().__init__(session_factory, producer="assessment", outbox=orm.outbox, inbox=orm.inbox,
                          to_integration=integration_events.to_integration)
 
@@ -18,3 +20,4 @@ class SqlAlchemyAssessmentUnitOfWork(SqlAlchemyUnitOfWork, AssessmentUnitOfWork)
         self.releases = SqlAlchemyReleases(session, self.track)
         self.campaign_targets = SqlAlchemyCampaignTargets(session)
         self.assessments = SqlAlchemyAssessments(session, self.track)
+        self.certification_tests = SqlAlchemyCertificationTests(session, self.track, self.pools)

@@ -28,3 +28,31 @@ class StartCampaignAssessment:
     campaign_type: str | None = None  # copied by campaigns; None from an older producer
     participation_version: int = 1
     reset_all_not_validated: bool = False  # improving before sharing: every skill not validated is asked again
+
+
+@dataclass(frozen=True)
+class StartCertificationTest:
+    """From certification's ``course.started``: a candidate's course began; its test is created (once)."""
+
+    course_id: UUID
+    user_id: UUID
+    configuration_version: int
+    extra_time_percentage: int
+    started_at: Any
+
+
+@dataclass(frozen=True)
+class EndCertificationTest:
+    """From certification's ``course.ended_by_invigilator``."""
+
+    course_id: UUID
+    ended_at: Any
+
+
+@dataclass(frozen=True)
+class AnswerCertificationChallenge:
+    course_id: UUID
+    user_id: UUID
+    challenge_id: str
+    value: Any
+    skipped: bool

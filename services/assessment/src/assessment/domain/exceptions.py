@@ -41,3 +41,16 @@ class CampaignArchived(AssessmentError):
 
 class ContentNotReleased(AssessmentError):
     """No content release is loaded yet: nothing can be asked."""
+
+
+class CertificationTestNotFound(AssessmentError):
+    """No certification test for this course (not yet: the course's start is still on its way), or not the
+    caller's: a candidate cannot tell another's course from one that does not exist."""
+
+
+class CertificationTestEnded(AssessmentError):
+    """The certification test is over (32 answers, or ended by the invigilator): it takes no more answers."""
+
+
+class UnknownConfiguration(AssessmentError):
+    """A course asks for a version of the test's configuration this service does not have."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import abc
 from uuid import UUID
 
+from assessment.domain.certification import CertificationTest, PendingEnd
 from assessment.domain.knowledge import KnowledgeElement
 from assessment.domain.model import Assessment, CampaignTarget
 from assessment.domain.releases import ContentRelease
@@ -52,3 +53,31 @@ class AbstractAssessments(abc.ABC):
     @abc.abstractmethod
     def save(self, assessment: Assessment) -> None:
         """Write what changed since it was read; ``ConcurrentUpdate`` if someone else changed it first."""
+
+
+class AbstractCertificationTests(abc.ABC):
+    @abc.abstractmethod
+    def lock_course(self, course_id: UUID) -> None:
+        """Hold the course until the transaction ends, so its start and its end never pass each other."""
+
+    @abc.abstractmethod
+    def get(self, course_id: UUID, *, for_update: bool = False) -> CertificationTest | None:
+        """The test with its answers and pool; ``for_update`` holds its row until the transaction ends, so two
+        requests for the next question at once are served one after the other (the second gets the first's)."""
+
+    @abc.abstractmethod
+    def add(self, test: CertificationTest) -> None:
+        """Insert the test (and its pool, if no test stored it yet)."""
+
+    @abc.abstractmethod
+    def save(self, test: CertificationTest) -> None:
+        """Write what changed since it was read; ``ConcurrentUpdate`` if someone else changed it first."""
+
+    @abc.abstractmethod
+    def pending_end(self, course_id: UUID) -> PendingEnd | None: ...
+
+    @abc.abstractmethod
+    def keep_pending_end(self, end: PendingEnd) -> None: ...
+
+    @abc.abstractmethod
+    def forget_pending_end(self, course_id: UUID) -> None: ...

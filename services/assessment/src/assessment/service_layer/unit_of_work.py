@@ -1,6 +1,11 @@
 from __future__ import annotations
 
-from assessment.service_layer.ports import AbstractAssessments, AbstractCampaignTargets, AbstractReleases
+from assessment.service_layer.ports import (
+    AbstractAssessments,
+    AbstractCampaignTargets,
+    AbstractCertificationTests,
+    AbstractReleases,
+)
 from svckit.uow import AbstractUnitOfWork
 
 
@@ -10,3 +15,4 @@ class AssessmentUnitOfWork(AbstractUnitOfWork):
     releases: AbstractReleases
     campaign_targets: AbstractCampaignTargets
     assessments: AbstractAssessments
+    certification_tests: AbstractCertificationTests

@@ -13,5 +13,7 @@ ERRORS = {
     e.ChallengeAlreadyAnswered: (409, "CHALLENGE_ALREADY_ANSWERED"),
     e.CampaignArchived: (422, "CAMPAIGN_ARCHIVED"),
     e.ContentNotReleased: (503, "CONTENT_NOT_RELEASED"),
+    e.CertificationTestNotFound: (404, "CERTIFICATION_TEST_NOT_FOUND"),
+    e.CertificationTestEnded: (409, "CERTIFICATION_TEST_ENDED"),
     ConcurrentUpdate: (409, "CONCURRENT_UPDATE"),
 }

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from assessment import views
 from assessment.domain import commands
 from assessment.entrypoints.api import schemas as s
-from assessment.service_layer import handlers
+from assessment.service_layer import certification, handlers
 from svckit.auth import auth_required, current_principal
 from svckit.errors import ApiError
 from svckit.openapi import errors
@@ -109,6 +109,49 @@ class MyProfile(MethodView):
         with runtime.uow() as uow:
             elements = uow.assessments.knowledge_of(_user_id())
         return views.user_profile(runtime.content(), elements, runtime.settings.rules, _locale(args))
+
+
+@learner.route("/certification-courses/<uuid:course_id>/assessment")
+class CertificationTest(MethodView):
+    @auth_required
+    @learner.response(200, s.CertificationTestSchema)
+    def get(self, course_id: UUID):
+        """The certification test of one of my courses (404 until certification's start of the course arrives)"""
+        return views.certification_test(certification.load_own(course_id, _user_id(), _runtime().uow()))
+
+
+@learner.route("/certification-courses/<uuid:course_id>/assessment/next-challenge")
+class CertificationNextChallenge(MethodView):
+    @auth_required
+    @learner.arguments(s.LocaleArgsSchema, location="query")
+    @learner.response(200, s.CertificationNextChallengeSchema)
+    def get(self, args: dict, course_id: UUID):
+        """The question being asked (the same one until it is answered), or none when the test is over"""
+        runtime = _runtime()
+        content = runtime.content()
+        test, challenge = certification.current_question(course_id, _user_id(), runtime.uow(), content, runtime.rng,
+                                                         runtime.now())
+        return views.certification_next_challenge(content, test, challenge, _locale(args))
+
+
+@learner.route("/certification-courses/<uuid:course_id>/assessment/answers")
+class CertificationAnswers(MethodView):
+    @auth_required
+    @learner.arguments(s.AnswerSchema)
+    @learner.response(201, s.CertificationAnswerRecordedSchema)
+    @learner.alt_response(200, schema=s.CertificationAnswerRecordedSchema,
+                          description="the same answer was recorded before (its reply was lost): the recorded one")
+    def post(self, data: dict, course_id: UUID):
+        """Answer (or skip) the question being asked: recorded, never corrected; the same answer sent again gives
+        back the recorded one"""
+        runtime = _runtime()
+        test, answer, new = certification.answer(
+            commands.AnswerCertificationChallenge(course_id=course_id, user_id=_user_id(),
+                                                  challenge_id=data["challenge_id"], value=data.get("value"),
+                                                  skipped=data["skipped"]),
+            runtime.uow(), runtime.content(), runtime.settings.rules.timer_grace, runtime.now())
+        return {"index": answer.index, "challenge_id": answer.challenge_id,
+                "test": views.certification_test(test)}, 201 if new else 200
 
 
 @admin.route("/releases")

@@ -146,3 +146,32 @@ class ReleaseSchema(Schema):
 
 class ReleaseListSchema(Schema):
     items = fields.List(fields.Nested(ReleaseSchema))
+
+
+class CertificationTestSchema(Schema):
+    course_id = fields.UUID()
+    state = fields.String(metadata={"description": "STARTED or ENDED"})
+    end_reason = fields.String(allow_none=True, metadata={
+        "description": "COMPLETED, ENDED_BY_INVIGILATOR or NO_ITEM_LEFT; null while it runs"})
+    answers_count = fields.Integer()
+    questions_count = fields.Integer(metadata={"description": "the test's length (32)"})
+    started_at = fields.DateTime()
+    ended_at = fields.DateTime(allow_none=True)
+
+
+class CertificationQuestionSchema(QuestionSchema):
+    timer = fields.Integer(allow_none=True, metadata={
+        "description": "seconds to answer, lengthened by the candidate's extra time; null when untimed"})
+
+
+class CertificationNextChallengeSchema(CertificationTestSchema):
+    question_number = fields.Integer(allow_none=True, metadata={
+        "description": "n of 'question n of 32'; null when the test is over"})
+    challenge = fields.Nested(CertificationQuestionSchema, allow_none=True,
+                              metadata={"description": "null when the test is over"})
+
+
+class CertificationAnswerRecordedSchema(Schema):
+    index = fields.Integer(metadata={"description": "which question of the test it answered (1 for the first)"})
+    challenge_id = fields.String()
+    test = fields.Nested(CertificationTestSchema)

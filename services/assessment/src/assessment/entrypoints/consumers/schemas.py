@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 
 class CampaignChangedSchema(Schema):
@@ -28,3 +28,18 @@ class ImprovementStartedSchema(Schema):
     campaign_id = fields.UUID(required=True)
     user_id = fields.UUID(required=True)
     started_at = fields.AwareDateTime(required=True)
+
+
+class CourseStartedSchema(Schema):
+    """certification.course.started: who takes the test, with which extra time, under which rules."""
+
+    course_id = fields.UUID(required=True)
+    user_id = fields.UUID(required=True)
+    extra_time_percentage = fields.Integer(required=True, validate=validate.Range(min=0, max=100))
+    configuration_version = fields.Integer(required=True, strict=True)
+    started_at = fields.AwareDateTime(required=True)
+
+
+class CourseEndedByInvigilatorSchema(Schema):
+    course_id = fields.UUID(required=True)
+    ended_at = fields.AwareDateTime(required=True)

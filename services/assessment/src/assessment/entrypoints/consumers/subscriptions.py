@@ -11,10 +11,13 @@ from assessment.domain.content import LearningContent
 from assessment.domain.model import Rules
 from assessment.entrypoints.consumers.schemas import (
     CampaignChangedSchema,
+    CourseEndedByInvigilatorSchema,
+    CourseStartedSchema,
     ImprovementStartedSchema,
     ParticipationStartedSchema,
 )
-from assessment.service_layer import handlers
+from assessment.service_layer import certification, handlers
+from assessment.service_layer.certification import ItemParameters
 from assessment.service_layer.unit_of_work import AssessmentUnitOfWork
 from msgkit import Envelope, Subscription
 from svckit.consumers import idempotent_subscription
@@ -24,7 +27,8 @@ CAMPAIGN_EVENTS = ("campaigns.campaign.created.v1", "campaigns.campaign.archived
 
 
 def subscriptions(uow_factory: Callable[[], AssessmentUnitOfWork], content: Callable[[], LearningContent],
-                  rules: Rules, new_id: Callable[[], UUID]) -> list[Subscription]:
+                  rules: Rules, new_id: Callable[[], UUID],
+                  item_parameters: Callable[[], ItemParameters]) -> list[Subscription]:
     def on_campaign_changed(data: dict[str, Any], envelope: Envelope, uow: AssessmentUnitOfWork) -> None:
         handlers.on_campaign_changed(data, envelope.event_type, envelope.aggregate_version, uow)
 
@@ -42,6 +46,16 @@ def subscriptions(uow_factory: Callable[[], AssessmentUnitOfWork], content: Call
             started_at=data["started_at"], improving=True, participation_version=envelope.aggregate_version,
             reset_all_not_validated=True), uow, content, rules, new_id)
 
+    def on_course_started(data: dict[str, Any], envelope: Envelope, uow: AssessmentUnitOfWork) -> None:
+        certification.on_course_started(commands.StartCertificationTest(
+            course_id=data["course_id"], user_id=data["user_id"], configuration_version=data["configuration_version"],
+            extra_time_percentage=data["extra_time_percentage"], started_at=data["started_at"]),
+            uow, content, item_parameters)
+
+    def on_course_ended_by_invigilator(data: dict[str, Any], envelope: Envelope, uow: AssessmentUnitOfWork) -> None:
+        certification.on_course_ended_by_invigilator(commands.EndCertificationTest(
+            course_id=data["course_id"], ended_at=data["ended_at"]), uow)
+
     return [
         # One queue for a campaign's three facts keeps them in order (a stale one is dropped anyway).
         idempotent_subscription("on_campaign_changed", CAMPAIGN_EVENTS, CampaignChangedSchema(), uow_factory,
@@ -50,4 +64,9 @@ def subscriptions(uow_factory: Callable[[], AssessmentUnitOfWork], content: Call
                                 ParticipationStartedSchema(), uow_factory, on_participation_started),
         idempotent_subscription("on_improvement_started", ("campaigns.participation.improvement_started.v1",),
                                 ImprovementStartedSchema(), uow_factory, on_improvement_started),
+        # Two queues: a course's start and its end may be handled in either order (the end waits as pending).
+        idempotent_subscription("on_course_started", ("certification.course.started.v1",), CourseStartedSchema(),
+                                uow_factory, on_course_started),
+        idempotent_subscription("on_course_ended_by_invigilator", ("certification.course.ended_by_invigilator.v1",),
+                                CourseEndedByInvigilatorSchema(), uow_factory, on_course_ended_by_invigilator),
     ]

@@ -1,0 +1,137 @@
+"""The certification tests' repository (SQLAlchemy Core).
+
+The hot path (next question, answer) reads one row and the test's answers; the pool is read
+once per process and kept (a pool never changes: its id is the digest of its contents).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
+from assessment.adapters import orm
+from assessment.domain.certification import (
+    CertificationAnswer,
+    CertificationTest,
+    ItemPool,
+    PendingEnd,
+    item_document,
+    item_from_document,
+)
+from assessment.service_layer.ports import AbstractCertificationTests
+from svckit.uow import ConcurrentUpdate
+
+Track = Callable[[Any], Any]
+
+
+class PoolCache:
+    """The pools a process has read, by id (immutable, so never stale); a few per release at most."""
+
+    def __init__(self) -> None:
+        self._pools: dict[str, ItemPool] = {}
+        self._lock = threading.Lock()
+
+    def get(self, pool_id: str) -> ItemPool | None:
+        return self._pools.get(pool_id)
+
+    def keep(self, pool: ItemPool) -> None:
+        with self._lock:
+            self._pools[pool.id] = pool
+
+
+class SqlAlchemyCertificationTests(AbstractCertificationTests):
+    def __init__(self, session: Session, track: Track, pools: PoolCache) -> None:
+        self.session, self.track, self.pools = session, track, pools
+
+    def lock_course(self, course_id: UUID) -> None:
+        # A transaction-scoped advisory lock on the course: a start and an invigilator's end handled at once
+        # by two consumers wait for each other, so neither misses the other's row.
+        self.session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(str(course_id), 0))))
+
+    def _pool(self, pool_id: str) -> ItemPool:
+        pool = self.pools.get(pool_id)
+        if pool is None:
+            row = self.session.execute(select(orm.certification_item_pools)
+                                       .where(orm.certification_item_pools.c.id == pool_id)).mappings().one()
+            pool = ItemPool(row["id"], row["content_version"], row["parameters"],
+                            tuple(item_from_document(item) for item in row["items"]))
+            self.pools.keep(pool)
+        return pool
+
+    def get(self, course_id: UUID, *, for_update: bool = False) -> CertificationTest | None:
+        table = orm.certification_tests
+        query = select(table).where(table.c.course_id == course_id)
+        row = self.session.execute(query.with_for_update() if for_update else query).mappings().first()
+        if row is None:
+            return None
+        answers = self.session.execute(select(orm.certification_answers)
+                                       .where(orm.certification_answers.c.course_id == course_id)
+                                       .order_by(orm.certification_answers.c.index)).mappings().all()
+        test = CertificationTest(
+            course_id=row["course_id"], user_id=row["user_id"], configuration_version=row["configuration_version"],
+            extra_time_percentage=row["extra_time_percentage"], pool=self._pool(row["pool_id"]),
+            started_at=row["started_at"], state=row["state"], end_reason=row["end_reason"],
+            ended_at=row["ended_at"], current_challenge_id=row["current_challenge_id"],
+            current_served_at=row["current_served_at"], version=row["version"],
+            answers=[CertificationAnswer(index=a["index"], challenge_id=a["challenge_id"], value=a["value"],
+                                         status=a["status"], answered_at=a["answered_at"],
+                                         elapsed_ms=a["elapsed_ms"]) for a in answers])
+        return self.track(test)
+
+    def add(self, test: CertificationTest) -> None:
+        pool = test.pool
+        self.session.execute(pg_insert(orm.certification_item_pools).values(
+            id=pool.id, content_version=pool.content_version, parameters=pool.parameters,
+            items=[item_document(item) for item in pool.items], created_at=datetime.now(timezone.utc))
+            .on_conflict_do_nothing(index_elements=["id"]))
+        self.session.execute(insert(orm.certification_tests).values(
+            course_id=test.course_id, user_id=test.user_id, configuration_version=test.configuration_version,
+            extra_time_percentage=test.extra_time_percentage, pool_id=pool.id, started_at=test.started_at,
+            version=test.version, **self._columns(test)))
+        test.loaded_version = test.version
+        self._write_new(test)
+        self.track(test)
+
+    def save(self, test: CertificationTest) -> None:
+        if test.version != test.loaded_version:
+            table = orm.certification_tests
+            result = self.session.execute(
+                update(table).where(table.c.course_id == test.course_id, table.c.version == test.loaded_version)
+                .values(version=test.version, **self._columns(test)))
+            if result.rowcount != 1:
+                raise ConcurrentUpdate(f"certification test {test.course_id} changed since it was read")
+            test.loaded_version = test.version
+        self._write_new(test)
+
+    @staticmethod
+    def _columns(test: CertificationTest) -> dict[str, Any]:
+        return {"state": test.state, "end_reason": test.end_reason, "ended_at": test.ended_at,
+                "current_challenge_id": test.current_challenge_id, "current_served_at": test.current_served_at}
+
+    def _write_new(self, test: CertificationTest) -> None:
+        if test.new_answers:
+            self.session.execute(insert(orm.certification_answers), [
+                {"course_id": test.course_id, "index": a.index, "challenge_id": a.challenge_id, "value": a.value,
+                 "status": a.status, "answered_at": a.answered_at, "elapsed_ms": a.elapsed_ms}
+                for a in test.new_answers])
+            test.new_answers.clear()
+
+    def pending_end(self, course_id: UUID) -> PendingEnd | None:
+        table = orm.certification_pending_ends
+        row = self.session.execute(select(table).where(table.c.course_id == course_id)).first()
+        return PendingEnd(row.course_id, row.ended_at) if row else None
+
+    def keep_pending_end(self, end: PendingEnd) -> None:
+        self.session.execute(pg_insert(orm.certification_pending_ends).values(
+            course_id=end.course_id, ended_at=end.ended_at).on_conflict_do_nothing(index_elements=["course_id"]))
+
+    def forget_pending_end(self, course_id: UUID) -> None:
+        table = orm.certification_pending_ends
+        self.session.execute(delete(table).where(table.c.course_id == course_id))
