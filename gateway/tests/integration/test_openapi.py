@@ -65,7 +65,8 @@ def test_the_services_documents_are_fetched_once_per_minute(start_gateway, servi
 
 def test_the_document_is_served_even_when_every_service_is_down(start_gateway):
     down = {name: f"http://127.0.0.1:{free_port()}" for name in
-            ("IDENTITY_URL", "ORGANIZATIONS_URL", "CAMPAIGNS_URL", "ASSESSMENT_URL", "REPORTING_URL")}
+            ("IDENTITY_URL", "ORGANIZATIONS_URL", "CAMPAIGNS_URL", "ASSESSMENT_URL", "REPORTING_URL",
+             "CERTIFICATION_URL")}
     gateway = start_gateway(RATELIMIT_ENABLED="false", **down)
     merged = requests.get(gateway.url + "/api/openapi.json", timeout=10).json()
     assert merged["paths"] == {}
