@@ -92,3 +92,27 @@ def published(runtime, event_type: str, aggregate_id: str | None = None) -> list
                                        "AND (CAST(:a AS text) IS NULL OR aggregate_id = :a) ORDER BY id"),
                                   {"t": event_type, "a": aggregate_id}).scalars().all()
     return [json.loads(body) for body in rows]
+
+
+def schedule(client, center_id: str, who: Person, **changes: Any):
+    return client.post(f"/api/certification-centers/{center_id}/sessions", headers=who.auth,
+                       json={**SESSION, **changes})
+
+
+def pro_center(client, platform_admin: Person, runtime) -> tuple[str, Person]:
+    """A PRO centre whose first admin joined by the mailed invitation: (centre id, admin)."""
+    from sqlalchemy import text
+
+    admin = person("certif")
+    center = client.post("/api/admin/certification-centers", headers=platform_admin.auth, json={
+        "type": "PRO", "name": "Formations Dupont", "admin_email": admin.email}).get_json()
+    deliver(runtime, "identity.user.email_verified.v1", admin.id, 2, user_id=admin.id, email=admin.email)
+    [issued] = published(runtime, "certification.invitation.issued.v1", center["id"])
+    invitation_id = issued["payload"]["invitation_id"]
+    with runtime.engine.connect() as connection:
+        code = connection.execute(text("SELECT code FROM center_invitations WHERE id = :id"),
+                                  {"id": invitation_id}).scalar()
+    accepted = client.post(f"/api/certification-center-invitations/{invitation_id}/accept", headers=admin.auth,
+                           json={"code": code})
+    assert accepted.status_code == 200, accepted.get_json()
+    return center["id"], admin

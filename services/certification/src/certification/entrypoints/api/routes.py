@@ -14,6 +14,7 @@ from certification.domain import commands as c
 from certification.entrypoints.api import schemas as s
 from svckit.auth import auth_required, current_principal
 from svckit.errors import ApiError
+from svckit.openapi import errors
 from svckit.pagination import PageArgsSchema, page_of
 
 admin = Blueprint("certification-admin", __name__, url_prefix="/api/admin",
@@ -207,6 +208,7 @@ class Divisions(MethodView):
 @sessions.route("/<uuid:session_id>/students")
 class Students(MethodView):
     @auth_required
+    @errors(422)  # NOT_A_SCHOOL
     @sessions.arguments(s.DivisionArgsSchema, location="query")
     @sessions.response(200, s.StudentListSchema)
     def get(self, args: dict, session_id: UUID):
@@ -276,6 +278,7 @@ class EndByInvigilator(MethodView):
 @taking.route("/certification-joinings")
 class Joinings(MethodView):
     @auth_required
+    @errors(404, 429)  # SESSION_NOT_FOUND, CANDIDATE_NOT_FOUND; TOO_MANY_ATTEMPTS
     @taking.arguments(s.JoinSchema)
     @taking.response(201, s.MyEnrolmentSchema)
     def post(self, data: dict):
@@ -298,6 +301,7 @@ class Joining(MethodView):
 @taking.route("/certification-courses")
 class Courses(MethodView):
     @auth_required
+    @errors(404, 429)  # CANDIDATE_NOT_FOUND; TOO_MANY_ATTEMPTS
     @taking.arguments(s.StartSchema)
     @taking.response(201, s.MyEnrolmentSchema, description="the course started")
     @taking.alt_response(200, schema=s.MyEnrolmentSchema, description="the course resumed")
@@ -312,6 +316,7 @@ class Courses(MethodView):
 @taking.route("/certification-invigilations")
 class Invigilations(MethodView):
     @auth_required
+    @errors(429)  # TOO_MANY_ATTEMPTS
     @taking.arguments(s.InvigilateSchema)
     @taking.response(200, s.InvigilationSchema)
     def post(self, data: dict):
