@@ -19,7 +19,7 @@ from certification.service_layer.unit_of_work import CertificationUnitOfWork
 from svckit.pagination import offset
 
 
-def _center_dict(center: Center, uow: CertificationUnitOfWork) -> dict[str, Any]:
+def _center_dict(center: Center) -> dict[str, Any]:
     return {"id": center.id, "type": center.type, "name": center.name, "external_id": center.external_id,
             "organization_id": center.organization_id, "school_kind": center.school_kind,
             "archived": center.archived, "created_at": center.created_at,
@@ -34,7 +34,7 @@ def center(uow: CertificationUnitOfWork, center_id: UUID, actor: c.Actor) -> dic
         found = handlers.get_center(uow, center_id)
         if not actor.platform_admin:
             handlers.require_member(uow, found, actor)
-        return _center_dict(found, uow)
+        return _center_dict(found)
 
 
 def my_centers(engine: Engine, user_id: UUID) -> list[dict[str, Any]]:

@@ -74,7 +74,7 @@ class Identity:
     @classmethod
     def checked(cls, *, first_name: str | None, last_name: str | None, birthdate: date | None, sex: str | None = None,
                 birthplace: str | None = None, result_email: str | None = None, external_id: str | None = None,
-                sex_required: bool = True) -> Identity:
+                school_pupil: bool = False) -> Identity:
         first, last = _collapsed(first_name), _collapsed(last_name)
         if not first:
             raise e.Invalid("CANDIDATE_FIRST_NAME_REQUIRED", "A candidate needs a first name.", field="first_name")
@@ -90,12 +90,13 @@ class Identity:
             raise e.Invalid("CANDIDATE_BIRTHDATE_MUST_BE_GREATER", "The birth date is after 1900-01-01.",
                             field="birthdate")
         sex = (sex or "").strip().upper() or None
-        if sex is None and sex_required:
+        # A school's pupil comes from its list, which gives neither; a centre types both in (the certificate shows them).
+        if sex is None and not school_pupil:
             raise e.Invalid("CANDIDATE_SEX_REQUIRED", "A candidate's sex is M or F.", field="sex")
         if sex is not None and sex not in SEXES:
             raise e.Invalid("CANDIDATE_SEX_NOT_VALID", "A candidate's sex is M or F.", field="sex")
         birthplace = (birthplace or "").strip() or None
-        if sex_required and birthplace is None:
+        if birthplace is None and not school_pupil:
             raise e.Invalid("CANDIDATE_BIRTHPLACE_REQUIRED", "A candidate needs a birthplace (printed on the "
                             "certificate).", field="birthplace")
         email = (result_email or "").strip().lower() or None

@@ -247,7 +247,7 @@ def enrol_students(cmd: c.EnrolStudents, d: Dependencies) -> c.Outcome:
                                              "last_name": learner["last_name"], "reason": reason})
                 continue
             identity = Identity.checked(first_name=learner["first_name"], last_name=learner["last_name"],
-                                        birthdate=learner["birthdate"], sex_required=False)
+                                        birthdate=learner["birthdate"], school_pupil=True)
             candidate = Candidate.enrol(d.new_id(), session, identity, extra_time_percentage=0,
                                         organization_learner_id=learner["id"], now=d.now())
             uow.candidates.add(candidate)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from certification.domain import exceptions as e
-from svckit.uow import ConcurrentUpdate
+from svckit.uow import ConcurrentUpdate, UniqueViolation
 
 # Each refusal carries its own code (SESSION_OUTSIDE_WINDOW, ACCESS_CODE_INVALID...); its family gives the status.
 ERRORS = {
@@ -13,4 +13,7 @@ ERRORS = {
     e.Throttled: (429, "TOO_MANY_ATTEMPTS"),
     e.Unavailable: (503, "UNAVAILABLE"),
     ConcurrentUpdate: (409, "CONCURRENT_UPDATE"),
+    # Two requests at once passed the same check (a class enrolled twice, an account joining as two candidates):
+    # the database kept the first; the other reads again.
+    UniqueViolation: (409, "CONCURRENT_UPDATE"),
 }

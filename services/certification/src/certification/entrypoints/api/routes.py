@@ -325,5 +325,3 @@ class Invigilations(MethodView):
         session_id = runtime.handle(c.OpenInvigilation(actor, data["session_number"], data["invigilator_password"]))
         return views.invigilation(runtime.uow(), session_id, actor, runtime.now())
 
-
-__all__ = ["admin", "candidates", "centers", "invitations", "sessions", "taking", "windows"]

@@ -4,7 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from certification.domain.candidates import MAX_EXTRA_TIME
 from certification.domain.centers import LOCALES, SCHOOL_KINDS
-from svckit.pagination import PageArgsSchema, page_schema
+from svckit.pagination import page_schema
 
 # Lengths and required fields are the domain's rules, answered with their own codes (SESSION_ROOM_REQUIRED...).
 _TEXT = {"load_default": None, "allow_none": True}
@@ -256,5 +256,3 @@ class InvigilationSchema(Schema):
     status = fields.String()
     candidates = fields.List(fields.Nested(InvigilatedCandidateSchema))
 
-
-__all__ = ["PageArgsSchema"]
