@@ -34,7 +34,7 @@ def api(stack, method: str, path: str, token: str | dict, body: dict | None = No
 def test_a_school_is_a_centre_that_schedules_only_inside_its_window(stack):
     platform = platform_admin(stack)
     school_id, head = organization_with_admin(stack, platform, name="Collège Hugo", type="SCO",
-                                              external_id=f"07{uuid.uuid4().hex[:5].upper()}A",
+                                              external_id=f"07{uuid.uuid4().int % 100_000:05d}A",  # a UAI: 7 digits and a letter
                                               manages_students=True)
     # certification hears of the school and of its admin from organizations' events.
     centres = wait_until(lambda: api(stack, "GET", "/api/certification-centers", head).json()["items"],
