@@ -14,7 +14,8 @@ from certification.adapters.unit_of_work import SqlAlchemyCertificationUnitOfWor
 from certification.config import Settings
 from certification.domain.limits import JoiningLimits
 from certification.entrypoints.consumers.subscriptions import subscriptions
-from certification.service_layer.handlers import HANDLERS, Dependencies
+from certification.service_layer.dependencies import Dependencies
+from certification.service_layer.handlers import HANDLERS
 from msgkit import Subscription
 from svckit.auth import JwksKeySource, TokenVerifier
 from svckit.mail import Mailer

@@ -14,7 +14,7 @@ from certification.domain import commands as c
 from certification.domain import exceptions as e
 from certification.domain.candidates import ALREADY_ENROLLED, ineligibility
 from certification.domain.centers import Center
-from certification.service_layer import handlers
+from certification.service_layer import access
 from certification.service_layer.unit_of_work import CertificationUnitOfWork
 from svckit.pagination import offset
 
@@ -31,9 +31,9 @@ def _center_dict(center: Center) -> dict[str, Any]:
 
 def center(uow: CertificationUnitOfWork, center_id: UUID, actor: c.Actor) -> dict[str, Any]:
     with uow:
-        found = handlers.get_center(uow, center_id)
+        found = access.get_center(uow, center_id)
         if not actor.platform_admin:
-            handlers.require_member(uow, found, actor)
+            access.require_member(uow, found, actor)
         return _center_dict(found)
 
 
@@ -74,7 +74,7 @@ def _counts():
 def sessions_page(uow: CertificationUnitOfWork, engine: Engine, center_id: UUID, actor: c.Actor,
                   args: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
     with uow:
-        handlers.require_member(uow, handlers.get_center(uow, center_id), actor)
+        access.require_member(uow, access.get_center(uow, center_id), actor)
     s = orm.sessions
     with engine.connect() as connection:
         total = connection.scalar(select(func.count()).select_from(s).where(s.c.center_id == center_id))
@@ -86,7 +86,7 @@ def sessions_page(uow: CertificationUnitOfWork, engine: Engine, center_id: UUID,
 
 def session(uow: CertificationUnitOfWork, engine: Engine, session_id: UUID, actor: c.Actor) -> dict[str, Any]:
     with uow:
-        handlers.managed_session(uow, session_id, actor)
+        access.managed_session(uow, session_id, actor)
     with engine.connect() as connection:
         row = connection.execute(select(*_SESSION_COLUMNS, *_counts()).where(orm.sessions.c.id == session_id)).first()
         return dict(row._mapping)
@@ -103,7 +103,7 @@ def _candidate_row(row: Any) -> dict[str, Any]:
 
 def candidates(uow: CertificationUnitOfWork, engine: Engine, session_id: UUID, actor: c.Actor) -> list[dict[str, Any]]:
     with uow:
-        handlers.managed_session(uow, session_id, actor)
+        access.managed_session(uow, session_id, actor)
     cd = orm.candidates
     with engine.connect() as connection:
         return [_candidate_row(row) for row in connection.execute(
@@ -121,7 +121,7 @@ def candidate(engine: Engine, candidate_id: UUID) -> dict[str, Any]:
 def students(uow: CertificationUnitOfWork, session_id: UUID, actor: c.Actor, division: str) -> list[dict[str, Any]]:
     """A class of the school, each pupil with whether they may be enrolled, and why not."""
     with uow:
-        session_, center_ = handlers.managed_session(uow, session_id, actor)
+        session_, center_ = access.managed_session(uow, session_id, actor)
         if not center_.is_school or center_.organization_id is None:
             raise e.RuleBroken("NOT_A_SCHOOL", "Only a school enrols pupils from its list.")
         learners = uow.replicas.learners_of_division(center_.organization_id, division)
@@ -135,7 +135,7 @@ def students(uow: CertificationUnitOfWork, session_id: UUID, actor: c.Actor, div
 
 def divisions(uow: CertificationUnitOfWork, engine: Engine, session_id: UUID, actor: c.Actor) -> list[str]:
     with uow:
-        _session, center_ = handlers.managed_session(uow, session_id, actor)
+        _session, center_ = access.managed_session(uow, session_id, actor)
         organization_id = center_.organization_id
     if organization_id is None:
         return []
@@ -149,7 +149,7 @@ def divisions(uow: CertificationUnitOfWork, engine: Engine, session_id: UUID, ac
 def invigilation(uow: CertificationUnitOfWork, session_id: UUID, actor: c.Actor, now: datetime) -> dict[str, Any]:
     """What the invigilator sees: each candidate and where they are."""
     with uow:
-        found = handlers.get_session(uow, session_id)
+        found = access.get_session(uow, session_id)
         if not uow.invigilators.may_invigilate(session_id, actor.user_id):
             raise e.Forbidden("NOT_AN_INVIGILATOR", "Open the session with its invigilator password first.")
         d = found.details

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from certification.service_layer.handlers import Dependencies
+from certification.service_layer.dependencies import Dependencies
 from certification.service_layer.ports import (
     AbstractCandidates,
     AbstractCenters,

@@ -9,8 +9,15 @@ from certification.domain import commands as c
 from certification.domain import events as ev
 from certification.domain import exceptions as e
 from certification.domain.centers import Center
-from certification.service_layer import handlers as h
 from certification.service_layer import replication
+from certification.service_layer.dependencies import Dependencies
+from certification.service_layer.handlers import HANDLERS
+
+
+def handle(command, deps):
+    """As bootstrap runs a command: its handler from the table, with the dependencies."""
+    return HANDLERS[type(command)](command, deps)
+
 
 PLATFORM_ADMIN = c.Actor(uuid.uuid4(), "admin@example.org", frozenset({"SUPER_ADMIN"}))
 HEAD = c.Actor(uuid.uuid4(), "head@example.org")
@@ -28,8 +35,8 @@ def school(uow, clock):
     uow.centers.add(center)
     uow.replicas.save_membership(uuid.uuid4(), 2, organization_id=center.id, user_id=HEAD.user_id, role="ADMIN",
                                  active=True)
-    h.open_window(c.OpenWindow(PLATFORM_ADMIN, "COLLEGE", date(2026, 11, 1), date(2027, 1, 31)),
-                  h.Dependencies(uow=lambda: uow, now=clock, new_id=uuid.uuid4))
+    handle(c.OpenWindow(PLATFORM_ADMIN, "COLLEGE", date(2026, 11, 1), date(2027, 1, 31)),
+                  Dependencies(uow=lambda: uow, now=clock, new_id=uuid.uuid4))
     return center
 
 
@@ -44,7 +51,7 @@ def pupil(uow, school, first="Zoé", last="Lefèvre", user=PUPIL.user_id, profil
 
 
 def test_a_member_schedules_a_session_inside_the_window_with_drawn_codes(deps, uow, school):
-    session_id = h.schedule_session(c.ScheduleSession(HEAD, school.id, DETAILS), deps)
+    session_id = handle(c.ScheduleSession(HEAD, school.id, DETAILS), deps)
     session = uow.sessions.get(session_id)
     assert session.status == "CREATED" and len(session.access_code) == 6 and len(session.invigilator_password) == 6
     assert isinstance(uow.published[-1], ev.SessionScheduled)
@@ -58,33 +65,33 @@ def test_a_member_schedules_a_session_inside_the_window_with_drawn_codes(deps, u
 ])
 def test_a_session_refused_saves_nothing(deps, uow, school, actor, details, code):
     with pytest.raises(e.CertificationError) as refused:
-        h.schedule_session(c.ScheduleSession(actor, school.id, details), deps)
+        handle(c.ScheduleSession(actor, school.id, details), deps)
     assert refused.value.error_code == code
     assert uow.sessions.rows == {}
 
 
 def test_a_class_is_enrolled_but_for_the_pupils_not_eligible_who_are_listed_with_the_reason(deps, uow, school):
-    session_id = h.schedule_session(c.ScheduleSession(HEAD, school.id, DETAILS), deps)
+    session_id = handle(c.ScheduleSession(HEAD, school.id, DETAILS), deps)
     eligible = pupil(uow, school)
     no_account = pupil(uow, school, "Léo", "Martin", user=None)
     weak = pupil(uow, school, "Ana", "Petit", user=uuid.uuid4(), profile={"competences": CERTIFIABLE[
         "competences"][:4]})
     pupil(uow, school, "Tom", "Autre", division="3B")
-    outcome = h.enrol_students(c.EnrolStudents(HEAD, session_id, "3A"), deps)
+    outcome = handle(c.EnrolStudents(HEAD, session_id, "3A"), deps)
     assert len(outcome.enrolled) == 1
     assert uow.candidates.get(outcome.enrolled[0]).organization_learner_id == eligible
     assert {(n["learner_id"], n["reason"]) for n in outcome.not_enrolled} == {
         (no_account, "NO_ACCOUNT"), (weak, "NOT_ENOUGH_COMPETENCES")}
-    again = h.enrol_students(c.EnrolStudents(HEAD, session_id, "3A"), deps)
+    again = handle(c.EnrolStudents(HEAD, session_id, "3A"), deps)
     assert again.enrolled == [] and {n["reason"] for n in again.not_enrolled} >= {"ALREADY_ENROLLED"}
     with pytest.raises(e.NotFound):
-        h.enrol_students(c.EnrolStudents(HEAD, session_id, "6Z"), deps)
+        handle(c.EnrolStudents(HEAD, session_id, "6Z"), deps)
 
 
 def test_a_school_does_not_type_candidates_in(deps, school):
-    session_id = h.schedule_session(c.ScheduleSession(HEAD, school.id, DETAILS), deps)
+    session_id = handle(c.ScheduleSession(HEAD, school.id, DETAILS), deps)
     with pytest.raises(e.RuleBroken) as refused:
-        h.enrol_candidate(c.EnrolCandidate(HEAD, session_id, {
+        handle(c.EnrolCandidate(HEAD, session_id, {
             "first_name": "Zoé", "last_name": "Lefèvre", "birthdate": date(2011, 4, 2), "sex": "F",
             "birthplace": "Paris"}), deps)
     assert refused.value.error_code == "SCHOOL_ENROLS_ITS_STUDENTS"
@@ -92,41 +99,41 @@ def test_a_school_does_not_type_candidates_in(deps, school):
 
 @pytest.fixture
 def pro(deps, uow):
-    center_id = h.create_center(c.CreateCenter(PLATFORM_ADMIN, "PRO", "Centre Pro", "head@example.org"), deps)
+    center_id = handle(c.CreateCenter(PLATFORM_ADMIN, "PRO", "Centre Pro", "head@example.org"), deps)
     center = uow.centers.get(center_id)
     uow.replicas.save_verified_email(HEAD.user_id, "head@example.org", None)
-    h.accept_invitation(c.AcceptInvitation(HEAD, center.invitations[0].id, center.invitations[0].code), deps)
+    handle(c.AcceptInvitation(HEAD, center.invitations[0].id, center.invitations[0].code), deps)
     return center
 
 
 def test_only_a_platform_admin_creates_a_centre_and_its_invited_admin_becomes_a_member(deps, uow, pro):
     assert uow.centers.get(pro.id).members == {HEAD.user_id: "ADMIN"}
     with pytest.raises(e.Forbidden):
-        h.create_center(c.CreateCenter(HEAD, "PRO", "Centre", "x@example.org"), deps)
+        handle(c.CreateCenter(HEAD, "PRO", "Centre", "x@example.org"), deps)
 
 
 def test_a_file_of_candidates_enrols_all_or_none_with_errors_by_line(deps, uow, pro):
-    session_id = h.schedule_session(c.ScheduleSession(HEAD, pro.id, DETAILS), deps)
+    session_id = handle(c.ScheduleSession(HEAD, pro.id, DETAILS), deps)
     good = {"first_name": "Zoé", "last_name": "Lefèvre", "birthdate": date(1990, 1, 2), "sex": "F",
             "birthplace": "Lyon"}
     rows = [(2, good), (3, {**good, "sex": "X"}), (4, {**good, "first_name": "ZOE"}),
             (5, {**good, "first_name": "Léo", "birthdate": e.Invalid("CANDIDATE_BIRTHDATE_FORMAT_NOT_VALID", "x")})]
     with pytest.raises(e.Invalid) as refused:
-        h.import_candidates(c.ImportCandidates(HEAD, session_id, rows), deps)
+        handle(c.ImportCandidates(HEAD, session_id, rows), deps)
     assert [(x["line"], x["code"]) for x in refused.value.details["errors"]] == [
         (3, "CANDIDATE_SEX_NOT_VALID"), (4, "DUPLICATE_CANDIDATE"), (5, "CANDIDATE_BIRTHDATE_FORMAT_NOT_VALID")]
     assert uow.candidates.rows == {}
-    assert len(h.import_candidates(c.ImportCandidates(HEAD, session_id, rows[:1]), deps)) == 1
+    assert len(handle(c.ImportCandidates(HEAD, session_id, rows[:1]), deps)) == 1
 
 
 def joined(deps, uow, center, actor=PUPIL):
-    session_id = h.schedule_session(c.ScheduleSession(HEAD, center.id, DETAILS), deps)
-    candidate_id = h.enrol_candidate(c.EnrolCandidate(HEAD, session_id, {
+    session_id = handle(c.ScheduleSession(HEAD, center.id, DETAILS), deps)
+    candidate_id = handle(c.EnrolCandidate(HEAD, session_id, {
         "first_name": "Zoé", "last_name": "Lefèvre", "birthdate": date(1990, 1, 2), "sex": "F",
         "birthplace": "Lyon", "extra_time_percentage": 33}), deps)
     uow.replicas.save_profile(actor.user_id, CERTIFIABLE, None)
     session = uow.sessions.get(session_id)
-    assert h.join_session(c.JoinSession(actor, session.number, "zoe", "LEFEVRE", date(1990, 1, 2)), deps) == \
+    assert handle(c.JoinSession(actor, session.number, "zoe", "LEFEVRE", date(1990, 1, 2)), deps) == \
         candidate_id
     return session, candidate_id
 
@@ -134,30 +141,30 @@ def joined(deps, uow, center, actor=PUPIL):
 def test_the_whole_way_to_a_started_course(deps, uow, clock, pro):
     session, candidate_id = joined(deps, uow, pro)
     invigilator = c.Actor(uuid.uuid4())
-    assert h.open_invigilation(c.OpenInvigilation(invigilator, session.number, session.invigilator_password),
+    assert handle(c.OpenInvigilation(invigilator, session.number, session.invigilator_password),
                                deps) == session.id
-    h.authorize_candidate(c.AuthorizeCandidate(invigilator, candidate_id), deps)
+    handle(c.AuthorizeCandidate(invigilator, candidate_id), deps)
     clock.advance(minutes=2)
-    course_id, started = h.start_course(c.StartCourse(PUPIL, candidate_id, session.access_code), deps)
+    course_id, started = handle(c.StartCourse(PUPIL, candidate_id, session.access_code), deps)
     assert started
     event = uow.published[-1]
     assert isinstance(event, ev.CourseStarted)
     assert (event.course_id, event.extra_time_percentage, event.configuration_version) == (course_id, 33, 1)
     assert uow.sessions.rows[session.id].first_started_at == clock()
     with pytest.raises(e.Forbidden) as refused:  # a test started twice
-        h.start_course(c.StartCourse(PUPIL, candidate_id, session.access_code), deps)
+        handle(c.StartCourse(PUPIL, candidate_id, session.access_code), deps)
     assert refused.value.error_code == "CANDIDATE_NOT_AUTHORIZED_TO_RESUME_SESSION"
-    h.end_course(c.EndCourse(invigilator, candidate_id), deps)
+    handle(c.EndCourse(invigilator, candidate_id), deps)
     assert isinstance(uow.published[-1], ev.CourseEndedByInvigilator)
 
 
 def test_only_who_opened_the_session_with_its_password_invigilates(deps, uow, pro):
     session, candidate_id = joined(deps, uow, pro)
     with pytest.raises(e.Forbidden) as refused:
-        h.authorize_candidate(c.AuthorizeCandidate(STRANGER, candidate_id), deps)
+        handle(c.AuthorizeCandidate(STRANGER, candidate_id), deps)
     assert refused.value.error_code == "NOT_AN_INVIGILATOR"
     with pytest.raises(e.Forbidden) as refused:
-        h.open_invigilation(c.OpenInvigilation(STRANGER, session.number, "wrong!"), deps)
+        handle(c.OpenInvigilation(STRANGER, session.number, "wrong!"), deps)
     assert refused.value.error_code == "INVIGILATION_REFUSED"
 
 
@@ -165,17 +172,17 @@ def test_wrong_session_numbers_names_and_access_codes_are_throttled_per_account(
     session, candidate_id = joined(deps, uow, pro)
     for _ in range(3):
         with pytest.raises(e.NotFound):
-            h.join_session(c.JoinSession(STRANGER, 999_999, "Zoé", "Lefèvre", date(1990, 1, 2)), deps)
+            handle(c.JoinSession(STRANGER, 999_999, "Zoé", "Lefèvre", date(1990, 1, 2)), deps)
     with pytest.raises(e.NotFound):
-        h.join_session(c.JoinSession(STRANGER, session.number, "Zoé", "Lefèvre", date(1990, 1, 3)), deps)
+        handle(c.JoinSession(STRANGER, session.number, "Zoé", "Lefèvre", date(1990, 1, 3)), deps)
     with pytest.raises(e.Conflict):  # someone else's enrolment
-        h.join_session(c.JoinSession(STRANGER, session.number, "Zoé", "Lefèvre", date(1990, 1, 2)), deps)
+        handle(c.JoinSession(STRANGER, session.number, "Zoé", "Lefèvre", date(1990, 1, 2)), deps)
     with pytest.raises(e.Throttled) as refused:
-        h.join_session(c.JoinSession(STRANGER, session.number, "Zoé", "Lefèvre", date(1990, 1, 2)), deps)
+        handle(c.JoinSession(STRANGER, session.number, "Zoé", "Lefèvre", date(1990, 1, 2)), deps)
     assert refused.value.details["retry_after"] == 600
     clock.advance(minutes=10, seconds=1)
     with pytest.raises(e.Conflict):
-        h.join_session(c.JoinSession(STRANGER, session.number, "Zoé", "Lefèvre", date(1990, 1, 2)), deps)
+        handle(c.JoinSession(STRANGER, session.number, "Zoé", "Lefèvre", date(1990, 1, 2)), deps)
     assert uow.candidates.get(candidate_id).user_id == PUPIL.user_id
 
 
@@ -183,42 +190,42 @@ def test_wrong_access_codes_count_as_failures(deps, uow, pro):
     _session, candidate_id = joined(deps, uow, pro)
     for _ in range(5):
         with pytest.raises(e.RuleBroken):
-            h.start_course(c.StartCourse(PUPIL, candidate_id, "XXXX99"), deps)
+            handle(c.StartCourse(PUPIL, candidate_id, "XXXX99"), deps)
     with pytest.raises(e.Throttled):
-        h.start_course(c.StartCourse(PUPIL, candidate_id, "XXXX99"), deps)
+        handle(c.StartCourse(PUPIL, candidate_id, "XXXX99"), deps)
 
 
 def test_a_candidate_not_certifiable_cannot_join(deps, uow, pro):
-    session_id = h.schedule_session(c.ScheduleSession(HEAD, pro.id, DETAILS), deps)
-    h.enrol_candidate(c.EnrolCandidate(HEAD, session_id, {
+    session_id = handle(c.ScheduleSession(HEAD, pro.id, DETAILS), deps)
+    handle(c.EnrolCandidate(HEAD, session_id, {
         "first_name": "Léo", "last_name": "Martin", "birthdate": date(1990, 1, 2), "sex": "M",
         "birthplace": "Lyon"}), deps)
     with pytest.raises(e.Forbidden) as refused:
-        h.join_session(c.JoinSession(STRANGER, uow.sessions.get(session_id).number, "Léo", "Martin",
+        handle(c.JoinSession(STRANGER, uow.sessions.get(session_id).number, "Léo", "Martin",
                                      date(1990, 1, 2)), deps)
     assert (refused.value.error_code, refused.value.details["reason"]) == ("USER_NOT_CERTIFIABLE", "NO_PROFILE")
 
 
 def test_a_pupil_joins_only_with_the_account_the_school_linked(deps, uow, school):
-    session_id = h.schedule_session(c.ScheduleSession(HEAD, school.id, DETAILS), deps)
+    session_id = handle(c.ScheduleSession(HEAD, school.id, DETAILS), deps)
     pupil(uow, school)
-    h.enrol_students(c.EnrolStudents(HEAD, session_id, "3A"), deps)
+    handle(c.EnrolStudents(HEAD, session_id, "3A"), deps)
     number = uow.sessions.get(session_id).number
     uow.replicas.save_profile(STRANGER.user_id, CERTIFIABLE, None)
     with pytest.raises(e.Forbidden) as refused:
-        h.join_session(c.JoinSession(STRANGER, number, "Zoé", "Lefèvre", date(2011, 4, 2)), deps)
+        handle(c.JoinSession(STRANGER, number, "Zoé", "Lefèvre", date(2011, 4, 2)), deps)
     assert refused.value.error_code == "MATCHING_RECONCILED_STUDENT_NOT_FOUND"
-    assert h.join_session(c.JoinSession(PUPIL, number, "Zoé", "Lefèvre", date(2011, 4, 2)), deps)
+    assert handle(c.JoinSession(PUPIL, number, "Zoé", "Lefèvre", date(2011, 4, 2)), deps)
 
 
 def test_candidates_change_until_24_hours_after_the_first_start(deps, uow, clock, pro):
     session, candidate_id = joined(deps, uow, pro)
-    h.change_candidate(c.ChangeCandidate(HEAD, candidate_id, 50), deps)
+    handle(c.ChangeCandidate(HEAD, candidate_id, 50), deps)
     assert uow.candidates.get(candidate_id).extra_time_percentage == 50
     uow.sessions.record_first_start(session.id, clock())
     clock.advance(hours=24)
     with pytest.raises(e.RuleBroken) as refused:
-        h.change_candidate(c.ChangeCandidate(HEAD, candidate_id, 10), deps)
+        handle(c.ChangeCandidate(HEAD, candidate_id, 10), deps)
     assert refused.value.error_code == "SESSION_EXPIRED"
     assert uow.candidates.get(candidate_id).extra_time_percentage == 50
 
@@ -239,11 +246,11 @@ def test_a_school_becomes_a_centre_from_organizations_event_and_only_once(uow, c
 def test_removing_a_candidate_who_started_is_refused(deps, uow, pro):
     session, candidate_id = joined(deps, uow, pro)
     invigilator = c.Actor(uuid.uuid4())
-    h.open_invigilation(c.OpenInvigilation(invigilator, session.number, session.invigilator_password), deps)
-    h.authorize_candidate(c.AuthorizeCandidate(invigilator, candidate_id), deps)
-    h.start_course(c.StartCourse(PUPIL, candidate_id, session.access_code), deps)
+    handle(c.OpenInvigilation(invigilator, session.number, session.invigilator_password), deps)
+    handle(c.AuthorizeCandidate(invigilator, candidate_id), deps)
+    handle(c.StartCourse(PUPIL, candidate_id, session.access_code), deps)
     with pytest.raises(e.RuleBroken):
-        h.remove_candidate(c.RemoveCandidate(HEAD, candidate_id), deps)
+        handle(c.RemoveCandidate(HEAD, candidate_id), deps)
     assert uow.candidates.get(candidate_id) is not None
 
 
