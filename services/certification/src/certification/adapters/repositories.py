@@ -10,6 +10,7 @@ from uuid import UUID
 
 from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
 from certification.adapters import orm
@@ -26,7 +27,7 @@ from certification.service_layer.ports import (
     AbstractWindows,
 )
 from svckit.replicas import upsert_if_newer
-from svckit.uow import ConcurrentUpdate
+from svckit.uow import ConcurrentUpdate, unique_violation
 
 Track = Callable[[Any], Any]
 
@@ -42,6 +43,19 @@ class _Versioned:
         self.loaded[aggregate.id] = aggregate.version
         return self.track(aggregate)
 
+    def _insert(self, table: Any, aggregate: Any, values: dict[str, Any]) -> None:
+        """Written at once: a unique index another transaction just filled raises ``UniqueViolation`` here (the
+        transaction is spoilt then, and the unit of work rolls it back)."""
+        try:
+            self.session.execute(insert(table).values(id=aggregate.id, version=aggregate.version, **values))
+        except IntegrityError as error:
+            violation = unique_violation(error)
+            if violation is None:
+                raise
+            raise violation from error
+        self.loaded[aggregate.id] = aggregate.version
+        self.track(aggregate)
+
     def _update(self, table: Any, aggregate: Any, values: dict[str, Any]) -> None:
         result = self.session.execute(update(table).where(table.c.id == aggregate.id,
                                                           table.c.version == self.loaded[aggregate.id])
@@ -53,10 +67,8 @@ class _Versioned:
 
 class SqlAlchemyCenters(_Versioned, AbstractCenters):
     def add(self, center: Center) -> None:
-        self.session.execute(insert(orm.centers).values(id=center.id, version=center.version, **self._columns(center)))
-        self.loaded[center.id] = center.version
+        self._insert(orm.centers, center, self._columns(center))
         self._write_parts(center)
-        self.track(center)
 
     @staticmethod
     def _columns(center: Center) -> dict[str, Any]:
@@ -128,10 +140,7 @@ class SqlAlchemySessions(_Versioned, AbstractSessions):
                 "status": session.status, "created_by": session.created_by, "created_at": session.created_at}
 
     def add(self, session: Session) -> None:
-        self.session.execute(insert(orm.sessions).values(id=session.id, version=session.version,
-                                                         **self._columns(session)))
-        self.loaded[session.id] = session.version
-        self.track(session)
+        self._insert(orm.sessions, session, self._columns(session))
 
     def _load(self, *conditions: Any) -> Session | None:
         row = self.session.execute(select(orm.sessions).where(*conditions)).first()
@@ -184,10 +193,7 @@ class SqlAlchemyCandidates(_Versioned, AbstractCandidates):
                                       row.authorized_until, course, row.version))
 
     def add(self, candidate: Candidate) -> None:
-        self.session.execute(insert(orm.candidates).values(id=candidate.id, version=candidate.version,
-                                                           **self._columns(candidate)))
-        self.loaded[candidate.id] = candidate.version
-        self.track(candidate)
+        self._insert(orm.candidates, candidate, self._columns(candidate))
 
     def get(self, candidate_id: UUID) -> Candidate | None:
         row = self.session.execute(select(orm.candidates).where(orm.candidates.c.id == candidate_id)).first()
