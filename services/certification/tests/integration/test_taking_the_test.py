@@ -195,3 +195,30 @@ def test_a_pupil_joins_with_the_account_the_school_linked_and_no_other(runtime, 
     assert_error(client.post("/api/certification-joinings", headers=impostor.auth, json=body), 403,
                  "MATCHING_RECONCILED_STUDENT_NOT_FOUND")
     assert client.post("/api/certification-joinings", headers=zoe.auth, json=body).status_code == 201
+
+
+def test_a_verification_code_already_taken_is_drawn_again(runtime, client, room, monkeypatch):
+    taken = published(runtime, "certification.course.started.v1")
+    if not taken:  # this test alone: make a course to take a code from
+        other = client.post(f"/api/certification-sessions/{room.session['id']}/candidates", headers=room.admin.auth,
+                            json={**CANDIDATE, "first_name": "Léo"}).get_json()
+        leo = person("leo")
+        profile_of(runtime, leo, CERTIFIABLE)
+        join(client, leo, room.session, first_name="Léo")
+        invigilator = person("surveillant")
+        invigilate(client, invigilator, room.session)
+        client.post(f"/api/certification-candidates/{other['id']}/authorization", headers=invigilator.auth)
+        start(client, leo, other["id"], room.session["access_code"])
+        taken = published(runtime, "certification.course.started.v1")
+    code = taken[0]["payload"]["verification_code"]
+    drawn = iter([code, "P-BCDFGHJK"])
+    bound = runtime.dependencies()
+    monkeypatch.setattr(runtime, "dependencies", lambda: dataclasses.replace(bound, verification_code=lambda: next(
+        drawn)))
+    join(client, room.zoe, room.session)
+    invigilator = person("surveillant")
+    invigilate(client, invigilator, room.session)
+    client.post(f"/api/certification-candidates/{room.candidate['id']}/authorization", headers=invigilator.auth)
+    started = start(client, room.zoe, room.candidate["id"], room.session["access_code"])
+    assert started.status_code == 201, started.get_json()
+    assert started.get_json()["verification_code"] == "P-BCDFGHJK"

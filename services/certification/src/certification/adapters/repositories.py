@@ -43,23 +43,26 @@ class _Versioned:
         self.loaded[aggregate.id] = aggregate.version
         return self.track(aggregate)
 
-    def _insert(self, table: Any, aggregate: Any, values: dict[str, Any]) -> None:
-        """Written at once: a unique index another transaction just filled raises ``UniqueViolation`` here (the
-        transaction is spoilt then, and the unit of work rolls it back)."""
+    def _execute(self, statement: Any) -> Any:
+        """Written at once: a unique index another transaction just filled (a pupil enrolled, a verification code
+        drawn) raises ``UniqueViolation`` here; the transaction is spoilt then, and the unit of work rolls it back."""
         try:
-            self.session.execute(insert(table).values(id=aggregate.id, version=aggregate.version, **values))
+            return self.session.execute(statement)
         except IntegrityError as error:
             violation = unique_violation(error)
             if violation is None:
                 raise
             raise violation from error
+
+    def _insert(self, table: Any, aggregate: Any, values: dict[str, Any]) -> None:
+        self._execute(insert(table).values(id=aggregate.id, version=aggregate.version, **values))
         self.loaded[aggregate.id] = aggregate.version
         self.track(aggregate)
 
     def _update(self, table: Any, aggregate: Any, values: dict[str, Any]) -> None:
-        result = self.session.execute(update(table).where(table.c.id == aggregate.id,
-                                                          table.c.version == self.loaded[aggregate.id])
-                                      .values(version=aggregate.version, **values))
+        result = self._execute(update(table).where(table.c.id == aggregate.id,
+                                                   table.c.version == self.loaded[aggregate.id])
+                               .values(version=aggregate.version, **values))
         if result.rowcount != 1:
             raise ConcurrentUpdate(f"{table.name} {aggregate.id} changed since it was read")
         self.loaded[aggregate.id] = aggregate.version
