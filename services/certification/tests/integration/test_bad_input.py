@@ -64,8 +64,8 @@ def test_a_binary_or_oversized_candidate_file_enrols_nobody(runtime, client, pla
         return client.post(path, headers=admin.auth, data={"file": (io.BytesIO(data), "c.csv")},
                            content_type="multipart/form-data")
 
-    assert_error(send(b"\x89PNG\r\n\x1a\n\x00\x00\x00"), 400, "CANDIDATES_FILE_HEADER_NOT_VALID")
-    assert_error(send(b""), 400, "CANDIDATES_FILE_EMPTY")
+    assert_error(send(b"\x89PNG\r\n\x1a\n\x00\x00\x00"), 422, "CANDIDATES_FILE_HEADER_NOT_VALID")
+    assert_error(send(b""), 422, "CANDIDATES_FILE_EMPTY")
     big = b"first_name;last_name;birthdate\n" + b"Zoe;Lefevre;1990-01-02\n" * 120_000
     assert send(big).status_code == 413
     assert "file" in assert_error(client.post(path, headers=admin.auth, data={}, content_type="multipart/form-data"))[

@@ -128,12 +128,14 @@ def test_a_csv_of_candidates_enrols_all_or_none_with_errors_by_line(runtime, cli
                     "Léo;Martin;1990-13-40;M;Paris;E2;\n"
                     "Ana;Petit;1991-05-06;X;Paris;E3;33\n"
                     "zoe;LEFEVRE;1990-01-02;F;Lyon;E4;\n")
-    error = assert_error(upload(client, session["id"], admin, bad), 400, "CANDIDATES_FILE_INVALID")
+    error = assert_error(upload(client, session["id"], admin, bad), 422, "CANDIDATES_FILE_INVALID")
     assert [(line["line"], line["code"]) for line in error["details"]["errors"]] == [
         (3, "CANDIDATE_BIRTHDATE_FORMAT_NOT_VALID"), (4, "CANDIDATE_SEX_NOT_VALID"), (5, "DUPLICATE_CANDIDATE")]
+    assert error["details"]["error_count"] == 3
+    assert (error["details"]["errors"][1]["field"], error["details"]["errors"][1]["value"]) == ("sex", "X")
     base = f"/api/certification-sessions/{session['id']}/candidates"
     assert client.get(base, headers=admin.auth).get_json()["items"] == []
-    assert_error(upload(client, session["id"], admin, "Prénom;Couleur\nZoé;bleu\n"), 400,
+    assert_error(upload(client, session["id"], admin, "Prénom;Couleur\nZoé;bleu\n"), 422,
                  "CANDIDATES_FILE_HEADER_NOT_VALID")
     good = header + "Zoé;Lefèvre;02/01/1990;F;Lyon;E1;\nAna;Petit;1991-05-06;F;Paris;E3;33 %\n"
     response = upload(client, session["id"], admin, good)

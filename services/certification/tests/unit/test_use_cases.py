@@ -118,7 +118,7 @@ def test_a_file_of_candidates_enrols_all_or_none_with_errors_by_line(deps, uow, 
             "birthplace": "Lyon"}
     rows = [(2, good), (3, {**good, "sex": "X"}), (4, {**good, "first_name": "ZOE"}),
             (5, {**good, "first_name": "Léo", "birthdate": e.Invalid("CANDIDATE_BIRTHDATE_FORMAT_NOT_VALID", "x")})]
-    with pytest.raises(e.Invalid) as refused:
+    with pytest.raises(e.RuleBroken) as refused:
         handle(c.ImportCandidates(HEAD, session_id, rows), deps)
     assert [(x["line"], x["code"]) for x in refused.value.details["errors"]] == [
         (3, "CANDIDATE_SEX_NOT_VALID"), (4, "DUPLICATE_CANDIDATE"), (5, "CANDIDATE_BIRTHDATE_FORMAT_NOT_VALID")]

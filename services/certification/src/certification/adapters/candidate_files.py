@@ -1,4 +1,5 @@
-"""Reading a centre's CSV of candidates into lines of fields (the domain checks the values).
+"""Reading a centre's CSV of candidates into lines of fields (the domain checks the values). A file refused as a
+whole (empty, unknown columns, too long) is a 422, as organizations' learner imports answer.
 
 One header line, then one candidate per line; ``;`` or ``,`` between fields (a spreadsheet saved
 in French uses ``;``); UTF-8 (with or without BOM), else Windows-1252. Headers are the API's
@@ -66,7 +67,7 @@ def read_candidates(data: bytes) -> list[tuple[int, dict[str, Any]]]:
     """(line number, fields) per candidate; a value that cannot be read is kept as the error to report."""
     text = _text(data)
     if not text.strip():
-        raise e.Invalid("CANDIDATES_FILE_EMPTY", "The file has no candidate.")
+        raise e.RuleBroken("CANDIDATES_FILE_EMPTY", "The file has no candidate.")
     first_line = text.splitlines()[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -75,12 +76,12 @@ def read_candidates(data: bytes) -> list[tuple[int, dict[str, Any]]]:
     for name in header:
         key = HEADERS.get(" ".join(name.strip().lower().lstrip("*").split()))
         if key is None:
-            raise e.Invalid("CANDIDATES_FILE_HEADER_NOT_VALID", f"Unknown column {name.strip()!r}; the columns are "
+            raise e.RuleBroken("CANDIDATES_FILE_HEADER_NOT_VALID", f"Unknown column {name.strip()!r}; the columns are "
                             f"{TEMPLATE.strip()}.", column=name.strip())
         columns.append(key)
     missing = [name for name in REQUIRED if name not in columns]
     if missing:
-        raise e.Invalid("CANDIDATES_FILE_HEADER_NOT_VALID", f"Missing column(s): {', '.join(missing)}.",
+        raise e.RuleBroken("CANDIDATES_FILE_HEADER_NOT_VALID", f"Missing column(s): {', '.join(missing)}.",
                         columns=missing)
     rows: list[tuple[int, dict[str, Any]]] = []
     for values in reader:
@@ -88,7 +89,7 @@ def read_candidates(data: bytes) -> list[tuple[int, dict[str, Any]]]:
         if not any(value.strip() for value in values):
             continue
         if len(rows) >= MAX_LINES:
-            raise e.Invalid("CANDIDATES_FILE_TOO_LONG", f"A file holds {MAX_LINES} candidates at most.")
+            raise e.RuleBroken("CANDIDATES_FILE_TOO_LONG", f"A file holds {MAX_LINES} candidates at most.")
         fields: dict[str, Any] = dict(zip(columns, (value.strip() for value in values), strict=False))
         for name, read in (("birthdate", _birthdate), ("extra_time_percentage", _percentage)):
             try:

@@ -15,6 +15,8 @@ from certification.service_layer.access import get_center, managed_session, requ
 from certification.service_layer.dependencies import Dependencies
 from certification.service_layer.unit_of_work import CertificationUnitOfWork
 
+MAX_LINE_ERRORS = 100  # reported of a refused file; error_count says how many there were
+
 
 def schedule_session(cmd: c.ScheduleSession, d: Dependencies) -> UUID:
     details = SessionDetails.checked(**{name: cmd.details.get(name) for name in EDITABLE})
@@ -93,13 +95,16 @@ def import_candidates(cmd: c.ImportCandidates, d: Dependencies) -> list[UUID]:
                                            extra_time_percentage=fields.get("extra_time_percentage"),
                                            organization_learner_id=None, now=d.now()))
             except e.CertificationError as error:
-                errors.append({"line": line, "code": error.error_code, "message": str(error),
-                               "field": error.details.get("field")})
+                field = error.details.get("field")
+                value = fields.get(field) if field else None
+                errors.append({"line": line, "code": error.error_code, "message": str(error), "field": field,
+                               "value": value if isinstance(value, str) else None})
         if not cmd.rows:
-            raise e.Invalid("CANDIDATES_FILE_EMPTY", "The file has no candidate.")
+            raise e.RuleBroken("CANDIDATES_FILE_EMPTY", "The file has no candidate.")
         if errors:
-            raise e.Invalid("CANDIDATES_FILE_INVALID", f"{len(errors)} line(s) of the file are refused; nobody was "
-                            "enrolled.", errors=errors)
+            # As organizations' imports: all or nothing, a 422 with the lines' errors (the first 100, and how many).
+            raise e.RuleBroken("CANDIDATES_FILE_INVALID", f"{len(errors)} line(s) of the file are refused; nobody "
+                               "was enrolled.", errors=errors[:MAX_LINE_ERRORS], error_count=len(errors))
         for candidate in new:
             uow.candidates.add(candidate)
         uow.commit()
