@@ -50,6 +50,27 @@ def my_centers(engine: Engine, user_id: UUID) -> list[dict[str, Any]]:
         return [{**row._mapping, "members": [], "pending_invitations": []} for row in rows]
 
 
+def centers_page(engine: Engine, actor: c.Actor, args: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
+    """Every centre, for platform admins: by type, schools whose kind is still unset, or a part of the name or
+    the UAI; by name."""
+    access.require_platform_admin(actor)
+    ct = orm.centers
+    conditions = []
+    if args.get("type"):
+        conditions.append(ct.c.type == args["type"])
+    if args.get("kind_unset"):
+        conditions.append(ct.c.type == "SCO")
+        conditions.append(ct.c.school_kind.is_(None))
+    if args.get("name"):
+        pattern = "%" + args["name"].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions.append(ct.c.name.ilike(pattern, escape="\\") | ct.c.external_id.ilike(pattern, escape="\\"))
+    with engine.connect() as connection:
+        total = connection.scalar(select(func.count()).select_from(ct).where(*conditions))
+        rows = connection.execute(select(ct).where(*conditions).order_by(ct.c.name, ct.c.id)
+                                  .limit(args["page_size"]).offset(offset(args)))
+        return [{**row._mapping, "members": [], "pending_invitations": []} for row in rows], total
+
+
 def windows(engine: Engine) -> list[dict[str, Any]]:
     with engine.connect() as connection:
         return [dict(row._mapping) for row in connection.execute(

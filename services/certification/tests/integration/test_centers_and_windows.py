@@ -100,3 +100,20 @@ def test_bad_centres_and_windows_are_refused_with_their_code(runtime, client, pl
     windows = client.get("/api/certification-windows", headers=admin).get_json()["items"]
     assert ("LYCEE", "2031-01-01", "2031-02-01") in {(w["school_kind"], w["starts_on"], w["ends_on"])
                                                       for w in windows}
+
+
+def test_a_platform_admin_finds_the_schools_whose_kind_is_still_to_set(runtime, client, platform_admin):
+    unset = school(runtime, uai="0751111U")
+    kind_set = school(runtime, uai="0752222S")
+    assert client.patch(f"/api/admin/certification-centers/{kind_set}", headers=platform_admin.auth,
+                        json={"school_kind": "COLLEGE"}).status_code == 200
+    page = client.get("/api/admin/certification-centers?kind_unset=true&page_size=100",
+                      headers=platform_admin.auth).get_json()
+    ids = {center["id"] for center in page["items"]}
+    assert unset in ids and kind_set not in ids and page["total"] >= 1
+    found = client.get("/api/admin/certification-centers?name=0751111", headers=platform_admin.auth).get_json()
+    assert [center["id"] for center in found["items"]] == [unset]
+    assert client.get("/api/admin/certification-centers?name=%25", headers=platform_admin.auth).get_json()[
+        "items"] == []  # a % is a character, not a wildcard
+    assert_error(client.get("/api/admin/certification-centers", headers=person("x").auth), 403,
+                 "PLATFORM_ADMIN_REQUIRED")

@@ -55,6 +55,14 @@ class AdminCenters(MethodView):
         center_id = runtime.handle(c.CreateCenter(actor, **data))
         return views.center(runtime.uow(), center_id, actor)
 
+    @auth_required
+    @admin.arguments(s.CenterFilterSchema, location="query")
+    @admin.response(200, s.CenterPageSchema)
+    def get(self, args: dict):
+        """Every centre, by name: schools, PRO and SUP centres; the schools whose kind is still to set"""
+        items, total = views.centers_page(_runtime().engine, _actor(), args)
+        return page_of(items, total, args)
+
 
 @admin.route("/certification-centers/<uuid:center_id>")
 class AdminCenter(MethodView):

@@ -3,8 +3,8 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from certification.domain.candidates import MAX_EXTRA_TIME
-from certification.domain.centers import LOCALES, SCHOOL_KINDS
-from svckit.pagination import page_schema
+from certification.domain.centers import LOCALES, SCHOOL_KINDS, TYPES
+from svckit.pagination import PageArgsSchema, page_schema
 
 # Lengths and required fields are the domain's rules, answered with their own codes (SESSION_ROOM_REQUIRED...).
 _TEXT = {"load_default": None, "allow_none": True}
@@ -51,6 +51,15 @@ class CenterSchema(Schema):
 
 class CenterListSchema(Schema):
     items = fields.List(fields.Nested(CenterSchema))
+
+
+CenterPageSchema = page_schema(CenterSchema, "CenterPage")
+
+
+class CenterFilterSchema(PageArgsSchema):
+    type = fields.String(validate=validate.OneOf(TYPES))
+    kind_unset = fields.Boolean(load_default=False, metadata={"description": "schools whose kind is not set yet"})
+    name = fields.String(validate=validate.Length(max=255), metadata={"description": "part of the name or UAI"})
 
 
 class AcceptInvitationSchema(Schema):
