@@ -28,6 +28,7 @@ from uuid import UUID
 
 from certification.domain import events as ev
 from certification.domain import exceptions as e
+from certification.domain.addresses import looks_like_email
 from certification.domain.codes import same_secret
 from certification.domain.sessions import Session
 from svckit.names import normalize_name
@@ -100,11 +101,9 @@ class Identity:
             raise e.Invalid("CANDIDATE_BIRTHPLACE_REQUIRED", "A candidate needs a birthplace (printed on the "
                             "certificate).", field="birthplace")
         email = (result_email or "").strip().lower() or None
-        if email is not None:
-            local, at, domain = email.partition("@")
-            if not at or not local or "." not in domain or len(email) > 254 or any(c.isspace() for c in email):
-                raise e.Invalid("CANDIDATE_RESULT_RECIPIENT_EMAIL_NOT_VALID", "The results' email is not an "
-                                "address.", field="result_email")
+        if email is not None and not looks_like_email(email):
+            raise e.Invalid("CANDIDATE_RESULT_RECIPIENT_EMAIL_NOT_VALID", "The results' email is not an address.",
+                            field="result_email")
         external_id = (external_id or "").strip() or None
         if birthplace is not None and len(birthplace) > 255:
             raise e.Invalid("CANDIDATE_BIRTHPLACE_TOO_LONG", "The birthplace has 255 characters at most.",

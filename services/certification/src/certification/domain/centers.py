@@ -22,6 +22,7 @@ from uuid import UUID
 
 from certification.domain import events as ev
 from certification.domain import exceptions as e
+from certification.domain.addresses import looks_like_email
 from certification.domain.codes import same_secret
 
 SCO, PRO, SUP = "SCO", "PRO", "SUP"
@@ -144,8 +145,7 @@ class Center:
 
 def _email(value: str | None) -> str:
     email = (value or "").strip().lower()
-    local, at, domain = email.partition("@")
-    if not at or not local or "." not in domain or len(email) > 254 or any(c.isspace() for c in email):
+    if not looks_like_email(email):
         raise e.Invalid("EMAIL_NOT_VALID", "This is not an email address.", field="admin_email")
     return email
 
