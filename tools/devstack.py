@@ -48,6 +48,7 @@ SERVICES = {  # name: api port (relays listen on 92xx, consumers on 91xx for pro
     "campaigns": 8103,
     "assessment": 8104,
     "reporting": 8105,
+    "certification": 8106,
 }
 DEMO_LOGINS = [
     ("platform admin", "admin@demo.example.org"),
@@ -171,6 +172,8 @@ def service_env(service: str, cfg: dict[str, str]) -> dict[str, str]:
         "PUBLIC_URL": f"http://localhost:{cfg['gateway_port']}/orga",  # the Orga face: invitation links
         "LEARNER_URL": f"http://localhost:{cfg['gateway_port']}",  # identity's links, by the face asked from
         "ORGA_URL": f"http://localhost:{cfg['gateway_port']}/orga",
+        # certification's invitation links: the Certif face's address (the face itself is still to come)
+        **({"PUBLIC_URL": f"http://localhost:{cfg['gateway_port']}/certif"} if service == "certification" else {}),
     }
 
 
@@ -358,6 +361,55 @@ def demo_campaign(base: str, timeout: float = 60.0) -> str:
         time.sleep(1)
 
 
+def demo_certification(base: str, timeout: float = 60.0) -> int:
+    """The demo school as a certification centre: its kind (collège), an open national window for collèges,
+    and one session scheduled by its admin, made once through the public API; the session's number.
+
+    certification learns of the school and its admin from organizations' events: until they arrive it
+    answers 404/403, so this waits a little."""
+    from datetime import date, timedelta
+
+    tokens = {}
+    for role, email in DEMO_LOGINS[:2]:
+        _, answer = api(base, "POST", "/api/token", {"email": email, "password": DEMO_PASSWORD})
+        tokens[role] = answer.get("access_token") or fail(f"the demo {role} cannot log in: {answer}")
+    admin, head = tokens["platform admin"], tokens["organization admin"]
+    _, me = api(base, "GET", "/api/users/me", token=head)
+    center = me["memberships"][0]["organization_id"]  # a school's centre has its organization's id
+    today = date.today()
+    deadline = time.monotonic() + timeout
+    while True:
+        status, answer = api(base, "PATCH", f"/api/admin/certification-centers/{center}", {"school_kind": "COLLEGE"},
+                             admin)
+        if status == 200:
+            break
+        if time.monotonic() > deadline:
+            fail(f"the demo school is not a certification centre: {status} {answer}")
+        time.sleep(1)
+    _, windows = api(base, "GET", "/api/certification-windows", token=admin)
+    if not any(w["school_kind"] == "COLLEGE" and w["starts_on"] <= today.isoformat() <= w["ends_on"]
+               for w in windows.get("items", [])):
+        status, answer = api(base, "POST", "/api/admin/certification-windows", {
+            "school_kind": "COLLEGE", "starts_on": today.isoformat(),
+            "ends_on": (today + timedelta(days=180)).isoformat()}, admin)
+        if status != 201:
+            fail(f"the demo window was not opened: {status} {answer}")
+    while True:
+        status, answer = api(base, "GET", f"/api/certification-centers/{center}/sessions?page_size=100", token=head)
+        if status == 200 and answer["items"]:
+            return answer["items"][0]["number"]
+        if status == 200:
+            status, answer = api(base, "POST", f"/api/certification-centers/{center}/sessions", {
+                "address": "Collège Gustave Flaubert, 1 rue de l'École, Paris", "room": "Salle informatique",
+                "date": (today + timedelta(days=7)).isoformat(), "time": "09:00", "examiner": "Mme Démo",
+                "description": "Session de démonstration"}, head)
+            if status == 201:
+                return answer["number"]
+        if time.monotonic() > deadline:
+            fail(f"the demo certification session was not scheduled: {status} {answer}")
+        time.sleep(1)
+
+
 def port_free(port: int) -> bool:
     import socket
 
@@ -425,13 +477,17 @@ def up() -> None:
     url = f"http://localhost:{cfg['gateway_port']}"
     code = demo_campaign(url)
     say(f"demo campaign {code}")
+    session_number = demo_certification(url)
+    say(f"demo certification session {session_number} (collège window open)")
     print(f"\nThe platform is up: {url}\n  the learners' test: {url}/ (demo campaign: {url}/campagnes/{code})\n"
           f"  Orga, for teachers: {url}/orga/\n  API: {url}/api (OpenAPI at {url}/api/openapi.json)\n\n"
           "Demo logins (password for all: " + DEMO_PASSWORD + "):")
     for role, email in DEMO_LOGINS:
         print(f"  {role:<20} {email}")
     print("  the organization admin runs the demo school Collège Gustave Flaubert (UAI 0751234A, five pupils);\n"
-          "  the learner Lou Apprenant (born 12/03/2012) is one of them.")
+          "  the learner Lou Apprenant (born 12/03/2012) is one of them.\n"
+          f"  The school is a certification centre (collège) with session {session_number}: its access code and\n"
+          "  invigilator password are in GET /api/certification-centers/{school id}/sessions, for its admin.")
     print("\nStop everything with: make down")
 
 

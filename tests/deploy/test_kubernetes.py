@@ -269,7 +269,8 @@ def pod_violations(where: str, pod: dict, *, long_running: bool) -> Iterator[str
 # The Secrets the manifests may read: those the operators create (CloudNativePG's <cluster>-app,
 # the messaging-topology-operator's <user>-user-credentials), and those ops create by hand as
 # deploy/README.md says (cert-manager issues gateway-tls).
-OPS_SECRETS = {"identity-signing-keys", "identity-smtp", "organizations-smtp", "backup-s3", "gateway-tls"}
+OPS_SECRETS = {"identity-signing-keys", "identity-smtp", "organizations-smtp", "certification-smtp", "backup-s3",
+               "gateway-tls"}
 
 
 def secret_references(objects: list[dict]) -> Iterator[tuple[str, str]]:

@@ -1,5 +1,5 @@
-"""The real processes, started for the e2e session: identity's, organizations', campaigns' and
-assessment's api, relay and consumer, reporting's api and consumer, and the gateway in front, on their own databases and vhost. Only the broker link
+"""The real processes, started for the e2e session: identity's, organizations', campaigns', assessment's and
+certification's api, relay and consumer, reporting's api and consumer, and the gateway in front, on their own databases and vhost. Only the broker link
 of the relay and the consumer goes through a TCP proxy, so a test can cut it."""
 
 from __future__ import annotations
@@ -52,18 +52,20 @@ def _start(stack: Stack, name: str, args: list[str], env: dict[str, str], ready_
 def stack(database_factory, amqp_url, tmp_path_factory):
     identity_db, organizations_db = database_factory("e2e_identity"), database_factory("e2e_organizations")
     assessment_db, campaigns_db = database_factory("e2e_assessment"), database_factory("e2e_campaigns")
-    reporting_db = database_factory("e2e_reporting")
+    reporting_db, certification_db = database_factory("e2e_reporting"), database_factory("e2e_certification")
     migrations.upgrade(identity_db, "identity:migrations")
     migrations.upgrade(organizations_db, "organizations:migrations")
     migrations.upgrade(assessment_db, "assessment:migrations")
     migrations.upgrade(campaigns_db, "campaigns:migrations")
     migrations.upgrade(reporting_db, "reporting:migrations")
+    migrations.upgrade(certification_db, "certification:migrations")
     proxy = TcpProxy.for_url(amqp_url)
     ports = {name: free_port() for name in ("identity", "organizations", "gateway", "relay_ops", "consumer_ops",
                                             "identity_consumer_ops", "organizations_relay_ops", "assessment",
                                             "assessment_relay_ops", "assessment_consumer_ops", "campaigns",
                                             "campaigns_relay_ops", "campaigns_consumer_ops", "reporting",
-                                            "reporting_consumer_ops")}
+                                            "reporting_consumer_ops", "certification", "certification_relay_ops",
+                                            "certification_consumer_ops")}
     identity_url = f"http://127.0.0.1:{ports['identity']}"
     common = {"SERVICE_ENV": "test", "LOG_FORMAT": "json", "MESSAGE_RETRY_DELAYS_MS": "200,500",
               "JWKS_URL": f"{identity_url}/.well-known/jwks.json", "TRUSTED_PROXIES": "1"}
@@ -111,6 +113,16 @@ def stack(database_factory, amqp_url, tmp_path_factory):
     _start(stack, "reporting-consumer", [*service_command("reporting"), "consumer"],
            {**reporting_env, "OPS_PORT": str(ports["reporting_consumer_ops"])},
            f"http://127.0.0.1:{ports['reporting_consumer_ops']}/health/ready")
+    certification_env = {**common, "DATABASE_URL": certification_db, "RABBITMQ_URL": proxy.url(amqp_url),
+                         "MAIL_DIR": str(mail_dir), "PUBLIC_URL": f"{gateway_url}/certif"}
+    certification_url = f"http://127.0.0.1:{ports['certification']}"
+    _start(stack, "certification-api",
+           [*service_command("certification"), "api", "--bind", f"127.0.0.1:{ports['certification']}"],
+           certification_env, f"{certification_url}/health/ready")
+    for kind in ("relay", "consumer"):
+        ops = ports[f"certification_{kind}_ops"]
+        _start(stack, f"certification-{kind}", [*service_command("certification"), kind],
+               {**certification_env, "OPS_PORT": str(ops)}, f"http://127.0.0.1:{ops}/health/ready")
     # campaigns' and reporting's queues exist before assessment's relay publishes the release below.
     stack.processes["campaigns-consumer"].wait_ready(60)
     stack.processes["reporting-consumer"].wait_ready(60)
@@ -125,7 +137,7 @@ def stack(database_factory, amqp_url, tmp_path_factory):
         _start(stack, f"assessment-{kind}", [*service_command("assessment"), kind],
                {**assessment_env, "OPS_PORT": str(ops)}, f"http://127.0.0.1:{ops}/health/ready")
     stack.urls = {"identity": identity_url, "organizations": organizations_url, "campaigns": campaigns_url,
-                  "assessment": assessment_url, "reporting": reporting_url}
+                  "assessment": assessment_url, "reporting": reporting_url, "certification": certification_url}
     stack.gateway_env = {**common, **{f"{name.upper()}_URL": url for name, url in stack.urls.items()},
                          "RATELIMIT_ENABLED": "false", "WEB_ROOT": os.environ.get("WEB_ROOT", "")}
     _start(stack, "gateway", [*service_command("gateway"), "api", "--bind", f"127.0.0.1:{ports['gateway']}"],

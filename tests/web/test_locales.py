@@ -63,6 +63,7 @@ PASSED_ON = {"code", "unique_code"}
 # Line codes are rendered with the import's line error itself: their names are LineError's fields.
 DETAILS = {
     "TOO_MANY_LOGIN_ATTEMPTS": {"retry_after"},  # identity TooManyAttempts.details
+    "TOO_MANY_ATTEMPTS": {"retry_after"},  # certification Throttled.details
     "INVITATION_RESEND_THROTTLED": {"retry_after"},  # organizations ResendThrottled.details
     "TOO_MANY_RESET_REQUESTS": {"retry_after"},  # identity TooManyResetRequests.details
     "TOO_MANY_VERIFICATION_MAILS": {"retry_after"},  # identity TooManyVerificationMails.details
@@ -222,13 +223,18 @@ def code_of_argument(argument: str, where: str) -> str | None:
 
 
 def carrying_classes(text: str) -> set[str]:
-    """Exceptions whose constructor takes their code first: ``def __init__(self, code: str, ...)``."""
-    classes = set()
+    """Exceptions whose constructor takes their code first: ``def __init__(self, code: str, ...)``, and the
+    subclasses of the same module that keep that constructor (certification's Invalid, NotFound...)."""
+    classes, inheriting = set(), {}
     for block in re.split(r"(?=^class )", text, flags=re.M):
-        header = re.match(r"class (\w+)", block)
-        if header and re.search(r"def __init__\(self,\s*(?:error_)?code\s*:", block):
+        header = re.match(r"class (\w+)(?:\((\w+)\))?", block)
+        if not header:
+            continue
+        if re.search(r"def __init__\(self,\s*(?:error_)?code\s*:", block):
             classes.add(header.group(1))
-    return classes
+        elif header.group(2) and "def __init__(" not in block:
+            inheriting[header.group(1)] = header.group(2)
+    return classes | {name for name, base in inheriting.items() if base in classes}
 
 
 def calls(text: str, names: set[str]) -> list[tuple[str, str]]:

@@ -5,3 +5,4 @@ CREATE DATABASE skills_organizations;
 CREATE DATABASE skills_campaigns;
 CREATE DATABASE skills_assessment;
 CREATE DATABASE skills_reporting;
+CREATE DATABASE skills_certification;

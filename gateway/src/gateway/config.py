@@ -25,6 +25,7 @@ from limits import parse_many
 from gateway.routes import (
     ASSESSMENT,
     CAMPAIGNS,
+    CERTIFICATION,
     IDENTITY,
     LOGIN,
     ORGANIZATIONS,
@@ -44,6 +45,7 @@ SERVICE_URLS = {
     CAMPAIGNS: ("CAMPAIGNS_URL", "http://127.0.0.1:8103"),
     ASSESSMENT: ("ASSESSMENT_URL", "http://127.0.0.1:8104"),
     REPORTING: ("REPORTING_URL", "http://127.0.0.1:8105"),
+    CERTIFICATION: ("CERTIFICATION_URL", "http://127.0.0.1:8106"),
 }
 MIB = 1024 * 1024
 # Rate limits: (environment variable, default). gateway/README.md says why these figures.

@@ -25,7 +25,8 @@ ORGANIZATIONS = "organizations"
 CAMPAIGNS = "campaigns"
 ASSESSMENT = "assessment"
 REPORTING = "reporting"
-SERVICES = (IDENTITY, ORGANIZATIONS, CAMPAIGNS, ASSESSMENT, REPORTING)
+CERTIFICATION = "certification"
+SERVICES = (IDENTITY, ORGANIZATIONS, CAMPAIGNS, ASSESSMENT, REPORTING, CERTIFICATION)
 
 ANY = None  # any method
 
@@ -160,6 +161,20 @@ ROUTES: tuple[Route, ...] = (
     # assessment
     token("/api/assessments/**", ASSESSMENT),
     token("/api/admin/content/**", ASSESSMENT),
+    # certification: centres, national windows, sessions, candidates. Joining tries names and birth dates, starting
+    # an access code, invigilating a password: counted per account like reconciliation (certification counts the
+    # failures too, domain/limits.py).
+    token("/api/admin/certification-centers/**", CERTIFICATION),
+    token("/api/admin/certification-windows", CERTIFICATION),
+    token("/api/certification-centers/**", CERTIFICATION),
+    token("/api/certification-center-invitations/**", CERTIFICATION),
+    token("/api/certification-windows", CERTIFICATION),
+    token("/api/certification-sessions/**", CERTIFICATION),
+    token("/api/certification-candidates/**", CERTIFICATION),
+    token("/api/certification-joinings", CERTIFICATION, methods="POST", limit_group=RECONCILIATION),
+    token("/api/certification-joinings/{id}", CERTIFICATION, methods="GET"),
+    token("/api/certification-courses", CERTIFICATION, methods="POST", limit_group=RECONCILIATION),
+    token("/api/certification-invigilations", CERTIFICATION, methods="POST", limit_group=RECONCILIATION),
 )
 
 

@@ -44,8 +44,8 @@ def test_the_merged_document_renames_collisions_and_lists_the_services_that_are_
     assert response.status_code == 200
     merged = response.json()
     assert merged["info"]["title"] == "Skills platform API"
-    # assessment's port is closed; organizations and reporting serve no document
-    assert merged["x-unavailable-services"] == ["assessment", "organizations", "reporting"]
+    # assessment's port is closed; certification, organizations and reporting serve no document
+    assert merged["x-unavailable-services"] == ["assessment", "certification", "organizations", "reporting"]
     assert set(merged["paths"]) == {"/api/users/me", "/api/campaigns/{campaign_id}"}
     schemas = merged["components"]["schemas"]
     assert {"IdentityUser", "CampaignsUser", "Campaign", "Error"} == set(schemas)
@@ -65,8 +65,10 @@ def test_the_services_documents_are_fetched_once_per_minute(start_gateway, servi
 
 def test_the_document_is_served_even_when_every_service_is_down(start_gateway):
     down = {name: f"http://127.0.0.1:{free_port()}" for name in
-            ("IDENTITY_URL", "ORGANIZATIONS_URL", "CAMPAIGNS_URL", "ASSESSMENT_URL", "REPORTING_URL")}
+            ("IDENTITY_URL", "ORGANIZATIONS_URL", "CAMPAIGNS_URL", "ASSESSMENT_URL", "REPORTING_URL",
+             "CERTIFICATION_URL")}
     gateway = start_gateway(RATELIMIT_ENABLED="false", **down)
     merged = requests.get(gateway.url + "/api/openapi.json", timeout=10).json()
     assert merged["paths"] == {}
-    assert merged["x-unavailable-services"] == ["assessment", "campaigns", "identity", "organizations", "reporting"]
+    assert merged["x-unavailable-services"] == ["assessment", "campaigns", "certification", "identity", "organizations",
+                                                "reporting"]

@@ -12,6 +12,7 @@ def test_defaults_work_on_a_laptop():
         "campaigns": ("http://127.0.0.1:8103",),
         "assessment": ("http://127.0.0.1:8104",),
         "reporting": ("http://127.0.0.1:8105",),
+        "certification": ("http://127.0.0.1:8106",),
     }
     assert settings.jwks_url == "http://127.0.0.1:8101/.well-known/jwks.json"
     assert (settings.jwt_issuer, settings.jwt_audience) == ("skills-platform", "skills-platform")
@@ -46,7 +47,7 @@ def test_every_setting_comes_from_the_environment():
 
 PRODUCTION = {"SERVICE_ENV": "production", "JWKS_URL": "http://identity-api:8000/.well-known/jwks.json",
               **{f"{name}_URL": f"http://{name.lower()}-api:8000"
-                 for name in ("IDENTITY", "ORGANIZATIONS", "CAMPAIGNS", "ASSESSMENT", "REPORTING")}}
+                 for name in ("IDENTITY", "ORGANIZATIONS", "CAMPAIGNS", "ASSESSMENT", "REPORTING", "CERTIFICATION")}}
 
 
 @pytest.mark.parametrize("storage", ["", "memory://", "memcached://cache:11211"])

@@ -13,6 +13,7 @@ from campaigns.adapters import orm
 from campaigns.domain.model import Campaign, TargetProfile
 from campaigns.domain.participations import Participation
 from campaigns.service_layer.ports import AbstractCampaigns, AbstractParticipations, AbstractReplicas
+from svckit.replicas import upsert_if_newer
 from svckit.uow import ConcurrentUpdate, unique_violation
 
 Track = Callable[[Any], Any]
@@ -27,10 +28,7 @@ class SqlAlchemyReplicas(AbstractReplicas):
         self.session = session
 
     def _upsert(self, table, key: str, row: dict[str, Any]) -> None:
-        statement = pg_insert(table).values(**row)
-        self.session.execute(statement.on_conflict_do_update(
-            index_elements=[table.c[key]], set_={name: statement.excluded[name] for name in row if name != key},
-            where=table.c.version < statement.excluded.version))
+        upsert_if_newer(self.session, table, key, row)
 
     def save_organization(self, organization_id: UUID, version: int, **values: Any) -> None:
         self._upsert(orm.known_organizations, "id", {"id": organization_id, "version": version, **values})

@@ -16,14 +16,14 @@ surname). More than one match is ambiguous, and nobody is chosen.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
+from svckit.names import normalize_name
+
 TOLERANT_FROM = 4  # letters, after normalization
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"})
 EXACT, CLOSE = 2, 1
 
 
@@ -73,11 +73,6 @@ class MatchResult:
     @property
     def found(self) -> bool:
         return len(self.matches) == 1
-
-
-def normalize_name(name: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", name.casefold().translate(_LIGATURES))
-    return "".join(char for char in decomposed if char.isalnum() and not unicodedata.combining(char))
 
 
 def within_one_edit(a: str, b: str) -> bool:

@@ -23,22 +23,10 @@ counted again, so waiting is enough to be let in.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-
-@dataclass(frozen=True)
-class Limit:
-    failures: int
-    window: timedelta
-
-    def retry_after(self, nth_latest_failure: datetime | None, now: datetime) -> int | None:
-        """Seconds until an attempt is allowed again, given the ``failures``-th most recent failure within the
-        window (None when there are fewer): once that one leaves the window, fewer than ``failures`` remain."""
-        if nth_latest_failure is None:
-            return None
-        return max(math.ceil((nth_latest_failure + self.window - now).total_seconds()), 1)
+from svckit.throttling import Limit
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from reporting.adapters import orm
 from reporting.domain import collective
 from reporting.service_layer.read_models import AbstractReadModels
+from svckit.replicas import upsert_if_newer
 
 PROJECTION_TABLES: dict[str, tuple[Table, ...]] = {
     "directory": (orm.organizations, orm.memberships, orm.orga_terms, orm.users, orm.learners),
@@ -85,10 +86,7 @@ class SqlAlchemyReadModels(AbstractReadModels):
 
     def _upsert(self, table: Table, key: str, row: dict[str, Any]) -> None:
         """The whole row, when the event is newer than the row's ``version``."""
-        statement = pg_insert(table).values(**row)
-        self.session.execute(statement.on_conflict_do_update(
-            index_elements=[table.c[key]], set_={name: statement.excluded[name] for name in row if name != key},
-            where=table.c.version < statement.excluded.version))
+        upsert_if_newer(self.session, table, key, row)
 
     # --- directory: who may read, who the participants are --------------------------------
 

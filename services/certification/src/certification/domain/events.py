@@ -1,0 +1,74 @@
+"""Domain events: facts the aggregates record; integration_events.py decides what is published."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from uuid import UUID
+
+
+@dataclass(frozen=True)
+class CenterCreated:
+    center_id: UUID
+    version: int
+    type: str
+    name: str
+    external_id: str | None
+    organization_id: UUID | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class InvitationIssued:
+    center_id: UUID
+    version: int
+    invitation_id: UUID
+    email: str
+    role: str
+    locale: str
+    issued_at: datetime
+
+
+@dataclass(frozen=True)
+class MemberJoined:
+    center_id: UUID
+    version: int
+    user_id: UUID
+    role: str
+    joined_at: datetime
+
+
+@dataclass(frozen=True)
+class SessionScheduled:
+    session_id: UUID
+    version: int
+    center_id: UUID
+    number: int
+    date: date
+    time: str
+    created_by: UUID
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class CourseStarted:
+    course_id: UUID
+    candidate_id: UUID
+    user_id: UUID
+    session_id: UUID
+    center_id: UUID
+    extra_time_percentage: int
+    verification_code: str
+    configuration_version: int
+    started_at: datetime
+
+
+@dataclass(frozen=True)
+class CourseEndedByInvigilator:
+    course_id: UUID
+    candidate_id: UUID
+    user_id: UUID
+    session_id: UUID
+    center_id: UUID
+    ended_by: UUID
+    ended_at: datetime

@@ -1,0 +1,335 @@
+"""certification's routes: each builds a command, the runtime runs its handler, a view answers."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from certification import views
+from certification.adapters.candidate_files import read_candidates
+from certification.domain import commands as c
+from certification.entrypoints.api import schemas as s
+from svckit.auth import auth_required, current_principal
+from svckit.errors import ApiError
+from svckit.openapi import errors
+from svckit.pagination import PageArgsSchema, page_of
+
+admin = Blueprint("certification-admin", __name__, url_prefix="/api/admin",
+                  description="Platform administration of certification: PRO/SUP centres, schools' kinds, windows")
+centers = Blueprint("certification-centers", __name__, url_prefix="/api/certification-centers",
+                    description="Certification centres and their sessions")
+invitations = Blueprint("certification-center-invitations", __name__,
+                        url_prefix="/api/certification-center-invitations", description="Joining a centre")
+windows = Blueprint("certification-windows", __name__, url_prefix="/api/certification-windows",
+                    description="National windows of schools")
+sessions = Blueprint("certification-sessions", __name__, url_prefix="/api/certification-sessions",
+                     description="A session, its candidates and their enrolment")
+candidates = Blueprint("certification-candidates", __name__, url_prefix="/api/certification-candidates",
+                       description="A candidate: extra time, removal, invigilation")
+taking = Blueprint("certification-taking", __name__, url_prefix="/api",
+                   description="Candidates joining and starting; invigilators opening a session")
+
+
+def _runtime():
+    return current_app.extensions["certification"]
+
+
+def _actor() -> c.Actor:
+    principal = current_principal()
+    return c.Actor(UUID(principal.user_id), principal.claims.get("email"), frozenset(principal.roles))
+
+
+# -- platform administration --------------------------------------------------------------------
+
+@admin.route("/certification-centers")
+class AdminCenters(MethodView):
+    @auth_required
+    @admin.arguments(s.CreateCenterSchema)
+    @admin.response(201, s.CenterSchema)
+    def post(self, data: dict):
+        """Create a PRO or SUP centre; its first admin is invited by mail"""
+        runtime, actor = _runtime(), _actor()
+        center_id = runtime.handle(c.CreateCenter(actor, **data))
+        return views.center(runtime.uow(), center_id, actor)
+
+    @auth_required
+    @admin.arguments(s.CenterFilterSchema, location="query")
+    @admin.response(200, s.CenterPageSchema)
+    def get(self, args: dict):
+        """Every centre, by name: schools, PRO and SUP centres; the schools whose kind is still to set"""
+        items, total = views.centers_page(_runtime().engine, _actor(), args)
+        return page_of(items, total, args)
+
+
+@admin.route("/certification-centers/<uuid:center_id>")
+class AdminCenter(MethodView):
+    @auth_required
+    @admin.arguments(s.SchoolKindSchema)
+    @admin.response(200, s.CenterSchema)
+    def patch(self, data: dict, center_id: UUID):
+        """Set a school's kind (COLLEGE or LYCEE): which national windows it schedules in"""
+        runtime, actor = _runtime(), _actor()
+        runtime.handle(c.SetSchoolKind(actor, center_id, data["school_kind"]))
+        return views.center(runtime.uow(), center_id, actor)
+
+
+@admin.route("/certification-windows")
+class AdminWindows(MethodView):
+    @auth_required
+    @admin.arguments(s.OpenWindowSchema)
+    @admin.response(201, s.WindowSchema)
+    def post(self, data: dict):
+        """Open a national window for one kind of school (dates included)"""
+        runtime = _runtime()
+        window_id = runtime.handle(c.OpenWindow(_actor(), **data))
+        return next(w for w in views.windows(runtime.engine) if w["id"] == window_id)
+
+
+@windows.route("")
+class Windows(MethodView):
+    @auth_required
+    @windows.response(200, s.WindowListSchema)
+    def get(self):
+        """The national windows, earliest first"""
+        return {"items": views.windows(_runtime().engine)}
+
+
+# -- centres --------------------------------------------------------------------------------------
+
+@centers.route("")
+class MyCenters(MethodView):
+    @auth_required
+    @centers.response(200, s.CenterListSchema)
+    def get(self):
+        """The centres the caller is a member of (a school's Orga admins are its centre's)"""
+        return {"items": views.my_centers(_runtime().engine, _actor().user_id)}
+
+
+@centers.route("/<uuid:center_id>")
+class CenterDetails(MethodView):
+    @auth_required
+    @centers.response(200, s.CenterSchema)
+    def get(self, center_id: UUID):
+        """A centre, for its members"""
+        return views.center(_runtime().uow(), center_id, _actor())
+
+
+@centers.route("/<uuid:center_id>/sessions")
+class CenterSessions(MethodView):
+    @auth_required
+    @centers.arguments(s.SessionInputSchema)
+    @centers.response(201, s.SessionSchema)
+    def post(self, data: dict, center_id: UUID):
+        """Schedule a session (a school: inside an open window of its kind); never in the past"""
+        runtime, actor = _runtime(), _actor()
+        session_id = runtime.handle(c.ScheduleSession(actor, center_id, data))
+        return views.session(runtime.uow(), runtime.engine, session_id, actor)
+
+    @auth_required
+    @centers.arguments(PageArgsSchema, location="query")
+    @centers.response(200, s.SessionPageSchema)
+    def get(self, args: dict, center_id: UUID):
+        """The centre's sessions, latest date first"""
+        runtime = _runtime()
+        items, total = views.sessions_page(runtime.uow(), runtime.engine, center_id, _actor(), args)
+        return page_of(items, total, args)
+
+
+@invitations.route("/<uuid:invitation_id>/accept")
+class AcceptInvitation(MethodView):
+    @auth_required
+    @invitations.arguments(s.AcceptInvitationSchema)
+    @invitations.response(200, s.AcceptedSchema)
+    def post(self, data: dict, invitation_id: UUID):
+        """Accept an invitation to a centre, with the code of the mail"""
+        return {"center_id": _runtime().handle(c.AcceptInvitation(_actor(), invitation_id, data["code"]))}
+
+
+# -- sessions and candidates ------------------------------------------------------------------------
+
+@sessions.route("/<uuid:session_id>")
+class SessionDetails(MethodView):
+    @auth_required
+    @sessions.response(200, s.SessionSchema)
+    def get(self, session_id: UUID):
+        """A session, for the centre's members (with its access code and invigilator password)"""
+        runtime = _runtime()
+        return views.session(runtime.uow(), runtime.engine, session_id, _actor())
+
+    @auth_required
+    @sessions.arguments(s.EditSessionSchema)
+    @sessions.response(200, s.SessionSchema)
+    def patch(self, data: dict, session_id: UUID):
+        """Change the address, room, date, time, examiner or description (until a candidate starts)"""
+        runtime, actor = _runtime(), _actor()
+        runtime.handle(c.EditSession(actor, session_id, data))
+        return views.session(runtime.uow(), runtime.engine, session_id, actor)
+
+
+@sessions.route("/<uuid:session_id>/candidates")
+class SessionCandidates(MethodView):
+    @auth_required
+    @sessions.response(200, s.CandidateListSchema)
+    def get(self, session_id: UUID):
+        """The session's candidates, by name"""
+        runtime = _runtime()
+        return {"items": views.candidates(runtime.uow(), runtime.engine, session_id, _actor())}
+
+    @auth_required
+    @sessions.arguments(s.CandidateInputSchema)
+    @sessions.response(201, s.CandidateSchema)
+    def post(self, data: dict, session_id: UUID):
+        """Enrol one candidate (PRO and SUP centres; a school enrols its pupils by class)"""
+        runtime = _runtime()
+        candidate_id = runtime.handle(c.EnrolCandidate(_actor(), session_id, data))
+        return views.candidate(runtime.engine, candidate_id)
+
+
+@sessions.route("/<uuid:session_id>/candidates/imports")
+class CandidateImports(MethodView):
+    @auth_required
+    @sessions.arguments(s.CandidateFileSchema, location="files")
+    @sessions.response(201, s.ImportOutcomeSchema)
+    def post(self, files: dict, session_id: UUID):
+        """Enrol the candidates of a CSV file: all, or none with every line's error"""
+        runtime = _runtime()
+        limit = runtime.settings.max_import_bytes
+        data = files["file"].stream.read(limit + 1)
+        if len(data) > limit:
+            raise ApiError(413, "FILE_TOO_LARGE", f"The file is larger than {limit // 1024} KB.")
+        return {"enrolled": runtime.handle(c.ImportCandidates(_actor(), session_id, read_candidates(data)))}
+
+
+@sessions.route("/<uuid:session_id>/divisions")
+class Divisions(MethodView):
+    @auth_required
+    @sessions.response(200, s.DivisionListSchema)
+    def get(self, session_id: UUID):
+        """A school's classes, to enrol one"""
+        runtime = _runtime()
+        return {"items": views.divisions(runtime.uow(), runtime.engine, session_id, _actor())}
+
+
+@sessions.route("/<uuid:session_id>/students")
+class Students(MethodView):
+    @auth_required
+    @errors(422)  # NOT_A_SCHOOL
+    @sessions.arguments(s.DivisionArgsSchema, location="query")
+    @sessions.response(200, s.StudentListSchema)
+    def get(self, args: dict, session_id: UUID):
+        """A class of the school's list, each pupil eligible or not, and why"""
+        return {"items": views.students(_runtime().uow(), session_id, _actor(), args["division"])}
+
+
+@sessions.route("/<uuid:session_id>/student-enrolments")
+class StudentEnrolments(MethodView):
+    @auth_required
+    @sessions.arguments(s.DivisionArgsSchema)
+    @sessions.response(201, s.EnrolmentOutcomeSchema)
+    def post(self, data: dict, session_id: UUID):
+        """Enrol a class: its eligible pupils; the others are listed with the reason"""
+        outcome = _runtime().handle(c.EnrolStudents(_actor(), session_id, data["division"]))
+        return {"enrolled": outcome.enrolled, "not_enrolled": outcome.not_enrolled}
+
+
+@sessions.route("/<uuid:session_id>/invigilation")
+class Invigilation(MethodView):
+    @auth_required
+    @sessions.response(200, s.InvigilationSchema)
+    def get(self, session_id: UUID):
+        """What the invigilator sees: each candidate and where they are"""
+        runtime = _runtime()
+        return views.invigilation(runtime.uow(), session_id, _actor(), runtime.now())
+
+
+@candidates.route("/<uuid:candidate_id>")
+class CandidateDetails(MethodView):
+    @auth_required
+    @candidates.arguments(s.ChangeCandidateSchema)
+    @candidates.response(200, s.CandidateSchema)
+    def patch(self, data: dict, candidate_id: UUID):
+        """Change a candidate's extra time (until 24 hours after the session's first start)"""
+        runtime = _runtime()
+        runtime.handle(c.ChangeCandidate(_actor(), candidate_id, data["extra_time_percentage"]))
+        return views.candidate(runtime.engine, candidate_id)
+
+    @auth_required
+    @candidates.response(204)
+    def delete(self, candidate_id: UUID):
+        """Remove a candidate who has not started"""
+        _runtime().handle(c.RemoveCandidate(_actor(), candidate_id))
+
+
+@candidates.route("/<uuid:candidate_id>/authorization")
+class Authorization(MethodView):
+    @auth_required
+    @candidates.response(204)
+    def post(self, candidate_id: UUID):
+        """The invigilator lets the candidate start or resume, for 15 minutes"""
+        _runtime().handle(c.AuthorizeCandidate(_actor(), candidate_id))
+
+
+@candidates.route("/<uuid:candidate_id>/end-by-invigilator")
+class EndByInvigilator(MethodView):
+    @auth_required
+    @candidates.response(204)
+    def post(self, candidate_id: UUID):
+        """The invigilator ends the candidate's test"""
+        _runtime().handle(c.EndCourse(_actor(), candidate_id))
+
+
+# -- candidates and invigilators ----------------------------------------------------------------------
+
+@taking.route("/certification-joinings")
+class Joinings(MethodView):
+    @auth_required
+    @errors(404, 429)  # SESSION_NOT_FOUND, CANDIDATE_NOT_FOUND; TOO_MANY_ATTEMPTS
+    @taking.arguments(s.JoinSchema)
+    @taking.response(201, s.MyEnrolmentSchema)
+    def post(self, data: dict):
+        """Join a session: its number, your names and birth date find your enrolment"""
+        runtime, actor = _runtime(), _actor()
+        candidate_id = runtime.handle(c.JoinSession(actor, **data))
+        return views.my_enrolment(runtime.engine, candidate_id, actor.user_id, runtime.now())
+
+
+@taking.route("/certification-joinings/<uuid:candidate_id>")
+class Joining(MethodView):
+    @auth_required
+    @taking.response(200, s.MyEnrolmentSchema)
+    def get(self, candidate_id: UUID):
+        """Your enrolment: whether the invigilator authorized you, your course"""
+        runtime = _runtime()
+        return views.my_enrolment(runtime.engine, candidate_id, _actor().user_id, runtime.now())
+
+
+@taking.route("/certification-courses")
+class Courses(MethodView):
+    @auth_required
+    @errors(404, 429)  # CANDIDATE_NOT_FOUND; TOO_MANY_ATTEMPTS
+    @taking.arguments(s.StartSchema)
+    @taking.response(201, s.MyEnrolmentSchema, description="the course started")
+    @taking.alt_response(200, schema=s.MyEnrolmentSchema, description="the course resumed")
+    def post(self, data: dict):
+        """Type the access code: your test starts (or resumes), once the invigilator authorized you"""
+        runtime, actor = _runtime(), _actor()
+        _course_id, started = runtime.handle(c.StartCourse(actor, data["candidate_id"], data["access_code"]))
+        return views.my_enrolment(runtime.engine, data["candidate_id"], actor.user_id, runtime.now()), (
+            201 if started else 200)
+
+
+@taking.route("/certification-invigilations")
+class Invigilations(MethodView):
+    @auth_required
+    @errors(429)  # TOO_MANY_ATTEMPTS
+    @taking.arguments(s.InvigilateSchema)
+    @taking.response(200, s.InvigilationSchema)
+    def post(self, data: dict):
+        """Open a session as its invigilator, with its number and invigilator password"""
+        runtime, actor = _runtime(), _actor()
+        session_id = runtime.handle(c.OpenInvigilation(actor, data["session_number"], data["invigilator_password"]))
+        return views.invigilation(runtime.uow(), session_id, actor, runtime.now())
+

@@ -1,0 +1,267 @@
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from certification.domain.candidates import MAX_EXTRA_TIME
+from certification.domain.centers import LOCALES, SCHOOL_KINDS, TYPES
+from svckit.pagination import PageArgsSchema, page_schema
+
+# Lengths and required fields are the domain's rules, answered with their own codes (SESSION_ROOM_REQUIRED...).
+_TEXT = {"load_default": None, "allow_none": True}
+
+
+class CreateCenterSchema(Schema):
+    type = fields.String(required=True, metadata={"description": "PRO or SUP (a school is a centre by itself)"})
+    name = fields.String(required=True)
+    external_id = fields.String(**_TEXT)
+    admin_email = fields.String(required=True, metadata={"description": "the first admin, invited by mail"})
+    locale = fields.String(load_default="fr", validate=validate.OneOf(LOCALES))
+
+
+class SchoolKindSchema(Schema):
+    school_kind = fields.String(required=True, metadata={"description": " or ".join(SCHOOL_KINDS)})
+
+
+class MemberSchema(Schema):
+    user_id = fields.UUID()
+    role = fields.String()
+
+
+class PendingInvitationSchema(Schema):
+    id = fields.UUID()
+    email = fields.String()
+    role = fields.String()
+    created_at = fields.DateTime()
+
+
+class CenterSchema(Schema):
+    id = fields.UUID()
+    type = fields.String(metadata={"description": "SCO (a school), PRO or SUP"})
+    name = fields.String()
+    external_id = fields.String(allow_none=True, metadata={"description": "a school's UAI"})
+    organization_id = fields.UUID(allow_none=True, metadata={"description": "a school's organization"})
+    school_kind = fields.String(allow_none=True, metadata={"description": "COLLEGE or LYCEE, set by a platform "
+                                                                          "admin; none for other centres"})
+    archived = fields.Boolean()
+    created_at = fields.DateTime()
+    members = fields.List(fields.Nested(MemberSchema), metadata={"description": "PRO/SUP centres' own members (a "
+                                                                                "school's are its Orga admins)"})
+    pending_invitations = fields.List(fields.Nested(PendingInvitationSchema))
+
+
+class CenterListSchema(Schema):
+    items = fields.List(fields.Nested(CenterSchema))
+
+
+CenterPageSchema = page_schema(CenterSchema, "CenterPage")
+
+
+class CenterFilterSchema(PageArgsSchema):
+    type = fields.String(validate=validate.OneOf(TYPES))
+    kind_unset = fields.Boolean(load_default=False, metadata={"description": "schools whose kind is not set yet"})
+    name = fields.String(validate=validate.Length(max=255), metadata={"description": "part of the name or UAI"})
+
+
+class AcceptInvitationSchema(Schema):
+    code = fields.String(required=True, validate=validate.Length(max=100))
+
+
+class AcceptedSchema(Schema):
+    center_id = fields.UUID()
+
+
+class OpenWindowSchema(Schema):
+    school_kind = fields.String(required=True, metadata={"description": " or ".join(SCHOOL_KINDS)})
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True, metadata={"description": "included"})
+
+
+class WindowSchema(Schema):
+    id = fields.UUID()
+    school_kind = fields.String()
+    starts_on = fields.Date()
+    ends_on = fields.Date()
+    opened_by = fields.UUID()
+    opened_at = fields.DateTime()
+
+
+class WindowListSchema(Schema):
+    items = fields.List(fields.Nested(WindowSchema))
+
+
+class SessionInputSchema(Schema):
+    address = fields.String(**_TEXT)
+    room = fields.String(**_TEXT)
+    date = fields.Date(**_TEXT, metadata={"description": "YYYY-MM-DD, the centre's day (France)"})
+    time = fields.String(**_TEXT, metadata={"description": "HH:MM, the centre's time (France)"})
+    examiner = fields.String(**_TEXT)
+    description = fields.String(**_TEXT)
+
+
+class EditSessionSchema(Schema):
+    address = fields.String()
+    room = fields.String()
+    date = fields.Date()
+    time = fields.String()
+    examiner = fields.String()
+    description = fields.String(allow_none=True)
+
+
+class SessionSchema(Schema):
+    id = fields.UUID()
+    center_id = fields.UUID()
+    number = fields.Integer(metadata={"description": "what candidates and invigilators type"})
+    address = fields.String()
+    room = fields.String()
+    date = fields.Date()
+    time = fields.String()
+    examiner = fields.String()
+    description = fields.String(allow_none=True)
+    access_code = fields.String(metadata={"description": "given to the candidates in the room"})
+    invigilator_password = fields.String(metadata={"description": "given to the invigilator"})
+    status = fields.String(metadata={"description": "CREATED, FINALIZED, IN_PROCESS or PUBLISHED"})
+    created_by = fields.UUID()
+    created_at = fields.DateTime()
+    first_started_at = fields.DateTime(allow_none=True)
+    candidates_count = fields.Integer()
+    started_count = fields.Integer()
+
+
+SessionPageSchema = page_schema(SessionSchema, "SessionPage")
+
+
+class CandidateInputSchema(Schema):
+    first_name = fields.String(**_TEXT)
+    last_name = fields.String(**_TEXT)
+    birthdate = fields.Date(**_TEXT)
+    sex = fields.String(**_TEXT, metadata={"description": "M or F"})
+    birthplace = fields.String(**_TEXT)
+    result_email = fields.String(**_TEXT, metadata={"description": "where the results are mailed (optional)"})
+    external_id = fields.String(**_TEXT)
+    extra_time_percentage = fields.Integer(load_default=0, allow_none=True,
+                                           metadata={"description": f"0 to {MAX_EXTRA_TIME}"})
+
+
+class ChangeCandidateSchema(Schema):
+    extra_time_percentage = fields.Integer(required=True, allow_none=True)
+
+
+class CandidateSchema(Schema):
+    id = fields.UUID()
+    session_id = fields.UUID()
+    first_name = fields.String()
+    last_name = fields.String()
+    birthdate = fields.Date()
+    sex = fields.String(allow_none=True)
+    birthplace = fields.String(allow_none=True)
+    result_email = fields.String(allow_none=True)
+    external_id = fields.String(allow_none=True)
+    extra_time_percentage = fields.Integer()
+    organization_learner_id = fields.UUID(allow_none=True, metadata={"description": "a pupil of the school's list"})
+    joined = fields.Boolean(metadata={"description": "the candidate joined with their account"})
+    started_at = fields.DateTime(allow_none=True)
+
+
+class CandidateListSchema(Schema):
+    items = fields.List(fields.Nested(CandidateSchema))
+
+
+class CandidateFileSchema(Schema):
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class DivisionArgsSchema(Schema):
+    division = fields.String(required=True, validate=validate.Length(min=1, max=255))
+
+
+class StudentSchema(Schema):
+    learner_id = fields.UUID()
+    first_name = fields.String()
+    last_name = fields.String()
+    birthdate = fields.Date()
+    division = fields.String()
+    reason = fields.String(allow_none=True, metadata={"description": "none: eligible; else NO_ACCOUNT, NO_PROFILE, "
+                                                                     "NOT_ENOUGH_COMPETENCES or ALREADY_ENROLLED"})
+
+
+class StudentListSchema(Schema):
+    items = fields.List(fields.Nested(StudentSchema))
+
+
+class DivisionListSchema(Schema):
+    items = fields.List(fields.String())
+
+
+class NotEnrolledSchema(Schema):
+    learner_id = fields.UUID()
+    first_name = fields.String()
+    last_name = fields.String()
+    reason = fields.String()
+
+
+class EnrolmentOutcomeSchema(Schema):
+    enrolled = fields.List(fields.UUID())
+    not_enrolled = fields.List(fields.Nested(NotEnrolledSchema))
+
+
+class ImportOutcomeSchema(Schema):
+    enrolled = fields.List(fields.UUID())
+
+
+_SESSION_NUMBER = {"required": True, "validate": validate.Range(min=1, max=2**62)}
+
+
+class JoinSchema(Schema):
+    session_number = fields.Integer(**_SESSION_NUMBER)
+    first_name = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    last_name = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    birthdate = fields.Date(required=True)
+
+
+class MyEnrolmentSchema(Schema):
+    id = fields.UUID()
+    session_id = fields.UUID()
+    session_number = fields.Integer()
+    first_name = fields.String()
+    last_name = fields.String()
+    birthdate = fields.Date()
+    extra_time_percentage = fields.Integer()
+    status = fields.String(metadata={"description": "JOINED, AUTHORIZED, STARTED or ENDED_BY_INVIGILATOR"})
+    course_id = fields.UUID(allow_none=True)
+    verification_code = fields.String(allow_none=True)
+    started_at = fields.DateTime(allow_none=True)
+
+
+class StartSchema(Schema):
+    candidate_id = fields.UUID(required=True)
+    access_code = fields.String(required=True, validate=validate.Length(max=20))
+
+
+class InvigilateSchema(Schema):
+    session_number = fields.Integer(**_SESSION_NUMBER)
+    invigilator_password = fields.String(required=True, validate=validate.Length(max=50))
+
+
+class InvigilatedCandidateSchema(Schema):
+    id = fields.UUID()
+    first_name = fields.String()
+    last_name = fields.String()
+    birthdate = fields.Date()
+    extra_time_percentage = fields.Integer()
+    status = fields.String(metadata={"description": "NOT_ARRIVED, JOINED, AUTHORIZED, STARTED or "
+                                                    "ENDED_BY_INVIGILATOR"})
+    authorized_until = fields.DateTime(allow_none=True)
+    started_at = fields.DateTime(allow_none=True)
+
+
+class InvigilationSchema(Schema):
+    id = fields.UUID()
+    number = fields.Integer()
+    address = fields.String()
+    room = fields.String()
+    date = fields.Date()
+    time = fields.String()
+    examiner = fields.String()
+    status = fields.String()
+    candidates = fields.List(fields.Nested(InvigilatedCandidateSchema))
+

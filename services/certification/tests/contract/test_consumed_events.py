@@ -1,0 +1,40 @@
+"""certification reads the events it consumes as their contracts show them, unknown fields ignored."""
+
+from pathlib import Path
+
+import pytest
+
+from certification.entrypoints.consumers import schemas as s
+from msgkit import Envelope
+from svckit.consumers import read_payload
+from svckit.contracts import load_contract
+
+CONSUMED = [("organizations.organization.created.v1", s.OrganizationCreatedSchema),
+            ("organizations.organization.archived.v1", s.OrganizationArchivedSchema),
+            ("organizations.membership.granted.v1", s.MembershipChangedSchema),
+            ("organizations.membership.role_changed.v1", s.MembershipChangedSchema),
+            ("organizations.membership.revoked.v1", s.MembershipChangedSchema),
+            ("organizations.learners.imported.v1", s.LearnersImportedSchema),
+            ("organizations.learner.linked.v1", s.LearnerLinkedSchema),
+            ("organizations.learner.unlinked.v1", s.LearnerUnlinkedSchema),
+            ("assessment.assessment.completed.v1", s.AssessmentCompletedSchema),
+            ("identity.user.email_verified.v1", s.EmailVerifiedSchema),
+            ("certification.invitation.issued.v1", s.InvitationIssuedSchema)]
+
+
+@pytest.mark.parametrize(("event_type", "schema"), CONSUMED, ids=[c[0] for c in CONSUMED])
+def test_it_reads_the_example_even_with_fields_added_later(event_type, schema):
+    example = load_contract(event_type, Path(__file__).parent).example
+    example["payload"]["favourite_colour"] = "blue"  # an optional field added one day
+    assert "favourite_colour" not in read_payload(schema(), Envelope.from_dict(example))
+
+
+def test_a_learners_fields_and_a_profiles_competences_are_read_and_new_ones_ignored():
+    example = load_contract("organizations.learners.imported.v1", Path(__file__).parent).example
+    example["payload"]["learners"][0]["nickname"] = "Zozo"
+    [learner] = read_payload(s.LearnersImportedSchema(), Envelope.from_dict(example))["learners"]
+    assert (learner["first_name"], learner["division"], learner["disabled"]) == ("Zoé", "5B", False)
+    completed = load_contract("assessment.assessment.completed.v1", Path(__file__).parent).example
+    completed["payload"]["profile"]["competences"][0]["stars"] = 3
+    data = read_payload(s.AssessmentCompletedSchema(), Envelope.from_dict(completed))
+    assert data["profile"]["competences"][0] == {"competence_code": "1.1", "level": 1}

@@ -1,0 +1,118 @@
+"""Helpers shared by certification's integration tests (imported by name: no clash with other folders)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from svckit.testing import Person, deliver_example, token_for
+
+CERTIFIABLE = {"total_pix": 60, "certifiable": True, "competences": [
+    {"competence_code": f"{area}.1", "area_code": str(area), "pix": 12, "level": 1} for area in range(1, 6)]}
+NOT_CERTIFIABLE = {"total_pix": 12, "certifiable": False, "competences": [
+    {"competence_code": "1.1", "area_code": "1", "pix": 12, "level": 1}]}
+
+
+def deliver(runtime, event_type: str, aggregate_id: str, aggregate_version: int = 1, **payload: Any) -> None:
+    """Hand an event to the consumer handler that reads it, as the broker would."""
+    deliver_example(runtime, event_type, aggregate_id=aggregate_id, aggregate_version=aggregate_version,
+                    contracts_from=Path(__file__).parent, **payload)
+
+
+def person(name: str = "prof", roles: tuple[str, ...] = ()) -> Person:
+    user_id, email = str(uuid.uuid4()), f"{name}.{uuid.uuid4().hex[:8]}@example.org"
+    return Person(user_id, email, token_for(user_id, email, roles))
+
+
+def school(runtime, admin: Person | None = None, *, uai: str = "0751234A") -> str:
+    """A school (SCO organization with a UAI), so a centre, with ``admin`` as its Orga admin."""
+    organization_id = str(uuid.uuid4())
+    deliver(runtime, "organizations.organization.created.v1", organization_id, organization_id=organization_id,
+            name="Collège Victor Hugo", type="SCO", external_id=uai)
+    if admin is not None:
+        grant(runtime, organization_id, admin, "ADMIN", 2)
+    return organization_id
+
+
+def grant(runtime, organization_id: str, who: Person, role: str = "ADMIN", version: int = 2) -> str:
+    membership_id = str(uuid.uuid4())
+    deliver(runtime, "organizations.membership.granted.v1", organization_id, version, membership_id=membership_id,
+            organization_id=organization_id, user_id=who.id, role=role)
+    return membership_id
+
+
+def pupil(runtime, organization_id: str, who: Person | None, *, first: str = "Zoé", last: str = "Lefèvre",
+          birthdate: str = "2011-04-02", division: str = "3A", profile: dict | None = None, version: int = 1) -> str:
+    """A pupil of the school's list, linked to ``who``'s account, with ``profile`` as assessment reported it."""
+    learner_id = str(uuid.uuid4())
+    deliver(runtime, "organizations.learners.imported.v1", organization_id, 3, organization_id=organization_id,
+            learners=[{"learner_id": learner_id, "change": "CREATED", "version": version, "first_name": first,
+                       "last_name": last, "preferred_last_name": None, "birthdate": birthdate,
+                       "national_student_id": None, "student_number": None, "division": division, "group": None,
+                       "user_id": who.id if who else None, "disabled": False}])
+    if who is not None and profile is not None:
+        profile_of(runtime, who, profile)
+    return learner_id
+
+
+def profile_of(runtime, who: Person, profile: dict, completed_at: str = "2026-11-20T10:00:00Z") -> None:
+    deliver(runtime, "assessment.assessment.completed.v1", str(uuid.uuid4()), 31, user_id=who.id,
+            completed_at=completed_at, profile=profile)
+
+
+def window(client, admin: Person, kind: str = "COLLEGE", starts_on: date = date(2026, 11, 1),
+           ends_on: date = date(2027, 1, 31)):
+    response = client.post("/api/admin/certification-windows", headers=admin.auth, json={
+        "school_kind": kind, "starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat()})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+SESSION = {"address": "1 rue de l'École, Paris", "room": "B12", "date": "2026-12-01", "time": "09:00",
+           "examiner": "M. Martin", "description": "Salle informatique"}
+CANDIDATE = {"first_name": "Zoé", "last_name": "Lefèvre", "birthdate": "1990-01-02", "sex": "F",
+             "birthplace": "Lyon", "result_email": "resultats@example.org", "external_id": "E-42",
+             "extra_time_percentage": 33}
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def published(runtime, event_type: str, aggregate_id: str | None = None) -> list[dict]:
+    """The envelopes of ``event_type`` in the outbox (of ``aggregate_id``), oldest first."""
+    import json
+
+    from sqlalchemy import text
+
+    with runtime.engine.connect() as connection:
+        rows = connection.execute(text("SELECT body FROM outbox WHERE event_type = :t "
+                                       "AND (CAST(:a AS text) IS NULL OR aggregate_id = :a) ORDER BY id"),
+                                  {"t": event_type, "a": aggregate_id}).scalars().all()
+    return [json.loads(body) for body in rows]
+
+
+def schedule(client, center_id: str, who: Person, **changes: Any):
+    return client.post(f"/api/certification-centers/{center_id}/sessions", headers=who.auth,
+                       json={**SESSION, **changes})
+
+
+def pro_center(client, platform_admin: Person, runtime) -> tuple[str, Person]:
+    """A PRO centre whose first admin joined by the mailed invitation: (centre id, admin)."""
+    from sqlalchemy import text
+
+    admin = person("certif")
+    center = client.post("/api/admin/certification-centers", headers=platform_admin.auth, json={
+        "type": "PRO", "name": "Formations Dupont", "admin_email": admin.email}).get_json()
+    deliver(runtime, "identity.user.email_verified.v1", admin.id, 2, user_id=admin.id, email=admin.email)
+    [issued] = published(runtime, "certification.invitation.issued.v1", center["id"])
+    invitation_id = issued["payload"]["invitation_id"]
+    with runtime.engine.connect() as connection:
+        code = connection.execute(text("SELECT code FROM center_invitations WHERE id = :id"),
+                                  {"id": invitation_id}).scalar()
+    accepted = client.post(f"/api/certification-center-invitations/{invitation_id}/accept", headers=admin.auth,
+                           json={"code": code})
+    assert accepted.status_code == 200, accepted.get_json()
+    return center["id"], admin

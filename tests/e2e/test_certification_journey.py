@@ -1,0 +1,124 @@
+"""Certification through the gateway, on the real processes: a school becomes a centre by organizations' events,
+a platform admin opens its window, a PRO centre's first admin joins by the mailed invitation, schedules a
+session and enrols a candidate, who joins with their account, is authorized by an invigilator and starts: the
+course's event reaches the broker for assessment.
+
+assessment does not yet run the certification test, nor report a profile of 5 competences without a long
+test: the candidate's profile is published here as assessment.assessment.completed.v1 (its contract's example,
+with the candidate's account), which is all certification reads of assessment."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+import pika
+import requests
+from journeys import bearer, invitation_link, organization_with_admin, platform_admin, sign_up, verify_email
+
+from msgkit.testing import blocking_channel, get_messages, wait_until
+from msgkit.topology import declare_exchange
+from svckit.contracts import load_contract
+
+TOMORROW = (date.today() + timedelta(days=1)).isoformat()
+SESSION = {"address": "1 rue de l'École", "room": "B12", "date": TOMORROW, "time": "09:00", "examiner": "M. Martin"}
+
+
+def api(stack, method: str, path: str, token: str | dict, body: dict | None = None) -> requests.Response:
+    headers = token if isinstance(token, dict) else bearer(token)
+    return requests.request(method, f"{stack.gateway}{path}", headers=headers, json=body, timeout=10)
+
+
+def test_a_school_is_a_centre_that_schedules_only_inside_its_window(stack):
+    platform = platform_admin(stack)
+    school_id, head = organization_with_admin(stack, platform, name="Collège Hugo", type="SCO",
+                                              external_id=f"07{uuid.uuid4().int % 100_000:05d}A",  # a UAI: 7 digits and a letter
+                                              manages_students=True)
+    # certification hears of the school and of its admin from organizations' events.
+    centres = wait_until(lambda: api(stack, "GET", "/api/certification-centers", head).json()["items"],
+                         timeout=30, message="certification hearing of the school and its admin")
+    assert [(c["id"], c["type"]) for c in centres] == [(school_id, "SCO")]
+    sessions = f"/api/certification-centers/{school_id}/sessions"
+    assert api(stack, "POST", sessions, head, SESSION).json()["error"]["code"] == "SCHOOL_KIND_UNKNOWN"
+    assert api(stack, "PATCH", f"/api/admin/certification-centers/{school_id}", platform,
+               {"school_kind": "LYCEE"}).status_code == 200
+    assert api(stack, "POST", sessions, head, SESSION).json()["error"]["code"] == "SESSION_OUTSIDE_WINDOW"
+    opened = api(stack, "POST", "/api/admin/certification-windows", platform, {
+        "school_kind": "LYCEE", "starts_on": date.today().isoformat(),
+        "ends_on": (date.today() + timedelta(days=30)).isoformat()})
+    assert opened.status_code == 201, opened.text
+    scheduled = api(stack, "POST", sessions, head, SESSION)
+    assert scheduled.status_code == 201, scheduled.text
+
+
+def publish_profile(stack, user_id: str) -> None:
+    """assessment's part: the candidate's latest profile, level 1 in five competences."""
+    message = load_contract("assessment.assessment.completed.v1", Path(__file__).parent).example
+    message.update(message_id=str(uuid.uuid4()), aggregate_id=str(uuid.uuid4()))
+    message["payload"].update(user_id=user_id, profile={"total_pix": 60, "certifiable": True, "competences": [
+        {"competence_code": f"{area}.1", "area_code": str(area), "pix": 12, "level": 1} for area in range(1, 6)]})
+    with blocking_channel(stack.amqp_url) as channel:
+        declare_exchange(channel, "assessment")
+        channel.confirm_delivery()
+        channel.basic_publish("assessment.events", message["event_type"], json.dumps(message).encode(),
+                              pika.BasicProperties(message_id=message["message_id"], delivery_mode=2))
+
+
+def test_a_candidate_joins_is_authorized_and_starts_and_assessment_is_told(stack):
+    platform = platform_admin(stack)
+    admin_email = f"certif.{uuid.uuid4().hex[:8]}@example.org"
+    created = api(stack, "POST", "/api/admin/certification-centers", platform, {
+        "type": "PRO", "name": "Formations Dupont", "admin_email": admin_email})
+    assert created.status_code == 201, created.text
+    center_id = created.json()["id"]
+    invitation_id, code = invitation_link(stack, admin_email)  # certification's mail, through its outbox
+    admin = sign_up(stack, "Claire", "Certif", admin_email)
+    verify_email(stack, admin_email)
+
+    def accepted():
+        response = api(stack, "POST", f"/api/certification-center-invitations/{invitation_id}/accept", admin,
+                       {"code": code})
+        return None if response.status_code == 403 else response  # until certification hears of the address
+
+    assert wait_until(accepted, timeout=30).json() == {"center_id": center_id}
+    session = api(stack, "POST", f"/api/certification-centers/{center_id}/sessions", admin, SESSION).json()
+    candidate = api(stack, "POST", f"/api/certification-sessions/{session['id']}/candidates", admin, {
+        "first_name": "Zoé", "last_name": "Lefèvre", "birthdate": "1990-01-02", "sex": "F", "birthplace": "Lyon",
+        "extra_time_percentage": 33}).json()
+    zoe_email = f"zoe.{uuid.uuid4().hex[:8]}@example.org"
+    zoe = sign_up(stack, "Zoé", "Lefèvre", zoe_email)
+    zoe_id = api(stack, "GET", "/api/users/me", zoe).json()["id"]
+    join = {"session_number": session["number"], "first_name": "Zoe", "last_name": "LEFEVRE",
+            "birthdate": "1990-01-02"}
+    assert api(stack, "POST", "/api/certification-joinings", zoe, join).json()["error"]["code"] == \
+        "USER_NOT_CERTIFIABLE"
+    publish_profile(stack, zoe_id)
+    joined = wait_until(lambda: (r := api(stack, "POST", "/api/certification-joinings", zoe, join)).status_code == 201
+                        and r, timeout=30, message="certification hearing of the profile")
+    assert joined.json()["id"] == candidate["id"]
+    invigilator = sign_up(stack, "Sam", "Surveillant", f"sam.{uuid.uuid4().hex[:8]}@example.org")
+    room = api(stack, "POST", "/api/certification-invigilations", invigilator, {
+        "session_number": session["number"], "invigilator_password": session["invigilator_password"]}).json()
+    assert [c["status"] for c in room["candidates"]] == ["JOINED"]
+    with blocking_channel(stack.amqp_url) as channel:  # a queue of the test's own, as assessment's will be
+        declare_exchange(channel, "certification")
+        queue = f"e2e.courses.{uuid.uuid4().hex[:6]}"
+        channel.queue_declare(queue, auto_delete=False)
+        channel.queue_bind(queue, "certification.events", "certification.course.#")
+    start = {"candidate_id": candidate["id"], "access_code": session["access_code"]}
+    assert api(stack, "POST", "/api/certification-courses", zoe, start).json()["error"]["code"] == \
+        "CANDIDATE_NOT_AUTHORIZED_TO_JOIN_SESSION"
+    assert api(stack, "POST", f"/api/certification-candidates/{candidate['id']}/authorization",
+               invigilator).status_code == 204
+    started = api(stack, "POST", "/api/certification-courses", zoe, start)
+    assert started.status_code == 201, started.text
+    [(_, body)] = wait_until(lambda: get_messages(stack.amqp_url, queue), timeout=30,
+                             message="the relay publishing certification.course.started.v1")
+    event = json.loads(body)
+    assert event["event_type"] == "certification.course.started.v1"
+    assert (event["payload"]["user_id"], event["payload"]["extra_time_percentage"],
+            event["payload"]["verification_code"]) == (zoe_id, 33, started.json()["verification_code"])
+    with blocking_channel(stack.amqp_url) as channel:
+        channel.queue_delete(queue)
