@@ -1,11 +1,12 @@
 """Certification through the gateway, on the real processes: a school becomes a centre by organizations' events,
 a platform admin opens its window, a PRO centre's first admin joins by the mailed invitation, schedules a
 session and enrols a candidate, who joins with their account, is authorized by an invigilator and starts: the
-course's event reaches the broker for assessment.
+course's event reaches assessment, which makes the test, and the candidate answers its 32 questions through the
+gateway, each chosen by the IRT rules, until assessment publishes the test's outcome.
 
-assessment does not yet run the certification test, nor report a profile of 5 competences without a long
-test: the candidate's profile is published here as assessment.assessment.completed.v1 (its contract's example,
-with the candidate's account), which is all certification reads of assessment."""
+assessment does not report a profile of 5 competences without a long test: the candidate's profile is published
+here as assessment.assessment.completed.v1 (its contract's example, with the candidate's account), which is all
+certification reads of assessment before the test."""
 
 from __future__ import annotations
 
@@ -16,7 +17,15 @@ from pathlib import Path
 
 import pika
 import requests
-from journeys import bearer, invitation_link, organization_with_admin, platform_admin, sign_up, verify_email
+from journeys import (
+    answer_knowing_up_to,
+    bearer,
+    invitation_link,
+    organization_with_admin,
+    platform_admin,
+    sign_up,
+    verify_email,
+)
 
 from msgkit.testing import blocking_channel, get_messages, wait_until
 from msgkit.topology import declare_exchange
@@ -66,7 +75,7 @@ def publish_profile(stack, user_id: str) -> None:
                               pika.BasicProperties(message_id=message["message_id"], delivery_mode=2))
 
 
-def test_a_candidate_joins_is_authorized_and_starts_and_assessment_is_told(stack):
+def test_a_candidate_joins_is_authorized_starts_and_takes_the_test_in_assessment(stack):
     platform = platform_admin(stack)
     admin_email = f"certif.{uuid.uuid4().hex[:8]}@example.org"
     created = api(stack, "POST", "/api/admin/certification-centers", platform, {
@@ -107,6 +116,8 @@ def test_a_candidate_joins_is_authorized_and_starts_and_assessment_is_told(stack
         queue = f"e2e.courses.{uuid.uuid4().hex[:6]}"
         channel.queue_declare(queue, auto_delete=False)
         channel.queue_bind(queue, "certification.events", "certification.course.#")
+        declare_exchange(channel, "assessment")
+        channel.queue_bind(queue, "assessment.events", "assessment.certification_test.completed.#")
     start = {"candidate_id": candidate["id"], "access_code": session["access_code"]}
     assert api(stack, "POST", "/api/certification-courses", zoe, start).json()["error"]["code"] == \
         "CANDIDATE_NOT_AUTHORIZED_TO_JOIN_SESSION"
@@ -120,5 +131,43 @@ def test_a_candidate_joins_is_authorized_and_starts_and_assessment_is_told(stack
     assert event["event_type"] == "certification.course.started.v1"
     assert (event["payload"]["user_id"], event["payload"]["extra_time_percentage"],
             event["payload"]["verification_code"]) == (zoe_id, 33, started.json()["verification_code"])
+    course_id = started.json()["course_id"]
+
+    # The test: made in assessment from the event (the face waits for it), one question at a time, a counter only.
+    test_path = f"/api/certification-courses/{course_id}/assessment"
+    assert api(stack, "GET", test_path, invigilator).status_code == 404  # only the candidate's
+    test = wait_until(lambda: (r := api(stack, "GET", test_path, zoe)).status_code == 200 and r.json(), timeout=30,
+                      message="assessment making the test from certification.course.started.v1")
+    assert (test["state"], test["answers_count"], test["questions_count"]) == ("STARTED", 0, 32)
+    for number in range(1, 33):
+        asked = api(stack, "GET", f"{test_path}/next-challenge", zoe).json()
+        assert asked["question_number"] == number
+        assert api(stack, "GET", f"{test_path}/next-challenge", zoe).json()["challenge"]["id"] == \
+            asked["challenge"]["id"]  # the same question until it is answered
+        key = {**bearer(zoe), "Idempotency-Key": str(uuid.uuid4())}
+        answer = ({"challenge_id": asked["challenge"]["id"], "skipped": True} if number % 3 == 0
+                  else answer_knowing_up_to(3, asked["challenge"]["id"]))
+        answered = api(stack, "POST", f"{test_path}/answers", key, answer)
+        assert answered.status_code == 201, answered.text
+        assert "result" not in answered.json() and answered.json()["index"] == number  # never right or wrong
+    over = api(stack, "GET", f"{test_path}/next-challenge", zoe).json()
+    assert (over["state"], over["end_reason"], over["challenge"]) == ("ENDED", "COMPLETED", None)
+    refused = api(stack, "POST", f"{test_path}/answers", {**bearer(zoe), "Idempotency-Key": str(uuid.uuid4())},
+                  {"challenge_id": asked["challenge"]["id"], "skipped": True})
+    assert refused.json()["error"]["code"] == "CERTIFICATION_TEST_ENDED"
+
+    def completed():
+        return [json.loads(body) for _, body in get_messages(stack.amqp_url, queue)
+                if json.loads(body)["event_type"] == "assessment.certification_test.completed.v1"]
+
+    [outcome] = wait_until(completed, timeout=30, message="assessment publishing the test's outcome")
+    answers = outcome["payload"]["answers"]
+    assert outcome["payload"]["course_id"] == course_id and len(answers) == 32
+    assert [a["index"] for a in answers] == list(range(1, 33))
+    assert all(answers[n - 1]["status"] == "skipped" for n in range(3, 33, 3))  # a skip is recorded as one
+    assert {a["status"] for a in answers} <= {"ok", "ko", "skipped"}
+    competences = {a["competence_code"] for a in answers}
+    tubes = [a["tube_id"] for a in answers]
+    assert len(competences) == 16 and len(set(tubes)) == 32  # every competence, one question per tube
     with blocking_channel(stack.amqp_url) as channel:
         channel.queue_delete(queue)
