@@ -218,11 +218,14 @@ def test_finalization_refuses_bad_reports_and_changes_nothing(runtime, client, r
             ({"candidate_id": zoe["candidate_id"], "issue_reports": [{"category": "OTHER"}]}, 400,
              "ISSUE_REPORT_CATEGORY_NOT_VALID"),
             ({"candidate_id": zoe["candidate_id"], "abort_reason": "bored"}, 400, "ABORT_REASON_NOT_VALID"),
+            ([{"candidate_id": zoe["candidate_id"]}] * 2, 400, "CANDIDATE_REPORT_DUPLICATED"),
             ({"candidate_id": zoe["candidate_id"], "issue_reports": [
                 {"category": "IN_CHALLENGE", "subcategory": "WEBSITE_BLOCKED"}]}, 400,
              "ISSUE_REPORT_QUESTION_NUMBER_REQUIRED")):
-        assert_error(finalize(client, room, reports=[report]), status, code)
+        assert_error(finalize(client, room, reports=report if isinstance(report, list) else [report]), status, code)
     assert_error(finalize(client, room, global_comment="x" * 6000), 400)
+    assert client.get(f"/api/admin/certification-sessions/{room.session['id']}",
+                      headers=person("admin", ("SUPER_ADMIN",)).auth).get_json()["candidates"][0]["result"] is None
     assert client.get(f"/api/certification-sessions/{room.session['id']}", headers=room.admin.auth).get_json()[
         "status"] == "CREATED"
     # A global comment makes the session need a look before publication.

@@ -4,7 +4,6 @@ the scoring, a platform admin's review (neutralizations, comment) and the public
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from certification.domain import commands as c
 from certification.domain import events as ev
@@ -37,10 +36,10 @@ def on_test_completed(data: dict[str, Any], envelope: Envelope, uow: Certificati
 
 # -- finalization by the centre -------------------------------------------------------------------------
 
-def _score(record_of: dict[UUID, ResultRecord], candidate: Candidate, outcome: dict[str, Any],
-           report: CandidateReport, neutralized: set[str], d: Dependencies) -> ResultRecord:
+def _score(previous: ResultRecord | None, candidate: Candidate, outcome: dict[str, Any], report: CandidateReport,
+           neutralized: set[str], d: Dependencies) -> ResultRecord:
+    """The course scored as the jury stands; a rescoring keeps the scale the result was first scored with."""
     assert candidate.course is not None
-    previous = record_of.get(candidate.course.id)
     scale_version = previous.result.scale_version if previous else None
     kwargs = {"scale_version": scale_version} if scale_version else {}
     result = score_outcome(outcome, neutralized=neutralized, abort_reason=report.abort_reason, **kwargs)
@@ -66,15 +65,19 @@ def finalize_session(cmd: c.FinalizeSession, d: Dependencies) -> dict[str, Any]:
             raise e.RuleBroken("CANDIDATE_STILL_IN_PROGRESS", "A candidate's test is still running: wait for its end, "
                                "or end it from the invigilator's page, then finalize.",
                                candidate_ids=[str(cd.id) for cd in running])
-        given = {}
-        for raw in cmd.reports:
-            given[raw["candidate_id"]] = raw
+        given = {raw["candidate_id"]: raw for raw in cmd.reports}
+        if len(given) != len(cmd.reports):
+            raise e.Invalid("CANDIDATE_REPORT_DUPLICATED", "Each candidate has one report.", field="reports")
         unknown = set(given) - {cd.id for cd in started}
         if unknown:
             raise e.Invalid("CANDIDATE_REPORT_UNKNOWN", "A report names no candidate of this session who started.",
                             field="reports", candidate_ids=sorted(str(i) for i in unknown))
         global_comment = checked_global_comment(cmd.global_comment)
-        dropped, records = [], {}
+        # The session's row first: a second finalization at the same time waits here, then finds it changed (409).
+        session.finalize(cmd.actor.user_id, d.now(), global_comment=global_comment, has_incident=cmd.has_incident,
+                         has_joining_issue=cmd.has_joining_issue)
+        uow.sessions.save(session)
+        dropped = []
         for candidate in started:
             assert candidate.course is not None
             outcome = outcomes[candidate.course.id]
@@ -92,11 +95,7 @@ def finalize_session(cmd: c.FinalizeSession, d: Dependencies) -> dict[str, Any]:
                 dropped.append(candidate.id)
             neutralized = auto_jury(report.issue_reports, outcome.get("answers") or [])
             uow.results.save_report(candidate.id, report)
-            records[candidate.id] = _score({}, candidate, outcome, report, neutralized, d)
-            uow.results.save_result(records[candidate.id])
-        session.finalize(cmd.actor.user_id, d.now(), global_comment=global_comment, has_incident=cmd.has_incident,
-                         has_joining_issue=cmd.has_joining_issue)
-        uow.sessions.save(session)
+            uow.results.save_result(_score(None, candidate, outcome, report, neutralized, d))
         uow.commit()
         return {"abort_reasons_dropped": dropped}
 
@@ -143,7 +142,7 @@ def neutralize_challenge(cmd: c.NeutralizeChallenge, d: Dependencies) -> None:
         assert candidate is not None
         report = uow.results.reports_of([candidate.id]).get(candidate.id) or CandidateReport()
         if neutralized != set(record.neutralized):
-            uow.results.save_result(_score({record.course_id: record}, candidate, outcome, report, neutralized, d))
+            uow.results.save_result(_score(record, candidate, outcome, report, neutralized, d))
         uow.sessions.save(session)
         uow.commit()
 

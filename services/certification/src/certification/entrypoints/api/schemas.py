@@ -387,13 +387,13 @@ class JuryCandidateSchema(Schema):
     last_name = fields.String()
     birthdate = fields.Date()
     verification_code = fields.String()
-    end_reason = fields.String()
+    end_reason = fields.String(allow_none=True, metadata={"description": "none while the test runs"})
     has_seen_end_screen = fields.Boolean()
     abort_reason = fields.String(allow_none=True)
     comment = fields.String(allow_none=True)
     issue_reports = fields.List(fields.Nested(IssueReportSchema))
     answers = fields.List(fields.Nested(AnswerSchema))
-    result = fields.Nested(ResultSchema)
+    result = fields.Nested(ResultSchema, allow_none=True, metadata={"description": "none before finalization"})
 
 
 class JurySessionSchema(Schema):
