@@ -2,12 +2,24 @@
 platform admin reviews and publishes, the candidate reads the certificate and anyone checks it by its code."""
 
 import dataclasses
+import threading
 from pathlib import Path
 
 import pytest
-from certification_it import CANDIDATE, CERTIFIABLE, deliver, person, pro_center, profile_of, published, schedule
+from certification_it import (
+    CANDIDATE,
+    CERTIFIABLE,
+    deliver,
+    person,
+    pro_center,
+    profile_of,
+    published,
+    racing,
+    schedule,
+)
 
 from certification.domain.results import COMPETENCES
+from certification.entrypoints.api.app import create_app
 from msgkit import Envelope
 from svckit.contracts import load_contract
 from svckit.testing import assert_error, handle_envelope
@@ -250,3 +262,23 @@ def test_the_incident_categories_are_listed_with_their_codes(client, room):
     assert {"subcategory": "WEBSITE_BLOCKED", "code": "E5", "label_fr": "Le site est bloqué par les restrictions de "
             "l'établissement", "label_en": "The website is blocked by the centre's restrictions",
             "deprecated": False} in in_challenge["subcategories"]
+
+
+def test_two_finalizations_at_once_make_one_and_the_other_is_told(runtime, client, room, monkeypatch):
+    for who in (room.zoe, room.max):
+        complete(runtime, room.courses[who.id], who, ["ok"] * 32)
+    racing(runtime, monkeypatch)
+    statuses, codes = [], []
+
+    def finalize_now():
+        response = create_app(runtime).test_client().post(
+            f"/api/certification-sessions/{room.session['id']}/finalization", headers=room.admin.auth, json={})
+        statuses.append(response.status_code)
+        codes.append((response.get_json().get("error") or {}).get("code"))
+
+    threads = [threading.Thread(target=finalize_now) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(statuses) == [200, 409] and "CONCURRENT_UPDATE" in codes
