@@ -2,7 +2,9 @@
 a platform admin opens its window, a PRO centre's first admin joins by the mailed invitation, schedules a
 session and enrols a candidate, who joins with their account, is authorized by an invigilator and starts: the
 course's event reaches assessment, which makes the test, and the candidate answers its 32 questions through the
-gateway, each chosen by the IRT rules, until assessment publishes the test's outcome.
+gateway, each chosen by the IRT rules, until assessment publishes the test's outcome. certification keeps it (the
+invigilator sees question 32 of 32), the centre finalizes, a platform admin reviews and publishes, the candidate
+is mailed and reads the certificate, and anyone checks it by its verification code, without an account.
 
 assessment does not report a profile of 5 competences without a long test: the candidate's profile is published
 here as assessment.assessment.completed.v1 (its contract's example, with the candidate's account), which is all
@@ -21,6 +23,7 @@ from journeys import (
     answer_knowing_up_to,
     bearer,
     invitation_link,
+    mail_link,
     organization_with_admin,
     platform_admin,
     sign_up,
@@ -99,6 +102,7 @@ def test_a_candidate_joins_is_authorized_starts_and_takes_the_test_in_assessment
     zoe_email = f"zoe.{uuid.uuid4().hex[:8]}@example.org"
     zoe = sign_up(stack, "Zoé", "Lefèvre", zoe_email)
     zoe_id = api(stack, "GET", "/api/users/me", zoe).json()["id"]
+    verify_email(stack, zoe_email)  # her results will be mailed to the account's verified address (none was given)
     join = {"session_number": session["number"], "first_name": "Zoe", "last_name": "LEFEVRE",
             "birthdate": "1990-01-02"}
     assert api(stack, "POST", "/api/certification-joinings", zoe, join).json()["error"]["code"] == \
@@ -171,3 +175,56 @@ def test_a_candidate_joins_is_authorized_starts_and_takes_the_test_in_assessment
     assert len(competences) == 16 and len(set(tubes)) == 32  # every competence, one question per tube
     with blocking_channel(stack.amqp_url) as channel:
         channel.queue_delete(queue)
+
+    # certification hears of the outcome: the invigilator sees the test finished, question 32 of 32.
+    def finished():
+        [mine] = api(stack, "GET", f"/api/certification-sessions/{session['id']}/invigilation", invigilator).json()[
+            "candidates"]
+        return mine["test_status"] == "COMPLETED" and mine
+
+    mine = wait_until(finished, timeout=30, message="certification keeping the test's outcome")
+    assert (mine["answers_count"], mine["questions_count"]) == (32, 32)
+
+    # The centre finalizes; the automatic jury and the scoring run.
+    finalization = f"/api/certification-sessions/{session['id']}/finalization"
+    assert api(stack, "POST", finalization, invigilator, {}).json()["error"]["code"] == "NOT_A_CENTER_MEMBER"
+    finalized = api(stack, "POST", finalization, admin, {"reports": [
+        {"candidate_id": candidate["id"], "has_seen_end_screen": True, "issue_reports": [
+            {"category": "NON_BLOCKING_TECHNICAL_ISSUE", "description": "Réseau lent à 9 h 10"}]}]})
+    assert finalized.status_code == 200, finalized.text
+    assert finalized.json()["session"]["status"] == "FINALIZED"
+
+    # A platform admin reviews it and publishes it.
+    jury = f"/api/admin/certification-sessions/{session['id']}"
+    assert api(stack, "GET", jury, admin).json()["error"]["code"] == "PLATFORM_ADMIN_REQUIRED"
+    review = api(stack, "POST", f"{jury}/assignment", platform).json()
+    assert review["session"]["status"] == "IN_PROCESS" and review["publishable"] is True
+    [reviewed] = review["candidates"]
+    result = reviewed["result"]
+    assert (result["status"], result["reason"], result["answers"], result["scale_version"]) == (
+        "validated", "COMPLETE", 32, "v1")
+    assert 0 <= result["score"] <= 895 and len(result["competence_levels"]) == 16
+    assert [r["code"] for r in reviewed["issue_reports"]] == ["C7"]
+    code = started.json()["verification_code"]
+    unpublished = requests.post(f"{stack.gateway}/api/certificate-verifications", json={"verification_code": code},
+                                timeout=10)
+    assert unpublished.status_code == 404 and unpublished.json()["error"]["code"] == "CERTIFICATE_NOT_FOUND"
+    published = api(stack, "POST", f"{jury}/publication", platform)
+    assert published.status_code == 200, published.text
+    assert published.json()["session"]["status"] == "PUBLISHED"
+
+    # The candidate is mailed (certification's consumer, from its own event) and reads the certificate.
+    assert mail_link(stack, zoe_email, "/mes-certifications")
+    [certificate] = api(stack, "GET", "/api/certificates", zoe).json()["items"]
+    assert (certificate["id"], certificate["score"], certificate["verification_code"], certificate["status"]) == (
+        course_id, result["score"], code, "validated")
+    assert certificate["certification_center"] == "Formations Dupont"
+
+    # Anyone checks it by its code, with no account, and reads what the certificate shows.
+    checked = requests.post(f"{stack.gateway}/api/certificate-verifications", json={"verification_code": code},
+                            timeout=10)
+    assert checked.status_code == 200, checked.text
+    assert checked.json() == certificate
+    unknown = requests.post(f"{stack.gateway}/api/certificate-verifications",
+                            json={"verification_code": "P-BBBBBBBB"}, timeout=10)
+    assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "CERTIFICATE_NOT_FOUND"

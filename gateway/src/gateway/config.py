@@ -25,6 +25,7 @@ from limits import parse_many
 from gateway.routes import (
     ASSESSMENT,
     CAMPAIGNS,
+    CERTIFICATE_CHECK,
     CERTIFICATION,
     IDENTITY,
     LOGIN,
@@ -57,7 +58,10 @@ GROUP_LIMITS = {
     REFRESH: ("RATELIMIT_REFRESH", "300/minute"),  # POST /api/token/refresh, per address
     SIGNUP: ("RATELIMIT_SIGNUP", "240/minute"),  # POST /api/users, per address
     RESET_REQUEST: ("RATELIMIT_PASSWORD_RESET", "100/minute"),  # POST /api/password-reset-requests, per address
-    RECONCILIATION: ("RATELIMIT_RECONCILIATION", "10/minute"),  # matching oneself in a school's list, per account
+    RECONCILIATION: ("RATELIMIT_RECONCILIATION", "10/minute"),
+    # POST /api/certificate-verifications, per address: a school checking a class's certificates from one address
+    # stays well under it; guessing one of 24^8 codes at 60 a minute is hopeless.
+    CERTIFICATE_CHECK: ("RATELIMIT_CERTIFICATE_CHECK", "60/minute"),  # matching oneself in a school's list, per account
 }
 SHARED_STORES = ("redis://", "rediss://", "redis+sentinel://", "redis+unix://")
 # The web faces, built by `npm run build` in web/ (make install does it) into the package.

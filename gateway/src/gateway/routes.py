@@ -38,7 +38,8 @@ REFRESH = "refresh"
 SIGNUP = "signup"
 RESET_REQUEST = "password_reset"  # asking for a reset link: no hash, identity caps the mails per address
 RECONCILIATION = "reconciliation"  # names and birth dates tried against a school's list: no guessing at speed
-ADDRESS_GROUPS = frozenset({LOGIN, REFRESH, SIGNUP, RESET_REQUEST})
+CERTIFICATE_CHECK = "certificate_check"  # anyone checking a certificate by its code, no account: per address
+ADDRESS_GROUPS = frozenset({LOGIN, REFRESH, SIGNUP, RESET_REQUEST, CERTIFICATE_CHECK})
 
 _PARAM, _REST = object(), object()
 
@@ -176,6 +177,13 @@ ROUTES: tuple[Route, ...] = (
     token("/api/certification-joinings/{id}", CERTIFICATION, methods="GET"),
     token("/api/certification-courses", CERTIFICATION, methods="POST", limit_group=RECONCILIATION),
     token("/api/certification-invigilations", CERTIFICATION, methods="POST", limit_group=RECONCILIATION),
+    # after the test: the incident categories, the jury's review and publication, the candidate's certificates,
+    # and anyone's check of a certificate by its verification code (no token; per address, in its own group)
+    token("/api/certification-issue-report-categories", CERTIFICATION, methods="GET"),
+    token("/api/admin/certification-sessions/**", CERTIFICATION),
+    token("/api/certificates", CERTIFICATION, methods="GET"),
+    token("/api/certificates/{id}", CERTIFICATION, methods="GET"),
+    public("POST", "/api/certificate-verifications", CERTIFICATION, limit_group=CERTIFICATE_CHECK),
 )
 
 

@@ -22,7 +22,8 @@ def test_defaults_work_on_a_laptop():
     assert settings.ratelimit_enabled is True and settings.ratelimit_storage_uri == "memory://"
     assert (settings.ratelimit_account, settings.ratelimit_address) == ("300/minute", "600/minute")
     assert settings.ratelimit_groups == {"login": "280/minute", "refresh": "300/minute", "signup": "240/minute",
-                                         "password_reset": "100/minute", "reconciliation": "10/minute"}
+                                         "password_reset": "100/minute", "reconciliation": "10/minute",
+                                         "certificate_check": "60/minute"}
     assert settings.ratelimit_key_prefix == "gateway"
     assert (settings.retry_seconds, settings.retry_body_bytes) == (5.0, 1024 * 1024)
 

@@ -27,7 +27,7 @@ Fixed windows of one minute: a burst above a minute's allowance waits for the ne
 from limits import parse
 
 from gateway.config import Settings
-from gateway.routes import ADDRESS_GROUPS, LOGIN, REFRESH, RESET_REQUEST, SIGNUP, RoutingTable
+from gateway.routes import ADDRESS_GROUPS, CERTIFICATE_CHECK, LOGIN, REFRESH, RESET_REQUEST, SIGNUP, RoutingTable
 
 PUPILS, MINUTES, CLASS = 1000, 10, 35
 PER_PUPIL = {"public": 2, LOGIN: 2, SIGNUP: 2}
@@ -79,3 +79,12 @@ def test_asking_for_a_reset_link_has_its_own_group_which_a_class_asking_at_once_
     assert table.route_for("POST", "/api/users").limit_group == SIGNUP
     assert RESET_REQUEST in ADDRESS_GROUPS  # per address, and in no other bucket
     assert per_minute(Settings.from_env({}).ratelimit_groups[RESET_REQUEST]) >= SLACK * CLASS
+
+
+def test_checking_a_certificate_by_its_code_needs_no_token_and_counts_per_address_in_its_own_group():
+    table = RoutingTable()
+    route = table.route_for("POST", "/api/certificate-verifications")
+    assert (route.token, route.limit_group, route.service) == (False, CERTIFICATE_CHECK, "certification")
+    assert CERTIFICATE_CHECK in ADDRESS_GROUPS
+    assert table.route_for("GET", "/api/certificates").token  # one's own certificates need the account
+    assert table.route_for("POST", "/api/admin/certification-sessions/x/publication").token

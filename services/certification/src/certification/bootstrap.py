@@ -46,7 +46,7 @@ class Certification(BaseRuntime):
         return HANDLERS[type(command)](command, self.dependencies())
 
     def subscriptions(self) -> list[Subscription]:
-        return subscriptions(self.uow, self.mailer, self.settings.public_url)
+        return subscriptions(self.uow, self.mailer, self.settings.public_url, self.settings.learner_url)
 
 
 def bootstrap(settings: Settings | None = None) -> Certification:

@@ -18,6 +18,7 @@ class Settings:
     public_url: str  # where the Certif face is served (the links in the mails)
     mail: MailSettings
     max_import_bytes: int
+    learner_url: str = "http://localhost:8080"  # the learners' face (the certificate's link in the results mail)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -29,4 +30,6 @@ class Settings:
         return cls(common=common, public_url=public_url or "http://localhost:8080/certif",
                    mail=MailSettings.from_env(env, production=common.production,
                                               default_sender="Certif <no-reply@skills-platform.example.org>"),
-                   max_import_bytes=env_int(env, "MAX_IMPORT_BYTES", MAX_IMPORT_BYTES))
+                   max_import_bytes=env_int(env, "MAX_IMPORT_BYTES", MAX_IMPORT_BYTES),
+                   learner_url=env.get("LEARNER_URL", "") or public_url.removesuffix("/certif").rstrip("/")
+                   or "http://localhost:8080")

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from certification.domain import events as ev
+from certification.domain.results import MAX_SCORE
 from svckit.uow import IntegrationEvent
 
 # A course is its own aggregate for consumers: started is its version 1, ended its version 2.
@@ -45,4 +46,20 @@ def to_integration(event: Any) -> IntegrationEvent | None:
                                     "user_id": str(event.user_id), "session_id": str(event.session_id),
                                     "center_id": str(event.center_id), "ended_by": str(event.ended_by),
                                     "ended_at": _iso(event.ended_at)})
+    if isinstance(event, ev.ResultPublished):
+        return IntegrationEvent("certification.results.published.v1", str(event.course_id), event.version, {
+            "course_id": str(event.course_id), "candidate_id": str(event.candidate_id),
+            "session_id": str(event.session_id), "session_number": event.session_number,
+            "certification_date": event.session_date.isoformat(), "center_id": str(event.center_id),
+            "center_name": event.center_name, "center_type": event.center_type,
+            "organization_id": str(event.organization_id) if event.organization_id else None, "uai": event.uai,
+            "user_id": str(event.user_id) if event.user_id else None,
+            "organization_learner_id": str(event.organization_learner_id) if event.organization_learner_id
+            else None, "division": event.division, "first_name": event.first_name, "last_name": event.last_name,
+            "birthdate": event.birthdate.isoformat(), "external_id": event.external_id,
+            "verification_code": event.verification_code, "status": event.status, "reason": event.reason,
+            "score": event.score, "max_score": MAX_SCORE, "mesh_level": event.mesh_level,
+            "competence_levels": [{"competence_code": code, "level": level}
+                                  for code, level in sorted(event.competence_levels.items())],
+            "scale_version": event.scale_version, "published_at": _iso(event.published_at)})
     return None  # MemberJoined: nobody outside needs it yet

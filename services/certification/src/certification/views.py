@@ -14,6 +14,8 @@ from certification.domain import commands as c
 from certification.domain import exceptions as e
 from certification.domain.candidates import ALREADY_ENROLLED, ineligibility
 from certification.domain.centers import Center
+from certification.domain.finalization import CandidateReport, IssueReport, publishable
+from certification.domain.results import MAX_SCORE, ResultRecord
 from certification.service_layer import access
 from certification.service_layer.unit_of_work import CertificationUnitOfWork
 from svckit.pagination import offset
@@ -81,7 +83,7 @@ _SESSION_COLUMNS = (orm.sessions.c.id, orm.sessions.c.center_id, orm.sessions.c.
                     orm.sessions.c.room, orm.sessions.c.date, orm.sessions.c.time, orm.sessions.c.examiner,
                     orm.sessions.c.description, orm.sessions.c.access_code, orm.sessions.c.invigilator_password,
                     orm.sessions.c.status, orm.sessions.c.created_by, orm.sessions.c.created_at,
-                    orm.sessions.c.first_started_at)
+                    orm.sessions.c.first_started_at, orm.sessions.c.finalized_at, orm.sessions.c.published_at)
 
 
 def _counts():
@@ -113,6 +115,26 @@ def session(uow: CertificationUnitOfWork, engine: Engine, session_id: UUID, acto
         return dict(row._mapping)
 
 
+def _progress(connection: Any, course_ids: list[UUID]) -> dict[UUID, dict[str, Any]]:
+    """Each started course's progress, as assessment reported it: question n of 32, and how the test ended."""
+    ct = orm.course_tests
+    ids = [i for i in course_ids if i is not None]
+    if not ids:
+        return {}
+    return {row.course_id: {"answers_count": row.answers_count, "questions_count": row.questions_count,
+                            "test_status": row.end_reason or "IN_PROGRESS"}
+            for row in connection.execute(select(ct.c.course_id, ct.c.answers_count, ct.c.questions_count,
+                                                 ct.c.end_reason).where(ct.c.course_id.in_(ids)))}
+
+
+def _with_progress(item: dict[str, Any], course_id: UUID | None, progress: dict[UUID, dict[str, Any]]) -> dict:
+    found = progress.get(course_id) if course_id else None
+    if found is None:
+        found = {"answers_count": 0 if course_id else None, "questions_count": None,
+                 "test_status": "IN_PROGRESS" if course_id else None}
+    return {**item, **found}
+
+
 def _candidate_row(row: Any) -> dict[str, Any]:
     return {"id": row.id, "session_id": row.session_id, "first_name": row.first_name, "last_name": row.last_name,
             "birthdate": row.birthdate, "sex": row.sex, "birthplace": row.birthplace,
@@ -127,8 +149,10 @@ def candidates(uow: CertificationUnitOfWork, engine: Engine, session_id: UUID, a
         access.managed_session(uow, session_id, actor)
     cd = orm.candidates
     with engine.connect() as connection:
-        return [_candidate_row(row) for row in connection.execute(
-            select(cd).where(cd.c.session_id == session_id).order_by(cd.c.last_name, cd.c.first_name, cd.c.id))]
+        rows = connection.execute(select(cd).where(cd.c.session_id == session_id)
+                                  .order_by(cd.c.last_name, cd.c.first_name, cd.c.id)).all()
+        progress = _progress(connection, [row.course_id for row in rows])
+        return [_with_progress(_candidate_row(row), row.course_id, progress) for row in rows]
 
 
 def candidate(engine: Engine, candidate_id: UUID) -> dict[str, Any]:
@@ -174,14 +198,18 @@ def invigilation(uow: CertificationUnitOfWork, session_id: UUID, actor: c.Actor,
         if not uow.invigilators.may_invigilate(session_id, actor.user_id):
             raise e.Forbidden("NOT_AN_INVIGILATOR", "Open the session with its invigilator password first.")
         d = found.details
+        candidates_ = sorted(uow.candidates.of_session(session_id),
+                             key=lambda cd: (cd.identity.last_name, cd.identity.first_name, str(cd.id)))
+        progress = uow.results.progress_of([cd.course.id for cd in candidates_ if cd.course])
         return {"id": found.id, "number": found.number, "address": d.address, "room": d.room, "date": d.date,
                 "time": d.time, "examiner": d.examiner, "status": found.status, "candidates": [
-                    {"id": cd.id, "first_name": cd.identity.first_name, "last_name": cd.identity.last_name,
-                     "birthdate": cd.identity.birthdate, "extra_time_percentage": cd.extra_time_percentage,
-                     "status": cd.status(now), "authorized_until": cd.authorized_until,
-                     "started_at": cd.course.started_at if cd.course else None}
-                    for cd in sorted(uow.candidates.of_session(session_id),
-                                     key=lambda cd: (cd.identity.last_name, cd.identity.first_name, str(cd.id)))]}
+                    _with_progress({"id": cd.id, "first_name": cd.identity.first_name,
+                                    "last_name": cd.identity.last_name, "birthdate": cd.identity.birthdate,
+                                    "extra_time_percentage": cd.extra_time_percentage, "status": cd.status(now),
+                                    "authorized_until": cd.authorized_until,
+                                    "started_at": cd.course.started_at if cd.course else None},
+                                   cd.course.id if cd.course else None, progress)
+                    for cd in candidates_]}
 
 
 def my_enrolment(engine: Engine, candidate_id: UUID, user_id: UUID, now: datetime) -> dict[str, Any]:
@@ -198,3 +226,117 @@ def my_enrolment(engine: Engine, candidate_id: UUID, user_id: UUID, now: datetim
             "first_name": row.first_name, "last_name": row.last_name, "birthdate": row.birthdate,
             "extra_time_percentage": row.extra_time_percentage, "status": status, "course_id": row.course_id,
             "verification_code": row.verification_code, "started_at": row.started_at}
+
+
+# -- finalization, the jury, certificates ------------------------------------------------------------------
+
+def _competences(levels: dict[str, int]) -> list[dict[str, Any]]:
+    return [{"competence_code": code, "level": level} for code, level in sorted(levels.items())]
+
+
+def _result(record: ResultRecord) -> dict[str, Any]:
+    return {**record.result.as_dict(), "competence_levels": _competences(record.result.competence_levels),
+            "max_score": MAX_SCORE}
+
+
+def _report(report: IssueReport) -> dict[str, Any]:
+    return {"category": report.category, "subcategory": report.subcategory, "code": report.code,
+            "description": report.description, "question_number": report.question_number,
+            "impactful": report.impactful, "resolved": report.resolved, "resolution": report.resolution}
+
+
+def jury_sessions_page(engine: Engine, actor: c.Actor, args: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
+    """Sessions finalized by their centre (or in review, or published), for platform admins, oldest first."""
+    access.require_platform_admin(actor)
+    s = orm.sessions
+    conditions = [s.c.status == args["status"]] if args.get("status") else [s.c.status != "CREATED"]
+    with engine.connect() as connection:
+        total = connection.scalar(select(func.count()).select_from(s).where(*conditions))
+        rows = connection.execute(select(*_SESSION_COLUMNS, *_counts()).where(*conditions)
+                                  .order_by(s.c.finalized_at, s.c.number).limit(args["page_size"])
+                                  .offset(offset(args)))
+        return [dict(row._mapping) for row in rows], total
+
+
+def jury_session(uow: CertificationUnitOfWork, engine: Engine, session_id: UUID, actor: c.Actor) -> dict[str, Any]:
+    """What a platform admin reviews: the centre's reports, each candidate's answers and result."""
+    access.require_platform_admin(actor)
+    with uow:
+        found = access.get_session(uow, session_id)
+        center_ = access.get_center(uow, found.center_id)
+        started = [cd for cd in uow.candidates.of_session(session_id) if cd.course is not None]
+        results = {r.candidate_id: r for r in uow.results.of_session(session_id)}
+        reports = uow.results.reports_of(cd.id for cd in started)
+        outcomes = uow.results.outcomes_of(cd.course.id for cd in started if cd.course)
+    with engine.connect() as connection:
+        row = connection.execute(select(*_SESSION_COLUMNS, *_counts()).where(orm.sessions.c.id == session_id)).first()
+    every_report = [r for report in reports.values() for r in report.issue_reports]
+    items = []
+    for cd in sorted(started, key=lambda cd: (cd.identity.last_name, cd.identity.first_name, str(cd.id))):
+        assert cd.course is not None
+        record, report = results.get(cd.id), reports.get(cd.id) or CandidateReport()
+        outcome = outcomes.get(cd.course.id) or {}
+        neutralized = set(record.neutralized) if record else set()
+        items.append({"candidate_id": cd.id, "course_id": cd.course.id, "first_name": cd.identity.first_name,
+                      "last_name": cd.identity.last_name, "birthdate": cd.identity.birthdate,
+                      "verification_code": cd.course.verification_code, "end_reason": outcome.get("end_reason"),
+                      "has_seen_end_screen": report.has_seen_end_screen, "abort_reason": report.abort_reason,
+                      "comment": report.comment, "issue_reports": [_report(r) for r in report.issue_reports],
+                      "answers": [{"index": a["index"], "challenge_id": a["challenge_id"],
+                                   "competence_code": a.get("competence_code"), "status": a["status"],
+                                   "neutralized": a["challenge_id"] in neutralized}
+                                  for a in outcome.get("answers") or ()],
+                      "result": _result(record) if record else None})
+    return {"session": dict(row._mapping), "center_name": center_.name, "global_comment": found.global_comment,
+            "has_incident": found.has_incident, "has_joining_issue": found.has_joining_issue,
+            "jury_comment": found.jury_comment, "assigned_to": found.assigned_to,
+            "publishable": publishable(found.global_comment, every_report), "candidates": items}
+
+
+def _certificate_query():
+    cd, r, s, ct = orm.candidates, orm.course_results, orm.sessions, orm.centers
+    return (select(r, cd.c.first_name, cd.c.last_name, cd.c.birthdate, cd.c.birthplace, cd.c.verification_code,
+                   cd.c.user_id, s.c.date.label("certification_date"), ct.c.name.label("center_name"))
+            .select_from(r.join(cd, cd.c.id == r.c.candidate_id).join(s, s.c.id == r.c.session_id)
+                         .join(ct, ct.c.id == s.c.center_id))
+            .where(r.c.published_at.is_not(None), s.c.status == "PUBLISHED"))
+
+
+def _certificate(row: Any) -> dict[str, Any]:
+    """Only what the certificate shows: no global level below level 1, no competence of a test not validated."""
+    validated = row.status == "validated"
+    return {"id": row.course_id, "first_name": row.first_name, "last_name": row.last_name,
+            "birthdate": row.birthdate, "birthplace": row.birthplace, "certification_center": row.center_name,
+            "certification_date": row.certification_date, "delivered_at": row.published_at, "status": row.status,
+            "score": row.score if validated else None, "max_score": MAX_SCORE,
+            "mesh_level": row.mesh_level if validated and row.mesh_level else None,
+            "competence_levels": _competences(row.competence_levels) if validated else [],
+            "verification_code": row.verification_code, "scale_version": row.scale_version}
+
+
+def my_certificates(engine: Engine, user_id: UUID) -> list[dict[str, Any]]:
+    """The account's published results, latest first (a rejected or cancelled one shows its status only)."""
+    with engine.connect() as connection:
+        rows = connection.execute(_certificate_query().where(orm.candidates.c.user_id == user_id)
+                                  .order_by(orm.course_results.c.published_at.desc()))
+        return [_certificate(row) for row in rows]
+
+
+def my_certificate(engine: Engine, course_id: UUID, user_id: UUID) -> dict[str, Any]:
+    with engine.connect() as connection:
+        row = connection.execute(_certificate_query().where(orm.course_results.c.course_id == course_id,
+                                                            orm.candidates.c.user_id == user_id)).first()
+    if row is None:
+        raise e.NotFound("CERTIFICATE_NOT_FOUND", "You have no published certificate of this id.")
+    return _certificate(row)
+
+
+def certificate_by_code(engine: Engine, code: str) -> dict[str, Any]:
+    """Anyone with the verification code reads the certificate: only a validated, published one exists for them."""
+    code = (code or "").strip().upper()
+    with engine.connect() as connection:
+        row = connection.execute(_certificate_query().where(orm.candidates.c.verification_code == code,
+                                                            orm.course_results.c.status == "validated")).first()
+    if row is None:
+        raise e.NotFound("CERTIFICATE_NOT_FOUND", "No published certificate has this verification code.")
+    return _certificate(row)

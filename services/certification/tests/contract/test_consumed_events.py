@@ -19,7 +19,10 @@ CONSUMED = [("organizations.organization.created.v1", s.OrganizationCreatedSchem
             ("organizations.learner.unlinked.v1", s.LearnerUnlinkedSchema),
             ("assessment.assessment.completed.v1", s.AssessmentCompletedSchema),
             ("identity.user.email_verified.v1", s.EmailVerifiedSchema),
-            ("certification.invitation.issued.v1", s.InvitationIssuedSchema)]
+            ("certification.invitation.issued.v1", s.InvitationIssuedSchema),
+            ("assessment.certification_test.progressed.v1", s.CertificationTestProgressedSchema),
+            ("assessment.certification_test.completed.v1", s.CertificationTestCompletedSchema),
+            ("certification.results.published.v1", s.ResultPublishedSchema)]
 
 
 @pytest.mark.parametrize(("event_type", "schema"), CONSUMED, ids=[c[0] for c in CONSUMED])
@@ -38,3 +41,34 @@ def test_a_learners_fields_and_a_profiles_competences_are_read_and_new_ones_igno
     completed["payload"]["profile"]["competences"][0]["stars"] = 3
     data = read_payload(s.AssessmentCompletedSchema(), Envelope.from_dict(completed))
     assert data["profile"]["competences"][0] == {"competence_code": "1.1", "level": 1}
+
+
+def test_a_completed_tests_answers_and_skips_are_read_with_their_items_and_new_fields_ignored():
+    example = load_contract("assessment.certification_test.completed.v1", Path(__file__).parent).example
+    example["payload"]["answers"][0]["focused_out"] = False
+    example["payload"]["skips_if_abandoned"][0]["has_embed"] = True
+    data = read_payload(s.CertificationTestCompletedSchema(), Envelope.from_dict(example))
+    assert data["end_reason"] == "ENDED_BY_INVIGILATOR"
+    assert data["answers"][0] == {"index": 1, "challenge_id": "recherche3-a", "skill_id": "recherche3",
+                                  "tube_id": "recherche", "competence_code": "1.1", "difficulty": 0.5,
+                                  "discrimination": 1.5, "status": "ok"}
+    assert [a["status"] for a in data["answers"]] == ["ok", "skipped"]
+    assert data["skips_if_abandoned"] == [{"challenge_id": "motsDePasse3-a", "skill_id": "motsDePasse3",
+                                           "tube_id": "motsDePasse", "competence_code": "4.1", "difficulty": 0.5,
+                                           "discrimination": 1.5}]
+
+
+def test_a_completed_tests_outcome_scores_as_the_example_says():
+    """The example's two answers: fewer than 20, rejected; after a technical abort, cancelled."""
+    from certification.domain.results import score_outcome
+
+    example = load_contract("assessment.certification_test.completed.v1", Path(__file__).parent).example
+    data = read_payload(s.CertificationTestCompletedSchema(), Envelope.from_dict(example))
+    assert score_outcome(data).reason == "REJECTED_DUE_TO_LACK_OF_ANSWERS"
+    assert score_outcome(data, abort_reason="technical").status == "cancelled"
+
+
+def test_a_progress_is_read_as_question_n_of_32():
+    example = load_contract("assessment.certification_test.progressed.v1", Path(__file__).parent).example
+    data = read_payload(s.CertificationTestProgressedSchema(), Envelope.from_dict(example))
+    assert (data["answers_count"], data["questions_count"]) == (4, 32)

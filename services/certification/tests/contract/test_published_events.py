@@ -20,6 +20,12 @@ EVENTS = [
     e.SessionScheduled(SESSION, 1, CENTER, 1042, date(2026, 12, 14), "09:00", USER, NOW),
     e.CourseStarted(COURSE, CANDIDATE, USER, SESSION, CENTER, 33, "P-Y468BCDF", 1, NOW),
     e.CourseEndedByInvigilator(COURSE, CANDIDATE, USER, SESSION, CENTER, uuid.uuid4(), NOW),
+    e.ResultPublished(COURSE, 3, CANDIDATE, SESSION, 1042, date(2026, 12, 14), CENTER, "Collège Victor Hugo", "SCO",
+                      CENTER, "0751234A", USER, uuid.uuid4(), "3A", "Zoé", "Lefèvre", date(2011, 4, 2), None,
+                      "P-Y468BCDF", "validated", "COMPLETE", 312, 3, {"1.1": 3, "5.2": 2}, "v1", NOW),
+    e.ResultPublished(COURSE, 2, CANDIDATE, SESSION, 1042, date(2026, 12, 14), CENTER, "Formations Dupont", "PRO",
+                      None, None, USER, None, None, "Zoé", "Lefèvre", date(1990, 1, 2), "E-42", "P-Y468BCDF",
+                      "rejected", "REJECTED_DUE_TO_LACK_OF_ANSWERS", None, None, {}, "v1", NOW),
 ]
 
 

@@ -116,3 +116,31 @@ def pro_center(client, platform_admin: Person, runtime) -> tuple[str, Person]:
                            json={"code": code})
     assert accepted.status_code == 200, accepted.get_json()
     return center["id"], admin
+
+
+def racing(runtime, monkeypatch):
+    import threading
+
+    """The runtime's use cases, each waiting after it read a session's candidates until the other has too."""
+    barrier = threading.Barrier(2, timeout=10)
+    factory = runtime.uow
+
+    def uow():
+        unit = factory()
+        opened = unit.open_repositories
+
+        def open_repositories(session):
+            opened(session)
+            read = unit.candidates.of_session
+
+            def of_session(session_id):
+                found = read(session_id)
+                barrier.wait()
+                return found
+
+            unit.candidates.of_session = of_session
+
+        unit.open_repositories = open_repositories
+        return unit
+
+    monkeypatch.setattr(runtime, "uow", uow)

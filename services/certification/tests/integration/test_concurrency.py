@@ -2,35 +2,9 @@
 
 import threading
 
-from certification_it import CERTIFIABLE, person, pupil, schedule
+from certification_it import CERTIFIABLE, person, pupil, racing, schedule
 
 from certification.entrypoints.api.app import create_app
-
-
-def racing(runtime, monkeypatch):
-    """The runtime's use cases, each waiting after it read a session's candidates until the other has too."""
-    barrier = threading.Barrier(2, timeout=10)
-    factory = runtime.uow
-
-    def uow():
-        unit = factory()
-        opened = unit.open_repositories
-
-        def open_repositories(session):
-            opened(session)
-            read = unit.candidates.of_session
-
-            def of_session(session_id):
-                found = read(session_id)
-                barrier.wait()
-                return found
-
-            unit.candidates.of_session = of_session
-
-        unit.open_repositories = open_repositories
-        return unit
-
-    monkeypatch.setattr(runtime, "uow", uow)
 
 
 def test_a_class_enrolled_twice_at_once_is_enrolled_once_and_the_other_request_told_so(runtime, college,

@@ -55,3 +55,39 @@ def test_the_relay_publishes_what_a_use_case_wrote_to_the_outbox(runtime, client
         [published] = wait_until(ours)
     assert (published["event_type"], published["payload"]["number"]) == (
         "certification.session.scheduled.v1", session["number"])
+
+
+def handled(runtime, *message_ids):
+    with runtime.engine.connect() as connection:
+        return connection.execute(text("SELECT count(*) FROM inbox WHERE message_id = ANY(CAST(:ids AS uuid[]))"),
+                                  {"ids": list(message_ids)}).scalar()
+
+
+def test_a_tests_progress_and_outcome_on_the_broker_are_kept_once_each(runtime, amqp_url):
+    course_id, user_id = str(uuid.uuid4()), str(uuid.uuid4())
+    progressed = load_contract("assessment.certification_test.progressed.v1", Path(__file__).parent).example
+    progressed.update(message_id=str(uuid.uuid4()), aggregate_id=course_id, aggregate_version=3)
+    progressed["payload"].update(course_id=course_id, user_id=user_id, answers_count=1)
+    completed = load_contract("assessment.certification_test.completed.v1", Path(__file__).parent).example
+    completed.update(message_id=str(uuid.uuid4()), aggregate_id=course_id, aggregate_version=10)
+    completed["payload"].update(course_id=course_id, user_id=user_id)
+
+    def kept():
+        with runtime.engine.connect() as connection:
+            return connection.execute(text("SELECT answers_count, end_reason, outcome FROM course_tests "
+                                           "WHERE course_id = :id"), {"id": course_id}).first()
+
+    with running(runtime.make_consumer()) as consumer:
+        wait_until(lambda: consumer.connected)
+        with blocking_channel(amqp_url) as channel:
+            declare_exchange(channel, "assessment")
+            channel.confirm_delivery()
+            # the outcome, then a late progress of an earlier version, and the outcome again (a redelivery)
+            for message in (completed, progressed, completed):
+                channel.basic_publish("assessment.events", message["event_type"], json.dumps(message).encode(),
+                                      pika.BasicProperties(message_id=message["message_id"], delivery_mode=2))
+        wait_until(lambda: handled(runtime, progressed["message_id"], completed["message_id"]) == 2)
+    row = kept()
+    assert (row.answers_count, row.end_reason) == (2, "ENDED_BY_INVIGILATOR")  # the outcome's, not the late progress'
+    assert [a["status"] for a in row.outcome["answers"]] == ["ok", "skipped"]
+    assert len(row.outcome["skips_if_abandoned"]) == 1

@@ -122,6 +122,9 @@ class FakeReplicas(AbstractReplicas):
     def learner_account(self, learner_id):
         return self.accounts.get(learner_id)
 
+    def divisions_of(self, learner_ids):
+        return {i: self.learners[i].get("division") for i in learner_ids if i in self.learners}
+
     def save_profile(self, user_id, profile, as_of):
         self.profiles[user_id] = profile
 

@@ -72,3 +72,31 @@ def test_candidates_change_until_24_hours_after_the_first_start_and_never_once_f
     with pytest.raises(e.RuleBroken) as refused:
         scheduled.require_candidates_changeable(NOW)
     assert refused.value.error_code == "SESSION_NOT_ACCESSIBLE"
+
+
+def test_a_session_goes_from_created_to_finalized_in_process_and_published_and_then_changes_no_more():
+    found, centre_member, admin = session(), uuid.uuid4(), uuid.uuid4()
+    with pytest.raises(e.RuleBroken, match="nothing to finalize"):
+        found.finalize(centre_member, NOW, global_comment=None, has_incident=False, has_joining_issue=False)
+    with pytest.raises(e.RuleBroken) as not_yet:
+        found.publish(admin, NOW)
+    assert not_yet.value.error_code == "SESSION_NOT_FINALIZED"
+    found.first_started_at = NOW
+    found.finalize(centre_member, NOW, global_comment="Panne", has_incident=True, has_joining_issue=False)
+    assert (found.status, found.finalized_by, found.global_comment) == ("FINALIZED", centre_member, "Panne")
+    with pytest.raises(e.Conflict) as twice:
+        found.finalize(centre_member, NOW, global_comment=None, has_incident=False, has_joining_issue=False)
+    assert twice.value.error_code == "SESSION_ALREADY_FINALIZED"
+    with pytest.raises(e.RuleBroken):
+        found.require_open()  # no more joining, authorizing or starting
+    found.take_for_review(admin)
+    assert (found.status, found.assigned_to) == ("IN_PROCESS", admin)
+    found.comment_as_jury(admin, "  Vu avec le centre  ")
+    assert found.jury_comment == "Vu avec le centre"
+    found.publish(admin, NOW)
+    assert (found.status, found.published_at) == ("PUBLISHED", NOW)
+    for action in (lambda: found.take_for_review(admin), lambda: found.publish(admin, NOW),
+                   lambda: found.comment_as_jury(admin, "late")):
+        with pytest.raises(e.Conflict) as published:
+            action()
+        assert published.value.error_code == "SESSION_ALREADY_PUBLISHED"

@@ -9,6 +9,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Identity,
     Index,
@@ -105,8 +106,18 @@ sessions = Table(
     Column("created_by", Uuid, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("first_started_at", DateTime(timezone=True)),
+    # finalization by the centre, review and publication by a platform admin (domain/sessions.py)
+    Column("finalized_at", DateTime(timezone=True)),
+    Column("finalized_by", Uuid),
+    Column("global_comment", Text),
+    Column("has_incident", Boolean),
+    Column("has_joining_issue", Boolean),
+    Column("assigned_to", Uuid),
+    Column("jury_comment", Text),
+    Column("published_at", DateTime(timezone=True)),
     Column("version", Integer, nullable=False),
     Index("ix_sessions_center_date", "center_id", "date"),
+    Index("ix_sessions_status", "status", "finalized_at"),
     CheckConstraint("status IN ('CREATED', 'FINALIZED', 'IN_PROCESS', 'PUBLISHED')", name="ck_sessions_status"),
 )
 
@@ -141,6 +152,60 @@ candidates = Table(
     Index("uq_candidates_session_user", "session_id", "user_id", unique=True,
           postgresql_where=text("user_id IS NOT NULL")),
     CheckConstraint("extra_time_percentage BETWEEN 0 AND 100", name="ck_candidates_extra_time"),
+)
+
+# Each course's test as assessment reports it: progress (answers so far, for the invigilator) and, once it
+# ended, its outcome (the completed event's payload: answers with their items, end reason, skips if abandoned).
+course_tests = Table(
+    "course_tests",
+    metadata,
+    Column("course_id", Uuid, primary_key=True),
+    Column("user_id", Uuid, nullable=False),
+    Column("answers_count", Integer, nullable=False),
+    Column("questions_count", Integer, nullable=False),
+    Column("answered_at", DateTime(timezone=True)),
+    Column("end_reason", String(30)),
+    Column("ended_at", DateTime(timezone=True)),
+    Column("outcome", JSONB),
+    Column("version", Integer, nullable=False),  # the test's aggregate version that last wrote the row
+)
+
+# What the centre reported of each candidate who started, at finalization (issue reports with their
+# automatic or jury resolution, as JSON: they are read and written with their candidate only).
+candidate_reports = Table(
+    "candidate_reports",
+    metadata,
+    Column("candidate_id", Uuid, ForeignKey("candidates.id"), primary_key=True),
+    Column("has_seen_end_screen", Boolean, nullable=False),
+    Column("abort_reason", String(10)),
+    Column("comment", Text),
+    Column("issue_reports", JSONB, nullable=False),
+    CheckConstraint("abort_reason IN ('candidate', 'technical')", name="ck_candidate_reports_abort_reason"),
+)
+
+# Each course's result: scored at finalization, again at each neutralization; published with its session.
+course_results = Table(
+    "course_results",
+    metadata,
+    Column("course_id", Uuid, primary_key=True),
+    Column("candidate_id", Uuid, ForeignKey("candidates.id"), nullable=False, unique=True),
+    Column("session_id", Uuid, ForeignKey("sessions.id"), nullable=False, index=True),
+    Column("status", String(10), nullable=False),
+    Column("reason", String(60), nullable=False),
+    Column("scale_version", String(20), nullable=False),
+    Column("score", Integer),
+    Column("mesh_level", Integer),
+    Column("competence_levels", JSONB, nullable=False),
+    Column("capacity", Float(), nullable=True),
+    Column("error", Float(), nullable=True),
+    Column("answers", Integer, nullable=False),
+    Column("counted", Integer, nullable=False),
+    Column("simulated_skips", Integer, nullable=False),
+    Column("neutralized", JSONB, nullable=False),  # challenge ids, by the automatic jury or an admin
+    Column("scored_at", DateTime(timezone=True), nullable=False),
+    Column("published_at", DateTime(timezone=True)),
+    Column("version", Integer, nullable=False),
+    CheckConstraint("status IN ('validated', 'rejected', 'cancelled')", name="ck_course_results_status"),
 )
 
 # Who opened a session with its invigilator password (any account), and when.

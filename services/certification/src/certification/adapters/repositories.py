@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session as DbSession
 from certification.adapters import orm
 from certification.domain.candidates import Candidate, Course, Identity
 from certification.domain.centers import Center, Invitation, Window
+from certification.domain.finalization import CandidateReport, IssueReport
+from certification.domain.results import CourseResult, ResultRecord
 from certification.domain.sessions import Session, SessionDetails
 from certification.service_layer.ports import (
     AbstractCandidates,
@@ -23,6 +25,7 @@ from certification.service_layer.ports import (
     AbstractFailures,
     AbstractInvigilators,
     AbstractReplicas,
+    AbstractResults,
     AbstractSessions,
     AbstractWindows,
 )
@@ -140,7 +143,11 @@ class SqlAlchemySessions(_Versioned, AbstractSessions):
         return {"center_id": session.center_id, "number": session.number, "address": d.address, "room": d.room,
                 "date": d.date, "time": d.time, "examiner": d.examiner, "description": d.description,
                 "access_code": session.access_code, "invigilator_password": session.invigilator_password,
-                "status": session.status, "created_by": session.created_by, "created_at": session.created_at}
+                "status": session.status, "created_by": session.created_by, "created_at": session.created_at,
+                "finalized_at": session.finalized_at, "finalized_by": session.finalized_by,
+                "global_comment": session.global_comment, "has_incident": session.has_incident,
+                "has_joining_issue": session.has_joining_issue, "assigned_to": session.assigned_to,
+                "jury_comment": session.jury_comment, "published_at": session.published_at}
 
     def add(self, session: Session) -> None:
         self._insert(orm.sessions, session, self._columns(session))
@@ -152,7 +159,9 @@ class SqlAlchemySessions(_Versioned, AbstractSessions):
         details = SessionDetails(row.address, row.room, row.date, row.time, row.examiner, row.description)
         return self._loaded(Session(row.id, row.center_id, row.number, details, row.access_code,
                                     row.invigilator_password, row.status, row.created_by, row.created_at,
-                                    row.first_started_at, row.version))
+                                    row.first_started_at, row.finalized_at, row.finalized_by, row.global_comment,
+                                    row.has_incident, row.has_joining_issue, row.assigned_to, row.jury_comment,
+                                    row.published_at, row.version))
 
     def get(self, session_id: UUID) -> Session | None:
         return self._load(orm.sessions.c.id == session_id)
@@ -259,6 +268,14 @@ class SqlAlchemyReplicas(AbstractReplicas):
         return self.session.scalar(select(orm.learner_accounts.c.user_id).where(
             orm.learner_accounts.c.learner_id == learner_id))
 
+    def divisions_of(self, learner_ids: Iterable[UUID]) -> dict[UUID, str | None]:
+        ids = list(learner_ids)
+        if not ids:
+            return {}
+        table = orm.school_learners
+        return {row.id: row.division for row in self.session.execute(
+            select(table.c.id, table.c.division).where(table.c.id.in_(ids)))}
+
     def save_profile(self, user_id: UUID, profile: dict[str, Any], as_of: datetime) -> None:
         table = orm.learner_profiles
         statement = pg_insert(table).values(user_id=user_id, profile=profile, as_of=as_of)
@@ -322,3 +339,105 @@ class SqlAlchemyInvigilators(AbstractInvigilators):
         table = orm.invigilators
         return self.session.scalar(select(func.count()).select_from(table).where(
             table.c.session_id == session_id, table.c.user_id == user_id)) > 0
+
+
+def _report_json(report: IssueReport) -> dict[str, Any]:
+    return {"category": report.category, "subcategory": report.subcategory, "description": report.description,
+            "question_number": report.question_number, "resolved": report.resolved, "resolution": report.resolution}
+
+
+class SqlAlchemyResults(AbstractResults):
+    def __init__(self, session: DbSession) -> None:
+        self.session = session
+
+    def save_progress(self, course_id: UUID, user_id: UUID, version: int, answers_count: int, questions_count: int,
+                      answered_at: datetime) -> None:
+        table = orm.course_tests
+        statement = pg_insert(table).values(course_id=course_id, user_id=user_id, version=version,
+                                            answers_count=answers_count, questions_count=questions_count,
+                                            answered_at=answered_at)
+        self.session.execute(statement.on_conflict_do_update(
+            index_elements=[table.c.course_id],
+            set_={"answers_count": statement.excluded.answers_count, "answered_at": statement.excluded.answered_at,
+                  "questions_count": statement.excluded.questions_count, "version": statement.excluded.version},
+            where=table.c.version < statement.excluded.version))
+
+    def progress_of(self, course_ids: Iterable[UUID]) -> dict[UUID, dict[str, Any]]:
+        ids = list(course_ids)
+        if not ids:
+            return {}
+        table = orm.course_tests
+        return {row.course_id: {"answers_count": row.answers_count, "questions_count": row.questions_count,
+                                "test_status": row.end_reason or "IN_PROGRESS"}
+                for row in self.session.execute(select(table.c.course_id, table.c.answers_count,
+                                                       table.c.questions_count, table.c.end_reason)
+                                                .where(table.c.course_id.in_(ids)))}
+
+    def save_outcome(self, course_id: UUID, user_id: UUID, version: int, outcome: dict[str, Any]) -> None:
+        table = orm.course_tests
+        values = {"answers_count": outcome["answers_count"], "end_reason": outcome["end_reason"],
+                  "ended_at": outcome["ended_at"], "outcome": outcome, "version": version}
+        statement = pg_insert(table).values(course_id=course_id, user_id=user_id, questions_count=outcome.get(
+            "questions_count") or 32, answered_at=outcome["ended_at"], **values)
+        # The outcome is the test's last version; a progress arriving after it (lower version) changes nothing.
+        self.session.execute(statement.on_conflict_do_update(
+            index_elements=[table.c.course_id], set_={name: statement.excluded[name] for name in values},
+            where=table.c.outcome.is_(None)))
+
+    def outcomes_of(self, course_ids: Iterable[UUID]) -> dict[UUID, dict[str, Any]]:
+        ids = list(course_ids)
+        if not ids:
+            return {}
+        table = orm.course_tests
+        return {row.course_id: row.outcome for row in self.session.execute(
+            select(table.c.course_id, table.c.outcome).where(table.c.course_id.in_(ids), table.c.outcome.is_not(None)))}
+
+    def save_report(self, candidate_id: UUID, report: CandidateReport) -> None:
+        table = orm.candidate_reports
+        values = {"has_seen_end_screen": report.has_seen_end_screen, "abort_reason": report.abort_reason,
+                  "comment": report.comment, "issue_reports": [_report_json(r) for r in report.issue_reports]}
+        statement = pg_insert(table).values(candidate_id=candidate_id, **values)
+        self.session.execute(statement.on_conflict_do_update(index_elements=[table.c.candidate_id], set_=values))
+
+    def reports_of(self, candidate_ids: Iterable[UUID]) -> dict[UUID, CandidateReport]:
+        ids = list(candidate_ids)
+        if not ids:
+            return {}
+        table = orm.candidate_reports
+        return {row.candidate_id: CandidateReport(row.has_seen_end_screen, row.abort_reason, row.comment,
+                                                  [IssueReport(**r) for r in row.issue_reports])
+                for row in self.session.execute(select(table).where(table.c.candidate_id.in_(ids)))}
+
+    def save_result(self, record: ResultRecord) -> None:
+        table = orm.course_results
+        r = record.result
+        values = {"candidate_id": record.candidate_id, "session_id": record.session_id, "status": r.status,
+                  "reason": r.reason, "scale_version": r.scale_version, "score": r.score, "mesh_level": r.mesh_level,
+                  "competence_levels": r.competence_levels, "capacity": r.capacity, "error": r.error,
+                  "answers": r.answers, "counted": r.counted, "simulated_skips": r.simulated_skips,
+                  "neutralized": sorted(record.neutralized), "scored_at": record.scored_at,
+                  "published_at": record.published_at, "version": record.version}
+        if record.version == 1:
+            self.session.execute(insert(table).values(course_id=record.course_id, **values))
+            return
+        result = self.session.execute(update(table).where(table.c.course_id == record.course_id,
+                                                          table.c.version == record.version - 1).values(**values))
+        if result.rowcount != 1:
+            raise ConcurrentUpdate(f"result of course {record.course_id} changed since it was read")
+
+    @staticmethod
+    def _record(row: Any) -> ResultRecord:
+        result = CourseResult(row.status, row.reason, row.scale_version, row.answers, row.counted, row.simulated_skips,
+                              row.capacity, row.error, row.score, row.mesh_level, dict(row.competence_levels))
+        return ResultRecord(row.course_id, row.candidate_id, row.session_id, result, list(row.neutralized),
+                            row.scored_at, row.published_at, row.version)
+
+    def of_session(self, session_id: UUID) -> list[ResultRecord]:
+        table = orm.course_results
+        return [self._record(row) for row in self.session.execute(
+            select(table).where(table.c.session_id == session_id).order_by(table.c.course_id))]
+
+    def of_course(self, course_id: UUID) -> ResultRecord | None:
+        table = orm.course_results
+        row = self.session.execute(select(table).where(table.c.course_id == course_id)).first()
+        return self._record(row) if row else None

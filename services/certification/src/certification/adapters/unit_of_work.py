@@ -10,6 +10,7 @@ from certification.adapters.repositories import (
     SqlAlchemyFailures,
     SqlAlchemyInvigilators,
     SqlAlchemyReplicas,
+    SqlAlchemyResults,
     SqlAlchemySessions,
     SqlAlchemyWindows,
 )
@@ -30,3 +31,4 @@ class SqlAlchemyCertificationUnitOfWork(SqlAlchemyUnitOfWork, CertificationUnitO
         self.replicas = SqlAlchemyReplicas(session)
         self.failures = SqlAlchemyFailures(session)
         self.invigilators = SqlAlchemyInvigilators(session)
+        self.results = SqlAlchemyResults(session)

@@ -142,3 +142,44 @@ class Outcome:
 
     enrolled: list[UUID] = field(default_factory=list)
     not_enrolled: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FinalizeSession:
+    """The centre's report: ``reports`` per candidate who started (candidate_id, has_seen_end_screen,
+    abort_reason, comment, issue_reports)."""
+
+    actor: Actor
+    session_id: UUID
+    reports: list[dict[str, Any]]
+    global_comment: str | None = None
+    has_incident: bool = False
+    has_joining_issue: bool = False
+
+
+@dataclass(frozen=True)
+class TakeSessionForReview:
+    actor: Actor
+    session_id: UUID
+
+
+@dataclass(frozen=True)
+class NeutralizeChallenge:
+    actor: Actor
+    session_id: UUID
+    course_id: UUID
+    challenge_id: str
+    neutralized: bool  # False: de-neutralize
+
+
+@dataclass(frozen=True)
+class CommentSession:
+    actor: Actor
+    session_id: UUID
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class PublishSession:
+    actor: Actor
+    session_id: UUID

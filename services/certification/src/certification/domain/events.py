@@ -72,3 +72,36 @@ class CourseEndedByInvigilator:
     center_id: UUID
     ended_by: UUID
     ended_at: datetime
+
+
+@dataclass(frozen=True)
+class ResultPublished:
+    """A candidate's result, published with its session (everything the certificate and a school's documents
+    need, so that no consumer has to ask certification)."""
+
+    course_id: UUID
+    version: int
+    candidate_id: UUID
+    session_id: UUID
+    session_number: int
+    session_date: date
+    center_id: UUID
+    center_name: str
+    center_type: str
+    organization_id: UUID | None
+    uai: str | None
+    user_id: UUID | None
+    organization_learner_id: UUID | None
+    division: str | None
+    first_name: str
+    last_name: str
+    birthdate: date
+    external_id: str | None
+    verification_code: str
+    status: str
+    reason: str
+    score: int | None
+    mesh_level: int | None
+    competence_levels: dict[str, int]
+    scale_version: str
+    published_at: datetime

@@ -90,6 +90,14 @@ class Session:
     created_by: UUID
     created_at: datetime
     first_started_at: datetime | None = None
+    finalized_at: datetime | None = None
+    finalized_by: UUID | None = None
+    global_comment: str | None = None
+    has_incident: bool | None = None
+    has_joining_issue: bool | None = None
+    assigned_to: UUID | None = None
+    jury_comment: str | None = None
+    published_at: datetime | None = None
     version: int = 0
     events: list[Any] = field(default_factory=list, repr=False, compare=False)
 
@@ -126,3 +134,47 @@ class Session:
         if self.first_started_at is not None and now >= self.first_started_at + CANDIDATES_CHANGEABLE_FOR:
             raise e.RuleBroken("SESSION_EXPIRED", "The candidates of a session change until 24 hours after the "
                                "first start.")
+
+    # -- after the test: finalization by the centre, review and publication by a platform admin --------
+
+    def finalize(self, by: UUID, now: datetime, *, global_comment: str | None, has_incident: bool,
+                 has_joining_issue: bool) -> None:
+        if self.status != CREATED:
+            raise e.Conflict("SESSION_ALREADY_FINALIZED", "This session is already finalized.", status=self.status)
+        if self.first_started_at is None:
+            raise e.RuleBroken("SESSION_WITHOUT_STARTED_CERTIFICATION", "No candidate started: there is nothing to "
+                               "finalize.")
+        self.status, self.finalized_at, self.finalized_by = FINALIZED, now, by
+        self.global_comment, self.has_incident, self.has_joining_issue = global_comment, has_incident, \
+            has_joining_issue
+        self.version += 1
+
+    def require_reviewable(self) -> None:
+        if self.status == PUBLISHED:
+            raise e.Conflict("SESSION_ALREADY_PUBLISHED", "This session's results are published: they change no "
+                             "more.")
+        if self.status not in (FINALIZED, IN_PROCESS):
+            raise e.RuleBroken("SESSION_NOT_FINALIZED", "The centre has not finalized this session yet.",
+                               status=self.status)
+
+    def take_for_review(self, admin: UUID) -> None:
+        """A platform admin takes the session: IN_PROCESS (the centre still reads FINALIZED: nothing to do)."""
+        self.require_reviewable()
+        if self.status != IN_PROCESS or self.assigned_to != admin:
+            self.status, self.assigned_to = IN_PROCESS, admin
+            self.version += 1
+
+    def comment_as_jury(self, admin: UUID, comment: str | None) -> None:
+        self.take_for_review(admin)
+        comment = (comment or "").strip() or None
+        if comment is not None and len(comment) > 2000:
+            raise e.Invalid("JURY_COMMENT_TOO_LONG", "The jury's comment has 2,000 characters at most.",
+                            field="comment")
+        self.jury_comment = comment
+        self.version += 1
+
+    def publish(self, admin: UUID, now: datetime) -> None:
+        self.require_reviewable()
+        self.status, self.published_at = PUBLISHED, now
+        self.assigned_to = self.assigned_to or admin
+        self.version += 1

@@ -2,7 +2,8 @@
 
 Each use case opens a unit of work, loads aggregates, calls the domain, commits; it takes its command and the
 ``Dependencies`` bound once in bootstrap, so routes only build commands. They live by subject: centres and
-windows (centers.py), sessions and enrolment (enrolment.py), the test's day (taking.py).
+windows (centers.py), sessions and enrolment (enrolment.py), the test's day (taking.py), finalization,
+review and publication (results.py).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from certification.domain import commands as c
-from certification.service_layer import centers, enrolment, taking
+from certification.service_layer import centers, enrolment, results, taking
 from certification.service_layer.dependencies import Dependencies
 
 HANDLERS: dict[type, Callable[[Any, Dependencies], Any]] = {
@@ -31,4 +32,9 @@ HANDLERS: dict[type, Callable[[Any, Dependencies], Any]] = {
     c.AuthorizeCandidate: taking.authorize_candidate,
     c.StartCourse: taking.start_course,
     c.EndCourse: taking.end_course,
+    c.FinalizeSession: results.finalize_session,
+    c.TakeSessionForReview: results.take_session_for_review,
+    c.CommentSession: results.comment_session,
+    c.NeutralizeChallenge: results.neutralize_challenge,
+    c.PublishSession: results.publish_session,
 }

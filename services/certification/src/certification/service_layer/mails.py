@@ -38,3 +38,26 @@ def on_invitation_issued(data: dict[str, Any], envelope: Envelope, uow: Certific
     invitation = center.invitation(data["invitation_id"])
     if invitation.status == "PENDING":
         mailer.send(invitation_mail(center, invitation, public_url))
+
+
+def results_mail(email: str, first_name: str, results_url: str) -> Mail:
+    """In both languages: the candidate's locale is not known (a school's pupil never chose one here)."""
+    link = f"{results_url.rstrip('/')}/mes-certifications"
+    return Mail(to=email, subject="Vos résultats de certification sont disponibles / Your certification results "
+                "are available",
+                text=(f"Bonjour {first_name},\n\nLes résultats de votre certification sont publiés. Consultez votre "
+                      f"certificat : {link}\n\n---\n\nHello {first_name},\n\nThe results of your certification are "
+                      f"published. Read your certificate: {link}\n"))
+
+
+def on_result_published(data: dict[str, Any], envelope: Envelope, uow: CertificationUnitOfWork, *, mailer: Mailer,
+                        results_url: str) -> None:
+    """Mail the candidate whose results' address, or else account's verified address, is known; nobody else.
+    Sent before the inbox row commits: a crash in between sends it twice, never zero times."""
+    candidate = uow.candidates.get(data["candidate_id"])
+    if candidate is None:
+        return
+    email = candidate.identity.result_email or (
+        uow.replicas.verified_email(candidate.user_id) if candidate.user_id else None)
+    if email:
+        mailer.send(results_mail(email, candidate.identity.first_name, results_url))

@@ -10,6 +10,8 @@ from uuid import UUID
 
 from certification.domain.candidates import Candidate
 from certification.domain.centers import Center, Window
+from certification.domain.finalization import CandidateReport
+from certification.domain.results import ResultRecord
 from certification.domain.sessions import Session
 
 
@@ -102,6 +104,10 @@ class AbstractReplicas(abc.ABC):
     def learner_account(self, learner_id: UUID) -> UUID | None: ...
 
     @abc.abstractmethod
+    def divisions_of(self, learner_ids: Iterable[UUID]) -> dict[UUID, str | None]:
+        """Each pupil's class, as the school's list last said."""
+
+    @abc.abstractmethod
     def save_profile(self, user_id: UUID, profile: dict[str, Any], as_of: datetime) -> None: ...
 
     @abc.abstractmethod
@@ -136,5 +142,40 @@ class AbstractInvigilators(abc.ABC):
     def may_invigilate(self, session_id: UUID, user_id: UUID) -> bool: ...
 
 
-__all__ = ["AbstractCandidates", "AbstractCenters", "AbstractFailures", "AbstractInvigilators", "AbstractReplicas",
+class AbstractResults(abc.ABC):
+    """The tests' progress and outcomes (from assessment), the centre's reports, the results."""
+
+    @abc.abstractmethod
+    def save_progress(self, course_id: UUID, user_id: UUID, version: int, answers_count: int, questions_count: int,
+                      answered_at: datetime) -> None:
+        """Kept if newer than what the row holds (the test's aggregate version)."""
+
+    @abc.abstractmethod
+    def progress_of(self, course_ids: Iterable[UUID]) -> dict[UUID, dict[str, Any]]:
+        """Per course known: answers_count, questions_count, test_status (IN_PROGRESS or the end reason)."""
+
+    @abc.abstractmethod
+    def save_outcome(self, course_id: UUID, user_id: UUID, version: int, outcome: dict[str, Any]) -> None: ...
+
+    @abc.abstractmethod
+    def outcomes_of(self, course_ids: Iterable[UUID]) -> dict[UUID, dict[str, Any]]: ...
+
+    @abc.abstractmethod
+    def save_report(self, candidate_id: UUID, report: CandidateReport) -> None: ...
+
+    @abc.abstractmethod
+    def reports_of(self, candidate_ids: Iterable[UUID]) -> dict[UUID, CandidateReport]: ...
+
+    @abc.abstractmethod
+    def save_result(self, record: ResultRecord) -> None:
+        """Insert, or update the row of the same course (its version moved by one)."""
+
+    @abc.abstractmethod
+    def of_session(self, session_id: UUID) -> list[ResultRecord]: ...
+
+    @abc.abstractmethod
+    def of_course(self, course_id: UUID) -> ResultRecord | None: ...
+
+
+__all__ = ["AbstractResults", "AbstractCandidates", "AbstractCenters", "AbstractFailures", "AbstractInvigilators", "AbstractReplicas",
            "AbstractSessions", "AbstractWindows"]

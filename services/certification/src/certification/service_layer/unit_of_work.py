@@ -6,6 +6,7 @@ from certification.service_layer.ports import (
     AbstractFailures,
     AbstractInvigilators,
     AbstractReplicas,
+    AbstractResults,
     AbstractSessions,
     AbstractWindows,
 )
@@ -22,3 +23,4 @@ class CertificationUnitOfWork(AbstractUnitOfWork):
     replicas: AbstractReplicas
     failures: AbstractFailures
     invigilators: AbstractInvigilators
+    results: AbstractResults

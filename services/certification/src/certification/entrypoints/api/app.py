@@ -9,7 +9,17 @@ from flask import Flask
 from certification.adapters import orm
 from certification.bootstrap import Certification, bootstrap
 from certification.entrypoints.api.errors import ERRORS
-from certification.entrypoints.api.routes import admin, candidates, centers, invitations, sessions, taking, windows
+from certification.entrypoints.api.routes import (
+    admin,
+    candidates,
+    centers,
+    certificates,
+    invitations,
+    jury,
+    sessions,
+    taking,
+    windows,
+)
 from svckit.db import database_ready
 from svckit.idempotency import IdempotencyKeys
 from svckit.web import create_service_app
@@ -21,8 +31,8 @@ def create_app(runtime: Certification | None = None) -> Flask:
         name="certification",
         title="Certification",
         description="Certification centres, national windows, sessions, candidates, joining and starting the "
-                    "invigilated test.",
-        blueprints=[admin, centers, invitations, windows, sessions, candidates, taking],
+                    "invigilated test, finalization, results and certificates.",
+        blueprints=[admin, centers, invitations, windows, sessions, candidates, taking, jury, certificates],
         error_table=ERRORS,
         ready_checks={"database": lambda: database_ready(runtime.engine)},
         token_verifier=runtime.verifier,

@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 from certification import views
 from certification.adapters.candidate_files import read_candidates
 from certification.domain import commands as c
+from certification.domain.finalization import catalogue
 from certification.entrypoints.api import schemas as s
 from svckit.auth import auth_required, current_principal
 from svckit.errors import ApiError
@@ -29,6 +30,10 @@ sessions = Blueprint("certification-sessions", __name__, url_prefix="/api/certif
                      description="A session, its candidates and their enrolment")
 candidates = Blueprint("certification-candidates", __name__, url_prefix="/api/certification-candidates",
                        description="A candidate: extra time, removal, invigilation")
+jury = Blueprint("certification-jury", __name__, url_prefix="/api/admin/certification-sessions",
+                 description="Platform admins review finalized sessions and publish their results")
+certificates = Blueprint("certificates", __name__, url_prefix="/api",
+                         description="Certificates: the candidate's own, and anyone's check by verification code")
 taking = Blueprint("certification-taking", __name__, url_prefix="/api",
                    description="Candidates joining and starting; invigilators opening a session")
 
@@ -333,3 +338,126 @@ class Invigilations(MethodView):
         session_id = runtime.handle(c.OpenInvigilation(actor, data["session_number"], data["invigilator_password"]))
         return views.invigilation(runtime.uow(), session_id, actor, runtime.now())
 
+
+
+# -- finalization by the centre ----------------------------------------------------------------------
+
+@sessions.route("/<uuid:session_id>/finalization")
+class Finalization(MethodView):
+    @auth_required
+    @sessions.arguments(s.FinalizeSchema)
+    @sessions.response(200, s.FinalizedSchema)
+    def post(self, data: dict, session_id: UUID):
+        """Finalize: each candidate's end screen and abort reason, incident reports, a global comment. The
+        automatic jury and the scoring run; the session is FINALIZED"""
+        runtime, actor = _runtime(), _actor()
+        outcome = runtime.handle(c.FinalizeSession(actor, session_id, **data))
+        return {"session": views.session(runtime.uow(), runtime.engine, session_id, actor), **outcome}
+
+
+@taking.route("/certification-issue-report-categories")
+class IssueCategories(MethodView):
+    @auth_required
+    @taking.response(200, s.IssueCatalogueSchema)
+    def get(self):
+        """The incident categories, subcategories and codes of the national guide, in French and English"""
+        return catalogue()
+
+
+# -- the jury: platform admins ---------------------------------------------------------------------------
+
+@jury.route("")
+class JurySessions(MethodView):
+    @auth_required
+    @jury.arguments(s.JurySessionFilterSchema, location="query")
+    @jury.response(200, s.SessionPageSchema)
+    def get(self, args: dict):
+        """Sessions finalized by their centre, in review or published; oldest finalization first"""
+        items, total = views.jury_sessions_page(_runtime().engine, _actor(), args)
+        return page_of(items, total, args)
+
+
+@jury.route("/<uuid:session_id>")
+class JurySession(MethodView):
+    @auth_required
+    @jury.response(200, s.JurySessionSchema)
+    def get(self, session_id: UUID):
+        """A session to review: reports, each candidate's answers and result, whether it is publishable as is"""
+        runtime = _runtime()
+        return views.jury_session(runtime.uow(), runtime.engine, session_id, _actor())
+
+
+@jury.route("/<uuid:session_id>/assignment")
+class JuryAssignment(MethodView):
+    @auth_required
+    @jury.response(200, s.JurySessionSchema)
+    def post(self, session_id: UUID):
+        """Take the session for review: IN_PROCESS"""
+        runtime, actor = _runtime(), _actor()
+        runtime.handle(c.TakeSessionForReview(actor, session_id))
+        return views.jury_session(runtime.uow(), runtime.engine, session_id, actor)
+
+
+@jury.route("/<uuid:session_id>/comment")
+class JuryComment(MethodView):
+    @auth_required
+    @jury.arguments(s.JuryCommentSchema)
+    @jury.response(200, s.JurySessionSchema)
+    def put(self, data: dict, session_id: UUID):
+        """The jury's comment on the session (none: removed)"""
+        runtime, actor = _runtime(), _actor()
+        runtime.handle(c.CommentSession(actor, session_id, data["comment"]))
+        return views.jury_session(runtime.uow(), runtime.engine, session_id, actor)
+
+
+@jury.route("/<uuid:session_id>/courses/<uuid:course_id>/neutralizations")
+class Neutralizations(MethodView):
+    @auth_required
+    @jury.arguments(s.NeutralizationSchema)
+    @jury.response(200, s.JurySessionSchema)
+    def post(self, data: dict, session_id: UUID, course_id: UUID):
+        """Neutralize a question of a course (or de-neutralize it); the course is scored again"""
+        runtime, actor = _runtime(), _actor()
+        runtime.handle(c.NeutralizeChallenge(actor, session_id, course_id, data["challenge_id"], data["neutralized"]))
+        return views.jury_session(runtime.uow(), runtime.engine, session_id, actor)
+
+
+@jury.route("/<uuid:session_id>/publication")
+class Publication(MethodView):
+    @auth_required
+    @jury.response(200, s.JurySessionSchema)
+    def post(self, session_id: UUID):
+        """Publish the session's results: PUBLISHED; each candidate's result is announced and mailed"""
+        runtime, actor = _runtime(), _actor()
+        runtime.handle(c.PublishSession(actor, session_id))
+        return views.jury_session(runtime.uow(), runtime.engine, session_id, actor)
+
+
+# -- certificates ------------------------------------------------------------------------------------------
+
+@certificates.route("/certificates")
+class MyCertificates(MethodView):
+    @auth_required
+    @certificates.response(200, s.CertificateListSchema)
+    def get(self):
+        """Your published certification results, latest first"""
+        return {"items": views.my_certificates(_runtime().engine, _actor().user_id)}
+
+
+@certificates.route("/certificates/<uuid:course_id>")
+class MyCertificate(MethodView):
+    @auth_required
+    @certificates.response(200, s.CertificateSchema)
+    def get(self, course_id: UUID):
+        """One of your published certificates"""
+        return views.my_certificate(_runtime().engine, course_id, _actor().user_id)
+
+
+@certificates.route("/certificate-verifications")
+class Verification(MethodView):
+    @errors(404)  # CERTIFICATE_NOT_FOUND
+    @certificates.arguments(s.VerificationSchema)
+    @certificates.response(200, s.CertificateSchema)
+    def post(self, data: dict):
+        """Anyone checks a certificate by its verification code (no account): what the certificate shows"""
+        return views.certificate_by_code(_runtime().engine, data["verification_code"])

@@ -125,6 +125,8 @@ class SessionSchema(Schema):
     first_started_at = fields.DateTime(allow_none=True)
     candidates_count = fields.Integer()
     started_count = fields.Integer()
+    finalized_at = fields.DateTime(allow_none=True)
+    published_at = fields.DateTime(allow_none=True)
 
 
 SessionPageSchema = page_schema(SessionSchema, "SessionPage")
@@ -160,6 +162,12 @@ class CandidateSchema(Schema):
     organization_learner_id = fields.UUID(allow_none=True, metadata={"description": "a pupil of the school's list"})
     joined = fields.Boolean(metadata={"description": "the candidate joined with their account"})
     started_at = fields.DateTime(allow_none=True)
+    answers_count = fields.Integer(allow_none=True, metadata={"description": "answers given so far (question n of "
+                                                                         "questions_count), as assessment reported"})
+    questions_count = fields.Integer(allow_none=True)
+    test_status = fields.String(allow_none=True, metadata={
+        "description": "none: not started; IN_PROGRESS; or how the test ended: COMPLETED, ENDED_BY_INVIGILATOR, "
+                       "NO_ITEM_LEFT"})
 
 
 class CandidateListSchema(Schema):
@@ -252,6 +260,12 @@ class InvigilatedCandidateSchema(Schema):
                                                     "ENDED_BY_INVIGILATOR"})
     authorized_until = fields.DateTime(allow_none=True)
     started_at = fields.DateTime(allow_none=True)
+    answers_count = fields.Integer(allow_none=True, metadata={"description": "answers given so far (question n of "
+                                                                         "questions_count), as assessment reported"})
+    questions_count = fields.Integer(allow_none=True)
+    test_status = fields.String(allow_none=True, metadata={
+        "description": "none: not started; IN_PROGRESS; or how the test ended: COMPLETED, ENDED_BY_INVIGILATOR, "
+                       "NO_ITEM_LEFT"})
 
 
 class InvigilationSchema(Schema):
@@ -265,3 +279,170 @@ class InvigilationSchema(Schema):
     status = fields.String()
     candidates = fields.List(fields.Nested(InvigilatedCandidateSchema))
 
+
+
+# -- finalization, review, publication, certificates ------------------------------------------------------
+
+class IssueReportInputSchema(Schema):
+    category = fields.String(required=True, validate=validate.Length(max=60),
+                             metadata={"description": "a category of GET /api/certification-issue-report-categories"})
+    subcategory = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=60))
+    description = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    question_number = fields.Integer(load_default=None, allow_none=True, strict=True,
+                                     metadata={"description": "IN_CHALLENGE: the question's number, 1 to 500"})
+
+
+class CandidateReportInputSchema(Schema):
+    candidate_id = fields.UUID(required=True)
+    has_seen_end_screen = fields.Boolean(load_default=False)
+    abort_reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20),
+                                 metadata={"description": "candidate or technical: required when the test was not "
+                                                          "finished"})
+    comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    issue_reports = fields.List(fields.Nested(IssueReportInputSchema), load_default=list,
+                                validate=validate.Length(max=50))
+
+
+class FinalizeSchema(Schema):
+    reports = fields.List(fields.Nested(CandidateReportInputSchema), load_default=list,
+                          validate=validate.Length(max=1000))
+    global_comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+    has_incident = fields.Boolean(load_default=False)
+    has_joining_issue = fields.Boolean(load_default=False)
+
+
+class FinalizedSchema(Schema):
+    session = fields.Nested(SessionSchema)
+    abort_reasons_dropped = fields.List(fields.UUID(), metadata={
+        "description": "candidates who finished the test: the abort reason given for them was dropped"})
+
+
+class IssueSubcategorySchema(Schema):
+    subcategory = fields.String()
+    code = fields.String()
+    label_fr = fields.String()
+    label_en = fields.String()
+    deprecated = fields.Boolean()
+
+
+class IssueCategorySchema(Schema):
+    category = fields.String()
+    code = fields.String()
+    label_fr = fields.String()
+    label_en = fields.String()
+    description_required = fields.Boolean()
+    deprecated = fields.Boolean()
+    subcategories = fields.List(fields.Nested(IssueSubcategorySchema))
+
+
+class IssueCatalogueSchema(Schema):
+    categories = fields.List(fields.Nested(IssueCategorySchema))
+
+
+class IssueReportSchema(Schema):
+    category = fields.String()
+    subcategory = fields.String(allow_none=True)
+    code = fields.String()
+    description = fields.String(allow_none=True)
+    question_number = fields.Integer(allow_none=True)
+    impactful = fields.Boolean()
+    resolved = fields.Boolean()
+    resolution = fields.String(allow_none=True, metadata={
+        "description": "NEUTRALIZED, NOT_NEUTRALIZED_RIGHT_ANSWER, or none while a jury must look"})
+
+
+class CompetenceLevelSchema(Schema):
+    competence_code = fields.String()
+    level = fields.Integer()
+
+
+class ResultSchema(Schema):
+    status = fields.String(metadata={"description": "validated, rejected or cancelled"})
+    reason = fields.String(metadata={"description": "COMPLETE, DEGRADED_AFTER_ABANDON, REJECTED_DUE_TO_LACK_OF_ANSWERS, "
+                                                    "CANCELLED_DUE_TO_LACK_OF_ANSWERS_FOR_TECHNICAL_REASON"})
+    score = fields.Integer(allow_none=True)
+    max_score = fields.Integer()
+    mesh_level = fields.Integer(allow_none=True, metadata={"description": "the global level, 0 to 7"})
+    competence_levels = fields.List(fields.Nested(CompetenceLevelSchema))
+    scale_version = fields.String()
+    capacity = fields.Float(allow_none=True)
+    error = fields.Float(allow_none=True)
+    answers = fields.Integer()
+    counted = fields.Integer()
+    simulated_skips = fields.Integer()
+
+
+class AnswerSchema(Schema):
+    index = fields.Integer()
+    challenge_id = fields.String()
+    competence_code = fields.String(allow_none=True)
+    status = fields.String()
+    neutralized = fields.Boolean()
+
+
+class JuryCandidateSchema(Schema):
+    candidate_id = fields.UUID()
+    course_id = fields.UUID()
+    first_name = fields.String()
+    last_name = fields.String()
+    birthdate = fields.Date()
+    verification_code = fields.String()
+    end_reason = fields.String(allow_none=True, metadata={"description": "none while the test runs"})
+    has_seen_end_screen = fields.Boolean()
+    abort_reason = fields.String(allow_none=True)
+    comment = fields.String(allow_none=True)
+    issue_reports = fields.List(fields.Nested(IssueReportSchema))
+    answers = fields.List(fields.Nested(AnswerSchema))
+    result = fields.Nested(ResultSchema, allow_none=True, metadata={"description": "none before finalization"})
+
+
+class JurySessionSchema(Schema):
+    session = fields.Nested(SessionSchema)
+    center_name = fields.String()
+    global_comment = fields.String(allow_none=True)
+    has_incident = fields.Boolean(allow_none=True)
+    has_joining_issue = fields.Boolean(allow_none=True)
+    jury_comment = fields.String(allow_none=True)
+    assigned_to = fields.UUID(allow_none=True)
+    publishable = fields.Boolean(metadata={"description": "no global comment and no impactful report unresolved"})
+    candidates = fields.List(fields.Nested(JuryCandidateSchema))
+
+
+class JurySessionFilterSchema(PageArgsSchema):
+    status = fields.String(load_default=None, validate=validate.OneOf(["FINALIZED", "IN_PROCESS", "PUBLISHED"]))
+
+
+class NeutralizationSchema(Schema):
+    challenge_id = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    neutralized = fields.Boolean(required=True, metadata={"description": "false: de-neutralize"})
+
+
+class JuryCommentSchema(Schema):
+    comment = fields.String(required=True, allow_none=True, validate=validate.Length(max=5000))
+
+
+class CertificateSchema(Schema):
+    id = fields.UUID(metadata={"description": "the course's id"})
+    first_name = fields.String()
+    last_name = fields.String()
+    birthdate = fields.Date()
+    birthplace = fields.String(allow_none=True)
+    certification_center = fields.String()
+    certification_date = fields.Date()
+    delivered_at = fields.DateTime(metadata={"description": "when the results were published"})
+    status = fields.String()
+    score = fields.Integer(allow_none=True)
+    max_score = fields.Integer()
+    mesh_level = fields.Integer(allow_none=True, metadata={"description": "none below level 1 (not shown)"})
+    competence_levels = fields.List(fields.Nested(CompetenceLevelSchema))
+    verification_code = fields.String()
+    scale_version = fields.String()
+
+
+class CertificateListSchema(Schema):
+    items = fields.List(fields.Nested(CertificateSchema))
+
+
+class VerificationSchema(Schema):
+    verification_code = fields.String(required=True, validate=validate.Length(min=1, max=20),
+                                      metadata={"description": "P- and 8 characters, as printed on the certificate"})

@@ -73,3 +73,46 @@ class EmailVerifiedSchema(Schema):
 class InvitationIssuedSchema(Schema):
     invitation_id = fields.UUID(required=True)
     issued_at = fields.AwareDateTime(required=True)
+
+
+class CertificationTestProgressedSchema(Schema):
+    course_id = fields.UUID(required=True)
+    user_id = fields.UUID(required=True)
+    answers_count = fields.Integer(required=True)
+    questions_count = fields.Integer(required=True)
+    answered_at = fields.AwareDateTime(required=True)
+
+
+class CertificationItemSchema(TolerantSchema):
+    challenge_id = fields.String(required=True)
+    skill_id = fields.String(load_default=None, allow_none=True)
+    tube_id = fields.String(load_default=None, allow_none=True)
+    competence_code = fields.String(load_default=None, allow_none=True)
+    difficulty = fields.Float(required=True)
+    discrimination = fields.Float(required=True)
+
+
+class CertificationAnswerSchema(CertificationItemSchema):
+    index = fields.Integer(required=True)
+    status = fields.String(required=True)  # ok, ko, skipped, timed_out: only ok is right
+
+
+class CertificationTestCompletedSchema(Schema):
+    """Kept as read (JSON) in course_tests.outcome: what scoring and the jury need, nothing else."""
+
+    course_id = fields.UUID(required=True)
+    user_id = fields.UUID(required=True)
+    configuration_version = fields.Integer(required=True)
+    end_reason = fields.String(required=True)
+    ended_at = fields.AwareDateTime(required=True)
+    answers_count = fields.Integer(required=True)
+    answers = fields.List(fields.Nested(CertificationAnswerSchema), required=True)
+    capacity = fields.Float(load_default=None, allow_none=True)
+    error = fields.Float(load_default=None, allow_none=True)
+    skips_if_abandoned = fields.List(fields.Nested(CertificationItemSchema), load_default=list)
+
+
+class ResultPublishedSchema(Schema):
+    course_id = fields.UUID(required=True)
+    candidate_id = fields.UUID(required=True)
+    status = fields.String(required=True)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import partial
 
 from certification.entrypoints.consumers import schemas as s
-from certification.service_layer import mails, replication
+from certification.service_layer import mails, replication, results
 from certification.service_layer.unit_of_work import CertificationUnitOfWork
 from msgkit import Subscription
 from svckit.consumers import idempotent_subscription
@@ -17,7 +17,7 @@ MEMBERSHIP_EVENTS = ("organizations.membership.granted.v1", "organizations.membe
 
 
 def subscriptions(uow_factory: Callable[[], CertificationUnitOfWork], mailer: Mailer,
-                  public_url: str) -> list[Subscription]:
+                  public_url: str, results_url: str = "") -> list[Subscription]:
     return [
         idempotent_subscription("on_organization_created", ("organizations.organization.created.v1",),
                                 s.OrganizationCreatedSchema(), uow_factory, replication.on_organization_created),
@@ -39,4 +39,12 @@ def subscriptions(uow_factory: Callable[[], CertificationUnitOfWork], mailer: Ma
         idempotent_subscription("send_invitation_mail", ("certification.invitation.issued.v1",),
                                 s.InvitationIssuedSchema(), uow_factory,
                                 partial(mails.on_invitation_issued, mailer=mailer, public_url=public_url)),
+        idempotent_subscription("on_test_progressed", ("assessment.certification_test.progressed.v1",),
+                                s.CertificationTestProgressedSchema(), uow_factory, results.on_test_progressed),
+        idempotent_subscription("on_test_completed", ("assessment.certification_test.completed.v1",),
+                                s.CertificationTestCompletedSchema(), uow_factory, results.on_test_completed),
+        # each published result is mailed by certification's own consumer, through the outbox, with its retries
+        idempotent_subscription("send_results_mail", ("certification.results.published.v1",),
+                                s.ResultPublishedSchema(), uow_factory,
+                                partial(mails.on_result_published, mailer=mailer, results_url=results_url)),
     ]
