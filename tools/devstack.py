@@ -361,9 +361,10 @@ def demo_campaign(base: str, timeout: float = 60.0) -> str:
         time.sleep(1)
 
 
-def demo_certification(base: str, timeout: float = 60.0) -> int:
+def demo_certification(base: str, timeout: float = 60.0) -> dict:
     """The demo school as a certification centre: its kind (collège), an open national window for collèges,
-    and one session scheduled by its admin, made once through the public API; the session's number.
+    and one session scheduled by its admin, made once through the public API; the session (its number, access
+    code and invigilator password, as its admin reads them).
 
     certification learns of the school and its admin from organizations' events: until they arrive it
     answers 404/403, so this waits a little."""
@@ -397,14 +398,14 @@ def demo_certification(base: str, timeout: float = 60.0) -> int:
     while True:
         status, answer = api(base, "GET", f"/api/certification-centers/{center}/sessions?page_size=100", token=head)
         if status == 200 and answer["items"]:
-            return answer["items"][0]["number"]
+            return answer["items"][0]
         if status == 200:
             status, answer = api(base, "POST", f"/api/certification-centers/{center}/sessions", {
                 "address": "Collège Gustave Flaubert, 1 rue de l'École, Paris", "room": "Salle informatique",
                 "date": (today + timedelta(days=7)).isoformat(), "time": "09:00", "examiner": "Mme Démo",
                 "description": "Session de démonstration"}, head)
             if status == 201:
-                return answer["number"]
+                return answer
         if time.monotonic() > deadline:
             fail(f"the demo certification session was not scheduled: {status} {answer}")
         time.sleep(1)
@@ -477,8 +478,8 @@ def up() -> None:
     url = f"http://localhost:{cfg['gateway_port']}"
     code = demo_campaign(url)
     say(f"demo campaign {code}")
-    session_number = demo_certification(url)
-    say(f"demo certification session {session_number} (collège window open)")
+    session = demo_certification(url)
+    say(f"demo certification session {session['number']} (collège window open)")
     print(f"\nThe platform is up: {url}\n  the learners' test: {url}/ (demo campaign: {url}/campagnes/{code})\n"
           f"  Orga, for teachers: {url}/orga/\n  API: {url}/api (OpenAPI at {url}/api/openapi.json)\n\n"
           "Demo logins (password for all: " + DEMO_PASSWORD + "):")
@@ -486,8 +487,9 @@ def up() -> None:
         print(f"  {role:<20} {email}")
     print("  the organization admin runs the demo school Collège Gustave Flaubert (UAI 0751234A, five pupils);\n"
           "  the learner Lou Apprenant (born 12/03/2012) is one of them.\n"
-          f"  The school is a certification centre (collège) with session {session_number}: its access code and\n"
-          "  invigilator password are in GET /api/certification-centers/{school id}/sessions, for its admin.")
+          f"  The school is a certification centre (collège) with session {session['number']}: access code\n"
+          f"  {session['access_code']}, invigilator password {session['invigilator_password']} (any account invigilates\n"
+          "  with the session's number and that password).")
     print("\nStop everything with: make down")
 
 
