@@ -130,9 +130,11 @@ ROUTES: tuple[Route, ...] = (
     token("/api/users/me/email-verification-requests", IDENTITY),
     token("/api/users/me", IDENTITY),
     token("/api/admin/users/**", IDENTITY),
-    # organizations; the learner list is reporting's read model, the imports are organizations'
+    # organizations; the learner list and the certification results are reporting's read models, the imports
+    # are organizations'
     token("/api/admin/organizations/**", ORGANIZATIONS),
     token("/api/organizations/{id}/learners", REPORTING, methods="GET"),
+    token("/api/organizations/{id}/certification-results", REPORTING, methods="GET"),
     token("/api/organizations/{id}/learners/imports/**", ORGANIZATIONS),
     token("/api/organizations/{id}/learners/reconciliation", ORGANIZATIONS, methods="POST",
           limit_group=RECONCILIATION),

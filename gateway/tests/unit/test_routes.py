@@ -31,6 +31,7 @@ table = RoutingTable()
         ("POST", "/api/organizations/7/learners/reconciliation", "organizations", True),
         ("POST", "/api/organizations/7/learners/imports", "organizations", True),
         ("GET", "/api/organizations/7/learners", "reporting", True),
+        ("GET", "/api/organizations/7/certification-results", "reporting", True),
         ("GET", "/api/target-profiles", "campaigns", True),
         ("POST", "/api/organizations/7/campaigns", "campaigns", True),
         ("GET", "/api/campaigns/by-code/ABCD123", "campaigns", False),
@@ -86,6 +87,12 @@ def test_a_public_get_route_also_answers_head():
 
 def test_the_learner_list_is_reporting_for_get_and_nothing_else():
     resolution = table.resolve("POST", "/api/organizations/7/learners")
+    assert resolution.route is None and resolution.allowed == {"GET", "HEAD"}
+
+
+def test_an_organization_s_certification_results_are_reporting_s_and_only_read():
+    assert table.route_for("GET", "/api/organizations/7").service == "organizations"
+    resolution = table.resolve("POST", "/api/organizations/7/certification-results")
     assert resolution.route is None and resolution.allowed == {"GET", "HEAD"}
 
 

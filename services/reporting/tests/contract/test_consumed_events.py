@@ -24,3 +24,28 @@ def test_every_handler_has_a_schema_and_every_event_one_handler():
     event_types = [event_type for p in PROJECTIONS for event_type in p.event_types]
     assert len(event_types) == len(set(event_types))
     assert {p.handler for p in PROJECTIONS} == set(SCHEMAS)
+
+
+def test_a_certification_result_is_read_with_every_field_the_projection_keeps():
+    from reporting.service_layer.projections import CERTIFICATION_RESULT_FIELDS
+
+    read = read_payload(SCHEMAS["on_certification_result_published"](),
+                        Envelope.from_dict(load_contract("certification.results.published.v1",
+                                                         Path(__file__).parent).example))
+    assert set(CERTIFICATION_RESULT_FIELDS) | {"course_id"} <= set(read)
+    assert (read["score"], read["mesh_level"], read["status"]) == (312, 3, "validated")
+    assert read["competence_levels"][0] == {"competence_code": "1.1", "level": 3}
+
+
+def test_a_rejected_result_of_a_candidate_outside_any_school_is_read_too():
+    contract = load_contract("certification.results.published.v1", Path(__file__).parent)
+    example = contract.example
+    example["payload"].update(organization_id=None, uai=None, user_id=None, organization_learner_id=None,
+                              division=None, center_type="PRO", status="rejected", reason="FRAUD", score=None,
+                              mesh_level=None, competence_levels=[])
+    contract.validate_payload(example["payload"])  # what the contract allows, not only its example
+
+    read = read_payload(SCHEMAS["on_certification_result_published"](), Envelope.from_dict(example))
+
+    assert (read["organization_id"], read["organization_learner_id"], read["score"], read["status"]) == (
+        None, None, None, "rejected")

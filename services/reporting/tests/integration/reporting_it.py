@@ -172,3 +172,14 @@ def participate(runtime, campaign_id: str, organization_id: str, user_id: str, *
 def profile(pix: dict[str, tuple[int, int]]) -> dict:
     """A profiles collection's snapshot: per competence code, (pix, level)."""
     return {"profile": results({}, pix=pix)["profile"]}
+
+
+def certification_result(runtime, organization_id: str | None, first_name: str, last_name: str, *,
+                         version: int = 2, course_id: str | None = None, **fields: Any) -> str:
+    """certification published a candidate's result (a school's pupil when ``organization_id``)."""
+    course_id = course_id or str(uuid.uuid4())
+    deliver(runtime, "certification.results.published.v1", course_id, version, course_id=course_id,
+            candidate_id=str(uuid.uuid4()), organization_id=organization_id,
+            center_id=organization_id or str(uuid.uuid4()), first_name=first_name, last_name=last_name,
+            **{"user_id": None, "organization_learner_id": None, **fields})
+    return course_id

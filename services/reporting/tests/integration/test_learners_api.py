@@ -78,7 +78,8 @@ def test_learners_are_the_imported_list_and_the_accounts_that_joined_by_last_nam
                      "first_name": "Alice",
                      "last_name": "Martin", "division": "4eB", "group": "G1", "student_number": "S-001",
                      "campaigns_count": 2, "last_participation_at": "2026-12-01T08:00:00+00:00",
-                     "certifiable": True, "certifiable_competences_count": 5}
+                     "certifiable": True, "certifiable_competences_count": 5, "certification_status": None,
+                     "certification_score": None, "certification_date": None}
     assert (bob["learner_id"], bob["user_id"], bob["campaigns_count"], bob["certifiable"],
             bob["certifiable_competences_count"]) == (pupils.bob_learner, None, 2, False, 1)
     assert (ines["campaigns_count"], ines["certifiable"]) == (1, None)
@@ -86,7 +87,8 @@ def test_learners_are_the_imported_list_and_the_accounts_that_joined_by_last_nam
                      "last_name": "Libre",
                      "division": None, "group": None, "student_number": None, "campaigns_count": 1,
                      "last_participation_at": "2026-11-20T09:00:00+00:00", "certifiable": None,
-                     "certifiable_competences_count": None}
+                     "certifiable_competences_count": None, "certification_status": None,
+                     "certification_score": None, "certification_date": None}
     # a retry is the same campaign, and only the live attempt counts: it is not sent yet
     assert (gus["learner_id"], gus["campaigns_count"], gus["last_participation_at"], gus["certifiable"]) == (
         None, 1, "2026-11-28T08:00:00+00:00", None)

@@ -147,3 +147,22 @@ def test_a_link_brings_its_date_and_an_unlink_names_only_the_learner():
     projections.on_learner_unlinked({**about, "user_id": "u"}, envelope("organizations.learner.unlinked.v1", 3), uow)
     assert uow.read_models.calls == [("link_learner", ("l", 2, "o", "u", "t"), {}),
                                      ("unlink_learner", ("l", 3, "o"), {})]
+
+
+def test_a_certification_result_is_kept_per_course_at_the_result_s_version():
+    uow = FakeUnitOfWork()
+    data = {name: f"<{name}>" for name in projections.CERTIFICATION_RESULT_FIELDS}
+    data.update(course_id="c", uai="0751234A", center_name="Collège", scale_version="v1")
+
+    projections.on_certification_result_published(data, envelope("certification.results.published.v1", 4), uow)
+
+    [(name, (course_id, version, row), _kwargs)] = uow.read_models.calls
+    assert (name, course_id, version) == ("save_certification_result", "c", 4)
+    assert row == {name: f"<{name}>" for name in projections.CERTIFICATION_RESULT_FIELDS}  # what is not shown stays out
+    assert [entry.event_type for entry in uow.journal.entries] == []  # project() journals; the handler only applies
+
+
+def test_certification_results_are_a_read_model_of_their_own_on_their_own_queue():
+    [projection] = [p for p in projections.PROJECTIONS if "certification.results.published.v1" in p.event_types]
+    assert (projection.queue, projection.projection) == ("on_certification_results", "certification")
+    assert "certification" in projections.NAMES

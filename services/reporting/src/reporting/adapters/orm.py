@@ -260,3 +260,39 @@ shared_results = Table(
     Index("ix_shared_results_campaign", "campaign_id", "competence_code",
           postgresql_include=["mastery_rate", "validated_skills_count", "tested_skills_count", "pix", "level"]),
 )
+
+# --- certification results (published by certification, one row per certificate) ---------------
+
+# A course's result as last published: a rescoring or a later publication of the same course has a higher
+# version and replaces it. The names, class and learner are as certification knew them at publication.
+certification_results = Table(
+    "certification_results", metadata,
+    Column("course_id", Uuid, primary_key=True),  # the certificate
+    Column("version", Integer, nullable=False),
+    Column("candidate_id", Uuid, nullable=False),
+    Column("session_id", Uuid, nullable=False),
+    Column("session_number", Integer, nullable=False),
+    Column("certification_date", Date, nullable=False),
+    Column("center_id", Uuid, nullable=False),
+    Column("organization_id", Uuid),  # a school's: the organization whose members read it
+    Column("user_id", Uuid),
+    Column("organization_learner_id", Uuid),
+    Column("division", String(255)),
+    Column("first_name", String(255), nullable=False),
+    Column("last_name", String(255), nullable=False),
+    Column("birthdate", Date, nullable=False),
+    Column("verification_code", String(20), nullable=False),
+    Column("status", String(20), nullable=False),  # validated, rejected, cancelled
+    Column("reason", String(100), nullable=False),
+    Column("score", Integer),
+    Column("max_score", Integer, nullable=False),
+    Column("mesh_level", Integer),
+    Column("competence_levels", JSONB, nullable=False),
+    Column("published_at", DateTime(timezone=True), nullable=False),
+    Column("sort_last_name", String(255), Computed("lower(last_name)", persisted=True)),
+    Column("sort_first_name", String(255), Computed("lower(first_name)", persisted=True)),
+    Index("ix_certification_results_organization_names", "organization_id", "sort_last_name", "sort_first_name",
+          "course_id", postgresql_include=["division"]),
+    Index("ix_certification_results_organization_learner", "organization_id", "organization_learner_id"),
+    Index("ix_certification_results_organization_user", "organization_id", "user_id"),
+)

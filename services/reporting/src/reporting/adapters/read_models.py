@@ -32,6 +32,7 @@ PROJECTION_TABLES: dict[str, tuple[Table, ...]] = {
     "content": (orm.content_release, orm.areas, orm.competences, orm.skills, orm.target_profiles),
     "campaigns": (orm.campaigns,),
     "participations": (orm.participations, orm.shared_results, orm.collective_totals),
+    "certification": (orm.certification_results,),
 }
 
 SUMS = tuple(field.name for field in fields(collective.Totals))
@@ -306,6 +307,14 @@ class SqlAlchemyReadModels(AbstractReadModels):
             index_elements=[table.c.id], set_={name: statement.excluded[name] for name in values},
             where=and_(or_(table.c.progress_at.is_(None), table.c.progress_at <= at),
                        or_(table.c.restarted_at.is_(None), table.c.restarted_at <= at))))
+
+    # --- certification results -----------------------------------------------------------
+
+    def save_certification_result(self, course_id: UUID, version: int, row: dict[str, Any]) -> None:
+        """The course's result as published; a later version (a rescoring, a publication again) replaces it
+        whole, an earlier or repeated one changes nothing."""
+        upsert_if_newer(self.session, orm.certification_results, "course_id",
+                        {"course_id": course_id, "version": version, **row})
 
     # --- what is derived from several rows: who each participant is, the results to average -----
 

@@ -4,13 +4,14 @@ Each handler runs in the consumer's transaction, after the event was recorded in
 unchanged, when a read model is rebuilt from the journal (``rebuild``). The read models' writes are
 guarded by versions, so a handler may see an event twice, late, or before the event it follows.
 
-Four projections, each with its own tables, rebuilt or back-filled separately:
+Five projections, each with its own tables, rebuilt or back-filled separately:
 
 - ``directory``: organizations, memberships and Orga terms (who may read), accounts and the organizations'
   learners (who the participants are);
 - ``content``: the latest release's competences and areas (names, and which skill is in which);
 - ``campaigns``: the campaigns;
-- ``participations``: the participations with their progress and, once shared, their results.
+- ``participations``: the participations with their progress and, once shared, their results;
+- ``certification``: the certification results certification published, one per course.
 """
 
 from __future__ import annotations
@@ -175,6 +176,21 @@ def on_assessment_completed(data: dict[str, Any], envelope: Envelope, uow: Repor
                                         completed=True)
 
 
+# --- certification -------------------------------------------------------------------------
+
+CERTIFICATION_RESULT_FIELDS = (
+    "candidate_id", "session_id", "session_number", "certification_date", "center_id", "organization_id",
+    "user_id", "organization_learner_id", "division", "first_name", "last_name", "birthdate", "verification_code",
+    "status", "reason", "score", "max_score", "mesh_level", "competence_levels", "published_at")
+
+
+def on_certification_result_published(data: dict[str, Any], envelope: Envelope, uow: ReportingUnitOfWork) -> None:
+    """One candidate's result, kept per course (the certificate) at the result's version: a correction of the
+    same course (a rescoring published again) has a higher version and replaces it."""
+    uow.read_models.save_certification_result(data["course_id"], envelope.aggregate_version,
+                                              {name: data[name] for name in CERTIFICATION_RESULT_FIELDS})
+
+
 # --- the registry and the rebuild -----------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -191,7 +207,7 @@ MEMBERSHIP_EVENTS = ("organizations.membership.granted.v1", "organizations.membe
 
 # One queue per source of events rather than per event type: the events of one aggregate (a participation's
 # start, share and deletion) then come through one queue, mostly in the order they were published, and
-# the broker holds 7 queues (and their retry and dead-letter queues) for reporting instead of 18.
+# the broker holds 8 queues (and their retry and dead-letter queues) for reporting instead of 19.
 def _queue(queue: str, projection: str, *handles: tuple[Handle, tuple[str, ...]]) -> tuple[Projection, ...]:
     return tuple(Projection(queue, handle.__name__, event_types, projection, handle) for handle, event_types in handles)
 
@@ -222,9 +238,11 @@ PROJECTIONS: tuple[Projection, ...] = (
     *_queue("on_assessment_progressed", "participations",
             (on_answer_recorded, ("assessment.answer.recorded.v1",)),
             (on_assessment_completed, ("assessment.assessment.completed.v1",))),
+    *_queue("on_certification_results", "certification",
+            (on_certification_result_published, ("certification.results.published.v1",))),
 )
 
-NAMES = ("directory", "content", "campaigns", "participations")
+NAMES = ("directory", "content", "campaigns", "participations", "certification")
 
 
 def project(data: dict[str, Any], envelope: Envelope, uow: ReportingUnitOfWork, projection: Projection) -> None:

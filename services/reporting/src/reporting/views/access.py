@@ -8,7 +8,7 @@ from uuid import UUID
 from sqlalchemy import Connection, select
 
 from reporting.adapters import orm
-from reporting.domain.exceptions import CampaignNotFound, NotAMember, OrgaTermsNotAccepted
+from reporting.domain.exceptions import CampaignNotFound, NotAMember, OrganizationNotFound, OrgaTermsNotAccepted
 
 
 def check_member(connection: Connection, organization_id: UUID, user_id: UUID) -> str:
@@ -22,6 +22,15 @@ def check_member(connection: Connection, organization_id: UUID, user_id: UUID) -
     if connection.execute(select(orm.orga_terms.c.user_id).where(orm.orga_terms.c.user_id == user_id)).first() is None:
         raise OrgaTermsNotAccepted("accept the Orga terms of use first")
     return role
+
+
+def check_organization_member(connection: Connection, organization_id: UUID, user_id: UUID) -> str:
+    """As ``check_member``, for an organization reporting has heard of (else not found, 404)."""
+    known = connection.execute(select(orm.organizations.c.id).where(
+        orm.organizations.c.id == organization_id)).first()
+    if known is None:
+        raise OrganizationNotFound(f"no organization {organization_id}")
+    return check_member(connection, organization_id, user_id)
 
 
 def readable_campaign(connection: Connection, campaign_id: UUID, user_id: UUID) -> Any:

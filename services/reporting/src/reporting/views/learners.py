@@ -31,8 +31,8 @@ from sqlalchemy import (
 )
 
 from reporting.adapters import orm
-from reporting.domain.exceptions import OrganizationNotFound
-from reporting.views.access import check_member
+from reporting.views.access import check_organization_member
+from reporting.views.certification_results import latest_result
 from reporting.views.paging import page_and_total
 from reporting.views.participants import LIVE, name_matches
 
@@ -92,11 +92,7 @@ def _in_name_order(rows: Any) -> tuple[Any, ...]:
 def learners_page(engine: Engine, organization_id: UUID, user_id: UUID,
                   args: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
     with engine.connect() as connection:
-        known = connection.execute(select(orm.organizations.c.id).where(
-            orm.organizations.c.id == organization_id)).first()
-        if known is None:
-            raise OrganizationNotFound(f"no organization {organization_id}")
-        check_member(connection, organization_id, user_id)
+        check_organization_member(connection, organization_id, user_id)
         directory = _directory(organization_id)
         conditions = []
         if args.get("division"):
@@ -120,7 +116,8 @@ def learners_page(engine: Engine, organization_id: UUID, user_id: UUID,
 
 
 def _details_of(connection: Connection, organization_id: UUID, page: Sequence[Any]) -> dict[tuple, dict]:
-    """The campaigns joined and the latest profile, for the page's learners only: probes per learner."""
+    """The campaigns joined, the latest profile and the latest certification result, for the page's learners
+    only: probes per learner."""
     if not page:
         return {}
     listed = values(column("learner_id", Uuid), column("user_id", Uuid), name="listed").data(
@@ -129,10 +126,15 @@ def _details_of(connection: Connection, organization_id: UUID, page: Sequence[An
     keys = select(cast(listed.c.learner_id, Uuid).label("learner_id"),
                   cast(listed.c.user_id, Uuid).label("user_id")).subquery("page_learner")
     activity, profile = _activity(organization_id, keys), _latest_profile(organization_id, keys)
+    certification = latest_result(organization_id, keys)
     return {(row.learner_id, row.user_id): {
         "campaigns_count": row.campaigns_count, "last_participation_at": row.last_participation_at,
-        "certifiable": row.certifiable, "certifiable_competences_count": row.certifiable_competences_count}
+        "certifiable": row.certifiable, "certifiable_competences_count": row.certifiable_competences_count,
+        "certification_status": row.certification_status, "certification_score": row.certification_score,
+        "certification_date": row.certification_date}
         for row in connection.execute(
             select(keys.c.learner_id, keys.c.user_id, activity.c.campaigns_count, activity.c.last_participation_at,
-                   profile.c.certifiable, profile.c.certifiable_competences_count)
-            .select_from(keys.join(activity, true()).outerjoin(profile, true())))}
+                   profile.c.certifiable, profile.c.certifiable_competences_count,
+                   certification.c.certification_status, certification.c.certification_score,
+                   certification.c.certification_date)
+            .select_from(keys.join(activity, true()).outerjoin(profile, true()).outerjoin(certification, true())))}

@@ -1,4 +1,5 @@
-"""reporting's read routes: a campaign's participants and results, an organization's learners."""
+"""reporting's read routes: a campaign's participants and results, an organization's learners and their
+certification results."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from reporting.entrypoints.api import schemas as s
-from reporting.views import learners, participants, progression, results, statistics
+from reporting.views import certification_results, learners, participants, progression, results, statistics
 from svckit.auth import auth_required, current_principal
 from svckit.openapi import errors
 from svckit.pagination import page_of
@@ -17,7 +18,7 @@ from svckit.pagination import page_of
 campaign = Blueprint("campaign-results", __name__, url_prefix="/api/campaigns",
                      description="A campaign's participants, results and statistics")
 organization = Blueprint("organization-learners", __name__, url_prefix="/api/organizations",
-                         description="An organization's learners")
+                         description="An organization's learners and their certification results")
 
 
 def _engine():
@@ -110,6 +111,18 @@ class Learners(MethodView):
     @organization.response(200, s.LearnerPageSchema)
     def get(self, args: dict, organization_id: UUID):
         """The organization's learners (imported, and accounts that joined its campaigns), with the campaigns
-        joined and whether they may certify"""
+        joined, whether they may certify and their latest certification result"""
         items, total = learners.learners_page(_engine(), organization_id, _user_id(), args)
+        return page_of(items, total, args)
+
+
+@organization.route("/<uuid:organization_id>/certification-results")
+class CertificationResults(MethodView):
+    @auth_required
+    @organization.arguments(s.CertificationResultFilterSchema, location="query")
+    @organization.response(200, s.CertificationResultPageSchema)
+    def get(self, args: dict, organization_id: UUID):
+        """The published certification results of the organization's pupils (one per certificate), by last
+        name"""
+        items, total = certification_results.results_page(_engine(), organization_id, _user_id(), args)
         return page_of(items, total, args)

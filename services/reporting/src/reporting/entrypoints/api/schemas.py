@@ -260,6 +260,36 @@ class LearnerSchema(Schema):
     certifiable = fields.Boolean(allow_none=True, metadata={"description": "by the latest shared profile; none "
                                                                            "without one"})
     certifiable_competences_count = fields.Integer(allow_none=True)
+    certification_status = fields.String(allow_none=True, metadata={
+        "description": "the latest certification result's: validated, rejected or cancelled; none without one"})
+    certification_score = fields.Integer(allow_none=True, metadata={"description": "its score (validated only)"})
+    certification_date = fields.Date(allow_none=True, metadata={"description": "its session's day"})
 
 
 LearnerPageSchema = page_schema(LearnerSchema, "LearnerPage")
+
+
+# --- an organization's certification results ----------------------------------------------------
+
+
+class CertificationResultFilterSchema(PageArgsSchema):
+    division = fields.List(fields.String(), metadata={"description": "repeatable: classes (as at publication)"})
+
+
+class CertificationResultSchema(Schema):
+    course_id = fields.UUID(metadata={"description": "the certificate"})
+    learner_id = fields.UUID(allow_none=True, metadata={"description": "the organization's learner (none: not "
+                                                                       "known)"})
+    first_name = fields.String(metadata={"description": "as enrolled"})
+    last_name = fields.String()
+    division = fields.String(allow_none=True, metadata={"description": "class, as at publication"})
+    status = fields.String(metadata={"description": "validated, rejected or cancelled (to sit again)"})
+    score = fields.Integer(allow_none=True, metadata={"description": "0 to 895; validated only"})
+    mesh_level = fields.Integer(allow_none=True, metadata={"description": "the global level, 0 to 7; validated "
+                                                                         "only"})
+    certification_date = fields.Date(metadata={"description": "the session's day"})
+    verification_code = fields.String(metadata={"description": "checks the certificate publicly"})
+    session_number = fields.Integer()
+
+
+CertificationResultPageSchema = page_schema(CertificationResultSchema, "CertificationResultPage")

@@ -168,6 +168,38 @@ class AssessmentCompletedSchema(Schema):
     completed_at = fields.AwareDateTime(required=True)
 
 
+class _CompetenceLevel(TolerantSchema):
+    competence_code = fields.String(required=True)
+    level = fields.Integer(required=True)
+
+
+class CertificationResultPublishedSchema(Schema):
+    """A candidate's published result: who (as enrolled, and the school's learner when one), where, and the
+    result. The centre's name and type, the UAI, the external id and the scale are not shown by reporting yet."""
+
+    course_id = fields.UUID(required=True)
+    candidate_id = fields.UUID(required=True)
+    session_id = fields.UUID(required=True)
+    session_number = fields.Integer(required=True)
+    certification_date = fields.Date(required=True)
+    center_id = fields.UUID(required=True)
+    organization_id = fields.UUID(allow_none=True, load_default=None)
+    user_id = fields.UUID(allow_none=True, load_default=None)
+    organization_learner_id = fields.UUID(allow_none=True, load_default=None)
+    division = fields.String(allow_none=True, load_default=None)
+    first_name = fields.String(required=True)
+    last_name = fields.String(required=True)
+    birthdate = fields.Date(required=True)
+    verification_code = fields.String(required=True)
+    status = fields.String(required=True)
+    reason = fields.String(required=True)
+    score = fields.Integer(allow_none=True, load_default=None)
+    max_score = fields.Integer(required=True)
+    mesh_level = fields.Integer(allow_none=True, load_default=None)
+    competence_levels = fields.List(fields.Nested(_CompetenceLevel), required=True)
+    published_at = fields.AwareDateTime(required=True)
+
+
 SCHEMAS: dict[str, type[Schema]] = {
     "on_organization_created": OrganizationCreatedSchema,
     "on_organization_archived": OrganizationArchivedSchema,
@@ -188,4 +220,5 @@ SCHEMAS: dict[str, type[Schema]] = {
     "on_participation_deleted": ParticipationDeletedSchema,
     "on_answer_recorded": AnswerRecordedSchema,
     "on_assessment_completed": AssessmentCompletedSchema,
+    "on_certification_result_published": CertificationResultPublishedSchema,
 }
