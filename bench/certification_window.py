@@ -92,6 +92,16 @@ def latency_summary(samples_ms: list[float]) -> dict:
             "p99_ms": round(percentile(samples_ms, 99), 1), "max_ms": round(max(samples_ms), 1)}
 
 
+def steady_rate(moments: list[float], low: float = 10, high: float = 90) -> float | None:
+    """Events per second between the low-th and the high-th percentile of their moments: the rate once every
+    candidate is under way and before the last ones finish (the start and the tail left out)."""
+    if len(moments) < 2:
+        return None
+    began, ended = percentile(moments, low), percentile(moments, high)
+    inside = sum(1 for moment in moments if began <= moment <= ended)
+    return round(inside / (ended - began), 1) if ended > began else None
+
+
 def think_time(rng: random.Random, low: float, high: float, scale: float) -> float:
     """Seconds a candidate spends on a question before answering: uniform on [low, high], scaled."""
     return rng.uniform(low, high) * scale
@@ -228,12 +238,13 @@ def platform(run_id: str, gateway_port: int, api_replicas: int):
         vhost_url = create_vhost(amqp_root, vhost)
         stack.callback(delete_vhost, amqp_root, vhost)
         admin = admin_database_url()
-        # The gateway's limits off the way: sign-ups and log-ins all come from this one address here, from
-        # thousands of schools' in a window, and the scaled think times and page refreshes send an account's
-        # requests 1 / --think-scale times as often as a person would.
+        # The gateway's limits out of the way: sign-ups and log-ins all come from this one address here, from
+        # thousands of schools' in a window; the scaled think times and page refreshes send an account's
+        # requests 1 / --think-scale times as often as a person would; a candidate who joins before
+        # certification heard of their profile tries again (each try counts in the reconciliation group).
         env = {"API_REPLICAS": str(api_replicas), "GATEWAY_PORT": str(gateway_port), "RABBITMQ_URL": vhost_url,
                "DEV_DATABASE_ADMIN_URL": admin, **{f"RATELIMIT_{kind}": "100000/minute"
-                                                  for kind in ("SIGNUP", "LOGIN", "ADDRESS", "ACCOUNT")}}
+                                                  for kind in ("SIGNUP", "LOGIN", "ADDRESS", "ACCOUNT", "RECONCILIATION")}}
         databases = {}
         for service in SERVICES:
             name = f"window_{run_id}_{service}"
@@ -435,6 +446,8 @@ def set_up(running: Platform, args, errors: Errors) -> tuple[list[Candidate], li
         listed = http.get(f"{base}/api/certification-sessions/{session['id']}/candidates", headers=admin,
                           timeout=REQUEST_TIMEOUT).json()["items"]
         ids = {item["last_name"]: item["id"] for item in listed}
+        if set(ids) != {c.last_name for c in mine}:
+            raise RuntimeError(f"session {session['number']} lists {sorted(ids)[:5]}…, not the file's candidates")
         for c in mine:
             c.candidate_id = ids[c.last_name]
     steps["sessions and CSV enrolment"] = round(time.monotonic() - began, 1)
@@ -476,7 +489,7 @@ def set_up(running: Platform, args, errors: Errors) -> tuple[list[Candidate], li
                 raise RuntimeError(f"candidate {c.n} could not join: {response.status_code} {response.text[:300]}")
             return False
 
-        until(joined, 120, "certification hearing of the profiles", interval=1.0)
+        until(joined, 120, "certification hearing of the profiles", interval=2.0)
 
     with ThreadPoolExecutor(args.setup_threads) as pool:
         list(pool.map(join, candidates))
@@ -540,14 +553,11 @@ class Window:
     lock: threading.Lock = field(default_factory=threading.Lock)
     done: threading.Event = field(default_factory=threading.Event)
 
-    def candidate(self, c: Candidate, go: threading.Barrier) -> None:
-        sys.path.insert(0, str(ROOT / "tests" / "e2e"))
-        from journeys import answer_knowing_up_to
-
+    def candidate(self, c: Candidate, go: threading.Barrier, answer_knowing_up_to) -> None:
         http, rng = requests.Session(), random.Random(1000 + c.n)
         test = f"{self.base}/api/certification-courses/{c.course_id}/assessment"
         auth, token_born = bearer(c.token), time.monotonic()
-        go.wait()
+        go.wait(600)
         for _ in range(QUESTIONS):
             if time.monotonic() - token_born > 600:  # access tokens live 15 minutes: the face renews them
                 renewed, _ = send(http, "POST", f"{self.base}/api/token/refresh", {200}, self.errors,
@@ -584,7 +594,7 @@ class Window:
     def invigilator(self, session: dict, go: threading.Barrier) -> None:
         http, interval = requests.Session(), self.args.poll * self.args.think_scale
         url = f"{self.base}/api/certification-sessions/{session['id']}/invigilation"
-        go.wait()
+        go.wait(600)
         while not self.done.is_set():
             polled, ms = send(http, "GET", url, {200}, self.errors, "GET invigilation", headers=session["invigilator"])
             if polled is not None:
@@ -631,16 +641,21 @@ def cpu_reading(running: Platform, database_names: list[str]) -> tuple[dict[str,
 
 
 def run_window(running: Platform, candidates: list[Candidate], sessions: list[dict], args, errors: Errors) -> dict:
+    sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+    from journeys import answer_knowing_up_to, shipped_content
+
+    shipped_content()  # the pack read once, before the window (the answers' right values come from it)
     window = Window(running.gateway, args, errors)
     names = [url.rsplit("/", 1)[1] for url in running.databases.values()]
     go = threading.Barrier(len(candidates) + len(sessions) + 1)
-    threads = [threading.Thread(target=window.candidate, args=(c, go), daemon=True) for c in candidates]
+    threads = [threading.Thread(target=window.candidate, args=(c, go, answer_knowing_up_to), daemon=True)
+               for c in candidates]
     pollers = [threading.Thread(target=window.invigilator, args=(s, go), daemon=True) for s in sessions]
     for thread in threads + pollers:
         thread.start()
     loads_before = os.getloadavg()
     before, backends_before = cpu_reading(running, names)
-    go.wait()
+    go.wait(600)
     began = time.monotonic()
     for thread in threads:
         thread.join()
@@ -655,6 +670,7 @@ def run_window(running: Platform, candidates: list[Candidate], sessions: list[di
     seconds = ended - began
     return {
         "seconds": round(seconds, 1), "answers": answers, "answers_per_s": round(answers / seconds, 1),
+        "answers_per_s_steady": steady_rate(window.answered_at),
         "candidates_finished": window.finished,
         "next_challenge": latency_summary(window.next_ms), "answer": latency_summary(window.answer_ms),
         "invigilation_poll": latency_summary(window.poll_ms),
@@ -677,7 +693,9 @@ def print_report(result: dict) -> None:
     print("| figure | today | goal (issue 18) | |")
     print("|---|---|---|---|")
     rows = [
-        ("answers per second, sustained", window["answers_per_s"], GOALS["answers_per_s"], True, ""),
+        ("answers per second, sustained (10th to 90th percentile of the answers' moments)",
+         window["answers_per_s_steady"], GOALS["answers_per_s"], True, ""),
+        ("answers per second, whole window", window["answers_per_s"], None, True, ""),
         ("next question p50 (ms)", window["next_challenge"]["p50_ms"], None, False, ""),
         ("next question p99 (ms)", window["next_challenge"]["p99_ms"], GOALS["p99_ms"], False, ""),
         ("answer p50 (ms)", window["answer"]["p50_ms"], None, False, ""),

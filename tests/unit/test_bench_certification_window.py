@@ -111,3 +111,10 @@ def test_the_candidates_file_is_a_french_spreadsheet_certification_reads():
     lines = read_candidates(window.candidates_file(people))
     assert [(number, fields["last_name"], str(fields["birthdate"])) for number, fields in lines] == [
         (2, "Martinbab", "2007-01-02"), (3, "Martinbac", "2007-01-02")]
+
+
+def test_the_steady_rate_leaves_out_the_start_and_the_tail():
+    moments = [0.0, 0.1] + [1.0 + n * 0.1 for n in range(101)] + [30.0, 40.0]  # 10 per second in the middle
+    assert 9.0 <= window.steady_rate(moments) <= 11.0
+    assert window.steady_rate([1.0]) is None
+    assert window.steady_rate([2.0, 2.0, 2.0]) is None  # no time between them
