@@ -190,6 +190,71 @@ def verdict(value: float | None, goal: float, higher_is_better: bool) -> str:
     return "ok" if (value >= goal if higher_is_better else value <= goal) else "MISSED"
 
 
+# -- the national calendar's peak (deploy/CAPACITY.md, section 10) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """One national window: its pupils and school days (assumed), how they crowd (assumed), and the candidates'
+    pace (the bench's think times)."""
+    name: str
+    pupils: int
+    school_days: int
+    peak_day: float = 3.0  # the busiest day over the window's average day (schools crowd before the deadline)
+    slots: int = 3  # sessions a room holds in a school day (1 h 45 each, school hours)
+    busiest_slot: float = 1.5  # the busiest slot over the day's average slot (mornings)
+    think_s: float = (THINK_MIN_S + THINK_MAX_S) / 2  # seconds between two answers of a candidate
+    room: int = 25  # candidates per invigilator's page
+
+
+# 2024/25: weekdays of each window less the school holidays inside it (one zone's) and the bank holidays.
+CALENDARS = (
+    Calendar("lycée: terminales, CAP and BTS/CPGE 2nd year, 7 Nov 2024 - 7 Mar 2025", 1_000_000, 87 - 10 - 10 - 1),
+    Calendar("collège: 3e, 17 Mar - 13 Jun 2025", 840_000, 65 - 10 - 6),
+)
+# CPU a pod may use at its autoscaler's target: 65 % of its request (deploy/base, deploy/CAPACITY.md).
+POD_CORES = {"gateway": 0.5 * 0.65, "assessment api": 0.5 * 0.65, "certification api": 0.25 * 0.65}
+
+
+def calendar_peak(calendar: Calendar) -> dict:
+    """Candidates in a test at once at the window's peak, and the answers per second they send."""
+    per_day = calendar.pupils / calendar.school_days
+    concurrent = per_day * calendar.peak_day / calendar.slots * calendar.busiest_slot
+    return {"pupils_per_school_day": round(per_day), "concurrent_candidates": round(concurrent),
+            "answers_per_s": round(concurrent / calendar.think_s, 1),
+            "invigilator_polls_per_s": round(concurrent / calendar.room / POLL_S, 1)}
+
+
+def window_sizing(cpu_ms_per_answer: dict[str, float], answers_per_s: float) -> dict:
+    """Cores busy per process group at ``answers_per_s``, and pods for those with a pod size."""
+    cores = {group: round(ms * answers_per_s / 1000, 2) for group, ms in cpu_ms_per_answer.items()
+             if group != "load generator"}
+    pods = {group: math.ceil(cores[group] / per_pod) for group, per_pod in POD_CORES.items() if group in cores}
+    return {"cores": cores, "pods": pods}
+
+
+def median_figures(results: list[dict]) -> dict[str, float]:
+    """The median CPU ms per answer of each group over several runs."""
+    groups = {group for result in results for group in result["window"]["cpu_ms_per_answer"]}
+    return {group: round(percentile([r["window"]["cpu_ms_per_answer"][group] for r in results
+                                      if group in r["window"]["cpu_ms_per_answer"]], 50), 2)
+            for group in sorted(groups)}
+
+
+def print_plan(cpu_ms_per_answer: dict[str, float], runs: int) -> None:
+    print(f"\n## The national calendar's peak, from the CPU per answer measured ({runs} run(s), median)\n")
+    for calendar in CALENDARS:
+        peak = calendar_peak(calendar)
+        sizing = window_sizing(cpu_ms_per_answer, peak["answers_per_s"])
+        print(f"- {calendar.name}: {calendar.pupils:,} pupils over {calendar.school_days} school days, "
+              f"{peak['pupils_per_school_day']:,} a day; busiest day x{calendar.peak_day:g}, {calendar.slots} "
+              f"sessions a day, busiest x{calendar.busiest_slot:g}: {peak['concurrent_candidates']:,} candidates in "
+              f"a test at once, {peak['answers_per_s']} answers/s, {peak['invigilator_polls_per_s']} invigilator "
+              "polls/s")
+        print("  cores busy: " + ", ".join(f"{g} {c}" for g, c in sizing["cores"].items()))
+        print("  pods at 65 % of their request: " + ", ".join(f"{g} {n}" for g, n in sizing["pods"].items()))
+
+
 # -- the platform -------------------------------------------------------------------------------------------
 
 
@@ -733,7 +798,13 @@ def main() -> None:
                                                                    "invigilator's page, before scaling")
     parser.add_argument("--setup-threads", type=int, default=8)
     parser.add_argument("--gateway-port", type=int, default=8080)
+    parser.add_argument("--plan-only", nargs="+", metavar="RESULTS", help="no run: the calendar's peak from "
+                        "earlier runs' bench/results/certification-window-*.json (the median CPU per answer)")
     args = parser.parse_args()
+    if args.plan_only:
+        results = [json.loads(Path(path).read_text()) for path in args.plan_only]
+        print_plan(median_figures(results), len(results))
+        return
     if args.candidates < 1 or args.per_session < 1 or not 0 < args.think_scale <= 1:
         parser.error("--candidates and --per-session at least 1, --think-scale in (0, 1]")
 
@@ -761,6 +832,7 @@ def main() -> None:
     path = RESULTS / f"certification-window-{datetime.now().strftime('%Y%m%d-%H%M%S')}.json"
     path.write_text(json.dumps(result, indent=2, default=str))
     print_report(result)
+    print_plan(window["cpu_ms_per_answer"], 1)
     print(f"\n(written to {path.relative_to(ROOT)})")
     if errors.total or window["candidates_finished"] != args.candidates:
         sys.exit(1)

@@ -118,3 +118,24 @@ def test_the_steady_rate_leaves_out_the_start_and_the_tail():
     assert 9.0 <= window.steady_rate(moments) <= 11.0
     assert window.steady_rate([1.0]) is None
     assert window.steady_rate([2.0, 2.0, 2.0]) is None  # no time between them
+
+
+def test_the_calendars_peak_comes_from_pupils_days_crowding_and_pace():
+    calendar = window.Calendar("test", pupils=600_000, school_days=50, peak_day=3, slots=3, busiest_slot=1.5,
+                               think_s=40, room=25)
+    # 12,000 a day; 36,000 on the busiest; 12,000 a slot, 18,000 in the busiest: one answer each 40 s
+    assert window.calendar_peak(calendar) == {"pupils_per_school_day": 12_000, "concurrent_candidates": 18_000,
+                                              "answers_per_s": 450.0, "invigilator_polls_per_s": 144.0}
+
+
+def test_the_sizing_multiplies_the_cpu_per_answer_and_rounds_pods_up():
+    sizing = window.window_sizing({"assessment api": 20.0, "gateway": 6.5, "certification api": 1.0,
+                                   "PostgreSQL (the bench's databases)": 4.0, "load generator": 9.0}, 500)
+    assert sizing["cores"] == {"assessment api": 10.0, "gateway": 3.25, "certification api": 0.5,
+                               "PostgreSQL (the bench's databases)": 2.0}  # the load generator is no pod
+    assert sizing["pods"] == {"assessment api": 31, "gateway": 10, "certification api": 4}  # 0.325 and 0.1625 a pod
+
+
+def test_several_runs_plan_from_the_median_of_each_group():
+    runs = [{"window": {"cpu_ms_per_answer": {"gateway": v, "relays": 1.0}}} for v in (3.0, 9.0, 5.0)]
+    assert window.median_figures(runs) == {"gateway": 5.0, "relays": 1.0}
