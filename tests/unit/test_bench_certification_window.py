@@ -78,10 +78,13 @@ def test_cpu_spent_is_the_difference_of_two_readings_and_per_answer_in_milliseco
     assert window.per_answer_ms({"x": 1.0}, 0) == {"x": 1000.0}  # no division by zero
 
 
-def test_backends_count_their_difference_or_all_of_it_when_born_during_the_window():
-    before = {100: 2.0, 101: 1.0, 102: 5.0}  # 102 ended during the window: lost, and reported as such
-    after = {100: 3.5, 101: 1.0, 103: 0.75}
-    assert window.backends_cpu(before, after) == pytest.approx(2.25)
+def test_backends_count_from_the_first_sample_or_from_zero_when_born_during_the_window():
+    ledger = window.BackendLedger()
+    ledger.observe({100: 2.0, 101: 1.0, 102: 5.0})  # the reading before the window
+    ledger.observe({100: 3.0, 101: 1.0, 102: 5.5, 103: 0.25})  # 103 was born since
+    ledger.observe({100: 3.5, 103: 0.75})  # 101 and 102 ended: counted up to their last sample
+    assert ledger.total() == pytest.approx(1.5 + 0 + 0.5 + 0.75)
+    assert ledger.samples == 3
 
 
 @pytest.mark.parametrize(("program", "group"), [
