@@ -1,7 +1,7 @@
 """A certification window on the whole running platform: hundreds of candidates answering at once through the
 gateway, their invigilators' pages open; answers per second, latencies, CPU per answer of each process group.
 
-    python bench/certification_window.py                       # 200 candidates, about 4 minutes
+    python bench/certification_window.py                       # 200 candidates, about 5 minutes
     python bench/certification_window.py --candidates 600 --api-replicas 3 --think-scale 0.1
 
 It starts the platform as ``make up`` does (``tools/devstack.py up``: every api, relay and consumer under
@@ -29,8 +29,8 @@ level drawn per candidate, skipped above). Think times are drawn uniformly from 
 Measured, over the window (from the first question asked to the last answer): answers per second, p50 and
 p99 client-side latency of next-question and answer, errors (anything but the expected answer), and the CPU
 seconds per answer of each process group read from /proc before and after (each supervisord program's
-process tree; PostgreSQL as the backends of the bench's databases, and machine-wide; the broker machine-wide;
-this load generator). The table prints each figure beside its goal; it goes with every figure to
+process tree; PostgreSQL as the backends of the bench's databases, sampled every 0.2 s, and machine-wide; the
+broker machine-wide; this load generator). The table prints each figure beside its goal; it goes with every figure to
 ``bench/results/certification-window-<time>.json``. ``make up`` must not be running (the same ports).
 """
 
