@@ -32,6 +32,7 @@ bench: $(VENV)/.installed        ## throughput and latency figures (bench/README
 	$(PY) bench/reporting_export.py
 	$(PY) bench/capacity.py
 	$(PY) bench/faults.py
+	$(PY) bench/certification_window.py
 
 install: $(VENV)/.installed
 

@@ -29,6 +29,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -398,8 +399,9 @@ def database_and_broker_violations(objects: list[dict], production: bool) -> Ite
         yield "a hand-made StatefulSet (the operators run the stateful parts)"
 
 
-# The processes a certification window holds up (deploy/CAPACITY.md): learners' and teachers' requests.
-WINDOWED = ("assessment-api", "identity-api", "reporting-api", "gateway")
+# The processes a certification window holds up (deploy/CAPACITY.md): learners', teachers' and invigilators'
+# requests.
+WINDOWED = ("assessment-api", "identity-api", "reporting-api", "gateway", "certification-api")
 
 
 def scaling_violations(objects: list[dict], production: bool) -> Iterator[str]:
@@ -688,7 +690,8 @@ def test_the_certification_window_is_declared_in_one_place(rendered):
     hours for each front process, each with its own number of pods."""
     window = yaml.safe_load((DEPLOY / "overlays/production/certification-window.yaml").read_text())["data"]
     pods = {"assessment-api": "assessmentApiReplicas", "identity-api": "identityApiReplicas",
-            "reporting-api": "reportingApiReplicas", "gateway": "gatewayReplicas"}
+            "reporting-api": "reportingApiReplicas", "gateway": "gatewayReplicas",
+            "certification-api": "certificationApiReplicas"}
     assert set(pods) == set(WINDOWED)
     for name, key in pods.items():
         scaled = find(rendered["production"], "ScaledObject", name)
@@ -696,6 +699,60 @@ def test_the_certification_window_is_declared_in_one_place(rendered):
         assert cron["metadata"] == {"timezone": window["timezone"], "start": window["start"], "end": window["end"],
                                     "desiredReplicas": window[key]}, name
     assert find(rendered["production"], "ConfigMap", "certification-window") is None  # kustomize-only
+
+
+def cron_matches(expression: str, moment: datetime) -> bool:
+    """Whether a five-field cron expression fires at ``moment`` (minute precision), as KEDA's cron library
+    reads it: numbers, ranges and lists; a day matches on its day-of-month OR its day-of-week when both are
+    restricted, AND when either is ``*``."""
+    def field(text: str, value: int) -> bool:
+        if text == "*":
+            return True
+        for part in text.split(","):
+            low, _, high = part.partition("-")
+            if int(low) <= value <= int(high or low):
+                return True
+        return False
+
+    minute, hour, day, month, weekday = expression.split()
+    by_day, by_weekday = field(day, moment.day), field(weekday, moment.isoweekday() % 7)
+    days = (by_day or by_weekday) if "*" not in (day, weekday) else (by_day and by_weekday)
+    return field(minute, moment.minute) and field(hour, moment.hour) and field(month, moment.month) and days
+
+
+def test_cron_matching_reads_ranges_lists_and_the_day_or_weekday_rule():
+    thursday = datetime(2024, 11, 7, 7, 0)
+    assert cron_matches("0 7 * 11,12,1-6 1-5", thursday)
+    assert not cron_matches("0 7 * 11,12,1-6 1-5", thursday.replace(day=9))  # a Saturday
+    assert not cron_matches("0 7 * 1-6 1-5", thursday)  # November is not in 1-6
+    assert cron_matches("0 7 7-30 11 1-5", datetime(2024, 11, 1, 7, 0))  # the trap: a Friday before the 7th
+    assert not cron_matches("0 7 * * *", thursday.replace(minute=1))
+
+
+def test_the_certification_windows_hold_the_pods_every_school_day_of_the_national_calendar():
+    """Every weekday of the national windows (certification-window.yaml's dates) starts at 07:00 and ends at
+    18:00, Paris time; no weekend and no summer day holds the window's pods."""
+    window = yaml.safe_load((DEPLOY / "overlays/production/certification-window.yaml").read_text())["data"]
+    assert window["timezone"] == "Europe/Paris"
+    for field in ("start", "end"):
+        _minute, _hour, day, _month, weekday = window[field].split()
+        assert "*" in (day, weekday), f"{field}: day-of-month and day-of-week both set match either (KEDA's cron)"
+    school_days = []
+    for key in ("lyceeWindow", "collegeWindow"):
+        first, last = (date.fromisoformat(part) for part in window[key].split("/"))
+        assert first <= last, key
+        school_days += [first + timedelta(days=n) for n in range((last - first).days + 1)
+                        if (first + timedelta(days=n)).isoweekday() <= 5]
+    assert len(school_days) > 150  # two windows of several months
+    for day in school_days:
+        assert cron_matches(window["start"], datetime(day.year, day.month, day.day, 7, 0)), day
+        assert cron_matches(window["end"], datetime(day.year, day.month, day.day, 18, 0)), day
+        assert not any(cron_matches(window["end"], datetime(day.year, day.month, day.day, hour, minute))
+                       for hour in range(7, 18) for minute in (0, 30)), day  # no end during school hours
+    held = [date(2024, 7, 1) + timedelta(days=n) for n in range(365)]
+    held = [day for day in held if cron_matches(window["start"], datetime(day.year, day.month, day.day, 7, 0))]
+    assert all(day.isoweekday() <= 5 and day.month not in (7, 8, 9, 10) for day in held)
+    assert len(held) <= len(school_days) * 1.3, "the crons hold far more days than the national windows"
 
 
 # --- the capacity plan ---------------------------------------------------------------------------
