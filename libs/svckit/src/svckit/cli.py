@@ -17,7 +17,6 @@ Each command says what kind of process it is, and its database bounds follow
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import signal
@@ -286,8 +285,3 @@ def _runtime(definition: ServiceDefinition, kind: str, bounds: str = "command") 
     configure_logging(definition.name, kind, settings.log_level, settings.log_format)
     with process_kind(bounds):
         return definition.load_runtime()
-
-
-def load_app_factory(path: str) -> Callable[[], Any]:
-    module, _, attribute = path.partition(":")
-    return getattr(importlib.import_module(module), attribute)

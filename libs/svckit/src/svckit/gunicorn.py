@@ -20,14 +20,15 @@ without closing the listening socket (the gateway's restart without a gap in ``m
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
+from collections.abc import Callable
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
-from svckit.cli import load_app_factory
 from svckit.logs import configure_logging
 
 GRACEFUL_TIMEOUT = 25  # seconds; deploy/ and tests/deploy align the pods' termination grace on it
@@ -84,6 +85,12 @@ class _Application(BaseApplication):
             logging.getLogger(name).handlers[:] = []
             logging.getLogger(name).propagate = True
         return load_app_factory(self.factory)()
+
+
+def load_app_factory(path: str) -> Callable[[], Any]:
+    """``module:attribute``, the application factory a worker builds its app with."""
+    module, _, attribute = path.partition(":")
+    return getattr(importlib.import_module(module), attribute)
 
 
 def run_gunicorn(factory: str, *, bind: str, workers: int, threads: int, name: str, log_level: str = "INFO",
