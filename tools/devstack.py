@@ -480,14 +480,15 @@ def up() -> None:
     session_number = demo_certification(url)
     say(f"demo certification session {session_number} (collège window open)")
     print(f"\nThe platform is up: {url}\n  the learners' test: {url}/ (demo campaign: {url}/campagnes/{code})\n"
-          f"  Orga, for teachers: {url}/orga/\n  API: {url}/api (OpenAPI at {url}/api/openapi.json)\n\n"
+          f"  Orga, for teachers: {url}/orga/\n  Certif, for certification centres: {url}/certif/\n"
+          f"  API: {url}/api (OpenAPI at {url}/api/openapi.json)\n\n"
           "Demo logins (password for all: " + DEMO_PASSWORD + "):")
     for role, email in DEMO_LOGINS:
         print(f"  {role:<20} {email}")
     print("  the organization admin runs the demo school Collège Gustave Flaubert (UAI 0751234A, five pupils);\n"
           "  the learner Lou Apprenant (born 12/03/2012) is one of them.\n"
           f"  The school is a certification centre (collège) with session {session_number}: its access code and\n"
-          "  invigilator password are in GET /api/certification-centers/{school id}/sessions, for its admin.")
+          f"  invigilator password are on its page in Certif ({url}/certif/, as the organization admin).")
     print("\nStop everything with: make down")
 
 
