@@ -39,7 +39,7 @@ install: $(VENV)/.installed
 # The web faces again when their sources changed since the last build.
 WEB_BUILD := gateway/src/gateway/web/index.html
 web: $(WEB_BUILD)
-$(WEB_BUILD): $(VENV)/.installed web/vite.config.js web/index.html web/orga/index.html $(shell find web/src -type f 2>/dev/null)
+$(WEB_BUILD): $(VENV)/.installed web/vite.config.js web/index.html web/orga/index.html web/certif/index.html $(shell find web/src -type f 2>/dev/null)
 	cd web && npm run --silent build -- --logLevel warn
 
 $(VENV)/.installed: $(SOURCES_OF_INSTALL)

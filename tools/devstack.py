@@ -481,7 +481,8 @@ def up() -> None:
     session = demo_certification(url)
     say(f"demo certification session {session['number']} (collège window open)")
     print(f"\nThe platform is up: {url}\n  the learners' test: {url}/ (demo campaign: {url}/campagnes/{code})\n"
-          f"  Orga, for teachers: {url}/orga/\n  API: {url}/api (OpenAPI at {url}/api/openapi.json)\n\n"
+          f"  Orga, for teachers: {url}/orga/\n  Certif, for certification centres: {url}/certif/\n"
+          f"  API: {url}/api (OpenAPI at {url}/api/openapi.json)\n\n"
           "Demo logins (password for all: " + DEMO_PASSWORD + "):")
     for role, email in DEMO_LOGINS:
         print(f"  {role:<20} {email}")
@@ -489,7 +490,7 @@ def up() -> None:
           "  the learner Lou Apprenant (born 12/03/2012) is one of them.\n"
           f"  The school is a certification centre (collège) with session {session['number']}: access code\n"
           f"  {session['access_code']}, invigilator password {session['invigilator_password']} (any account invigilates\n"
-          "  with the session's number and that password).")
+          f"  with the session's number and that password); its page in Certif ({url}/certif/) shows them too.")
     print("\nStop everything with: make down")
 
 

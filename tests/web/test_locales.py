@@ -24,6 +24,7 @@ must have its sentence in web/src/common/locales/errors.{fr,en}.json. Where the 
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from functools import cache
@@ -41,6 +42,8 @@ IMPORT_HANDLERS = ORGANIZATIONS / "service_layer" / "handlers.py"
 PASSWORDS = ROOT / "services" / "identity" / "src" / "identity" / "domain" / "passwords.py"
 SVCKIT_ERRORS = ROOT / "libs" / "svckit" / "src" / "svckit" / "errors.py"
 I18N = WEB / "common" / "i18n.js"
+CERTIFICATION_DOMAIN = ROOT / "services" / "certification" / "src" / "certification" / "domain"
+CERTIF_FILES = {locale: WEB / "certif" / "locales" / f"{locale}.json" for locale in ("fr", "en")}
 
 CODE = r'"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)"'
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -491,3 +494,66 @@ def test_the_password_lengths_in_messages_follow_the_policy():
         messages = load(path)
         assert shortest in messages["errors.PASSWORD_TOO_SHORT"], locale
         assert longest in messages["errors.PASSWORD_TOO_LONG"], locale
+
+
+# -- the Certif face's own words for what the certification API answers ---------------------------------------
+# Not errors, but values the face shows translated: why a pupil is not enrolled (certif.reason.*), a session's
+# status (certif.status.*), a centre's type (certif.center_type.*). Read from certification's domain, so a new
+# value without its words fails here.
+
+
+def domain_strings(path: Path) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """A module's string constants (``A, B = "A", "B"`` too) and its tuples of them (``TYPES = (SCO, PRO)``),
+    and, for each constant, the names assigned with it in one statement (its group)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    strings: dict[str, str] = {}
+    groups: dict[str, tuple[str, ...]] = {}
+    for node in tree.body:
+        if not isinstance(node, ast.Assign) or len(node.targets) != 1:
+            continue
+        target, value = node.targets[0], node.value
+        if isinstance(target, ast.Name) and isinstance(value, ast.Constant) and isinstance(value.value, str):
+            strings[target.id] = value.value
+        elif isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple):
+            names = tuple(item.id for item in target.elts if isinstance(item, ast.Name))
+            for name, item in zip(names, value.elts, strict=True):
+                if isinstance(item, ast.Constant) and isinstance(item.value, str):
+                    strings[name] = item.value
+                    groups[name] = names
+        elif isinstance(target, ast.Name) and isinstance(value, ast.Tuple):
+            groups[target.id] = tuple(item.id for item in value.elts if isinstance(item, ast.Name))
+    return strings, groups
+
+
+def certif_values() -> dict[str, set[str]]:
+    candidates, candidate_groups = domain_strings(CERTIFICATION_DOMAIN / "candidates.py")
+    sessions, session_groups = domain_strings(CERTIFICATION_DOMAIN / "sessions.py")
+    centers, center_groups = domain_strings(CERTIFICATION_DOMAIN / "centers.py")
+    return {
+        "certif.reason": {candidates[name] for name in candidate_groups["ALREADY_ENROLLED"]},
+        "certif.status": {sessions[name] for name in session_groups["STATUSES"]},
+        "certif.center_type": {centers[name] for name in center_groups["TYPES"]},
+    }
+
+
+def test_the_certif_values_are_read_from_the_domain():
+    values = certif_values()
+    assert values["certif.reason"] == {"NO_ACCOUNT", "NO_PROFILE", "NOT_ENOUGH_COMPETENCES", "ALREADY_ENROLLED"}
+    assert {"CREATED", "FINALIZED", "IN_PROCESS", "PUBLISHED"} <= values["certif.status"]
+    assert values["certif.center_type"] == {"SCO", "PRO", "SUP"}
+
+
+def missing_certif_words(messages: dict[str, str]) -> list[str]:
+    return sorted(f"{prefix}.{value}" for prefix, values in certif_values().items() for value in values
+                  if f"{prefix}.{value}" not in messages)
+
+
+@pytest.mark.parametrize("locale", sorted(CERTIF_FILES))
+def test_the_certif_face_has_words_for_every_reason_status_and_type(locale):
+    assert missing_certif_words(load(CERTIF_FILES[locale])) == []
+
+
+def test_a_value_without_its_words_is_reported():
+    messages = load(CERTIF_FILES["fr"])
+    del messages["certif.reason.NO_PROFILE"], messages["certif.status.PUBLISHED"]
+    assert missing_certif_words(messages) == ["certif.reason.NO_PROFILE", "certif.status.PUBLISHED"]

@@ -1,9 +1,10 @@
-"""The web faces: the learner's test at ``/`` and the Orga dashboard at ``/orga/``.
+"""The web faces: the learner's test at ``/``, the Orga dashboard at ``/orga/`` and the certification
+centres' face at ``/certif/``.
 
 They are single pages built by Vite (``web/``, ``npm run build``) into ``Settings.web_root``.
 Every path outside ``/api`` and ``/.well-known`` is theirs: a file of the build when there is
 one, else the face's ``index.html``, whose router shows the page (``/campagnes/ABC123``,
-``/orga/campagnes/42``) or its own "not found".
+``/orga/campagnes/42``, ``/certif/sessions/7``) or its own "not found".
 
 - Hashed assets (``/assets/*``) are cached for a year; the pages are revalidated each time, so
   a new release reaches every browser at its next visit.
@@ -21,6 +22,8 @@ from flask import Flask, Response, request, send_from_directory
 from werkzeug.security import safe_join
 
 ORGA = "orga"
+CERTIF = "certif"
+FACES = (ORGA, CERTIF)  # the faces with a folder of their own in the build; the learner's is the root
 YEAR = 365 * 24 * 3600
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                            "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
@@ -29,7 +32,7 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'se
 
 def face_of(path: str) -> str:
     """The face a path belongs to: the folder of its index.html in the build."""
-    return ORGA if path == ORGA or path.startswith(ORGA + "/") else ""
+    return next((face for face in FACES if path == face or path.startswith(face + "/")), "")
 
 
 def install_web_faces(app: Flask, root: Path) -> None:

@@ -11,8 +11,10 @@ import requests
 def web_root(tmp_path):
     (tmp_path / "assets").mkdir()
     (tmp_path / "orga").mkdir()
+    (tmp_path / "certif").mkdir()
     (tmp_path / "index.html").write_text("<html><body>learner face</body></html>")
     (tmp_path / "orga" / "index.html").write_text("<html><body>orga face</body></html>")
+    (tmp_path / "certif" / "index.html").write_text("<html><body>certif face</body></html>")
     (tmp_path / "assets" / "learner-abc123.js").write_text("console.log('learner');")
     (tmp_path / "robots.txt").write_text("User-agent: *\n")
     return tmp_path
@@ -37,6 +39,19 @@ def test_the_orga_paths_get_the_orga_page(web_gateway, path):
     response = requests.get(web_gateway.url + path, timeout=5)
     assert response.status_code == 200
     assert response.text == "<html><body>orga face</body></html>"
+
+
+@pytest.mark.parametrize("path", ["/certif", "/certif/", "/certif/sessions/42/candidats"])
+def test_the_certif_paths_get_the_certif_page(web_gateway, path):
+    response = requests.get(web_gateway.url + path, timeout=5)
+    assert response.status_code == 200
+    assert response.text == "<html><body>certif face</body></html>"
+    assert response.headers["Cache-Control"] == "no-cache"
+
+
+@pytest.mark.parametrize("path", ["/certification", "/certifications/42", "/orgas"])
+def test_a_path_that_only_starts_like_a_face_is_the_learners(web_gateway, path):
+    assert requests.get(web_gateway.url + path, timeout=5).text == "<html><body>learner face</body></html>"
 
 
 def test_pages_forbid_scripts_from_elsewhere_and_framing(web_gateway):

@@ -1,4 +1,4 @@
-"""Both faces load from the gateway in a real browser, in both languages, on a phone too."""
+"""The three faces load from the gateway in a real browser, in both languages, on a phone too."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 @pytest.mark.parametrize(("path", "locale", "heading"), [
     ("/", "fr", "Compétences numériques"), ("/", "en", "Digital skills"),
     ("/orga/", "fr", "Orga"), ("/orga/", "en", "Orga"),
+    ("/certif/", "fr", "Connexion à Certif"), ("/certif/", "en", "Log in to Certif"),
 ])
 def test_a_face_opens_with_its_heading_in_the_chosen_language(open_page, path, locale, heading):
     page = open_page(locale=locale)
@@ -19,7 +20,7 @@ def test_a_face_opens_with_its_heading_in_the_chosen_language(open_page, path, l
     expect(page.locator("html")).to_have_attribute("lang", locale)
 
 
-@pytest.mark.parametrize("path", ["/", "/orga/"])
+@pytest.mark.parametrize("path", ["/", "/orga/", "/certif/"])
 def test_the_check_finds_nothing_on_a_plain_face_and_finds_a_missing_label(open_page, path):
     from accessibility import assert_accessible, violations
 
@@ -32,7 +33,9 @@ def test_the_check_finds_nothing_on_a_plain_face_and_finds_a_missing_label(open_
 
 
 @pytest.mark.parametrize(("start", "target", "face"), [("/", "/orga/", "orga"),
-                                                      ("/orga/", "/campagnes/ABCDEF234", "learner")])
+                                                      ("/orga/", "/campagnes/ABCDEF234", "learner"),
+                                                      ("/", "/certif/", "certif"),
+                                                      ("/certif/", "/orga/", "orga")])
 def test_a_link_to_the_other_face_loads_that_face_not_a_page_of_the_first(open_page, start, target, face):
     page = open_page(allowed=(r"404",))  # the unknown campaign code of the learner's side
     page.goto(start)

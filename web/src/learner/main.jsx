@@ -1,7 +1,8 @@
 // The learner's face, served at /: enter a code, read the campaign's page, sign up or log in (or get
 // a new password by mail), join
 // (external id, or being found in a school's list), the rules, the test, the checkpoints, the
-// results to send, the profile. French addresses, as Pix's.
+// results to send, the profile; "Je passe ma certification" (joining a session, waiting for the
+// invigilator, the access code). French addresses, as Pix's.
 import { Route, Router } from "preact-iso";
 
 import { mountFace } from "../common/face.jsx";
@@ -9,6 +10,7 @@ import "./face.css";
 import en from "./locales/en.json";
 import fr from "./locales/fr.json";
 import { ForgotPassword, NewPassword, VerifyEmail } from "./pages/Account.jsx";
+import { CertificationCandidate, CertificationJoin } from "./pages/Certification.jsx";
 import { Challenge } from "./pages/Challenge.jsx";
 import { Checkpoint } from "./pages/Checkpoint.jsx";
 import { ExternalId } from "./pages/ExternalId.jsx";
@@ -35,6 +37,8 @@ function App() {
         <Route path="/nouveau-mot-de-passe" component={NewPassword} />
         <Route path="/verification-email" component={VerifyEmail} />
         <Route path="/profil" component={Profile} />
+        <Route path="/certification" component={CertificationJoin} />
+        <Route path="/certification/:id" component={CertificationCandidate} />
         <Route path="/campagnes/:code" component={Landing} />
         <Route path="/campagnes/:code/rejoindre" component={Join} />
         <Route path="/campagnes/:code/identifiant" component={ExternalId} />
@@ -49,4 +53,4 @@ function App() {
   );
 }
 
-mountFace(<App />, { fr, en }, /^\/(?!orga(\/|$))/);
+mountFace(<App />, { fr, en }, /^\/(?!(orga|certif)(\/|$))/);

@@ -1,5 +1,5 @@
 // The home page: "J'ai un code" for everyone; for a signed-in learner, their campaigns too, each with
-// what comes next (resume the test, send the results, see them).
+// what comes next (resume the test, send the results, see them); "Je passe ma certification".
 import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 
@@ -92,6 +92,18 @@ function MyCampaigns() {
   );
 }
 
+// The way into a certification session: for everyone (a visitor logs in first, then comes back here).
+function CertificationEntry() {
+  const { t } = useI18n();
+  return (
+    <section class="card" aria-labelledby="certification-title">
+      <h2 id="certification-title">{t("learner.home.certification_title")}</h2>
+      <p>{t("learner.home.certification_text")}</p>
+      <a class="button button--secondary" href="/certification">{t("learner.home.certification_link")}</a>
+    </section>
+  );
+}
+
 export function Home() {
   const { t } = useI18n();
   const { signedIn, user } = useSession();
@@ -102,6 +114,7 @@ export function Home() {
       {!signedIn ? <p class="learner-lead">{t("learner.home.intro")}</p> : null}
       <CodeForm />
       {signedIn ? <MyCampaigns /> : null}
+      <CertificationEntry />
     </Shell>
   );
 }

@@ -23,7 +23,7 @@ export function isoDate(day, month, year) {
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(iso) ? iso : null;
 }
 
-function BirthDate({ value, onChange, error }) {
+export function BirthDate({ value, onChange, error }) {
   const { t } = useI18n();
   const part = (name, size, autoComplete) => (
     <div class="learner-date__part">
