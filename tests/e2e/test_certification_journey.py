@@ -56,12 +56,16 @@ def test_a_school_is_a_centre_that_schedules_only_inside_its_window(stack):
     assert api(stack, "POST", sessions, head, SESSION).json()["error"]["code"] == "SCHOOL_KIND_UNKNOWN"
     assert api(stack, "PATCH", f"/api/admin/certification-centers/{school_id}", platform,
                {"school_kind": "LYCEE"}).status_code == 200
-    assert api(stack, "POST", sessions, head, SESSION).json()["error"]["code"] == "SESSION_OUTSIDE_WINDOW"
+    # The stack is shared with other tests, which open windows of their own: this one's dates come after them all.
+    windows = api(stack, "GET", "/api/certification-windows", platform).json()["items"]
+    starts = max([date.fromisoformat(w["ends_on"]) for w in windows if w["school_kind"] == "LYCEE"],
+                 default=date.today()) + timedelta(days=1)
+    session = {**SESSION, "date": (starts + timedelta(days=1)).isoformat()}
+    assert api(stack, "POST", sessions, head, session).json()["error"]["code"] == "SESSION_OUTSIDE_WINDOW"
     opened = api(stack, "POST", "/api/admin/certification-windows", platform, {
-        "school_kind": "LYCEE", "starts_on": date.today().isoformat(),
-        "ends_on": (date.today() + timedelta(days=30)).isoformat()})
+        "school_kind": "LYCEE", "starts_on": starts.isoformat(), "ends_on": (starts + timedelta(days=30)).isoformat()})
     assert opened.status_code == 201, opened.text
-    scheduled = api(stack, "POST", sessions, head, SESSION)
+    scheduled = api(stack, "POST", sessions, head, session)
     assert scheduled.status_code == 201, scheduled.text
 
 
