@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from uuid import UUID
+
 from certification.service_layer.ports import (
     AbstractCandidates,
     AbstractCenters,
@@ -24,3 +26,8 @@ class CertificationUnitOfWork(AbstractUnitOfWork):
     failures: AbstractFailures
     invigilators: AbstractInvigilators
     results: AbstractResults
+
+    def touch_session(self, session_id: UUID) -> None:
+        """Say that what the session's invigilator sees changed in this transaction (the invigilator's
+        live page is told once it commits)."""
+        self.touched_sessions = getattr(self, "touched_sessions", set()) | {session_id}
