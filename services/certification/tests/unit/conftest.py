@@ -167,6 +167,7 @@ class FakeInvigilators(AbstractInvigilators):
 class FakeUnitOfWork(CertificationUnitOfWork):
     def __init__(self):
         self.published, self.commits, self.seen, self.pending = [], 0, [], {}
+        self.announced: list[str] = []  # the live channels published after each commit, in order
         self.centers, self.sessions, self.candidates = FakeCenters(self), FakeSessions(self), FakeCandidates(self)
         self.windows, self.replicas, self.failures = FakeWindows(), FakeReplicas(), FakeFailures()
         self.invigilators = FakeInvigilators()
@@ -181,10 +182,12 @@ class FakeUnitOfWork(CertificationUnitOfWork):
             rows[key] = aggregate
         self.pending = {}
         self.published.extend(self.collect_events())
+        self.announced.extend(self.take_announcements())
         self.commits += 1
 
     def rollback(self):
         self.pending = {}
+        self.announcements.clear()
 
     def claim(self, handler, envelope):
         return True
