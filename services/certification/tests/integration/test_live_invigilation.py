@@ -14,7 +14,7 @@ import uuid
 
 import pytest
 import redis
-from certification_it import CANDIDATE, CERTIFIABLE, person, pro_center, profile_of, schedule
+from certification_it import CANDIDATE, CERTIFIABLE, deliver, person, pro_center, profile_of, schedule
 from sqlalchemy.exc import IntegrityError
 
 from certification.adapters import orm
@@ -161,6 +161,22 @@ def test_the_stream_shows_an_authorization_expiring_by_time_alone(runtime, clien
     clock.advance(seconds=2)  # the service's clock is past the end when the stream wakes, about 1 s later
     expired = stream.event(timeout=2.5)
     assert statuses(expired) == ["JOINED"]
+    stream.close()
+
+
+def test_the_tests_progress_heard_by_the_consumer_reaches_the_stream(runtime, client, room):
+    assert join(client, room).status_code == 201
+    assert authorize(client, room).status_code == 204
+    started = client.post("/api/certification-courses", headers=room.zoe.auth, json={
+        "candidate_id": room.candidate["id"], "access_code": room.session["access_code"]}).get_json()
+    stream = open_stream(client, room)
+    first = stream.event()
+    assert statuses(first) == ["STARTED"] and first["data"]["candidates"][0]["answers_count"] == 0
+    deliver(runtime, "assessment.certification_test.progressed.v1", started["course_id"], 5,
+            course_id=started["course_id"], user_id=room.zoe.id, answers_count=4, questions_count=32,
+            answered_at="2026-11-23T09:10:00Z")
+    progressed = stream.event(timeout=2.0)["data"]["candidates"][0]
+    assert (progressed["answers_count"], progressed["questions_count"]) == (4, 32)
     stream.close()
 
 
