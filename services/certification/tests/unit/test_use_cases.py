@@ -289,3 +289,18 @@ def test_candidates_added_and_removed_are_announced(deps, uow, pro):
     handle(c.RemoveCandidate(HEAD, candidate_id), deps)
     handle(c.EditSession(HEAD, session_id, {"room": "C3"}), deps)
     assert uow.announced == [invigilation_channel(session_id)] * 3
+
+
+def test_the_invigilators_page_changes_by_time_alone_when_the_first_authorization_ends(clock):
+    from datetime import timedelta
+
+    from certification.views import invigilation_changes_in
+
+    now = clock()
+    view = {"candidates": [
+        {"status": "AUTHORIZED", "authorized_until": now + timedelta(minutes=9)},
+        {"status": "AUTHORIZED", "authorized_until": now + timedelta(minutes=4)},
+        {"status": "STARTED", "authorized_until": now + timedelta(minutes=1)},  # a resume: its status stays
+        {"status": "JOINED", "authorized_until": None}]}
+    assert invigilation_changes_in(view, now) == 240.0
+    assert invigilation_changes_in({"candidates": view["candidates"][2:]}, now) is None
