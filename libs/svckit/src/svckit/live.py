@@ -279,7 +279,7 @@ class LiveStream:
     """The messages of one open page, as bytes to write (see the module's doc for the rules).
 
     ``first`` is the view read after subscribing; ``render`` reads the next ones (an exception ends the
-    stream: the browser reconnects and meets the error, e.g. a 403, in the common shape). ``listener``
+    stream, logged: the browser reconnects and meets the error, e.g. a 403, in the common shape). ``listener``
     None means no notices (Redis away): the view is sent and the stream ends, with a longer ``retry``.
     """
 
@@ -320,7 +320,13 @@ class LiveStream:
             if wake is not None and now >= wake:
                 pending, wake = True, None
             if pending and now >= last_view + self.coalesce:
-                view = self.render()
+                try:
+                    view = self.render()
+                except Exception as error:  # noqa: BLE001 - the status line is sent: ending is all that is left
+                    # A right withdrawn, the database away: the browser reconnects and meets the error
+                    # in the common shape (a 403, a 503) at the stream's opening.
+                    log.warning("live stream ended: its view failed", extra={"error": type(error).__name__})
+                    return
                 yield self._message(view)
                 pending, last_view = False, self.clock()
                 last_write, wake = last_view, _at(last_view, view.changes_in)
