@@ -5,7 +5,8 @@ of right or wrong, "Je passe", timed questions with the candidate's extra time; 
 invigilator's authorization and the access code again; the end screen. Once the centre has finalized and an
 admin published (through the API, as they would), the candidate reads the certificate in "Mes certifications",
 and anyone checks it by its code on the public page, where bad codes are said. And a test the invigilator ends
-lands on the end screen at the candidate's next click.
+lands on the end screen at the candidate's next click. A problem signalled with a question blocks answering
+until the invigilator decides: dismissed, the same question; validated, another one.
 
 What the invigilator, the centre and the admin do is done through the API (certif_steps); the questions the
 page must show are read from the candidate's API (asking for the question being asked changes nothing)."""
@@ -31,6 +32,8 @@ from certif_steps import (
 from journeys import PASSWORD, platform_admin
 from learner_steps import content, exactly, fill_answer, starting, words
 from playwright.sync_api import Page, expect
+
+from msgkit.testing import wait_until
 
 REFUSALS = (r"status of 404", r"status of 422", r"status of 403", r"status of 409", r"status of 429")
 ERRORS = {"fr": "Aucune session ne porte ce numéro", "en": "No session has this number"}
@@ -320,3 +323,72 @@ def test_a_timed_question_keeps_the_extra_time_and_the_invigilator_ends_the_test
     # Coming back later: the end screen at once, no access code asked.
     page.reload()
     expect(heading).to_have_text(w["learner.certification.end.title"])
+
+
+def test_a_candidate_signals_a_problem_and_the_invigilator_dismisses_then_validates_it(stack, open_page, shot):
+    w = words("fr")
+    platform = platform_admin(stack)
+    centre_id, _, centre = pro_centre(stack, platform, "Formations Martin")
+    session = api(stack, "POST", f"/api/certification-centers/{centre_id}/sessions", centre, SESSION).json()
+    invigilator = invigilator_of(stack, session)
+    noa = enrol_candidate(stack, centre, session, "Noa", "Petit", "2000-03-04")
+    noa.join(session, "Noa", "Petit", "2000-03-04")
+    authorize(stack, invigilator, noa.id)
+
+    page = open_page(locale="fr", phone=True, allowed=REFUSALS)
+    page.goto(f"/certification/{noa.id}")
+    log_in(page, w, noa.email)
+    type_access_code(page, w, session["access_code"])
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_text(counter(w, 1))
+    noa.course_id = api(stack, "GET", f"/api/certification-joinings/{noa.id}", noa.token).json()["course_id"]
+    first = noa.test()["challenge"]["id"]
+    report = page.get_by_role("button", name=w["learner.certification.problem.open"])
+    confirm = page.get_by_role("button", name=w["learner.certification.problem.confirm"])
+    skip = page.get_by_role("button", name=exactly(w["learner.test.skip"]))
+    ongoing = page.get_by_role("status").filter(has_text=w["learner.certification.problem.ongoing"])
+    room = f"/api/certification-sessions/{session['id']}/invigilation"
+
+    def signal() -> None:
+        report.click()
+        expect(page.get_by_text(w["learner.certification.problem.confirm_text"])).to_be_visible()
+        with page.expect_response(lambda response: response.url.endswith("/live-alerts")) as raised:
+            confirm.click()
+        assert raised.value.status == 201, raised.value.text()
+        # Answering waits for the invigilator; the live region says they are coming.
+        expect(ongoing).to_be_visible()
+        expect(skip).to_be_disabled()
+        expect(page.get_by_role("button", name=exactly(w["learner.test.validate"]))).to_be_disabled()
+        wait_until(lambda: api(stack, "GET", room, invigilator).json()["candidates"][0]["live_alert"], timeout=30,
+                   message="certification hearing of the live alert")
+
+    # Thought better of it: nothing is sent.
+    report.click()
+    page.get_by_role("button", name=exactly(w["learner.certification.problem.cancel"])).click()
+    expect(confirm).to_have_count(0)
+    expect(skip).to_be_enabled()
+
+    # Dismissed: the same question, answerable again (the page asked by itself).
+    signal()
+    assert_accessible(page, "a problem signalled")
+    shot(page, "learner-certification-problem-fr")
+    decided = api(stack, "POST", f"/api/certification-candidates/{noa.id}/live-alert/dismissal", invigilator)
+    assert decided.status_code == 204, decided.text
+    expect(page.get_by_role("status").filter(has_text=w["learner.certification.problem.dismissed"])).to_be_visible(
+        timeout=20_000)
+    expect(skip).to_be_enabled()
+    expect(heading).to_have_text(counter(w, 1))
+    assert noa.test()["challenge"]["id"] == first
+
+    # Validated: another question in its place, still the first of 32, and the focus on it.
+    signal()
+    decided = api(stack, "POST", f"/api/certification-candidates/{noa.id}/live-alert/validation", invigilator)
+    assert decided.status_code == 204, decided.text
+    expect(page.get_by_role("status").filter(has_text=w["learner.certification.problem.validated"])).to_be_visible(
+        timeout=20_000)
+    expect(heading).to_have_text(counter(w, 1))
+    expect(heading).to_be_focused()
+    replacing = noa.test()["challenge"]["id"]
+    assert replacing != first
+    assert answered(page, skip)["status"] == 201
+    expect(heading).to_have_text(counter(w, 2))
