@@ -25,18 +25,22 @@ export function stateOf(candidate) {
   return { NOT_ARRIVED: "not_arrived", JOINED: "joined", AUTHORIZED: "authorized" }[candidate.status] || "not_arrived";
 }
 
+// An authorization lasts 15 minutes: a browser clock a little behind the server's never shows more.
+const AUTHORIZATION_MINUTES = 15;
+
 function minutesLeft(until, now) {
-  return until ? Math.max(0, Math.ceil((new Date(until).getTime() - now) / 60000)) : 0;
+  if (!until) return 0;
+  return Math.min(AUTHORIZATION_MINUTES, Math.max(0, Math.ceil((new Date(until).getTime() - now) / 60000)));
 }
 
-// Every 15 s, the clock the "time left" reads (a local clock only: the server is not asked).
+// The page is drawn again every 15 s, so the "time left" follows the local clock (the server is not asked).
 function useNow() {
-  const [now, setNow] = useState(Date.now());
+  const [, setTick] = useState(0);
   useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 15000);
+    const timer = setInterval(() => setTick((tick) => tick + 1), 15000);
     return () => clearInterval(timer);
   }, []);
-  return now;
+  return Date.now();
 }
 
 function stateText(t, candidate, now) {
