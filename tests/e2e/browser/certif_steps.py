@@ -7,11 +7,12 @@ finalizes and a platform admin publishes, and the candidate's own API (to know w
 from __future__ import annotations
 
 import math
+import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import requests
-from journeys import bearer, invitation_link, platform_admin, sign_up, verify_email
+from journeys import answer_knowing_up_to, bearer, invitation_link, platform_admin, sign_up, verify_email
 from orga_steps import SIECLE_XML, UAI, unique_email
 from test_certification_journey import publish_profile
 
@@ -24,7 +25,7 @@ SESSION = {"address": "12 rue des Lilas, Lyon", "room": "Salle 3", "date": TOMOR
 FR = {"email": "Adresse e-mail", "password": "Mot de passe"}
 
 __all__ = ["FAR", "FR", "SESSION", "TOMORROW", "Candidate", "api", "authorize", "centres_of", "eligible_pupil",
-           "end_test", "enrol_candidate", "finalize_and_publish", "import_pupils", "invigilator_of", "lengthened",
+           "end_test", "enrol_candidate", "joined_candidate", "finalize_and_publish", "import_pupils", "invigilator_of", "lengthened",
            "open_window", "pro_centre", "publish_profile", "unique_email"]
 
 
@@ -101,6 +102,7 @@ class Candidate:
     id: str
     email: str
     token: str
+    session_id: str
     course_id: str | None = None
 
     def start(self, session: dict) -> dict:
@@ -124,8 +126,16 @@ class Candidate:
                           timeout=30, message="assessment making the certification test")
 
     def answer(self, challenge_id: str, body: dict) -> requests.Response:
-        return api(self.stack, "POST", f"/api/certification-courses/{self.course_id}/assessment/answers",
-                   self.token, {"challenge_id": challenge_id, **body})
+        return requests.post(f"{self.stack.gateway}/api/certification-courses/{self.course_id}/assessment/answers",
+                             headers={**bearer(self.token), "Idempotency-Key": str(uuid.uuid4())}, timeout=10,
+                             json={"challenge_id": challenge_id, **body})
+
+    def answer_questions(self, count: int, knowing_up_to: int = 3) -> None:
+        """Answers ``count`` questions as a learner who knows every skill up to that level."""
+        for _ in range(count):
+            challenge_id = self.test()["challenge"]["id"]
+            answered = self.answer(challenge_id, answer_knowing_up_to(knowing_up_to, challenge_id))
+            assert answered.status_code == 201, answered.text
 
 
 def enrol_candidate(stack, centre: str, session: dict, first_name: str, last_name: str, birthdate: str,
@@ -138,7 +148,18 @@ def enrol_candidate(stack, centre: str, session: dict, first_name: str, last_nam
     email = unique_email(first_name.lower())
     token = sign_up(stack, first_name, last_name, email)
     eligible_pupil(stack, token)
-    return Candidate(stack, enrolled.json()["id"], email, token)
+    return Candidate(stack, enrolled.json()["id"], email, token, session["id"])
+
+
+def joined_candidate(stack, centre: str, session: dict, first_name: str, last_name: str, birthdate: str,
+                     extra_time_percentage: int = 0) -> Candidate:
+    """An enrolled candidate who joined the session (once certification heard of their profile)."""
+    candidate = enrol_candidate(stack, centre, session, first_name, last_name, birthdate, extra_time_percentage)
+    join = {"session_number": session["number"], "first_name": first_name, "last_name": last_name,
+            "birthdate": birthdate}
+    wait_until(lambda: api(stack, "POST", "/api/certification-joinings", candidate.token, join).status_code == 201,
+               timeout=30, message="certification hearing of the candidate's profile")
+    return candidate
 
 
 def invigilator_of(stack, session: dict) -> str:
@@ -160,6 +181,13 @@ def end_test(stack, invigilator: str, candidate: Candidate) -> None:
     ended = api(stack, "POST", f"/api/certification-candidates/{candidate.id}/end-by-invigilator", invigilator)
     assert ended.status_code == 204, ended.text
     wait_until(lambda: candidate.test()["state"] == "ENDED", timeout=30, message="assessment ending the test")
+
+    def heard():  # and certification has heard from assessment that it ended
+        view = api(stack, "GET", f"/api/certification-sessions/{candidate.session_id}/invigilation", invigilator)
+        return any(c["id"] == candidate.id and c["test_status"] == "ENDED_BY_INVIGILATOR"
+                   for c in view.json()["candidates"])
+
+    wait_until(heard, timeout=30, message="certification hearing that the test ended")
 
 
 def lengthened(seconds: int, extra_time_percentage: int) -> int:
