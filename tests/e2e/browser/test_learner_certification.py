@@ -163,6 +163,10 @@ def test_a_candidate_takes_the_whole_test_reads_the_certificate_and_anyone_verif
             assert_accessible(page, "resuming the test")
             shot(page, "learner-certification-resume-fr")
             authorize(stack, invigilator, zoe.id)
+            # The page notices the authorization by itself and readies the access code's field.
+            expect(page.get_by_role("status").filter(has_text=w["learner.certification.resume_authorized"])) \
+                .to_be_visible()
+            expect(page.get_by_label(starting(w["learner.certification.access_code"]))).to_be_focused()
             type_access_code(page, w, session["access_code"])
             expect(heading).to_have_text(counter(w, 3))
             assert zoe.test()["challenge"]["id"] == challenge["id"]

@@ -235,7 +235,8 @@ def my_enrolment(engine: Engine, candidate_id: UUID, user_id: UUID, now: datetim
     return {"id": row.id, "session_id": row.session_id, "session_number": row.session_number,
             "first_name": row.first_name, "last_name": row.last_name, "birthdate": row.birthdate,
             "extra_time_percentage": row.extra_time_percentage, "status": status, "course_id": row.course_id,
-            "verification_code": row.verification_code, "started_at": row.started_at}
+            "verification_code": row.verification_code, "started_at": row.started_at,
+            "resume_authorized": bool(status == "STARTED" and row.authorized_until and now < row.authorized_until)}
 
 
 # -- finalization, the jury, certificates ------------------------------------------------------------------

@@ -167,15 +167,18 @@ export function CertificationCandidate({ id }) {
     [returning, courseId]);
   const over = ended?.end_reason || (status === "ENDED_BY_INVIGILATOR" ? "ENDED_BY_INVIGILATOR" : null)
     || (returning && earlier.data?.state === "ENDED" ? earlier.data.end_reason : null);
-  usePolling(() => reload(), WAIT_POLL_MS, signedIn && status === "JOINED");
+  // Waiting for the invigilator: to start (JOINED), or to resume a started test.
+  const resumeAuthorized = returning && Boolean(enrolment?.resume_authorized);
+  usePolling(() => reload(), WAIT_POLL_MS, signedIn && (status === "JOINED" || (returning && !resumeAuthorized && !over)));
   // When the authorization arrives, the access code's field is ready to type in (and said by the live notice).
-  const previous = useRef(status);
+  const previous = useRef({ status, resumeAuthorized });
   useEffect(() => {
-    if (previous.current === "JOINED" && status === "AUTHORIZED") {
+    const before = previous.current;
+    if ((before.status === "JOINED" && status === "AUTHORIZED") || (!before.resumeAuthorized && resumeAuthorized)) {
       requestAnimationFrame(() => document.getElementById("certification-access-code")?.focus());
     }
-    previous.current = status;
-  }, [status]);
+    previous.current = { status, resumeAuthorized };
+  }, [status, resumeAuthorized]);
   useEffect(() => {
     if (error?.code === "CANDIDATE_NOT_FOUND" || over) forgetCandidate();
   }, [error, over]);
@@ -226,7 +229,9 @@ export function CertificationCandidate({ id }) {
         ) : null}
         {returning ? (
           <>
-            <Notice kind="info">{t("learner.certification.resume")}</Notice>
+            <Notice kind={resumeAuthorized ? "success" : "info"}>
+              {t(resumeAuthorized ? "learner.certification.resume_authorized" : "learner.certification.resume")}
+            </Notice>
             <p class="muted">{t("learner.certification.verification_code", { code: enrolment.verification_code })}</p>
             <AccessCodeForm candidateId={enrolment.id} onStarted={setStarted} />
           </>

@@ -238,6 +238,8 @@ class MyEnrolmentSchema(Schema):
     course_id = fields.UUID(allow_none=True)
     verification_code = fields.String(allow_none=True)
     started_at = fields.DateTime(allow_none=True)
+    resume_authorized = fields.Boolean(metadata={
+        "description": "the test started and the invigilator authorized the candidate to resume it (15 minutes)"})
 
 
 class StartSchema(Schema):
