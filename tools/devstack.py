@@ -326,6 +326,17 @@ DEMO_CAMPAIGN = {
 }
 
 
+# The demo learner takes this diagnosis in make up, as a pupil of the demo school who knows every skill up to
+# DEMO_LEARNER_KNOWS: her profile (level 1 or more in at least 5 competences) makes her eligible for certification.
+DEMO_DIAGNOSIS = {
+    "type": "ASSESSMENT", "name": "Démo — Diagnostic initial", "title": "Diagnostic initial",
+    "target_profile_id": "initial-diagnosis",
+    "landing_text": "Ce parcours de **démonstration** fait le point sur les 16 compétences avant la certification.",
+}
+DEMO_PUPIL = {"first_name": "Lou", "last_name": "Apprenant", "birthdate": "2012-03-12", "division": "5E1"}
+DEMO_LEARNER_KNOWS = 2
+
+
 def api(base: str, method: str, path: str, body: dict | None = None, token: str | None = None) -> tuple[int, dict]:
     request = urllib.request.Request(base + path, method=method, data=json.dumps(body).encode() if body else None,
                                      headers={"Content-Type": "application/json", "Accept": "application/json",
@@ -337,25 +348,27 @@ def api(base: str, method: str, path: str, body: dict | None = None, token: str 
         return error.code, json.loads(error.read() or b"{}")
 
 
-def demo_campaign(base: str, timeout: float = 60.0) -> str:
-    """The demo school's campaign, made once through the public API as its admin would; its code.
+def demo_token(base: str, email: str) -> str:
+    _, tokens = api(base, "POST", "/api/token", {"email": email, "password": DEMO_PASSWORD})
+    return tokens.get("access_token") or fail(f"{email} cannot log in: {tokens}")
+
+
+def demo_campaign(base: str, campaign: dict = DEMO_CAMPAIGN, timeout: float = 60.0) -> str:
+    """A campaign of the demo school, made once through the public API as its admin would; its code.
 
     The campaigns service learns of the school and its admin from events: until they arrive it
     answers 403/503, so this waits a little."""
-    _, tokens = api(base, "POST", "/api/token", {"email": DEMO_LOGINS[1][1], "password": DEMO_PASSWORD})
-    token = tokens.get("access_token")
-    if not token:
-        fail(f"the demo organization admin cannot log in: {tokens}")
+    token = demo_token(base, DEMO_LOGINS[1][1])
     _, me = api(base, "GET", "/api/users/me", token=token)
     organization = me["memberships"][0]["organization_id"]
     deadline = time.monotonic() + timeout
     while True:
         status, answer = api(base, "GET", f"/api/organizations/{organization}/campaigns?page_size=100", token=token)
         if status == 200:
-            for campaign in answer["items"]:
-                if campaign["name"] == DEMO_CAMPAIGN["name"]:
-                    return campaign["code"]
-            status, answer = api(base, "POST", f"/api/organizations/{organization}/campaigns", DEMO_CAMPAIGN, token)
+            for existing in answer["items"]:
+                if existing["name"] == campaign["name"]:
+                    return existing["code"]
+            status, answer = api(base, "POST", f"/api/organizations/{organization}/campaigns", campaign, token)
             if status == 201:
                 return answer["code"]
         if time.monotonic() > deadline:
@@ -411,6 +424,84 @@ def demo_certification(base: str, timeout: float = 60.0) -> dict:
         if time.monotonic() > deadline:
             fail(f"the demo certification session was not scheduled: {status} {answer}")
         time.sleep(1)
+
+
+def patiently(what: str, attempt, timeout: float = 60.0):
+    """attempt() until it gives something other than None (events travel between services meanwhile)."""
+    deadline = time.monotonic() + timeout
+    while (outcome := attempt()) is None:
+        if time.monotonic() > deadline:
+            fail(f"the demo {what} did not happen within {timeout:.0f} s")
+        time.sleep(0.5)
+    return outcome
+
+
+def demo_candidate(base: str, session: dict, diagnosis_code: str) -> dict:
+    """The demo learner, a pupil of the demo school, enrolled in its certification session; done once.
+
+    Everything goes through the public API as the people would do it: she finds herself in the school's
+    list (reconciliation), takes the diagnosis campaign knowing every skill up to DEMO_LEARNER_KNOWS (the
+    right answers come from the shipped content pack), and her profile, which assessment publishes at the
+    end of the test, reaches certification by its events; the school's admin then enrols her class, whose
+    other pupils have no account and are listed as not eligible. Returns her candidate."""
+    from assessment.adapters.content_pack import read_pack
+    from assessment.domain.answers import right_answer
+    from assessment.domain.content import LearningContent
+
+    head, lou = demo_token(base, DEMO_LOGINS[1][1]), demo_token(base, DEMO_LOGINS[2][1])
+    session_path = f"/api/certification-sessions/{session['id']}"
+
+    def lou_enrolled():
+        _, candidates = api(base, "GET", f"{session_path}/candidates", token=head)
+        return next((c for c in candidates.get("items", []) if c["birthdate"] == DEMO_PUPIL["birthdate"]
+                     and c["last_name"].casefold() == DEMO_PUPIL["last_name"].casefold()), None)
+
+    if (candidate := lou_enrolled()) is not None:
+        return candidate
+    _, me = api(base, "GET", "/api/users/me", token=head)
+    school = me["memberships"][0]["organization_id"]
+    pupil = {key: DEMO_PUPIL[key] for key in ("first_name", "last_name", "birthdate")}
+    status, answer = api(base, "POST", f"/api/organizations/{school}/learners/reconciliation", pupil, lou)
+    if status not in (200, 201):
+        fail(f"the demo learner did not find herself in the school's list: {status} {answer}")
+
+    def participation():
+        _, mine = api(base, "GET", "/api/users/me/campaign-participations", token=lou)
+        found = next((p for p in mine.get("items", []) if p.get("campaign_code") == diagnosis_code), None)
+        if found is not None:
+            return found
+        status, joined = api(base, "POST", "/api/campaign-participations", {"campaign_code": diagnosis_code}, lou)
+        return joined if status == 201 else None  # the link reaches campaigns by an event
+
+    participation_id = patiently("learner's joining of the diagnosis", participation)["id"]
+    assessment_id = patiently("diagnosis's test", lambda: (lambda status, body: body if status == 200 else None)(
+        *api(base, "GET", f"/api/campaign-participations/{participation_id}/assessment", token=lou)))["id"]
+    content = LearningContent(1, read_pack().document)
+    while True:
+        status, step = api(base, "GET", f"/api/assessments/{assessment_id}/next-challenge", token=lou)
+        if status != 200:
+            fail(f"the demo learner's next question was refused: {status} {step}")
+        if step.get("challenge") is None:
+            break
+        challenge = content.challenges[step["challenge"]["id"]]
+        knows = content.skills[challenge.skill_id].level <= DEMO_LEARNER_KNOWS
+        status, answer = api(base, "POST", f"/api/assessments/{assessment_id}/answers", {
+            "challenge_id": challenge.id, "skipped": not knows, "value": right_answer(challenge, "fr") if knows
+            else None}, lou)
+        if status != 201:
+            fail(f"the demo learner's answer was refused: {status} {answer}")
+
+    def eligible():
+        _, pupils = api(base, "GET", f"{session_path}/students?division={DEMO_PUPIL['division']}", token=head)
+        return True if any(p["birthdate"] == DEMO_PUPIL["birthdate"] and p["reason"] is None
+                           for p in pupils.get("items", [])) else None
+
+    patiently("learner's profile reaching certification", eligible)
+    status, answer = api(base, "POST", f"{session_path}/student-enrolments", {"division": DEMO_PUPIL["division"]},
+                         head)
+    if status != 201:
+        fail(f"the demo learner's class was not enrolled: {status} {answer}")
+    return lou_enrolled() or fail(f"the demo learner is not among the session's candidates: {answer}")
 
 
 def port_free(port: int) -> bool:
@@ -482,6 +573,9 @@ def up() -> None:
     say(f"demo campaign {code}")
     session = demo_certification(url)
     say(f"demo certification session {session['number']} (collège window open)")
+    diagnosis = demo_campaign(url, DEMO_DIAGNOSIS)
+    demo_candidate(url, session, diagnosis)
+    say(f"demo learner eligible (diagnosis {diagnosis} taken) and enrolled in session {session['number']}")
     print(f"\nThe platform is up: {url}\n  the learners' test: {url}/ (demo campaign: {url}/campagnes/{code})\n"
           f"  Orga, for teachers: {url}/orga/\n  Certif, for certification centres: {url}/certif/\n"
           f"  API: {url}/api (OpenAPI at {url}/api/openapi.json)\n\n"
@@ -489,10 +583,13 @@ def up() -> None:
     for role, email in DEMO_LOGINS:
         print(f"  {role:<20} {email}")
     print("  the organization admin runs the demo school Collège Gustave Flaubert (UAI 0751234A, five pupils);\n"
-          "  the learner Lou Apprenant (born 12/03/2012) is one of them.\n"
+          "  the learner Lou Apprenant (born 12/03/2012) is one of them: she found herself in the list and took the\n"
+          f"  diagnosis {diagnosis}, so she is eligible for certification and enrolled in the school's session.\n"
           f"  The school is a certification centre (collège) with session {session['number']}: access code\n"
           f"  {session['access_code']}, invigilator password {session['invigilator_password']} (any account invigilates\n"
-          f"  with the session's number and that password); its page in Certif ({url}/certif/) shows them too.")
+          f"  with the session's number and that password); its page in Certif ({url}/certif/) shows them too.\n"
+          f"  Lou joins at {url}/certification with the session number, her names and birth date; the invigilator\n"
+          f"  authorizes her at {url}/certif/surveillance.")
     print("\nStop everything with: make down")
 
 

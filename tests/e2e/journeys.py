@@ -77,14 +77,18 @@ def accept_invitation(stack, token: str, invitation_id: str, code: str) -> reque
     return accepted
 
 
-def platform_admin(stack) -> str:
-    """A platform admin made as an operator does (``identity create-admin``), logged in."""
+def platform_admin_account(stack) -> tuple[str, str]:
+    """A platform admin made as an operator does (``identity create-admin``), logged in: (address, token)."""
     admin_email = f"platform.{uuid.uuid4().hex[:8]}@example.org"
     command = subprocess.run([*service_command("identity"), "create-admin", "--email", admin_email, "--password-stdin"],
                              input=f"{PASSWORD}\n", text=True, capture_output=True,
                              env={**os.environ, **stack.identity_env})
     assert command.returncode == 0, command.stdout + command.stderr
-    return log_in(stack, admin_email)
+    return admin_email, log_in(stack, admin_email)
+
+
+def platform_admin(stack) -> str:
+    return platform_admin_account(stack)[1]
 
 
 def sign_up(stack, first_name: str, last_name: str, address: str, gateway: str | None = None) -> str:

@@ -2,7 +2,8 @@
 a platform admin opens its window, a PRO centre's first admin joins by the mailed invitation, schedules a
 session and enrols a candidate, who joins with their account, is authorized by an invigilator and starts: the
 course's event reaches assessment, which makes the test, and the candidate answers its 32 questions through the
-gateway, each chosen by the IRT rules, until assessment publishes the test's outcome. certification keeps it (the
+gateway, each chosen by the IRT rules, signalling a problem twice (the invigilator validates the first: another
+question replaces it; and dismisses the second: she answers it), until assessment publishes the test's outcome. certification keeps it (the
 invigilator sees question 32 of 32), the centre finalizes, a platform admin reviews and publishes, the candidate
 is mailed and reads the certificate, and anyone checks it by its verification code, without an account.
 
@@ -147,11 +148,42 @@ def test_a_candidate_joins_is_authorized_starts_and_takes_the_test_in_assessment
     test = wait_until(lambda: (r := api(stack, "GET", test_path, zoe)).status_code == 200 and r.json(), timeout=30,
                       message="assessment making the test from certification.course.started.v1")
     assert (test["state"], test["answers_count"], test["questions_count"]) == ("STARTED", 0, 32)
+    room_path = f"/api/certification-sessions/{session['id']}/invigilation"
+    withdrawn = None
     for number in range(1, 33):
         asked = api(stack, "GET", f"{test_path}/next-challenge", zoe).json()
         assert asked["question_number"] == number
         assert api(stack, "GET", f"{test_path}/next-challenge", zoe).json()["challenge"]["id"] == \
             asked["challenge"]["id"]  # the same question until it is answered
+        if number in (5, 9):
+            # Zoé signals a problem with the question; the invigilator sees it, validates it the first time (another
+            # question is served, the withdrawn one never counts) and dismisses it the second (she answers it).
+            signalled = api(stack, "POST", f"/api/certification-courses/{course_id}/live-alerts",
+                            {**bearer(zoe), "Idempotency-Key": str(uuid.uuid4())})
+            assert signalled.status_code == 201, signalled.text
+            alert = signalled.json()
+            assert (alert["question_number"], alert["challenge_id"], alert["status"]) == (
+                number, asked["challenge"]["id"], "ONGOING")
+            refused = api(stack, "POST", f"{test_path}/answers", {**bearer(zoe), "Idempotency-Key": str(uuid.uuid4())},
+                          answer_knowing_up_to(3, asked["challenge"]["id"]))
+            assert refused.json()["error"]["code"] == "LIVE_ALERT_ONGOING"
+            seen = wait_until(lambda: api(stack, "GET", room_path, invigilator).json()["candidates"][0]["live_alert"],
+                              timeout=30, message="certification hearing of the live alert")
+            assert (seen["id"], seen["question_number"]) == (alert["id"], number)
+            decision = "validation" if number == 5 else "dismissal"
+            assert api(stack, "POST", f"/api/certification-candidates/{candidate['id']}/live-alert/{decision}",
+                       {**bearer(invigilator), "Idempotency-Key": str(uuid.uuid4())}).status_code == 204
+            assert api(stack, "GET", room_path, invigilator).json()["candidates"][0]["live_alert"] is None
+            status = "VALIDATED" if number == 5 else "DISMISSED"
+            decided = wait_until(lambda status=status: (b := api(stack, "GET", f"{test_path}/next-challenge", zoe).json())[
+                "live_alert"]["status"] == status and b, timeout=30, message="assessment applying the decision")
+            assert decided["question_number"] == number
+            if number == 5:
+                withdrawn = asked["challenge"]["id"]
+                assert decided["challenge"]["id"] != withdrawn  # another question in its place
+            else:
+                assert decided["challenge"]["id"] == asked["challenge"]["id"]  # the same one, answered as usual
+            asked = decided
         key = {**bearer(zoe), "Idempotency-Key": str(uuid.uuid4())}
         answer = ({"challenge_id": asked["challenge"]["id"], "skipped": True} if number % 3 == 0
                   else answer_knowing_up_to(3, asked["challenge"]["id"]))
@@ -174,6 +206,7 @@ def test_a_candidate_joins_is_authorized_starts_and_takes_the_test_in_assessment
     assert [a["index"] for a in answers] == list(range(1, 33))
     assert all(answers[n - 1]["status"] == "skipped" for n in range(3, 33, 3))  # a skip is recorded as one
     assert {a["status"] for a in answers} <= {"ok", "ko", "skipped"}
+    assert withdrawn not in {a["challenge_id"] for a in answers}  # the withdrawn question: not scored, not counted
     competences = {a["competence_code"] for a in answers}
     tubes = [a["tube_id"] for a in answers]
     assert len(competences) == 16 and len(set(tubes)) == 32  # every competence, one question per tube

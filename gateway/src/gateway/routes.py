@@ -165,6 +165,7 @@ ROUTES: tuple[Route, ...] = (
     token("/api/assessments/**", ASSESSMENT),
     token("/api/admin/content/**", ASSESSMENT),
     token("/api/certification-courses/{id}/assessment/**", ASSESSMENT),  # the test runs in assessment
+    token("/api/certification-courses/{id}/live-alerts", ASSESSMENT),  # a problem signalled on its question
     # certification: centres, national windows, sessions, candidates. Joining tries names and birth dates, starting
     # an access code, invigilating a password: counted per account like reconciliation (certification counts the
     # failures too, domain/limits.py).

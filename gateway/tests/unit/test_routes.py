@@ -51,6 +51,7 @@ table = RoutingTable()
         ("GET", "/api/certification-courses/5/assessment", "assessment", True),
         ("GET", "/api/certification-courses/5/assessment/next-challenge", "assessment", True),
         ("POST", "/api/certification-courses/5/assessment/answers", "assessment", True),
+        ("POST", "/api/certification-courses/5/live-alerts", "assessment", True),
         ("GET", "/api/campaigns/1/participants", "reporting", True),
         ("GET", "/api/campaigns/1/participants/8/results", "reporting", True),
         ("GET", "/api/campaigns/1/collective-results", "reporting", True),

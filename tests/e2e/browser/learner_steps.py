@@ -275,3 +275,16 @@ def typed_answer(challenge: Challenge, right: bool, locale: str):
     good = challenge.right_choices
     wrong = [n for n in range(1, len(challenge.proposals) + 1) if n not in good]
     return wrong[:1] if challenge.kind == MULTIPLE_CHOICE else wrong[0]
+
+
+def fill_answer(page, w: dict[str, str], shown: dict, right: bool, locale: str) -> None:
+    """Tick or type the answer to the question on screen (``shown``: as the API serves it), as a learner would."""
+    value = typed_answer(content().challenges[shown["id"]], right, locale)
+    if shown["kind"] in ("single_choice", "multiple_choice"):
+        for number in value if isinstance(value, list) else [value]:
+            page.locator(f'input[name="answer-{shown["id"]}"][value="{number}"]').check()
+    elif shown["kind"] == "free_answer":
+        page.get_by_label(w["learner.test.your_answer"], exact=True).fill(value)
+    else:
+        for field in shown["fields"]:
+            page.get_by_label(field["label"], exact=True).fill(value[field["key"]])

@@ -72,3 +72,8 @@ export function CertifProvider({ children }) {
 export function useCertif() {
   return useContext(CertifContext);
 }
+
+// A platform admin (the role in the account, as /api/users/me gives it) reviews and publishes sessions.
+export function isPlatformAdmin(me) {
+  return Boolean(me?.roles?.includes("SUPER_ADMIN"));
+}

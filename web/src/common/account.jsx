@@ -172,3 +172,58 @@ export function VerifyEmailNotice({ api, email, face, onChecked }) {
     </div>
   );
 }
+
+// A new account, then logged in with it (an invitation's page: Orga's, Certif's); the API's refusals on their
+// fields.
+export function SignUpForm({ api, face, email = "", onDone }) {
+  const { t, locale } = useI18n();
+  const [form, setForm] = useState({ first_name: "", last_name: "", email, password: "", accepted_terms: false });
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const set = (changes) => setForm((previous) => ({ ...previous, ...changes }));
+  const fields = error?.details?.fields || {};
+  const fieldError = (name) => (fields[name] ? [].concat(fields[name]).join(" ") : null);
+
+  async function submit(event) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      // face: the face the mail that verifies the address leads to ("orga" or "learner").
+      await api.post("/api/users", { ...form, email: form.email.trim(), locale, face }, { auth: false });
+      await api.logIn(form.email.trim(), form.password);
+      await onDone();
+    } catch (failure) {
+      setError(failure);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form class="form" onSubmit={submit} noValidate>
+      <ErrorNotice error={error} />
+      <Field label={t("common.signup.first_name")} required error={fieldError("first_name")}>
+        {(props) => <input {...props} name="first_name" autoComplete="given-name" value={form.first_name}
+          onInput={(e) => set({ first_name: e.currentTarget.value })} />}
+      </Field>
+      <Field label={t("common.signup.last_name")} required error={fieldError("last_name")}>
+        {(props) => <input {...props} name="last_name" autoComplete="family-name" value={form.last_name}
+          onInput={(e) => set({ last_name: e.currentTarget.value })} />}
+      </Field>
+      <Field label={t("common.email")} required error={fieldError("email")}>
+        {(props) => <input {...props} type="email" name="email" autoComplete="email" value={form.email}
+          onInput={(e) => set({ email: e.currentTarget.value })} />}
+      </Field>
+      <Field label={t("common.password")} required error={fieldError("password")} hint={t("common.signup.password_hint")}>
+        {(props) => <input {...props} type="password" name="password" autoComplete="new-password" value={form.password}
+          onInput={(e) => set({ password: e.currentTarget.value })} />}
+      </Field>
+      <label class="choice">
+        <input type="checkbox" checked={form.accepted_terms}
+          onChange={(e) => set({ accepted_terms: e.currentTarget.checked })} />
+        <span>{t("common.signup.accept_terms")}</span>
+      </label>
+      <Button type="submit" busy={busy}>{t("common.signup.sign_up")}</Button>
+    </form>
+  );
+}

@@ -133,8 +133,18 @@ export function createApi({ storageKey, language = () => document.documentElemen
     return type.includes("json") ? response.json() : response.text();
   }
 
+  // A plain fetch with the session's token, traded once for a new one on 401 (what a long-lived reader such as
+  // an event stream needs: it handles the response itself, and asks again with a fresh token).
+  async function authorizedFetch(url, init = {}) {
+    const send = () => fetch(url, { ...init, headers: headersFor(init.method || "GET", init.headers || {}, true) });
+    const response = await send();
+    if (response.status === 401 && session && (await refresh())) return send();
+    return response;
+  }
+
   return {
     request,
+    authorizedFetch,
     get: (path, query) => request("GET", path, { query }),
     post: (path, body, options = {}) => request("POST", path, { body, ...options }),
     patch: (path, body, options = {}) => request("PATCH", path, { body, ...options }),

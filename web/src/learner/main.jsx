@@ -2,7 +2,8 @@
 // a new password by mail), join
 // (external id, or being found in a school's list), the rules, the test, the checkpoints, the
 // results to send, the profile; "Je passe ma certification" (joining a session, waiting for the
-// invigilator, the access code). French addresses, as Pix's.
+// invigilator, the access code, the test, its end), "Mes certifications" and the public check of a
+// certificate by its code. French addresses, as Pix's.
 import { Route, Router } from "preact-iso";
 
 import { mountFace } from "../common/face.jsx";
@@ -10,6 +11,7 @@ import "./face.css";
 import en from "./locales/en.json";
 import fr from "./locales/fr.json";
 import { ForgotPassword, NewPassword, VerifyEmail } from "./pages/Account.jsx";
+import { MyCertificate, MyCertificates, VerifyCertificate } from "./pages/Certificates.jsx";
 import { CertificationCandidate, CertificationJoin } from "./pages/Certification.jsx";
 import { Challenge } from "./pages/Challenge.jsx";
 import { Checkpoint } from "./pages/Checkpoint.jsx";
@@ -39,6 +41,9 @@ function App() {
         <Route path="/profil" component={Profile} />
         <Route path="/certification" component={CertificationJoin} />
         <Route path="/certification/:id" component={CertificationCandidate} />
+        <Route path="/mes-certifications" component={MyCertificates} />
+        <Route path="/mes-certifications/:id" component={MyCertificate} />
+        <Route path="/verification-certificat" component={VerifyCertificate} />
         <Route path="/campagnes/:code" component={Landing} />
         <Route path="/campagnes/:code/rejoindre" component={Join} />
         <Route path="/campagnes/:code/identifiant" component={ExternalId} />

@@ -62,3 +62,76 @@ def drop_idempotency_keys_by_age_index() -> None:
 
     with op.get_context().autocommit_block():
         op.drop_index(IDEMPOTENCY_KEYS_BY_AGE, table_name="idempotency_keys", postgresql_concurrently=True)
+
+
+def schema_drift(database_url: str, target_metadata: MetaData) -> list:
+    """What the database's schema (after the migrations) lacks or has beyond the models: alembic's autogenerate
+    comparison, empty when the migrations make exactly the tables, columns, types, indexes and constraints the
+    models describe. Each service's integration tests call it on their migrated database."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    engine = create_engine(database_url, poolclass=pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            context_ = MigrationContext.configure(connection, opts={"compare_type": True})
+            return [diff for diff in compare_metadata(context_, target_metadata)
+                    if not (diff[0] == "remove_table" and diff[1].name == "alembic_version")]
+    finally:
+        engine.dispose()
+
+
+# -- the tables every service has: its outbox and inbox (msgkit) and its idempotency keys (svckit.idempotency) ----
+# Frozen as they were first created, as a migration must be: when msgkit or svckit change one of these tables, each
+# service gets a new migration of its own (and the schema test, schema_drift, fails until it has one).
+
+def create_messaging_tables_v1() -> None:
+    """Every service's first migration starts with these."""
+    import sqlalchemy as sa
+    from alembic import op
+
+    op.create_table(
+        "idempotency_keys",
+        sa.Column("scope", sa.String(length=100), nullable=False),
+        sa.Column("key", sa.String(length=200), nullable=False),
+        sa.Column("fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("status", sa.Integer(), nullable=True),
+        sa.Column("content_type", sa.String(length=200), nullable=True),
+        sa.Column("body", sa.LargeBinary(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.PrimaryKeyConstraint("scope", "key", name="pk_idempotency_keys"))
+    op.create_table(
+        "inbox",
+        sa.Column("handler", sa.String(length=200), nullable=False),
+        sa.Column("message_id", sa.Uuid(), nullable=False),
+        sa.Column("event_type", sa.String(length=200), nullable=False),
+        sa.Column("received_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.PrimaryKeyConstraint("handler", "message_id", name="pk_inbox"))
+    op.create_index("ix_inbox_received_at", "inbox", ["received_at"], unique=False)
+    op.create_table(
+        "outbox",
+        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
+        sa.Column("message_id", sa.Uuid(), nullable=False),
+        sa.Column("event_type", sa.String(length=200), nullable=False),
+        sa.Column("aggregate_id", sa.String(length=200), nullable=False),
+        sa.Column("aggregate_version", sa.Integer(), nullable=False),
+        sa.Column("correlation_id", sa.String(length=200), nullable=True),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("attempts", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("message_id"))
+    op.create_index("ix_outbox_pending", "outbox", ["id"], unique=False,
+                    postgresql_where=sa.text("published_at IS NULL"))
+    op.create_index("ix_outbox_published_at", "outbox", ["published_at"], unique=False)
+
+
+def drop_messaging_tables_v1() -> None:
+    from alembic import op
+
+    op.drop_table("outbox")
+    op.drop_table("inbox")
+    op.drop_table("idempotency_keys")

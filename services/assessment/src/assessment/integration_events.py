@@ -60,6 +60,12 @@ def _certification(event: c.CertificationTestProgressed | c.CertificationTestCom
 def to_integration(event: Any) -> IntegrationEvent | None:
     if isinstance(event, c.CertificationTestProgressed | c.CertificationTestCompleted):
         return _certification(event)
+    if isinstance(event, c.LiveAlertRaised):
+        return IntegrationEvent("assessment.certification_test.live_alert_raised.v1", str(event.course_id),
+                                event.version, {
+                                    "course_id": str(event.course_id), "alert_id": str(event.alert_id),
+                                    "challenge_id": event.challenge_id, "question_number": event.question_number,
+                                    "raised_at": _iso(event.raised_at)})
     if isinstance(event, ContentReleased):
         return IntegrationEvent("assessment.content.released.v1", CONTENT_AGGREGATE_ID, event.version, {
             **event.structure, "checksum": event.checksum, "released_at": _iso(event.released_at)})

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, select
 
 from assessment.adapters import orm
 from assessment.domain import answers as checking
-from assessment.domain.certification import CertificationTest
+from assessment.domain.certification import CertificationTest, LiveAlert
 from assessment.domain.content import FIELDS, Challenge, LearningContent
 from assessment.domain.events import Progress
 from assessment.domain.knowledge import KnowledgeElement, profile
@@ -129,11 +129,18 @@ def releases(engine: Engine) -> list[dict[str, Any]]:
     return [dict(row) for row in rows]
 
 
+def live_alert(alert: LiveAlert | None) -> dict[str, Any] | None:
+    if alert is None:
+        return None
+    return {"id": alert.id, "challenge_id": alert.challenge_id, "question_number": alert.question_number,
+            "status": alert.status, "raised_at": alert.raised_at, "decided_at": alert.decided_at}
+
+
 def certification_test(test: CertificationTest) -> dict[str, Any]:
-    """What the candidate sees of their test: a counter, never a right or wrong."""
+    """What the candidate sees of their test: a counter, never a right or wrong; the latest live alert."""
     return {"course_id": test.course_id, "state": test.state, "end_reason": test.end_reason,
             "answers_count": len(test.answers), "questions_count": test.length, "started_at": test.started_at,
-            "ended_at": test.ended_at}
+            "ended_at": test.ended_at, "live_alert": live_alert(test.live_alert)}
 
 
 def certification_next_challenge(content: LearningContent, test: CertificationTest, challenge: Challenge | None,

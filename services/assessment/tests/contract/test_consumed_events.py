@@ -9,10 +9,11 @@ from assessment.entrypoints.consumers.schemas import (
     CourseEndedByInvigilatorSchema,
     CourseStartedSchema,
     ImprovementStartedSchema,
+    LiveAlertDecidedSchema,
     ParticipationStartedSchema,
 )
 from msgkit import Envelope
-from svckit.consumers import read_payload
+from svckit.consumers import MalformedMessage, read_payload
 from svckit.contracts import load_contract
 
 CONSUMED = [("campaigns.campaign.created.v1", CampaignChangedSchema),
@@ -38,7 +39,8 @@ def test_the_created_campaign_gives_its_target_skills():
 
 
 COURSE_EVENTS = [("certification.course.started.v1", CourseStartedSchema),
-                 ("certification.course.ended_by_invigilator.v1", CourseEndedByInvigilatorSchema)]
+                 ("certification.course.ended_by_invigilator.v1", CourseEndedByInvigilatorSchema),
+                 ("certification.live_alert.decided.v1", LiveAlertDecidedSchema)]
 
 
 @pytest.mark.parametrize(("event_type", "schema"), COURSE_EVENTS, ids=[c[0] for c in COURSE_EVENTS])
@@ -46,7 +48,7 @@ def test_it_reads_certification_s_course_events_even_with_fields_added_later(eve
     example = load_contract(event_type, Path(__file__).parent).example
     example["payload"]["favourite_colour"] = "blue"
     data = read_payload(schema(), Envelope.from_dict(example))
-    assert str(data["course_id"]) == example["payload"]["course_id"] == example["aggregate_id"]
+    assert str(data["course_id"]) == example["payload"]["course_id"]
     assert "favourite_colour" not in data
 
 
@@ -62,3 +64,14 @@ def test_an_end_gives_the_invigilator_s_moment():
     example = load_contract("certification.course.ended_by_invigilator.v1", Path(__file__).parent).example
     data = read_payload(CourseEndedByInvigilatorSchema(), Envelope.from_dict(example))
     assert data["ended_at"].isoformat() == "2026-12-14T08:47:30+00:00"
+
+
+def test_a_decision_names_the_alert_and_says_validated_or_dismissed():
+    example = load_contract("certification.live_alert.decided.v1", Path(__file__).parent).example
+    data = read_payload(LiveAlertDecidedSchema(), Envelope.from_dict(example))
+    assert (str(data["alert_id"]), data["decision"], str(data["decided_by"])) == (
+        example["aggregate_id"], "VALIDATED", example["payload"]["decided_by"])
+    assert data["decided_at"].isoformat() == "2026-12-14T08:14:40+00:00"
+    example["payload"]["decision"] = "MAYBE"
+    with pytest.raises(MalformedMessage, match="decision"):
+        read_payload(LiveAlertDecidedSchema(), Envelope.from_dict(example))

@@ -10,6 +10,7 @@ from assessment_builders import T0, assessment_for, certification_content, conte
 from assessment.domain.certification import (
     CertificationTestCompleted,
     CertificationTestProgressed,
+    LiveAlertRaised,
     PendingEnd,
     freeze_pool,
     new_certification_test,
@@ -92,3 +93,12 @@ def test_a_test_ended_by_the_invigilator_publishes_the_skips_its_degradation_wou
     assert len(completed["skips_if_abandoned"]) == 32
     assert set(completed["skips_if_abandoned"][0]) == {"challenge_id", "skill_id", "tube_id", "competence_code",
                                                        "difficulty", "discrimination"}
+
+
+def test_a_live_alert_raised_matches_its_contract_and_says_nothing_of_the_question():
+    test = certification_test()
+    challenge = test.current_question(CERTIFICATION_RELEASE, random.Random(2), T0)
+    alert = test.raise_alert(uuid.uuid4(), T0 + timedelta(seconds=12))
+    [payload] = [check(e) for e in test.events if isinstance(e, LiveAlertRaised)]
+    assert payload == {"course_id": str(test.course_id), "alert_id": str(alert.id), "challenge_id": challenge.id,
+                       "question_number": 1, "raised_at": "2026-11-02T09:00:12Z"}

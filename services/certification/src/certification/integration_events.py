@@ -46,6 +46,11 @@ def to_integration(event: Any) -> IntegrationEvent | None:
                                     "user_id": str(event.user_id), "session_id": str(event.session_id),
                                     "center_id": str(event.center_id), "ended_by": str(event.ended_by),
                                     "ended_at": _iso(event.ended_at)})
+    if isinstance(event, ev.LiveAlertDecided):
+        return IntegrationEvent("certification.live_alert.decided.v1", str(event.alert_id), event.version, {
+            "course_id": str(event.course_id), "alert_id": str(event.alert_id),
+            "candidate_id": str(event.candidate_id), "session_id": str(event.session_id),
+            "decision": event.decision, "decided_by": str(event.decided_by), "decided_at": _iso(event.decided_at)})
     if isinstance(event, ev.ResultPublished):
         return IntegrationEvent("certification.results.published.v1", str(event.course_id), event.version, {
             "course_id": str(event.course_id), "candidate_id": str(event.candidate_id),

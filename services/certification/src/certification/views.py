@@ -15,6 +15,7 @@ from certification.domain import exceptions as e
 from certification.domain.candidates import ALREADY_ENROLLED, ineligibility
 from certification.domain.centers import Center
 from certification.domain.finalization import CandidateReport, IssueReport, publishable
+from certification.domain.live_alerts import LiveAlert
 from certification.domain.results import MAX_SCORE, ResultRecord
 from certification.service_layer import access
 from certification.service_layer.unit_of_work import CertificationUnitOfWork
@@ -191,6 +192,13 @@ def divisions(uow: CertificationUnitOfWork, engine: Engine, session_id: UUID, ac
             .order_by(sl.c.division)))
 
 
+def _ongoing_alert(alert: LiveAlert | None) -> dict[str, Any] | None:
+    if alert is None:
+        return None
+    return {"id": alert.id, "question_number": alert.question_number, "challenge_id": alert.challenge_id,
+            "raised_at": alert.raised_at}
+
+
 def invigilation(uow: CertificationUnitOfWork, session_id: UUID, actor: c.Actor, now: datetime) -> dict[str, Any]:
     """What the invigilator sees: each candidate and where they are."""
     with uow:
@@ -201,13 +209,15 @@ def invigilation(uow: CertificationUnitOfWork, session_id: UUID, actor: c.Actor,
         candidates_ = sorted(uow.candidates.of_session(session_id),
                              key=lambda cd: (cd.identity.last_name, cd.identity.first_name, str(cd.id)))
         progress = uow.results.progress_of([cd.course.id for cd in candidates_ if cd.course])
+        alerts = uow.live_alerts.ongoing_of_session(session_id)
         return {"id": found.id, "number": found.number, "address": d.address, "room": d.room, "date": d.date,
                 "time": d.time, "examiner": d.examiner, "status": found.status, "candidates": [
                     _with_progress({"id": cd.id, "first_name": cd.identity.first_name,
                                     "last_name": cd.identity.last_name, "birthdate": cd.identity.birthdate,
                                     "extra_time_percentage": cd.extra_time_percentage, "status": cd.status(now),
                                     "authorized_until": cd.authorized_until,
-                                    "started_at": cd.course.started_at if cd.course else None},
+                                    "started_at": cd.course.started_at if cd.course else None,
+                                    "live_alert": _ongoing_alert(alerts.get(cd.id))},
                                    cd.course.id if cd.course else None, progress)
                     for cd in candidates_]}
 
@@ -233,7 +243,8 @@ def my_enrolment(engine: Engine, candidate_id: UUID, user_id: UUID, now: datetim
     return {"id": row.id, "session_id": row.session_id, "session_number": row.session_number,
             "first_name": row.first_name, "last_name": row.last_name, "birthdate": row.birthdate,
             "extra_time_percentage": row.extra_time_percentage, "status": status, "course_id": row.course_id,
-            "verification_code": row.verification_code, "started_at": row.started_at}
+            "verification_code": row.verification_code, "started_at": row.started_at,
+            "resume_authorized": bool(status == "STARTED" and row.authorized_until and now < row.authorized_until)}
 
 
 # -- finalization, the jury, certificates ------------------------------------------------------------------
@@ -276,6 +287,7 @@ def jury_session(uow: CertificationUnitOfWork, engine: Engine, session_id: UUID,
         results = {r.candidate_id: r for r in uow.results.of_session(session_id)}
         reports = uow.results.reports_of(cd.id for cd in started)
         outcomes = uow.results.outcomes_of(cd.course.id for cd in started if cd.course)
+        withdrawn = uow.live_alerts.validated_of(cd.id for cd in started)
     with engine.connect() as connection:
         row = connection.execute(select(*_SESSION_COLUMNS, *_counts()).where(orm.sessions.c.id == session_id)).first()
     every_report = [r for report in reports.values() for r in report.issue_reports]
@@ -294,6 +306,10 @@ def jury_session(uow: CertificationUnitOfWork, engine: Engine, session_id: UUID,
                                    "competence_code": a.get("competence_code"), "status": a["status"],
                                    "neutralized": a["challenge_id"] in neutralized}
                                   for a in outcome.get("answers") or ()],
+                      "validated_live_alerts": [{"question_number": a.question_number,
+                                                 "challenge_id": a.challenge_id, "raised_at": a.raised_at,
+                                                 "decided_at": a.decided_at, "decided_by": a.decided_by}
+                                                for a in withdrawn.get(cd.id, ())],
                       "result": _result(record) if record else None})
     return {"session": dict(row._mapping), "center_name": center_.name, "global_comment": found.global_comment,
             "has_incident": found.has_incident, "has_joining_issue": found.has_joining_issue,

@@ -22,6 +22,7 @@ CONSUMED = [("organizations.organization.created.v1", s.OrganizationCreatedSchem
             ("certification.invitation.issued.v1", s.InvitationIssuedSchema),
             ("assessment.certification_test.progressed.v1", s.CertificationTestProgressedSchema),
             ("assessment.certification_test.completed.v1", s.CertificationTestCompletedSchema),
+            ("assessment.certification_test.live_alert_raised.v1", s.LiveAlertRaisedSchema),
             ("certification.results.published.v1", s.ResultPublishedSchema)]
 
 
@@ -72,3 +73,11 @@ def test_a_progress_is_read_as_question_n_of_32():
     example = load_contract("assessment.certification_test.progressed.v1", Path(__file__).parent).example
     data = read_payload(s.CertificationTestProgressedSchema(), Envelope.from_dict(example))
     assert (data["answers_count"], data["questions_count"]) == (4, 32)
+
+
+def test_an_alert_raised_gives_its_id_question_and_moment():
+    example = load_contract("assessment.certification_test.live_alert_raised.v1", Path(__file__).parent).example
+    data = read_payload(s.LiveAlertRaisedSchema(), Envelope.from_dict(example))
+    assert (str(data["course_id"]), str(data["alert_id"]), data["challenge_id"], data["question_number"]) == (
+        example["aggregate_id"], "4e8a2c6f-1d3b-4f7e-a9c5-7b1d3f5e9a20", "t23x4-b", 6)
+    assert data["raised_at"].tzinfo is not None

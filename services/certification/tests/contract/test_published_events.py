@@ -20,6 +20,8 @@ EVENTS = [
     e.SessionScheduled(SESSION, 1, CENTER, 1042, date(2026, 12, 14), "09:00", USER, NOW),
     e.CourseStarted(COURSE, CANDIDATE, USER, SESSION, CENTER, 33, "P-Y468BCDF", 1, NOW),
     e.CourseEndedByInvigilator(COURSE, CANDIDATE, USER, SESSION, CENTER, uuid.uuid4(), NOW),
+    e.LiveAlertDecided(uuid.uuid4(), 2, COURSE, CANDIDATE, SESSION, "VALIDATED", uuid.uuid4(), NOW),
+    e.LiveAlertDecided(uuid.uuid4(), 2, COURSE, CANDIDATE, SESSION, "DISMISSED", uuid.uuid4(), NOW),
     e.ResultPublished(COURSE, 3, CANDIDATE, SESSION, 1042, date(2026, 12, 14), CENTER, "Collège Victor Hugo", "SCO",
                       CENTER, "0751234A", USER, uuid.uuid4(), "3A", "Zoé", "Lefèvre", date(2011, 4, 2), None,
                       "P-Y468BCDF", "validated", "COMPLETE", 312, 3, {"1.1": 3, "5.2": 2}, "v1", NOW),
@@ -49,3 +51,12 @@ def test_a_course_is_its_own_aggregate_started_then_ended():
 
 def test_a_member_joining_a_centre_is_not_published():
     assert to_integration(e.MemberJoined(CENTER, 2, USER, "ADMIN", NOW)) is None
+
+
+def test_a_decision_is_published_as_the_alert_s_fact_naming_its_course():
+    alert_id = uuid.uuid4()
+    envelope = envelope_for("certification", to_integration(
+        e.LiveAlertDecided(alert_id, 2, COURSE, CANDIDATE, SESSION, "VALIDATED", USER, NOW)))
+    assert (envelope.aggregate_id, envelope.payload["alert_id"], envelope.payload["course_id"]) == (
+        str(alert_id), str(alert_id), str(COURSE))
+    assert envelope.payload["decided_at"] == "2026-12-14T08:05:12Z"

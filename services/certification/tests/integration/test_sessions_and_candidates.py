@@ -133,6 +133,9 @@ def test_a_csv_of_candidates_enrols_all_or_none_with_errors_by_line(runtime, cli
         (3, "CANDIDATE_BIRTHDATE_FORMAT_NOT_VALID"), (4, "CANDIDATE_SEX_NOT_VALID"), (5, "DUPLICATE_CANDIDATE")]
     assert error["details"]["error_count"] == 3
     assert (error["details"]["errors"][1]["field"], error["details"]["errors"][1]["value"]) == ("sex", "X")
+    # a value the reader could not read is shown as it was typed
+    assert (error["details"]["errors"][0]["field"], error["details"]["errors"][0]["value"]) == (
+        "birthdate", "1990-13-40")
     base = f"/api/certification-sessions/{session['id']}/candidates"
     assert client.get(base, headers=admin.auth).get_json()["items"] == []
     assert_error(upload(client, session["id"], admin, "Prénom;Couleur\nZoé;bleu\n"), 422,

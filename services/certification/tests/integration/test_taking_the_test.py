@@ -70,8 +70,13 @@ def test_the_whole_way_from_joining_to_a_started_course_announced_to_assessment(
     # Started twice: the authorization was spent; nothing more is published.
     assert_error(start(client, room.zoe, room.candidate["id"], room.session["access_code"]), 403,
                  "CANDIDATE_NOT_AUTHORIZED_TO_RESUME_SESSION")
+    mine = f"/api/certification-joinings/{room.candidate['id']}"
+    assert client.get(mine, headers=room.zoe.auth).get_json()["resume_authorized"] is False
     assert client.post(authorize, headers=invigilator.auth).status_code == 204
+    # the candidate's page notices the invigilator's authorization to resume by itself
+    assert client.get(mine, headers=room.zoe.auth).get_json()["resume_authorized"] is True
     resumed = start(client, room.zoe, room.candidate["id"], room.session["access_code"])
+    assert client.get(mine, headers=room.zoe.auth).get_json()["resume_authorized"] is False  # spent
     assert resumed.status_code == 200 and resumed.get_json()["course_id"] == course["course_id"]
     assert len(published(runtime, "certification.course.started.v1", course["course_id"])) == 1
     session = client.get(f"/api/certification-sessions/{room.session['id']}", headers=room.admin.auth).get_json()

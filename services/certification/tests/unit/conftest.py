@@ -14,6 +14,7 @@ from certification.service_layer.ports import (
     AbstractCenters,
     AbstractFailures,
     AbstractInvigilators,
+    AbstractLiveAlerts,
     AbstractReplicas,
     AbstractSessions,
     AbstractWindows,
@@ -85,8 +86,35 @@ class FakeCandidates(_Store, AbstractCandidates):
     def of_session(self, session_id):
         return [self.get(c.id) for c in self.rows.values() if c.session_id == session_id]
 
+    def by_course(self, course_id):
+        return next((self.get(c.id) for c in self.rows.values() if c.course and c.course.id == course_id), None)
+
     def remove(self, candidate):
         del self.rows[candidate.id]
+
+
+class FakeLiveAlerts(_Store, AbstractLiveAlerts):
+    def record(self, alert):
+        if alert.id in self.rows:
+            return False
+        self.add(alert)
+        return True
+
+    def _where(self, keep):
+        return sorted((self.get(a.id) for a in self.rows.values() if keep(a)), key=lambda a: a.raised_at)
+
+    def ongoing_of(self, candidate_id):
+        found = self._where(lambda a: a.candidate_id == candidate_id and a.status == "ONGOING")
+        return found[-1] if found else None
+
+    def ongoing_of_session(self, session_id):
+        return {a.candidate_id: a for a in self._where(lambda a: a.session_id == session_id and a.status == "ONGOING")}
+
+    def validated_of(self, candidate_ids):
+        ids, found = set(candidate_ids), {}
+        for alert in self._where(lambda a: a.candidate_id in ids and a.status == "VALIDATED"):
+            found.setdefault(alert.candidate_id, []).append(alert)
+        return found
 
 
 class FakeReplicas(AbstractReplicas):
@@ -170,7 +198,12 @@ class FakeUnitOfWork(CertificationUnitOfWork):
         self.announced: list[str] = []  # the live channels published after each commit, in order
         self.centers, self.sessions, self.candidates = FakeCenters(self), FakeSessions(self), FakeCandidates(self)
         self.windows, self.replicas, self.failures = FakeWindows(), FakeReplicas(), FakeFailures()
-        self.invigilators = FakeInvigilators()
+        self.invigilators, self.live_alerts = FakeInvigilators(), FakeLiveAlerts(self)
+        self.touched_sessions, self.announcements = set(), set()  # a handler may be called without ``with``
+
+    def touch_session(self, session_id):
+        super().touch_session(session_id)  # announced at the next commit (``announced``)
+        self.touched_sessions.add(session_id)
 
     def __enter__(self):
         super().__enter__()

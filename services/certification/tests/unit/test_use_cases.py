@@ -1,7 +1,7 @@
 """certification's use cases on fakes: who may do what, what is saved, what is published."""
 
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -9,7 +9,7 @@ from certification.domain import commands as c
 from certification.domain import events as ev
 from certification.domain import exceptions as e
 from certification.domain.centers import Center
-from certification.service_layer import replication
+from certification.service_layer import live_alerts, replication
 from certification.service_layer.dependencies import Dependencies
 from certification.service_layer.handlers import HANDLERS
 from certification.service_layer.unit_of_work import invigilation_channel
@@ -304,3 +304,67 @@ def test_the_invigilators_page_changes_by_time_alone_when_the_first_authorizatio
         {"status": "JOINED", "authorized_until": None}]}
     assert invigilation_changes_in(view, now) == 240.0
     assert invigilation_changes_in({"candidates": view["candidates"][2:]}, now) is None
+
+
+def started(deps, uow, clock, center):
+    """A candidate whose course started under an invigilator's eyes: (session, candidate id, course id, invigilator)."""
+    session, candidate_id = joined(deps, uow, center)
+    invigilator = c.Actor(uuid.uuid4())
+    handle(c.OpenInvigilation(invigilator, session.number, session.invigilator_password), deps)
+    handle(c.AuthorizeCandidate(invigilator, candidate_id), deps)
+    course_id, _ = handle(c.StartCourse(PUPIL, candidate_id, session.access_code), deps)
+    return session, candidate_id, course_id, invigilator
+
+
+def raise_alert(uow, course_id, alert_id=None, question_number=6):
+    """assessment's event, as certification's consumer hands it to the use case (in its unit of work)."""
+    alert_id = alert_id or uuid.uuid4()
+    with uow:
+        live_alerts.on_live_alert_raised({"course_id": course_id, "alert_id": alert_id, "challenge_id": "t23x4-b",
+                                          "question_number": question_number,
+                                          "raised_at": datetime(2026, 12, 1, 9, 5, tzinfo=UTC)}, None, uow)
+        uow.commit()
+    return alert_id
+
+
+def test_an_alert_from_assessment_is_recorded_once_on_the_candidate_and_touches_the_session(deps, uow, clock, pro):
+    session, candidate_id, course_id, _ = started(deps, uow, clock, pro)
+    uow.touched_sessions = set()
+    alert_id = raise_alert(uow, course_id)
+    assert uow.touched_sessions == {session.id}
+    uow.touched_sessions = set()
+    raise_alert(uow, course_id, alert_id)  # the same alert heard again
+    assert uow.touched_sessions == set()
+    [alert] = uow.live_alerts.rows.values()
+    assert (alert.id, alert.candidate_id, alert.session_id, alert.status, alert.question_number) == (
+        alert_id, candidate_id, session.id, "ONGOING", 6)
+    with pytest.raises(live_alerts.CourseUnknown):
+        raise_alert(uow, uuid.uuid4())
+
+
+@pytest.mark.parametrize(("command", "decision"), [(c.ValidateLiveAlert, "VALIDATED"),
+                                                   (c.DismissLiveAlert, "DISMISSED")])
+def test_the_invigilator_decides_the_ongoing_alert_once_and_assessment_is_told(deps, uow, clock, pro, command,
+                                                                                decision):
+    session, candidate_id, course_id, invigilator = started(deps, uow, clock, pro)
+    with pytest.raises(e.NotFound) as refused:
+        handle(command(invigilator, candidate_id), deps)
+    assert refused.value.error_code == "LIVE_ALERT_NOT_FOUND"  # nothing signalled
+    alert_id = raise_alert(uow, course_id)
+    with pytest.raises(e.Forbidden) as refused:
+        handle(command(STRANGER, candidate_id), deps)
+    assert refused.value.error_code == "NOT_AN_INVIGILATOR"
+    assert uow.live_alerts.rows[alert_id].status == "ONGOING"
+    uow.touched_sessions, published = set(), len(uow.published)
+    clock.advance(minutes=1)
+    handle(command(invigilator, candidate_id), deps)
+    [event] = uow.published[published:]
+    assert isinstance(event, ev.LiveAlertDecided)
+    assert (event.alert_id, event.course_id, event.candidate_id, event.session_id, event.decision,
+            event.decided_by, event.decided_at, event.version) == (
+        alert_id, course_id, candidate_id, session.id, decision, invigilator.user_id, clock(), 2)
+    assert uow.touched_sessions == {session.id} and uow.live_alerts.rows[alert_id].status == decision
+    with pytest.raises(e.NotFound) as refused:  # decided: a second click finds nothing to decide
+        handle(c.ValidateLiveAlert(invigilator, candidate_id), deps)
+    assert refused.value.error_code == "LIVE_ALERT_NOT_FOUND"
+    assert len(uow.published) == published + 1

@@ -6,7 +6,7 @@ import { useEffect } from "preact/hooks";
 
 import { useI18n } from "../../common/i18n.js";
 import { Button, ErrorNotice, Loading, PageTitle } from "../../common/ui.jsx";
-import { useCertif } from "../session.jsx";
+import { isPlatformAdmin, useCertif } from "../session.jsx";
 import { Bare, Shell } from "./Shell.jsx";
 
 export function loginUrl(url) {
@@ -22,6 +22,12 @@ export function NoCenter() {
       <PageTitle>{t("certif.no_center.title")}</PageTitle>
       <p>{t("certif.no_center.text", { email: me.email })}</p>
       <p>{t("certif.no_center.hint")}</p>
+      <ul>
+        <li><a href="/certif/surveillance">{t("certif.no_center.invigilate")}</a></li>
+        {isPlatformAdmin(me) ? (
+          <li><a href="/certif/admin/sessions">{t("certif.no_center.admin")}</a></li>
+        ) : null}
+      </ul>
       <Button variant="secondary" onClick={async () => {
         await logOut();
         route("/certif/connexion");

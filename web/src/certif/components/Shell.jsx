@@ -3,6 +3,7 @@
 import { useLocation } from "preact-iso";
 
 import { useI18n } from "../../common/i18n.js";
+import { BareShell } from "../../common/shell.jsx";
 import { LanguageSwitch, SkipLink } from "../../common/ui.jsx";
 import { useCertif } from "../session.jsx";
 
@@ -16,20 +17,10 @@ function NavLink({ href, children }) {
   );
 }
 
-export function Bare({ children, narrow = true }) {
+// The plain frame (log-in, invitations...): the common one, with this face's brand and home.
+export function Bare(props) {
   const { t } = useI18n();
-  return (
-    <>
-      <SkipLink />
-      <header class="app-header">
-        <a class="app-header__brand" href="/certif/sessions">{t("certif.brand")}</a>
-        <LanguageSwitch />
-      </header>
-      <main id="main" tabIndex={-1} class={narrow ? "narrow" : undefined}>
-        {children}
-      </main>
-    </>
-  );
+  return <BareShell brand={t("certif.brand")} home="/certif/sessions" {...props} />;
 }
 
 export function Shell({ children }) {

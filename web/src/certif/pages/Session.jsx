@@ -1,6 +1,7 @@
 // A session's page, for its centre's members: its details, the access code (for the candidates in the
 // room) and the invigilator password (for whoever invigilates), its candidates, and how to enrol more:
 // a school by class from its list, other centres one by one or from a CSV file.
+import { useLocation } from "preact-iso";
 import { useState } from "preact/hooks";
 
 import { useI18n } from "../../common/i18n.js";
@@ -24,6 +25,7 @@ function Secret({ label, value, id }) {
 export function Session({ id }) {
   const { t, locale } = useI18n();
   const { isSchool } = useCertif();
+  const { query } = useLocation();
   const session = useAsync(() => patiently(() => api.get(`/api/certification-sessions/${id}`)), [id]);
   const candidates = useAsync(() => api.get(`/api/certification-sessions/${id}/candidates`), [id]);
   const [enrolled, setEnrolled] = useState(null);
@@ -57,12 +59,23 @@ export function Session({ id }) {
         ) : null}
       </div>
       <p class="campaign-head__badges"><SessionStatus status={data.status} /></p>
+      {query.finalisee ? <Notice kind="success">{t("certif.finalization.done")}</Notice> : null}
+      {open && data.started_count > 0 ? (
+        <div class="actions">
+          <a class="button button--primary" href={`/certif/sessions/${id}/finalisation`}>
+            {t("certif.session.finalize")}
+          </a>
+        </div>
+      ) : null}
       <dl class="card campaign-share certif-codes" aria-label={t("certif.session.codes")}>
         <Secret id="access-code" label={t("certif.session.access_code")} value={data.access_code} />
         <Secret id="invigilator-password" label={t("certif.session.invigilator_password")}
           value={data.invigilator_password} />
       </dl>
       <p class="muted">{t("certif.session.codes_hint")}</p>
+      {open ? (
+        <p><a href={`/certif/surveillance?session=${data.number}`}>{t("certif.session.invigilate")}</a></p>
+      ) : null}
       <dl class="details">
         <div><dt>{t("certif.session.date")}</dt><dd>{sessionDay(locale, data.date)}</dd></div>
         <div><dt>{t("certif.session.time")}</dt><dd>{data.time}</dd></div>

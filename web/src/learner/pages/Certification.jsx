@@ -1,8 +1,8 @@
 // "Je passe ma certification": the candidate, logged in, types the session number, their names and birth
 // date (POST /api/certification-joinings). Then they wait until the invigilator authorizes them (the page
 // asks again every few seconds, and says when it happens), then type the access code given in the room
-// (POST /api/certification-courses): the test starts. The test's own screens come with assessment's
-// certification test; until then, the started page says so.
+// (POST /api/certification-courses): the test starts (CertificationTest.jsx), then its end screen. Coming back
+// to a started test (a reload, another device) takes the invigilator's authorization and the access code again.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 
@@ -16,10 +16,12 @@ import {
   normalizeAccessCode,
   rememberedCandidate,
   startCourse,
+  testOf,
 } from "../certification.js";
 import { Shell } from "../components/Shell.jsx";
 import { explain } from "../explain.js";
 import { useSession, useSignedIn } from "../session.jsx";
+import { CertificationEnd, CertificationTest } from "./CertificationTest.jsx";
 import { BirthDate, isoDate } from "./Matching.jsx";
 
 const WAIT_POLL_MS = 3000;
@@ -151,24 +153,38 @@ export function CertificationCandidate({ id }) {
   const { t } = useI18n();
   const signedIn = useSignedIn();
   const { data, error, reload, loading } = useAsync(() => (signedIn ? enrolmentOf(id) : null), [id, signedIn]);
+  // The enrolment as the access code left it: the test is taken in this page. A candidate who arrives with
+  // their test started (a reload, another device) types the access code again, once the invigilator has
+  // authorized them to resume.
   const [started, setStarted] = useState(null);
+  const [ended, setEnded] = useState(null);
   const enrolment = started || data;
   const status = enrolment?.status;
-  usePolling(() => reload(), WAIT_POLL_MS, signedIn && status === "JOINED");
+  const returning = !started && status === "STARTED";
+  const courseId = enrolment?.course_id;
+  // A test already over needs no resume: its end screen at once.
+  const earlier = useAsync(() => (returning && courseId ? testOf(courseId).catch(() => null) : null),
+    [returning, courseId]);
+  const over = ended?.end_reason || (status === "ENDED_BY_INVIGILATOR" ? "ENDED_BY_INVIGILATOR" : null)
+    || (returning && earlier.data?.state === "ENDED" ? earlier.data.end_reason : null);
+  // Waiting for the invigilator: to start (JOINED), or to resume a started test.
+  const resumeAuthorized = returning && Boolean(enrolment?.resume_authorized);
+  usePolling(() => reload(), WAIT_POLL_MS, signedIn && (status === "JOINED" || (returning && !resumeAuthorized && !over)));
   // When the authorization arrives, the access code's field is ready to type in (and said by the live notice).
-  const previous = useRef(status);
+  const previous = useRef({ status, resumeAuthorized });
   useEffect(() => {
-    if (previous.current === "JOINED" && status === "AUTHORIZED") {
+    const before = previous.current;
+    if ((before.status === "JOINED" && status === "AUTHORIZED") || (!before.resumeAuthorized && resumeAuthorized)) {
       requestAnimationFrame(() => document.getElementById("certification-access-code")?.focus());
     }
-    previous.current = status;
-  }, [status]);
+    previous.current = { status, resumeAuthorized };
+  }, [status, resumeAuthorized]);
   useEffect(() => {
-    if (error?.code === "CANDIDATE_NOT_FOUND") forgetCandidate();
-  }, [error]);
+    if (error?.code === "CANDIDATE_NOT_FOUND" || over) forgetCandidate();
+  }, [error, over]);
 
   if (!signedIn) return null;
-  if (!enrolment) {
+  if (!enrolment || (returning && earlier.loading)) {
     return (
       <Shell>
         <PageTitle>{t("learner.certification.title")}</PageTitle>
@@ -177,9 +193,15 @@ export function CertificationCandidate({ id }) {
             <Notice kind="error">{explain(t, error, "learner.certification.errors")}</Notice>
             <p><a href={certificationPaths.join()}>{t("learner.certification.join_again")}</a></p>
           </>
-        ) : loading ? <Loading /> : null}
+        ) : loading || earlier.loading ? <Loading /> : null}
       </Shell>
     );
+  }
+  if (over) {
+    return <Shell><CertificationEnd reason={over} /></Shell>;
+  }
+  if (started && status === "STARTED") {
+    return <Shell><CertificationTest courseId={courseId} onEnded={setEnded} /></Shell>;
   }
   const who = t("learner.certification.who", {
     name: `${enrolment.first_name} ${enrolment.last_name}`, number: enrolment.session_number,
@@ -205,15 +227,14 @@ export function CertificationCandidate({ id }) {
             <AccessCodeForm candidateId={enrolment.id} onStarted={setStarted} />
           </>
         ) : null}
-        {status === "STARTED" ? (
+        {returning ? (
           <>
-            <Notice kind="success">{t("learner.certification.started")}</Notice>
-            <p>{t("learner.certification.verification_code", { code: enrolment.verification_code })}</p>
-            <p class="muted">{t("learner.certification.test_coming")}</p>
+            <Notice kind={resumeAuthorized ? "success" : "info"}>
+              {t(resumeAuthorized ? "learner.certification.resume_authorized" : "learner.certification.resume")}
+            </Notice>
+            <p class="muted">{t("learner.certification.verification_code", { code: enrolment.verification_code })}</p>
+            <AccessCodeForm candidateId={enrolment.id} onStarted={setStarted} />
           </>
-        ) : null}
-        {status === "ENDED_BY_INVIGILATOR" ? (
-          <Notice kind="info">{t("learner.certification.ended")}</Notice>
         ) : null}
       </div>
     </Shell>

@@ -6,6 +6,7 @@ import { useLocation } from "preact-iso";
 import { useI18n } from "../../common/i18n.js";
 import { Button, ErrorNotice, Field, Loading, PageTitle, useAsync } from "../../common/ui.jsx";
 import { landingOf, myParticipations, nextPath, normalizeCode, paths } from "../campaign.js";
+import { certificationPaths } from "../certification.js";
 import { explain } from "../explain.js";
 import { Shell } from "../components/Shell.jsx";
 import { useSession } from "../session.jsx";
@@ -92,14 +93,19 @@ function MyCampaigns() {
   );
 }
 
-// The way into a certification session: for everyone (a visitor logs in first, then comes back here).
-function CertificationEntry() {
+// The way into a certification session: for everyone (a visitor logs in first, then comes back here); the
+// signed-in learner's certificates; anyone's check of a certificate by its code.
+function CertificationEntry({ signedIn }) {
   const { t } = useI18n();
   return (
     <section class="card" aria-labelledby="certification-title">
       <h2 id="certification-title">{t("learner.home.certification_title")}</h2>
       <p>{t("learner.home.certification_text")}</p>
-      <a class="button button--secondary" href="/certification">{t("learner.home.certification_link")}</a>
+      <a class="button button--secondary" href={certificationPaths.join()}>{t("learner.home.certification_link")}</a>
+      <ul class="learner-links">
+        {signedIn ? <li><a href={certificationPaths.certificates()}>{t("learner.home.my_certificates")}</a></li> : null}
+        <li><a href={certificationPaths.verification()}>{t("learner.home.verify_certificate")}</a></li>
+      </ul>
     </section>
   );
 }
@@ -114,7 +120,7 @@ export function Home() {
       {!signedIn ? <p class="learner-lead">{t("learner.home.intro")}</p> : null}
       <CodeForm />
       {signedIn ? <MyCampaigns /> : null}
-      <CertificationEntry />
+      <CertificationEntry signedIn={signedIn} />
     </Shell>
   );
 }

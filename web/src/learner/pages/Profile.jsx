@@ -3,6 +3,7 @@
 import { formatNumber, useI18n } from "../../common/i18n.js";
 import { ErrorNotice, Loading, PageTitle, ProgressBar, useAsync } from "../../common/ui.jsx";
 import { api } from "../api.js";
+import { certificationPaths } from "../certification.js";
 import { Shell } from "../components/Shell.jsx";
 import { useSignedIn } from "../session.jsx";
 
@@ -23,6 +24,7 @@ export function Profile() {
   return (
     <Shell width="wide">
       <PageTitle>{t("learner.profile.title")}</PageTitle>
+      <p><a href={certificationPaths.certificates()}>{t("learner.home.my_certificates")}</a></p>
       <ErrorNotice error={error} />
       {!profile && !error ? <Loading /> : null}
       {profile ? (

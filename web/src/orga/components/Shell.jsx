@@ -3,6 +3,7 @@
 import { useLocation } from "preact-iso";
 
 import { useI18n } from "../../common/i18n.js";
+import { BareShell } from "../../common/shell.jsx";
 import { LanguageSwitch, SkipLink } from "../../common/ui.jsx";
 import { learnersKey, useOrga } from "../session.jsx";
 
@@ -41,20 +42,10 @@ function OrganizationSwitch() {
   );
 }
 
-export function Bare({ children, narrow = true }) {
+// The plain frame (log-in, invitations...): the common one, with this face's brand and home.
+export function Bare(props) {
   const { t } = useI18n();
-  return (
-    <>
-      <SkipLink />
-      <header class="app-header">
-        <a class="app-header__brand" href="/orga/campagnes">{t("orga.brand")}</a>
-        <LanguageSwitch />
-      </header>
-      <main id="main" tabIndex={-1} class={narrow ? "narrow" : undefined}>
-        {children}
-      </main>
-    </>
-  );
+  return <BareShell brand={t("orga.brand")} home="/orga/campagnes" {...props} />;
 }
 
 export function Shell({ children }) {

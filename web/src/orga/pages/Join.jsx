@@ -5,12 +5,11 @@
 import { useLocation } from "preact-iso";
 import { useEffect, useState } from "preact/hooks";
 
-import { VerifyEmailNotice } from "../../common/account.jsx";
+import { SignUpForm, VerifyEmailNotice } from "../../common/account.jsx";
 import { useI18n } from "../../common/i18n.js";
 import {
   Button,
   ErrorNotice,
-  Field,
   Loading,
   LogInForm,
   Notice,
@@ -30,59 +29,6 @@ async function membershipIn(organizationId, reloadMe) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   return null;
-}
-
-function SignUpForm({ email, onDone }) {
-  const { t, locale } = useI18n();
-  const [form, setForm] = useState({ first_name: "", last_name: "", email, password: "", accepted_terms: false });
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
-  const set = (changes) => setForm((previous) => ({ ...previous, ...changes }));
-  const fields = error?.details?.fields || {};
-  const fieldError = (name) => (fields[name] ? [].concat(fields[name]).join(" ") : null);
-
-  async function submit(event) {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      // face: the mail that verifies the address leads back to Orga.
-      await api.post("/api/users", { ...form, email: form.email.trim(), locale, face: "orga" }, { auth: false });
-      await api.logIn(form.email.trim(), form.password);
-      await onDone();
-    } catch (failure) {
-      setError(failure);
-      setBusy(false);
-    }
-  }
-
-  return (
-    <form class="form" onSubmit={submit} noValidate>
-      <ErrorNotice error={error} />
-      <Field label={t("orga.join.first_name")} required error={fieldError("first_name")}>
-        {(props) => <input {...props} name="first_name" autoComplete="given-name" value={form.first_name}
-          onInput={(e) => set({ first_name: e.currentTarget.value })} />}
-      </Field>
-      <Field label={t("orga.join.last_name")} required error={fieldError("last_name")}>
-        {(props) => <input {...props} name="last_name" autoComplete="family-name" value={form.last_name}
-          onInput={(e) => set({ last_name: e.currentTarget.value })} />}
-      </Field>
-      <Field label={t("common.email")} required error={fieldError("email")}>
-        {(props) => <input {...props} type="email" name="email" autoComplete="email" value={form.email}
-          onInput={(e) => set({ email: e.currentTarget.value })} />}
-      </Field>
-      <Field label={t("common.password")} required error={fieldError("password")} hint={t("orga.join.password_hint")}>
-        {(props) => <input {...props} type="password" name="password" autoComplete="new-password" value={form.password}
-          onInput={(e) => set({ password: e.currentTarget.value })} />}
-      </Field>
-      <label class="choice">
-        <input type="checkbox" checked={form.accepted_terms}
-          onChange={(e) => set({ accepted_terms: e.currentTarget.checked })} />
-        <span>{t("orga.join.accept_terms")}</span>
-      </label>
-      <Button type="submit" busy={busy}>{t("orga.join.sign_up")}</Button>
-    </form>
-  );
 }
 
 export function Join() {
@@ -176,7 +122,7 @@ export function Join() {
         {mode === "login" ? (
           <LogInForm api={api} forgotHref="/orga/mot-de-passe-oublie" onDone={() => reloadMe().catch(() => {})} />
         ) : (
-          <SignUpForm email={invitation.email} onDone={() => reloadMe().catch(() => {})} />
+          <SignUpForm api={api} face="orga" email={invitation.email} onDone={() => reloadMe().catch(() => {})} />
         )}
       </div>
     );

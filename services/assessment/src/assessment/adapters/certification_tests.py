@@ -1,6 +1,7 @@
 """The certification tests' repository (SQLAlchemy Core).
 
-The hot path (next question, answer) reads one row and the test's answers; the pool is read
+The hot path (next question, answer) reads one row, the test's answers and its live alerts (most tests have
+none: one index probe on (course_id, number)); the pool is read
 once per process and kept (a pool never changes: its id is the digest of its contents).
 """
 
@@ -21,6 +22,7 @@ from assessment.domain.certification import (
     CertificationAnswer,
     CertificationTest,
     ItemPool,
+    LiveAlert,
     PendingEnd,
     item_document,
     item_from_document,
@@ -74,6 +76,9 @@ class SqlAlchemyCertificationTests(AbstractCertificationTests):
         answers = self.session.execute(select(orm.certification_answers)
                                        .where(orm.certification_answers.c.course_id == course_id)
                                        .order_by(orm.certification_answers.c.index)).mappings().all()
+        alerts = self.session.execute(select(orm.certification_live_alerts)
+                                      .where(orm.certification_live_alerts.c.course_id == course_id)
+                                      .order_by(orm.certification_live_alerts.c.number)).mappings().all()
         test = CertificationTest(
             course_id=row["course_id"], user_id=row["user_id"], configuration_version=row["configuration_version"],
             extra_time_percentage=row["extra_time_percentage"], pool=self._pool(row["pool_id"]),
@@ -82,7 +87,10 @@ class SqlAlchemyCertificationTests(AbstractCertificationTests):
             current_served_at=row["current_served_at"], version=row["version"],
             answers=[CertificationAnswer(index=a["index"], challenge_id=a["challenge_id"], value=a["value"],
                                          status=a["status"], answered_at=a["answered_at"],
-                                         elapsed_ms=a["elapsed_ms"]) for a in answers])
+                                         elapsed_ms=a["elapsed_ms"]) for a in answers],
+            alerts=[LiveAlert(id=a["id"], number=a["number"], challenge_id=a["challenge_id"],
+                              question_number=a["question_number"], raised_at=a["raised_at"], status=a["status"],
+                              decided_at=a["decided_at"], decided_by=a["decided_by"]) for a in alerts])
         return self.track(test)
 
     def add(self, test: CertificationTest) -> None:
@@ -122,6 +130,17 @@ class SqlAlchemyCertificationTests(AbstractCertificationTests):
                  "status": a.status, "answered_at": a.answered_at, "elapsed_ms": a.elapsed_ms}
                 for a in test.new_answers])
             test.new_answers.clear()
+        if test.changed_alerts:
+            table = orm.certification_live_alerts
+            statement = pg_insert(table).values([
+                {"id": a.id, "course_id": test.course_id, "number": a.number, "challenge_id": a.challenge_id,
+                 "question_number": a.question_number, "status": a.status, "raised_at": a.raised_at,
+                 "decided_at": a.decided_at, "decided_by": a.decided_by} for a in {a.id: a for a in
+                                                                                   test.changed_alerts}.values()])
+            self.session.execute(statement.on_conflict_do_update(index_elements=[table.c.id], set_={
+                "status": statement.excluded.status, "decided_at": statement.excluded.decided_at,
+                "decided_by": statement.excluded.decided_by}))
+            test.changed_alerts.clear()
 
     def pending_end(self, course_id: UUID) -> PendingEnd | None:
         table = orm.certification_pending_ends

@@ -164,3 +164,23 @@ certification_pending_ends = Table(
     Column("course_id", Uuid, primary_key=True),
     Column("ended_at", DateTime(timezone=True), nullable=False),
 )
+
+# The problems candidates signalled on a question, and the invigilator's decision (certification's event).
+# At most one ONGOING per test, which the partial unique index keeps whatever the code does.
+certification_live_alerts = Table(
+    "certification_live_alerts",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("course_id", Uuid, ForeignKey("certification_tests.course_id"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("challenge_id", String(60), nullable=False),
+    Column("question_number", Integer, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("raised_at", DateTime(timezone=True), nullable=False),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("decided_by", Uuid),
+    UniqueConstraint("course_id", "number", name="uq_certification_live_alerts_course_number"),
+    CheckConstraint("status IN ('ONGOING', 'VALIDATED', 'DISMISSED')", name="ck_certification_live_alerts_status"),
+    Index("uq_certification_live_alerts_one_ongoing", "course_id", unique=True,
+          postgresql_where=text("status = 'ONGOING'")),
+)

@@ -18,6 +18,16 @@ the moment the invigilator gave do not count), or if the pool runs out (a conten
 small for the rules). Its end publishes every counted answer with its item, the capacity, and
 the items the degradation rule would add as skips should the centre later say the candidate
 abandoned: certification scores from that alone, never needing this pool.
+
+**Live alerts.** A candidate who finds something wrong with the question on screen (it does
+not display, a file is missing) signals it; the invigilator, in the room, decides. While the
+alert is ongoing the candidate answers nothing and is shown the same question. Dismissed, the
+candidate answers it as usual, and the time spent waiting for the invigilator is given back on
+its timer. Validated, the question is withdrawn: it was never answered, so it is not among the
+answers, not scored and not counted among the 32, and the next question is chosen anew among
+items of *other skills* than the withdrawn one (the reference's rule: its siblings share its
+flaw as often as not). One alert at a time; a decision is applied once (the first one wins);
+a decision that arrives after the test ended is recorded and changes nothing else.
 """
 
 from __future__ import annotations
@@ -37,7 +47,11 @@ from assessment.domain.exceptions import (
     CertificationTestEnded,
     ChallengeAlreadyAnswered,
     InvalidAnswerValue,
+    LiveAlertAlreadyOngoing,
+    LiveAlertNotFound,
+    LiveAlertOngoing,
     NoCurrentChallenge,
+    NoQuestionToSignal,
     UnknownConfiguration,
     WrongChallenge,
 )
@@ -48,6 +62,8 @@ from irt.selection import RandomSource
 OK, KO, SKIPPED, TIMED_OUT = "ok", "ko", "skipped", "timed_out"
 STARTED, ENDED = "STARTED", "ENDED"
 COMPLETED, ENDED_BY_INVIGILATOR, NO_ITEM_LEFT = "COMPLETED", "ENDED_BY_INVIGILATOR", "NO_ITEM_LEFT"
+ONGOING, VALIDATED, DISMISSED = "ONGOING", "VALIDATED", "DISMISSED"
+DECISIONS = (VALIDATED, DISMISSED)
 
 
 @dataclass(frozen=True)
@@ -116,6 +132,30 @@ class CertificationAnswer:
     elapsed_ms: int | None
 
 
+@dataclass
+class LiveAlert:
+    """A problem the candidate signalled on a question, and the invigilator's decision."""
+
+    id: UUID
+    number: int  # 1 for the test's first alert
+    challenge_id: str
+    question_number: int  # n of "question n of 32" when it was raised
+    raised_at: datetime
+    status: str = ONGOING
+    decided_at: datetime | None = None
+    decided_by: UUID | None = None
+
+
+@dataclass(frozen=True)
+class LiveAlertRaised:
+    course_id: UUID
+    version: int
+    alert_id: UUID
+    challenge_id: str
+    question_number: int
+    raised_at: datetime
+
+
 @dataclass(frozen=True)
 class PendingEnd:
     """An invigilator's end that arrived before the course's start: applied when the test is created."""
@@ -163,9 +203,11 @@ class CertificationTest:
     current_challenge_id: str | None = None
     current_served_at: datetime | None = None
     answers: list[CertificationAnswer] = field(default_factory=list)
+    alerts: list[LiveAlert] = field(default_factory=list)  # in the order they were raised
     version: int = 1
     events: list[Any] = field(default_factory=list)
     new_answers: list[CertificationAnswer] = field(default_factory=list)
+    changed_alerts: list[LiveAlert] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.loaded_version = self.version
@@ -196,6 +238,23 @@ class CertificationTest:
             return [a for a in self.answers if a.answered_at <= self.ended_at]
         return list(self.answers)
 
+    @property
+    def live_alert(self) -> LiveAlert | None:
+        """The latest alert, whatever its status (what the candidate's screen shows)."""
+        return self.alerts[-1] if self.alerts else None
+
+    @property
+    def ongoing_alert(self) -> LiveAlert | None:
+        return next((alert for alert in self.alerts if alert.status == ONGOING), None)
+
+    def withdrawn_skills(self) -> set[str]:
+        """The skills of the questions withdrawn by a validated alert: none of their items is asked again."""
+        return {self.pool.item(alert.challenge_id).skill for alert in self.alerts if alert.status == VALIDATED}
+
+    def askable(self, items: Iterable[Item]) -> list[Item]:
+        withdrawn = self.withdrawn_skills()
+        return [item for item in items if item.skill not in withdrawn]
+
     def responses(self, answers: Iterable[CertificationAnswer] | None = None) -> list[Response]:
         return [Response(self.pool.item(a.challenge_id), a.status == OK)
                 for a in (self.answers if answers is None else answers)]
@@ -215,8 +274,9 @@ class CertificationTest:
             return None
         if self.current_challenge_id is not None and self.current_challenge_id in content.challenges:
             return content.challenges[self.current_challenge_id]
-        # A challenge a later release withdrew cannot be shown: the choice is among those still there.
-        available = [item for item in self.pool.items if item.id in content.challenges]
+        # A challenge a later release withdrew cannot be shown: the choice is among those still there, but for
+        # the skills of a question withdrawn by a validated alert.
+        available = self.askable(item for item in self.pool.items if item.id in content.challenges)
         try:
             item = next_item(available, self.responses(), self.rules, rng)
         except TestComplete:  # only if the end was not recorded with the last answer; kept for safety
@@ -237,6 +297,9 @@ class CertificationTest:
         if recorded is not None and _same(content, recorded, value, skipped):
             return recorded, False
         self._refuse_if_ended()
+        if self.ongoing_alert is not None:
+            raise LiveAlertOngoing("a problem with the question is signalled: the invigilator decides before any "
+                                   "answer")
         if recorded is not None:
             raise ChallengeAlreadyAnswered(f"challenge {challenge_id} is already answered")
         if self.current_challenge_id is None:
@@ -272,6 +335,43 @@ class CertificationTest:
                 return TIMED_OUT, value
         return (OK if checking.is_right(challenge, value) else KO), value
 
+    def raise_alert(self, alert_id: UUID, now: datetime) -> LiveAlert:
+        """The candidate signals a problem with the question being asked."""
+        self._refuse_if_ended()
+        if self.ongoing_alert is not None:
+            raise LiveAlertAlreadyOngoing("a problem is already signalled: the invigilator has not decided yet")
+        if self.current_challenge_id is None:
+            raise NoQuestionToSignal("no question is being asked: there is nothing to signal")
+        alert = LiveAlert(id=alert_id, number=len(self.alerts) + 1, challenge_id=self.current_challenge_id,
+                          question_number=len(self.answers) + 1, raised_at=now)
+        self.alerts.append(alert)
+        self.changed_alerts.append(alert)
+        self._touch()
+        self.events.append(LiveAlertRaised(self.course_id, self.version, alert.id, alert.challenge_id,
+                                           alert.question_number, now))
+        return alert
+
+    def decide_alert(self, alert_id: UUID, decision: str, *, by: UUID | None, at: datetime) -> bool:
+        """Applies the invigilator's decision; False when the alert was decided already (the first one stands)."""
+        if decision not in DECISIONS:
+            raise ValueError(f"a decision is {' or '.join(DECISIONS)}, not {decision}")
+        alert = next((a for a in self.alerts if a.id == alert_id), None)
+        if alert is None:
+            raise LiveAlertNotFound(f"no alert {alert_id} in the test of course {self.course_id}")
+        if alert.status != ONGOING:
+            return False
+        alert.status, alert.decided_at, alert.decided_by = decision, at, by
+        self.changed_alerts.append(alert)
+        self._touch()
+        if self.ended or self.current_challenge_id != alert.challenge_id:
+            return True  # recorded; the test it concerned is over (or moved on): nothing else changes
+        if decision == VALIDATED:
+            self.current_challenge_id = self.current_served_at = None  # withdrawn: another is chosen when asked
+        elif self.current_served_at is not None:
+            waited = max(at - alert.raised_at, timedelta(0))
+            self.current_served_at += waited  # the wait for the invigilator is not taken from the timer
+        return True
+
     def end_by_invigilator(self, ended_at: datetime) -> bool:
         """Ends the test at the invigilator's moment; False when it had already ended (nothing changes)."""
         if self.ended:
@@ -288,7 +388,7 @@ class CertificationTest:
         rules = self.rules
         # The degradation rule (irt.scoring): an abandoned test's missing answers are skips on the best next
         # items. Computed here, on the frozen pool, so certification never needs the pool to score.
-        skips = simulate_skips(self.pool.items, responses, rules)[len(responses):]
+        skips = simulate_skips(self.askable(self.pool.items), responses, rules)[len(responses):]
         self.events.append(CertificationTestCompleted(
             course_id=self.course_id, version=self.version, user_id=self.user_id,
             configuration_version=self.configuration_version, content_version=self.pool.content_version,

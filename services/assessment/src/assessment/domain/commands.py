@@ -56,3 +56,22 @@ class AnswerCertificationChallenge:
     challenge_id: str
     value: Any
     skipped: bool
+
+
+@dataclass(frozen=True)
+class RaiseLiveAlert:
+    """The candidate signals a problem with the question being asked."""
+
+    course_id: UUID
+    user_id: UUID
+
+
+@dataclass(frozen=True)
+class DecideLiveAlert:
+    """From certification's ``live_alert.decided``: the invigilator validated or dismissed an alert."""
+
+    course_id: UUID
+    alert_id: UUID
+    decision: str
+    decided_by: UUID | None
+    decided_at: Any

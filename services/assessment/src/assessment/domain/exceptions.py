@@ -54,3 +54,19 @@ class CertificationTestEnded(AssessmentError):
 
 class UnknownConfiguration(AssessmentError):
     """A course asks for a version of the test's configuration this service does not have."""
+
+
+class LiveAlertAlreadyOngoing(AssessmentError):
+    """The candidate signalled a problem already; the invigilator has not decided yet."""
+
+
+class LiveAlertOngoing(AssessmentError):
+    """An answer while a signalled problem awaits the invigilator's decision (nothing is recorded)."""
+
+
+class NoQuestionToSignal(AssessmentError):
+    """A problem signalled while no question is being asked (none served yet, or the last one withdrawn)."""
+
+
+class LiveAlertNotFound(AssessmentError):
+    """A decision names an alert this test never had (the consumer dead-letters it)."""

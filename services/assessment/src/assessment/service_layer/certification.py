@@ -16,12 +16,13 @@ from assessment.domain import commands
 from assessment.domain.certification import (
     CertificationAnswer,
     CertificationTest,
+    LiveAlert,
     PendingEnd,
     freeze_pool,
     new_certification_test,
 )
 from assessment.domain.content import Challenge, LearningContent
-from assessment.domain.exceptions import CertificationTestNotFound
+from assessment.domain.exceptions import CertificationTestNotFound, LiveAlertNotFound
 from assessment.service_layer.unit_of_work import AssessmentUnitOfWork
 from irt.selection import RandomSource
 
@@ -55,6 +56,17 @@ def on_course_ended_by_invigilator(command: commands.EndCertificationTest, uow: 
         uow.certification_tests.keep_pending_end(PendingEnd(command.course_id, command.ended_at))
         return
     if test.end_by_invigilator(command.ended_at):
+        uow.certification_tests.save(test)
+
+
+def on_live_alert_decided(command: commands.DecideLiveAlert, uow: AssessmentUnitOfWork) -> None:
+    """Applies the invigilator's decision once; a second decision of the same alert changes nothing. A test or
+    an alert unknown here raises (the message is dead-lettered: certification only decides alerts it heard of
+    from this service)."""
+    test = uow.certification_tests.get(command.course_id, for_update=True)
+    if test is None:
+        raise LiveAlertNotFound(f"no certification test for course {command.course_id}")
+    if test.decide_alert(command.alert_id, command.decision, by=command.decided_by, at=command.decided_at):
         uow.certification_tests.save(test)
 
 
@@ -92,3 +104,14 @@ def answer(command: commands.AnswerCertificationChallenge, uow: AssessmentUnitOf
             uow.certification_tests.save(test)
             uow.commit()
         return test, recorded, new
+
+
+def raise_live_alert(command: commands.RaiseLiveAlert, uow: AssessmentUnitOfWork, new_id: Callable[[], UUID],
+                     now: datetime) -> tuple[CertificationTest, LiveAlert]:
+    """The alert on the question being asked, published for the invigilator."""
+    with uow:
+        test = _own(uow, command.course_id, command.user_id, for_update=True)
+        alert = test.raise_alert(new_id(), now)
+        uow.certification_tests.save(test)
+        uow.commit()
+        return test, alert

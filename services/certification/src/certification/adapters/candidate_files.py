@@ -49,7 +49,7 @@ def _birthdate(value: str) -> date | None:
         except ValueError:
             continue
     raise e.Invalid("CANDIDATE_BIRTHDATE_FORMAT_NOT_VALID", "The birth date is YYYY-MM-DD or DD/MM/YYYY.",
-                    field="birthdate")
+                    field="birthdate", value=value)
 
 
 def _percentage(value: str) -> int | None:
@@ -60,7 +60,7 @@ def _percentage(value: str) -> int | None:
         return int(value)
     except ValueError:
         raise e.Invalid("CANDIDATE_EXTRA_TIME_INTEGER", "Extra time is a whole percentage.",
-                        field="extra_time_percentage") from None
+                        field="extra_time_percentage", value=value) from None
 
 
 def read_candidates(data: bytes) -> list[tuple[int, dict[str, Any]]]:

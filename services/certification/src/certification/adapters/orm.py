@@ -208,6 +208,26 @@ course_results = Table(
     CheckConstraint("status IN ('validated', 'rejected', 'cancelled')", name="ck_course_results_status"),
 )
 
+# The problems candidates signalled on a question (assessment's events) and the invigilator's decision; one
+# ONGOING per candidate at most (assessment allows one per test). The validated ones are on the course's record.
+live_alerts = Table(
+    "live_alerts",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("course_id", Uuid, nullable=False),
+    Column("candidate_id", Uuid, ForeignKey("candidates.id"), nullable=False, index=True),
+    Column("session_id", Uuid, ForeignKey("sessions.id"), nullable=False),
+    Column("challenge_id", String(60), nullable=False),
+    Column("question_number", Integer, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("raised_at", DateTime(timezone=True), nullable=False),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("decided_by", Uuid),
+    Column("version", Integer, nullable=False),
+    CheckConstraint("status IN ('ONGOING', 'VALIDATED', 'DISMISSED')", name="ck_live_alerts_status"),
+    Index("ix_live_alerts_session_ongoing", "session_id", postgresql_where=text("status = 'ONGOING'")),
+)
+
 # Who opened a session with its invigilator password (any account), and when.
 invigilators = Table(
     "invigilators",

@@ -17,6 +17,7 @@ from certification.adapters import orm
 from certification.domain.candidates import Candidate, Course, Identity
 from certification.domain.centers import Center, Invitation, Window
 from certification.domain.finalization import CandidateReport, IssueReport
+from certification.domain.live_alerts import LiveAlert
 from certification.domain.results import CourseResult, ResultRecord
 from certification.domain.sessions import Session, SessionDetails
 from certification.service_layer.ports import (
@@ -24,6 +25,7 @@ from certification.service_layer.ports import (
     AbstractCenters,
     AbstractFailures,
     AbstractInvigilators,
+    AbstractLiveAlerts,
     AbstractReplicas,
     AbstractResults,
     AbstractSessions,
@@ -214,6 +216,10 @@ class SqlAlchemyCandidates(_Versioned, AbstractCandidates):
     def of_session(self, session_id: UUID) -> list[Candidate]:
         return [self._candidate(row) for row in self.session.execute(
             select(orm.candidates).where(orm.candidates.c.session_id == session_id).order_by(orm.candidates.c.id))]
+
+    def by_course(self, course_id: UUID) -> Candidate | None:
+        row = self.session.execute(select(orm.candidates).where(orm.candidates.c.course_id == course_id)).first()
+        return self._candidate(row) if row else None
 
     def save(self, candidate: Candidate) -> None:
         self._update(orm.candidates, candidate, self._columns(candidate))
@@ -444,3 +450,47 @@ class SqlAlchemyResults(AbstractResults):
         table = orm.course_results
         row = self.session.execute(select(table).where(table.c.course_id == course_id)).first()
         return self._record(row) if row else None
+
+
+class SqlAlchemyLiveAlerts(_Versioned, AbstractLiveAlerts):
+    def _alert(self, row: Any) -> LiveAlert:
+        return self._loaded(LiveAlert(row.id, row.course_id, row.candidate_id, row.session_id, row.challenge_id,
+                                      row.question_number, row.raised_at, row.status, row.decided_at,
+                                      row.decided_by, row.version))
+
+    def record(self, alert: LiveAlert) -> bool:
+        table = orm.live_alerts
+        result = self.session.execute(pg_insert(table).values(
+            id=alert.id, course_id=alert.course_id, candidate_id=alert.candidate_id, session_id=alert.session_id,
+            challenge_id=alert.challenge_id, question_number=alert.question_number, status=alert.status,
+            raised_at=alert.raised_at, version=alert.version).on_conflict_do_nothing(index_elements=["id"]))
+        return result.rowcount == 1
+
+    def ongoing_of(self, candidate_id: UUID) -> LiveAlert | None:
+        table = orm.live_alerts
+        row = self.session.execute(select(table).where(table.c.candidate_id == candidate_id,
+                                                       table.c.status == "ONGOING")
+                                   .order_by(table.c.raised_at.desc()).limit(1).with_for_update()).first()
+        return self._alert(row) if row else None
+
+    def save(self, alert: LiveAlert) -> None:
+        self._update(orm.live_alerts, alert, {"status": alert.status, "decided_at": alert.decided_at,
+                                              "decided_by": alert.decided_by})
+
+    def ongoing_of_session(self, session_id: UUID) -> dict[UUID, LiveAlert]:
+        table = orm.live_alerts
+        rows = self.session.execute(select(table).where(table.c.session_id == session_id, table.c.status == "ONGOING")
+                                    .order_by(table.c.raised_at))
+        return {alert.candidate_id: alert for alert in (self._alert(row) for row in rows)}
+
+    def validated_of(self, candidate_ids: Iterable[UUID]) -> dict[UUID, list[LiveAlert]]:
+        ids = list(candidate_ids)
+        if not ids:
+            return {}
+        table = orm.live_alerts
+        found: dict[UUID, list[LiveAlert]] = {}
+        for row in self.session.execute(select(table).where(table.c.candidate_id.in_(ids),
+                                                            table.c.status == "VALIDATED")
+                                        .order_by(table.c.raised_at)):
+            found.setdefault(row.candidate_id, []).append(self._alert(row))
+        return found

@@ -9,6 +9,7 @@ from certification.adapters.repositories import (
     SqlAlchemyCenters,
     SqlAlchemyFailures,
     SqlAlchemyInvigilators,
+    SqlAlchemyLiveAlerts,
     SqlAlchemyReplicas,
     SqlAlchemyResults,
     SqlAlchemySessions,
@@ -33,3 +34,4 @@ class SqlAlchemyCertificationUnitOfWork(SqlAlchemyUnitOfWork, CertificationUnitO
         self.failures = SqlAlchemyFailures(session)
         self.invigilators = SqlAlchemyInvigilators(session)
         self.results = SqlAlchemyResults(session)
+        self.live_alerts = SqlAlchemyLiveAlerts(session, self.track)

@@ -137,6 +137,18 @@ class EndCourse:
 
 
 @dataclass(frozen=True)
+class ValidateLiveAlert:
+    actor: Actor
+    candidate_id: UUID
+
+
+@dataclass(frozen=True)
+class DismissLiveAlert:
+    actor: Actor
+    candidate_id: UUID
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What an enrolment of a class did: who was enrolled, who was not and why."""
 

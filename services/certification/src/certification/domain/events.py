@@ -105,3 +105,15 @@ class ResultPublished:
     competence_levels: dict[str, int]
     scale_version: str
     published_at: datetime
+
+
+@dataclass(frozen=True)
+class LiveAlertDecided:
+    alert_id: UUID
+    version: int
+    course_id: UUID
+    candidate_id: UUID
+    session_id: UUID
+    decision: str
+    decided_by: UUID
+    decided_at: datetime

@@ -98,7 +98,8 @@ def import_candidates(cmd: c.ImportCandidates, d: Dependencies) -> list[UUID]:
                                            organization_learner_id=None, now=d.now()))
             except e.CertificationError as error:
                 field = error.details.get("field")
-                value = fields.get(field) if field else None
+                # a value the file's reader refused is in its error, as typed
+                value = error.details.get("value", fields.get(field) if field else None)
                 errors.append({"line": line, "code": error.error_code, "message": str(error), "field": field,
                                "value": value if isinstance(value, str) else None})
         if not cmd.rows:

@@ -2,8 +2,8 @@
 
 Each use case opens a unit of work, loads aggregates, calls the domain, commits; it takes its command and the
 ``Dependencies`` bound once in bootstrap, so routes only build commands. They live by subject: centres and
-windows (centers.py), sessions and enrolment (enrolment.py), the test's day (taking.py), finalization,
-review and publication (results.py).
+windows (centers.py), sessions and enrolment (enrolment.py), the test's day (taking.py), live alerts
+(live_alerts.py), finalization, review and publication (results.py).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from certification.domain import commands as c
-from certification.service_layer import centers, enrolment, results, taking
+from certification.service_layer import centers, enrolment, live_alerts, results, taking
 from certification.service_layer.dependencies import Dependencies
 
 HANDLERS: dict[type, Callable[[Any, Dependencies], Any]] = {
@@ -32,6 +32,8 @@ HANDLERS: dict[type, Callable[[Any, Dependencies], Any]] = {
     c.AuthorizeCandidate: taking.authorize_candidate,
     c.StartCourse: taking.start_course,
     c.EndCourse: taking.end_course,
+    c.ValidateLiveAlert: live_alerts.validate_live_alert,
+    c.DismissLiveAlert: live_alerts.dismiss_live_alert,
     c.FinalizeSession: results.finalize_session,
     c.TakeSessionForReview: results.take_session_for_review,
     c.CommentSession: results.comment_session,

@@ -11,6 +11,7 @@ from uuid import UUID
 from certification.domain.candidates import Candidate
 from certification.domain.centers import Center, Window
 from certification.domain.finalization import CandidateReport
+from certification.domain.live_alerts import LiveAlert
 from certification.domain.results import ResultRecord
 from certification.domain.sessions import Session
 
@@ -67,6 +68,9 @@ class AbstractCandidates(abc.ABC):
 
     @abc.abstractmethod
     def of_session(self, session_id: UUID) -> list[Candidate]: ...
+
+    @abc.abstractmethod
+    def by_course(self, course_id: UUID) -> Candidate | None: ...
 
     @abc.abstractmethod
     def save(self, candidate: Candidate) -> None: ...
@@ -181,5 +185,29 @@ class AbstractResults(abc.ABC):
     def of_course(self, course_id: UUID) -> ResultRecord | None: ...
 
 
-__all__ = ["AbstractResults", "AbstractCandidates", "AbstractCenters", "AbstractFailures", "AbstractInvigilators", "AbstractReplicas",
+class AbstractLiveAlerts(abc.ABC):
+    """The problems candidates signalled (from assessment) and the invigilators' decisions."""
+
+    @abc.abstractmethod
+    def record(self, alert: LiveAlert) -> bool:
+        """Keep a newly heard alert; False (nothing written) when it is known already."""
+
+    @abc.abstractmethod
+    def ongoing_of(self, candidate_id: UUID) -> LiveAlert | None:
+        """The candidate's alert awaiting a decision, its row held until the transaction ends (two invigilators
+        deciding at once: the second waits, then finds it decided)."""
+
+    @abc.abstractmethod
+    def save(self, alert: LiveAlert) -> None: ...
+
+    @abc.abstractmethod
+    def ongoing_of_session(self, session_id: UUID) -> dict[UUID, LiveAlert]:
+        """Per candidate of the session, the alert awaiting a decision."""
+
+    @abc.abstractmethod
+    def validated_of(self, candidate_ids: Iterable[UUID]) -> dict[UUID, list[LiveAlert]]:
+        """Per candidate, the validated alerts (the questions withdrawn), in the order they were raised."""
+
+
+__all__ = ["AbstractLiveAlerts", "AbstractResults", "AbstractCandidates", "AbstractCenters", "AbstractFailures", "AbstractInvigilators", "AbstractReplicas",
            "AbstractSessions", "AbstractWindows"]

@@ -88,7 +88,7 @@ def open_invigilation(cmd: c.OpenInvigilation, d: Dependencies) -> UUID:
         return session.id
 
 
-def _invigilated_candidate(uow: CertificationUnitOfWork, candidate_id: UUID, actor: c.Actor) -> Candidate:
+def invigilated_candidate(uow: CertificationUnitOfWork, candidate_id: UUID, actor: c.Actor) -> Candidate:
     candidate = uow.candidates.get(candidate_id)
     if candidate is None:
         raise e.NotFound("CANDIDATE_NOT_FOUND", "This candidate does not exist.")
@@ -100,7 +100,7 @@ def _invigilated_candidate(uow: CertificationUnitOfWork, candidate_id: UUID, act
 
 def authorize_candidate(cmd: c.AuthorizeCandidate, d: Dependencies) -> None:
     with d.uow() as uow:
-        candidate = _invigilated_candidate(uow, cmd.candidate_id, cmd.actor)
+        candidate = invigilated_candidate(uow, cmd.candidate_id, cmd.actor)
         candidate.authorize(d.now())
         uow.candidates.save(candidate)
         uow.touch_session(candidate.session_id)
@@ -109,7 +109,7 @@ def authorize_candidate(cmd: c.AuthorizeCandidate, d: Dependencies) -> None:
 
 def end_course(cmd: c.EndCourse, d: Dependencies) -> None:
     with d.uow() as uow:
-        candidate = _invigilated_candidate(uow, cmd.candidate_id, cmd.actor)
+        candidate = invigilated_candidate(uow, cmd.candidate_id, cmd.actor)
         candidate.end_by_invigilator(cmd.actor.user_id, d.now())
         uow.candidates.save(candidate)
         uow.touch_session(candidate.session_id)

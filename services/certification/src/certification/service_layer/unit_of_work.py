@@ -7,6 +7,7 @@ from certification.service_layer.ports import (
     AbstractCenters,
     AbstractFailures,
     AbstractInvigilators,
+    AbstractLiveAlerts,
     AbstractReplicas,
     AbstractResults,
     AbstractSessions,
@@ -26,6 +27,7 @@ class CertificationUnitOfWork(AbstractUnitOfWork):
     failures: AbstractFailures
     invigilators: AbstractInvigilators
     results: AbstractResults
+    live_alerts: AbstractLiveAlerts
 
     def touch_session(self, session_id: UUID) -> None:
         """Say that what the session's invigilator sees changed in this transaction (the invigilator's

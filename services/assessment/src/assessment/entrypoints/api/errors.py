@@ -15,5 +15,8 @@ ERRORS = {
     e.ContentNotReleased: (503, "CONTENT_NOT_RELEASED"),
     e.CertificationTestNotFound: (404, "CERTIFICATION_TEST_NOT_FOUND"),
     e.CertificationTestEnded: (409, "CERTIFICATION_TEST_ENDED"),
+    e.LiveAlertAlreadyOngoing: (409, "LIVE_ALERT_ALREADY_ONGOING"),
+    e.LiveAlertOngoing: (409, "LIVE_ALERT_ONGOING"),
+    e.NoQuestionToSignal: (409, "NO_QUESTION_TO_SIGNAL"),
     ConcurrentUpdate: (409, "CONCURRENT_UPDATE"),
 }

@@ -154,6 +154,21 @@ class CertificationAnswers(MethodView):
                 "test": views.certification_test(test)}, 201 if new else 200
 
 
+@learner.route("/certification-courses/<uuid:course_id>/live-alerts")
+class CertificationLiveAlerts(MethodView):
+    @auth_required
+    @learner.response(201, s.LiveAlertSchema)
+    def post(self, course_id: UUID):
+        """Signal a problem with the question being asked: the invigilator validates it (another question is
+        served) or dismisses it (answer it as usual); no answer is taken meanwhile (409: CERTIFICATION_TEST_ENDED,
+        LIVE_ALERT_ALREADY_ONGOING, NO_QUESTION_TO_SIGNAL)"""
+        runtime = _runtime()
+        _test, alert = certification.raise_live_alert(
+            commands.RaiseLiveAlert(course_id=course_id, user_id=_user_id()), runtime.uow(), runtime.new_id,
+            runtime.now())
+        return views.live_alert(alert)
+
+
 @admin.route("/releases")
 class Releases(MethodView):
     @auth_required

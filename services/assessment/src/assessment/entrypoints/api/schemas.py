@@ -148,6 +148,17 @@ class ReleaseListSchema(Schema):
     items = fields.List(fields.Nested(ReleaseSchema))
 
 
+class LiveAlertSchema(Schema):
+    id = fields.UUID()
+    challenge_id = fields.String()
+    question_number = fields.Integer(metadata={"description": "n of 'question n of 32' when it was signalled"})
+    status = fields.String(metadata={"description": "ONGOING (the invigilator decides: no answer meanwhile), "
+                                                    "VALIDATED (the question is withdrawn: another is served) or "
+                                                    "DISMISSED (the candidate answers it as usual)"})
+    raised_at = fields.DateTime()
+    decided_at = fields.DateTime(allow_none=True)
+
+
 class CertificationTestSchema(Schema):
     course_id = fields.UUID()
     state = fields.String(metadata={"description": "STARTED or ENDED"})
@@ -157,6 +168,8 @@ class CertificationTestSchema(Schema):
     questions_count = fields.Integer(metadata={"description": "the test's length (32)"})
     started_at = fields.DateTime()
     ended_at = fields.DateTime(allow_none=True)
+    live_alert = fields.Nested(LiveAlertSchema, allow_none=True,
+                               metadata={"description": "the test's latest live alert; null when none was raised"})
 
 
 class CertificationQuestionSchema(QuestionSchema):

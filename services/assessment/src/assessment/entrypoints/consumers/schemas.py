@@ -43,3 +43,13 @@ class CourseStartedSchema(Schema):
 class CourseEndedByInvigilatorSchema(Schema):
     course_id = fields.UUID(required=True)
     ended_at = fields.AwareDateTime(required=True)
+
+
+class LiveAlertDecidedSchema(Schema):
+    """certification.live_alert.decided: the invigilator validated or dismissed a candidate's alert."""
+
+    course_id = fields.UUID(required=True)
+    alert_id = fields.UUID(required=True)
+    decision = fields.String(required=True, validate=validate.OneOf(("VALIDATED", "DISMISSED")))
+    decided_by = fields.UUID(load_default=None, allow_none=True)
+    decided_at = fields.AwareDateTime(required=True)

@@ -14,6 +14,7 @@ from assessment.entrypoints.consumers.schemas import (
     CourseEndedByInvigilatorSchema,
     CourseStartedSchema,
     ImprovementStartedSchema,
+    LiveAlertDecidedSchema,
     ParticipationStartedSchema,
 )
 from assessment.service_layer import certification, handlers
@@ -56,6 +57,11 @@ def subscriptions(uow_factory: Callable[[], AssessmentUnitOfWork], content: Call
         certification.on_course_ended_by_invigilator(commands.EndCertificationTest(
             course_id=data["course_id"], ended_at=data["ended_at"]), uow)
 
+    def on_live_alert_decided(data: dict[str, Any], envelope: Envelope, uow: AssessmentUnitOfWork) -> None:
+        certification.on_live_alert_decided(commands.DecideLiveAlert(
+            course_id=data["course_id"], alert_id=data["alert_id"], decision=data["decision"],
+            decided_by=data["decided_by"], decided_at=data["decided_at"]), uow)
+
     return [
         # One queue for a campaign's three facts keeps them in order (a stale one is dropped anyway).
         idempotent_subscription("on_campaign_changed", CAMPAIGN_EVENTS, CampaignChangedSchema(), uow_factory,
@@ -69,4 +75,6 @@ def subscriptions(uow_factory: Callable[[], AssessmentUnitOfWork], content: Call
                                 uow_factory, on_course_started),
         idempotent_subscription("on_course_ended_by_invigilator", ("certification.course.ended_by_invigilator.v1",),
                                 CourseEndedByInvigilatorSchema(), uow_factory, on_course_ended_by_invigilator),
+        idempotent_subscription("on_live_alert_decided", ("certification.live_alert.decided.v1",),
+                                LiveAlertDecidedSchema(), uow_factory, on_live_alert_decided),
     ]

@@ -313,6 +313,26 @@ class EndByInvigilator(MethodView):
         _runtime().handle(c.EndCourse(_actor(), candidate_id))
 
 
+@candidates.route("/<uuid:candidate_id>/live-alert/validation")
+class LiveAlertValidation(MethodView):
+    @auth_required
+    @candidates.response(204)
+    def post(self, candidate_id: UUID):
+        """The invigilator validates the problem the candidate signalled: the question is withdrawn, another is
+        served (404 LIVE_ALERT_NOT_FOUND: none awaits a decision)"""
+        _runtime().handle(c.ValidateLiveAlert(_actor(), candidate_id))
+
+
+@candidates.route("/<uuid:candidate_id>/live-alert/dismissal")
+class LiveAlertDismissal(MethodView):
+    @auth_required
+    @candidates.response(204)
+    def post(self, candidate_id: UUID):
+        """The invigilator dismisses the problem the candidate signalled: the candidate answers the question
+        (404 LIVE_ALERT_NOT_FOUND: none awaits a decision)"""
+        _runtime().handle(c.DismissLiveAlert(_actor(), candidate_id))
+
+
 # -- candidates and invigilators ----------------------------------------------------------------------
 
 @taking.route("/certification-joinings")

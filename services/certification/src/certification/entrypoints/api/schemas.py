@@ -238,6 +238,8 @@ class MyEnrolmentSchema(Schema):
     course_id = fields.UUID(allow_none=True)
     verification_code = fields.String(allow_none=True)
     started_at = fields.DateTime(allow_none=True)
+    resume_authorized = fields.Boolean(metadata={
+        "description": "the test started and the invigilator authorized the candidate to resume it (15 minutes)"})
 
 
 class StartSchema(Schema):
@@ -248,6 +250,13 @@ class StartSchema(Schema):
 class InvigilateSchema(Schema):
     session_number = fields.Integer(**_SESSION_NUMBER)
     invigilator_password = fields.String(required=True, validate=validate.Length(max=50))
+
+
+class OngoingLiveAlertSchema(Schema):
+    id = fields.UUID()
+    question_number = fields.Integer(metadata={"description": "n of 'question n of 32' when it was signalled"})
+    challenge_id = fields.String()
+    raised_at = fields.DateTime()
 
 
 class InvigilatedCandidateSchema(Schema):
@@ -266,6 +275,9 @@ class InvigilatedCandidateSchema(Schema):
     test_status = fields.String(allow_none=True, metadata={
         "description": "none: not started; IN_PROGRESS; or how the test ended: COMPLETED, ENDED_BY_INVIGILATOR, "
                        "NO_ITEM_LEFT"})
+    live_alert = fields.Nested(OngoingLiveAlertSchema, allow_none=True, metadata={
+        "description": "a problem the candidate signalled with a question, awaiting the invigilator's decision "
+                       "(validation: another question; dismissal: the same one); null when none"})
 
 
 class InvigilationSchema(Schema):
@@ -380,6 +392,14 @@ class AnswerSchema(Schema):
     neutralized = fields.Boolean()
 
 
+class ValidatedLiveAlertSchema(Schema):
+    question_number = fields.Integer()
+    challenge_id = fields.String()
+    raised_at = fields.DateTime()
+    decided_at = fields.DateTime()
+    decided_by = fields.UUID()
+
+
 class JuryCandidateSchema(Schema):
     candidate_id = fields.UUID()
     course_id = fields.UUID()
@@ -393,6 +413,8 @@ class JuryCandidateSchema(Schema):
     comment = fields.String(allow_none=True)
     issue_reports = fields.List(fields.Nested(IssueReportSchema))
     answers = fields.List(fields.Nested(AnswerSchema))
+    validated_live_alerts = fields.List(fields.Nested(ValidatedLiveAlertSchema), metadata={
+        "description": "questions the invigilator withdrew on the candidate's alert: replaced, never scored"})
     result = fields.Nested(ResultSchema, allow_none=True, metadata={"description": "none before finalization"})
 
 

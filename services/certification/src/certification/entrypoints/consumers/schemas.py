@@ -83,6 +83,14 @@ class CertificationTestProgressedSchema(Schema):
     answered_at = fields.AwareDateTime(required=True)
 
 
+class LiveAlertRaisedSchema(Schema):
+    course_id = fields.UUID(required=True)
+    alert_id = fields.UUID(required=True)
+    challenge_id = fields.String(required=True)
+    question_number = fields.Integer(required=True)
+    raised_at = fields.AwareDateTime(required=True)
+
+
 class CertificationItemSchema(TolerantSchema):
     challenge_id = fields.String(required=True)
     skill_id = fields.String(load_default=None, allow_none=True)

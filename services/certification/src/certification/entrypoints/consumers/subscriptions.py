@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import partial
 
 from certification.entrypoints.consumers import schemas as s
-from certification.service_layer import mails, replication, results
+from certification.service_layer import live_alerts, mails, replication, results
 from certification.service_layer.unit_of_work import CertificationUnitOfWork
 from msgkit import Subscription
 from svckit.consumers import idempotent_subscription
@@ -43,6 +43,8 @@ def subscriptions(uow_factory: Callable[[], CertificationUnitOfWork], mailer: Ma
                                 s.CertificationTestProgressedSchema(), uow_factory, results.on_test_progressed),
         idempotent_subscription("on_test_completed", ("assessment.certification_test.completed.v1",),
                                 s.CertificationTestCompletedSchema(), uow_factory, results.on_test_completed),
+        idempotent_subscription("on_live_alert_raised", ("assessment.certification_test.live_alert_raised.v1",),
+                                s.LiveAlertRaisedSchema(), uow_factory, live_alerts.on_live_alert_raised),
         # each published result is mailed by certification's own consumer, through the outbox, with its retries
         idempotent_subscription("send_results_mail", ("certification.results.published.v1",),
                                 s.ResultPublishedSchema(), uow_factory,
