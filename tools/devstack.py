@@ -172,8 +172,10 @@ def service_env(service: str, cfg: dict[str, str]) -> dict[str, str]:
         "PUBLIC_URL": f"http://localhost:{cfg['gateway_port']}/orga",  # the Orga face: invitation links
         "LEARNER_URL": f"http://localhost:{cfg['gateway_port']}",  # identity's links, by the face asked from
         "ORGA_URL": f"http://localhost:{cfg['gateway_port']}/orga",
-        # certification's invitation links: the Certif face's address (the face itself is still to come)
-        **({"PUBLIC_URL": f"http://localhost:{cfg['gateway_port']}/certif"} if service == "certification" else {}),
+        # certification's invitation links: the Certif face's address; its invigilators' live pages: their
+        # notices in the machine's Redis, and threads for 16 streams a process beside 16 for ordinary requests
+        **({"PUBLIC_URL": f"http://localhost:{cfg['gateway_port']}/certif", "LIVE_REDIS_URL": cfg["redis_url"],
+            "WEB_THREADS": "32"} if service == "certification" else {}),
     }
 
 

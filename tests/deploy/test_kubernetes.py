@@ -100,10 +100,14 @@ def pod_spec(obj: dict) -> dict | None:
     return None
 
 
+# Redis pods a service keeps beside its processes (no database, no broker): certification's live notices.
+NOTICE_STORES = {"certification-live-redis"}
+
+
 def test_both_overlays_render_every_service(rendered):
     for overlay, objects in rendered.items():
         deployments = {o["metadata"]["name"] for o in of_kind(objects, "Deployment")}
-        expected = ({f"{s}-{p}" for s in SERVICES for p in ("api", "consumer")} | {"gateway", "gateway-redis"}
+        expected = ({f"{s}-{p}" for s in SERVICES for p in ("api", "consumer")} | {"gateway", "gateway-redis", "certification-live-redis"}
                     | {f"{s}-relay" for s in SERVICES if publishes(s)})  # reporting publishes nothing
         assert "reporting-relay" not in expected
         assert deployments == expected, overlay
@@ -361,7 +365,8 @@ def database_and_broker_violations(objects: list[dict], production: bool) -> Ite
             yield f"Cluster/{service}-db: no Pooler for the api"
         # Each process reads its own database's credentials, from the operator's Secret.
         for deployment in of_kind(objects, "Deployment") + of_kind(objects, "Job") + of_kind(objects, "CronJob"):
-            if not deployment["metadata"]["name"].startswith(f"{service}-"):
+            if not deployment["metadata"]["name"].startswith(f"{service}-") or \
+                    deployment["metadata"]["name"] in NOTICE_STORES:
                 continue
             for container in pod_spec(deployment)["containers"]:
                 refs = {v["valueFrom"]["secretKeyRef"]["name"] for v in container.get("env") or []

@@ -40,7 +40,8 @@ def create_app(settings: Settings | None = None, table: RoutingTable | None = No
 
     forwarder = Forwarder(settings.services, pool_size=settings.pool_size,
                           connect_timeout=settings.connect_timeout, read_timeout=settings.read_timeout,
-                          retry_seconds=settings.retry_seconds, retry_body_bytes=settings.retry_body_bytes)
+                          retry_seconds=settings.retry_seconds, retry_body_bytes=settings.retry_body_bytes,
+                          max_streams=settings.max_streams)
     catalog = OpenApiCatalog(settings.services, table, forwarder.session,
                              timeout=settings.openapi_timeout, cache_seconds=settings.openapi_cache_seconds)
     # svckit.auth.authenticate() reads the verifier from here.

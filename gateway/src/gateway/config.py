@@ -80,6 +80,7 @@ class Settings:
     read_timeout: float = 30.0
     trusted_proxies: int = 0
     pool_size: int = 32  # connections kept per service: one per worker thread
+    max_streams: int = 16  # event streams passed at once by a process (each holds a thread): half the threads
     # Seconds a request that reached no replica (refused, connect timeout) is tried again, on
     # the others and then on all, before a 503 (gateway.proxy).
     retry_seconds: float = 5.0
@@ -152,6 +153,11 @@ class Settings:
         if retry_body < 0:
             raise ConfigurationError("UPSTREAM_RETRY_BODY_BYTES must be >= 0")
 
+        threads = max(1, env_int(env, "WEB_THREADS", 32))
+        max_streams = env_int(env, "LIVE_MAX_STREAMS", max(threads // 2, 1))
+        if not 0 <= max_streams < threads:
+            raise ConfigurationError(f"LIVE_MAX_STREAMS={max_streams} must be from 0 to WEB_THREADS - 1 "
+                                     f"({threads - 1}): streams hold threads, ordinary requests need some")
         trusted_proxies = env_int(env, "TRUSTED_PROXIES", 0)
         max_body = env_int(env, "MAX_BODY_BYTES", 25 * MIB)
         if trusted_proxies < 0 or max_body <= 0:
@@ -166,7 +172,8 @@ class Settings:
             connect_timeout=env_float(env, "UPSTREAM_CONNECT_TIMEOUT", 3.0),
             read_timeout=env_float(env, "UPSTREAM_READ_TIMEOUT", 30.0),
             trusted_proxies=trusted_proxies,
-            pool_size=max(1, env_int(env, "WEB_THREADS", 32)),
+            pool_size=threads,
+            max_streams=max_streams,
             retry_seconds=env_float(env, "UPSTREAM_RETRY_SECONDS", 5.0),
             retry_body_bytes=retry_body,
             ratelimit_enabled=ratelimit_enabled,

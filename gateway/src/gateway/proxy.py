@@ -27,6 +27,13 @@ a kept-alive connection may break as a draining replica closes it. The gateway t
   again within the window, so the client gets the first attempt's real answer. A 409 on a
   first attempt is the client's own duplicate, passed on as it is.
 
+**Event streams** (``text/event-stream``, the live pages of ``svckit.live``) are passed on as each
+piece arrives (``read1``), never held until 64 KiB have come: a message of a few hundred bytes must
+reach the browser at once. Each holds a worker thread for its life, so a process passes at most
+``LIVE_MAX_STREAMS`` at once (half its threads by default) and answers the next one 503
+``LIVE_STREAMS_FULL`` with ``Retry-After``: ordinary requests always find a thread. The read
+timeout (30 s) holds between two pieces, and a stream sends a comment after 15 s of silence.
+
 A read timeout is never retried (the service may still be working on it): 504.
 Failures are answered in the common shape and never show a stack trace: a service that
 cannot be reached is a 503, one that does not answer in time a 504, a connection broken
@@ -55,6 +62,7 @@ from gateway.upstreams import SAFE_METHODS, Attempts, RoundRobin
 from svckit.errors import ApiError
 from svckit.idempotency import IDEMPOTENCY_KEY_HEADER as IDEMPOTENCY_KEY
 from svckit.idempotency import MUTATIONS, REQUEST_IN_PROGRESS
+from svckit.live import EVENT_STREAM, STREAMS_FULL_RETRY_SECONDS, StreamSlots
 
 log = logging.getLogger("gateway.proxy")
 
@@ -138,8 +146,10 @@ def request_body(request: Request):
 
 class Forwarder:
     def __init__(self, services: Mapping[str, Sequence[str]], *, pool_size: int, connect_timeout: float,
-                 read_timeout: float, retry_seconds: float = 5.0, retry_body_bytes: int = 1024 * 1024) -> None:
+                 read_timeout: float, retry_seconds: float = 5.0, retry_body_bytes: int = 1024 * 1024,
+                 max_streams: int = 16) -> None:
         self.upstreams = {name: RoundRobin(urls) for name, urls in services.items()}  # base URLs, taken in turn
+        self.stream_slots = StreamSlots(max_streams)
         self.timeout = (connect_timeout, read_timeout)
         self.retry_seconds, self.retry_body_bytes = retry_seconds, retry_body_bytes
         self.session = pooled_session(pool_size, sum(len(upstream) for upstream in self.upstreams.values()))
@@ -208,6 +218,15 @@ class Forwarder:
                 observe_upstream(service, str(upstream.status_code), time.perf_counter() - started)
                 return self._buffered_back(upstream, content)
             observe_upstream(service, str(upstream.status_code), time.perf_counter() - started)
+            if _is_event_stream(upstream):
+                if not self.stream_slots.take():
+                    upstream.close()
+                    raise ApiError(503, "LIVE_STREAMS_FULL", "Too many live pages pass through this gateway "
+                                   "process; the page reconnects by itself.", {"service": service},
+                                   headers={"Retry-After": str(STREAMS_FULL_RETRY_SECONDS)})
+                response = self._stream_back(upstream, service, correlation_id, as_they_come=True)
+                response.call_on_close(self.stream_slots.give_back)
+                return response
             return self._stream_back(upstream, service, correlation_id)
         raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
 
@@ -250,12 +269,18 @@ class Forwarder:
                             "the request may have been applied.", {"service": service})
         return ApiError(502, "BAD_GATEWAY", f"The {service} service sent an invalid answer.", {"service": service})
 
-    def _stream_back(self, upstream: requests.Response, service: str, correlation_id: str) -> Response:
+    def _stream_back(self, upstream: requests.Response, service: str, correlation_id: str,
+                     as_they_come: bool = False) -> Response:
         raw_headers = list(upstream.raw.headers.items())
+
+        def pieces() -> Iterator[bytes]:
+            # read1: whatever has arrived, at most CHUNK, without waiting for more (an event stream)
+            while piece := upstream.raw.read1(CHUNK, decode_content=False):
+                yield piece
 
         def body() -> Iterator[bytes]:
             try:
-                yield from upstream.raw.stream(CHUNK, decode_content=False)
+                yield from pieces() if as_they_come else upstream.raw.stream(CHUNK, decode_content=False)
             except (Urllib3Error, OSError) as error:
                 # The status line is already sent: the only honest signal left is to cut
                 # the connection, which the WSGI server does when the iterator raises.
@@ -273,6 +298,10 @@ class Forwarder:
             del response.headers["Content-Type"]  # werkzeug's default; the service sent none
         response.call_on_close(upstream.close)
         return response
+
+
+def _is_event_stream(upstream: requests.Response) -> bool:
+    return upstream.headers.get("Content-Type", "").split(";")[0].strip().lower() == EVENT_STREAM
 
 
 def _error_code(content: bytes) -> str | None:

@@ -105,6 +105,7 @@ def service_cli(definition: ServiceDefinition) -> click.Group:
     def api(bind: str, workers: int, threads: int) -> None:
         from svckit.gunicorn import run_gunicorn
 
+        os.environ["WEB_THREADS"] = str(threads)  # the workers size their live streams' slots on it (svckit.live)
         settings = CommonSettings.from_env(definition.name)
         configure_logging(definition.name, "api", settings.log_level, settings.log_format)
         click.get_current_context().with_resource(process_kind("api"))  # the workers build their runtime

@@ -12,6 +12,7 @@ connections that nobody serves, and reset them when the worker exits, after the 
 sent its request (the gateway could then not tell whether a POST had been read). Closed, the
 socket refuses new connections straight away, and the gateway sends the request to another
 replica. Connections the kernel had already queued are accepted and served before it closes.
+Live streams (server-sent events, ``svckit.live``) end within half a second of the signal.
 
 The graceful timeout stays below the pod's termination grace period minus its preStop pause
 (deploy/: 45 s > 5 s + 25 s). ``kill -HUP`` on the master replaces the workers gracefully
@@ -29,13 +30,20 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
+from svckit.live import begin_drain
 from svckit.logs import configure_logging
 
 GRACEFUL_TIMEOUT = 25  # seconds; deploy/ and tests/deploy align the pods' termination grace on it
 
 
 class DrainingWorker(ThreadWorker):
-    """gunicorn's gthread worker that closes its listening sockets as soon as it stops."""
+    """gunicorn's gthread worker that closes its listening sockets as soon as it stops, and ends its live
+    streams (``svckit.live``) within half a second: a stream would otherwise hold its thread, and the
+    drain, until the graceful timeout, and the browser reconnects by itself to another replica."""
+
+    def handle_exit(self, sig: int, frame: Any) -> None:
+        begin_drain()
+        super().handle_exit(sig, frame)
 
     def set_accept_enabled(self, enabled: bool) -> None:
         super().set_accept_enabled(enabled)

@@ -7,6 +7,11 @@ is published and in which shape) and written to the outbox *in the same transact
 publishing after commit would lose events on a crash, publishing before would announce
 changes that may roll back.
 
+A use case may also ``announce`` that a channel changed (what a live page shows, ``svckit.live``):
+the channels are published *after* the transaction commits, never before (a change that rolls back is
+never announced), at most once each per commit, and a failure to publish is only logged (the change is
+committed; the pages catch up at their next read).
+
 For consumers, ``claim`` records the message in the inbox in that same transaction; a
 message already recorded returns False and the handler does nothing.
 """
@@ -24,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from msgkit import Envelope, add_to_outbox, claim_message, context
+from svckit.live import AbstractNotices, NoNotices
 
 
 class UniqueViolation(Exception):
@@ -78,7 +84,17 @@ class AbstractUnitOfWork(abc.ABC):
 
     def __enter__(self) -> AbstractUnitOfWork:
         self.seen: list[HasEvents] = []
+        self.announcements: set[str] = set()
         return self
+
+    def announce(self, channel: str) -> None:
+        """Say that what ``channel``'s live pages show changed in this transaction (published on commit)."""
+        self.announcements.add(channel)
+
+    def take_announcements(self) -> list[str]:
+        """The channels announced since the last commit, forgotten here (for ``commit``, once it succeeded)."""
+        channels, self.announcements = sorted(self.announcements), set()
+        return channels
 
     def __exit__(self, *exc_info: object) -> None:
         self.rollback()
@@ -106,9 +122,10 @@ class AbstractUnitOfWork(abc.ABC):
 
 class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
     def __init__(self, session_factory: sessionmaker[Session], *, producer: str, outbox: Table, inbox: Table,
-                 to_integration: ToIntegration) -> None:
+                 to_integration: ToIntegration, notices: AbstractNotices | None = None) -> None:
         self.session_factory, self.producer = session_factory, producer
         self.outbox, self.inbox, self.to_integration = outbox, inbox, to_integration
+        self.notices = notices or NoNotices()
 
     def __enter__(self) -> SqlAlchemyUnitOfWork:
         super().__enter__()
@@ -133,16 +150,24 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
                         add_to_outbox(self.session, self.outbox, envelope_for(self.producer, integration))
             self.session.commit()
         except IntegrityError as error:
+            self.announcements.clear()
             self.session.rollback()
             violation = unique_violation(error)
             if violation is not None:
                 raise violation from error
             raise
         except StaleDataError as error:
+            self.announcements.clear()
             self.session.rollback()
             raise ConcurrentUpdate(str(error)) from error
+        except BaseException:
+            self.announcements.clear()
+            raise
+        for channel in self.take_announcements():
+            self.notices.publish(channel)
 
     def rollback(self) -> None:
+        self.announcements.clear()
         self.session.rollback()
 
     def claim(self, handler: str, envelope: Envelope) -> bool:

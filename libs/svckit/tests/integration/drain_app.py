@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, request
+from flask import Flask, Response, request
+
+from svckit.live import EVENT_STREAM, InMemoryNotices, LiveStream, View
 
 
 def create_app() -> Flask:
@@ -18,5 +20,17 @@ def create_app() -> Flask:
     def slow():
         time.sleep(float(request.args.get("seconds", "1")))
         return "finished"
+
+    notices = InMemoryNotices()
+
+    @app.get("/stream")
+    def stream():
+        # A live page nobody changes, for 10 minutes: only a drain ends it early.
+        with_listener = notices.listen("page")
+        listener = with_listener.__enter__()
+        response = Response(iter(LiveStream(event="page", first=View("{}"), render=lambda: View("{}"),
+                                            listener=listener, lifetime=600)), mimetype=EVENT_STREAM)
+        response.call_on_close(lambda: with_listener.__exit__(None, None, None))
+        return response
 
     return app

@@ -120,3 +120,21 @@ def test_hup_replaces_the_worker_without_refusing_a_connection(server):
     assert results["slow"] == (200, b"finished")
     assert answers and all(answer == (200, b"ok") for answer in answers), [a for a in answers if a != (200, b"ok")]
     assert process.process.poll() is None  # the master goes on
+
+
+def test_sigterm_ends_the_live_streams_at_once_so_the_drain_does_not_wait_for_them(server):
+    process, port = server
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
+    connection.request("GET", "/stream")
+    response = connection.getresponse()
+    assert response.status == 200 and response.getheader("Content-Type").startswith("text/event-stream")
+    assert b"event: page" in response.readline() + response.readline() + response.readline()
+    stopped_at = time.monotonic()
+    process.signal(signal.SIGTERM)
+    rest = response.read()  # until the stream ends
+    ended_after = time.monotonic() - stopped_at
+    connection.close()
+    assert ended_after < 2.0, f"the stream lasted {ended_after:.1f} s into the drain"
+    assert b"event: page" not in rest  # nothing more was sent: it simply ended
+    assert process.process.wait(10) == 0
+    assert time.monotonic() - stopped_at < 5.0  # far from the 25 s graceful timeout

@@ -18,6 +18,7 @@ from certification.service_layer.dependencies import Dependencies
 from certification.service_layer.handlers import HANDLERS
 from msgkit import Subscription
 from svckit.auth import JwksKeySource, TokenVerifier
+from svckit.live import AbstractNotices, NoNotices
 from svckit.mail import Mailer
 from svckit.runtime import BaseRuntime
 
@@ -34,9 +35,11 @@ class Certification(BaseRuntime):
     now: Callable[[], datetime] = utcnow
     new_id: Callable[[], UUID] = field(default=uuid.uuid4)
     limits: JoiningLimits = field(default_factory=JoiningLimits)
+    # "session X changed", published after each commit that changes an invigilator's page, heard by its streams
+    notices: AbstractNotices = field(default_factory=NoNotices)
 
     def uow(self) -> SqlAlchemyCertificationUnitOfWork:
-        return SqlAlchemyCertificationUnitOfWork(self.session_factory)
+        return SqlAlchemyCertificationUnitOfWork(self.session_factory, self.notices)
 
     def dependencies(self) -> Dependencies:
         return Dependencies(uow=self.uow, now=self.now, new_id=self.new_id, limits=self.limits)
@@ -55,6 +58,6 @@ def bootstrap(settings: Settings | None = None) -> Certification:
     engine, session_factory = BaseRuntime.connect(common)
     return Certification(
         common=common, engine=engine, session_factory=session_factory, outbox=orm.outbox, inbox=orm.inbox,
-        settings=settings, mailer=settings.mail.mailer(),
+        settings=settings, mailer=settings.mail.mailer(), notices=settings.live.notices(),
         verifier=TokenVerifier(JwksKeySource(common.jwks_url), issuer=common.jwt_issuer, audience=common.jwt_audience),
     )

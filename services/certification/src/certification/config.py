@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from svckit.config import CommonSettings, ConfigurationError, env_int
+from svckit.live import LiveSettings
 from svckit.mail import MailSettings
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024  # a candidates' CSV: thousands of lines at most
@@ -18,6 +19,7 @@ class Settings:
     public_url: str  # where the Certif face is served (the links in the mails)
     mail: MailSettings
     max_import_bytes: int
+    live: LiveSettings  # the invigilator's live page (svckit.live): Redis, streams per process, their lifetime
     learner_url: str = "http://localhost:8080"  # the learners' face (the certificate's link in the results mail)
 
     @classmethod
@@ -31,5 +33,6 @@ class Settings:
                    mail=MailSettings.from_env(env, production=common.production,
                                               default_sender="Certif <no-reply@skills-platform.example.org>"),
                    max_import_bytes=env_int(env, "MAX_IMPORT_BYTES", MAX_IMPORT_BYTES),
+                   live=LiveSettings.from_env(env, "certification", production=common.production),
                    learner_url=env.get("LEARNER_URL", "") or public_url.removesuffix("/certif").rstrip("/")
                    or "http://localhost:8080")

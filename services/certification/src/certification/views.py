@@ -222,6 +222,14 @@ def invigilation(uow: CertificationUnitOfWork, session_id: UUID, actor: c.Actor,
                     for cd in candidates_]}
 
 
+def invigilation_changes_in(view: dict[str, Any], now: datetime) -> float | None:
+    """Seconds until the invigilator's view changes by time alone: the first authorization that expires turns
+    its candidate from AUTHORIZED back to JOINED (None: no such candidate)."""
+    ends = [cd["authorized_until"] for cd in view["candidates"]
+            if cd["status"] == "AUTHORIZED" and cd["authorized_until"] is not None]
+    return max((min(ends) - now).total_seconds(), 0.0) if ends else None
+
+
 def my_enrolment(engine: Engine, candidate_id: UUID, user_id: UUID, now: datetime) -> dict[str, Any]:
     cd, s = orm.candidates, orm.sessions
     with engine.connect() as connection:

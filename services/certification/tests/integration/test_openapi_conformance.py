@@ -1,6 +1,8 @@
 """certification's OpenAPI document against its real app and database (schemathesis): no server error, and
 every answer (status, content type, body) as documented, with the headers that protect personal data."""
 
+import dataclasses
+
 from certification_it import CANDIDATE, CERTIFIABLE, deliver, person, profile_of, published, schedule, school
 
 from svckit.testing import assert_protective_headers, check_openapi_conformance
@@ -26,10 +28,19 @@ def test_every_answer_is_documented_and_protected(runtime, client, college):
     candidate = client.post(f"/api/certification-sessions/{session['id']}/candidates", headers=admin.auth,
                             json=CANDIDATE).get_json()
     profile_of(runtime, admin, CERTIFIABLE)
+    # The admin invigilates the session too, so that its live page answers 200: a stream of 0.2 s, as
+    # schemathesis reads every answer to its end.
+    assert client.post("/api/certification-invigilations", headers=admin.auth, json={
+        "session_number": session["number"], "invigilator_password": session["invigilator_password"]}
+    ).status_code == 200
+    runtime.settings = dataclasses.replace(runtime.settings, live=dataclasses.replace(runtime.settings.live,
+                                                                                      lifetime_seconds=0.2))
     school(runtime, admin, uai="0759999Z")
     report = check_openapi_conformance(client.application, "certification", headers=admin.auth, parameters={
         "center_id": center["id"], "session_id": session["id"], "candidate_id": candidate["id"],
         "invitation_id": invitation_id})
     print(report)
     assert not report.failures, "\n\n".join(report.failures)
+    live = [status for operation, status, _ in report.responses if operation.endswith("/invigilation/events")]
+    assert 200 in live, live
     assert_protective_headers(report)

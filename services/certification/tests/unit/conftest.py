@@ -195,10 +195,15 @@ class FakeInvigilators(AbstractInvigilators):
 class FakeUnitOfWork(CertificationUnitOfWork):
     def __init__(self):
         self.published, self.commits, self.seen, self.pending = [], 0, [], {}
+        self.announced: list[str] = []  # the live channels published after each commit, in order
         self.centers, self.sessions, self.candidates = FakeCenters(self), FakeSessions(self), FakeCandidates(self)
         self.windows, self.replicas, self.failures = FakeWindows(), FakeReplicas(), FakeFailures()
         self.invigilators, self.live_alerts = FakeInvigilators(), FakeLiveAlerts(self)
-        self.touched_sessions = set()
+        self.touched_sessions, self.announcements = set(), set()  # a handler may be called without ``with``
+
+    def touch_session(self, session_id):
+        super().touch_session(session_id)  # announced at the next commit (``announced``)
+        self.touched_sessions.add(session_id)
 
     def __enter__(self):
         super().__enter__()
@@ -210,10 +215,12 @@ class FakeUnitOfWork(CertificationUnitOfWork):
             rows[key] = aggregate
         self.pending = {}
         self.published.extend(self.collect_events())
+        self.announced.extend(self.take_announcements())
         self.commits += 1
 
     def rollback(self):
         self.pending = {}
+        self.announcements.clear()
 
     def claim(self, handler, envelope):
         return True

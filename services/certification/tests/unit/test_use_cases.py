@@ -12,6 +12,7 @@ from certification.domain.centers import Center
 from certification.service_layer import live_alerts, replication
 from certification.service_layer.dependencies import Dependencies
 from certification.service_layer.handlers import HANDLERS
+from certification.service_layer.unit_of_work import invigilation_channel
 
 
 def handle(command, deps):
@@ -254,6 +255,55 @@ def test_removing_a_candidate_who_started_is_refused(deps, uow, pro):
     assert uow.candidates.get(candidate_id) is not None
 
 
+
+
+def test_every_change_of_the_invigilators_page_is_announced_on_its_session_channel(deps, uow, clock, pro):
+    session, candidate_id = joined(deps, uow, pro)  # scheduled (nothing to show yet), enrolled, joined
+    channel = invigilation_channel(session.id)
+    assert uow.announced == [channel, channel]
+    invigilator = c.Actor(uuid.uuid4())
+    handle(c.OpenInvigilation(invigilator, session.number, session.invigilator_password), deps)
+    assert uow.announced == [channel] * 2  # opening the page changes nothing on it
+    handle(c.AuthorizeCandidate(invigilator, candidate_id), deps)
+    handle(c.ChangeCandidate(HEAD, candidate_id, 50), deps)
+    handle(c.StartCourse(PUPIL, candidate_id, session.access_code), deps)
+    handle(c.EndCourse(invigilator, candidate_id), deps)
+    assert uow.announced == [channel] * 6
+
+
+def test_a_refused_change_announces_nothing(deps, uow, pro):
+    session, candidate_id = joined(deps, uow, pro)
+    before = list(uow.announced)
+    with pytest.raises(e.Forbidden):
+        handle(c.AuthorizeCandidate(STRANGER, candidate_id), deps)
+    with pytest.raises(e.Forbidden):
+        handle(c.StartCourse(PUPIL, candidate_id, session.access_code), deps)  # not authorized
+    assert uow.announced == before
+
+
+def test_candidates_added_and_removed_are_announced(deps, uow, pro):
+    session_id = handle(c.ScheduleSession(HEAD, pro.id, DETAILS), deps)
+    candidate_id = handle(c.EnrolCandidate(HEAD, session_id, {
+        "first_name": "Léo", "last_name": "Martin", "birthdate": date(1991, 1, 2), "sex": "M",
+        "birthplace": "Lyon"}), deps)
+    handle(c.RemoveCandidate(HEAD, candidate_id), deps)
+    handle(c.EditSession(HEAD, session_id, {"room": "C3"}), deps)
+    assert uow.announced == [invigilation_channel(session_id)] * 3
+
+
+def test_the_invigilators_page_changes_by_time_alone_when_the_first_authorization_ends(clock):
+    from datetime import timedelta
+
+    from certification.views import invigilation_changes_in
+
+    now = clock()
+    view = {"candidates": [
+        {"status": "AUTHORIZED", "authorized_until": now + timedelta(minutes=9)},
+        {"status": "AUTHORIZED", "authorized_until": now + timedelta(minutes=4)},
+        {"status": "STARTED", "authorized_until": now + timedelta(minutes=1)},  # a resume: its status stays
+        {"status": "JOINED", "authorized_until": None}]}
+    assert invigilation_changes_in(view, now) == 240.0
+    assert invigilation_changes_in({"candidates": view["candidates"][2:]}, now) is None
 
 
 def started(deps, uow, clock, center):

@@ -368,6 +368,9 @@ class SqlAlchemyResults(AbstractResults):
                   "questions_count": statement.excluded.questions_count, "version": statement.excluded.version},
             where=table.c.version < statement.excluded.version))
 
+    def session_of_course(self, course_id: UUID) -> UUID | None:
+        return self.session.scalar(select(orm.candidates.c.session_id).where(orm.candidates.c.course_id == course_id))
+
     def progress_of(self, course_ids: Iterable[UUID]) -> dict[UUID, dict[str, Any]]:
         ids = list(course_ids)
         if not ids:

@@ -16,13 +16,14 @@ from certification.adapters.repositories import (
     SqlAlchemyWindows,
 )
 from certification.service_layer.unit_of_work import CertificationUnitOfWork
+from svckit.live import AbstractNotices
 from svckit.uow import SqlAlchemyUnitOfWork
 
 
 class SqlAlchemyCertificationUnitOfWork(SqlAlchemyUnitOfWork, CertificationUnitOfWork):
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(self, session_factory: sessionmaker[Session], notices: AbstractNotices | None = None) -> None:
         super().__init__(session_factory, producer="certification", outbox=orm.outbox, inbox=orm.inbox,
-                         to_integration=integration_events.to_integration)
+                         to_integration=integration_events.to_integration, notices=notices)
 
     def open_repositories(self, session: Session) -> None:
         self.centers = SqlAlchemyCenters(session, self.track)

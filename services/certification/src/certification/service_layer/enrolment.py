@@ -42,6 +42,7 @@ def edit_session(cmd: c.EditSession, d: Dependencies) -> None:
             require_inside_window(center, details.date, uow.windows.all())
         session.edit(details, d.now())
         uow.sessions.save(session)
+        uow.touch_session(session.id)  # the invigilator's page shows the room, date, time, examiner
         uow.commit()
 
 
@@ -72,6 +73,7 @@ def enrol_candidate(cmd: c.EnrolCandidate, d: Dependencies) -> UUID:
                                     extra_time_percentage=cmd.candidate.get("extra_time_percentage"),
                                     organization_learner_id=None, now=d.now())
         uow.candidates.add(candidate)
+        uow.touch_session(session.id)
         uow.commit()
         return candidate.id
 
@@ -108,6 +110,7 @@ def import_candidates(cmd: c.ImportCandidates, d: Dependencies) -> list[UUID]:
                                "was enrolled.", errors=errors[:MAX_LINE_ERRORS], error_count=len(errors))
         for candidate in new:
             uow.candidates.add(candidate)
+        uow.touch_session(session.id)
         uow.commit()
         return [candidate.id for candidate in new]
 
@@ -138,6 +141,8 @@ def enrol_students(cmd: c.EnrolStudents, d: Dependencies) -> c.Outcome:
                                         organization_learner_id=learner["id"], now=d.now())
             uow.candidates.add(candidate)
             outcome.enrolled.append(candidate.id)
+        if outcome.enrolled:
+            uow.touch_session(session.id)
         uow.commit()
         return outcome
 
@@ -156,6 +161,7 @@ def change_candidate(cmd: c.ChangeCandidate, d: Dependencies) -> None:
         candidate = _managed_candidate(uow, cmd.candidate_id, cmd.actor, d.now())
         candidate.set_extra_time(cmd.extra_time_percentage)
         uow.candidates.save(candidate)
+        uow.touch_session(candidate.session_id)
         uow.commit()
 
 
@@ -164,4 +170,5 @@ def remove_candidate(cmd: c.RemoveCandidate, d: Dependencies) -> None:
         candidate = _managed_candidate(uow, cmd.candidate_id, cmd.actor, d.now())
         candidate.require_removable()
         uow.candidates.remove(candidate)
+        uow.touch_session(candidate.session_id)
         uow.commit()

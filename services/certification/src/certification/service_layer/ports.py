@@ -155,6 +155,10 @@ class AbstractResults(abc.ABC):
         """Kept if newer than what the row holds (the test's aggregate version)."""
 
     @abc.abstractmethod
+    def session_of_course(self, course_id: UUID) -> UUID | None:
+        """The session of the candidate whose course this is (None: no such course)."""
+
+    @abc.abstractmethod
     def progress_of(self, course_ids: Iterable[UUID]) -> dict[UUID, dict[str, Any]]:
         """Per course known: answers_count, questions_count, test_status (IN_PROGRESS or the end reason)."""
 

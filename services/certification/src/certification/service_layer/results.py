@@ -4,6 +4,7 @@ the scoring, a platform admin's review (neutralizations, comment) and the public
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from certification.domain import commands as c
 from certification.domain import events as ev
@@ -25,6 +26,7 @@ def on_test_progressed(data: dict[str, Any], envelope: Envelope, uow: Certificat
     """Question n of 32, for the invigilator's page; an older progress (redelivered late) changes nothing."""
     uow.results.save_progress(data["course_id"], data["user_id"], envelope.aggregate_version, data["answers_count"],
                               data["questions_count"], data["answered_at"])
+    _touch_session_of(uow, data["course_id"])
 
 
 def on_test_completed(data: dict[str, Any], envelope: Envelope, uow: CertificationUnitOfWork) -> None:
@@ -32,6 +34,13 @@ def on_test_completed(data: dict[str, Any], envelope: Envelope, uow: Certificati
     outcome = {**data, "course_id": str(data["course_id"]), "user_id": str(data["user_id"]),
                "ended_at": data["ended_at"].isoformat()}
     uow.results.save_outcome(data["course_id"], data["user_id"], envelope.aggregate_version, outcome)
+    _touch_session_of(uow, data["course_id"])
+
+
+def _touch_session_of(uow: CertificationUnitOfWork, course_id: UUID) -> None:
+    session_id = uow.results.session_of_course(course_id)
+    if session_id is not None:
+        uow.touch_session(session_id)
 
 
 # -- finalization by the centre -------------------------------------------------------------------------
@@ -96,6 +105,7 @@ def finalize_session(cmd: c.FinalizeSession, d: Dependencies) -> dict[str, Any]:
             neutralized = auto_jury(report.issue_reports, outcome.get("answers") or [])
             uow.results.save_report(candidate.id, report)
             uow.results.save_result(_score(None, candidate, outcome, report, neutralized, d))
+        uow.touch_session(session.id)  # FINALIZED
         uow.commit()
         return {"abort_reasons_dropped": dropped}
 
@@ -108,6 +118,7 @@ def take_session_for_review(cmd: c.TakeSessionForReview, d: Dependencies) -> Non
         session = access.get_session(uow, cmd.session_id)
         session.take_for_review(cmd.actor.user_id)
         uow.sessions.save(session)
+        uow.touch_session(session.id)  # IN_PROCESS
         uow.commit()
 
 
@@ -174,4 +185,5 @@ def publish_session(cmd: c.PublishSession, d: Dependencies) -> None:
                 i.external_id, candidate.course.verification_code, r.status, r.reason, r.score, r.mesh_level,
                 dict(r.competence_levels), r.scale_version, now))
         uow.sessions.save(session)
+        uow.touch_session(session.id)  # PUBLISHED
         uow.commit()

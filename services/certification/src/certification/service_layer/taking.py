@@ -66,6 +66,7 @@ def join_session(cmd: c.JoinSession, d: Dependencies) -> UUID:
             raise e.Forbidden("USER_NOT_CERTIFIABLE", "You cannot be certified yet: level 1 or more in at least 5 "
                               "competences is needed.", reason=reason)
         uow.candidates.save(candidate)
+        uow.touch_session(session.id)
         uow.commit()
         return candidate.id
 
@@ -102,6 +103,7 @@ def authorize_candidate(cmd: c.AuthorizeCandidate, d: Dependencies) -> None:
         candidate = invigilated_candidate(uow, cmd.candidate_id, cmd.actor)
         candidate.authorize(d.now())
         uow.candidates.save(candidate)
+        uow.touch_session(candidate.session_id)
         uow.commit()
 
 
@@ -110,6 +112,7 @@ def end_course(cmd: c.EndCourse, d: Dependencies) -> None:
         candidate = invigilated_candidate(uow, cmd.candidate_id, cmd.actor)
         candidate.end_by_invigilator(cmd.actor.user_id, d.now())
         uow.candidates.save(candidate)
+        uow.touch_session(candidate.session_id)
         uow.commit()
 
 
@@ -144,6 +147,7 @@ def _start_course(cmd: c.StartCourse, d: Dependencies) -> tuple[UUID, bool]:
         uow.candidates.save(candidate)
         if started:
             uow.sessions.record_first_start(session.id, moment)
+        uow.touch_session(session.id)  # started, or resumed (the authorization is used up)
         uow.commit()
         assert candidate.course is not None
         return candidate.course.id, started

@@ -31,5 +31,10 @@ class CertificationUnitOfWork(AbstractUnitOfWork):
 
     def touch_session(self, session_id: UUID) -> None:
         """Say that what the session's invigilator sees changed in this transaction (the invigilator's
-        live page is told once it commits)."""
-        self.touched_sessions = getattr(self, "touched_sessions", set()) | {session_id}
+        live page is told once it commits, never if it rolls back: ``svckit.uow``)."""
+        self.announce(invigilation_channel(session_id))
+
+
+def invigilation_channel(session_id: UUID) -> str:
+    """The live channel of a session's invigilator page (``svckit.live``)."""
+    return f"invigilation:{session_id}"

@@ -8,6 +8,7 @@ from flask import Flask
 
 from certification.adapters import orm
 from certification.bootstrap import Certification, bootstrap
+from certification.entrypoints.api import live
 from certification.entrypoints.api.errors import ERRORS
 from certification.entrypoints.api.routes import (
     admin,
@@ -43,4 +44,5 @@ def create_app(runtime: Certification | None = None) -> Flask:
         trusted_proxy_addresses=runtime.common.trusted_proxy_addresses,
     )
     app.extensions["certification"] = runtime
+    live.init_app(app, runtime)
     return app

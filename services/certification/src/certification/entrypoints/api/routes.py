@@ -12,9 +12,11 @@ from certification import views
 from certification.adapters.candidate_files import read_candidates
 from certification.domain import commands as c
 from certification.domain.finalization import catalogue
+from certification.entrypoints.api import live
 from certification.entrypoints.api import schemas as s
 from svckit.auth import auth_required, current_principal
 from svckit.errors import ApiError
+from svckit.live import EVENT_STREAM
 from svckit.openapi import errors
 from svckit.pagination import PageArgsSchema, page_of
 
@@ -248,6 +250,31 @@ class Invigilation(MethodView):
         """What the invigilator sees: each candidate and where they are"""
         runtime = _runtime()
         return views.invigilation(runtime.uow(), session_id, _actor(), runtime.now())
+
+
+# One message of the stream, as OpenAPI 3.0 can say it (its data is a document of InvigilationSchema).
+LIVE_EVENT = {"type": "object", "required": ["event", "id", "data"], "properties": {
+    "event": {"type": "string", "enum": [live.EVENT]},
+    "id": {"type": "string", "description": "increasing (milliseconds), across reconnections too"},
+    "retry": {"type": "integer", "description": "on the first message: milliseconds to wait before reconnecting"},
+    "data": {"type": "string", "description": "the JSON of GET /api/certification-sessions/{session_id}/invigilation"},
+}}
+
+
+@sessions.route("/<uuid:session_id>/invigilation/events")
+class InvigilationEvents(MethodView):
+    @auth_required
+    @sessions.response(200, LIVE_EVENT, content_type=EVENT_STREAM, description=(
+        "Server-sent events: `event: invigilation`, an increasing `id`, and as `data` the JSON of GET "
+        "/invigilation; one at once, then one whenever the page changes (at most one every 100 ms) or an "
+        "authorization expires, and `: keep-alive` after 15 s of silence. The stream ends after at most "
+        "5 minutes (at the token's expiry at the latest, or when the server drains): EventSource reconnects "
+        "by itself. 503 LIVE_STREAMS_FULL (Retry-After) when this server holds as many streams as it may."))
+    def get(self, session_id: UUID):
+        """What the invigilator sees, pushed live as server-sent events"""
+        exp = current_principal().claims.get("exp")
+        return live.invigilation_events(_runtime(), session_id, _actor(),
+                                        float(exp) if isinstance(exp, (int, float)) else None)
 
 
 @candidates.route("/<uuid:candidate_id>")
