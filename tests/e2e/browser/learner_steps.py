@@ -288,3 +288,34 @@ def fill_answer(page, w: dict[str, str], shown: dict, right: bool, locale: str) 
     else:
         for field in shown["fields"]:
             page.get_by_label(field["label"], exact=True).fill(value[field["key"]])
+
+
+# -- a certification candidate's page ------------------------------------------------------------------------
+
+CERTIFICATION_QUESTIONS = 32
+
+
+def certification_counter(w: dict, number: int) -> str:
+    """'Question n / 32' as the test's heading says it."""
+    return w["learner.certification.counter"].format(number=number, total=CERTIFICATION_QUESTIONS)
+
+
+def log_in_on_page(page, w: dict, email: str) -> None:
+    page.get_by_label(starting(w["common.email"])).fill(email)
+    page.get_by_label(starting(w["common.password"])).fill(PASSWORD)
+    page.get_by_label(starting(w["common.password"])).press("Enter")
+
+
+def type_access_code(page, w: dict, code: str):
+    field = page.get_by_label(starting(w["learner.certification.access_code"]))
+    field.fill(code)
+    field.press("Enter")
+    return field
+
+
+def answered(page, button) -> dict:
+    """Clicks and waits for the API's answer to the POST of the answer."""
+    with page.expect_response(lambda response: response.url.endswith("/assessment/answers")
+                              and response.request.method == "POST") as sent:
+        button.click()
+    return {"status": sent.value.status, "body": sent.value.json()}

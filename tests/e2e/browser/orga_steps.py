@@ -115,10 +115,11 @@ def create_campaign(stack, token: str, organization_id: str, name: str, target: 
     return created.json()
 
 
-def pupil_account(stack, organization_id: str, pupil: tuple[str, str, str, str]) -> str:
-    """A pupil of the imported list signs up and finds themself in it; returns their token."""
+def pupil_account(stack, organization_id: str, pupil: tuple[str, str, str, str], email: str | None = None) -> str:
+    """A pupil of the imported list signs up (with ``email``, or a new address) and finds themself in it; returns
+    their token."""
     first_name, last_name, birthdate, _ = pupil
-    token = sign_up(stack, first_name, last_name, unique_email("eleve"))
+    token = sign_up(stack, first_name, last_name, email or unique_email("eleve"))
     matched = requests.post(f"{stack.gateway}/api/organizations/{organization_id}/learners/reconciliation",
                             headers=bearer(token), timeout=10,
                             json={"first_name": first_name, "last_name": last_name, "birthdate": birthdate})

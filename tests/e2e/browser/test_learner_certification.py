@@ -29,40 +29,25 @@ from certif_steps import (
     lengthened,
     pro_centre,
 )
-from journeys import PASSWORD, platform_admin
-from learner_steps import content, exactly, fill_answer, starting, words
-from playwright.sync_api import Page, expect
+from journeys import platform_admin
+from learner_steps import CERTIFICATION_QUESTIONS as QUESTIONS
+from learner_steps import (
+    answered,
+    content,
+    exactly,
+    fill_answer,
+    starting,
+    type_access_code,
+    words,
+)
+from learner_steps import certification_counter as counter
+from learner_steps import log_in_on_page as log_in
+from playwright.sync_api import expect
 
 from msgkit.testing import wait_until
 
 REFUSALS = (r"status of 404", r"status of 422", r"status of 403", r"status of 409", r"status of 429")
 ERRORS = {"fr": "Aucune session ne porte ce numéro", "en": "No session has this number"}
-QUESTIONS = 32
-
-
-def counter(w: dict, number: int) -> str:
-    return w["learner.certification.counter"].format(number=number, total=QUESTIONS)
-
-
-def log_in(page: Page, w: dict, email: str) -> None:
-    page.get_by_label(starting(w["common.email"])).fill(email)
-    page.get_by_label(starting(w["common.password"])).fill(PASSWORD)
-    page.get_by_label(starting(w["common.password"])).press("Enter")
-
-
-def type_access_code(page: Page, w: dict, code: str):
-    field = page.get_by_label(starting(w["learner.certification.access_code"]))
-    field.fill(code)
-    field.press("Enter")
-    return field
-
-
-def answered(page: Page, button) -> dict:
-    """Clicks and waits for the API's answer to the POST of the answer."""
-    with page.expect_response(lambda response: response.url.endswith("/assessment/answers")
-                              and response.request.method == "POST") as sent:
-        button.click()
-    return {"status": sent.value.status, "body": sent.value.json()}
 
 
 @pytest.mark.parametrize(("locale", "phone"), [("fr", False), ("en", True)], ids=["french-desktop", "english-phone"])
