@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
@@ -77,3 +78,30 @@ def release_certification_content(runtime) -> None:
 
     document = assessment_builders.certification_document()
     handlers.release_content(document, checksum(document), "tests", runtime.uow(), runtime.now())
+
+
+def next_question(client, person, course_id: str) -> dict:
+    """The certification test's next question as the candidate asks for it (a 200)."""
+    response = client.get(f"/api/certification-courses/{course_id}/assessment/next-challenge", headers=person.auth)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def asked_at_once(runtime, person, course_id: str) -> list[str]:
+    """The questions two apps of the service serve to two requests for the next one made at the same moment (the
+    apps are built before the race)."""
+    from assessment.entrypoints.api.app import create_app
+
+    clients = [create_app(runtime).test_client() for _ in range(2)]
+    barrier, got = threading.Barrier(2, timeout=30), [None, None]
+
+    def ask(n: int) -> None:
+        barrier.wait()
+        got[n] = next_question(clients[n], person, course_id)["challenge"]["id"]
+
+    threads = [threading.Thread(target=ask, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return got

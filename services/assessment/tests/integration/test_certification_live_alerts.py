@@ -3,13 +3,19 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from assessment_it import deliver, end_course, release_certification_content, start_course
+from assessment_it import (
+    asked_at_once,
+    deliver,
+    end_course,
+    next_question,
+    release_certification_content,
+    start_course,
+)
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
@@ -30,12 +36,6 @@ def certification(runtime):
 
 def base(course_id: str) -> str:
     return f"/api/certification-courses/{course_id}"
-
-
-def next_question(client, person, course_id: str) -> dict:
-    response = client.get(f"{base(course_id)}/assessment/next-challenge", headers=person.auth)
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
 
 
 def answer(client, person, course_id: str, challenge_id: str, value=1):
@@ -153,18 +153,7 @@ def test_two_requests_for_the_next_question_after_a_validation_give_one_question
         next_question(client, person, course_id)
         alert = signal(client, person, course_id).get_json()
         decide(certification, course_id, alert["id"], "VALIDATED")
-        clients = [create_app(certification).test_client() for _ in range(2)]
-        barrier, got = threading.Barrier(2, timeout=30), [None, None]
-
-        def ask(n: int, course_id: str = course_id, barrier=barrier, got=got, clients=clients) -> None:
-            barrier.wait()
-            got[n] = next_question(clients[n], person, course_id)["challenge"]["id"]
-
-        threads = [threading.Thread(target=ask, args=(n,)) for n in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
+        got = asked_at_once(certification, person, course_id)
         with certification.engine.connect() as connection:
             stored = connection.execute(text("SELECT current_challenge_id FROM certification_tests "
                                              "WHERE course_id = :c"), {"c": course_id}).scalar()

@@ -17,7 +17,7 @@ import jwt
 import pika
 import pytest
 import requests
-from assessment_it import end_course, release_certification_content, start_course
+from assessment_it import asked_at_once, end_course, next_question, release_certification_content, start_course
 from sqlalchemy import select, text
 
 from assessment.adapters import orm
@@ -55,12 +55,6 @@ def outbox(runtime, course_id: str) -> list[Envelope]:
         bodies = connection.execute(select(orm.outbox.c.body).where(orm.outbox.c.aggregate_id == course_id)
                                     .order_by(orm.outbox.c.id)).scalars().all()
     return [Envelope.from_json(body) for body in bodies]
-
-
-def next_question(client, person, course_id: str) -> dict:
-    response = client.get(f"{base(course_id)}/next-challenge", headers=person.auth)
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
 
 
 def answer(client, person, course_id: str, challenge_id: str, value=1, **extra):
@@ -139,18 +133,7 @@ def test_two_requests_for_the_next_question_at_once_give_one_question(certificat
     person = learner()
     for _ in range(4):
         course_id = start_course(certification, person.id)
-        clients = [create_app(certification).test_client() for _ in range(2)]
-        barrier, got = threading.Barrier(2), [None, None]
-
-        def ask(n: int, course_id: str = course_id, barrier=barrier, got=got, clients=clients) -> None:
-            barrier.wait()
-            got[n] = next_question(clients[n], person, course_id)["challenge"]["id"]
-
-        threads = [threading.Thread(target=ask, args=(n,)) for n in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
+        got = asked_at_once(certification, person, course_id)
         with certification.engine.connect() as connection:
             row = connection.execute(text("SELECT current_challenge_id, version FROM certification_tests "
                                           "WHERE course_id = :c"), {"c": course_id}).one()
