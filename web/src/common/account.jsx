@@ -7,7 +7,7 @@
 import { useEffect, useState } from "preact/hooks";
 
 import { useI18n } from "./i18n.js";
-import { Button, ErrorNotice, Field, Loading, Notice } from "./ui.jsx";
+import { Button, ErrorNotice, Field, Loading, LogInForm, Notice } from "./ui.jsx";
 
 export function useLinkToken() {
   const [token] = useState(() => new URLSearchParams(location.hash.slice(1)).get("token") || "");
@@ -225,5 +225,27 @@ export function SignUpForm({ api, face, email = "", onDone }) {
       </label>
       <Button type="submit" busy={busy}>{t("common.signup.sign_up")}</Button>
     </form>
+  );
+}
+
+// An invitation's page for someone not signed in: log in, or create the account (the invited address given).
+export function LogInOrSignUp({ api, email = "", onDone }) {
+  const { t } = useI18n();
+  const [mode, setMode] = useState("login");
+  return (
+    <div class="card">
+      <div class="actions" role="group" aria-label={t("common.join.have_account_question")}>
+        <button type="button" class="link-button" aria-pressed={mode === "login" ? "true" : "false"}
+          onClick={() => setMode("login")}>{t("common.join.have_account")}</button>
+        <button type="button" class="link-button" aria-pressed={mode === "signup" ? "true" : "false"}
+          onClick={() => setMode("signup")}>{t("common.join.no_account")}</button>
+      </div>
+      <h2>{mode === "login" ? t("common.join.log_in_title") : t("common.join.sign_up_title")}</h2>
+      {mode === "login" ? (
+        <LogInForm api={api} forgotHref="/orga/mot-de-passe-oublie" onDone={onDone} />
+      ) : (
+        <SignUpForm api={api} face="orga" email={email} onDone={onDone} />
+      )}
+    </div>
   );
 }

@@ -5,9 +5,9 @@
 import { useLocation } from "preact-iso";
 import { useState } from "preact/hooks";
 
-import { SignUpForm, VerifyEmailNotice } from "../../common/account.jsx";
+import { LogInOrSignUp, VerifyEmailNotice } from "../../common/account.jsx";
 import { useI18n } from "../../common/i18n.js";
-import { Button, ErrorNotice, Loading, LogInForm, Notice, PageTitle, usePolling } from "../../common/ui.jsx";
+import { Button, ErrorNotice, Loading, Notice, PageTitle, usePolling } from "../../common/ui.jsx";
 import { api, patiently } from "../api.js";
 import { Bare } from "../components/Shell.jsx";
 import { useCertif } from "../session.jsx";
@@ -27,7 +27,6 @@ export function Join() {
   const { signedIn, me, reload, choose, logOut } = useCertif();
   const invitationId = query.invitationId || "";
   const code = query.code || "";
-  const [mode, setMode] = useState("login");
   const [state, setState] = useState({ busy: false, error: null, waiting: false });
   const unverified = Boolean(signedIn && me && !me.email_verified);
   // The address is confirmed from the mail, maybe in another tab: this page notices it by itself.
@@ -78,22 +77,7 @@ export function Join() {
     );
   } else if (signedIn) body = <Loading />;
   else {
-    body = (
-      <div class="card">
-        <div class="actions" role="group" aria-label={t("certif.join.have_account_question")}>
-          <button type="button" class="link-button" aria-pressed={mode === "login" ? "true" : "false"}
-            onClick={() => setMode("login")}>{t("certif.join.have_account")}</button>
-          <button type="button" class="link-button" aria-pressed={mode === "signup" ? "true" : "false"}
-            onClick={() => setMode("signup")}>{t("certif.join.no_account")}</button>
-        </div>
-        <h2>{mode === "login" ? t("certif.join.log_in_title") : t("certif.join.sign_up_title")}</h2>
-        {mode === "login" ? (
-          <LogInForm api={api} forgotHref="/orga/mot-de-passe-oublie" onDone={() => reload().catch(() => {})} />
-        ) : (
-          <SignUpForm api={api} face="orga" onDone={() => reload().catch(() => {})} />
-        )}
-      </div>
-    );
+    body = <LogInOrSignUp api={api} onDone={() => reload().catch(() => {})} />;
   }
 
   return (

@@ -5,13 +5,12 @@
 import { useLocation } from "preact-iso";
 import { useEffect, useState } from "preact/hooks";
 
-import { SignUpForm, VerifyEmailNotice } from "../../common/account.jsx";
+import { LogInOrSignUp, VerifyEmailNotice } from "../../common/account.jsx";
 import { useI18n } from "../../common/i18n.js";
 import {
   Button,
   ErrorNotice,
   Loading,
-  LogInForm,
   Notice,
   PageTitle,
   useAsync,
@@ -41,7 +40,6 @@ export function Join() {
     () => (invitationId && code ? api.get(`/api/invitations/${invitationId}`, { code }) : Promise.resolve(null)),
     [invitationId, code],
   );
-  const [mode, setMode] = useState("login");
   const [state, setState] = useState({ busy: false, error: null, waiting: false });
   const unverified = Boolean(signedIn && me && !me.email_verified);
   useEffect(() => {
@@ -110,22 +108,7 @@ export function Join() {
     );
   } else if (signedIn) body = <Loading />;
   else {
-    body = (
-      <div class="card">
-        <div class="actions" role="group" aria-label={t("orga.join.have_account_question")}>
-          <button type="button" class="link-button" aria-pressed={mode === "login" ? "true" : "false"}
-            onClick={() => setMode("login")}>{t("orga.join.have_account")}</button>
-          <button type="button" class="link-button" aria-pressed={mode === "signup" ? "true" : "false"}
-            onClick={() => setMode("signup")}>{t("orga.join.no_account")}</button>
-        </div>
-        <h2>{mode === "login" ? t("orga.join.log_in_title") : t("orga.join.sign_up_title")}</h2>
-        {mode === "login" ? (
-          <LogInForm api={api} forgotHref="/orga/mot-de-passe-oublie" onDone={() => reloadMe().catch(() => {})} />
-        ) : (
-          <SignUpForm api={api} face="orga" email={invitation.email} onDone={() => reloadMe().catch(() => {})} />
-        )}
-      </div>
-    );
+    body = <LogInOrSignUp api={api} email={invitation.email} onDone={() => reloadMe().catch(() => {})} />;
   }
 
   return (
