@@ -23,8 +23,11 @@ next-challenge``, a think time, ``POST answers`` (an ``Idempotency-Key`` on ever
 level drawn per candidate, skipped above). Think times are drawn uniformly from ``--think-min`` to
 ``--think-max`` seconds (20 to 60: a question read, worked out and typed) multiplied by ``--think-scale``
 (0.05 by default, so a run lasts minutes, not the 20 minutes of a real test: the offered rate is that of
-``candidates / think-scale`` real candidates). Each invigilator's page polls ``GET .../invigilation`` every
-``--poll`` seconds times the same scale (certification has no live channel yet: the page polls).
+``candidates / think-scale`` real candidates). Each invigilator's page is open as the Certif face opens it
+(``--invigilator-page live``, the default): the stream ``GET .../invigilation/events``, read as it comes, opened
+again when it ends; every view it pushes is counted, with how long each answer took to show on its session's page
+(from the answer's 201 to the first view counting it). ``--invigilator-page poll`` polls ``GET .../invigilation``
+every ``--poll`` seconds times the same scale instead, as the page did before it was live: run both to compare.
 
 Measured, over the window (from the first question asked to the last answer): answers per second, p50 and
 p99 client-side latency of next-question and answer, errors (anything but the expected answer), and the CPU
@@ -627,6 +630,10 @@ class Window:
     next_ms: list[float] = field(default_factory=list)
     answer_ms: list[float] = field(default_factory=list)
     poll_ms: list[float] = field(default_factory=list)
+    views_pushed: int = 0
+    shown_ms: list[float] = field(default_factory=list)  # an answer's 201 -> the first pushed view counting it
+    answered_in: dict[str, list[float]] = field(default_factory=dict)  # session id -> its answers' 201 moments
+    streams: list = field(default_factory=list)
     answered_at: list[float] = field(default_factory=list)
     finished: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -659,6 +666,7 @@ class Window:
             if answered is None:
                 return
             with self.lock:
+                self.answered_in.setdefault(c.session["id"], []).append(time.monotonic())
                 self.next_ms.append(asked_ms)
                 self.answer_ms.append(answer_ms)
                 self.answered_at.append(time.monotonic())
@@ -671,6 +679,52 @@ class Window:
             self.errors.add(f"GET next-challenge (end): {over.json().get('state')} {over.json().get('end_reason')}")
 
     def invigilator(self, session: dict, go: threading.Barrier) -> None:
+        if self.args.invigilator_page == "live":
+            self.live_invigilator(session, go)
+        else:
+            self.polling_invigilator(session, go)
+
+    def live_invigilator(self, session: dict, go: threading.Barrier) -> None:
+        """The page's stream, opened again each time it ends (its lifetime, or the token's)."""
+        http, url = requests.Session(), f"{self.base}/api/certification-sessions/{session['id']}/invigilation/events"
+        shown = 0  # the session's answers already seen on a view
+        go.wait(600)
+        while not self.done.is_set():
+            try:
+                stream = http.get(url, headers=session["invigilator"], stream=True, timeout=(5, 60))
+            except requests.RequestException as error:
+                self.errors.add(f"GET invigilation/events: {type(error).__name__}")
+                self.done.wait(1)
+                continue
+            if stream.status_code != 200:
+                self.errors.add(f"GET invigilation/events: {stream.status_code}")
+                stream.close()
+                self.done.wait(1)
+                continue
+            with self.lock:
+                self.streams.append(stream)
+            try:
+                for line in stream.iter_lines(decode_unicode=True):
+                    if self.done.is_set():
+                        break
+                    if not line or not line.startswith("data:"):
+                        continue
+                    now = time.monotonic()
+                    view = json.loads(line[5:])
+                    counted = sum(c.get("answers_count") or 0 for c in view["candidates"])
+                    with self.lock:
+                        self.views_pushed += 1
+                        moments = self.answered_in.get(session["id"], [])
+                        # the answers this view is the first to count (a view counts those committed before it)
+                        self.shown_ms.extend((now - t) * 1000 for t in moments[shown:min(counted, len(moments))])
+                        shown = max(shown, min(counted, len(moments)))
+            except (requests.RequestException, ValueError) as error:
+                if not self.done.is_set():
+                    self.errors.add(f"GET invigilation/events (reading): {type(error).__name__}")
+            finally:
+                stream.close()
+
+    def polling_invigilator(self, session: dict, go: threading.Barrier) -> None:
         http, interval = requests.Session(), self.args.poll * self.args.think_scale
         url = f"{self.base}/api/certification-sessions/{session['id']}/invigilation"
         go.wait(600)
@@ -765,6 +819,9 @@ def run_window(running: Platform, candidates: list[Candidate], sessions: list[di
     sampler.join(10)
     ledger.observe(backends_after)
     window.done.set()
+    with window.lock:
+        for stream in window.streams:
+            stream.close()  # a live page waiting for its next view
     for thread in pollers:
         thread.join(REQUEST_TIMEOUT)
     spent = cpu_spent(before, after)
@@ -778,6 +835,8 @@ def run_window(running: Platform, candidates: list[Candidate], sessions: list[di
         "next_challenge": latency_summary(window.next_ms), "answer": latency_summary(window.answer_ms),
         "invigilation_poll": latency_summary(window.poll_ms),
         "polls_per_s": round(len(window.poll_ms) / seconds, 1),
+        "views_pushed_per_s": round(window.views_pushed / seconds, 1),
+        "answer_shown_on_page": latency_summary(window.shown_ms),
         "cpu_s": spent, "cpu_ms_per_answer": per_answer_ms(spent, answers),
         "cpu_cores_busy": {group: round(s / seconds, 2) for group, s in spent.items()},
         "postgres_backends_seen": len(ledger.last), "postgres_backend_samples": ledger.samples,
@@ -803,15 +862,20 @@ def print_report(result: dict) -> None:
         ("next question p99 (ms)", window["next_challenge"]["p99_ms"], GOALS["p99_ms"], False, ""),
         ("answer p50 (ms)", window["answer"]["p50_ms"], None, False, ""),
         ("answer p99 (ms)", window["answer"]["p99_ms"], GOALS["p99_ms"], False, ""),
-        ("invigilator's page p99 (ms)", window["invigilation_poll"]["p99_ms"], None, False, ""),
+        *([("invigilator's page: an answer shown on it, p50 (ms)", window["answer_shown_on_page"]["p50_ms"], None,
+            False, ""),
+           ("invigilator's page: an answer shown on it, p99 (ms)", window["answer_shown_on_page"]["p99_ms"], None,
+            False, "")] if settings["invigilator_page"] == "live" else
+          [("invigilator's page p99 (ms)", window["invigilation_poll"]["p99_ms"], None, False, "")]),
         ("errors", result["errors"]["total"], GOALS["errors"], False, ""),
     ]
     for label, value, goal, higher, _ in rows:
         shown_goal = "—" if goal is None else (f"≥ {goal:g}" if higher else f"≤ {goal:g}")
         print(f"| {label} | {value} | {shown_goal} | {'' if goal is None else verdict(value, goal, higher)} |")
     print(f"\n{window['answers']} answers in {window['seconds']} s; {window['candidates_finished']} of "
-          f"{settings['candidates']} candidates finished their 32 questions; {window['polls_per_s']} invigilator "
-          f"polls/s; load average before {window['load_average_before']}, after {window['load_average_after']}")
+          f"{settings['candidates']} candidates finished their 32 questions; invigilators' pages "
+          + (f"{window['views_pushed_per_s']} views pushed/s" if settings["invigilator_page"] == "live" else
+             f"{window['polls_per_s']} polls/s") + f"; load average before {window['load_average_before']}, after {window['load_average_after']}")
     print("\n| process group | CPU s | cores busy | CPU ms per answer |")
     print("|---|---|---|---|")
     for group, seconds in window["cpu_s"].items():
@@ -832,6 +896,8 @@ def main() -> None:
     parser.add_argument("--think-max", type=float, default=THINK_MAX_S, help="seconds on a question, at most")
     parser.add_argument("--think-scale", type=float, default=0.05,
                         help="think times and the page's refresh multiplied by this (1: real time)")
+    parser.add_argument("--invigilator-page", choices=("live", "poll"), default="live",
+                        help="the invigilators' pages: the live stream (the Certif face), or polling (before)")
     parser.add_argument("--poll", type=float, default=POLL_S, help="seconds between two refreshes of the "
                                                                    "invigilator's page, before scaling")
     parser.add_argument("--setup-threads", type=int, default=8)
