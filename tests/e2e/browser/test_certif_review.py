@@ -137,7 +137,7 @@ def test_a_centre_admin_joins_from_the_invitation_mail(stack, open_page, shot):
     page = open_page(locale="en", allowed=REFUSALS)
     page.goto(link[link.index("/certif/"):])
     expect(page.get_by_role("heading", level=1)).to_have_text("Join a certification centre")
-    page.get_by_role("button", name="I have no account").click()
+    page.get_by_role("button", name="I don't have an account").click()
     page.get_by_label("First name", exact=False).fill("Inès")
     page.get_by_label("Last name", exact=False).fill("Moreau")
     page.get_by_label("Email", exact=False).fill(email)
