@@ -33,6 +33,17 @@ Two rules keep that from locking a client out:
   commit; the domain rule also holds for a client that sends no key at all.
 
 Endpoints whose answers are secrets (tokens) are exempt: their answers must never be stored.
+
+**One transaction per keyed request** (``one_transaction=True``; assessment, issue 18): the key's row is
+inserted in a transaction the request holds, every unit of work of the request joins it (``svckit.uow``:
+its ``commit`` writes, the request commits), and the answer is written into the row before that single
+commit. The two extra transactions are gone, and so is the gap between effect and answer: a failure or a
+death before the commit leaves neither effect nor key, so the retry simply runs (no lease to wait for, no key
+to free late). A second request with the key *waits* on the first's uncommitted row (PostgreSQL's insert
+on conflict), then replays its answer: one effect, and no 409 (its wait is bounded by ``statement_timeout``,
+then 503). A refusal (4xx) rolls the request's writes back with its unit of work; its answer is then stored
+in a short transaction of its own, and replayed as any other. Announcements (``svckit.live``) wait for the
+commit. Keys left "in progress" by a process of the other kind (a rollout) keep the lease rule.
 """
 
 from __future__ import annotations
@@ -71,6 +82,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from svckit.auth import authenticate, bearer_token
 from svckit.errors import ApiError
+from svckit.uow import deferred_announcements, joined_connection
 
 # What the services and the gateway agree on (the gateway imports them from here): the request's header,
 # the answer's header on a replay, the code of a key whose first request still runs, and the methods a key
@@ -137,8 +149,10 @@ class IdempotencyKeys:
     sent before the change gets 422 ``IDEMPOTENCY_KEY_REUSED`` instead of its replay, for 24 hours at most."""
 
     def __init__(self, engine: Engine, table: Table, *, exempt_paths: Iterable[str] = (), ttl: timedelta = KEPT,
-                 lease: timedelta = LEASE, fingerprint_secret: bytes | None = None) -> None:
+                 lease: timedelta = LEASE, fingerprint_secret: bytes | None = None,
+                 one_transaction: bool = False) -> None:
         self.engine, self.table, self.ttl, self.lease = engine, table, ttl, lease
+        self.one_transaction = one_transaction
         self.exempt_paths = tuple(exempt_paths)
         self.fingerprint_secret = fingerprint_secret
         self._unfreed: dict[tuple[str, str], datetime] = {}  # (scope, key) -> the holder's token
@@ -176,39 +190,119 @@ class IdempotencyKeys:
         if (scope, key) in self._unfreed:
             self.free_unfreed()  # the retry of a request whose key the database kept, on the same process
         fingerprint = self.fingerprint(request.method, request.full_path, request.get_data(cache=True))
-        t = self.table
         now = datetime.now(timezone.utc)
-        mine = (t.c.scope == scope, t.c.key == key)
+        if self.one_transaction:
+            return self._claim_in_request_transaction(scope, key, fingerprint, now)
         with self.engine.begin() as connection:
-            connection.execute(delete(t).where(*mine, t.c.created_at < now - self.ttl))
-            inserted = connection.execute(
-                insert(t).values(scope=scope, key=key, fingerprint=fingerprint, created_at=now)
-                .on_conflict_do_nothing(index_elements=["scope", "key"]).returning(t.c.key)
-            ).first()
-            if inserted is not None:
+            if self._claim(connection, scope, key, fingerprint, now):
                 g.idempotency = (scope, key, now)
                 return None
-            row = connection.execute(select(t).where(*mine)).one()
-            if row.fingerprint != fingerprint:
-                raise ApiError(422, "IDEMPOTENCY_KEY_REUSED", f"This {IDEMPOTENCY_KEY_HEADER} was used for another request.")
-            if row.status is None:
-                # Still running, or left behind by a request that could not free it: past its lease, it is
-                # taken over (one taker wins: the update is conditional) and the request runs.
-                taken = connection.execute(
-                    update(t).where(*mine, t.c.status.is_(None), t.c.created_at < now - self.lease)
-                    .values(created_at=now).returning(t.c.key)).first()
-                if taken is not None:
-                    log.warning("idempotency key taken over after its lease", extra={"scope": scope})
+            return self._existing(connection, scope, key, fingerprint, now)
+
+    def _claim(self, connection: Connection, scope: str, key: str, fingerprint: str, now: datetime) -> bool:
+        """The key's row inserted (an expired one replaced first); False when the key is known. An insert that
+        meets a row another open transaction inserted waits for that transaction to end."""
+        t = self.table
+        mine = (t.c.scope == scope, t.c.key == key)
+        connection.execute(delete(t).where(*mine, t.c.created_at < now - self.ttl))
+        return connection.execute(
+            insert(t).values(scope=scope, key=key, fingerprint=fingerprint, created_at=now)
+            .on_conflict_do_nothing(index_elements=["scope", "key"]).returning(t.c.key)
+        ).first() is not None
+
+    def _existing(self, connection: Connection, scope: str, key: str, fingerprint: str,
+                  now: datetime) -> Response | None:
+        """A key already known: its stored answer replayed, 422 for another request, 409 while its first request
+        runs (two transactions per request, or a process of that kind during a rollout), taken over past its lease."""
+        t = self.table
+        mine = (t.c.scope == scope, t.c.key == key)
+        row = connection.execute(select(t).where(*mine)).one()
+        if row.fingerprint != fingerprint:
+            raise ApiError(422, "IDEMPOTENCY_KEY_REUSED", f"This {IDEMPOTENCY_KEY_HEADER} was used for another request.")
+        if row.status is None:
+            # Still running, or left behind by a request that could not free it: past its lease, it is
+            # taken over (one taker wins: the update is conditional) and the request runs.
+            taken = connection.execute(
+                update(t).where(*mine, t.c.status.is_(None), t.c.created_at < now - self.lease)
+                .values(created_at=now).returning(t.c.key)).first()
+            if taken is not None:
+                log.warning("idempotency key taken over after its lease", extra={"scope": scope})
+                if self.one_transaction:
+                    self._hold(connection, scope, key, now)
+                else:
                     g.idempotency = (scope, key, now)
-                    return None
-                wait = math.ceil((row.created_at + self.lease - now).total_seconds())
-                raise ApiError(409, REQUEST_IN_PROGRESS, f"A request with this {IDEMPOTENCY_KEY_HEADER} is still running.",
-                               headers={"Retry-After": str(max(1, wait))})
+                return None
+            wait = math.ceil((row.created_at + self.lease - now).total_seconds())
+            raise ApiError(409, REQUEST_IN_PROGRESS, f"A request with this {IDEMPOTENCY_KEY_HEADER} is still running.",
+                           headers={"Retry-After": str(max(1, wait))})
         replay = Response(row.body, status=row.status, content_type=row.content_type)
         replay.headers[REPLAYED_HEADER] = "true"
         return replay
 
+    # -- one transaction per keyed request: the key, the effect and the answer commit together ---------------
+
+    def _claim_in_request_transaction(self, scope: str, key: str, fingerprint: str,
+                                      now: datetime) -> Response | None:
+        connection = self.engine.connect()
+        try:
+            connection.begin()
+            if self._claim(connection, scope, key, fingerprint, now):
+                self._hold(connection, scope, key, now)
+                return None
+            replay = self._existing(connection, scope, key, fingerprint, now)
+            if replay is None:  # taken over past its lease: held by _hold, in this transaction
+                return None
+            connection.commit()
+        except BaseException:
+            g.pop("idempotency_tx", None)
+            joined_connection.set(None)
+            connection.close()
+            raise
+        connection.close()
+        return replay
+
+    def _hold(self, connection: Connection, scope: str, key: str, now: datetime) -> None:
+        """The request runs in this transaction: its units of work join it (``svckit.uow.joined_connection``)."""
+        g.idempotency_tx = (connection, (scope, key, now), joined_connection.set(connection),
+                            deferred_announcements.set([]))
+
+    def _after_in_request_transaction(self, response: Response) -> Response:
+        connection, pending, joined, deferred = g.pop("idempotency_tx")
+        t = self.table
+        scope, key, taken_at = pending
+        try:
+            body = None if response.is_streamed else response.get_data()
+            storable = body is not None and len(body) <= MAX_STORED_BODY
+            if response.status_code >= 500:
+                connection.rollback()  # nothing happened: the retry runs again
+            elif connection.in_transaction():
+                if storable:
+                    connection.execute(update(t).where(*self._held(pending)).values(
+                        status=response.status_code, content_type=response.content_type, body=body))
+                else:
+                    connection.execute(delete(t).where(*self._held(pending)))
+                connection.commit()
+            elif storable:
+                # A unit of work rolled the request's transaction back (a refusal: 4xx): its answer is kept as
+                # any other, in a transaction of its own.
+                connection.execute(
+                    insert(t).values(scope=scope, key=key, fingerprint=self.fingerprint(
+                        request.method, request.full_path, request.get_data(cache=True)), created_at=taken_at,
+                        status=response.status_code, content_type=response.content_type, body=body)
+                    .on_conflict_do_nothing(index_elements=["scope", "key"]))
+                connection.commit()
+        finally:
+            connection.close()
+            joined_connection.reset(joined)
+            announcements = deferred_announcements.get() or []
+            deferred_announcements.reset(deferred)
+        for notices, channel in announcements if response.status_code < 500 else ():
+            notices.publish(channel)
+        return response
+
     def _after(self, response: Response) -> Response:
+        if g.get("idempotency_tx") is not None:
+            return self._after_in_request_transaction(response)
         pending = g.get("idempotency")
         if pending is None:
             return response
@@ -240,6 +334,15 @@ class IdempotencyKeys:
         return t.c.scope == scope, t.c.key == key, t.c.created_at == taken_at, t.c.status.is_(None)
 
     def _teardown(self, _error: BaseException | None) -> None:
+        held = g.pop("idempotency_tx", None)
+        if held is not None:  # died before an answer: nothing of it is committed
+            connection, _pending, joined, deferred = held
+            try:
+                connection.close()
+            finally:
+                joined_connection.reset(joined)
+                deferred_announcements.reset(deferred)
+            return
         pending = g.pop("idempotency", None)
         if pending is None:
             return

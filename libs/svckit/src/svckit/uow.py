@@ -20,16 +20,25 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import Table
+from sqlalchemy import Connection, Table
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from msgkit import Envelope, add_to_outbox, claim_message, context
 from svckit.live import AbstractNotices, NoNotices
+
+# A request whose ``Idempotency-Key`` is recorded in its own transaction (``svckit.idempotency``, one
+# transaction per keyed request) sets the connection that transaction runs on: every unit of work of the
+# request joins it, its ``commit`` writes but does not end it (the key's answer is written after the route
+# returns, then everything commits at once), and a rollback ends it. Announcements wait for the real commit.
+joined_connection: ContextVar[Connection | None] = ContextVar("joined_connection", default=None)
+deferred_announcements: ContextVar[list[tuple[AbstractNotices, str]] | None] = ContextVar(
+    "deferred_announcements", default=None)
 
 
 class UniqueViolation(Exception):
@@ -129,7 +138,12 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
 
     def __enter__(self) -> SqlAlchemyUnitOfWork:
         super().__enter__()
-        self.session = self.session_factory()
+        connection = joined_connection.get()
+        if connection is not None and connection.in_transaction():
+            # The request's transaction (its key is in it): commit writes, the request commits; rollback ends it.
+            self.session = self.session_factory(bind=connection, join_transaction_mode="rollback_only")
+        else:
+            self.session = self.session_factory()
         self.open_repositories(self.session)
         return self
 
@@ -163,8 +177,12 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         except BaseException:
             self.announcements.clear()
             raise
+        deferred = deferred_announcements.get() if joined_connection.get() is not None else None
         for channel in self.take_announcements():
-            self.notices.publish(channel)
+            if deferred is not None:
+                deferred.append((self.notices, channel))  # published once the request's transaction commits
+            else:
+                self.notices.publish(channel)
 
     def rollback(self) -> None:
         self.announcements.clear()

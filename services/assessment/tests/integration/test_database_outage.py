@@ -110,11 +110,12 @@ def test_a_frozen_database_answers_503_within_a_bound_and_the_service_comes_back
     assert next_challenge().status_code == 200
 
 
-def test_an_answer_recorded_while_its_reply_was_lost_is_given_back_when_sent_again(through_proxy, proxy, assessment):
-    """The database is cut after the answer's transaction committed, before its Idempotency-Key stored the reply:
-    the learner gets a 503. Sent again with the same key once the database is back, it gets the recorded answer
-    itself at once (the process freed the key as soon as the database answered): not a second answer, not a 409
-    for the key's lease, nor for 24 hours."""
+def test_an_answer_cut_before_its_reply_was_stored_is_not_recorded_and_is_recorded_once_when_sent_again(
+        through_proxy, proxy, assessment):
+    """The key, the answer and its reply commit in one transaction (svckit.idempotency, one transaction per keyed
+    request): the database cut after the answer's unit of work, before the reply is stored, loses all of it, so
+    the learner's 503 is the truth. Sent again with the same key once the database is back, the answer is recorded
+    (201), once; the next retry replays it."""
     proxied, client = through_proxy
     person, assessment_id = assessment
     challenge = client.get(f"/api/assessments/{assessment_id}/next-challenge", headers=person.auth).get_json()
@@ -125,22 +126,22 @@ def test_an_answer_recorded_while_its_reply_was_lost_is_given_back_when_sent_aga
         event.remove(proxied.session_factory, "after_commit", cut_once)
         proxy.cut()
 
-    event.listen(proxied.session_factory, "after_commit", cut_once)
+    def counts() -> tuple[int, int, int]:
+        with proxied.engine.connect() as connection:
+            return connection.execute(text(
+                "SELECT (SELECT count(*) FROM answers WHERE assessment_id = :a), "
+                "(SELECT count(*) FROM outbox WHERE event_type = 'assessment.answer.recorded.v1' AND aggregate_id = :s),"
+                "(SELECT count(*) FROM idempotency_keys WHERE key = 'answer-1')"),
+                {"a": assessment_id, "s": str(assessment_id)}).one()
+
+    event.listen(proxied.session_factory, "after_commit", cut_once)  # the unit of work's commit: not the request's
     unavailable(client.post(f"/api/assessments/{assessment_id}/answers", headers=headers, json=body))
     proxy.restore()
-    with proxied.engine.connect() as connection:
-        recorded = connection.execute(text("SELECT id FROM answers WHERE assessment_id = :a"),
-                                      {"a": assessment_id}).scalars().all()
-    assert len(recorded) == 1  # the effect is there, the reply was lost
+    assert counts() == (0, 0, 0)  # neither the answer, nor its event, nor the key
 
     again = client.post(f"/api/assessments/{assessment_id}/answers", headers=headers, json=body)
-    assert again.status_code == 200, again.get_json()
-    assert again.get_json()["answer_id"] == str(recorded[0])
+    assert again.status_code == 201, again.get_json()
     assert again.get_json()["assessment"]["progress"]["answers_count"] == 1
     replayed = client.post(f"/api/assessments/{assessment_id}/answers", headers=headers, json=body)
     assert replayed.headers["Idempotent-Replayed"] == "true" and replayed.get_json() == again.get_json()
-    with proxied.engine.connect() as connection:
-        assert connection.execute(text("SELECT count(*) FROM answers WHERE assessment_id = :a"),
-                                  {"a": assessment_id}).scalar_one() == 1
-        assert connection.execute(text("SELECT count(*) FROM outbox WHERE event_type = 'assessment.answer.recorded.v1' "
-                                       "AND aggregate_id = :a"), {"a": assessment_id}).scalar_one() == 1
+    assert counts() == (1, 1, 1)

@@ -25,8 +25,10 @@ def create_app(runtime: Assessment | None = None) -> Flask:
         error_table=ERRORS,
         ready_checks={"database": lambda: database_ready(runtime.engine)},
         token_verifier=runtime.verifier,
+        # An answer's key, its effect and its stored reply commit in one transaction (svckit.idempotency).
         idempotency=IdempotencyKeys(runtime.engine, orm.idempotency_keys,
-                                    lease=timedelta(seconds=runtime.common.idempotency_lease_seconds)),
+                                    lease=timedelta(seconds=runtime.common.idempotency_lease_seconds),
+                                    one_transaction=True),
         trusted_proxies=runtime.common.trusted_proxies,
         trusted_proxy_addresses=runtime.common.trusted_proxy_addresses,
     )
