@@ -6,6 +6,7 @@ from msgkit.relay import OutboxRelay
 from msgkit.storage import (
     add_to_outbox,
     claim_message,
+    claim_messages,
     inbox_table,
     outbox_table,
     prune_inbox,
@@ -36,6 +37,7 @@ __all__ = [
     "TopologyConflict",
     "add_to_outbox",
     "claim_message",
+    "claim_messages",
     "declare_consumer_topology",
     "declare_exchange",
     "exchange_name",

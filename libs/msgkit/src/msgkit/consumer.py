@@ -46,6 +46,17 @@ Guarantees, and what each costs:
   is still only ever sent after its handler committed, and one lost with a crash only means
   a redelivery that the inbox absorbs. Sending each ack on its own costs a socket flush per
   message (see ``bench/``).
+- **Batches (opt-in: ``batch`` > 1 and a subscription with a ``batch_handler``).** The loop takes the
+  deliveries already in hand (it waits ``batch_wait`` seconds at most for more, up to ``batch``), and gives
+  a handler's readable messages to its ``batch_handler`` at once: one transaction, each message claimed in
+  the inbox and applied in delivery order, one commit. Only after that commit are they acked (``multiple``,
+  once every earlier delivery is settled). The batch is all or nothing: if it raises, its transaction is
+  rolled back and the consumer handles the same messages again one by one through ``handler``, each in its
+  own transaction, so a failing message is retried and dead-lettered alone and the others are applied once
+  (a database outage stops the batch as it stops a message: nothing acked, nothing retried). A crash before
+  the commit loses the batch's effects and its messages come back; a crash between the commit and the acks
+  makes redeliveries that the inbox skips. Unreadable bodies never enter a batch. On ``stop()``, the batch
+  in hand is finished; deliveries not yet in a batch go back to the queue.
 """
 
 from __future__ import annotations
@@ -53,6 +64,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import partial
 from typing import Any
@@ -79,6 +91,17 @@ log = logging.getLogger("msgkit.consumer")
 
 MAX_ERROR_HEADER = 1000
 TOPOLOGY_CONFLICT_WAIT = 10.0  # a conflict waits for a person to run declare-topology: no need to knock faster
+
+
+@dataclass
+class _Delivery:
+    subscription: Subscription
+    handler: str  # the handler's queue
+    publisher: Any
+    channel: Any
+    method: Any
+    properties: pika.BasicProperties
+    body: bytes
 
 
 class _InfrastructureDown(Exception):
@@ -132,6 +155,8 @@ class Consumer:
         housekeeping: Callable[[], None] | None = None,
         housekeeping_interval: float = 600.0,
         ack_batch: int = 50,
+        batch: int = 1,
+        batch_wait: float = 0.005,
     ) -> None:
         self.consumer, self.subscriptions = consumer, list(subscriptions)
         self.prefetch, self.retry_delays_ms = prefetch, tuple(retry_delays_ms)
@@ -145,6 +170,11 @@ class Consumer:
         self._stopping = False
         self._last_housekeeping = time.monotonic()
         self.ack_batch = ack_batch
+        # A batch needs the next one's deliveries on their way while it commits: at least two batches in flight.
+        self.batch, self.batch_wait = max(1, batch), batch_wait
+        if self.batch > 1:
+            self.prefetch = max(self.prefetch, 2 * self.batch)
+        self._pending: list[_Delivery] = []
         self._queues = ConsumerQueues.of(consumer, self.retry_delays_ms)
         self._ack_channel: Any = None
         self._ack_tag: int | None = None  # newest handled message not yet acked on _ack_channel
@@ -201,12 +231,16 @@ class Consumer:
             log.info("consumer connected", extra={"queues": list(declared.handlers.values())})
             while not self._stopping:
                 connection.process_data_events(time_limit=1.0)
+                if self._pending:
+                    self._take_batch(connection)
+                    self._handle_pending()
                 self._flush_acks()
                 self._maybe_housekeeping()
             for tag in tags:
                 channel.basic_cancel(tag)
             self._flush_acks()
         finally:
+            self._pending = []  # not started: they go back to the queue when the channel closes
             if connection.is_open:
                 try:
                     connection.close()  # unacked messages go back to their queues
@@ -225,6 +259,13 @@ class Consumer:
     ) -> None:
         if self._stopping:
             return  # not started: left unacked, it goes back to the queue when the channel closes
+        if self.batch > 1:
+            self._pending.append(_Delivery(subscription, handler, publisher, channel, method, properties, body))
+            return
+        self._handle_one(subscription, handler, publisher, channel, method, properties, body)
+
+    def _handle_one(self, subscription: Subscription, handler: str, publisher: Any, channel: Any, method: Any,
+                    properties: pika.BasicProperties, body: bytes) -> None:
         attempt = attempts_of(properties.headers)  # never raises: a bad count is 0 (see attempts_of)
         try:
             envelope = Envelope.from_json(body)
@@ -301,10 +342,103 @@ class Consumer:
         channel.basic_ack(method.delivery_tag)
 
     def _ack_later(self, tag: int) -> None:
+        if self._pending_handled is not None:  # inside a round of batches: acked at its end (see _handle_pending)
+            self._pending_handled.append(tag)
+            return
         self._ack_tag = tag
         self._ack_count += 1
         if self._ack_count >= self.ack_batch:
             self._flush_acks()
+
+    # -- batches ---------------------------------------------------------------------------------
+
+    _pending_handled: list[int] | None = None
+
+    def _take_batch(self, connection: Any) -> None:
+        """More deliveries already on their way, up to ``batch`` per handler, ``batch_wait`` seconds at most."""
+        deadline = time.monotonic() + self.batch_wait
+        while not self._stopping and len(self._pending) < self.batch:
+            before, left = len(self._pending), deadline - time.monotonic()
+            connection.process_data_events(time_limit=max(0.0, left))
+            if len(self._pending) == before and left <= 0:
+                break
+
+    def _handle_pending(self) -> None:
+        """Every delivery taken: each handler's in one batch (or one by one), then the acks.
+
+        The handlers share the channel, whose delivery tags are one sequence: an ack ``multiple`` up to a
+        tag would also ack any earlier delivery still waiting here. So the acks of a round are sent once
+        every delivery of the round is settled; a round cut short (the database went down) acks what it
+        committed one tag at a time, and leaves the rest to come back."""
+        pending, self._pending = self._pending, []
+        if self._stopping:
+            return  # not started: they go back to the queue when the channel closes
+        groups: dict[str, list[_Delivery]] = {}
+        for delivery in pending:
+            groups.setdefault(delivery.handler, []).append(delivery)
+        self._pending_handled = []
+        try:
+            for deliveries in groups.values():
+                if deliveries[0].subscription.batch_handler is None:
+                    for d in deliveries:
+                        self._handle_one(d.subscription, d.handler, d.publisher, d.channel, d.method, d.properties,
+                                         d.body)
+                else:  # what one process_data_events dispatched may be more than a batch
+                    for first in range(0, len(deliveries), self.batch):
+                        self._handle_batch(deliveries[first:first + self.batch])
+        except _InfrastructureDown:
+            handled, self._pending_handled = self._pending_handled, None
+            if self._ack_channel is not None and self._ack_channel.is_open:
+                for tag in handled:
+                    self._ack_channel.basic_ack(tag)
+            raise
+        handled, self._pending_handled = self._pending_handled, None
+        if handled:
+            self._ack_tag = max(handled)
+            self._ack_count += len(handled)
+
+    def _handle_batch(self, deliveries: list[_Delivery]) -> None:
+        subscription, handler = deliveries[0].subscription, deliveries[0].handler
+        readable: list[tuple[_Delivery, Envelope]] = []
+        for d in deliveries:
+            try:
+                envelope = Envelope.from_json(d.body)
+                if envelope.event_type not in subscription.event_types:
+                    raise MalformedMessage(f"{envelope.event_type} is not read by {handler}")
+            except MalformedMessage as error:
+                self._poison(d.channel, d.publisher, d.method, d.properties, d.body, handler,
+                             attempts_of(d.properties.headers), error,
+                             {"message_id": d.properties.message_id, "handler": handler})
+                continue
+            readable.append((d, envelope))
+        if not readable:
+            return
+        started = time.perf_counter()
+        try:
+            subscription.batch_handler([envelope for _, envelope in readable])
+        except Exception as error:
+            if self.is_transient(error):
+                log.warning("handler cannot reach its database", extra={
+                    "handler": handler, "batch": len(readable), "error": str(error).splitlines()[0]})
+                metrics.CONSUMED.labels(handler, "infrastructure_down").inc()
+                raise _InfrastructureDown() from error
+            # All or nothing: rolled back whole. Each message again in its own transaction, so that the one
+            # that fails is retried and dead-lettered alone.
+            log.warning("batch failed, its messages handled one by one", extra={
+                "handler": handler, "batch": len(readable), "error": repr(error)})
+            metrics.CONSUMED.labels(handler, "batch_failed").inc()
+            for d, _ in readable:
+                self._handle_one(subscription, handler, d.publisher, d.channel, d.method, d.properties, d.body)
+            return
+        elapsed = time.perf_counter() - started
+        for d, envelope in readable:
+            self._ack_later(d.method.delivery_tag)
+            metrics.HANDLER_SECONDS.labels(handler).observe(elapsed / len(readable))
+            metrics.CONSUMED.labels(handler, "ack").inc()
+            metrics.EVENT_LAG_SECONDS.labels(handler).observe(_lag(envelope))
+        log.info("events consumed", extra={"handler": handler, "batch": len(readable),
+                                           "message_ids": [envelope.message_id for _, envelope in readable],
+                                           "duration_ms": round(elapsed * 1000, 2)})
 
     def _flush_acks(self) -> None:
         # ``multiple`` acks every outstanding tag up to this one; tags already settled on

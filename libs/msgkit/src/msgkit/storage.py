@@ -14,6 +14,7 @@ the dead-letter queue is a human decision within days).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import (
@@ -110,6 +111,22 @@ def claim_message(session: Session | Connection, inbox: Table, handler: str, env
         .returning(inbox.c.message_id)
     )
     return result.first() is not None
+
+
+def claim_messages(session: Session | Connection, inbox: Table, handler: str, envelopes: Sequence[Envelope]) -> set[str]:
+    """``claim_message`` for a batch, in one statement: the ids of the messages claimed now (to apply), the
+    others being already processed. A message twice in the batch is claimed once: apply its first copy only."""
+    rows = {envelope.message_id: envelope for envelope in envelopes}
+    if not rows:
+        return set()
+    result = session.execute(
+        pg_insert(inbox)
+        .values([{"handler": handler, "message_id": uuid.UUID(message_id), "event_type": envelope.event_type}
+                 for message_id, envelope in rows.items()])
+        .on_conflict_do_nothing(index_elements=["handler", "message_id"])
+        .returning(inbox.c.message_id)
+    )
+    return {str(message_id) for message_id in result.scalars()}
 
 
 def replay_outbox(connection: Connection, outbox: Table, event_types: list[str] | None = None,

@@ -89,6 +89,7 @@ DELIVERY_LIMIT = 20
 DEFAULT_RETRY_DELAYS_MS: tuple[int, ...] = (1_000, 10_000, 60_000)
 
 Handler = Callable[[Envelope], None]
+BatchHandler = Callable[[Sequence[Envelope]], None]
 
 UNROUTED_TTL_MS = 7 * 24 * 3600 * 1000
 UNROUTED_MAX_LENGTH = 1_000_000
@@ -139,6 +140,10 @@ class Subscription:
     name: str
     event_types: tuple[str, ...]
     handler: Handler
+    # Opt-in: applies several messages in one transaction, all or nothing (``msgkit.consumer`` says how a
+    # batch is taken, committed, acked, and what happens when it fails). ``handler`` stays the one-message
+    # path, which a failed batch falls back to.
+    batch_handler: BatchHandler | None = None
 
     def __post_init__(self) -> None:
         if not HANDLER_NAME.match(self.name):
@@ -149,8 +154,10 @@ class Subscription:
             producer_of(event_type)  # validates the name
 
 
-def subscribe(handler: Handler, *event_types: str, name: str | None = None) -> Subscription:
-    return Subscription(name=name or handler.__name__, event_types=tuple(event_types), handler=handler)
+def subscribe(handler: Handler, *event_types: str, name: str | None = None,
+              batch_handler: BatchHandler | None = None) -> Subscription:
+    return Subscription(name=name or handler.__name__, event_types=tuple(event_types), handler=handler,
+                        batch_handler=batch_handler)
 
 
 @dataclass(frozen=True)

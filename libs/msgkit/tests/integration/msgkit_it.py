@@ -94,3 +94,50 @@ def declare_pre_issue_16_queues(channel, consumer: str, handler: str, event_type
     for event_type in event_types:
         channel.queue_bind(queue=main, exchange=declare_exchange(channel, producer_of(event_type)),
                            routing_key=event_type)
+
+
+# The latest version of each thing, guarded by version as the replicas are: an older event changes nothing.
+latest = Table("latest", metadata, Column("aggregate_id", String(200), primary_key=True),
+               Column("version", Integer, nullable=False), Column("n", Integer, nullable=False))
+
+
+def effect_batch_handler(engine: Engine, handler: str, *, fail_when=lambda envelope: False, batches=None,
+                         applied=None, after_commit=lambda envelopes: None):
+    """A batch handler as svckit builds them: one transaction, the inbox claims in one statement, each message
+    claimed applied in delivery order (its effect row and the version-guarded ``latest``), one commit.
+    ``batches`` collects each batch's size, ``applied`` the n of each message applied, in order."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+    from msgkit import claim_messages
+
+    def handle(envelopes) -> None:
+        if batches is not None:
+            batches.append(len(envelopes))
+        done = []
+        with engine.begin() as connection:
+            claimed = claim_messages(connection, inbox, handler, envelopes)
+            for envelope in envelopes:
+                if envelope.message_id not in claimed:
+                    continue
+                claimed.discard(envelope.message_id)
+                connection.execute(insert(effects).values(message_id=uuid.UUID(envelope.message_id), handler=handler,
+                                                          n=envelope.payload["n"]))
+                row = pg_insert(latest).values(aggregate_id=envelope.aggregate_id,
+                                               version=envelope.aggregate_version, n=envelope.payload["n"])
+                connection.execute(row.on_conflict_do_update(
+                    index_elements=[latest.c.aggregate_id], set_={"version": row.excluded.version, "n": row.excluded.n},
+                    where=latest.c.version < row.excluded.version))
+                if fail_when(envelope):
+                    raise RuntimeError(f"handler refuses {envelope.payload['n']}")
+                done.append(envelope.payload["n"])
+        if applied is not None:
+            applied.extend(done)
+        after_commit(envelopes)
+
+    return handle
+
+
+def latest_of(engine: Engine, aggregate_id: str) -> tuple[int, int] | None:
+    with engine.connect() as connection:
+        row = connection.execute(select(latest.c.version, latest.c.n).where(latest.c.aggregate_id == aggregate_id)).first()
+    return None if row is None else (row.version, row.n)

@@ -28,10 +28,32 @@ def publish(amqp_url: str, envelope, body: bytes | None = None) -> None:
                               pika.BasicProperties(message_id=envelope.message_id, delivery_mode=2))
 
 
+@pytest.fixture(autouse=True, params=["one", "batch"])
+def path(request, monkeypatch):
+    """Every test against both paths: one message at a time, and batches (``batch`` > 1) whose batch handler
+    applies each message with the test's handler, so that a failing message fails its batch and the consumer
+    falls back to one by one (the batch's shared transaction has its own tests, in test_consumer_batches)."""
+    monkeypatch.setitem(PATH, "batch", request.param == "batch")
+    return request.param
+
+
+PATH = {"batch": False}
+
+
+def each(handler):
+    def batch_handler(envelopes):
+        for envelope in envelopes:
+            handler(envelope)
+    return batch_handler
+
+
 def make_consumer(amqp_url, name, producer, handler, **options):
     options.setdefault("retry_delays_ms", (100, 200))
-    return Consumer(amqp_url=amqp_url, consumer=name, subscriptions=[subscribe(handler, f"{producer}.thing.happened.v1")],
-                    max_backoff=0.5, **options)
+    if PATH["batch"]:
+        options.setdefault("batch", 10)
+    batch_handler = each(handler) if PATH["batch"] else None
+    return Consumer(amqp_url=amqp_url, consumer=name, subscriptions=[subscribe(
+        handler, f"{producer}.thing.happened.v1", batch_handler=batch_handler)], max_backoff=0.5, **options)
 
 
 def test_a_message_delivered_twice_has_one_effect(engine, amqp_url, running):
@@ -72,6 +94,8 @@ def test_a_failing_handler_is_retried_with_a_delay_then_dead_lettered_with_its_e
     envelope = event(producer, 1)
     publish(amqp_url, envelope)
     [(properties, _)] = wait_until(lambda: get_messages(amqp_url, f"{name}.all.dlq"), timeout=20)
+    # A batch that fails is handled again one by one: on that path each delivery is tried twice.
+    attempts = attempts[1::2] if PATH["batch"] else attempts
     assert len(attempts) == 3  # the first try and one per delay
     assert attempts[1] - attempts[0] >= 0.25 and attempts[2] - attempts[1] >= 0.5
     assert properties.message_id == envelope.message_id
@@ -141,7 +165,7 @@ def test_the_consumer_reconnects_after_losing_the_broker(engine, amqp_url, proxy
 def start_consumer_process(database_url, amqp_url, name, producer, slow_seconds, tmp_path):
     log = open(tmp_path / f"{name}.log", "ab")
     return subprocess.Popen([sys.executable, str(HERE / "consumer_process.py"), database_url, amqp_url, name, producer,
-                             str(slow_seconds)], stdout=log, stderr=subprocess.STDOUT)
+                             str(slow_seconds), "10" if PATH["batch"] else "1"], stdout=log, stderr=subprocess.STDOUT)
 
 
 def started_count(engine) -> int:
@@ -322,6 +346,6 @@ def test_a_handler_cut_by_a_time_bound_of_its_database_is_retried_not_taken_for_
                                        message="the message dead-lettered after its retries")
     finally:
         bounded.dispose()
-    assert len(calls) == 3 and properties.headers["x-attempt"] == 3
+    assert len(calls) == 3 * (2 if PATH["batch"] else 1) and properties.headers["x-attempt"] == 3
     assert ready_checks == []  # never taken for the database being down
     assert consumer.connected

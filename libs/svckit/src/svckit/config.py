@@ -152,6 +152,9 @@ class CommonSettings:
     # their own address, so that per-address limits cannot be dodged there.
     trusted_proxy_addresses: tuple[str, ...] = LOOPBACK
     retry_delays_ms: tuple[int, ...] = (1_000, 10_000, 60_000)
+    # Messages a consumer applies in one transaction, for the subscriptions that take batches (msgkit.consumer);
+    # 1: one transaction per message everywhere.
+    consumer_batch: int = 100
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -182,6 +185,9 @@ class CommonSettings:
             retry_delays = tuple(int(d) for d in delays.split(",") if d.strip()) or (1_000, 10_000, 60_000)
         except ValueError as error:
             raise ConfigurationError(f"MESSAGE_RETRY_DELAYS_MS={delays!r} is not a list of integers") from error
+        consumer_batch = env_int(env, "CONSUMER_BATCH", 100)
+        if not 1 <= consumer_batch <= 1000:
+            raise ConfigurationError(f"CONSUMER_BATCH={consumer_batch}: from 1 (no batches) to 1000")
         return cls(
             service=service,
             environment=environment,
@@ -199,6 +205,7 @@ class CommonSettings:
             trusted_proxies=trusted_proxies,
             trusted_proxy_addresses=trusted_addresses,
             retry_delays_ms=retry_delays,
+            consumer_batch=consumer_batch,
             extra=dict(env),
         )
 

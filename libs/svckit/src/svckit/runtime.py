@@ -55,4 +55,5 @@ class BaseRuntime:
             retry_delays_ms=self.common.retry_delays_ms,
             ready_check=lambda: database_ready(self.engine),
             housekeeping=prune,
+            batch=self.common.consumer_batch,
         )

@@ -19,7 +19,7 @@ message already recorded returns False and the handler does nothing.
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -29,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from msgkit import Envelope, add_to_outbox, claim_message, context
+from msgkit import Envelope, add_to_outbox, claim_message, claim_messages, context
 from svckit.live import AbstractNotices, NoNotices
 
 # A request whose ``Idempotency-Key`` is recorded in its own transaction (``svckit.idempotency``, one
@@ -128,6 +128,11 @@ class AbstractUnitOfWork(abc.ABC):
     @abc.abstractmethod
     def claim(self, handler: str, envelope: Envelope) -> bool: ...
 
+    def claim_all(self, handler: str, envelopes: Sequence[Envelope]) -> set[str]:
+        """The ids of the messages of a batch claimed now (``claim`` for each, unless the port does better);
+        a message twice in the batch is claimed once."""
+        return {envelope.message_id for envelope in envelopes if self.claim(handler, envelope)}
+
 
 class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
     def __init__(self, session_factory: sessionmaker[Session], *, producer: str, outbox: Table, inbox: Table,
@@ -190,3 +195,6 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
 
     def claim(self, handler: str, envelope: Envelope) -> bool:
         return claim_message(self.session, self.inbox, handler, envelope)
+
+    def claim_all(self, handler: str, envelopes: Sequence[Envelope]) -> set[str]:
+        return claim_messages(self.session, self.inbox, handler, envelopes)

@@ -254,6 +254,45 @@ def test_the_same_events_in_any_order_build_the_same_read_models(runtime, school
     assert got[1]["status"] == "SHARED" and got[0]["name"] == "Diagnostic (2026)" and got[0]["archived_at"]
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_the_same_events_in_batches_build_the_same_read_models_as_one_by_one(runtime, school, seed):
+    """The consumer's batch path (``CONSUMER_BATCH``): each queue's events of a shuffled life, with duplicates, in
+    one batch handler call (one transaction); the read models are those of the events handled one by one, and each
+    event is journaled once."""
+    user_id = account(runtime, "Lou", "Apprenant")
+    one_by_one, batched = life_of_a_participation(school.id, user_id), life_of_a_participation(school.id, user_id)
+    for event in one_by_one:
+        handle_envelope(runtime, event)
+    rng = random.Random(seed)
+    delivered = rng.sample(batched, len(batched)) + rng.sample(batched, 3)  # three redelivered in the same batches
+    subscriptions = runtime.subscriptions()
+    assert all(s.batch_handler is not None for s in subscriptions)
+    for subscription in subscriptions:
+        mine = [event for event in delivered if event.event_type in subscription.event_types]
+        if mine:
+            subscription.batch_handler(mine)
+
+    got = outcome(runtime, batched)
+    assert got == outcome(runtime, one_by_one)
+    assert got[1]["status"] == "SHARED"
+    assert all(journaled(runtime, event.message_id) == 1 for event in batched)
+
+
+def test_a_batch_with_an_unreadable_payload_changes_nothing(runtime, school):
+    """All or nothing: the consumer then handles each message alone, and the unreadable one is dead-lettered."""
+    from msgkit import MalformedMessage
+
+    user_id = account(runtime, "Lou", "Apprenant")
+    events = life_of_a_participation(school.id, user_id)
+    answers = [event for event in events if event.event_type == "assessment.answer.recorded.v1"]
+    broken = envelope("assessment.answer.recorded.v1", answers[0].aggregate_id, 9, participation_id="not-a-uuid",
+                      campaign_id=events[0].aggregate_id, answered_at="2026-11-20T09:09:00Z", progress_rate=0.9)
+    subscription = next(s for s in runtime.subscriptions() if broken.event_type in s.event_types)
+    with pytest.raises(MalformedMessage):
+        subscription.batch_handler([*answers, broken])
+    assert all(journaled(runtime, event.message_id) == 0 for event in answers)
+
+
 def snapshot(runtime) -> dict[str, list]:
     with runtime.engine.connect() as connection:
         return {table.name: sorted(map(tuple, connection.execute(select(table)).all()), key=repr)

@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Table, and_, case, delete, func, insert, or_, select, text, update
+from sqlalchemy import Table, and_, bindparam, case, delete, func, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -79,6 +79,24 @@ WHERE p.id = ANY(:ids) AND p.status = 'SHARED' AND p.campaign_type = 'PROFILES_C
   AND p.deleted_at IS NULL AND NOT p.superseded AND p.started_at IS NOT NULL
 RETURNING *
 """
+
+
+def _progress_statement(completed: bool) -> Any:
+    """``record_progress``'s upsert, built once: building it for every answer (its ``excluded`` columns above all)
+    cost more of the consumer's CPU than the database's work (bench/consumer_batch.py)."""
+    table = orm.participations
+    names = ["progress_rate", "progress_at", *(["completed_at"] if completed else [])]
+    at = bindparam("progress_at")
+    # version 0: the participation's own events (campaigns) are still to come
+    statement = pg_insert(table).values(id=bindparam("id"), version=0, campaign_id=bindparam("campaign_id"),
+                                        **{name: bindparam(name) for name in names})
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.id], set_={name: statement.excluded[name] for name in names},
+        where=and_(or_(table.c.progress_at.is_(None), table.c.progress_at <= at),
+                   or_(table.c.restarted_at.is_(None), table.c.restarted_at <= at)))
+
+
+_PROGRESS = {completed: _progress_statement(completed) for completed in (False, True)}
 
 
 class SqlAlchemyReadModels(AbstractReadModels):
@@ -297,16 +315,11 @@ class SqlAlchemyReadModels(AbstractReadModels):
                         completed: bool) -> None:
         """Progress comes from assessment, another aggregate: the latest answer counts, and answers given before
         the participation's latest (re)start are not counted."""
-        table = orm.participations
-        values: dict[str, Any] = {"progress_rate": progress_rate, "progress_at": at}
+        values: dict[str, Any] = {"id": participation_id, "campaign_id": campaign_id, "progress_rate": progress_rate,
+                                  "progress_at": at}
         if completed:
             values["completed_at"] = at
-        # version 0: the participation's own events (campaigns) are still to come
-        statement = pg_insert(table).values(id=participation_id, version=0, campaign_id=campaign_id, **values)
-        self.session.execute(statement.on_conflict_do_update(
-            index_elements=[table.c.id], set_={name: statement.excluded[name] for name in values},
-            where=and_(or_(table.c.progress_at.is_(None), table.c.progress_at <= at),
-                       or_(table.c.restarted_at.is_(None), table.c.restarted_at <= at))))
+        self.session.execute(_PROGRESS[completed], values)
 
     # --- certification results -----------------------------------------------------------
 

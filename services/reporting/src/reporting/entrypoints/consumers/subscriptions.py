@@ -1,5 +1,6 @@
 """What reporting consumes: one queue per source of events (``reporting.<queue>``, see
-``projections.PROJECTIONS``), each event journaled then projected in one transaction."""
+``projections.PROJECTIONS``), each event journaled then projected in its handler's transaction: the
+events of a batch share one (``CONSUMER_BATCH``, ``msgkit.consumer``), all or nothing."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def subscriptions(uow_factory: Callable[[], ReportingUnitOfWork]) -> list[Subscr
         for event_type in projection.event_types:
             queues.setdefault(projection.queue, {})[event_type] = projection
     return [idempotent_subscription(queue, tuple(by_type), {t: SCHEMAS[p.handler]() for t, p in by_type.items()},
-                                    uow_factory, _projecting(by_type))
+                                    uow_factory, _projecting(by_type), batch=True)
             for queue, by_type in queues.items()]
 
 
