@@ -3,7 +3,7 @@ import time
 
 import pytest
 
-from identity.adapters.hashing import Argon2PasswordHasher
+from identity.adapters.hashing import BEFORE_ISSUE_18, OWASP_MINIMUM, Argon2Parameters, Argon2PasswordHasher
 
 
 class HeldHasher:
@@ -64,3 +64,40 @@ def test_a_failed_verification_gives_its_turn_back():
 def test_the_bound_is_at_least_one():
     with pytest.raises(ValueError):
         Argon2PasswordHasher(concurrency=0)
+
+
+PASSWORD = "Quiet-River-2026!"
+
+
+def parameters_of(password_hash: str) -> str:
+    return password_hash.split("$")[3]
+
+
+def test_the_default_parameters_are_owasps_argon2id_minimum():
+    made = Argon2PasswordHasher().hash(PASSWORD)
+    assert made.startswith("$argon2id$v=19$")
+    assert parameters_of(made) == "m=19456,t=2,p=1"
+    assert Argon2PasswordHasher.with_parameters(Argon2Parameters()).needs_rehash(made) is False
+
+
+@pytest.mark.parametrize("weaker", [{"memory_kib": 19_455}, {"time_cost": 1}, {"parallelism": 0}])
+def test_no_parameters_below_owasps_minimum(weaker):
+    with pytest.raises(ValueError):
+        Argon2Parameters(**weaker)
+
+
+def test_a_hash_made_with_the_parameters_before_issue_18_still_verifies_and_asks_to_be_made_again():
+    old = Argon2PasswordHasher.with_parameters(BEFORE_ISSUE_18).hash(PASSWORD)
+    assert parameters_of(old) == "m=65536,t=3,p=4"
+    today = Argon2PasswordHasher.with_parameters(OWASP_MINIMUM)
+    assert today.verify(old, PASSWORD) is True
+    assert today.verify(old, "Wrong-Pass-1") is False
+    assert today.needs_rehash(old) is True
+    assert today.needs_rehash(today.hash(PASSWORD)) is False
+
+
+def test_any_other_parameters_ask_for_a_new_hash_costlier_ones_too():
+    # a setting lowered back (after a costlier trial) brings every hash to today's parameters
+    costlier = Argon2PasswordHasher.with_parameters(Argon2Parameters(memory_kib=24_576, time_cost=2)).hash(PASSWORD)
+    assert Argon2PasswordHasher().needs_rehash(costlier) is True
+    assert Argon2PasswordHasher.with_parameters(Argon2Parameters(memory_kib=24_576)).needs_rehash(costlier) is False
