@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -95,6 +96,53 @@ def login_load(base: str, accounts: list[str], clients: int, meter: capacity.Cpu
     return capacity.renamed(capacity.closed_loop(clients, client, meter), "login")
 
 
+class Probe:
+    """Another route meanwhile: ``GET /api/users/me`` through the gateway every 100 ms, its latencies kept
+    (a log-in burst must not starve identity's other requests)."""
+
+    def __init__(self, base: str, token: str) -> None:
+        self.base, self.headers, self.samples = base, {"Authorization": f"Bearer {token}"}, []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def once(self, session) -> None:
+        began = time.perf_counter()
+        response = session.get(f"{self.base}/api/users/me", headers=self.headers, timeout=TIMEOUT_S)
+        if response.status_code != 200:
+            raise RuntimeError(f"users/me: {response.status_code} {response.text[:200]}")
+        self.samples.append((time.perf_counter() - began) * 1000)
+
+    def _run(self) -> None:
+        import requests
+
+        session = requests.Session()
+        while not self._stop.wait(0.1):
+            self.once(session)
+
+    def __enter__(self) -> Probe:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join(TIMEOUT_S)
+
+    def figures(self) -> dict:
+        ordered = sorted(self.samples)
+        return {"requests": len(ordered), "p50_ms": round(statistics.median(ordered), 1),
+                "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], 1)}
+
+
+def idle_probe(base: str, token: str) -> dict:
+    import requests
+
+    probe, session = Probe(base, token), requests.Session()
+    for _ in range(50):
+        probe.once(session)
+        time.sleep(0.02)
+    return probe.figures()
+
+
 def hash_parameters(database_url: str) -> Counter:
     """The parameters of the stored hashes (``m=…,t=…,p=…``), counted: what the path really used."""
     from sqlalchemy import create_engine, text
@@ -152,6 +200,8 @@ def summarize_profile(raw: Path) -> dict[str, float]:
 
 def measure_path(name: str, path: dict, clients: list[int], args, stack: ExitStack, logs: Path,
                  profiles: Path | None, run: int) -> dict:
+    import requests
+
     from msgkit.testing import isolated_vhost
     from svckit.config import DEFAULT_RABBITMQ_URL
     from svckit.testing import ServiceProcess, free_port, fresh_database, service_command
@@ -182,8 +232,11 @@ def measure_path(name: str, path: dict, clients: list[int], args, stack: ExitSta
         meter = capacity.CpuMeter({"identity api": ((identity.process.pid,), ()),
                                    "gateway": ((gateway.process.pid,), ()),
                                    "postgresql": ((), ("postgres",))})
+        through = f"http://127.0.0.1:{gateway_port}"
+        token = requests.post(f"{through}/api/token", json={"email": accounts[0], "password": PASSWORD},
+                              timeout=TIMEOUT_S).json()["access_token"]
         results = {"parameters": dict(hash_parameters(database)), "env": path["env"], "gunicorn": path["gunicorn"],
-                   "by_clients": {}}
+                   "users_me_idle": idle_probe(through, token), "by_clients": {}}
         for count in clients:
             spies = []
             if profiles is not None:
@@ -192,7 +245,9 @@ def measure_path(name: str, path: dict, clients: list[int], args, stack: ExitSta
                     for worker in workers_of(master.process.pid):
                         out = profiles / f"run{run}-{name}-{count}-{party}-{worker}.txt"
                         spies.append((party, out, profile(worker, capacity.WARM_S + capacity.MEASURE_S, out)))
-            figures = login_load(f"http://127.0.0.1:{gateway_port}", accounts, count, meter)
+            with Probe(through, token) as probe:
+                figures = login_load(through, accounts, count, meter)
+            figures["users_me_meanwhile"] = probe.figures()
             for party, out, spy in spies:
                 spy.wait(60)
                 figures.setdefault("profile_percent", {})[f"{party} {out.stem.rsplit('-', 1)[1]}"] = summarize_profile(out)
@@ -200,7 +255,10 @@ def measure_path(name: str, path: dict, clients: list[int], args, stack: ExitSta
             results["by_clients"][str(count)] = figures
             print(f"  run {run}, {name:6} {count:2} clients: {figures['logins_per_s']:6} log-ins/s, "
                   f"p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms; CPU ms per log-in: "
-                  + ", ".join(f"{k} {v}" for k, v in figures["cpu_ms_per_login"].items()), flush=True)
+                  + ", ".join(f"{k} {v}" for k, v in figures["cpu_ms_per_login"].items())
+                  + f"; GET /api/users/me meanwhile p50 {figures['users_me_meanwhile']['p50_ms']} ms, p99 "
+                  f"{figures['users_me_meanwhile']['p99_ms']} ms (idle {results['users_me_idle']['p50_ms']} / "
+                  f"{results['users_me_idle']['p99_ms']})", flush=True)
         after = hash_parameters(database)
         if len(after) != 1:
             raise RuntimeError(f"the {name} path's hashes have mixed parameters: {dict(after)}")
@@ -216,7 +274,10 @@ def medians(runs: list[dict], name: str, clients: int) -> dict:
             "p99_ms": round(statistics.median(r["p99_ms"] for r in rows), 1),
             "range_per_s": [min(r["logins_per_s"] for r in rows), max(r["logins_per_s"] for r in rows)],
             "cpu_ms_per_login": cpu,
-            "identity_peak_rss_mb": statistics.median(r["identity_peak_rss_mb"] for r in rows)}
+            "identity_peak_rss_mb": statistics.median(r["identity_peak_rss_mb"] for r in rows),
+            "users_me_meanwhile_p50_ms": round(statistics.median(r["users_me_meanwhile"]["p50_ms"] for r in rows), 1),
+            "users_me_meanwhile_p99_ms": round(statistics.median(r["users_me_meanwhile"]["p99_ms"] for r in rows), 1),
+            "users_me_idle_p50_ms": round(statistics.median(run[name]["users_me_idle"]["p50_ms"] for run in runs), 1)}
 
 
 def report(runs: list[dict], clients: list[int]) -> dict:
@@ -231,7 +292,9 @@ def report(runs: list[dict], clients: list[int]) -> dict:
                   f"goal {GOAL_PER_S:g}: x{row['logins_per_s'] / GOAL_PER_S:.2f} of the goal; p50 {row['p50_ms']} ms, "
                   f"p99 {row['p99_ms']} ms; CPU ms per log-in: "
                   + ", ".join(f"{k} {v}" for k, v in row["cpu_ms_per_login"].items())
-                  + f"; identity worker peak RSS {row['identity_peak_rss_mb']} MB")
+                  + f"; identity worker peak RSS {row['identity_peak_rss_mb']} MB; GET /api/users/me meanwhile p50 "
+                  f"{row['users_me_meanwhile_p50_ms']} ms, p99 {row['users_me_meanwhile_p99_ms']} ms (idle p50 "
+                  f"{row['users_me_idle_p50_ms']} ms)")
         print(f"  now / before: x{now['logins_per_s'] / max(before['logins_per_s'], 0.1):.1f} log-ins/s, "
               f"identity CPU per log-in x{now['cpu_ms_per_login']['identity api'] / max(before['cpu_ms_per_login']['identity api'], 0.1):.2f}")
     return summary
