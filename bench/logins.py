@@ -306,7 +306,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--clients", type=int, nargs="+", default=[16], help="concurrent clients (several: each)")
     parser.add_argument("--seconds", type=float, default=15.0, help="measured, after 3 s of warm-up")
     parser.add_argument("--now-workers", type=int, default=1)
-    parser.add_argument("--now-threads", type=int, default=8)
+    parser.add_argument("--now-threads", type=int, default=32)
     parser.add_argument("--now-concurrency", type=int, default=2, help="ARGON2_CONCURRENCY of the now path")
     parser.add_argument("--only", choices=["before", "now"], help="measure one path only (no side by side)")
     parser.add_argument("--profile", type=Path, help="a folder for py-spy's collapsed stacks of each measure")
