@@ -1,3 +1,5 @@
+import subprocess
+import sys
 import threading
 import time
 
@@ -101,3 +103,22 @@ def test_any_other_parameters_ask_for_a_new_hash_costlier_ones_too():
     costlier = Argon2PasswordHasher.with_parameters(Argon2Parameters(memory_kib=24_576, time_cost=2)).hash(PASSWORD)
     assert Argon2PasswordHasher().needs_rehash(costlier) is True
     assert Argon2PasswordHasher.with_parameters(Argon2Parameters(memory_kib=24_576)).needs_rehash(costlier) is False
+
+
+def test_a_burst_of_log_ins_on_many_threads_leaves_no_hash_memory_behind():
+    """glibc would keep a hash's 19 MiB in each thread's arena (about 300 MB after 16 threads)."""
+    burst = """
+import threading
+from identity.adapters.hashing import Argon2PasswordHasher
+hasher = Argon2PasswordHasher(concurrency=2)
+good = hasher.hash("Quiet-River-2026!")
+threads = [threading.Thread(target=lambda: [hasher.verify(good, "Quiet-River-2026!") for _ in range(3)])
+           for _ in range(16)]
+[thread.start() for thread in threads]
+[thread.join() for thread in threads]
+peak = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:"))  # this process's own peak
+print(int(peak.split()[1]) // 1024)
+"""
+    peak_mb = int(subprocess.run([sys.executable, "-c", burst], capture_output=True, text=True, check=True,
+                                 timeout=120).stdout)
+    assert peak_mb < 150, f"{peak_mb} MB"
