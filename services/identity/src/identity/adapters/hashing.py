@@ -5,7 +5,7 @@ argon2id: 19 MiB of memory, 2 passes, 1 lane. A hash carries the parameters it w
 made with others (until issue 18: argon2-cffi's defaults, 64 MiB, 3 passes, 4 lanes) still verifies,
 and ``needs_rehash`` tells the log-in to hash the password again with today's parameters.
 
-Each hash at OWASP's minimum takes 19 MiB and about 25 ms of one core (the 64 MiB, 3-pass, 4-lane
+Each hash at OWASP's minimum takes 19 MiB and about 19 ms of one core (the 64 MiB, 3-pass, 4-lane
 hashes took about 190 ms of CPU). argon2 leaves Python's lock while it works, so threads hash in
 parallel, on as many cores as there are; more at once than cores would only time-share them and add
 memory. ``concurrency`` bounds the hashes computed at once in a process; the other requests wait
