@@ -31,6 +31,7 @@ bench: $(VENV)/.installed        ## throughput and latency figures (bench/README
 	$(PY) bench/campaign_lists.py
 	$(PY) bench/reporting_export.py
 	$(PY) bench/capacity.py
+	$(PY) bench/logins.py
 	$(PY) bench/faults.py
 	$(PY) bench/certification_window.py
 

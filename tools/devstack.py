@@ -176,6 +176,9 @@ def service_env(service: str, cfg: dict[str, str]) -> dict[str, str]:
         # notices in the machine's Redis, and threads for 16 streams a process beside 16 for ordinary requests
         **({"PUBLIC_URL": f"http://localhost:{cfg['gateway_port']}/certif", "LIVE_REDIS_URL": cfg["redis_url"],
             "WEB_THREADS": "32"} if service == "certification" else {}),
+        # identity: log-ins waiting for an argon2 turn hold a thread each; 32 leave threads for its other
+        # routes during a burst (bench/logins.py: GET /api/users/me p50 18 ms meanwhile, 160 ms with 8)
+        **({"WEB_THREADS": "32"} if service == "identity" else {}),
     }
 
 

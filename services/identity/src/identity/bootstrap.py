@@ -65,6 +65,6 @@ def bootstrap(settings: Settings | None = None) -> Identity:
         issuer=JwtAccessTokenIssuer(keys, issuer=common.jwt_issuer, audience=common.jwt_audience,
                                     ttl_seconds=settings.tokens.access_ttl_seconds),
         verifier=TokenVerifier(keys, issuer=common.jwt_issuer, audience=common.jwt_audience),
-        hasher=Argon2PasswordHasher(concurrency=settings.argon2_concurrency),
+        hasher=Argon2PasswordHasher.with_parameters(settings.argon2, settings.argon2_concurrency),
         mailer=settings.mail.mailer(),
     )

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
+from identity.adapters.hashing import Argon2Parameters
 from identity.domain.login_throttle import LoginThrottle
 from identity.domain.recovery import RecoveryPolicy
 from identity.service_layer.ports import TokenPolicy
@@ -26,6 +27,7 @@ class Settings:
     learner_url: str  # the learners' face, where a learner's reset and verification links lead
     orga_url: str  # the Orga face, where a teacher's lead (a link leads to the face it was asked from)
     argon2_concurrency: int = 2  # hashes computed at once per process (adapters/hashing.py)
+    argon2: Argon2Parameters = Argon2Parameters()  # OWASP's minimum, and the floor (adapters/hashing.py)
     recovery: RecoveryPolicy = RecoveryPolicy()  # domain/recovery.py: lifetimes and throttles of the mails
 
     @classmethod
@@ -42,6 +44,12 @@ class Settings:
         concurrency = env_int(env, "ARGON2_CONCURRENCY", 2)
         if concurrency < 1:
             raise ConfigurationError("ARGON2_CONCURRENCY must be 1 or more")
+        try:
+            argon2 = Argon2Parameters(memory_kib=env_int(env, "ARGON2_MEMORY_KIB", Argon2Parameters.memory_kib),
+                                      time_cost=env_int(env, "ARGON2_TIME_COST", Argon2Parameters.time_cost),
+                                      parallelism=env_int(env, "ARGON2_PARALLELISM", Argon2Parameters.parallelism))
+        except ValueError as error:
+            raise ConfigurationError(f"ARGON2_MEMORY_KIB, ARGON2_TIME_COST, ARGON2_PARALLELISM: {error}") from error
         return cls(
             common=common,
             signing_keys_secret=secret or DEV_SIGNING_KEYS_SECRET,
@@ -61,4 +69,5 @@ class Settings:
             learner_url=urls["LEARNER_URL"] or "http://localhost:8080",
             orga_url=urls["ORGA_URL"] or "http://localhost:8080/orga",
             argon2_concurrency=concurrency,
+            argon2=argon2,
         )

@@ -1,5 +1,6 @@
 import pytest
 
+from identity.adapters.hashing import Argon2Parameters
 from identity.config import DEV_SIGNING_KEYS_SECRET, Settings
 from svckit.config import ConfigurationError
 
@@ -30,6 +31,17 @@ def test_the_hashes_computed_at_once_are_a_setting_of_one_or_more():
     assert Settings.from_env({**environ, "ARGON2_CONCURRENCY": "1"}).argon2_concurrency == 1
     with pytest.raises(ConfigurationError, match="ARGON2_CONCURRENCY"):
         Settings.from_env({**environ, "ARGON2_CONCURRENCY": "0"})
+
+
+def test_argon2s_parameters_are_settings_owasps_minimum_by_default_and_never_below():
+    environ = {**PRODUCTION, "SIGNING_KEYS_SECRET": "x" * 40}
+    assert Settings.from_env(environ).argon2 == Argon2Parameters(memory_kib=19_456, time_cost=2, parallelism=1)
+    costlier = Settings.from_env({**environ, "ARGON2_MEMORY_KIB": "65536", "ARGON2_TIME_COST": "3",
+                                  "ARGON2_PARALLELISM": "4"})
+    assert costlier.argon2 == Argon2Parameters(memory_kib=65_536, time_cost=3, parallelism=4)
+    for weaker in ({"ARGON2_MEMORY_KIB": "8192"}, {"ARGON2_TIME_COST": "1"}, {"ARGON2_PARALLELISM": "0"}):
+        with pytest.raises(ConfigurationError, match="ARGON2_"):
+            Settings.from_env({**environ, **weaker})
 
 
 @pytest.mark.parametrize("missing", ["SMTP_URL", "LEARNER_URL", "ORGA_URL"])
