@@ -3,19 +3,8 @@
 import { useLocation } from "preact-iso";
 
 import { useI18n } from "../../common/i18n.js";
-import { BareShell } from "../../common/shell.jsx";
-import { LanguageSwitch, SkipLink } from "../../common/ui.jsx";
+import { BareShell, DashboardShell, NavLink } from "../../common/shell.jsx";
 import { useCertif } from "../session.jsx";
-
-function NavLink({ href, children }) {
-  const { path } = useLocation();
-  const current = path === href || path.startsWith(`${href}/`);
-  return (
-    <li>
-      <a href={href} aria-current={current ? "page" : undefined}>{children}</a>
-    </li>
-  );
-}
 
 // The plain frame (log-in, invitations...): the common one, with this face's brand and home.
 export function Bare(props) {
@@ -27,39 +16,24 @@ export function Shell({ children }) {
   const { t } = useI18n();
   const { me, current, centers, logOut } = useCertif();
   const { route } = useLocation();
-  return (
+  const place = (
     <>
-      <SkipLink />
-      <header class="app-header orga-header">
-        <div class="orga-header__top">
-          <a class="app-header__brand" href="/certif/sessions">{t("certif.brand")}</a>
-          <span class="orga-header__organization">
-            {current.name}
-            <span class="badge badge--soft badge--after">{t(`certif.center_type.${current.type}`)}</span>
-          </span>
-          {centers.length > 1 ? <a href="/certif/centres">{t("certif.header.switch")}</a> : null}
-          <span class="orga-header__user">
-            <span class="visually-hidden">{t("certif.header.signed_in_as")} </span>
-            {me.first_name} {me.last_name}
-          </span>
-          <button type="button" class="link-button"
-            onClick={async () => {
-              await logOut();
-              route("/certif/connexion");
-            }}>
-            {t("common.log_out")}
-          </button>
-          <LanguageSwitch />
-        </div>
-        <nav class="orga-nav" aria-label={t("certif.nav.label")}>
-          <ul>
-            <NavLink href="/certif/sessions">{t("certif.nav.sessions")}</NavLink>
-          </ul>
-        </nav>
-      </header>
-      <main id="main" tabIndex={-1}>
-        {children}
-      </main>
+      <span class="orga-header__organization">
+        {current.name}
+        <span class="badge badge--soft badge--after">{t(`certif.center_type.${current.type}`)}</span>
+      </span>
+      {centers.length > 1 ? <a href="/certif/centres">{t("certif.header.switch")}</a> : null}
     </>
+  );
+  return (
+    <DashboardShell brand={t("certif.brand")} home="/certif/sessions" place={place} me={me}
+      signedInLabel={t("certif.header.signed_in_as")} navLabel={t("certif.nav.label")}
+      onLogOut={async () => {
+        await logOut();
+        route("/certif/connexion");
+      }}
+      nav={<NavLink href="/certif/sessions">{t("certif.nav.sessions")}</NavLink>}>
+      {children}
+    </DashboardShell>
   );
 }

@@ -3,21 +3,8 @@
 import { useLocation } from "preact-iso";
 
 import { useI18n } from "../../common/i18n.js";
-import { BareShell } from "../../common/shell.jsx";
-import { LanguageSwitch, SkipLink } from "../../common/ui.jsx";
+import { BareShell, DashboardShell, NavLink } from "../../common/shell.jsx";
 import { learnersKey, useOrga } from "../session.jsx";
-
-function NavLink({ href, children }) {
-  const { path } = useLocation();
-  const current = path === href || path.startsWith(`${href}/`);
-  return (
-    <li>
-      <a href={href} aria-current={current ? "page" : undefined}>
-        {children}
-      </a>
-    </li>
-  );
-}
 
 function OrganizationSwitch() {
   const { t } = useI18n();
@@ -52,39 +39,28 @@ export function Shell({ children }) {
   const { t } = useI18n();
   const { me, current, isAdmin, logOut } = useOrga();
   const { route } = useLocation();
-  return (
+  const place = (
     <>
-      <SkipLink />
-      <header class="app-header orga-header">
-        <div class="orga-header__top">
-          <a class="app-header__brand" href="/orga/campagnes">{t("orga.brand")}</a>
-          <span class="orga-header__organization">{current.organization_name}</span>
-          <OrganizationSwitch />
-          <span class="orga-header__user">
-            <span class="visually-hidden">{t("orga.header.signed_in_as")} </span>
-            {me.first_name} {me.last_name}
-          </span>
-          <button type="button" class="link-button"
-            onClick={async () => {
-              await logOut();
-              route("/orga/connexion");
-            }}>
-            {t("common.log_out")}
-          </button>
-          <LanguageSwitch />
-        </div>
-        <nav class="orga-nav" aria-label={t("orga.nav.label")}>
-          <ul>
-            <NavLink href="/orga/campagnes">{t("orga.nav.campaigns")}</NavLink>
-            {isAdmin ? <NavLink href="/orga/equipe">{t("orga.nav.team")}</NavLink> : null}
-            <NavLink href="/orga/eleves">{t(learnersKey(current.organization_type))}</NavLink>
-            <NavLink href="/orga/progression">{t("orga.nav.progression")}</NavLink>
-          </ul>
-        </nav>
-      </header>
-      <main id="main" tabIndex={-1}>
-        {children}
-      </main>
+      <span class="orga-header__organization">{current.organization_name}</span>
+      <OrganizationSwitch />
     </>
+  );
+  return (
+    <DashboardShell brand={t("orga.brand")} home="/orga/campagnes" place={place} me={me}
+      signedInLabel={t("orga.header.signed_in_as")} navLabel={t("orga.nav.label")}
+      onLogOut={async () => {
+        await logOut();
+        route("/orga/connexion");
+      }}
+      nav={(
+        <>
+          <NavLink href="/orga/campagnes">{t("orga.nav.campaigns")}</NavLink>
+          {isAdmin ? <NavLink href="/orga/equipe">{t("orga.nav.team")}</NavLink> : null}
+          <NavLink href="/orga/eleves">{t(learnersKey(current.organization_type))}</NavLink>
+          <NavLink href="/orga/progression">{t("orga.nav.progression")}</NavLink>
+        </>
+      )}>
+      {children}
+    </DashboardShell>
   );
 }
