@@ -22,7 +22,7 @@ from msgkit.testing import wait_until
 from svckit.cli import ServiceDefinition, service_cli
 from svckit.db import DatabaseTimeouts, create_db_engine
 from svckit.idempotency import IdempotencyKeys, fingerprint_key, idempotency_table, prune_idempotency_keys
-from svckit.testing import FreezableTcpProxy, assert_error
+from svckit.testing import assert_error
 from svckit.web import create_service_app
 
 metadata = MetaData()
@@ -37,13 +37,6 @@ def database(database_factory):
     metadata.create_all(engine)
     engine.dispose()
     return url
-
-
-@pytest.fixture
-def proxy(database):
-    proxy = FreezableTcpProxy.for_database(database)
-    yield proxy
-    proxy.close()
 
 
 @pytest.fixture

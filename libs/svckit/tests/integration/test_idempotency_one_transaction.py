@@ -19,7 +19,7 @@ from svckit.db import DatabaseTimeouts, create_db_engine
 from svckit.errors import ApiError
 from svckit.idempotency import IdempotencyKeys, idempotency_table
 from svckit.live import AbstractNotices
-from svckit.testing import FreezableTcpProxy, assert_error
+from svckit.testing import assert_error
 from svckit.uow import SqlAlchemyUnitOfWork
 from svckit.web import create_service_app
 
@@ -56,13 +56,6 @@ def effect_count(database) -> int:
         count = connection.execute(select(func.count()).select_from(effects)).scalar_one()
     engine.dispose()
     return count
-
-
-@pytest.fixture
-def proxy(database):
-    proxy = FreezableTcpProxy.for_database(database)
-    yield proxy
-    proxy.close()
 
 
 @pytest.fixture
