@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -144,3 +145,25 @@ def racing(runtime, monkeypatch):
         return unit
 
     monkeypatch.setattr(runtime, "uow", uow)
+
+
+@dataclass
+class Room:
+    """A PRO centre's session with one candidate (CANDIDATE), the person they are (certifiable), and, once
+    a test opens the session, its invigilator."""
+    center_id: str
+    admin: Person
+    session: dict
+    candidate: dict
+    zoe: Person
+    invigilator: Person | None = None
+
+
+def room_with_candidate(runtime, client, platform_admin: Person) -> Room:
+    center_id, admin = pro_center(client, platform_admin, runtime)
+    session = schedule(client, center_id, admin).get_json()
+    candidate = client.post(f"/api/certification-sessions/{session['id']}/candidates", headers=admin.auth,
+                            json=CANDIDATE).get_json()
+    zoe = person("zoe")
+    profile_of(runtime, zoe, CERTIFIABLE)
+    return Room(center_id, admin, session, candidate, zoe)

@@ -14,7 +14,7 @@ import uuid
 
 import pytest
 import redis
-from certification_it import CANDIDATE, CERTIFIABLE, deliver, person, pro_center, profile_of, schedule
+from certification_it import deliver, person, room_with_candidate
 from sqlalchemy.exc import IntegrityError
 
 from certification.adapters import orm
@@ -55,18 +55,12 @@ def other_client(certification_database, amqp_url, tmp_path, clock):
 @pytest.fixture
 def room(runtime, client, platform_admin):
     """A PRO centre's session, a candidate who joined, and an invigilator who opened the session."""
-    center_id, admin = pro_center(client, platform_admin, runtime)
-    session = schedule(client, center_id, admin).get_json()
-    candidate = client.post(f"/api/certification-sessions/{session['id']}/candidates", headers=admin.auth,
-                            json=CANDIDATE).get_json()
-    zoe = person("zoe")
-    profile_of(runtime, zoe, CERTIFIABLE)
-    invigilator = person("surveillant")
-    assert client.post("/api/certification-invigilations", headers=invigilator.auth, json={
-        "session_number": session["number"], "invigilator_password": session["invigilator_password"]}
+    room = room_with_candidate(runtime, client, platform_admin)
+    room.invigilator = person("surveillant")
+    assert client.post("/api/certification-invigilations", headers=room.invigilator.auth, json={
+        "session_number": room.session["number"], "invigilator_password": room.session["invigilator_password"]}
     ).status_code == 200
-    return dataclasses.make_dataclass("Room", ["admin", "session", "candidate", "zoe", "invigilator"])(
-        admin, session, candidate, zoe, invigilator)
+    return room
 
 
 def join(client, room):

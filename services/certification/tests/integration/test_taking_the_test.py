@@ -5,7 +5,16 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from certification_it import CANDIDATE, CERTIFIABLE, person, pro_center, profile_of, published, pupil, schedule
+from certification_it import (
+    CANDIDATE,
+    CERTIFIABLE,
+    person,
+    profile_of,
+    published,
+    pupil,
+    room_with_candidate,
+    schedule,
+)
 
 from certification.domain import codes
 from svckit.contracts import load_contract
@@ -15,14 +24,7 @@ from svckit.testing import assert_error
 @pytest.fixture
 def room(runtime, client, platform_admin):
     """A PRO centre's session with one candidate (33 % extra time), and the person they are, certifiable."""
-    center_id, admin = pro_center(client, platform_admin, runtime)
-    session = schedule(client, center_id, admin).get_json()
-    candidate = client.post(f"/api/certification-sessions/{session['id']}/candidates", headers=admin.auth,
-                            json=CANDIDATE).get_json()
-    zoe = person("zoe")
-    profile_of(runtime, zoe, CERTIFIABLE)
-    return dataclasses.make_dataclass("Room", ["center_id", "admin", "session", "candidate", "zoe"])(
-        center_id, admin, session, candidate, zoe)
+    return room_with_candidate(runtime, client, platform_admin)
 
 
 def join(client, who, session, **changes):
