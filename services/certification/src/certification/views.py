@@ -8,14 +8,14 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Engine, func, select, union
+from sqlalchemy.dialects.postgresql import distinct_on
 
 from certification.adapters import orm
 from certification.domain import commands as c
 from certification.domain import exceptions as e
-from certification.domain.candidates import ALREADY_ENROLLED, ineligibility
+from certification.domain.candidates import ALREADY_ENROLLED, ineligibility, invigilation_status
 from certification.domain.centers import Center
 from certification.domain.finalization import CandidateReport, IssueReport, publishable
-from certification.domain.live_alerts import LiveAlert
 from certification.domain.results import MAX_SCORE, ResultRecord
 from certification.service_layer import access
 from certification.service_layer.unit_of_work import CertificationUnitOfWork
@@ -192,34 +192,54 @@ def divisions(uow: CertificationUnitOfWork, engine: Engine, session_id: UUID, ac
             .order_by(sl.c.division)))
 
 
-def _ongoing_alert(alert: LiveAlert | None) -> dict[str, Any] | None:
-    if alert is None:
-        return None
-    return {"id": alert.id, "question_number": alert.question_number, "challenge_id": alert.challenge_id,
-            "raised_at": alert.raised_at}
+def invigilation(engine: Engine, session_id: UUID, actor: c.Actor, now: datetime) -> dict[str, Any]:
+    """What the invigilator sees: each candidate and where they are.
 
-
-def invigilation(uow: CertificationUnitOfWork, session_id: UUID, actor: c.Actor, now: datetime) -> dict[str, Any]:
-    """What the invigilator sees: each candidate and where they are."""
-    with uow:
-        found = access.get_session(uow, session_id)
-        if not uow.invigilators.may_invigilate(session_id, actor.user_id):
+    The live page renders it again at every change of the session (an answer of any candidate), so it is two
+    statements on one connection, no aggregate loaded: the session with the actor's right to invigilate it,
+    then its candidates with their test's progress and ongoing alert."""
+    s, cd, t, a, i = orm.sessions, orm.candidates, orm.course_tests, orm.live_alerts, orm.invigilators
+    may_invigilate = select(i.c.session_id).where(i.c.session_id == s.c.id, i.c.user_id == actor.user_id).exists()
+    # The latest ongoing alert of each candidate (an alert is decided before another is raised, but a page must
+    # never show a candidate twice).
+    alerts = (select(a.c.candidate_id, a.c.id, a.c.question_number, a.c.challenge_id, a.c.raised_at)
+              .where(a.c.session_id == session_id, a.c.status == "ONGOING")
+              .ext(distinct_on(a.c.candidate_id)).order_by(a.c.candidate_id, a.c.raised_at.desc()).subquery())
+    with engine.connect() as connection:
+        found = connection.execute(select(s.c.id, s.c.number, s.c.address, s.c.room, s.c.date, s.c.time,
+                                          s.c.examiner, s.c.status, may_invigilate.label("may_invigilate"))
+                                   .where(s.c.id == session_id)).first()
+        if found is None:
+            raise e.NotFound("SESSION_NOT_FOUND", "This session does not exist.")
+        if not found.may_invigilate:
             raise e.Forbidden("NOT_AN_INVIGILATOR", "Open the session with its invigilator password first.")
-        d = found.details
-        candidates_ = sorted(uow.candidates.of_session(session_id),
-                             key=lambda cd: (cd.identity.last_name, cd.identity.first_name, str(cd.id)))
-        progress = uow.results.progress_of([cd.course.id for cd in candidates_ if cd.course])
-        alerts = uow.live_alerts.ongoing_of_session(session_id)
-        return {"id": found.id, "number": found.number, "address": d.address, "room": d.room, "date": d.date,
-                "time": d.time, "examiner": d.examiner, "status": found.status, "candidates": [
-                    _with_progress({"id": cd.id, "first_name": cd.identity.first_name,
-                                    "last_name": cd.identity.last_name, "birthdate": cd.identity.birthdate,
-                                    "extra_time_percentage": cd.extra_time_percentage, "status": cd.status(now),
-                                    "authorized_until": cd.authorized_until,
-                                    "started_at": cd.course.started_at if cd.course else None,
-                                    "live_alert": _ongoing_alert(alerts.get(cd.id))},
-                                   cd.course.id if cd.course else None, progress)
-                    for cd in candidates_]}
+        rows = connection.execute(
+            select(cd.c.id, cd.c.first_name, cd.c.last_name, cd.c.birthdate, cd.c.extra_time_percentage,
+                   cd.c.user_id, cd.c.authorized_until, cd.c.course_id, cd.c.started_at, cd.c.ended_by_invigilator_at,
+                   t.c.answers_count, t.c.questions_count, t.c.end_reason, alerts.c.id.label("alert_id"),
+                   alerts.c.question_number, alerts.c.challenge_id, alerts.c.raised_at)
+            .select_from(cd.outerjoin(t, t.c.course_id == cd.c.course_id)
+                         .outerjoin(alerts, alerts.c.candidate_id == cd.c.id))
+            .where(cd.c.session_id == session_id)).all()
+    return {"id": found.id, "number": found.number, "address": found.address, "room": found.room,
+            "date": found.date, "time": found.time, "examiner": found.examiner, "status": found.status,
+            "candidates": [_invigilated(row, now) for row in sorted(
+                rows, key=lambda row: (row.last_name, row.first_name, str(row.id)))]}
+
+
+def _invigilated(row: Any, now: datetime) -> dict[str, Any]:
+    started = row.course_id is not None
+    progress = {row.course_id: {"answers_count": row.answers_count, "questions_count": row.questions_count,
+                                "test_status": row.end_reason or "IN_PROGRESS"}} if row.answers_count is not None else {}
+    return _with_progress({
+        "id": row.id, "first_name": row.first_name, "last_name": row.last_name, "birthdate": row.birthdate,
+        "extra_time_percentage": row.extra_time_percentage,
+        "status": invigilation_status(started, row.ended_by_invigilator_at, row.authorized_until,
+                                      row.user_id is not None, now),
+        "authorized_until": row.authorized_until, "started_at": row.started_at if started else None,
+        "live_alert": None if row.alert_id is None else {
+            "id": row.alert_id, "question_number": row.question_number, "challenge_id": row.challenge_id,
+            "raised_at": row.raised_at}}, row.course_id, progress)
 
 
 def invigilation_changes_in(view: dict[str, Any], now: datetime) -> float | None:

@@ -8,6 +8,7 @@ import pytest
 from certification_it import (
     CANDIDATE,
     CERTIFIABLE,
+    deliver,
     person,
     profile_of,
     published,
@@ -104,6 +105,38 @@ def test_the_authorization_lasts_15_minutes(runtime, client, clock, room):
                  "CANDIDATE_NOT_AUTHORIZED_TO_JOIN_SESSION")
     assert all(event["payload"]["candidate_id"] != room.candidate["id"]
                for event in published(runtime, "certification.course.started.v1"))
+
+
+def test_the_invigilator_sees_every_candidate_once_in_name_order_with_where_they_are(runtime, client, clock, room):
+    admin, session = room.admin, room.session
+    for first, last in (("Adèle", "Martin"), ("Bruno", "Abel")):  # never arrives; arrives and is authorized
+        assert client.post(f"/api/certification-sessions/{session['id']}/candidates", headers=admin.auth, json={
+            **CANDIDATE, "first_name": first, "last_name": last, "external_id": last}).status_code == 201
+    bruno = person("bruno")
+    profile_of(runtime, bruno, CERTIFIABLE)
+    assert join(client, bruno, session, first_name="Bruno", last_name="Abel").status_code == 201
+    assert join(client, room.zoe, session).status_code == 201
+    invigilator = person("surveillant")
+    invigilate(client, invigilator, session)
+    candidates = {c["last_name"]: c["id"] for c in client.get(
+        f"/api/certification-sessions/{session['id']}/candidates", headers=admin.auth).get_json()["items"]}
+    for name in ("Abel", "Lefèvre"):
+        assert client.post(f"/api/certification-candidates/{candidates[name]}/authorization",
+                           headers=invigilator.auth).status_code == 204
+    course = start(client, room.zoe, room.candidate["id"], session["access_code"]).get_json()
+    deliver(runtime, "assessment.certification_test.progressed.v1", course["course_id"], 4,
+            course_id=course["course_id"], user_id=room.zoe.id, answers_count=3, questions_count=32,
+            answered_at="2026-11-23T09:10:00Z")
+    view = client.get(f"/api/certification-sessions/{session['id']}/invigilation", headers=invigilator.auth)
+    assert view.status_code == 200, view.get_json()
+    assert [(c["last_name"], c["status"], c["answers_count"], c["questions_count"], c["test_status"],
+             c["started_at"] is not None, c["live_alert"]) for c in view.get_json()["candidates"]] == [
+        ("Abel", "AUTHORIZED", None, None, None, False, None),
+        ("Lefèvre", "STARTED", 3, 32, "IN_PROGRESS", True, None),
+        ("Martin", "NOT_ARRIVED", None, None, None, False, None)]
+    clock.advance(minutes=15)  # Bruno's authorization is over: joined, waiting again
+    view = client.get(f"/api/certification-sessions/{session['id']}/invigilation", headers=invigilator.auth)
+    assert [c["status"] for c in view.get_json()["candidates"]] == ["JOINED", "STARTED", "NOT_ARRIVED"]
 
 
 @pytest.mark.parametrize(("changes", "status", "code"), [

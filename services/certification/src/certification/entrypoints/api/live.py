@@ -33,7 +33,7 @@ def invigilation_events(runtime: Certification, session_id: UUID, actor: c.Actor
 
     def render() -> View:
         now = runtime.now()
-        view = views.invigilation(runtime.uow(), session_id, actor, now)
+        view = views.invigilation(runtime.engine, session_id, actor, now)
         changes_in = views.invigilation_changes_in(view, now)
         return View(json.dumps(schema.dump(view), ensure_ascii=False, separators=(",", ":")),
                     None if changes_in is None else changes_in + EXPIRY_MARGIN_SECONDS)

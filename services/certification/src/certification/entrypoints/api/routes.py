@@ -249,7 +249,7 @@ class Invigilation(MethodView):
     def get(self, session_id: UUID):
         """What the invigilator sees: each candidate and where they are"""
         runtime = _runtime()
-        return views.invigilation(runtime.uow(), session_id, _actor(), runtime.now())
+        return views.invigilation(runtime.engine, session_id, _actor(), runtime.now())
 
 
 # One message of the stream, as OpenAPI 3.0 can say it (its data is a document of InvigilationSchema).
@@ -383,7 +383,7 @@ class Invigilations(MethodView):
         """Open a session as its invigilator, with its number and invigilator password"""
         runtime, actor = _runtime(), _actor()
         session_id = runtime.handle(c.OpenInvigilation(actor, data["session_number"], data["invigilator_password"]))
-        return views.invigilation(runtime.uow(), session_id, actor, runtime.now())
+        return views.invigilation(runtime.engine, session_id, actor, runtime.now())
 
 
 
