@@ -152,7 +152,7 @@ class Bench:
 BENCHES = [
     Bench("certification_window", "bench/certification_window.py", (),
           ("--candidates", "25", "--think-scale", "0.02")),
-    Bench("answers", "bench/answers.py", (), ("--seconds", "5", "--tests", "20"), answers_rows),
+    Bench("answers", "bench/answers.py", (), ("--seconds", "5", "--tests", "60"), answers_rows),
     Bench("gateway", "bench/run.py", ("gateway",), ("gateway", "--requests", "200"), gateway_rows),
     Bench("consumer_batch", "bench/consumer_batch.py", (), ("--quick",)),
     Bench("share_visible", "bench/share_visible.py"),
@@ -285,8 +285,10 @@ def ratio(a: float | None, b: float | None) -> str:
 
 
 def shown(value) -> str:
-    if not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         return "—" if value is None else str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
     return f"{value:,.2f}" if abs(value) < 100 else f"{value:,.0f}"
 
 
@@ -306,7 +308,8 @@ def table(outcomes: dict[str, Outcome]) -> list[dict]:
             outcome = outcomes.get(spec.bench)
             status = outcome.status if outcome is not None else "not run"
             lines.append({**spec.__dict__, "before": None, "now": None,
-                          "status": "not measured yet" if status == "ok" else status})
+                          "status": status if status != "ok" else f"not measured yet (no such row from "
+                                                                   f"{outcome.bench.script})"})
     for row in measured:
         if id(row) not in used:
             lines.append({"label": row.get("label", row["key"]), "unit": "", "goal": None, "better": "higher",
