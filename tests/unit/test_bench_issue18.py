@@ -91,6 +91,13 @@ def test_a_bench_writing_no_json_and_without_an_adapter_is_a_failure_not_a_crash
     assert outcome.status.startswith("failed: the bench writes no --json")
 
 
+def test_a_bench_stands_aside_when_the_one_that_replaces_it_is_there(tmp_path):
+    (tmp_path / "better.py").write_text(SPEAKS)
+    outcome = issue18.measure(bench(tmp_path, "gateway", SPEAKS, unless=str(tmp_path / "better.py")), options(),
+                              tmp_path)
+    assert outcome.status == f"not run: {tmp_path / 'better.py'} measures its rows" and not outcome.commands
+
+
 def test_a_row_comes_from_its_own_bench_before_another_writing_the_same_key():
     own = issue18.Outcome(issue18.BENCHES[0], rows=[{"key": "answers_per_s", "now": 120.0,
                                                      "bench": "certification_window"}])
