@@ -212,7 +212,8 @@ def last_line(log: Path) -> str:
 
 
 def combine(repetitions: list[list[dict]]) -> list[dict]:
-    """Rows of several runs of a bench: each key's median over the runs, every run's figures kept."""
+    """Rows of several runs of a bench: each key's median over the runs, every run's figures kept, the notes of
+    the run nearest the median (each run's notes are in its own JSON file)."""
     by_key: dict[str, list[dict]] = {}
     for rows in repetitions:
         for row in rows:
@@ -223,9 +224,11 @@ def combine(repetitions: list[list[dict]]) -> list[dict]:
             combined.append(rows[0])
             continue
         befores, nows = [r.get("before") for r in rows], [r.get("now") for r in rows]
-        combined.append({**rows[0], "before": median(befores), "now": median(nows),
-                         "runs_before": [v for v in befores if v is not None], "runs_now": nows,
-                         "notes": " | ".join(dict.fromkeys(r["notes"] for r in rows if r.get("notes")))})
+        middle = median(nows)
+        nearest = min(rows, key=lambda r: abs(r["now"] - middle) if r.get("now") is not None else float("inf"))
+        notes = f"the median run's: {nearest['notes']}" if nearest.get("notes") else ""
+        combined.append({**rows[0], "before": median(befores), "now": middle,
+                         "runs_before": [v for v in befores if v is not None], "runs_now": nows, "notes": notes})
     return combined
 
 

@@ -72,6 +72,15 @@ def test_a_bench_without_runs_is_started_runs_times_and_its_figures_median(tmp_p
     assert row["runs_now"] == [3.0, 9.0, 4.0] and row["now"] == 4.0
 
 
+def test_runs_combined_keep_every_figure_and_the_notes_of_the_median_run():
+    runs = [[{"key": "k", "before": 2.0, "now": 10.0, "notes": "slow"}],
+            [{"key": "k", "before": None, "now": 30.0, "notes": "fast"}],
+            [{"key": "k", "before": 4.0, "now": 20.0, "notes": "middle"}]]
+    [row] = issue18.combine(runs)
+    assert (row["before"], row["now"], row["runs_before"], row["runs_now"]) == (3.0, 20.0, [2.0, 4.0], [10.0, 30.0, 20.0])
+    assert row["notes"] == "the median run's: middle"
+
+
 def test_a_failing_bench_says_why_and_the_table_still_has_every_row(tmp_path):
     outcomes = {"logins": issue18.measure(bench(tmp_path, "logins", SPEAKS), options(), tmp_path),
                 "consumer_batch": issue18.measure(bench(tmp_path, "consumer_batch", FAILS), options(runs=1), tmp_path),
