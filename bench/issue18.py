@@ -302,20 +302,23 @@ def shown(value) -> str:
 
 
 def table(outcomes: dict[str, Outcome]) -> list[dict]:
-    """Issue 18's rows first (from their bench, else from any bench that wrote the key), then every other row."""
+    """Issue 18's rows first, then every other row. A row comes from its own bench; another bench that wrote the
+    same key stands in only when its own bench's file is not there (not when it failed or was left out: one
+    api worker's answers/s is no stand-in for the whole platform's when the window bench failed)."""
     measured = [row for outcome in outcomes.values() for row in outcome.rows]
     used: set[int] = set()
     lines = []
     for spec in ROWS:
-        found = [row for row in measured if row["key"] == spec.key]
+        outcome = outcomes.get(spec.bench)
+        status = outcome.status if outcome is not None else "not run"
+        found = [row for row in measured if row["key"] == spec.key and (
+            row["bench"] == spec.bench or status == "not measured yet")]
         found.sort(key=lambda row: row["bench"] != spec.bench)
         if found:
             used.add(id(found[0]))
             lines.append({**spec.__dict__, **{k: v for k, v in found[0].items() if v is not None or k == "before"},
-                          "status": "ok"})
+                          "status": "ok", "stand_in": found[0]["bench"] != spec.bench})
         else:
-            outcome = outcomes.get(spec.bench)
-            status = outcome.status if outcome is not None else "not run"
             lines.append({**spec.__dict__, "before": None, "now": None,
                           "status": status if status != "ok" else f"not measured yet (no such row from "
                                                                    f"{outcome.bench.script})"})
@@ -332,7 +335,7 @@ def print_table(lines: list[dict], outcomes: dict[str, Outcome], args) -> None:
     print("| row | unit | before | now | goal | now / goal | now / before | |")
     print("|---|---|---|---|---|---|---|---|")
     for line in lines:
-        name = line["key"] + (f" ({line['bench']})" if line.get("extra") else "")
+        name = line["key"] + (f" ({line['bench']})" if line.get("extra") or line.get("stand_in") else "")
         goal = line.get("goal")
         shown_goal = "—" if goal is None else (f"≥ {goal:g}" if line["better"] == "higher" else f"≤ {goal:g}")
         if line["status"] != "ok":

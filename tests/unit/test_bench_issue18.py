@@ -107,6 +107,19 @@ def test_a_bench_stands_aside_when_the_one_that_replaces_it_is_there(tmp_path):
     assert outcome.status == f"not run: {tmp_path / 'better.py'} measures its rows" and not outcome.commands
 
 
+def test_another_bench_stands_in_for_a_row_only_when_the_row_s_own_bench_is_not_there():
+    window, edge = issue18.BENCHES[0], next(b for b in issue18.BENCHES if b.name == "gateway_edge")
+    one_worker = issue18.Outcome(issue18.BENCHES[1], rows=[{"key": "answers_per_s", "now": 49.0, "bench": "answers"}])
+    run_py = issue18.Outcome(issue18.BENCHES[2], rows=[{"key": "gateway_ratio_p50", "now": 1.5, "bench": "gateway"}])
+    failed = issue18.Outcome(window, status="failed: exit 1: out of memory")
+    table = issue18.table({"certification_window": failed, "answers": one_worker,
+                           "gateway_edge": issue18.Outcome(edge, "not measured yet"), "gateway": run_py})
+    lines = {line["key"]: line for line in table if not line.get("extra")}
+    assert [line["now"] for line in table if line.get("extra")] == [49.0]  # the one worker's, below, as itself
+    assert lines["answers_per_s"]["status"] == "failed: exit 1: out of memory" and lines["answers_per_s"]["now"] is None
+    assert lines["gateway_ratio_p50"]["now"] == 1.5 and lines["gateway_ratio_p50"]["stand_in"]
+
+
 def test_a_row_comes_from_its_own_bench_before_another_writing_the_same_key():
     own = issue18.Outcome(issue18.BENCHES[0], rows=[{"key": "answers_per_s", "now": 120.0,
                                                      "bench": "certification_window"}])
