@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SOURCES_OF_INSTALL := requirements/lock.txt requirements/dev.txt web/package-lock.json $(wildcard libs/*/pyproject.toml services/*/pyproject.toml gateway/pyproject.toml)
 
-.PHONY: up down status test test-unit lint install bench web
+.PHONY: up down status test test-unit lint install bench bench-18 web
 
 up: $(VENV)/.installed web      ## start the whole system with demo data on http://localhost:8080
 	$(PY) tools/devstack.py up
@@ -34,6 +34,9 @@ bench: $(VENV)/.installed        ## throughput and latency figures (bench/README
 	$(PY) bench/logins.py
 	$(PY) bench/faults.py
 	$(PY) bench/certification_window.py
+
+bench-18: $(VENV)/.installed     ## issue 18's table: every row's bench, before and now, beside its goal (bench/README.md)
+	$(PY) bench/issue18.py $(ARGS)
 
 install: $(VENV)/.installed
 

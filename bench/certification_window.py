@@ -887,6 +887,29 @@ def print_report(result: dict) -> None:
         print("ERRORS: " + "; ".join(f"{k} x{v}" for k, v in result["errors"]["counts"].items()))
 
 
+def issue18_rows(result: dict) -> list[dict]:
+    """Issue 18's rows for the answers on the whole platform: this tree's path only (no "before" here)."""
+    window, settings = result["window"], result["settings"]
+    notes = (f"{settings['candidates']} candidates, {settings['api_replicas']} api(s) per service, think x"
+             f"{settings['think_scale']:g}; {window['answers']} answers, {window['candidates_finished']} finished, "
+             f"{result['errors']['total']} errors; CPU ms per answer: "
+             + ", ".join(f"{group} {ms}" for group, ms in window["cpu_ms_per_answer"].items()))
+    return [{"key": "answers_per_s", "label": "answers per second, whole platform, sustained (10th to 90th percentile)",
+             "unit": "answers/s", "goal": GOALS["answers_per_s"], "better": "higher", "before": None,
+             "now": window["answers_per_s_steady"], "runs_before": [], "runs_now": [window["answers_per_s_steady"]],
+             "notes": notes},
+            {"key": "answer_p99_ms", "label": "answer p99, client side, during the window", "unit": "ms",
+             "goal": GOALS["p99_ms"], "better": "lower", "before": None, "now": window["answer"]["p99_ms"],
+             "runs_before": [], "runs_now": [window["answer"]["p99_ms"]]},
+            {"key": "next_question_p99_ms", "label": "next question p99, client side, during the window",
+             "unit": "ms", "goal": GOALS["p99_ms"], "better": "lower", "before": None,
+             "now": window["next_challenge"]["p99_ms"], "runs_before": [],
+             "runs_now": [window["next_challenge"]["p99_ms"]]},
+            {"key": "window_errors", "label": "errors during the window", "unit": "errors", "goal": GOALS["errors"],
+             "better": "lower", "before": None, "now": result["errors"]["total"], "runs_before": [],
+             "runs_now": [result["errors"]["total"]]}]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--candidates", type=int, default=200)
@@ -902,6 +925,7 @@ def main() -> None:
                                                                    "invigilator's page, before scaling")
     parser.add_argument("--setup-threads", type=int, default=8)
     parser.add_argument("--gateway-port", type=int, default=8080)
+    parser.add_argument("--json", type=Path, help="also write issue 18's rows there (bench/README.md, issue18.py)")
     parser.add_argument("--plan-only", nargs="+", metavar="RESULTS", help="no run: the calendar's peak from "
                         "earlier runs' bench/results/certification-window-*.json (the median CPU per answer)")
     args = parser.parse_args()
@@ -938,6 +962,10 @@ def main() -> None:
     print_report(result)
     print_plan(window["cpu_ms_per_answer"], 1)
     print(f"\n(written to {path.relative_to(ROOT)})")
+    if args.json:
+        from issue18 import write_rows
+
+        write_rows(args.json, Path(__file__).name, issue18_rows(result))
     if errors.total or window["candidates_finished"] != args.candidates:
         sys.exit(1)
 

@@ -186,6 +186,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--batch", type=int, default=100, help="CONSUMER_BATCH of the new path")
     parser.add_argument("--quick", action="store_true", help="2,000 events, a class of 30, one run")
+    parser.add_argument("--json", type=Path, help="also write issue 18's rows there (bench/README.md, issue18.py)")
     args = parser.parse_args(argv)
     if args.quick:
         args.events, args.sizes, args.runs = 2000, "30", 1
@@ -203,6 +204,27 @@ def main() -> None:
     path.write_text(json.dumps({"at": datetime.now(timezone.utc).isoformat(), "events": args.events,
                                 "runs": args.runs, "goal_events_per_s": GOAL, "consumer_batch": results}, indent=2))
     print(f"\nfigures written to {path.relative_to(ROOT)}")
+    if args.json:
+        from issue18 import write_rows
+
+        write_rows(args.json, Path(__file__).name, issue18_rows(results, args.batch))
+
+
+def issue18_rows(results: dict, batch: int) -> list[dict]:
+    """Issue 18's row at the largest campaign measured (``consumer_events_per_s``: "at any campaign size"), one
+    more row per smaller size: one transaction per event before, batches now."""
+    sizes = sorted(results, key=int, reverse=True)
+    rows = []
+    for size in sizes:
+        before, now = (results[size][name] for name in results[size])  # CONSUMER_BATCH=1, then the batch
+        rows.append({"key": "consumer_events_per_s" if size == sizes[0] else f"consumer_events_per_s_{size}",
+                     "label": f"reporting's consumer, answers' events, one process, campaign of {int(size):,}",
+                     "unit": "events/s", "goal": GOAL, "better": "higher",
+                     "before": before["events_per_s"], "now": now["events_per_s"],
+                     "runs_before": [r["events_per_s"] for r in before["runs"]],
+                     "runs_now": [r["events_per_s"] for r in now["runs"]],
+                     "notes": f"campaign of {int(size):,}: CONSUMER_BATCH=1 before, {batch} now"})
+    return rows
 
 
 if __name__ == "__main__":

@@ -310,7 +310,25 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--now-concurrency", type=int, default=2, help="ARGON2_CONCURRENCY of the now path")
     parser.add_argument("--only", choices=["before", "now"], help="measure one path only (no side by side)")
     parser.add_argument("--profile", type=Path, help="a folder for py-spy's collapsed stacks of each measure")
+    parser.add_argument("--json", type=Path, help="also write issue 18's row there (bench/README.md, issue18.py)")
     return parser.parse_args(argv)
+
+
+def issue18_rows(runs: list[dict], clients: int) -> list[dict]:
+    """The row of issue 18's table: log-ins/s at the first --clients, each path's runs and median."""
+    def series(name: str) -> list[float]:
+        return [run[name]["by_clients"][str(clients)]["logins_per_s"] for run in runs if name in run]
+
+    def middle(values: list[float]) -> float | None:
+        return round(statistics.median(values), 1) if values else None
+
+    identity_cpu = {name: middle([run[name]["by_clients"][str(clients)]["cpu_ms_per_login"]["identity api"]
+                                  for run in runs if name in run]) for name in ("before", "now")}
+    return [{"key": "logins_per_s", "label": f"log-ins through the gateway, {clients} clients, this machine",
+             "unit": "log-ins/s", "goal": GOAL_PER_S, "better": "higher",
+             "before": middle(series("before")), "now": middle(series("now")),
+             "runs_before": series("before"), "runs_now": series("now"),
+             "notes": f"identity api CPU ms per log-in: before {identity_cpu['before']}, now {identity_cpu['now']}"}]
 
 
 def main() -> None:
@@ -335,6 +353,10 @@ def main() -> None:
     path = out / f"logins-{datetime.now(timezone.utc):%Y-%m-%dT%H%M%S}.json"
     path.write_text(json.dumps(results, indent=2))
     print(f"figures written to {path.relative_to(ROOT)}")
+    if args.json:
+        from issue18 import write_rows
+
+        write_rows(args.json, Path(__file__).name, issue18_rows(results["runs"], args.clients[0]))
 
 
 if __name__ == "__main__":
