@@ -204,11 +204,13 @@ class IdempotencyKeys:
         meets a row another open transaction inserted waits for that transaction to end."""
         t = self.table
         mine = (t.c.scope == scope, t.c.key == key)
-        connection.execute(delete(t).where(*mine, t.c.created_at < now - self.ttl))
-        return connection.execute(
-            insert(t).values(scope=scope, key=key, fingerprint=fingerprint, created_at=now)
-            .on_conflict_do_nothing(index_elements=["scope", "key"]).returning(t.c.key)
-        ).first() is not None
+        claim = (insert(t).values(scope=scope, key=key, fingerprint=fingerprint, created_at=now)
+                 .on_conflict_do_nothing(index_elements=["scope", "key"]).returning(t.c.key))
+        if connection.execute(claim).first() is not None:
+            return True  # a new key: one statement (issue 18: the expired one is looked for only when there is one)
+        if connection.execute(delete(t).where(*mine, t.c.created_at < now - self.ttl)).rowcount == 0:
+            return False
+        return connection.execute(claim).first() is not None
 
     def _existing(self, connection: Connection, scope: str, key: str, fingerprint: str,
                   now: datetime) -> Response | None:
