@@ -181,6 +181,41 @@ def median_table(results: dict) -> list[str]:
     return lines
 
 
+def bench_rows(results: dict) -> list[dict]:
+    """Issue 18's protocol (bench/README.md): the one-worker figures of each path, before (old) and now (new)."""
+    def row(key: str, label: str, unit: str, goal: float | None, better: str, kind: str, pick, notes: str = ""):
+        before = [pick(r[f"{kind} old"]) for r in results["runs"]]
+        now = [pick(r[f"{kind} new"]) for r in results["runs"]]
+        return {"key": key, "label": label, "unit": unit, "goal": goal, "better": better,
+                "before": statistics.median(before), "now": statistics.median(now), "runs_before": before,
+                "runs_now": now, "notes": notes}
+
+    one_worker = ("one api worker (1 process, 8 threads) behind one gateway process, 8 clients in a closed loop; "
+                  "the goal is for the whole machine")
+    rows = []
+    for kind, suffix in (("campaign", ""), ("certification", "_certification")):
+        rows += [
+            row(f"answers_per_s{suffix}", f"{kind} test: next question + answer with Idempotency-Key, answers/s",
+                "answers/s", GOAL_ANSWERS_PER_S, "higher", kind, lambda r: r["per_s"], one_worker),
+            row(f"answer_p99_ms{suffix}", f"{kind} test: p99 of next question + answer", "ms", GOAL_P99_MS, "lower",
+                kind, lambda r: r["p99_ms"], one_worker),
+            row(f"api_cpu_ms_per_answer_{kind}", f"{kind} test: assessment api CPU per answer", "ms", None, "lower",
+                kind, lambda r: r["cpu_ms_per_unit"]["assessment api"]),
+            row(f"gateway_cpu_ms_per_answer_{kind}", f"{kind} test: gateway CPU per answer", "ms", None, "lower",
+                kind, lambda r: r["cpu_ms_per_unit"]["gateway"]),
+            row(f"postgresql_cpu_ms_per_answer_{kind}", f"{kind} test: PostgreSQL CPU per answer (whole machine)",
+                "ms", None, "lower", kind, lambda r: r["cpu_ms_per_unit"]["postgresql"]),
+        ]
+    return rows
+
+
+def write_json(path: Path, results: dict) -> None:
+    load = os.getloadavg()[0]
+    path.write_text(json.dumps({"bench": "answers.py", "date": datetime.now(timezone.utc).isoformat(),
+                                "machine": f"{os.cpu_count()} cores, load {load:.2f}", "rows": bench_rows(results)},
+                               indent=2))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
@@ -188,6 +223,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--tests", type=int, default=120, help="tests prepared per path and kind, per run")
     parser.add_argument("--old-ref", default="main")
+    parser.add_argument("--json", type=Path, help="also write issue 18's rows there (bench/README.md)")
     args = parser.parse_args(argv)
     results = measure(args)
     lines = median_table(results)
@@ -196,6 +232,9 @@ def main(argv: list[str] | None = None) -> None:
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2, default=str))
     print(f"written to {out}")
+    if args.json:
+        write_json(args.json, results)
+        print(f"rows written to {args.json}")
 
 
 if __name__ == "__main__":
