@@ -99,6 +99,7 @@ class SqlAlchemyCertificationTests(AbstractCertificationTests):
         return pool
 
     def get(self, course_id: UUID, *, for_update: bool = False) -> CertificationTest | None:
+        course_id = course_id if isinstance(course_id, UUID) else UUID(str(course_id))
         table = orm.certification_tests
         query = select(table, _XMIN).where(table.c.course_id == course_id)
         row = self.session.execute(query.with_for_update() if for_update else query).mappings().first()

@@ -145,6 +145,7 @@ class SqlAlchemyAssessments(AbstractAssessments):
         self._stamps: dict[UUID, tuple[bool, str]] = {}  # the stamp each aggregate handed out was read at
 
     def get(self, assessment_id: UUID) -> Assessment | None:
+        assessment_id = assessment_id if isinstance(assessment_id, UUID) else UUID(str(assessment_id))
         if assessment_id in self.states:
             # The snapshot this process kept, if nothing changed since: one small statement instead of the load.
             row = self.session.execute(_CHECK, {"id": assessment_id}).first()
