@@ -105,8 +105,10 @@ def playable_challenges(content: LearningContent, skill_id: str, situation: Situ
 
 def candidates(content: LearningContent, situation: Situation) -> list[Skill]:
     """Target skills still unknown that can be asked; none left means the test is over."""
+    answered, known = situation.answered_here, situation.known
+    # playable_challenges(...) is not empty exactly when one of the skill's challenges is not answered here.
     return [content.skills[s] for s in situation.targets
-            if s not in situation.known and s in content.skills and playable_challenges(content, s, situation)]
+            if s not in known and s in content.skills and any(c.id not in answered for c in content.challenges_of(s))]
 
 
 def next_challenge(content: LearningContent, situation: Situation) -> Challenge | None:
