@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from sys import intern
 from typing import Any
 from uuid import UUID
 
@@ -68,12 +69,12 @@ def _knowledge_element(row: Any) -> KnowledgeElement:
 
 # The stamp of what a learner's assessment is built from: the version and ``xmin`` of each of the learner's
 # assessments (their answers and knowledge elements are only written with a new version of one of them), and
-# the campaign's archive state. Ordered by id, so equal stamps are equal strings (adapters.state_cache).
-_STAMP = """(SELECT string_agg(m.id::text || ':' || m.version || ':' || m.xmin::text, ',' ORDER BY m.id)
-              FROM assessments m WHERE m.user_id = a.user_id) AS stamp"""
-
-_LOAD = text(f"""
-    SELECT a.*, coalesce(ct.archived, false) AS campaign_archived, {_STAMP},
+# the campaign's archive state. Ordered by id, so equal stamps are equal strings (adapters.state_cache). _LOAD
+# and _CHECK read it with the same expression.
+_LOAD = text("""
+    SELECT a.*, coalesce(ct.archived, false) AS campaign_archived,
+      (SELECT string_agg(m.id::text || ':' || m.version || ':' || m.xmin::text, ',' ORDER BY m.id)
+         FROM assessments m WHERE m.user_id = a.user_id) AS stamp,
       (SELECT coalesce(json_agg(json_build_array(an.id, an.assessment_id, an.index, an.challenge_id, an.skill_id,
                                                  an.value, an.result, an.answered_at, an.elapsed_ms)
                                 ORDER BY an.index), '[]')
@@ -89,8 +90,10 @@ _LOAD = text(f"""
              created_at=DateTime(timezone=True), completed_at=DateTime(timezone=True),
              current_served_at=DateTime(timezone=True), answers=JSONB, knowledge=JSONB)
 
-_CHECK = text(f"""
-    SELECT coalesce(ct.archived, false) AS campaign_archived, {_STAMP}
+_CHECK = text("""
+    SELECT coalesce(ct.archived, false) AS campaign_archived,
+      (SELECT string_agg(m.id::text || ':' || m.version || ':' || m.xmin::text, ',' ORDER BY m.id)
+         FROM assessments m WHERE m.user_id = a.user_id) AS stamp
       FROM assessments a LEFT JOIN campaign_targets ct ON ct.campaign_id = a.campaign_id
      WHERE a.id = :id
 """)
@@ -166,8 +169,26 @@ class SqlAlchemyAssessments(AbstractAssessments):
         row = self.session.execute(_LOAD, {"id": assessment_id}).mappings().first()
         if row is None:
             return None
-        answers = [Answer(id=UUID(a[0]), assessment_id=UUID(a[1]), index=a[2], challenge_id=a[3], skill_id=a[4],
-                          value=a[5], result=a[6], answered_at=datetime.fromisoformat(a[7]), elapsed_ms=a[8])
+        # Kept between requests (state_cache): the learner's assessment ids and the repeated strings are shared.
+        ids: dict[str, UUID] = {str(assessment_id): assessment_id}
+
+        def shared_id(text: str) -> UUID:
+            found = ids.get(text)
+            if found is None:
+                found = ids[text] = UUID(text)
+            return found
+
+        moments: dict[str, datetime] = {}  # an answer's knowledge elements are created at its moment
+
+        def moment(text: str) -> datetime:
+            found = moments.get(text)
+            if found is None:
+                found = moments[text] = datetime.fromisoformat(text)
+            return found
+
+        answers = [Answer(id=UUID(a[0]), assessment_id=shared_id(a[1]), index=a[2], challenge_id=intern(a[3]),
+                          skill_id=intern(a[4]), value=a[5], result=intern(a[6]), answered_at=moment(a[7]),
+                          elapsed_ms=a[8])
                    for a in row["answers"]]
         assessment = Assessment(
             id=row["id"], user_id=row["user_id"], participation_id=row["participation_id"],
@@ -178,9 +199,9 @@ class SqlAlchemyAssessments(AbstractAssessments):
             campaign_archived=row["campaign_archived"], reset_all_not_validated=row["reset_all_not_validated"],
             participation_version=row["participation_version"],
             answers=[a for a in answers if a.assessment_id == assessment_id],
-            knowledge=[KnowledgeElement(id=UUID(k[0]), user_id=row["user_id"], assessment_id=UUID(k[1]),
-                                        skill_id=k[2], competence_code=k[3], status=k[4], source=k[5],
-                                        earned_pix=k[6], created_at=datetime.fromisoformat(k[7]))
+            knowledge=[KnowledgeElement(id=UUID(k[0]), user_id=row["user_id"], assessment_id=shared_id(k[1]),
+                                        skill_id=intern(k[2]), competence_code=intern(k[3]), status=intern(k[4]),
+                                        source=intern(k[5]), earned_pix=k[6], created_at=moment(k[7]))
                        for k in row["knowledge"]],
             answered_before=frozenset(a.challenge_id for a in answers if a.assessment_id != assessment_id))
         stamp = (row["campaign_archived"], row["stamp"])

@@ -12,7 +12,8 @@ transaction's ``xmin``, which no committed row carries: it is never used. Writes
 optimistic ``WHERE version = :read`` (campaign) or the row lock (certification), as before.
 
 Bounded: at most ``size`` snapshots per process, the least recently used dropped first
-(``ASSESSMENT_STATE_CACHE_SIZE``; README says what an entry weighs).
+(``STATE_CACHE_SIZE``, 1,000 by default, for each of the two kinds of test; README says what an entry
+weighs).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Generic, TypeVar
 
 S = TypeVar("S")
 
-DEFAULT_SIZE = 2000
+DEFAULT_SIZE = 1000
 
 
 class StateCache(Generic[S]):
