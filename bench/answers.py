@@ -5,8 +5,8 @@
     python bench/answers.py                     # 3 runs of each (about 6 minutes); make up must not be running
     python bench/answers.py --runs 5 --seconds 20 --clients 8 --old-ref main
 
-The old path is the code of ``--old-ref`` (``git archive`` into a temporary folder, put first on the api
-process's PYTHONPATH: same virtualenv, same database schema), the new one this tree's. Each run prepares fresh
+The old path is the code of ``--old-ref`` (``git archive`` into a temporary folder, put first on the api's and
+the gateway's PYTHONPATH: same virtualenv, same database schema), the new one this tree's. Each run prepares fresh
 tests for each path and measures them one after the other (old, new) with the same load: ``--clients`` threads
 each looping over their own tests, ``GET next-challenge`` then ``POST answers`` (skipped) with a new key, after
 3 s of warm-up. CPU comes from /proc: the api worker's process tree, the gateway's, and every PostgreSQL
@@ -35,7 +35,8 @@ import capacity  # noqa: E402 - the load and CPU meters of the capacity bench
 from capacity import CpuMeter, closed_loop, loop_ms  # noqa: E402
 
 GOAL_ANSWERS_PER_S, GOAL_P99_MS = 500, 50  # issue 18, the whole machine
-SOURCES = ("libs/svckit/src", "libs/msgkit/src", "libs/irt/src", "services/assessment/src")
+# The gateway's too: it checks every token with svckit.auth, which issue 18 changed.
+SOURCES = ("libs/svckit/src", "libs/msgkit/src", "libs/irt/src", "services/assessment/src", "gateway/src")
 
 
 def old_tree(ref: str, into: Path) -> Path:
@@ -134,7 +135,7 @@ def measure(args: argparse.Namespace) -> dict:
                                           "--bind", f"127.0.0.1:{api_port}"], paths[path], logs / f"api-{path}.log",
                                          f"http://127.0.0.1:{api_port}/health/ready").start()
                     gateway = ServiceProcess([*service_command("gateway"), "api", "--bind", f"127.0.0.1:{gateway_port}"],
-                                             {**env, "ASSESSMENT_URL": f"http://127.0.0.1:{api_port}"},
+                                             {**paths[path], "ASSESSMENT_URL": f"http://127.0.0.1:{api_port}"},
                                              logs / "gateway.log", f"http://127.0.0.1:{gateway_port}/health/ready").start()
                     try:
                         api.wait_ready()
