@@ -5,8 +5,8 @@
     python bench/answers.py                     # 3 runs of each (about 6 minutes); make up must not be running
     python bench/answers.py --runs 5 --seconds 20 --clients 8 --old-ref main
 
-The old path is the code of ``--old-ref`` (``git archive`` into a temporary folder, put first on the api
-process's PYTHONPATH: same virtualenv, same database schema), the new one this tree's. Each run prepares fresh
+The old path is the code of ``--old-ref`` (``git archive`` into a temporary folder, put first on the api's and
+the gateway's PYTHONPATH: same virtualenv, same database schema), the new one this tree's. Each run prepares fresh
 tests for each path and measures them one after the other (old, new) with the same load: ``--clients`` threads
 each looping over their own tests, ``GET next-challenge`` then ``POST answers`` (skipped) with a new key, after
 3 s of warm-up. CPU comes from /proc: the api worker's process tree, the gateway's, and every PostgreSQL
@@ -35,7 +35,8 @@ import capacity  # noqa: E402 - the load and CPU meters of the capacity bench
 from capacity import CpuMeter, closed_loop, loop_ms  # noqa: E402
 
 GOAL_ANSWERS_PER_S, GOAL_P99_MS = 500, 50  # issue 18, the whole machine
-SOURCES = ("libs/svckit/src", "libs/msgkit/src", "libs/irt/src", "services/assessment/src")
+# The gateway's too: it checks every token with svckit.auth, which issue 18 changed.
+SOURCES = ("libs/svckit/src", "libs/msgkit/src", "libs/irt/src", "services/assessment/src", "gateway/src")
 
 
 def old_tree(ref: str, into: Path) -> Path:
@@ -134,7 +135,7 @@ def measure(args: argparse.Namespace) -> dict:
                                           "--bind", f"127.0.0.1:{api_port}"], paths[path], logs / f"api-{path}.log",
                                          f"http://127.0.0.1:{api_port}/health/ready").start()
                     gateway = ServiceProcess([*service_command("gateway"), "api", "--bind", f"127.0.0.1:{gateway_port}"],
-                                             {**env, "ASSESSMENT_URL": f"http://127.0.0.1:{api_port}"},
+                                             {**paths[path], "ASSESSMENT_URL": f"http://127.0.0.1:{api_port}"},
                                              logs / "gateway.log", f"http://127.0.0.1:{gateway_port}/health/ready").start()
                     try:
                         api.wait_ready()
@@ -181,6 +182,42 @@ def median_table(results: dict) -> list[str]:
     return lines
 
 
+def bench_rows(results: dict) -> list[dict]:
+    """Issue 18's protocol (bench/README.md): the one-worker figures of each path, before (old) and now (new)."""
+    def row(key: str, label: str, unit: str, goal: float | None, better: str, kind: str, pick, notes: str = ""):
+        before = [pick(r[f"{kind} old"]) for r in results["runs"]]
+        now = [pick(r[f"{kind} new"]) for r in results["runs"]]
+        return {"key": key, "label": label, "unit": unit, "goal": goal, "better": better,
+                "before": statistics.median(before), "now": statistics.median(now), "runs_before": before,
+                "runs_now": now, "notes": notes}
+
+    one_worker = ("one api worker (1 process, 8 threads) behind one gateway process, 8 clients in a closed loop; "
+                  "answers_per_s and answer_p99_ms are the whole platform's (certification_window.py)")
+    rows = []
+    for kind in ("campaign", "certification"):
+        # The keys bench/issue18.py gives these figures when it reads answers.py's results file.
+        rows += [
+            row(f"answers_per_s_one_worker_{kind}", f"{kind} answers, ONE api worker (answers.py)", "answers/s", None,
+                "higher", kind, lambda r: r["per_s"], one_worker),
+            row(f"answer_p99_ms_one_worker_{kind}", f"{kind}: p99 of next question + answer, ONE api worker", "ms",
+                None, "lower", kind, lambda r: r["p99_ms"], one_worker),
+            row(f"answer_api_cpu_ms_{kind}", f"{kind} answer: api CPU per answer (answers.py)", "ms", None, "lower",
+                kind, lambda r: r["cpu_ms_per_unit"]["assessment api"]),
+            row(f"answer_gateway_cpu_ms_{kind}", f"{kind} answer: gateway CPU per answer (answers.py)", "ms", None,
+                "lower", kind, lambda r: r["cpu_ms_per_unit"]["gateway"]),
+            row(f"answer_postgresql_cpu_ms_{kind}", f"{kind} answer: PostgreSQL CPU per answer, whole machine "
+                "(answers.py)", "ms", None, "lower", kind, lambda r: r["cpu_ms_per_unit"]["postgresql"]),
+        ]
+    return rows
+
+
+def write_json(path: Path, results: dict) -> None:
+    load = os.getloadavg()[0]
+    path.write_text(json.dumps({"bench": "answers.py", "date": datetime.now(timezone.utc).isoformat(),
+                                "machine": f"{os.cpu_count()} cores, load {load:.2f}", "rows": bench_rows(results)},
+                               indent=2))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
@@ -188,6 +225,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--tests", type=int, default=120, help="tests prepared per path and kind, per run")
     parser.add_argument("--old-ref", default="main")
+    parser.add_argument("--json", type=Path, help="also write issue 18's rows there (bench/README.md)")
     args = parser.parse_args(argv)
     results = measure(args)
     lines = median_table(results)
@@ -196,6 +234,9 @@ def main(argv: list[str] | None = None) -> None:
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2, default=str))
     print(f"written to {out}")
+    if args.json:
+        write_json(args.json, results)
+        print(f"rows written to {args.json}")
 
 
 if __name__ == "__main__":

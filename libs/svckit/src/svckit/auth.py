@@ -4,10 +4,24 @@ Access tokens are JWTs signed RS256 by identity, with a ``kid`` naming the key; 
 keys are served as a JWKS (``/.well-known/jwks.json``) and cached here, refreshed when an
 unknown ``kid`` shows up (key rotation). Only RS256 is accepted: ``alg: none`` and HMAC
 tokens (the classic key-confusion attack) are refused before any key is looked up.
+
+**Verified tokens are remembered** (issue 18): a client sends the same token with every request for its
+lifetime, and its RSA check and PyJWT's parsing were a tenth of an answer's CPU. A verifier keeps, per
+process, up to ``cache_size`` tokens it verified (least recently used dropped first; the token's text is the
+key, so a token that differs by one byte is verified in full), each until its ``exp``. A token found there
+still has, on every request: its expiry (``exp`` with the leeway, then dropped), ``nbf``/``iat`` against
+the clock, and **its key asked again** of the key source (``key_for(kid)``, a dictionary look-up in the
+JWKS client's cache) and compared with the key that verified it: a key withdrawn from the JWKS (rotation,
+revocation) stops a remembered token exactly when it would stop a new one. Issuer, audience, algorithm and
+``token_use`` are the verifier's own, fixed: checked once, at the full verification. A token that fails is
+never remembered.
 """
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -62,11 +76,61 @@ class JwksKeySource:
             raise TokenRejected("INVALID_TOKEN", "The token is signed with an unknown key.") from error
 
 
+@dataclass(frozen=True)
+class _Verified:
+    kid: str
+    key: Any
+    principal: Principal
+    expires: float  # exp
+    not_before: float  # the latest of nbf and iat
+
+
+DEFAULT_VERIFIED_CACHE_SIZE = 4096  # about 4 MB a process with tokens of ~1 KB
+
+
 class TokenVerifier:
-    def __init__(self, keys: KeySource, issuer: str, audience: str, leeway: int = 10) -> None:
+    def __init__(self, keys: KeySource, issuer: str, audience: str, leeway: int = 10, *,
+                 cache_size: int = DEFAULT_VERIFIED_CACHE_SIZE, clock: Callable[[], float] = time.time) -> None:
         self.keys, self.issuer, self.audience, self.leeway = keys, issuer, audience, leeway
+        self.cache_size, self.clock = cache_size, clock
+        self._verified: OrderedDict[str, _Verified] = OrderedDict()
+        self._lock = threading.Lock()
 
     def verify(self, token: str) -> Principal:
+        """The token's principal; a token verified before is checked again for its time and its key only."""
+        with self._lock:
+            known = self._verified.get(token)
+            if known is not None:
+                self._verified.move_to_end(token)
+        if known is None:
+            return self._verify_in_full(token)
+        now = self.clock()
+        if now >= known.expires + self.leeway:
+            self._forget(token)
+            raise TokenRejected("TOKEN_EXPIRED", "The token has expired.")
+        if known.not_before > now + self.leeway:  # only a clock set back can bring this
+            self._forget(token)
+            return self._verify_in_full(token)
+        key = self.keys.key_for(known.kid)  # raises as for a new token when the key is gone or unreachable
+        if key is not known.key and key != known.key:
+            self._forget(token)
+            return self._verify_in_full(token)
+        return known.principal
+
+    def _forget(self, token: str) -> None:
+        with self._lock:
+            self._verified.pop(token, None)
+
+    def _remember(self, token: str, verified: _Verified) -> None:
+        if self.cache_size <= 0:
+            return
+        with self._lock:
+            self._verified[token] = verified
+            self._verified.move_to_end(token)
+            while len(self._verified) > self.cache_size:
+                self._verified.popitem(last=False)
+
+    def _verify_in_full(self, token: str) -> Principal:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.InvalidTokenError as error:
@@ -93,7 +157,14 @@ class TokenVerifier:
             raise TokenRejected("INVALID_TOKEN", "The token is invalid.") from error
         if claims.get("token_use") != "access":
             raise TokenRejected("INVALID_TOKEN", "This is not an access token.")
-        return Principal(user_id=str(claims["sub"]), roles=frozenset(claims.get("roles", [])), claims=claims)
+        principal = Principal(user_id=str(claims["sub"]), roles=frozenset(claims.get("roles", [])), claims=claims)
+        try:
+            expires = float(claims["exp"])
+            not_before = max(float(claims.get("nbf", 0)), float(claims["iat"]))
+        except (TypeError, ValueError):  # PyJWT checked them as numbers: kept for safety, never remembered
+            return principal
+        self._remember(token, _Verified(kid, key, principal, expires, not_before))
+        return principal
 
 
 def bearer_token() -> str | None:

@@ -71,6 +71,7 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     String,
     Table,
+    bindparam,
     delete,
     func,
     select,
@@ -155,6 +156,13 @@ class IdempotencyKeys:
         self.one_transaction = one_transaction
         self.exempt_paths = tuple(exempt_paths)
         self.fingerprint_secret = fingerprint_secret
+        t = table
+        # The hot path's two statements, built once: a key claimed, and its answer stored while still held.
+        self._claim_key = (insert(t).on_conflict_do_nothing(index_elements=["scope", "key"]).returning(t.c.key))
+        self._store_answer = (
+            update(t).where(t.c.scope == bindparam("b_scope"), t.c.key == bindparam("b_key"),
+                            t.c.created_at == bindparam("b_taken_at"), t.c.status.is_(None))
+            .values(status=bindparam("b_status"), content_type=bindparam("b_content_type"), body=bindparam("b_body")))
         self._unfreed: dict[tuple[str, str], datetime] = {}  # (scope, key) -> the holder's token
         self._unfreed_lock = threading.Lock()
         self._freer: threading.Thread | None = None
@@ -204,11 +212,12 @@ class IdempotencyKeys:
         meets a row another open transaction inserted waits for that transaction to end."""
         t = self.table
         mine = (t.c.scope == scope, t.c.key == key)
-        connection.execute(delete(t).where(*mine, t.c.created_at < now - self.ttl))
-        return connection.execute(
-            insert(t).values(scope=scope, key=key, fingerprint=fingerprint, created_at=now)
-            .on_conflict_do_nothing(index_elements=["scope", "key"]).returning(t.c.key)
-        ).first() is not None
+        row = {"scope": scope, "key": key, "fingerprint": fingerprint, "created_at": now}
+        if connection.execute(self._claim_key, row).first() is not None:
+            return True  # a new key: one statement (issue 18: the expired one is looked for only when there is one)
+        if connection.execute(delete(t).where(*mine, t.c.created_at < now - self.ttl)).rowcount == 0:
+            return False
+        return connection.execute(self._claim_key, row).first() is not None
 
     def _existing(self, connection: Connection, scope: str, key: str, fingerprint: str,
                   now: datetime) -> Response | None:
@@ -277,8 +286,9 @@ class IdempotencyKeys:
                 connection.rollback()  # nothing happened: the retry runs again
             elif connection.in_transaction():
                 if storable:
-                    connection.execute(update(t).where(*self._held(pending)).values(
-                        status=response.status_code, content_type=response.content_type, body=body))
+                    connection.execute(self._store_answer, {
+                        "b_scope": scope, "b_key": key, "b_taken_at": taken_at, "b_status": response.status_code,
+                        "b_content_type": response.content_type, "b_body": body})
                 else:
                     connection.execute(delete(t).where(*self._held(pending)))
                 connection.commit()

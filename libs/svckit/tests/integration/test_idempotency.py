@@ -298,3 +298,39 @@ def test_with_a_secret_the_stored_fingerprint_is_an_hmac_and_the_same_request_st
         assert_error(after_change, 422, "IDEMPOTENCY_KEY_REUSED")
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("one_transaction", [False, True])
+def test_a_key_older_than_its_keeping_time_is_a_new_key(database, one_transaction):
+    """A key unpruned yet but older than 24 hours is replaced: the request runs (no replay, no 422 for another
+    body), and a key still kept is replayed."""
+    engine = create_engine(database)
+    app = create_service_app(name="things", title="Things",
+                             idempotency=IdempotencyKeys(engine, keys, one_transaction=one_transaction))
+    made = []
+
+    @app.post("/api/things")
+    def make():
+        made.append(1)
+        return jsonify(made=len(made)), 201
+
+    old, kept = str(uuid.uuid4()), str(uuid.uuid4())
+    now = datetime.now(timezone.utc)
+    with engine.begin() as connection:
+        connection.execute(insert(keys), [
+            {"scope": "anonymous", "key": old, "fingerprint": "another request", "status": 201, "created_at":
+             now - timedelta(hours=25), "body": b'{"made": 0}', "content_type": "application/json"},
+            {"scope": "anonymous", "key": kept, "fingerprint": app.extensions["idempotency"].fingerprint(
+                "POST", "/api/things?", b""), "status": 201, "created_at": now - timedelta(hours=23),
+             "body": b'{"made": 0}', "content_type": "application/json"}])
+    client = app.test_client()
+
+    renewed = client.post("/api/things", headers={"Idempotency-Key": old})
+    replayed = client.post("/api/things", headers={"Idempotency-Key": kept})
+    again = client.post("/api/things", headers={"Idempotency-Key": old})
+
+    assert (renewed.status_code, renewed.json, renewed.headers.get("Idempotent-Replayed")) == (201, {"made": 1}, None)
+    assert (replayed.json, replayed.headers.get("Idempotent-Replayed")) == ({"made": 0}, "true")
+    assert (again.json, again.headers.get("Idempotent-Replayed")) == ({"made": 1}, "true")
+    assert len(made) == 1
+    engine.dispose()

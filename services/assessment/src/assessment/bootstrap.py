@@ -12,8 +12,10 @@ from datetime import datetime, timezone
 from uuid import UUID
 
 from assessment.adapters import orm
-from assessment.adapters.certification_tests import PoolCache
+from assessment.adapters.certification_tests import PoolCache, TestSnapshot
 from assessment.adapters.content_store import ContentStore
+from assessment.adapters.repositories import AssessmentSnapshot
+from assessment.adapters.state_cache import StateCache
 from assessment.adapters.unit_of_work import SqlAlchemyAssessmentUnitOfWork
 from assessment.config import Settings
 from assessment.domain.content import LearningContent
@@ -39,13 +41,21 @@ class Assessment(BaseRuntime):
     # The certification test's draws: not predictable from outside (neighbours, replays of a session).
     rng: secrets.SystemRandom = field(default_factory=secrets.SystemRandom)
     pools: PoolCache = field(default_factory=PoolCache)
+    # What this process last read or wrote of each test, used while its rows' stamp is unchanged (state_cache).
+    assessment_states: StateCache[AssessmentSnapshot] | None = None
+    test_states: StateCache[TestSnapshot] | None = None
 
     def __post_init__(self) -> None:
+        if self.assessment_states is None:
+            self.assessment_states = StateCache(self.settings.state_cache_size)
+        if self.test_states is None:
+            self.test_states = StateCache(self.settings.state_cache_size)
         self._item_parameters: ItemParameters | None = None
         self._parameters_lock = threading.Lock()
 
     def uow(self) -> SqlAlchemyAssessmentUnitOfWork:
-        return SqlAlchemyAssessmentUnitOfWork(self.session_factory, self.pools)
+        return SqlAlchemyAssessmentUnitOfWork(self.session_factory, self.pools, self.assessment_states,
+                                              self.test_states)
 
     def item_parameters(self) -> ItemParameters:
         """The fitted parameters of CERTIFICATION_ITEM_PARAMETERS, read once (none: every item's derived)."""

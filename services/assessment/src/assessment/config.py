@@ -19,6 +19,8 @@ class Settings:
     content_refresh_seconds: float  # how stale a process's in-memory release may be
     # The certification items' fitted parameters (`assessment calibration fit --output`); derived ones when unset.
     certification_item_parameters: Path | None = None
+    # How many tests' states an api process keeps between requests (adapters.state_cache); 0 keeps none.
+    state_cache_size: int = 1000
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -34,4 +36,5 @@ class Settings:
             content_refresh_seconds=env_float(env, "CONTENT_REFRESH_SECONDS", 30.0),
             certification_item_parameters=Path(env["CERTIFICATION_ITEM_PARAMETERS"])
             if env.get("CERTIFICATION_ITEM_PARAMETERS") else None,
+            state_cache_size=env_int(env, "STATE_CACHE_SIZE", 1000),
         )

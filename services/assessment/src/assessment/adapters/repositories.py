@@ -1,16 +1,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from sys import intern
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import DateTime, Uuid, insert, select, text, update
+from sqlalchemy import DateTime, Uuid, bindparam, insert, literal_column, select, text, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from assessment.adapters import orm
+from assessment.adapters.state_cache import StateCache
 from assessment.domain.knowledge import KnowledgeElement
 from assessment.domain.model import Answer, Assessment, CampaignTarget
 from assessment.domain.releases import ContentRelease
@@ -64,8 +67,14 @@ def _knowledge_element(row: Any) -> KnowledgeElement:
         earned_pix=row.earned_pix, created_at=row.created_at)
 
 
+# The stamp of what a learner's assessment is built from: the version and ``xmin`` of each of the learner's
+# assessments (their answers and knowledge elements are only written with a new version of one of them), and
+# the campaign's archive state. Ordered by id, so equal stamps are equal strings (adapters.state_cache). _LOAD
+# and _CHECK read it with the same expression.
 _LOAD = text("""
     SELECT a.*, coalesce(ct.archived, false) AS campaign_archived,
+      (SELECT string_agg(m.id::text || ':' || m.version || ':' || m.xmin::text, ',' ORDER BY m.id)
+         FROM assessments m WHERE m.user_id = a.user_id) AS stamp,
       (SELECT coalesce(json_agg(json_build_array(an.id, an.assessment_id, an.index, an.challenge_id, an.skill_id,
                                                  an.value, an.result, an.answered_at, an.elapsed_ms)
                                 ORDER BY an.index), '[]')
@@ -81,20 +90,105 @@ _LOAD = text("""
              created_at=DateTime(timezone=True), completed_at=DateTime(timezone=True),
              current_served_at=DateTime(timezone=True), answers=JSONB, knowledge=JSONB)
 
+_CHECK = text("""
+    SELECT coalesce(ct.archived, false) AS campaign_archived,
+      (SELECT string_agg(m.id::text || ':' || m.version || ':' || m.xmin::text, ',' ORDER BY m.id)
+         FROM assessments m WHERE m.user_id = a.user_id) AS stamp
+      FROM assessments a LEFT JOIN campaign_targets ct ON ct.campaign_id = a.campaign_id
+     WHERE a.id = :id
+""")
+
+# The columns of an assessment's row an aggregate is built from (besides its answers and knowledge).
+_ROW_FIELDS = ("id", "user_id", "participation_id", "campaign_id", "target_skill_ids", "improving", "created_at",
+               "state", "completed_at", "current_challenge_id", "current_served_at", "version", "campaign_archived",
+               "reset_all_not_validated", "participation_version")
+
+
+@dataclass(frozen=True)
+class AssessmentSnapshot:
+    """An assessment as a process last read or wrote it: never changed, each request builds its own aggregate."""
+
+    fields: tuple[tuple[str, Any], ...]
+    answers: tuple[Answer, ...]
+    knowledge: tuple[KnowledgeElement, ...]
+    answered_before: frozenset[str]
+
+    @classmethod
+    def of(cls, assessment: Assessment) -> AssessmentSnapshot:
+        return cls(tuple((name, getattr(assessment, name)) for name in _ROW_FIELDS), tuple(assessment.answers),
+                   tuple(assessment.knowledge), assessment.answered_before)
+
+    def aggregate(self) -> Assessment:
+        return Assessment(**dict(self.fields), answers=list(self.answers), knowledge=list(self.knowledge),
+                          answered_before=self.answered_before)
+
+
+def _restamped(stamp: tuple[bool, str], assessment_id: UUID, version: int, xmin: str) -> tuple[bool, str]:
+    """The stamp after this process wrote one of the learner's assessments (the others as they were read)."""
+    archived, rows = stamp
+    mine = f"{assessment_id}:"
+    return archived, ",".join(f"{mine}{version}:{xmin}" if row.startswith(mine) else row for row in rows.split(","))
+
+
+# Built once (the hot path's write): the row as the aggregate has it, if still at the version it was read at;
+# its new xmin back for the stamp.
+_SET = ("user_id", "participation_id", "campaign_id", "target_skill_ids", "improving", "state", "created_at",
+        "completed_at", "current_challenge_id", "current_served_at", "reset_all_not_validated",
+        "participation_version", "version")
+_UPDATE = (update(orm.assessments)
+           .where(orm.assessments.c.id == bindparam("b_id"), orm.assessments.c.version == bindparam("read_version"))
+           .values({name: bindparam(name) for name in _SET})
+           .returning(literal_column("xmin::text")))
+
 
 class SqlAlchemyAssessments(AbstractAssessments):
-    def __init__(self, session: Session, track: Track) -> None:
+    def __init__(self, session: Session, track: Track, states: StateCache[AssessmentSnapshot] | None = None) -> None:
         self.session, self.track = session, track
+        self.states = states if states is not None else StateCache(0)
+        self._stamps: dict[UUID, tuple[bool, str]] = {}  # the stamp each aggregate handed out was read at
 
     def get(self, assessment_id: UUID) -> Assessment | None:
-        # One round trip on the hot path: the assessment, its campaign's archive state, every answer of
-        # the learner (this assessment's, and the challenges seen elsewhere) and the learner's knowledge,
-        # the last two as JSON arrays built by PostgreSQL.
+        assessment_id = assessment_id if isinstance(assessment_id, UUID) else UUID(str(assessment_id))
+        if assessment_id in self.states:
+            # The snapshot this process kept, if nothing changed since: one small statement instead of the load.
+            row = self.session.execute(_CHECK, {"id": assessment_id}).first()
+            if row is None:
+                self.states.drop(assessment_id)
+                return None
+            stamp = (row.campaign_archived, row.stamp)
+            snapshot = self.states.get(assessment_id, stamp)
+            if snapshot is not None:
+                self._stamps[assessment_id] = stamp
+                return self.track(snapshot.aggregate())
+        return self._load(assessment_id)
+
+    def _load(self, assessment_id: UUID) -> Assessment | None:
+        # One round trip: the assessment, its campaign's archive state, every answer of the learner (this
+        # assessment's, and the challenges seen elsewhere) and the learner's knowledge, the last two as JSON
+        # arrays built by PostgreSQL, with the stamp of all of it.
         row = self.session.execute(_LOAD, {"id": assessment_id}).mappings().first()
         if row is None:
             return None
-        answers = [Answer(id=UUID(a[0]), assessment_id=UUID(a[1]), index=a[2], challenge_id=a[3], skill_id=a[4],
-                          value=a[5], result=a[6], answered_at=datetime.fromisoformat(a[7]), elapsed_ms=a[8])
+        # Kept between requests (state_cache): the learner's assessment ids and the repeated strings are shared.
+        ids: dict[str, UUID] = {str(assessment_id): assessment_id}
+
+        def shared_id(text: str) -> UUID:
+            found = ids.get(text)
+            if found is None:
+                found = ids[text] = UUID(text)
+            return found
+
+        moments: dict[str, datetime] = {}  # an answer's knowledge elements are created at its moment
+
+        def moment(text: str) -> datetime:
+            found = moments.get(text)
+            if found is None:
+                found = moments[text] = datetime.fromisoformat(text)
+            return found
+
+        answers = [Answer(id=UUID(a[0]), assessment_id=shared_id(a[1]), index=a[2], challenge_id=intern(a[3]),
+                          skill_id=intern(a[4]), value=a[5], result=intern(a[6]), answered_at=moment(a[7]),
+                          elapsed_ms=a[8])
                    for a in row["answers"]]
         assessment = Assessment(
             id=row["id"], user_id=row["user_id"], participation_id=row["participation_id"],
@@ -105,11 +199,14 @@ class SqlAlchemyAssessments(AbstractAssessments):
             campaign_archived=row["campaign_archived"], reset_all_not_validated=row["reset_all_not_validated"],
             participation_version=row["participation_version"],
             answers=[a for a in answers if a.assessment_id == assessment_id],
-            knowledge=[KnowledgeElement(id=UUID(k[0]), user_id=row["user_id"], assessment_id=UUID(k[1]),
-                                        skill_id=k[2], competence_code=k[3], status=k[4], source=k[5],
-                                        earned_pix=k[6], created_at=datetime.fromisoformat(k[7]))
+            knowledge=[KnowledgeElement(id=UUID(k[0]), user_id=row["user_id"], assessment_id=shared_id(k[1]),
+                                        skill_id=intern(k[2]), competence_code=intern(k[3]), status=intern(k[4]),
+                                        source=intern(k[5]), earned_pix=k[6], created_at=moment(k[7]))
                        for k in row["knowledge"]],
             answered_before=frozenset(a.challenge_id for a in answers if a.assessment_id != assessment_id))
+        stamp = (row["campaign_archived"], row["stamp"])
+        self._stamps[assessment_id] = stamp
+        self.states.keep(assessment_id, stamp, AssessmentSnapshot.of(assessment))
         return self.track(assessment)
 
     def id_for_participation(self, participation_id: UUID) -> UUID | None:
@@ -138,15 +235,26 @@ class SqlAlchemyAssessments(AbstractAssessments):
         self.track(assessment)
 
     def save(self, assessment: Assessment) -> None:
-        if assessment.version != assessment.loaded_version:
-            result = self.session.execute(
-                update(orm.assessments)
-                .where(orm.assessments.c.id == assessment.id, orm.assessments.c.version == assessment.loaded_version)
-                .values(version=assessment.version, **self._columns(assessment)))
-            if result.rowcount != 1:
-                raise ConcurrentUpdate(f"assessment {assessment.id} changed since it was read")
-            assessment.loaded_version = assessment.version
+        if assessment.version == assessment.loaded_version:
+            if assessment.new_answers or assessment.new_knowledge:  # never happens: a change bumps the version
+                self.states.drop(assessment.id)
+            self._write_new(assessment)
+            return
+        written = self.session.execute(_UPDATE, {
+            **self._columns(assessment), "version": assessment.version, "b_id": assessment.id,
+            "read_version": assessment.loaded_version,
+        }).scalar()
+        if written is None:
+            self.states.drop(assessment.id)
+            raise ConcurrentUpdate(f"assessment {assessment.id} changed since it was read")
+        assessment.loaded_version = assessment.version
         self._write_new(assessment)
+        stamp = self._stamps.get(assessment.id)
+        if stamp is not None:
+            # Stamped with this transaction's id: if it rolls back, no row will ever carry it.
+            stamp = _restamped(stamp, assessment.id, assessment.version, written)
+            self._stamps[assessment.id] = stamp
+            self.states.keep(assessment.id, stamp, AssessmentSnapshot.of(assessment))
 
     @staticmethod
     def _columns(assessment: Assessment) -> dict[str, Any]:

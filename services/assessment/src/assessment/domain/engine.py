@@ -37,15 +37,34 @@ def p_right(level: float, difficulty: float) -> float:
     return 1.0 / (1.0 + math.exp(difficulty - level))
 
 
+class _LogLikelihoods(dict):
+    """(difficulty, right) -> the log-likelihood of that result at one level, computed once per process."""
+
+    def __init__(self, level: float) -> None:
+        super().__init__()
+        self.level = level
+
+    def __missing__(self, key: tuple[float, bool]) -> float:
+        p = p_right(self.level, key[0])
+        term = self[key] = math.log(p if key[1] else 1.0 - p)
+        return term
+
+
+# The same terms for every assessment: a few hundred at most (the grid's 16 levels, 8 skill levels, right or not).
+_TERMS = {level: _LogLikelihoods(level) for level in LEVEL_GRID}
+
+
 def estimate_level(results: Sequence[DirectResult]) -> float:
     if not results:
         return float(FIRST_LEVEL)
+    keys = [(result.level, result.right) for result in results]
 
     def log_posterior(level: float) -> float:
+        # The sum of the same terms in the same order as computing each: the same float, bit for bit.
+        terms = _TERMS.get(level) or _LogLikelihoods(level)
         total = -((level - PRIOR_MEAN) ** 2) / (2 * PRIOR_SD ** 2)
-        for result in results:
-            p = p_right(level, result.level)
-            total += math.log(p if result.right else 1.0 - p)
+        for key in keys:
+            total += terms[key]
         return total
 
     return max(LEVEL_GRID, key=log_posterior)
@@ -86,8 +105,10 @@ def playable_challenges(content: LearningContent, skill_id: str, situation: Situ
 
 def candidates(content: LearningContent, situation: Situation) -> list[Skill]:
     """Target skills still unknown that can be asked; none left means the test is over."""
+    answered, known = situation.answered_here, situation.known
+    # playable_challenges(...) is not empty exactly when one of the skill's challenges is not answered here.
     return [content.skills[s] for s in situation.targets
-            if s not in situation.known and s in content.skills and playable_challenges(content, s, situation)]
+            if s not in known and s in content.skills and any(c.id not in answered for c in content.challenges_of(s))]
 
 
 def next_challenge(content: LearningContent, situation: Situation) -> Challenge | None:

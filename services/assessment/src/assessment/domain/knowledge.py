@@ -19,7 +19,7 @@ DIRECT, INFERRED = "DIRECT", "INFERRED"
 CERTIFIABLE_COMPETENCES = 5  # level 1 or more in at least this many competences
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KnowledgeElement:
     id: UUID
     user_id: UUID

@@ -71,7 +71,7 @@ class CampaignTarget:
     version: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Answer:
     id: UUID
     assessment_id: UUID
