@@ -1,7 +1,7 @@
 """Pages kept live: a view pushed to the browser as server-sent events whenever it changes.
 
-The pieces, each usable alone (certification's invigilator page uses them; reporting's live activity
-for Orga is meant to):
+The pieces, each usable alone (certification's invigilator page uses them, and reporting's live activity
+of a campaign for Orga):
 
 - **Notices** (``RedisNotices``): "channel X changed", nothing more, through Redis pub/sub, so that a
   change made by any process (an api replica, a consumer) reaches the streams open in every other one.
@@ -381,9 +381,10 @@ STREAMS_FULL_RETRY_SECONDS = 5
 
 
 def event_stream_response(*, slots: StreamSlots, notices: AbstractNotices, channel: str, event: str,
-                          render: Callable[[], View], lifetime: float) -> Response:
+                          render: Callable[[], View], lifetime: float,
+                          coalesce: float = COALESCE_SECONDS) -> Response:
     """The answer of a stream route: subscribe, read the first view (its errors are the route's ordinary
-    error answers, nothing streamed yet), then stream. The slot and the subscription are given back when
+    error answers, nothing streamed yet), then stream, one view per ``coalesce`` seconds at most. The slot and the subscription are given back when
     the server closes the answer (the end of the stream, or a client gone, found at the next write)."""
     if not slots.take():
         raise ApiError(503, "LIVE_STREAMS_FULL", "Too many live pages are open on this server; the page "
@@ -401,7 +402,8 @@ def event_stream_response(*, slots: StreamSlots, notices: AbstractNotices, chann
     except BaseException:
         resources.close()
         raise
-    stream = LiveStream(event=event, first=first, render=render, listener=listener, lifetime=max(lifetime, 0.0))
+    stream = LiveStream(event=event, first=first, render=render, listener=listener, lifetime=max(lifetime, 0.0),
+                        coalesce=coalesce)
     # Not a generator's own ``finally``: a stream never started (client gone at once) would not run it.
     response = Response(iter(stream), mimetype=EVENT_STREAM,
                         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
