@@ -62,15 +62,16 @@ export function Activity({ campaign }) {
     page_size: PAGE_SIZE,
   })), [campaign.id, filters.status, filters.division, filters.group, search, filters.page]);
   const [pushed, setPushed] = useState(null);
-  const heard = useRef(false);
+  const last = useRef(null);
   const live = useLiveView(api, `${base}/activity/events`, "activity", (view) => {
     setPushed(view);
-    // the page read the list as it opened; after that, every message says that something changed
-    if (heard.current) {
+    // The page read the list as it opened; after that, every message says that something changed. The classes
+    // and groups change only with the participants themselves.
+    if (last.current) {
       participants.reload();
-      options.reload();
+      if (view.participations_count !== last.current.participations_count) options.reload();
     }
-    heard.current = true;
+    last.current = view;
   });
   usePolling(() => {
     activity.reload();
