@@ -27,7 +27,7 @@ try:
     runtime = bootstrap(Settings.from_env({"SERVICE_ENV": "test", "DATABASE_URL": url}))
     release(runtime)
     org = organization(runtime, type="PRO", manages_students=False)
-    teacher = person("t"); grant(runtime, org, teacher, "ADMIN", 2)
+    grant(runtime, org, person("t"), "ADMIN", 2)
     camp = campaign(runtime, org, type="PROFILES_COLLECTION")
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 600
     users = [account(runtime, "A", f"B{i}") for i in range(n)]
@@ -37,7 +37,7 @@ try:
                                   contracts_from=ROOT / "services/reporting/tests/integration",
                                   participation_id=p, campaign_id=camp, organization_id=org, user_id=u,
                                   campaign_type="PROFILES_COLLECTION", shared_at="2026-11-20T10:00:00Z", results=shared)
-                 for p, u in zip(parts, users)]
+                 for p, u in zip(parts, users, strict=True)]
     sub = next(s for s in runtime.subscriptions() if "campaigns.participation.results_shared.v1" in s.event_types)
     for size in (20, 100):
         chunk = envelopes[:n // 2] if size == 20 else envelopes[n // 2:]
