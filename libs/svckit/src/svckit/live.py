@@ -377,6 +377,17 @@ class LiveSettings:
 
 # -- the answer -----------------------------------------------------------------------------------------
 
+def message_schema(event: str, data: str) -> dict:
+    """One message of a stream route, as OpenAPI 3.0 can say it (its ``data`` is the JSON document ``data``
+    names): for the route's 200 answer, ``content_type=EVENT_STREAM``."""
+    return {"type": "object", "required": ["event", "id", "data"], "properties": {
+        "event": {"type": "string", "enum": [event]},
+        "id": {"type": "string", "description": "increasing (milliseconds), across reconnections too"},
+        "retry": {"type": "integer", "description": "on the first message: milliseconds to wait before reconnecting"},
+        "data": {"type": "string", "description": data},
+    }}
+
+
 STREAMS_FULL_RETRY_SECONDS = 5
 
 
@@ -384,8 +395,9 @@ def event_stream_response(*, slots: StreamSlots, notices: AbstractNotices, chann
                           render: Callable[[], View], lifetime: float,
                           coalesce: float = COALESCE_SECONDS) -> Response:
     """The answer of a stream route: subscribe, read the first view (its errors are the route's ordinary
-    error answers, nothing streamed yet), then stream, one view per ``coalesce`` seconds at most. The slot and the subscription are given back when
-    the server closes the answer (the end of the stream, or a client gone, found at the next write)."""
+    error answers, nothing streamed yet), then stream, one view per ``coalesce`` seconds at most. The slot and
+    the subscription are given back when the server closes the answer (the end of the stream, or a client gone,
+    found at the next write)."""
     if not slots.take():
         raise ApiError(503, "LIVE_STREAMS_FULL", "Too many live pages are open on this server; the page "
                        "reconnects by itself.", {"max_streams": slots.limit},

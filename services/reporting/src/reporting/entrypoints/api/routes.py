@@ -13,7 +13,7 @@ from reporting.entrypoints.api import live
 from reporting.entrypoints.api import schemas as s
 from reporting.views import certification_results, learners, participants, progression, results, statistics
 from svckit.auth import auth_required, current_principal
-from svckit.live import EVENT_STREAM
+from svckit.live import EVENT_STREAM, message_schema
 from svckit.openapi import errors
 from svckit.pagination import page_of
 
@@ -45,13 +45,7 @@ class Activity(MethodView):
         return statistics.activity(_engine(), campaign_id, _user_id())
 
 
-# One message of the stream, as OpenAPI 3.0 can say it (its data is a document of ActivitySchema).
-LIVE_EVENT = {"type": "object", "required": ["event", "id", "data"], "properties": {
-    "event": {"type": "string", "enum": [live.EVENT]},
-    "id": {"type": "string", "description": "increasing (milliseconds), across reconnections too"},
-    "retry": {"type": "integer", "description": "on the first message: milliseconds to wait before reconnecting"},
-    "data": {"type": "string", "description": "the JSON of GET /api/campaigns/{campaign_id}/activity"},
-}}
+LIVE_EVENT = message_schema(live.EVENT, "the JSON of GET /api/campaigns/{campaign_id}/activity")
 
 
 @campaign.route("/<uuid:campaign_id>/activity/events")
