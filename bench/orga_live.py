@@ -77,12 +77,15 @@ class Pages:
             thread.start()
 
     def stop(self) -> None:
+        # A stream's reader sees the flag at its next piece (a keep-alive at the latest, 15 s): closing its answer
+        # from here would wait for the lock the reader holds while it waits for that piece.
         self.stopping.set()
+        deadline = time.monotonic() + 20
+        for thread in self.threads:
+            thread.join(timeout=max(deadline - time.monotonic(), 0.1))
         with self.lock:
             for response in self.responses:
-                response.close()  # a stream waiting for its next message ends at once
-        for thread in self.threads:
-            thread.join(timeout=10)
+                response.close()
 
     def _get(self, http: requests.Session, path: str, **params) -> dict | None:
         try:
@@ -135,7 +138,7 @@ class Pages:
                 self.stopping.wait(5.0)
                 continue
             try:
-                for view in _views(response):
+                for view in _views(response, self.stopping):
                     with self.lock:
                         self.messages += 1
                     if last is not None:
@@ -150,10 +153,10 @@ class Pages:
             self.stopping.wait(1.0)
 
 
-def _views(response: requests.Response):
-    """The ``activity`` messages' data, parsed, as they arrive."""
+def _views(response: requests.Response, stopping: threading.Event):
+    """The ``activity`` messages' data, parsed, as they arrive, until ``stopping`` is set."""
     buffer = b""
-    while piece := response.raw.read1(65536):
+    while not stopping.is_set() and (piece := response.raw.read1(65536)):
         buffer += piece
         while b"\n\n" in buffer:
             block, buffer = buffer.split(b"\n\n", 1)
