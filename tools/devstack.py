@@ -160,6 +160,13 @@ def check_redis(url: str) -> None:
              "limits' counters there.")
 
 
+def overrides(program: str) -> dict[str, str]:
+    """Settings of one service's processes (or the gateway's) given as ``DEV_<NAME>_<SETTING>`` in the environment
+    (``DEV_REPORTING_WEB_THREADS=256``): a bench sizes one process group without touching the others."""
+    prefix = f"DEV_{program.upper()}_"
+    return {name[len(prefix):]: value for name, value in os.environ.items() if name.startswith(prefix)}
+
+
 def service_env(service: str, cfg: dict[str, str]) -> dict[str, str]:
     return {
         "SERVICE_ENV": "development",
@@ -176,9 +183,12 @@ def service_env(service: str, cfg: dict[str, str]) -> dict[str, str]:
         # notices in the machine's Redis, and threads for 16 streams a process beside 16 for ordinary requests
         **({"PUBLIC_URL": f"http://localhost:{cfg['gateway_port']}/certif", "LIVE_REDIS_URL": cfg["redis_url"],
             "WEB_THREADS": "32"} if service == "certification" else {}),
+        # reporting's live activity pages for Orga: their notices in the machine's Redis, threads for 16 streams
+        **({"LIVE_REDIS_URL": cfg["redis_url"], "WEB_THREADS": "32"} if service == "reporting" else {}),
         # identity: log-ins waiting for an argon2 turn hold a thread each; 32 leave threads for its other
         # routes during a burst (bench/logins.py: GET /api/users/me p50 18 ms meanwhile, 160 ms with 8)
         **({"WEB_THREADS": "32"} if service == "identity" else {}),
+        **overrides(service),
     }
 
 
@@ -274,6 +284,7 @@ def write_config(cfg: dict[str, str], consumers: set[str], publishers: set[str])
            for service in SERVICES},
         # the counters of the rate limits, shared by the gateway's workers (and kept across its reloads)
         "RATELIMIT_STORAGE_URI": cfg["redis_url"],
+        **overrides("gateway"),
     }
     sections.append(program("gateway", f"{BIN / 'gateway'} api --bind 0.0.0.0:{cfg['gateway_port']}", gateway_env))
     # Idempotency-Key answers are kept 24 hours: every few minutes, each service deletes the older ones.

@@ -100,14 +100,15 @@ def pod_spec(obj: dict) -> dict | None:
     return None
 
 
-# Redis pods a service keeps beside its processes (no database, no broker): certification's live notices.
-NOTICE_STORES = {"certification-live-redis"}
+# Redis pods a service keeps beside its processes (no database, no broker): certification's and reporting's live
+# notices.
+NOTICE_STORES = {"certification-live-redis", "reporting-live-redis"}
 
 
 def test_both_overlays_render_every_service(rendered):
     for overlay, objects in rendered.items():
         deployments = {o["metadata"]["name"] for o in of_kind(objects, "Deployment")}
-        expected = ({f"{s}-{p}" for s in SERVICES for p in ("api", "consumer")} | {"gateway", "gateway-redis", "certification-live-redis"}
+        expected = ({f"{s}-{p}" for s in SERVICES for p in ("api", "consumer")} | {"gateway", "gateway-redis"} | NOTICE_STORES
                     | {f"{s}-relay" for s in SERVICES if publishes(s)})  # reporting publishes nothing
         assert "reporting-relay" not in expected
         assert deployments == expected, overlay

@@ -129,3 +129,24 @@ def test_restart_refuses_a_name_that_is_no_program(tmp_path, monkeypatch):
     with pytest.raises(SystemExit):
         devstack.restart(["reporting-relay"])
     assert calls == []
+
+
+def test_a_setting_given_for_one_program_reaches_that_program_only(tmp_path, monkeypatch):
+    monkeypatch.setattr(devstack, "CONF", tmp_path / "supervisord.conf")
+    monkeypatch.setattr(devstack, "CHECKS", tmp_path / "checks.json")
+    monkeypatch.setenv("DEV_REPORTING_WEB_THREADS", "256")
+    monkeypatch.setenv("DEV_GATEWAY_LIVE_MAX_STREAMS", "220")
+    cfg = devstack.settings()
+    assert devstack.service_env("reporting", cfg)["WEB_THREADS"] == "256"  # over make up's own 32
+    assert devstack.service_env("certification", cfg)["WEB_THREADS"] == "32"
+    assert "LIVE_MAX_STREAMS" not in devstack.service_env("reporting", cfg)
+    services = set(devstack.SERVICES)
+    devstack.write_config(cfg, consumers=services, publishers=services - {"reporting"})
+    gateway = next(section for section in (tmp_path / "supervisord.conf").read_text().split("\n\n")
+                   if section.startswith("[program:gateway]"))
+    assert 'LIVE_MAX_STREAMS="220"' in gateway
+
+
+def test_reporting_hears_the_live_notices_in_the_machines_redis():
+    env = devstack.service_env("reporting", devstack.settings())
+    assert env["LIVE_REDIS_URL"] == devstack.settings()["redis_url"] and env["WEB_THREADS"] == "32"

@@ -149,6 +149,7 @@ ROUTES: tuple[Route, ...] = (
     # campaigns; the results views under /api/campaigns/{id}/ are reporting's
     public("GET", "/api/campaigns/by-code/{code}", CAMPAIGNS),
     token("/api/campaigns/{id}/activity", REPORTING),
+    token("/api/campaigns/{id}/activity/events", REPORTING, methods="GET"),  # an event stream (svckit.live)
     token("/api/campaigns/{id}/participants/**", REPORTING),
     token("/api/campaigns/{id}/collective-results", REPORTING),
     token("/api/campaigns/{id}/export.csv", REPORTING),

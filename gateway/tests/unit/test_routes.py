@@ -58,6 +58,7 @@ table = RoutingTable()
         ("GET", "/api/campaigns/1/export.csv", "reporting", True),
         ("GET", "/api/campaigns/1/progression", "reporting", True),
         ("GET", "/api/campaigns/1/statistics", "reporting", True),
+        ("GET", "/api/campaigns/1/activity/events", "reporting", True),
     ],
 )
 def test_each_route_goes_to_its_owner(method, path, service, needs_token):

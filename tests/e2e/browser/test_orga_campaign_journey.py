@@ -1,6 +1,6 @@
 """A teacher's campaign in the Orga face, in a real browser, in French and in English: log in,
 accept the Orga terms, create a campaign (the landing text previewed as it is typed), hand out
-its code and link, follow two pupils live as they take the test, read the collective and the
+its code and link, follow two pupils live (pushed, not polled) as they take the test, read the collective and the
 individual results, export the CSV, edit the title, archive it."""
 
 from __future__ import annotations
@@ -135,7 +135,12 @@ def test_a_teacher_creates_a_campaign_follows_pupils_live_and_reads_their_result
     assert page.evaluate("navigator.clipboard.readText()") == code
 
     # Activity, live: two pupils join and answer while the page stays open; a search typed in the
-    # list keeps its text and the focus across the updates.
+    # list keeps its text and the focus across the updates. The page is pushed (the campaign's activity stream):
+    # while the stream is up, it asks for the counts no more (polling is only its fallback).
+    expect(page.get_by_test_id("live-state")).to_have_attribute("data-state", "live", timeout=10_000)
+    polls = []
+    page.on("request", lambda request: polls.append(request.url)
+            if request.url.split("?")[0].endswith(f"/api/campaigns/{campaign_id}/activity") else None)
     chloe = sign_up(stack, "Chloé", "Cœurderoy", unique_email("chloe"))
     chloe_participation = join(stack, chloe, code, external_id="E-001")
     search = page.get_by_label(text["search"])
@@ -143,6 +148,7 @@ def test_a_teacher_creates_a_campaign_follows_pupils_live_and_reads_their_result
     row = page.get_by_role("row").filter(has_text="Cœurderoy")
     expect(row).to_contain_text(text["started"], timeout=20_000)
     expect(row).to_contain_text("E-001")
+    assert polls == [], polls  # the new participant came with a notice, not a poll
     answer(stack, chloe, assessment_of(stack, chloe, chloe_participation), count=3)
     expect(row.get_by_role("progressbar")).not_to_have_attribute("aria-valuenow", "0", timeout=20_000)
     assert_accessible(page, "activity")
@@ -152,6 +158,7 @@ def test_a_teacher_creates_a_campaign_follows_pupils_live_and_reads_their_result
     expect(row.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "100")
     expect(search).to_be_focused()
     expect(search).to_have_value("Chlo")
+    assert polls == [], polls
 
     francois = sign_up(stack, "François", "Lefèvre", unique_email("francois"))
     finish_and_share(stack, francois, join(stack, francois, code, external_id="E-002"), knows_up_to=2)

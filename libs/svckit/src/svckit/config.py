@@ -155,6 +155,9 @@ class CommonSettings:
     # Messages a consumer applies in one transaction, for the subscriptions that take batches (msgkit.consumer);
     # 1: one transaction per message everywhere.
     consumer_batch: int = 100
+    # How long the outbox relay sleeps when it found less than a full batch: the longest an event waits in the
+    # outbox (a committed share waits half of it on average before it is published); each wake-up is one query.
+    relay_idle_ms: int = 200
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -188,6 +191,9 @@ class CommonSettings:
         consumer_batch = env_int(env, "CONSUMER_BATCH", 100)
         if not 1 <= consumer_batch <= 1000:
             raise ConfigurationError(f"CONSUMER_BATCH={consumer_batch}: from 1 (no batches) to 1000")
+        relay_idle_ms = env_int(env, "RELAY_IDLE_MS", 200)
+        if not 10 <= relay_idle_ms <= 5000:
+            raise ConfigurationError(f"RELAY_IDLE_MS={relay_idle_ms}: from 10 to 5000")
         return cls(
             service=service,
             environment=environment,
@@ -206,6 +212,7 @@ class CommonSettings:
             trusted_proxy_addresses=trusted_addresses,
             retry_delays_ms=retry_delays,
             consumer_batch=consumer_batch,
+            relay_idle_ms=relay_idle_ms,
             extra=dict(env),
         )
 

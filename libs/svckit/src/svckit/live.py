@@ -1,7 +1,7 @@
 """Pages kept live: a view pushed to the browser as server-sent events whenever it changes.
 
-The pieces, each usable alone (certification's invigilator page uses them; reporting's live activity
-for Orga is meant to):
+The pieces, each usable alone (certification's invigilator page uses them, and reporting's live activity
+of a campaign for Orga):
 
 - **Notices** (``RedisNotices``): "channel X changed", nothing more, through Redis pub/sub, so that a
   change made by any process (an api replica, a consumer) reaches the streams open in every other one.
@@ -377,14 +377,27 @@ class LiveSettings:
 
 # -- the answer -----------------------------------------------------------------------------------------
 
+def message_schema(event: str, data: str) -> dict:
+    """One message of a stream route, as OpenAPI 3.0 can say it (its ``data`` is the JSON document ``data``
+    names): for the route's 200 answer, ``content_type=EVENT_STREAM``."""
+    return {"type": "object", "required": ["event", "id", "data"], "properties": {
+        "event": {"type": "string", "enum": [event]},
+        "id": {"type": "string", "description": "increasing (milliseconds), across reconnections too"},
+        "retry": {"type": "integer", "description": "on the first message: milliseconds to wait before reconnecting"},
+        "data": {"type": "string", "description": data},
+    }}
+
+
 STREAMS_FULL_RETRY_SECONDS = 5
 
 
 def event_stream_response(*, slots: StreamSlots, notices: AbstractNotices, channel: str, event: str,
-                          render: Callable[[], View], lifetime: float) -> Response:
+                          render: Callable[[], View], lifetime: float,
+                          coalesce: float = COALESCE_SECONDS) -> Response:
     """The answer of a stream route: subscribe, read the first view (its errors are the route's ordinary
-    error answers, nothing streamed yet), then stream. The slot and the subscription are given back when
-    the server closes the answer (the end of the stream, or a client gone, found at the next write)."""
+    error answers, nothing streamed yet), then stream, one view per ``coalesce`` seconds at most. The slot and
+    the subscription are given back when the server closes the answer (the end of the stream, or a client gone,
+    found at the next write)."""
     if not slots.take():
         raise ApiError(503, "LIVE_STREAMS_FULL", "Too many live pages are open on this server; the page "
                        "reconnects by itself.", {"max_streams": slots.limit},
@@ -401,7 +414,8 @@ def event_stream_response(*, slots: StreamSlots, notices: AbstractNotices, chann
     except BaseException:
         resources.close()
         raise
-    stream = LiveStream(event=event, first=first, render=render, listener=listener, lifetime=max(lifetime, 0.0))
+    stream = LiveStream(event=event, first=first, render=render, listener=listener, lifetime=max(lifetime, 0.0),
+                        coalesce=coalesce)
     # Not a generator's own ``finally``: a stream never started (client gone at once) would not run it.
     response = Response(iter(stream), mimetype=EVENT_STREAM,
                         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})

@@ -40,6 +40,14 @@ def test_bad_values_are_reported_by_name():
         env_bool("maybe")
 
 
+def test_the_relays_idle_sleep_is_a_setting_with_todays_200_ms_by_default():
+    assert CommonSettings.from_env("campaigns", {}).relay_idle_ms == 200
+    assert CommonSettings.from_env("campaigns", {"RELAY_IDLE_MS": "50"}).relay_idle_ms == 50
+    for wrong in ("0", "9", "5001", "fast"):
+        with pytest.raises(ConfigurationError, match="RELAY_IDLE_MS"):
+            CommonSettings.from_env("campaigns", {"RELAY_IDLE_MS": wrong})
+
+
 def test_the_usual_postgres_urls_use_the_psycopg_driver():
     assert normalize_database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalize_database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"

@@ -8,16 +8,17 @@ from reporting.adapters.journal import SqlAlchemyJournal
 from reporting.adapters.read_models import SqlAlchemyReadModels
 from reporting.service_layer.unit_of_work import ReportingUnitOfWork
 from svckit.db import set_local_timeouts
+from svckit.live import AbstractNotices
 from svckit.uow import SqlAlchemyUnitOfWork
 
 REBUILD_LOCK = 61_006  # an advisory lock key of reporting's database: one rebuild at a time
 
 
 class SqlAlchemyReportingUnitOfWork(SqlAlchemyUnitOfWork, ReportingUnitOfWork):
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
-        # reporting publishes nothing: its outbox stays empty
+    def __init__(self, session_factory: sessionmaker[Session], notices: AbstractNotices | None = None) -> None:
+        # reporting publishes no event (its outbox stays empty), only the live pages' notices
         super().__init__(session_factory, producer="reporting", outbox=orm.outbox, inbox=orm.inbox,
-                         to_integration=lambda _event: None)
+                         to_integration=lambda _event: None, notices=notices)
 
     def open_repositories(self, session: Session) -> None:
         self.read_models = SqlAlchemyReadModels(session)

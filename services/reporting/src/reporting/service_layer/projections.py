@@ -249,6 +249,8 @@ def project(data: dict[str, Any], envelope: Envelope, uow: ReportingUnitOfWork, 
     """A consumed event: into the journal, then into its read model, in the handler's transaction."""
     uow.journal.record(envelope)
     projection.handle(data, envelope, uow)
+    if projection.projection == "participations" and data.get("campaign_id"):
+        uow.touch_campaign(data["campaign_id"])  # Orga's live activity, once committed (one notice per batch)
 
 
 def rebuild(uow: ReportingUnitOfWork, names: Iterable[str], read: Callable[[Envelope], dict[str, Any]]) -> int:

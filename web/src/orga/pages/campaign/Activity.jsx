@@ -1,8 +1,11 @@
-// Who takes part and how far they are, updated every few seconds while the page is open. The
+// Who takes part and how far they are, pushed by the server while the page is open: GET .../activity/events
+// sends the counts at once and again whenever the campaign's participations change (common/live.js), and each
+// of those messages has the list read again. Polled every few seconds only while the stream is down. The
 // list keeps its filters, its page and the focus across updates: only the data changes.
-import { useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 
 import { formatDate, formatNumber, formatPercent, useI18n } from "../../../common/i18n.js";
+import { useLiveView } from "../../../common/live.js";
 import { ErrorNotice, Field, Loading, ProgressBar, useAsync, usePolling } from "../../../common/ui.jsx";
 import { api, patiently } from "../../api.js";
 import { useDebounced } from "../../components/hooks.js";
@@ -12,7 +15,7 @@ import { Stats } from "../../components/Stats.jsx";
 import { StatusBadge } from "../../components/StatusBadge.jsx";
 import { TableWrap } from "../../components/TableWrap.jsx";
 
-export const LIVE_EVERY_MS = 4000;
+export const LIVE_EVERY_MS = 4000; // the fallback's period, while the stream is down
 const PAGE_SIZE = 20;
 const STATUSES = ["STARTED", "TO_SHARE", "SHARED"];
 
@@ -58,11 +61,24 @@ export function Activity({ campaign }) {
     status: filters.status, division: filters.division, group: filters.group, search, page: filters.page,
     page_size: PAGE_SIZE,
   })), [campaign.id, filters.status, filters.division, filters.group, search, filters.page]);
+  const [pushed, setPushed] = useState(null);
+  const last = useRef(null);
+  const live = useLiveView(api, `${base}/activity/events`, "activity", (view) => {
+    setPushed(view);
+    // The page read the list as it opened; after that, every message says that something changed. The classes
+    // and groups change only with the participants themselves.
+    if (last.current) {
+      participants.reload();
+      if (view.participations_count !== last.current.participations_count) options.reload();
+    }
+    last.current = view;
+  });
   usePolling(() => {
     activity.reload();
     participants.reload();
     options.reload();
-  }, LIVE_EVERY_MS);
+  }, LIVE_EVERY_MS, live !== "live");
+  const counts = pushed?.campaign_id === campaign.id ? pushed : activity.data;
 
   const divisions = options.data?.divisions || [];
   const groups = options.data?.groups || [];
@@ -70,8 +86,10 @@ export function Activity({ campaign }) {
   return (
     <section aria-labelledby="activity-title">
       <h2 id="activity-title">{t("orga.activity.title")}</h2>
-      <p class="muted">{t("orga.activity.live", { seconds: LIVE_EVERY_MS / 1000 })}</p>
-      {activity.data ? <Counts activity={activity.data} /> : null}
+      <p class="muted" data-testid="live-state" data-state={live}>
+        {live === "live" ? t("orga.activity.pushed") : t("orga.activity.live", { seconds: LIVE_EVERY_MS / 1000 })}
+      </p>
+      {counts ? <Counts activity={counts} /> : null}
       <ErrorNotice error={activity.error || participants.error} />
 
       <h3>{t("orga.activity.participants_title")}</h3>

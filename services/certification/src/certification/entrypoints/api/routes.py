@@ -16,7 +16,7 @@ from certification.entrypoints.api import live
 from certification.entrypoints.api import schemas as s
 from svckit.auth import auth_required, current_principal
 from svckit.errors import ApiError
-from svckit.live import EVENT_STREAM
+from svckit.live import EVENT_STREAM, message_schema
 from svckit.openapi import errors
 from svckit.pagination import PageArgsSchema, page_of
 
@@ -252,13 +252,7 @@ class Invigilation(MethodView):
         return views.invigilation(runtime.engine, session_id, _actor(), runtime.now())
 
 
-# One message of the stream, as OpenAPI 3.0 can say it (its data is a document of InvigilationSchema).
-LIVE_EVENT = {"type": "object", "required": ["event", "id", "data"], "properties": {
-    "event": {"type": "string", "enum": [live.EVENT]},
-    "id": {"type": "string", "description": "increasing (milliseconds), across reconnections too"},
-    "retry": {"type": "integer", "description": "on the first message: milliseconds to wait before reconnecting"},
-    "data": {"type": "string", "description": "the JSON of GET /api/certification-sessions/{session_id}/invigilation"},
-}}
+LIVE_EVENT = message_schema(live.EVENT, "the JSON of GET /api/certification-sessions/{session_id}/invigilation")
 
 
 @sessions.route("/<uuid:session_id>/invigilation/events")

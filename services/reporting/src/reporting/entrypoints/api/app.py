@@ -8,6 +8,7 @@ from flask import Flask
 
 from reporting.adapters import orm
 from reporting.bootstrap import Reporting, bootstrap
+from reporting.entrypoints.api import live
 from reporting.entrypoints.api.errors import ERRORS
 from reporting.entrypoints.api.export_routes import export
 from reporting.entrypoints.api.routes import campaign, organization
@@ -32,4 +33,5 @@ def create_app(runtime: Reporting | None = None) -> Flask:
         trusted_proxy_addresses=runtime.common.trusted_proxy_addresses,
     )
     app.extensions["reporting"] = runtime
+    live.init_app(app, runtime)
     return app

@@ -9,9 +9,11 @@ from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from reporting.entrypoints.api import live
 from reporting.entrypoints.api import schemas as s
 from reporting.views import certification_results, learners, participants, progression, results, statistics
 from svckit.auth import auth_required, current_principal
+from svckit.live import EVENT_STREAM, message_schema
 from svckit.openapi import errors
 from svckit.pagination import page_of
 
@@ -41,6 +43,26 @@ class Activity(MethodView):
     def get(self, campaign_id: UUID):
         """How many take part, at each status, and their average progress"""
         return statistics.activity(_engine(), campaign_id, _user_id())
+
+
+LIVE_EVENT = message_schema(live.EVENT, "the JSON of GET /api/campaigns/{campaign_id}/activity")
+
+
+@campaign.route("/<uuid:campaign_id>/activity/events")
+class ActivityEvents(MethodView):
+    @auth_required
+    @campaign.response(200, LIVE_EVENT, content_type=EVENT_STREAM, description=(
+        "Server-sent events: `event: activity`, an increasing `id`, and as `data` the JSON of GET /activity; "
+        "one at once, then one whenever the campaign's participations change (a start, answers, a completion, a "
+        "share, a deletion; at most one every 4 s, LIVE_ACTIVITY_COALESCE_SECONDS), and `: keep-alive` after "
+        "15 s of silence. The stream ends after at most 5 minutes (at the token's expiry at the latest, or when "
+        "the server drains): EventSource reconnects by itself. 503 LIVE_STREAMS_FULL (Retry-After) when this "
+        "server holds as many streams as it may."))
+    def get(self, campaign_id: UUID):
+        """The campaign's activity, pushed live as server-sent events whenever its participations change"""
+        exp = current_principal().claims.get("exp")
+        return live.activity_events(current_app.extensions["reporting"], campaign_id, _user_id(),
+                                    float(exp) if isinstance(exp, (int, float)) else None)
 
 
 @campaign.route("/<uuid:campaign_id>/participants")
