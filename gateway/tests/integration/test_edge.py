@@ -1,0 +1,317 @@
+"""The HAProxy edge (gateway.edge): a real haproxy, its configuration generated from the routing table,
+in front of the fake services and a Python gateway (the web faces, the OpenAPI catalogue).
+
+The same guarantees as the Python gateway's own tests, asked of the edge: the table's resolution
+(every sample path resolves to the same service, or to the same 404/405, as ``RoutingTable``),
+tokens refused at the edge, the limits per account, per address and per group, counters shared by
+two edges (HAProxy peers), correlation ids, forwarding headers, 413, event streams passed at once,
+and a refused connection tried again.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from cryptography.hazmat.primitives import serialization
+
+from gateway.config import Settings
+from gateway.edge import EdgeOptions, Peer, haproxy_config
+from gateway.routes import ROUTES, RoutingTable
+from gateway.tests.conftest import KID, FakeService, gateway_env
+from gateway.tests.integration.test_event_streams import EVENT, EventService
+from svckit.testing import free_port
+
+HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
+table = RoutingTable()
+
+
+def error_of(response: requests.Response, status: int, code: str) -> dict:
+    assert response.status_code == status, f"{response.status_code} instead of {status}: {response.text[:300]}"
+    assert response.headers["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "details"}, body
+    assert body["error"]["code"] == code, body
+    return body["error"]
+
+
+class Edge:
+    def __init__(self, config: Path, port: int, log: Path) -> None:
+        self.url = f"http://127.0.0.1:{port}"
+        self.port = port
+        self.log = log
+        self.process = subprocess.Popen([HAPROXY, "-db", "-f", str(config)], stdout=log.open("wb"),
+                                        stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                return
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"haproxy did not start: {log.read_text()}") from None
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
+
+
+@pytest.fixture(scope="session")
+def key_dir(keys, tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("edge-keys")
+    path = folder / f"{KID}.pem"
+    path.write_bytes(keys.private.public_key().public_bytes(serialization.Encoding.PEM,
+                                                            serialization.PublicFormat.SubjectPublicKeyInfo))
+    return {KID: path}
+
+
+@pytest.fixture(scope="session")
+def start_edge(services, start_gateway, key_dir, tmp_path_factory) -> Iterator[Callable[..., Edge]]:
+    """An edge on the fake services, env overrides as keywords (and peers, service URLs)."""
+    started: list[Edge] = []
+    behind = start_gateway(RATELIMIT_ENABLED="false", TRUSTED_PROXIES="1")
+
+    def start(*, port: int | None = None, peers: tuple[Peer, ...] = (), local_peer: str | None = None,
+              **overrides: str) -> Edge:
+        settings = Settings.from_env(gateway_env(services, **overrides))
+        port = port or free_port()
+        options = EdgeOptions(bind=f"127.0.0.1:{port}", gateway_url=behind.url, keys=key_dir, access_log=False,
+                              peers=peers, local_peer=local_peer)
+        folder = tmp_path_factory.mktemp("edge")
+        config = folder / "haproxy.cfg"
+        config.write_text(haproxy_config(settings, options))
+        edge = Edge(config, port, folder / "haproxy.log")
+        started.append(edge)
+        return edge
+
+    yield start
+    for edge in started:
+        edge.stop()
+
+
+@pytest.fixture(scope="session")
+def edge(start_edge) -> Edge:
+    return start_edge(RATELIMIT_ENABLED="false", UPSTREAM_READ_TIMEOUT="2")
+
+
+@pytest.fixture
+def auth(keys):
+    return {"Authorization": f"Bearer {keys.token()}"}
+
+
+def sample_requests() -> list[tuple[str, str]]:
+    """Each route's pattern made concrete, below it, beside it; and each with other methods."""
+    samples: set[tuple[str, str]] = set()
+    for route in ROUTES:
+        concrete = route.pattern.replace("/**", "").replace("{", "x").replace("}", "")
+        for path in (concrete, concrete + "/7", concrete + "/7/more", concrete + "x", concrete + "/"):
+            for method in ("GET", "POST", "PATCH", "DELETE"):
+                samples.add((method, path))
+    samples |= {("GET", "/api/nothing-here"), ("GET", "/.well-known/other"), ("GET", "/api/campaigns/%2e%2e/admin"),
+                ("GET", "/api//users/me"), ("HEAD", "/api/certificates"), ("PUT", "/api/users/me")}
+    return sorted(samples)
+
+
+def test_the_edge_resolves_every_sample_path_as_the_routing_table_does(edge, services, auth):
+    session = requests.Session()
+    mismatches = []
+    for method, path in sample_requests():
+        resolution = table.resolve(method, requests.utils.unquote(path))
+        response = session.request(method, edge.url + path, headers=auth, timeout=5)
+        try:
+            body = response.json() if method != "HEAD" else {}
+        except ValueError:
+            body = {"text": response.text[:200]}
+        if path == "/.well-known/jwks.json" and "keys" in body:  # the fake identity serves it itself
+            body = {"service": "identity", "path": path}
+        if resolution.route is not None:
+            got = (response.status_code, body.get("service"), body.get("path"))
+            expected = (200, None, None) if method == "HEAD" else (200, resolution.route.service, path)
+        elif resolution.path_known:
+            got = (response.status_code, response.headers.get("Allow"), body.get("error", {}).get("code"))
+            expected = (405, ", ".join(sorted(resolution.allowed)), None if method == "HEAD" else "METHOD_NOT_ALLOWED")
+        else:
+            got = (response.status_code, body.get("error", {}).get("code"))
+            expected = (404, None if method == "HEAD" else "ROUTE_NOT_FOUND")
+        if got != expected:
+            mismatches.append((method, path, got, expected))
+    assert not mismatches, mismatches
+
+
+@pytest.mark.parametrize("path", ["/api/campaigns/1/../../admin/users", "/api/campaigns/1/./x",
+                                  "/api/campaigns/1/%2E%2E/%2e%2e/admin/users"])
+def test_a_path_with_dot_segments_matches_no_route(edge, services, auth, path, no_forwarding):
+    """Sent as is (requests would remove the dots): a service's router could resolve them after the edge chose."""
+    connection = http.client.HTTPConnection("127.0.0.1", edge.port, timeout=5)
+    with no_forwarding(services["identity"]):
+        connection.request("GET", path, headers=auth)
+        response = connection.getresponse()
+    assert response.status == 404
+    assert json.loads(response.read())["error"]["code"] == "ROUTE_NOT_FOUND"
+    connection.close()
+
+
+def test_unknown_routes_and_methods_are_answered_in_the_common_shape(edge, auth):
+    missing = error_of(requests.get(edge.url + "/api/nowhere/at%20all", headers=auth, timeout=5), 404,
+                       "ROUTE_NOT_FOUND")
+    assert missing["details"] == {"path": "/api/nowhere/at all"}
+    response = requests.delete(edge.url + "/api/certificates", headers=auth, timeout=5)
+    error_of(response, 405, "METHOD_NOT_ALLOWED")
+    assert response.headers["Allow"] == "GET, HEAD"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_token_routes_refuse_a_missing_forged_expired_or_foreign_token_without_forwarding(edge, services, keys,
+                                                                                          no_forwarding):
+    url = edge.url + "/api/users/me"
+    with no_forwarding(services["identity"]):
+        missing = requests.get(url, timeout=5)
+        error_of(missing, 401, "MISSING_TOKEN")
+        assert missing.headers["WWW-Authenticate"] == 'Bearer realm="api"'
+        for token in (keys.token(key=keys.other), keys.token(aud="another-platform"), keys.token(iss="someone"),
+                      keys.token(token_use="refresh"), keys.token() + "x", "not-a-jwt"):
+            refused = requests.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=5)
+            error_of(refused, 401, "INVALID_TOKEN")
+            assert refused.headers["WWW-Authenticate"] == 'Bearer error="invalid_token"'
+        expired = keys.token(exp=int(time.time()) - 60)
+        error_of(requests.get(url, headers={"Authorization": f"Bearer {expired}"}, timeout=5), 401, "TOKEN_EXPIRED")
+    within_leeway = keys.token(exp=int(time.time()) - 3)
+    assert requests.get(url, headers={"Authorization": f"Bearer {within_leeway}"}, timeout=5).status_code == 200
+
+
+def test_a_token_of_a_key_the_edge_does_not_know_yet_goes_to_the_service_which_verifies_it(edge, services, keys):
+    """A rotation: identity signs with a new key before the edge has fetched it; the service decides."""
+    before = len(services["identity"].received)
+    token = keys.token(key=keys.other, kid="rotated-key-2")
+    response = requests.get(edge.url + "/api/users/me", headers={"Authorization": f"Bearer {token}"}, timeout=5)
+    assert response.status_code == 200  # the fake service verifies nothing; a real one answers 401
+    assert len(services["identity"].received) == before + 1
+
+
+def test_public_routes_pass_without_a_token_and_the_rest_is_the_python_gateways(edge):
+    assert requests.post(edge.url + "/api/token", json={"email": "a@b.c"}, timeout=5).json()["service"] == "identity"
+    assert requests.get(edge.url + "/api/openapi.json", timeout=5).status_code == 200
+    page = requests.get(edge.url + "/orga/campagnes/42", timeout=5)
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert requests.get(edge.url + "/health/ready", timeout=5).status_code == 200
+
+
+def test_correlation_ids_are_kept_when_sane_made_when_not_and_returned_on_every_answer(edge, services, auth):
+    response = requests.get(edge.url + "/api/users/me", headers={**auth, "X-Correlation-ID": "abc-123"}, timeout=5)
+    assert response.headers["X-Correlation-ID"] == "abc-123"
+    assert response.json()["headers"]["X-Correlation-Id"] == "abc-123"
+    made = requests.get(edge.url + "/api/users/me", headers={**auth, "X-Correlation-ID": "two words"}, timeout=5)
+    sent = made.json()["headers"]["X-Correlation-Id"]
+    assert made.headers["X-Correlation-ID"] == sent and len(sent) == 36 and sent != "two words"
+    refused = requests.get(edge.url + "/api/users/me", headers={"X-Correlation-ID": "mine-1"}, timeout=5)
+    assert refused.status_code == 401 and refused.headers["X-Correlation-ID"] == "mine-1"
+
+
+def test_the_services_get_one_forwarded_address_the_edge_saw_never_the_clients_claim(edge, auth):
+    response = requests.get(edge.url + "/api/users/me", timeout=5,
+                            headers={**auth, "X-Forwarded-For": "6.6.6.6", "X-Real-IP": "6.6.6.6",
+                                     "Forwarded": "for=6.6.6.6"})
+    headers = response.json()["headers"]
+    assert headers["X-Forwarded-For"] == "127.0.0.1"
+    assert headers["X-Forwarded-Proto"] == "http"
+    assert "X-Real-Ip" not in headers and "Forwarded" not in headers
+    assert headers["Authorization"] == auth["Authorization"]  # each service verifies the token itself
+
+
+def test_a_declared_body_over_the_limit_is_refused_before_the_service(start_edge, services, auth, no_forwarding):
+    small = start_edge(RATELIMIT_ENABLED="false", MAX_BODY_BYTES="1000")
+    with no_forwarding(services["assessment"]):
+        response = requests.post(small.url + "/api/assessments/1/answers", data=b"x" * 1001,
+                                 headers=auth, timeout=5)
+    assert error_of(response, 413, "PAYLOAD_TOO_LARGE")["details"] == {"max_bytes": 1000}
+
+
+def test_limits_count_per_account_per_address_and_per_group(start_edge, keys):
+    edge = start_edge(RATELIMIT_ACCOUNT="3/minute", RATELIMIT_ADDRESS="4/minute", RATELIMIT_LOGIN="2/minute")
+    one = {"Authorization": f"Bearer {keys.token(sub='account-one')}"}
+    two = {"Authorization": f"Bearer {keys.token(sub='account-two')}"}
+    statuses = [requests.get(edge.url + "/api/users/me", headers=one, timeout=5).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    refused = requests.get(edge.url + "/api/users/me", headers=one, timeout=5)
+    assert error_of(refused, 429, "TOO_MANY_REQUESTS")["details"] == {"limit": "3 per 1 minute", "per": "account"}
+    assert refused.headers["Retry-After"] == "60"
+    assert requests.get(edge.url + "/api/users/me", headers=two, timeout=5).status_code == 200  # its own bucket
+
+    logins = [requests.post(edge.url + "/api/token", json={}, timeout=5).status_code for _ in range(3)]
+    assert logins == [200, 200, 429]  # per address, in the log-in group only
+    public = [requests.get(edge.url + "/api/campaigns/by-code/ABC", timeout=5).status_code for _ in range(5)]
+    assert public == [200, 200, 200, 200, 429]
+    # A forged token names nobody: counted against the address, whose bucket is spent.
+    forged = {"Authorization": f"Bearer {keys.token(key=keys.other, sub='account-two')}"}
+    error_of(requests.get(edge.url + "/api/campaigns/by-code/ABC", headers=forged, timeout=5), 429,
+             "TOO_MANY_REQUESTS")
+
+
+def test_two_edges_share_their_counters_through_peers(start_edge, keys):
+    ports = free_port(), free_port()
+    peers = (Peer("edge1", f"127.0.0.1:{ports[0]}"), Peer("edge2", f"127.0.0.1:{ports[1]}"))
+    first = start_edge(peers=peers, local_peer="edge1", RATELIMIT_ACCOUNT="4/minute")
+    second = start_edge(peers=peers, local_peer="edge2", RATELIMIT_ACCOUNT="4/minute")
+    time.sleep(0.5)  # the peers connect
+    auth = {"Authorization": f"Bearer {keys.token(sub='shared-account')}"}
+    statuses = []
+    for edge in (first, second, first, second, first, second):
+        statuses.append(requests.get(edge.url + "/api/users/me", headers=auth, timeout=5).status_code)
+        time.sleep(0.2)  # an update reaches the other edge within milliseconds
+    assert statuses == [200, 200, 200, 200, 429, 429]
+
+
+def test_an_event_stream_message_is_passed_on_at_once(start_edge, keys):
+    service = EventService(chunked=True)
+    try:
+        edge = start_edge(RATELIMIT_ENABLED="false", CERTIFICATION_URL=service.url)
+        path = "/api/certification-sessions/00000000-0000-0000-0000-000000000001/invigilation/events"
+        with requests.get(edge.url + path, headers={"Authorization": f"Bearer {keys.token()}"}, stream=True,
+                          timeout=5) as response:
+            assert response.headers["Content-Type"] == "text/event-stream"
+            started = time.monotonic()
+            first = response.raw.read(len(EVENT))
+            assert first == EVENT and time.monotonic() - started < 2  # before the second is released
+            service.release.set()
+            assert response.raw.read(len(EVENT)) == EVENT.replace(b"id: 1", b"id: 2")
+    finally:
+        service.stop()
+
+
+def test_a_refused_connection_is_tried_again_until_the_service_is_back(start_edge, keys):
+    port = free_port()
+    edge = start_edge(RATELIMIT_ENABLED="false", ASSESSMENT_URL=f"http://127.0.0.1:{port}")
+    late = FakeService("assessment")
+    starter = threading.Timer(1.5, lambda: late.start(port))
+    starter.start()
+    try:
+        started = time.monotonic()
+        response = requests.post(edge.url + "/api/assessments/1/answers", json={"a": 1}, timeout=10,
+                                 headers={"Authorization": f"Bearer {keys.token()}"})  # a POST without a key
+        assert response.status_code == 200 and response.json()["service"] == "assessment"
+        assert time.monotonic() - started >= 1.0
+    finally:
+        starter.join()
+        late.stop()
+
+
+def test_a_service_that_stays_down_is_a_503_in_the_common_shape(start_edge, keys):
+    edge = start_edge(RATELIMIT_ENABLED="false", UPSTREAM_RETRY_SECONDS="1",
+                      REPORTING_URL=f"http://127.0.0.1:{free_port()}")
+    response = requests.get(edge.url + "/api/campaigns/1/activity", timeout=10,
+                            headers={"Authorization": f"Bearer {keys.token()}"})
+    error = error_of(response, 503, "SERVICE_UNAVAILABLE")
+    assert error["details"] == {"service": "reporting"}
+    assert response.headers["Retry-After"] == "5"
+
