@@ -118,7 +118,7 @@ def _json_string(text: str) -> str:
 def error_json(code: str, message: str, details: Mapping[str, object] | None = None, *,
                raw_details: str | None = None) -> str:
     """The common error shape as an HAProxy log-format string (single quoted in the configuration)."""
-    inner = raw_details if raw_details is not None else json.dumps(dict(details or {}), ensure_ascii=False)
+    inner = raw_details if raw_details is not None else json.dumps(dict(details or {}), ensure_ascii=False, separators=(",", ":"))
     body = '{"error":{"code":' + _json_string(code) + ',"message":' + _json_string(message) + \
         ',"details":' + inner + '}}'
     # lf-string: % starts a format item; the configuration's single quotes must not appear

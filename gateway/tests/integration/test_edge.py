@@ -263,7 +263,16 @@ def test_two_edges_share_their_counters_through_peers(start_edge, keys):
     peers = (Peer("edge1", f"127.0.0.1:{ports[0]}"), Peer("edge2", f"127.0.0.1:{ports[1]}"))
     first = start_edge(peers=peers, local_peer="edge1", RATELIMIT_ACCOUNT="4/minute")
     second = start_edge(peers=peers, local_peer="edge2", RATELIMIT_ACCOUNT="4/minute")
-    time.sleep(0.5)  # the peers connect
+
+    def connected(attempt: int) -> bool:
+        """Four requests of a new account on the first edge: the second refuses the fifth once they talk."""
+        probe = {"Authorization": f"Bearer {keys.token(sub=f'probe-{attempt}')}"}
+        for _ in range(4):
+            requests.get(first.url + "/api/users/me", headers=probe, timeout=5)
+        time.sleep(0.2)
+        return requests.get(second.url + "/api/users/me", headers=probe, timeout=5).status_code == 429
+
+    assert any(connected(attempt) for attempt in range(40)), "the peers never shared a counter"
     auth = {"Authorization": f"Bearer {keys.token(sub='shared-account')}"}
     statuses = []
     for edge in (first, second, first, second, first, second):
