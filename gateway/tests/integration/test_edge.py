@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import jwt
 import pytest
 import requests
 from cryptography.hazmat.primitives import serialization
@@ -29,7 +30,8 @@ from gateway.edge import EdgeOptions, Peer, haproxy_config
 from gateway.routes import ROUTES, RoutingTable
 from gateway.tests.conftest import KID, FakeService, gateway_env
 from gateway.tests.integration.test_event_streams import EVENT, EventService
-from svckit.testing import free_port
+from msgkit.testing import wait_until
+from svckit.testing import ServiceProcess, free_port, service_command
 
 HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
 table = RoutingTable()
@@ -324,3 +326,33 @@ def test_a_service_that_stays_down_is_a_503_in_the_common_shape(start_edge, keys
     assert error["details"] == {"service": "reporting"}
     assert response.headers["Retry-After"] == "5"
 
+
+
+def test_gateway_edge_fetches_identitys_keys_and_reloads_when_a_key_is_added(services, keys, start_gateway,
+                                                                             tmp_path):
+    """``gateway edge``: the keys from the JWKS, fetched again; a new key is known after the reload."""
+    behind = start_gateway(RATELIMIT_ENABLED="false")
+    port = free_port()
+    edge = ServiceProcess(
+        [*service_command("gateway"), "edge", "--bind", f"127.0.0.1:{port}", "--gateway-url", behind.url,
+         "--workdir", str(tmp_path / "edge")],
+        gateway_env(services, EDGE_KEYS_REFRESH_SECONDS="0.3", LOG_LEVEL="WARNING"), tmp_path / "edge.log",
+        f"http://127.0.0.1:{port}/health/ready").start()
+    identity, original = services["identity"], services["identity"].jwks
+    url = f"http://127.0.0.1:{port}/api/users/me"
+    # signed with the key identity will publish as "key-2", but under a name the edge does not know yet
+    rotated = {"Authorization": f"Bearer {keys.token(key=keys.other, kid='key-2')}"}
+    forged = {"Authorization": f"Bearer {keys.token(kid='key-2')}"}  # the old key claiming to be the new one
+    try:
+        edge.wait_ready(30)
+        assert requests.get(url, headers={"Authorization": f"Bearer {keys.token()}"}, timeout=5).status_code == 200
+        assert requests.get(url, headers=forged, timeout=5).status_code == 200  # unknown key: the service decides
+        second = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(keys.other.public_key()))
+        identity.jwks = {"keys": [*original["keys"], {**second, "kid": "key-2", "use": "sig", "alg": "RS256"}]}
+        wait_until(lambda: requests.get(url, headers=forged, timeout=5).status_code == 401, timeout=15)
+        error_of(requests.get(url, headers=forged, timeout=5), 401, "INVALID_TOKEN")
+        assert requests.get(url, headers=rotated, timeout=5).status_code == 200
+        assert sorted(path.name for path in (tmp_path / "edge" / "keys").iterdir()) == sorted([f"{KID}.pem", "key-2.pem"])
+    finally:
+        identity.jwks = original
+        edge.stop()
