@@ -172,6 +172,8 @@ def haproxy_config(settings: Settings, options: EdgeOptions, table: RoutingTable
     add("global")
     add("    log stdout format raw local0 info")
     add("    maxconn 4000")
+    # a soft stop (SIGUSR1) or a reload lets the requests in flight finish, an event stream at most this long
+    add("    hard-stop-after 30s")
     if options.threads:
         add(f"    nbthread {options.threads}")
     if options.local_peer:

@@ -277,10 +277,13 @@ def test_two_edges_share_their_counters_through_peers(start_edge, keys):
     assert any(connected(attempt) for attempt in range(40)), "the peers never shared a counter"
     auth = {"Authorization": f"Bearer {keys.token(sub='shared-account')}"}
     statuses = []
-    for edge in (first, second, first, second, first, second):
+    for edge in (first, second) * 5:
         statuses.append(requests.get(edge.url + "/api/users/me", headers=auth, timeout=5).status_code)
-        time.sleep(0.2)  # an update reaches the other edge within milliseconds
-    assert statuses == [200, 200, 200, 200, 429, 429]
+        time.sleep(0.1)
+    # Alone, each edge would pass 4 of its 5: 8 in all. Shared, the account gets its 4 and, as each edge's
+    # copy of the other's count may lag by one request (HAProxy peers copy rates, not sums), at most one more.
+    assert statuses[:4] == [200] * 4, statuses
+    assert statuses.count(200) <= 5 and statuses[-2:] == [429, 429], statuses
 
 
 def test_an_event_stream_message_is_passed_on_at_once(start_edge, keys):
