@@ -194,6 +194,9 @@ def haproxy_config(settings: Settings, options: EdgeOptions, table: RoutingTable
     add("    option redispatch 1")
     add("    retry-on conn-failure empty-response")
     add("    http-reuse safe")
+    # A body that fits HAProxy's buffer (16 KiB) is read before the request goes on, so that it can be sent
+    # again after a broken connection (retry-on empty-response); a larger one streams and is sent once.
+    add("    option http-buffer-request")
     for status, code, message in (
         (400, "BAD_REQUEST", "The request is malformed."),
         (408, "REQUEST_TIMEOUT", "The request took too long to arrive."),
@@ -225,7 +228,7 @@ def haproxy_config(settings: Settings, options: EdgeOptions, table: RoutingTable
     if options.access_log:
         add("    log-format '{\"logger\":\"edge.access\",\"time\":\"%t\",\"method\":\"%HM\",\"path\":\"%HPO\","
             "\"route\":\"%[var(txn.route)]\",\"upstream\":\"%b\",\"status\":%ST,\"duration_ms\":%Ta,"
-            "\"correlation_id\":\"%[var(txn.cid)]\",\"client\":\"%[var(txn.client)]\"}'")
+            "\"correlation_id\":\"%[var(txn.cid)]\",\"client\":\"%[var(txn.client)]\",\"term\":\"%tsc\",\"retries\":\"%rc\"}'")
     else:
         add("    no log")
     add("    option http-no-delay")  # an event stream's few hundred bytes go out at once

@@ -30,6 +30,7 @@ from gateway.edge import EdgeOptions, Peer, haproxy_config
 from gateway.routes import ROUTES, RoutingTable
 from gateway.tests.conftest import KID, FakeService, gateway_env
 from gateway.tests.integration.test_event_streams import EVENT, EventService
+from gateway.tests.integration.test_retries import Breaker
 from msgkit.testing import wait_until
 from svckit.testing import ServiceProcess, free_port, service_command
 
@@ -359,3 +360,36 @@ def test_gateway_edge_fetches_identitys_keys_and_reloads_when_a_key_is_added(ser
     finally:
         identity.jwks = original
         edge.stop()
+
+
+def test_after_a_broken_connection_only_what_is_safe_to_apply_twice_is_sent_again(start_edge, keys):
+    """Two servers for assessment and identity: one answers, one reads each request and hangs up."""
+    breaker, replica = Breaker(), FakeService("assessment").start()
+    try:
+        urls = f"{breaker.url},{replica.url}"
+        edge = start_edge(RATELIMIT_ENABLED="false", ASSESSMENT_URL=urls, IDENTITY_URL=urls)
+        auth = {"Authorization": f"Bearer {keys.token()}"}
+
+        def send(method: str, path: str, **headers: str) -> tuple[list[int], int]:
+            before = len(breaker.received)
+            statuses = [requests.request(method, edge.url + path, json={"n": n}, timeout=10,
+                                         headers={**auth, **headers, "Idempotency-Key": f"k-{n}-{time.time()}"}
+                                         if headers.get("Idempotency-Key") else {**auth, **headers}).status_code
+                        for n in range(6)]
+            return statuses, len(breaker.received) - before
+
+        statuses, broken = send("GET", "/api/assessments/1/next-challenge")
+        assert broken >= 1 and statuses == [200] * 6  # sent again to the other server
+        statuses, broken = send("POST", "/api/assessments/1/answers", **{"Idempotency-Key": "yes"})
+        assert broken >= 1 and statuses == [200] * 6  # a keyed mutation on a route that keeps keys
+        statuses, broken = send("POST", "/api/assessments/1/answers")
+        assert broken >= 1 and statuses.count(502) == broken  # no key: never sent twice
+        statuses, broken = send("POST", "/api/token", **{"Idempotency-Key": "yes"})
+        assert broken >= 1 and statuses.count(502) == broken  # identity keeps no token answer
+        refused = requests.post(edge.url + "/api/token", json={}, timeout=10)
+        while refused.status_code != 502:  # the turn of the server that hangs up
+            refused = requests.post(edge.url + "/api/token", json={}, timeout=10)
+        assert error_of(refused, 502, "BAD_GATEWAY")["details"] == {"service": "identity"}
+    finally:
+        breaker.close()
+        replica.stop()
