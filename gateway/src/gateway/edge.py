@@ -249,6 +249,11 @@ def haproxy_config(settings: Settings, options: EdgeOptions, table: RoutingTable
     for header in ("Forwarded", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Port",
                    "X-Forwarded-Prefix", "X-Real-IP"):
         add(f"    http-request del-header {header}")
+    # hop-by-hop headers stop here both ways (RFC 9110 7.6.1); HAProxy writes its own Connection
+    for header in ("Connection", "Keep-Alive", "Proxy-Authorization", "Proxy-Connection", "TE", "Trailer", "Upgrade"):
+        add(f"    http-request del-header {header}")
+    for header in ("Keep-Alive", "Proxy-Authenticate", "Proxy-Connection", "Trailer", "Upgrade"):
+        add(f"    http-response del-header {header}")
     add("    http-request set-header X-Forwarded-For %[var(txn.client)]")
     add("    http-request set-header X-Forwarded-Proto https if { ssl_fc }")
     add("    http-request set-header X-Forwarded-Proto http unless { ssl_fc }")

@@ -12,21 +12,14 @@ from __future__ import annotations
 
 import http.client
 import json
-import shutil
-import socket
-import subprocess
 import threading
 import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import jwt
 import pytest
 import requests
-from cryptography.hazmat.primitives import serialization
 
-from gateway.config import Settings
-from gateway.edge import EdgeOptions, Peer, haproxy_config
+from gateway.edge import Peer
 from gateway.routes import ROUTES, RoutingTable
 from gateway.tests.conftest import KID, FakeService, gateway_env
 from gateway.tests.integration.test_event_streams import EVENT, EventService
@@ -34,7 +27,6 @@ from gateway.tests.integration.test_retries import Breaker
 from msgkit.testing import wait_until
 from svckit.testing import ServiceProcess, free_port, service_command
 
-HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
 table = RoutingTable()
 
 
@@ -45,66 +37,6 @@ def error_of(response: requests.Response, status: int, code: str) -> dict:
     assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "details"}, body
     assert body["error"]["code"] == code, body
     return body["error"]
-
-
-class Edge:
-    def __init__(self, config: Path, port: int, log: Path) -> None:
-        self.url = f"http://127.0.0.1:{port}"
-        self.port = port
-        self.log = log
-        self.process = subprocess.Popen([HAPROXY, "-db", "-f", str(config)], stdout=log.open("wb"),
-                                        stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                return
-            except OSError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"haproxy did not start: {log.read_text()}") from None
-                time.sleep(0.05)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(10)
-
-
-@pytest.fixture(scope="session")
-def key_dir(keys, tmp_path_factory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("edge-keys")
-    path = folder / f"{KID}.pem"
-    path.write_bytes(keys.private.public_key().public_bytes(serialization.Encoding.PEM,
-                                                            serialization.PublicFormat.SubjectPublicKeyInfo))
-    return {KID: path}
-
-
-@pytest.fixture(scope="session")
-def start_edge(services, start_gateway, key_dir, tmp_path_factory) -> Iterator[Callable[..., Edge]]:
-    """An edge on the fake services, env overrides as keywords (and peers, service URLs)."""
-    started: list[Edge] = []
-    behind = start_gateway(RATELIMIT_ENABLED="false", TRUSTED_PROXIES="1")
-
-    def start(*, port: int | None = None, peers: tuple[Peer, ...] = (), local_peer: str | None = None,
-              **overrides: str) -> Edge:
-        settings = Settings.from_env(gateway_env(services, **overrides))
-        port = port or free_port()
-        options = EdgeOptions(bind=f"127.0.0.1:{port}", gateway_url=behind.url, keys=key_dir, access_log=False,
-                              peers=peers, local_peer=local_peer)
-        folder = tmp_path_factory.mktemp("edge")
-        config = folder / "haproxy.cfg"
-        config.write_text(haproxy_config(settings, options))
-        edge = Edge(config, port, folder / "haproxy.log")
-        started.append(edge)
-        return edge
-
-    yield start
-    for edge in started:
-        edge.stop()
-
-
-@pytest.fixture(scope="session")
-def edge(start_edge) -> Edge:
-    return start_edge(RATELIMIT_ENABLED="false", UPSTREAM_READ_TIMEOUT="2")
 
 
 @pytest.fixture
