@@ -6,6 +6,11 @@ PostgreSQL, RabbitMQ and Redis are the machine's (``DEV_DATABASE_ADMIN_URL``, ``
 ``REDIS_URL``): each service gets its own database, created here, and its migrations run once
 before anything starts; the gateway keeps its rate limits' counters in Redis.
 
+``EDGE=haproxy make up`` puts HAProxy on the gateway's port, its configuration generated from the
+gateway's routing table (``gateway edge``, program ``edge``), and the Python gateway behind it on
+the port +10 for the web faces and the OpenAPI catalogue (gateway/README.md, "The HAProxy edge").
+The default, ``EDGE=python``, is the Python gateway alone on the port.
+
 ``API_REPLICAS=2 make up`` (default 1, at most 5) runs that many apis of every service, on the
 service's port, then +10, +20, ... (programs ``identity-api``, ``identity-api-2`` ...), on the
 same database and broker; ``<SERVICE>_API_REPLICAS`` (``ASSESSMENT_API_REPLICAS=2``) sets one
@@ -80,6 +85,22 @@ def replicas_setting(name: str, default: str) -> str:
     return value
 
 
+def edge_setting() -> str:
+    value = os.environ.get("EDGE", "") or "python"
+    if value not in ("python", "haproxy"):
+        fail(f"EDGE={value!r}: python (the Python gateway on the gateway's port, the default) or haproxy "
+             "(HAProxy on that port, the Python gateway behind it; gateway/README.md, 'The HAProxy edge')")
+    if value == "haproxy" and not shutil.which("haproxy"):
+        fail("EDGE=haproxy needs haproxy (make install installs it as root; else apt-get install haproxy)")
+    return value
+
+
+def gateway_ports(cfg: dict[str, str]) -> tuple[int, int | None]:
+    """(the Python gateway's port, the edge's port or None): with EDGE=haproxy the edge takes the public port."""
+    public = int(cfg["gateway_port"])
+    return (public + 10, public) if cfg.get("edge") == "haproxy" else (public, None)
+
+
 def settings() -> dict[str, str]:
     every = replicas_setting("API_REPLICAS", "1")
     return {
@@ -87,6 +108,7 @@ def settings() -> dict[str, str]:
         "rabbitmq_url": os.environ.get("RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/%2F"),
         "redis_url": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
         "gateway_port": os.environ.get("GATEWAY_PORT", "8080"),
+        "edge": edge_setting(),
         **{f"{service}_api_replicas": replicas_setting(f"{service.upper()}_API_REPLICAS", every)
            for service in SERVICES},
     }
@@ -286,12 +308,23 @@ def write_config(cfg: dict[str, str], consumers: set[str], publishers: set[str])
         "RATELIMIT_STORAGE_URI": cfg["redis_url"],
         **overrides("gateway"),
     }
-    sections.append(program("gateway", f"{BIN / 'gateway'} api --bind 0.0.0.0:{cfg['gateway_port']}", gateway_env))
+    python_port, edge_port = gateway_ports(cfg)
+    if edge_port is None:
+        sections.append(program("gateway", f"{BIN / 'gateway'} api --bind 0.0.0.0:{python_port}", gateway_env))
+    else:
+        # The Python gateway behind the edge, on loopback, believing the edge's X-Forwarded-For.
+        sections.append(program("gateway", f"{BIN / 'gateway'} api --bind 127.0.0.1:{python_port}",
+                                {**gateway_env, "TRUSTED_PROXIES": "1"}))
+        sections.append(program("edge", f"{BIN / 'gateway'} edge --bind 0.0.0.0:{edge_port} "
+                                f"--gateway-url http://127.0.0.1:{python_port} --workdir {RUN / 'edge'} "
+                                f"--ops-bind 127.0.0.1:{edge_port + 1100}", gateway_env))
     # Idempotency-Key answers are kept 24 hours: every few minutes, each service deletes the older ones.
     sections.append(program("idempotency-prune", f"{sys.executable} {Path(__file__).resolve()} prune-idempotency",
                             {"DEV_DATABASE_ADMIN_URL": cfg["admin_url"], "RABBITMQ_URL": cfg["rabbitmq_url"],
                              "GATEWAY_PORT": cfg["gateway_port"]}))
-    checks.append(("gateway", f"http://127.0.0.1:{cfg['gateway_port']}/health/ready"))
+    checks.append(("gateway", f"http://127.0.0.1:{python_port}/health/ready"))
+    if edge_port is not None:
+        checks.append(("edge", f"http://127.0.0.1:{edge_port}/health/ready"))
     CONF.write_text("".join(sections))
     CHECKS.write_text(json.dumps(dict(checks), indent=1))
     return checks
@@ -531,7 +564,8 @@ def up() -> None:
         say("already running: stopping the previous run first")
         down(quiet=True)
     ports = [port for service in SERVICES for port in api_ports(service, cfg)]
-    busy = [port for port in [*ports, int(cfg["gateway_port"])] if not port_free(port)]
+    python_port, edge_port = gateway_ports(cfg)
+    busy = [port for port in [*ports, python_port, *([edge_port] if edge_port else [])] if not port_free(port)]
     if busy:
         fail(f"ports already in use: {', '.join(map(str, busy))} (set GATEWAY_PORT for another gateway port)")
     say("checking PostgreSQL, RabbitMQ and Redis")

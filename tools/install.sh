@@ -33,5 +33,21 @@ if [ ! -x /usr/bin/chromium ]; then
     echo "the browser tests need Chromium at /usr/bin/chromium: sudo apt-get install chromium" >&2
   fi
 fi
+# The HAProxy edge (EDGE=haproxy, gateway/README.md) runs Debian's HAProxy: 2.6 (bookworm, 2.6.12 when
+# written) is the first with everything the generated configuration uses (jwt_verify, http-after-response,
+# retry-on, disable-l7-retry). Installed when missing and we may; the default edge (python) does not need it.
+if ! command -v haproxy >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null
+  else
+    echo "EDGE=haproxy and the edge's tests need HAProxy 2.6 or newer: sudo apt-get install haproxy" >&2
+  fi
+fi
+if command -v haproxy >/dev/null; then
+  haproxy_version=$(haproxy -v | sed -n 's/^HAProxy version \([0-9]*\.[0-9]*\).*/\1/p')
+  case "$haproxy_version" in
+    1.*|2.[0-5]) echo "HAProxy $haproxy_version is too old for the edge: 2.6 or newer" >&2 ;;
+  esac
+fi
 touch .venv/.installed
 echo "installed into .venv; web faces built into gateway/src/gateway/web"

@@ -16,23 +16,30 @@ if not getattr(sys.modules.get("gateway"), "__file__", None):
 import hashlib
 import json
 import os
+import shutil
+import socket
+import subprocess
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import jwt
 import pytest
 import redis
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask, Response, jsonify, request
 from werkzeug.serving import make_server
 
 from gateway.app import create_app
 from gateway.config import SERVICE_URLS, Settings
+from gateway.edge import EdgeOptions, Peer, haproxy_config
+from svckit.testing import free_port
 
 ISSUER = AUDIENCE = "skills-platform"
 KID = "test-key-1"
@@ -233,9 +240,79 @@ def start_gateway(services: dict[str, FakeService]) -> Iterator[Callable[..., Ru
 
 
 @pytest.fixture(scope="session")
-def gateway(start_gateway: Callable[..., RunningServer]) -> RunningServer:
-    """The default gateway, rate limits off so tests do not count against each other."""
+def gateway(request: pytest.FixtureRequest, start_gateway: Callable[..., RunningServer]) -> RunningServer:
+    """The default gateway, rate limits off so tests do not count against each other.
+
+    ``GATEWAY_TESTS_EDGE=haproxy``: the HAProxy edge instead (gateway.edge), to see which of the Python
+    gateway's tests hold there too (gateway/README.md, "The HAProxy edge", says what changes)."""
+    if os.environ.get("GATEWAY_TESTS_EDGE", "") == "haproxy":
+        return request.getfixturevalue("start_edge")(RATELIMIT_ENABLED="false", UPSTREAM_READ_TIMEOUT="0.5")
     return start_gateway(RATELIMIT_ENABLED="false", UPSTREAM_READ_TIMEOUT="0.5")
+
+
+# -- the HAProxy edge (gateway.edge): a real haproxy on the fake services -----------------------------
+
+HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
+
+
+class Edge:
+    def __init__(self, config: Path, port: int, log: Path) -> None:
+        self.url = f"http://127.0.0.1:{port}"
+        self.port = port
+        self.log = log
+        self.process = subprocess.Popen([HAPROXY, "-db", "-f", str(config)], stdout=log.open("wb"),
+                                        stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                return
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"haproxy did not start: {log.read_text()}") from None
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
+
+
+@pytest.fixture(scope="session")
+def key_dir(keys, tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("edge-keys")
+    path = folder / f"{KID}.pem"
+    path.write_bytes(keys.private.public_key().public_bytes(serialization.Encoding.PEM,
+                                                            serialization.PublicFormat.SubjectPublicKeyInfo))
+    return {KID: path}
+
+
+@pytest.fixture(scope="session")
+def start_edge(services, start_gateway, key_dir, tmp_path_factory) -> Iterator[Callable[..., Edge]]:
+    """An edge on the fake services, env overrides as keywords (and peers, service URLs)."""
+    started: list[Edge] = []
+    behind = start_gateway(RATELIMIT_ENABLED="false", TRUSTED_PROXIES="1")
+
+    def start(*, port: int | None = None, peers: tuple[Peer, ...] = (), local_peer: str | None = None,
+              **overrides: str) -> Edge:
+        settings = Settings.from_env(gateway_env(services, **overrides))
+        port = port or free_port()
+        options = EdgeOptions(bind=f"127.0.0.1:{port}", gateway_url=behind.url, keys=key_dir, access_log=False,
+                              peers=peers, local_peer=local_peer)
+        folder = tmp_path_factory.mktemp("edge")
+        config = folder / "haproxy.cfg"
+        config.write_text(haproxy_config(settings, options))
+        edge = Edge(config, port, folder / "haproxy.log")
+        started.append(edge)
+        return edge
+
+    yield start
+    for edge in started:
+        edge.stop()
+
+
+@pytest.fixture(scope="session")
+def edge(start_edge) -> Edge:
+    return start_edge(RATELIMIT_ENABLED="false", UPSTREAM_READ_TIMEOUT="2")
 
 
 @contextmanager

@@ -140,8 +140,19 @@ def stack(database_factory, amqp_url, tmp_path_factory):
                   "assessment": assessment_url, "reporting": reporting_url, "certification": certification_url}
     stack.gateway_env = {**common, **{f"{name.upper()}_URL": url for name, url in stack.urls.items()},
                          "RATELIMIT_ENABLED": "false", "WEB_ROOT": os.environ.get("WEB_ROOT", "")}
-    _start(stack, "gateway", [*service_command("gateway"), "api", "--bind", f"127.0.0.1:{ports['gateway']}"],
-           stack.gateway_env, f"{stack.gateway}/health/ready")
+    if os.environ.get("EDGE", "") == "haproxy":
+        # The HAProxy edge on the gateway's port (gateway/README.md, "The HAProxy edge"), the Python gateway
+        # behind it for the web faces and the OpenAPI catalogue.
+        behind = free_port()
+        _start(stack, "gateway", [*service_command("gateway"), "api", "--bind", f"127.0.0.1:{behind}"],
+               {**stack.gateway_env, "TRUSTED_PROXIES": "1"}, f"http://127.0.0.1:{behind}/health/ready")
+        _start(stack, "edge", [*service_command("gateway"), "edge", "--bind", f"127.0.0.1:{ports['gateway']}",
+                               "--gateway-url", f"http://127.0.0.1:{behind}",
+                               "--workdir", str(tmp_path_factory.mktemp("edge"))],
+               {**stack.gateway_env, "EDGE_KEYS_REFRESH_SECONDS": "5"}, f"{stack.gateway}/health/ready")
+    else:
+        _start(stack, "gateway", [*service_command("gateway"), "api", "--bind", f"127.0.0.1:{ports['gateway']}"],
+               stack.gateway_env, f"{stack.gateway}/health/ready")
     try:
         for process in stack.processes.values():
             process.wait_ready(60)

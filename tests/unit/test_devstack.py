@@ -150,3 +150,24 @@ def test_a_setting_given_for_one_program_reaches_that_program_only(tmp_path, mon
 def test_reporting_hears_the_live_notices_in_the_machines_redis():
     env = devstack.service_env("reporting", devstack.settings())
     assert env["LIVE_REDIS_URL"] == devstack.settings()["redis_url"] and env["WEB_THREADS"] == "32"
+
+
+def test_edge_haproxy_puts_the_edge_on_the_gateways_port_and_the_python_gateway_behind_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(devstack, "CONF", tmp_path / "supervisord.conf")
+    monkeypatch.setattr(devstack, "CHECKS", tmp_path / "checks.json")
+    services = set(devstack.SERVICES)
+    monkeypatch.delenv("EDGE", raising=False)
+    checks = dict(devstack.write_config(devstack.settings(), consumers=services, publishers=services))
+    assert "edge" not in checks and checks["gateway"] == "http://127.0.0.1:8080/health/ready"  # today's default
+    monkeypatch.setenv("EDGE", "haproxy")
+    checks = dict(devstack.write_config(devstack.settings(), consumers=services, publishers=services))
+    conf = (tmp_path / "supervisord.conf").read_text()
+    edge = conf.split("[program:edge]\n")[1].split("\n\n")[0]
+    gateway = conf.split("[program:gateway]\n")[1].split("\n\n")[0]
+    assert "gateway edge --bind 0.0.0.0:8080 --gateway-url http://127.0.0.1:8090" in edge
+    assert "api --bind 127.0.0.1:8090" in gateway and 'TRUSTED_PROXIES="1"' in gateway
+    assert 'TRUSTED_PROXIES="1"' not in edge  # the edge is the first hop: it believes no client's header
+    assert checks["edge"] == "http://127.0.0.1:8080/health/ready"
+    monkeypatch.setenv("EDGE", "nginx")
+    with pytest.raises(SystemExit):
+        devstack.settings()

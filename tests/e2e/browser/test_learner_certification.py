@@ -26,6 +26,7 @@ from certif_steps import (
     enrol_candidate,
     finalize_and_publish,
     invigilator_of,
+    joined_candidate,
     lengthened,
     pro_centre,
 )
@@ -111,9 +112,8 @@ def test_a_candidate_takes_the_whole_test_reads_the_certificate_and_anyone_verif
     platform = platform_admin(stack)
     centre_id, _, centre = pro_centre(stack, platform, "Formations Martin")
     session = api(stack, "POST", f"/api/certification-centers/{centre_id}/sessions", centre, SESSION).json()
-    zoe = enrol_candidate(stack, centre, session, "Zoé", "Lefèvre", "1990-01-02", extra_time_percentage=30)
+    zoe = joined_candidate(stack, centre, session, "Zoé", "Lefèvre", "1990-01-02", extra_time_percentage=30)
     invigilator = invigilator_of(stack, session)
-    zoe.join(session, "Zoé", "Lefèvre", "1990-01-02")
     authorize(stack, invigilator, zoe.id)
 
     page = open_page(locale="fr", allowed=REFUSALS)
@@ -257,8 +257,7 @@ def candidate_on_a_timed_question(stack, centre: str, session: dict, invigilator
     question. The questions are drawn at random: a candidate whose 31 first questions are untimed (about 1 in 25)
     gives way to another."""
     for first_name in ("Léa", "Inès", "Jade", "Lina"):
-        candidate = enrol_candidate(stack, centre, session, first_name, "Martin", "2001-05-06", extra)
-        candidate.join(session, first_name, "Martin", "2001-05-06")
+        candidate = joined_candidate(stack, centre, session, first_name, "Martin", "2001-05-06", extra)
         authorize(stack, invigilator, candidate.id)
         candidate.start(session)
         for _ in range(QUESTIONS - 1):
@@ -320,8 +319,8 @@ def test_a_candidate_signals_a_problem_and_the_invigilator_dismisses_then_valida
     centre_id, _, centre = pro_centre(stack, platform, "Formations Martin")
     session = api(stack, "POST", f"/api/certification-centers/{centre_id}/sessions", centre, SESSION).json()
     invigilator = invigilator_of(stack, session)
-    noa = enrol_candidate(stack, centre, session, "Noa", "Petit", "2000-03-04")
-    noa.join(session, "Noa", "Petit", "2000-03-04")
+    # joined once certification heard of her profile (an event): joining at once raced it
+    noa = joined_candidate(stack, centre, session, "Noa", "Petit", "2000-03-04")
     authorize(stack, invigilator, noa.id)
 
     page = open_page(locale="fr", phone=True, allowed=REFUSALS)
