@@ -1,6 +1,7 @@
-"""Figures of reporting at the size of a very large campaign: 100,000 participations, on the real PostgreSQL.
+"""Figures of reporting at the size of a very large campaign: 100,000 participations, on the real PostgreSQL;
+today's path and the new one in the same run (issue 18).
 
-    python bench/reporting_export.py [--participants 100000] [--requests 200] [--budget 20]
+    python bench/reporting_export.py [--participants 100000] [--exports 3] [--old-ref main] [--json PATH]
     python bench/reporting_export.py --quick        # 5,000 participations, to try it out
 
 The read models are written in bulk (the projections are tested elsewhere): a school managing its
@@ -10,18 +11,26 @@ id, and as many learners and participations: started over 30 days, 60% shared (r
 competences and a profile), 25% to share, 15% under way; a second campaign of the same learners holds
 as many again, so the participations table is twice the campaign's size.
 
-- export: ``GET /api/campaigns/{id}/export.csv`` over HTTP from a real gunicorn (1 worker, default
-  threads), read as a stream; three runs: time to the first byte (the header) and to the first
-  participant's line, total time, size and lines; the worker's resident memory before, its peak during
-  (VmHWM, reset before each run, and VmRSS sampled every 50 ms) and the growth.
-- participants: pages of 20 at random page numbers over the whole range (deep offsets too), unfiltered
+Two ``reporting api`` processes (gunicorn, 1 worker, default threads) on that database: **before** runs the code
+of ``--old-ref`` (``git archive`` put first on its PYTHONPATH, as bench/answers.py does), **now** this tree's.
+
+- export: ``GET /api/campaigns/{id}/export.csv`` over HTTP, read as a stream; ``--exports`` runs of each path in
+  turns: time to the first byte (the header) and to the first participant's line, total time, size and lines;
+  the worker's resident memory before, its peak during (VmHWM, reset before each run, and VmRSS sampled every
+  50 ms) and the growth. Every file must have the same sha256 (today's and the new path's bytes are equal).
+- activity and statistics: p50 of 20 requests on each path; both paths' answers must be equal.
+- participants (new path): pages of 20 at random page numbers over the whole range (deep offsets too), unfiltered
   and filtered by status, class and a part of a name; p50 and p99 of 200 requests after 20 of warm-up.
-  Then the campaign's collective results, statistics and activity (p50 of 20), and the organization's
-  learners, first page (p50, p99 of 50). A series stops early (10 requests at least) when its time
-  budget (``--budget``, 20 s; half for the others) runs out, and says how many requests it measured.
+  Then the campaign's collective results (p50 of 20), and the organization's learners, first page (p50, p99 of
+  50). A series stops early (10 requests at least) when its time budget (``--budget``, 20 s; half for the
+  others) runs out, and says how many requests it measured.
 - projection: events/s through the real consumer handlers, in-process (the consumer's cost without the
   broker), each event in its own transaction with its inbox and journal rows: a participation started,
-  an answer, the assessment completed, the results shared; p50 per kind of event.
+  an answer, the assessment completed, the results shared; p50 per kind of event; without the running counts'
+  trigger (disabled for that run) then with it, each on an empty campaign of its own.
+
+``--json PATH`` writes issue 18's rows (bench/README.md): export_100k_s, activity_ms, statistics_ms, and the
+export's first byte, first line and memory, and the projection's events/s.
 """
 
 from __future__ import annotations
