@@ -407,10 +407,6 @@ def line_writer(layout: ExportLayout) -> Callable[[Mapping[str, Any]], str]:
     return write
 
 
-def _count(value: Any) -> str:
-    return str(value) if value.__class__ is int else _cell(value)
-
-
 def _rate_texts() -> Callable[[Any], str]:
     """``_cell(_rate(value))``, kept by type and value (a float and a Decimal of equal value may round apart)."""
     known: dict[tuple[type, Any], str] = {}
