@@ -1,6 +1,7 @@
-"""Figures of reporting at the size of a very large campaign: 100,000 participations, on the real PostgreSQL.
+"""Figures of reporting at the size of a very large campaign: 100,000 participations, on the real PostgreSQL;
+today's path and the new one in the same run (issue 18).
 
-    python bench/reporting_export.py [--participants 100000] [--requests 200] [--budget 20]
+    python bench/reporting_export.py [--participants 100000] [--exports 3] [--old-ref main] [--json PATH]
     python bench/reporting_export.py --quick        # 5,000 participations, to try it out
 
 The read models are written in bulk (the projections are tested elsewhere): a school managing its
@@ -10,28 +11,39 @@ id, and as many learners and participations: started over 30 days, 60% shared (r
 competences and a profile), 25% to share, 15% under way; a second campaign of the same learners holds
 as many again, so the participations table is twice the campaign's size.
 
-- export: ``GET /api/campaigns/{id}/export.csv`` over HTTP from a real gunicorn (1 worker, default
-  threads), read as a stream; three runs: time to the first byte (the header) and to the first
-  participant's line, total time, size and lines; the worker's resident memory before, its peak during
-  (VmHWM, reset before each run, and VmRSS sampled every 50 ms) and the growth.
-- participants: pages of 20 at random page numbers over the whole range (deep offsets too), unfiltered
+Two ``reporting api`` processes (gunicorn, 1 worker, default threads) on that database: **before** runs the code
+of ``--old-ref`` (``git archive`` put first on its PYTHONPATH, as bench/answers.py does), **now** this tree's.
+
+- export: ``GET /api/campaigns/{id}/export.csv`` over HTTP, read as a stream; ``--exports`` runs of each path in
+  turns: time to the first byte (the header) and to the first participant's line, total time, size and lines;
+  the worker's resident memory before, its peak during (VmHWM, reset before each run, and VmRSS sampled every
+  50 ms) and the growth. Every file must have the same sha256 (today's and the new path's bytes are equal).
+- activity and statistics: p50 of 20 requests on each path; both paths' answers must be equal.
+- participants (new path): pages of 20 at random page numbers over the whole range (deep offsets too), unfiltered
   and filtered by status, class and a part of a name; p50 and p99 of 200 requests after 20 of warm-up.
-  Then the campaign's collective results, statistics and activity (p50 of 20), and the organization's
-  learners, first page (p50, p99 of 50). A series stops early (10 requests at least) when its time
-  budget (``--budget``, 20 s; half for the others) runs out, and says how many requests it measured.
+  Then the campaign's collective results (p50 of 20), and the organization's learners, first page (p50, p99 of
+  50). A series stops early (10 requests at least) when its time budget (``--budget``, 20 s; half for the
+  others) runs out, and says how many requests it measured.
 - projection: events/s through the real consumer handlers, in-process (the consumer's cost without the
   broker), each event in its own transaction with its inbox and journal rows: a participation started,
-  an answer, the assessment completed, the results shared; p50 per kind of event.
+  an answer, the assessment completed, the results shared; p50 per kind of event; without the running counts'
+  trigger (disabled for that run) then with it, each on an empty campaign of its own.
+
+``--json PATH`` writes issue 18's rows (bench/README.md): export_100k_s, activity_ms, statistics_ms, and the
+export's first byte, first line and memory, and the projection's events/s.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import io
 import json
+import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -58,6 +70,8 @@ LAST_NAMES = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Pet
               "de La Fontaine", "Le Goff", "Marchand", "Ménard", "Lemaître", "Étienne", "Nguyễn", "Benali", "Ba"]
 DIVISIONS = ["3A", "3B", "3C", "3D", "3E", "3F"]
 TARGET_SKILLS = 130
+SOURCES = ("libs/svckit/src", "libs/msgkit/src", "services/reporting/src")  # today's code, for the old path
+GOALS = {"export_100k_s": 5, "activity_ms": 20, "statistics_ms": 20}  # issue 18
 PAGE_SIZE = 20
 
 
@@ -164,8 +178,9 @@ def fill(engine, participants: int, now: datetime) -> dict:
     areas, competences, skills = content_of_pack()
     targets = target_skills(skills)
     organization_id, member = uuid.uuid4(), uuid.uuid4()
-    campaign_ids = [uuid.uuid4() for _ in range(3)]
-    names = ["Diagnostic de rentrée 3e", "Diagnostic de fin d'année 3e", "Diagnostic (consommateur)"]
+    campaign_ids = [uuid.uuid4() for _ in range(4)]
+    names = ["Diagnostic de rentrée 3e", "Diagnostic de fin d'année 3e", "Diagnostic (consommateur)",
+             "Diagnostic (consommateur, sans compteurs)"]
     with engine.begin() as connection:
         connection.execute(insert(orm.organizations).values(
             id=organization_id, version=1, name="Collège Jean-Jaurès", type="SCO", external_id="0751234A",
@@ -206,7 +221,8 @@ def fill(engine, participants: int, now: datetime) -> dict:
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("VACUUM ANALYZE"))  # as autovacuum would have: fresh tables have no statistics
     return {"organization_id": organization_id, "member": member, "campaign_id": campaign_ids[0],
-            "consumer_campaign_id": campaign_ids[2], "competences": competences, "skills": skills, "targets": targets}
+            "consumer_campaign_ids": {"now": campaign_ids[2], "before": campaign_ids[3]}, "competences": competences,
+            "skills": skills, "targets": targets}
 
 
 # -- the api process's memory -----------------------------------------------------------------
@@ -273,7 +289,7 @@ def export_once(session, url: str, headers: dict, memory: WorkerMemory, particip
         started = time.perf_counter()
         first_byte = first_row = None
         size = lines = 0
-        head = b""
+        head, digest = b"", hashlib.sha256()
         with session.get(url, headers=headers, stream=True, timeout=600) as response:
             response.raise_for_status()
             headers_at = time.perf_counter() - started
@@ -281,6 +297,7 @@ def export_once(session, url: str, headers: dict, memory: WorkerMemory, particip
                 if first_byte is None:
                     first_byte = time.perf_counter() - started
                 size += len(chunk)
+                digest.update(chunk)
                 lines += chunk.count(b"\n")
                 if first_row is None and lines >= 2:
                     first_row = time.perf_counter() - started
@@ -293,7 +310,7 @@ def export_once(session, url: str, headers: dict, memory: WorkerMemory, particip
     return {"headers_ms": round(headers_at * 1000, 1), "first_byte_ms": round(first_byte * 1000, 1),
             "first_row_ms": round(first_row * 1000, 1), "total_s": round(total, 2), "bytes": size, "lines": lines,
             "rss_before_mb": mb(before), "peak_mb": mb(peak), "sampled_peak_mb": mb(memory.sampled_peak_kb),
-            "growth_mb": mb(peak - before)}
+            "growth_mb": mb(peak - before), "sha256": digest.hexdigest()}
 
 
 def _check_head(head: bytes, columns: int) -> None:
@@ -362,15 +379,25 @@ def participant_pages(session, base: str, headers: dict, campaign_id, count: int
     return result
 
 
+def campaign_counts(session, base: str, headers: dict, campaign_id, participants: int, budget_s: float) -> dict:
+    """Activity and statistics: p50 of 20 requests (fewer when ``budget_s`` runs out), and one answer of each."""
+    result: dict = {"bodies": {}}
+    for name in ("activity", "statistics"):
+        url = f"{base}/api/campaigns/{campaign_id}/{name}"
+        samples = sample(lambda url=url: timed(session, url, headers)[0], 20, 2, budget_s)
+        result[name] = {"requests": len(samples), "p50_ms": round(statistics.median(samples), 1), "runs_ms":
+                        [round(ms, 2) for ms in samples]}
+        result["bodies"][name] = timed(session, url, headers)[1]
+    assert result["bodies"]["activity"]["participations_count"] == participants, result["bodies"]["activity"]
+    return result
+
+
 def campaign_figures(session, base: str, headers: dict, campaign_id, organization_id, participants: int,
                      budget_s: float) -> dict:
     result = {}
-    for name in ("collective-results", "statistics", "activity"):
-        url = f"{base}/api/campaigns/{campaign_id}/{name}"
-        samples = sample(lambda url=url: timed(session, url, headers)[0], 20, 2, budget_s)
-        result[name.replace("-", "_")] = {"requests": len(samples), "p50_ms": round(statistics.median(samples), 1)}
-    _, activity = timed(session, f"{base}/api/campaigns/{campaign_id}/activity", headers)
-    assert activity["participations_count"] == participants, activity
+    url = f"{base}/api/campaigns/{campaign_id}/collective-results"
+    samples = sample(lambda: timed(session, url, headers)[0], 20, 2, budget_s)
+    result["collective_results"] = {"requests": len(samples), "p50_ms": round(statistics.median(samples), 1)}
     url = f"{base}/api/organizations/{organization_id}/learners"
     params = {"page": 1, "page_size": PAGE_SIZE}
     _, body = timed(session, url, headers, params)
@@ -383,7 +410,7 @@ def campaign_figures(session, base: str, headers: dict, campaign_id, organizatio
 # -- the consumer's handlers ------------------------------------------------------------------
 
 
-def projection_events(ids: dict, learners: list, participations: int, now: datetime) -> list:
+def projection_events(ids: dict, campaign_id, learners: list, participations: int, now: datetime) -> list:
     """Four events per participation, as a class takes a test together: everyone starts, answers, finishes,
     then sends their results. Envelopes are the contracts' examples with the fields replaced."""
     from svckit.testing import example_envelope
@@ -394,7 +421,7 @@ def projection_events(ids: dict, learners: list, participations: int, now: datet
         if skill["id"] in targets:
             per_competence[skill["competence_code"]] = per_competence.get(skill["competence_code"], 0) + 1
     rng = random.Random(7)
-    campaign_id, organization_id = str(ids["consumer_campaign_id"]), str(ids["organization_id"])
+    campaign_id, organization_id = str(campaign_id), str(ids["organization_id"])
 
     def envelope(event_type, aggregate_id, version, **payload):
         return example_envelope(event_type, aggregate_id=aggregate_id, aggregate_version=version,
@@ -438,8 +465,12 @@ def projection_events(ids: dict, learners: list, participations: int, now: datet
     return started + answered + completed + shared
 
 
-def projection_throughput(env: dict, ids: dict, participations: int, now: datetime) -> dict:
-    from sqlalchemy import func, select
+COUNT_TRIGGERS = ("participation_counts_insert", "participation_counts_update", "participation_counts_delete")
+
+
+def projection_throughput(env: dict, ids: dict, participations: int, now: datetime, path: str) -> dict:
+    """``path`` "now": with the running counts' triggers (migration 0006); "before": without them, as today."""
+    from sqlalchemy import func, select, text
 
     from reporting.adapters import orm
     from reporting.bootstrap import bootstrap
@@ -452,7 +483,12 @@ def projection_throughput(env: dict, ids: dict, participations: int, now: dateti
                 select(orm.learners.c.id, orm.learners.c.user_id)
                 .where(orm.learners.c.organization_id == ids["organization_id"])
                 .order_by(orm.learners.c.id).limit(participations)).all()
-        events = projection_events(ids, learners, participations, now)
+        campaign_id = ids["consumer_campaign_ids"][path]
+        events = projection_events(ids, campaign_id, learners, participations, now)
+        if path == "before":
+            with runtime.engine.begin() as connection:
+                for trigger in COUNT_TRIGGERS:
+                    connection.execute(text(f"ALTER TABLE participations DISABLE TRIGGER {trigger}"))
         # Each handler by event type, built once as the consumer builds them (svckit.testing's handle_envelope
         # builds the subscriptions again for every event: a cost the consumer does not have).
         handlers = {event_type: s.handler for s in runtime.subscriptions() for event_type in s.event_types}
@@ -465,10 +501,14 @@ def projection_throughput(env: dict, ids: dict, participations: int, now: dateti
         elapsed = time.perf_counter() - started
         with runtime.engine.connect() as connection:
             shared = connection.execute(select(func.count()).select_from(orm.participations).where(
-                orm.participations.c.campaign_id == ids["consumer_campaign_id"],
+                orm.participations.c.campaign_id == campaign_id,
                 orm.participations.c.status == "SHARED")).scalar_one()
         assert shared == participations, f"{shared} of {participations} participations shared"
     finally:
+        if path == "before":
+            with runtime.engine.begin() as connection:
+                for trigger in COUNT_TRIGGERS:
+                    connection.execute(text(f"ALTER TABLE participations ENABLE TRIGGER {trigger}"))
         runtime.engine.dispose()
     return {"events": len(events), "participations": participations, "seconds": round(elapsed, 2),
             "events_per_second": round(len(events) / elapsed, 1),
@@ -480,7 +520,15 @@ def projection_throughput(env: dict, ids: dict, participations: int, now: dateti
 # -- the run ----------------------------------------------------------------------------------
 
 
-def bench(participants: int, requests_count: int, budget_s: float, exports: int, events_participations: int) -> dict:
+def old_tree(ref: str, into: Path) -> Path:
+    """Today's code (``ref``, main by default) as bench/answers.py takes it: ``git archive`` of the sources."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, *SOURCES], check=True, capture_output=True)
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    return into
+
+
+def bench(participants: int, requests_count: int, budget_s: float, exports: int, events_participations: int,
+          old_ref: str) -> dict:
     import requests
     from sqlalchemy import create_engine
 
@@ -506,27 +554,49 @@ def bench(participants: int, requests_count: int, budget_s: float, exports: int,
         logs = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         env = {"SERVICE_ENV": "test", "LOG_LEVEL": "WARNING", "DATABASE_URL": database,
                "JWKS_URL": stack.enter_context(serving_test_jwks())}
-        port = free_port()
-        api = ServiceProcess([*service_command("reporting"), "api", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-                             env, logs / "reporting.log", f"http://127.0.0.1:{port}/health/ready")
-        api.start()
-        stack.callback(api.stop)
-        api.wait_ready()
-        base, session = f"http://127.0.0.1:{port}", requests.Session()
+        old = old_tree(old_ref, Path(stack.enter_context(tempfile.TemporaryDirectory())))
+        apis = {}
+        for path, path_env in (("before", {**env, "PYTHONPATH": os.pathsep.join(str(old / s) for s in SOURCES)}),
+                               ("now", env)):
+            port = free_port()
+            api = ServiceProcess([*service_command("reporting"), "api", "--bind", f"127.0.0.1:{port}", "--workers",
+                                  "1"], path_env, logs / f"reporting-{path}.log", f"http://127.0.0.1:{port}/health/ready")
+            api.start()
+            stack.callback(api.stop)
+            apis[path] = (api, f"http://127.0.0.1:{port}")
+        session = requests.Session()
         headers = {"Authorization": f"Bearer {token_for(str(ids['member']), 'prof@example.org')}"}
         campaign_id = ids["campaign_id"]
-        timed(session, f"{base}/api/campaigns/{campaign_id}/activity", headers)  # the worker's first request
+        for api, base in apis.values():
+            api.wait_ready()
+            timed(session, f"{base}/api/campaigns/{campaign_id}/activity", headers)  # the worker's first request
 
-        memory = WorkerMemory(api.process.pid)
         columns = 14 + 3 * 16 + 3 * 5  # up to the mastery, then 3 per competence and 3 per area
-        runs = [export_once(session, f"{base}/api/campaigns/{campaign_id}/export.csv", headers, memory, participants,
-                            columns) for _ in range(exports)]
-        for n, run in enumerate(runs, 1):
-            print(f"export {n}: first byte {run['first_byte_ms']} ms (headers {run['headers_ms']} ms), first "
-                  f"participant {run['first_row_ms']} ms, all {run['lines']:,} lines ({run['bytes'] / 1e6:.1f} MB) in "
-                  f"{run['total_s']} s; worker RSS {run['rss_before_mb']} MB before, peak {run['peak_mb']} MB "
-                  f"(sampled {run['sampled_peak_mb']} MB), growth {run['growth_mb']} MB")
+        runs: dict[str, list] = {"before": [], "now": []}
+        for n in range(exports):  # today's path and the new one in turns, the same file each time
+            for path, (api, base) in apis.items():
+                run = export_once(session, f"{base}/api/campaigns/{campaign_id}/export.csv", headers,
+                                  WorkerMemory(api.process.pid), participants, columns)
+                runs[path].append(run)
+                print(f"export {n + 1} {path:<6}: first byte {run['first_byte_ms']} ms (headers {run['headers_ms']} "
+                      f"ms), first participant {run['first_row_ms']} ms, all {run['lines']:,} lines "
+                      f"({run['bytes'] / 1e6:.1f} MB) in {run['total_s']} s; worker RSS {run['rss_before_mb']} MB "
+                      f"before, peak {run['peak_mb']} MB (sampled {run['sampled_peak_mb']} MB), growth "
+                      f"{run['growth_mb']} MB", flush=True)
+        digests = {run["sha256"] for path in runs for run in runs[path]}
+        assert len(digests) == 1, f"today's file and the new one differ: {digests}"
+        print(f"today's file and the new one are the same bytes (sha256 {digests.pop()[:16]}...)")
 
+        counts = {path: campaign_counts(session, base, headers, campaign_id, participants, budget_s / 2)
+                  for path, (_api, base) in apis.items()}
+        for name in ("activity", "statistics"):
+            before, now_ = counts["before"][name], counts["now"][name]
+            print(f"{name}: p50 {before['p50_ms']} ms today, {now_['p50_ms']} ms with the running counts "
+                  f"({before['requests']} and {now_['requests']} requests)")
+        assert counts["before"]["bodies"] == counts["now"]["bodies"], "activity or statistics differ"
+        print("activity and statistics: the same answers from today's reading and the running counts")
+
+        base = apis["now"][1]
         rng = random.Random(3)
         pages = participant_pages(session, base, headers, campaign_id, requests_count, budget_s, rng)
         for name, figures in pages.items():
@@ -537,32 +607,35 @@ def bench(participants: int, requests_count: int, budget_s: float, exports: int,
                   f"p99 {figures['p99_ms']} ms{extra}")
         figures = campaign_figures(session, base, headers, campaign_id, ids["organization_id"], participants,
                                    budget_s / 2)
-        few = {name: figures[name] for name in ("collective_results", "statistics", "activity")}
         learners = figures["organization_learners"]
-        print(", ".join(f"{name.replace('_', ' ')} p50 {f['p50_ms']} ms ({f['requests']} requests)"
-                        for name, f in few.items())
-              + f"; organization learners, first page of {PAGE_SIZE}: p50 {learners['p50_ms']} ms, "
-              f"p99 {learners['p99_ms']} ms ({learners['requests']} requests)")
+        print(f"collective results p50 {figures['collective_results']['p50_ms']} ms "
+              f"({figures['collective_results']['requests']} requests); organization learners, first page of "
+              f"{PAGE_SIZE}: p50 {learners['p50_ms']} ms, p99 {learners['p99_ms']} ms ({learners['requests']} requests)")
 
-        projection = projection_throughput(env, ids, events_participations, now)
-        print(f"projection: {projection['events']:,} events ({projection['participations']} participations "
-              f"started, answered, completed, shared) through the consumer handlers in-process in "
-              f"{projection['seconds']} s: {projection['events_per_second']} events/s, "
-              f"{projection['ms_per_event']} ms each; p50 by event: "
-              + ", ".join(f"{event_type.split('.', 1)[1].rsplit('.', 1)[0]} {ms} ms"
-                          for event_type, ms in projection["p50_ms_by_event_type"].items()))
-    return {"participants": participants, "participations_in_table": 2 * participants + events_participations,
-            "fill_seconds": round(fill_s, 1), "export": runs, "participant_pages": pages, "figures": figures,
-            "projection": projection}
+        projection = {path: projection_throughput(env, ids, events_participations, now, path)
+                      for path in ("before", "now")}
+        for path, figures_ in projection.items():
+            print(f"projection {path} ({'with' if path == 'now' else 'without'} the running counts' trigger): "
+                  f"{figures_['events']:,} events ({figures_['participations']} participations started, answered, "
+                  f"completed, shared) through the consumer handlers in-process in {figures_['seconds']} s: "
+                  f"{figures_['events_per_second']} events/s, {figures_['ms_per_event']} ms each; p50 by event: "
+                  + ", ".join(f"{event_type.split('.', 1)[1].rsplit('.', 1)[0]} {ms} ms"
+                              for event_type, ms in figures_["p50_ms_by_event_type"].items()))
+    return {"participants": participants, "participations_in_table": 2 * participants + 2 * events_participations,
+            "fill_seconds": round(fill_s, 1), "old_ref": old_ref, "export": runs, "counts": counts,
+            "participant_pages": pages, "figures": figures, "projection": projection}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--participants", type=int, default=100_000)
+    parser.add_argument("--exports", type=int, default=3, help="exports of each path (today's, the new one), in turns")
     parser.add_argument("--requests", type=int, default=200, help="measured requests per participant-list series")
     parser.add_argument("--budget", type=float, default=20.0,
                         help="seconds of measured requests per participant-list series, at most (10 requests at "
                              "least); half of it for each of the other endpoints")
+    parser.add_argument("--old-ref", default="main", help="today's code, for the old path (git archive)")
+    parser.add_argument("--json", type=Path, help="issue 18's rows (bench/README.md) written to this file")
     parser.add_argument("--quick", action="store_true", help="5,000 participants, to try it out")
     args = parser.parse_args(argv)
     if args.quick:
@@ -570,17 +643,66 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def median(values: list[float]) -> float:
+    return round(statistics.median(values), 2)
+
+
+def issue18_rows(figures: dict) -> list[dict]:
+    """Issue 18's rows (its bench protocol): today's path and the new one, medians of their runs."""
+    runs, counts = figures["export"], figures["counts"]
+    size = f"{figures['participants']:,} participations"
+    rows = [{"key": "export_100k_s", "label": f"CSV export of {size}, whole file", "unit": "s",
+             "goal": GOALS["export_100k_s"], "better": "lower",
+             **{path: median([r["total_s"] for r in runs[key]]) for path, key in (("before", "before"), ("now", "now"))},
+             "runs_before": [r["total_s"] for r in runs["before"]], "runs_now": [r["total_s"] for r in runs["now"]],
+             "notes": "one gunicorn worker over HTTP, read as a stream; the same bytes from both paths (sha256)"}]
+    for name in ("activity", "statistics"):
+        rows.append({"key": f"{name}_ms", "label": f"{name} of a campaign of {size} (p50)", "unit": "ms",
+                     "goal": GOALS[f"{name}_ms"], "better": "lower", "before": counts["before"][name]["p50_ms"],
+                     "now": counts["now"][name]["p50_ms"], "runs_before": counts["before"][name]["runs_ms"],
+                     "runs_now": counts["now"][name]["runs_ms"], "notes": "the same answers from both paths"})
+    before_first = median([r["first_byte_ms"] for r in runs["before"]])
+    extra = [("export_first_byte_ms", "CSV export: first byte", "first_byte_ms", "ms", before_first),
+             ("export_first_row_ms", "CSV export: first participant's line", "first_row_ms", "ms",
+              median([r["first_row_ms"] for r in runs["before"]])),
+             ("export_memory_growth_mb", "CSV export: the api worker's peak resident memory over its memory before",
+              "growth_mb", "MB", 10)]
+    for key, label, field, unit, goal in extra:
+        rows.append({"key": key, "label": label, "unit": unit, "goal": goal, "better": "lower",
+                     "before": median([r[field] for r in runs["before"]]), "now": median([r[field] for r in runs["now"]]),
+                     "runs_before": [r[field] for r in runs["before"]], "runs_now": [r[field] for r in runs["now"]],
+                     "notes": "goal: as today (today's median)" if unit == "ms" else "goal: flat (a few MB at most)"})
+    projection = figures["projection"]
+    rows.append({"key": "reporting_projection_events_per_s", "label": "reporting's handlers in-process, events/s "
+                 "(start, answer, completion, share), without and with the running counts' trigger", "unit": "events/s",
+                 "goal": None, "better": "higher", "before": projection["before"]["events_per_second"],
+                 "now": projection["now"]["events_per_second"], "runs_before": [projection["before"]["events_per_second"]],
+                 "runs_now": [projection["now"]["events_per_second"]],
+                 "notes": "one run each, one event per transaction: the cost the counts add to the consumer"})
+    return rows
+
+
 def main() -> None:
     args = parse_args()
     events_participations = 250 if args.quick else 750
-    results = {"at": datetime.now(timezone.utc).isoformat(),
-               "reporting_export": bench(args.participants, args.requests, args.budget, 3,
-                                                 events_participations)}
+    figures = bench(args.participants, args.requests, args.budget, args.exports, events_participations, args.old_ref)
+    rows = issue18_rows(figures)
+    print("\nissue 18 (medians; today -> now, goal):")
+    for row in rows:
+        ratio = f", x{row['before'] / row['now']:.1f}" if row["before"] and row["now"] else ""
+        print(f"  {row['key']}: {row['before']} -> {row['now']} {row['unit']} (goal {row['goal']}{ratio})")
+    results = {"at": datetime.now(timezone.utc).isoformat(), "reporting_export": figures}
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     path = out / "reporting_export.json"
-    path.write_text(json.dumps(results, indent=2))
+    path.write_text(json.dumps(results, indent=2, default=str))
     print(f"\nfigures written to {path.relative_to(ROOT)}")
+    if args.json:
+        load = os.getloadavg()[0]
+        args.json.write_text(json.dumps({"bench": "reporting_export.py", "date": datetime.now(timezone.utc).isoformat(),
+                                         "machine": f"{os.cpu_count()} cores, load {load:.2f}", "rows": rows},
+                                        indent=2))
+        print(f"issue 18's rows written to {args.json}")
 
 
 if __name__ == "__main__":

@@ -158,7 +158,7 @@ def test_an_export_whose_reader_pauses_longer_than_the_apis_idle_bound_completes
         for n in range(3):
             start(runtime, campaign_id, school, account(runtime, f"Élève{n}", "Lent"))
         monkeypatch.setattr(export, "FETCH_ROWS", 1)  # a fetch per line...
-        monkeypatch.setattr(export, "CHUNK_BYTES", 1)  # ...and a chunk per line: the reader pauses between fetches
+        monkeypatch.setattr(export, "CHUNK_CHARACTERS", 1)  # ...and a chunk per line: the reader pauses between fetches
 
         response = create_app(runtime).test_client().get(f"/api/campaigns/{campaign_id}/export.csv",
                                                           headers=teacher.auth)

@@ -1,5 +1,6 @@
 import csv
 import io
+import random
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -18,6 +19,7 @@ from reporting.domain.export import (
     encode_line,
     file_name,
     header,
+    line_writer,
     lines,
     row,
 )
@@ -410,3 +412,48 @@ def test_the_content_disposition_cannot_be_broken_by_the_name():
     fallback = value.split('filename="')[1].split('"; filename*=')[0]
     assert fallback == "abcSet-Cookie: x=1;/d.csv"
     assert value.endswith("filename*=UTF-8''a%22b%5Cc%0D%0ASet-Cookie%3A%20x%3D1%3B%2Fd.csv")
+
+
+# --- the fast writer: the same text as row() ----------------------------------------------------
+
+HOSTILE = ["=1+1", "+33 6", "-2", "@SUM(A1)", "\tTab", "\rCR", 'Dupont "JJ"', "D'Angelo", "a;b", "é\nà", "", None,
+           " =espace", "Nguyễn", "=HYPERLINK(\"http://x\")"]
+RATES = [0, 1, 0.5, 0.125, 0.145, 0.745, 0.005, 2.675, 0.6667, 1e-05, Decimal("0.1667"), Decimal("0.745"),
+         Decimal("0.0050"), Decimal("1.0000"), 1.0, Decimal(0.145), None]  # Decimal(0.145) is 0.1449999...: 0,14
+
+
+def random_participation(rng: random.Random) -> dict:
+    text = lambda: rng.choice(HOSTILE + ["Martin", "Léa"])  # noqa: E731
+    competences = [{"competence_code": code, "area_code": code[0], "target_skills_count": rng.randint(0, 9),
+                    "validated_skills_count": rng.randint(0, 9), "mastery_rate": rng.choice(RATES)}
+                   for code in rng.sample(["1.1", "1.2", "2.1", "9.9"], rng.randint(0, 4))]
+    shared = rng.random() < 0.6
+    return participation(last_name=text(), first_name=text(), division=text(), group_name=text(),
+                         student_number=text(), participant_external_id=text(), progress_rate=rng.choice(RATES[:-1]),
+                         started_at=STARTED, shared_at=SHARED if shared else None,
+                         mastery_rate=rng.choice(RATES) if shared else None, competences=competences)
+
+
+@pytest.mark.parametrize("organization", [SCHOOL, UNIVERSITY, COMPANY])
+@pytest.mark.parametrize("external_id_label", [None, "=INE"])
+def test_the_lines_of_a_large_export_are_those_row_defines(organization, external_id_label):
+    """``lines`` writes with ``line_writer`` (the campaign's cells once, rates' texts kept): the same text as
+    ``encode_line(row(...))`` for any participant, hostile names, rates of every type, results missing."""
+    rng = random.Random(f"{organization['organization_type']} {external_id_label}")
+    for layout in (assessment_layout(organization, external_id_label=external_id_label, campaign_name="=Rentrée"),
+                   profiles_layout(organization, external_id_label=external_id_label)):
+        write = line_writer(layout)
+        for _ in range(300):
+            one = random_participation(rng) if layout.is_assessment else sent_profile(
+                {"1.1": rng.randint(0, 5), "2.1": rng.randint(0, 5)}, last_name=rng.choice(HOSTILE[:-4]))
+            assert write(one) == encode_line(row(layout, one))
+
+
+def test_the_fast_writer_fails_where_row_fails():
+    broken = shared_assessment(competences=[{"competence_code": "1.1", "area_code": "1", "target_skills_count": 4.0,
+                                             "validated_skills_count": 3, "mastery_rate": 0.75}])
+    for write in (line_writer(assessment_layout()), lambda p: encode_line(row(assessment_layout(), p))):
+        with pytest.raises(TypeError):
+            write(broken)
+    with pytest.raises(ValueError):
+        line_writer(assessment_layout())(shared_assessment(mastery_rate=float("nan")))

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     Numeric,
+    SmallInteger,
     String,
     Table,
     Uuid,
@@ -241,6 +242,37 @@ collective_totals = Table(
     Column("sum_pix", BigInteger, nullable=False),
     Column("sum_level", BigInteger, nullable=False),
     Column("certifiable", Integer, nullable=False),
+)
+
+# Per campaign, what activity and statistics show, counted over the live participations: kept by a trigger on
+# ``participations`` (migration 0006, ``participation_counts``) in the statement's own transaction, so the counts are
+# moved by every write to a participation, whichever statement makes it (an event, a rebuild, a back-fill), and
+# always equal a recount of the rows present. A transaction adds to one row per campaign, its ``slot`` (its
+# transaction id modulo ``COUNT_SLOTS``): consumers committing at once mostly write different rows instead of
+# waiting for each other on one. Readers add up a campaign's slots.
+COUNT_SLOTS = 32
+
+campaign_counts = Table(
+    "campaign_counts", metadata,
+    Column("campaign_id", Uuid, primary_key=True),
+    Column("slot", SmallInteger, primary_key=True),
+    Column("participations", Integer, nullable=False),
+    Column("started", Integer, nullable=False),  # by status
+    Column("to_share", Integer, nullable=False),
+    Column("shared", Integer, nullable=False),
+    Column("sum_progress_rate", Numeric(18, 4), nullable=False),  # over every live participation
+    Column("rated", Integer, nullable=False),  # shared with a mastery rate
+    Column("sum_mastery_rate", Numeric(18, 4), nullable=False),  # over those
+)
+
+# Per campaign and day (in Paris), how many live participations started and how many sent their results.
+campaign_days = Table(
+    "campaign_days", metadata,
+    Column("campaign_id", Uuid, primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("slot", SmallInteger, primary_key=True),
+    Column("started", Integer, nullable=False),
+    Column("shared", Integer, nullable=False),
 )
 
 # The shared results, one row per competence, for the live participations only: what collective results

@@ -31,7 +31,8 @@ PROJECTION_TABLES: dict[str, tuple[Table, ...]] = {
     "directory": (orm.organizations, orm.memberships, orm.orga_terms, orm.users, orm.learners),
     "content": (orm.content_release, orm.areas, orm.competences, orm.skills, orm.target_profiles),
     "campaigns": (orm.campaigns,),
-    "participations": (orm.participations, orm.shared_results, orm.collective_totals),
+    "participations": (orm.participations, orm.shared_results, orm.collective_totals, orm.campaign_counts,
+                       orm.campaign_days),
     "certification": (orm.certification_results,),
 }
 

@@ -13,7 +13,10 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Engine, select
+import orjson
+from psycopg.rows import namedtuple_row
+from psycopg.types.json import set_json_loads
+from sqlalchemy import Connection, Engine, Select, select
 
 from reporting.domain import export
 from reporting.views import content
@@ -22,7 +25,7 @@ from reporting.views.participants import in_name_order, participant_rows
 from svckit.db import set_local_timeouts
 
 FETCH_ROWS = 1000  # rows per fetch from the server-side cursor
-CHUNK_BYTES = 64 * 1024  # bytes per chunk sent
+CHUNK_CHARACTERS = 64 * 1024  # characters per chunk sent (64 kB of UTF-8 or a little more)
 # How long the export's transaction may wait for its reader between two fetches: a reader gone for that
 # long is gone (its answer ends, and the transaction with it, when the next write to it fails).
 READER_PAUSE_MS = 10 * 60 * 1000
@@ -55,6 +58,19 @@ def _columns(rows: Any, campaign_type: str) -> tuple[Any, ...]:
             rows.c.mastery_rate, rows.c.results[part].label("shown"))
 
 
+def _streamed(connection: Connection, query: Select) -> Iterator[Any]:
+    """The query's rows from a server-side cursor of psycopg itself, ``FETCH_ROWS`` at a time: most of an export's
+    reading is decoding the shared snapshots' JSON, which this cursor leaves to orjson (several times faster than
+    the standard library, the same values); and SQLAlchemy's streamed result added its own cost per row."""
+    compiled = query.compile(dialect=connection.dialect)
+    cursor = connection.connection.driver_connection.cursor(name="campaign_export", row_factory=namedtuple_row)
+    set_json_loads(orjson.loads, cursor)
+    cursor.itersize = FETCH_ROWS
+    with cursor:
+        cursor.execute(str(compiled), compiled.params)
+        yield from cursor
+
+
 def _participation(row: Any) -> dict[str, Any]:
     return {"last_name": row.last_name or "", "first_name": row.first_name or "", "division": row.division,
             "group_name": row.group, "student_number": row.student_number,
@@ -73,25 +89,24 @@ def campaign_export(engine: Engine, campaign_id: UUID, user_id: UUID, locale: st
         layout = _layout(connection, campaign, locale)
 
     def participations() -> Iterator[dict[str, Any]]:
+        rows = participant_rows(campaign_id).subquery("participant")
+        query = select(*_columns(rows, layout.campaign_type)).order_by(*in_name_order(rows))
         with engine.connect() as connection:
             set_local_timeouts(connection, idle_in_transaction_ms=READER_PAUSE_MS)
-            rows = participant_rows(campaign_id).subquery("participant")
-            result = connection.execution_options(stream_results=True, yield_per=FETCH_ROWS).execute(
-                select(*_columns(rows, layout.campaign_type)).order_by(*in_name_order(rows)))
-            yield from map(_participation, result)
+            yield from map(_participation, _streamed(connection, query))
 
     def chunks() -> Iterator[bytes]:
         lines = export.lines(layout, participations())
         yield next(lines).encode("utf-8")  # the BOM and the header, before the query runs
         buffer, size = [], 0
-        for line in lines:
-            buffer.append(line.encode("utf-8"))
-            size += len(buffer[-1])
-            if size >= CHUNK_BYTES:
-                yield b"".join(buffer)
+        for line in lines:  # encoded a chunk at a time
+            buffer.append(line)
+            size += len(line)
+            if size >= CHUNK_CHARACTERS:
+                yield "".join(buffer).encode("utf-8")
                 buffer, size = [], 0
         if buffer:
-            yield b"".join(buffer)
+            yield "".join(buffer).encode("utf-8")
 
     return export.file_name(campaign.name, campaign.id, now), chunks()
 
