@@ -558,6 +558,21 @@ def port_free(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
+# A run stopped just before (a bench's previous run) may still have an api draining for a few seconds after
+# supervisord has gone: its ports are waited for this long before they count as taken by something else.
+PORTS_FREED_SECONDS = 60
+
+
+def busy_ports(ports: list[int], wait_seconds: float) -> list[int]:
+    """The ports still taken after waiting up to ``wait_seconds`` for them to be freed."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        busy = [port for port in ports if not port_free(port)]
+        if not busy or time.monotonic() >= deadline:
+            return busy
+        time.sleep(0.5)
+
+
 def up() -> None:
     cfg = settings()
     if supervisord_running():
@@ -565,7 +580,11 @@ def up() -> None:
         down(quiet=True)
     ports = [port for service in SERVICES for port in api_ports(service, cfg)]
     python_port, edge_port = gateway_ports(cfg)
-    busy = [port for port in [*ports, python_port, *([edge_port] if edge_port else [])] if not port_free(port)]
+    needed = [*ports, python_port, *([edge_port] if edge_port else [])]
+    if busy := busy_ports(needed, 0):
+        say(f"ports {', '.join(map(str, busy))} in use: waiting up to {PORTS_FREED_SECONDS} s for a run that is "
+            "stopping to free them")
+        busy = busy_ports(needed, PORTS_FREED_SECONDS)
     if busy:
         fail(f"ports already in use: {', '.join(map(str, busy))} (set GATEWAY_PORT for another gateway port)")
     say("checking PostgreSQL, RabbitMQ and Redis")

@@ -171,3 +171,20 @@ def test_edge_haproxy_puts_the_edge_on_the_gateways_port_and_the_python_gateway_
     monkeypatch.setenv("EDGE", "nginx")
     with pytest.raises(SystemExit):
         devstack.settings()
+
+
+def test_a_port_a_previous_run_is_still_freeing_is_waited_for_and_one_kept_busy_is_named(monkeypatch):
+    import socket
+    import threading
+
+    freed, kept = socket.socket(), socket.socket()
+    for sock in (freed, kept):
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+    ports = [freed.getsockname()[1], kept.getsockname()[1]]
+    threading.Timer(0.6, freed.close).start()  # a draining api of the run before, gone a moment later
+    try:
+        assert devstack.busy_ports(ports, wait_seconds=2) == [ports[1]]
+    finally:
+        kept.close()
+    assert devstack.busy_ports(ports, wait_seconds=0) == []
