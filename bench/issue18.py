@@ -150,16 +150,22 @@ class Bench:
     unless: str = ""  # a bench that measures the same rows better: this one runs only when that file is absent
 
 
+# main's last commit before issue 18's first change (84f7662): "before" for the benches that run old code beside
+# new (answers.py, reporting_export.py), whose own default, main, is this tree once the changes have landed.
+BEFORE_ISSUE_18 = "84f7662"
+
 BENCHES = [
     Bench("certification_window", "bench/certification_window.py", (),
           ("--candidates", "25", "--think-scale", "0.02")),
-    Bench("answers", "bench/answers.py", (), ("--seconds", "5", "--tests", "60"), answers_rows),
+    Bench("answers", "bench/answers.py", ("--old-ref", BEFORE_ISSUE_18),
+          ("--old-ref", BEFORE_ISSUE_18, "--seconds", "5", "--tests", "60"), answers_rows),
     Bench("gateway_edge", "bench/gateway_edge.py", (), ("--requests", "200")),
     Bench("gateway", "bench/run.py", ("gateway",), ("gateway", "--requests", "200"), gateway_rows,
           unless="bench/gateway_edge.py"),
     Bench("consumer_batch", "bench/consumer_batch.py", (), ("--quick",)),
     Bench("share_visible", "bench/share_visible.py", (), ("--seconds", "4")),
-    Bench("reporting_export", "bench/reporting_export.py", (), ("--quick",), reporting_rows, repeat=False,
+    Bench("reporting_export", "bench/reporting_export.py", ("--old-ref", BEFORE_ISSUE_18),
+          ("--old-ref", BEFORE_ISSUE_18, "--quick"), reporting_rows, repeat=False,
           why_once="3 exports and 20 or more requests per figure within its one run"),
     Bench("logins", "bench/logins.py", (), ("--seconds", "5")),
     Bench("class_logins", "bench/class_logins.py"),
