@@ -46,6 +46,12 @@ class Principal:
     def has_role(self, role: str) -> bool:
         return role in self.roles
 
+    @property
+    def expires_at(self) -> float | None:
+        """The token's expiry (seconds since the epoch), when it says one: a live stream never outlives it."""
+        exp = self.claims.get("exp")
+        return float(exp) if isinstance(exp, (int, float)) else None
+
 
 class TokenRejected(Exception):
     def __init__(self, code: str, message: str) -> None:

@@ -373,3 +373,26 @@ def assert_protective_headers(report: ConformanceReport, cacheable: Sequence[str
         assert headers.get("x-content-type-options") == ["nosniff"], (operation, status, headers)
         if operation not in cacheable:
             assert "no-store" in ",".join(headers.get("cache-control", [])), (operation, status, headers)
+
+
+class HeardNotices:
+    """A test's own subscription to one live channel (svckit.live's Redis pub/sub): how many notices were
+    published on it, to prove that a commit announces and a rollback does not."""
+
+    def __init__(self, redis_url: str, channel: str) -> None:
+        import redis
+
+        self.subscription = redis.Redis.from_url(redis_url).pubsub(ignore_subscribe_messages=True)
+        self.subscription.subscribe(channel)
+        self.count(0.2)  # the subscription confirmed
+
+    def count(self, seconds: float = 0.5) -> int:
+        """The notices heard within ``seconds``."""
+        heard, deadline = 0, time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.subscription.get_message(timeout=0.05) is not None:
+                heard += 1
+        return heard
+
+    def close(self) -> None:
+        self.subscription.close()

@@ -13,7 +13,6 @@ import time
 import uuid
 
 import pytest
-import redis
 from certification_it import deliver, person, room_with_candidate
 from sqlalchemy.exc import IntegrityError
 
@@ -23,7 +22,7 @@ from certification.config import Settings
 from certification.entrypoints.api.app import create_app
 from certification.service_layer.unit_of_work import invigilation_channel
 from svckit.auth import TokenVerifier
-from svckit.testing import TestKeys, assert_error
+from svckit.testing import HeardNotices, TestKeys, assert_error
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 LIFETIME = 4.0  # seconds: the streams of these tests end by themselves soon
@@ -176,17 +175,8 @@ def test_the_tests_progress_heard_by_the_consumer_reaches_the_stream(runtime, cl
 
 def test_a_commit_publishes_its_sessions_and_a_rollback_publishes_nothing(runtime, room):
     session_id = uuid.UUID(room.session["id"])
-    listener = redis.Redis.from_url(REDIS_URL).pubsub(ignore_subscribe_messages=True)
-    listener.subscribe(f"live:certification:{invigilation_channel(session_id)}")
-
-    def heard(seconds=0.5) -> int:
-        count, deadline = 0, time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if listener.get_message(timeout=0.05) is not None:
-                count += 1
-        return count
-
-    heard(0.2)  # the subscription confirmed
+    listener = HeardNotices(REDIS_URL, f"live:certification:{invigilation_channel(session_id)}")
+    heard = listener.count
     with runtime.uow() as uow:
         uow.touch_session(session_id)  # and no commit: rolled back on leaving
     assert heard() == 0

@@ -21,7 +21,7 @@ from reporting.config import Settings
 from reporting.entrypoints.api.app import create_app
 from reporting.service_layer.unit_of_work import activity_channel
 from svckit.auth import TokenVerifier
-from svckit.testing import TestKeys, assert_error
+from svckit.testing import HeardNotices, TestKeys, assert_error
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 LIFETIME = 4.0  # seconds: the streams of these tests end by themselves soon
@@ -139,17 +139,8 @@ def test_a_class_answering_at_once_is_one_view_per_coalescing_period(reporting_d
 
 def test_a_projection_announces_its_campaign_after_its_commit_and_a_rollback_announces_nothing(live, school,
                                                                                              class_4b):
-    listener = redis.Redis.from_url(REDIS_URL).pubsub(ignore_subscribe_messages=True)
-    listener.subscribe(f"live:reporting:{activity_channel(class_4b)}")
-
-    def heard(seconds=0.5) -> int:
-        count, deadline = 0, time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if listener.get_message(timeout=0.05) is not None:
-                count += 1
-        return count
-
-    heard(0.2)  # the subscription confirmed
+    listener = HeardNotices(REDIS_URL, f"live:reporting:{activity_channel(class_4b)}")
+    heard = listener.count
     start(live, class_4b, school.id, account(live, "Zoé", "Lefèvre"))  # projected and committed
     assert heard() == 1
     with live.uow() as uow:

@@ -266,9 +266,7 @@ class InvigilationEvents(MethodView):
         "by itself. 503 LIVE_STREAMS_FULL (Retry-After) when this server holds as many streams as it may."))
     def get(self, session_id: UUID):
         """What the invigilator sees, pushed live as server-sent events"""
-        exp = current_principal().claims.get("exp")
-        return live.invigilation_events(_runtime(), session_id, _actor(),
-                                        float(exp) if isinstance(exp, (int, float)) else None)
+        return live.invigilation_events(_runtime(), session_id, _actor(), current_principal().expires_at)
 
 
 @candidates.route("/<uuid:candidate_id>")

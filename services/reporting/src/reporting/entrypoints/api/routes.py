@@ -60,9 +60,8 @@ class ActivityEvents(MethodView):
         "server holds as many streams as it may."))
     def get(self, campaign_id: UUID):
         """The campaign's activity, pushed live as server-sent events whenever its participations change"""
-        exp = current_principal().claims.get("exp")
         return live.activity_events(current_app.extensions["reporting"], campaign_id, _user_id(),
-                                    float(exp) if isinstance(exp, (int, float)) else None)
+                                    current_principal().expires_at)
 
 
 @campaign.route("/<uuid:campaign_id>/participants")
