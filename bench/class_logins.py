@@ -36,14 +36,13 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
 from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from logins import PASSWORD, sign_up  # noqa: E402 - the accounts of the log-ins bench
+from logins import PASSWORD, identity_behind_gateway, sign_up  # noqa: E402 - the log-ins bench's
 
 CLASS_SIZE = 35
 GOAL_S = 60.0  # issue 18: the whole class in within a minute
@@ -106,36 +105,12 @@ def guessing(gateway: str, email: str) -> list[int]:
 
 
 def measure(name: str, path: dict, logs: Path, run: int) -> dict:
-    from msgkit.testing import isolated_vhost
-    from svckit.config import DEFAULT_RABBITMQ_URL
-    from svckit.testing import ServiceProcess, free_port, fresh_database, service_command
-
-    with ExitStack() as own:
-        database = own.enter_context(fresh_database(f"bench_class_{name}"))
-        amqp_url = own.enter_context(isolated_vhost(os.environ.get("RABBITMQ_URL", DEFAULT_RABBITMQ_URL), "bench"))
-        env = {"SERVICE_ENV": "test", "DATABASE_URL": database, "RABBITMQ_URL": amqp_url, "LOG_LEVEL": "WARNING",
-               **path["identity"]}
-        migration = ServiceProcess([*service_command("identity"), "migrate"], env, logs / f"{name}-migrate.log")
-        if migration.start().process.wait(120) != 0:
-            raise RuntimeError(f"identity migrate failed: {migration.log_path.read_text()[-2000:]}")
-        identity_port, gateway_port = free_port(), free_port()
-        identity_url = f"http://127.0.0.1:{identity_port}"
-        identity = ServiceProcess([*service_command("identity"), "api", "--bind", f"127.0.0.1:{identity_port}",
-                                   *path["gunicorn"]], env, logs / f"{name}-identity.log", f"{identity_url}/health/ready")
-        gateway = ServiceProcess(
-            [*service_command("gateway"), "api", "--bind", f"127.0.0.1:{gateway_port}"],
-            {"SERVICE_ENV": "test", "LOG_LEVEL": "WARNING", "IDENTITY_URL": identity_url, "TRUSTED_PROXIES": "1",
-             "JWKS_URL": f"{identity_url}/.well-known/jwks.json", "RATELIMIT_ENABLED": "true",
-             "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-             "RATELIMIT_KEY_PREFIX": f"bench-class-{uuid.uuid4().hex[:8]}", **path["gateway"]},
-            logs / f"{name}-gateway.log", f"http://127.0.0.1:{gateway_port}/health/ready")
-        for process in (identity, gateway):
-            process.start()
-            own.callback(process.stop)
-        identity.wait_ready(60)
-        gateway.wait_ready(60)
+    gateway_env = {"TRUSTED_PROXIES": "1", "RATELIMIT_ENABLED": "true",
+                   "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+                   "RATELIMIT_KEY_PREFIX": f"bench-class-{uuid.uuid4().hex[:8]}", **path["gateway"]}
+    with identity_behind_gateway(f"class_{name}", path["identity"], path["gunicorn"], gateway_env,
+                                 logs) as (_, _, _, identity_url, through):
         accounts = sign_up(identity_url, CLASS_SIZE + 1, name)
-        through = f"http://127.0.0.1:{gateway_port}"
         figures = the_class(through, accounts[:CLASS_SIZE])
         figures["guessing_statuses"] = guessing(through, accounts[CLASS_SIZE])
     throttled = figures["guessing_statuses"].index(429) + 1 if 429 in figures["guessing_statuses"] else None

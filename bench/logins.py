@@ -36,8 +36,9 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -198,10 +199,11 @@ def summarize_profile(raw: Path) -> dict[str, float]:
     return {name: round(100 * n / max(total, 1), 1) for name, n in shares.most_common()}
 
 
-def measure_path(name: str, path: dict, clients: list[int], args, stack: ExitStack, logs: Path,
-                 profiles: Path | None, run: int) -> dict:
-    import requests
-
+@contextmanager
+def identity_behind_gateway(name: str, identity_env: dict, gunicorn: list[str], gateway_env: dict,
+                            logs: Path) -> Iterator[tuple[str, object, object, str, str]]:
+    """A real identity api (migrated, on a database and vhost of its own) behind a real gateway, both ready:
+    (database URL, identity process, gateway process, identity's URL, the gateway's URL); all dropped after."""
     from msgkit.testing import isolated_vhost
     from svckit.config import DEFAULT_RABBITMQ_URL
     from svckit.testing import ServiceProcess, free_port, fresh_database, service_command
@@ -210,29 +212,37 @@ def measure_path(name: str, path: dict, clients: list[int], args, stack: ExitSta
         database = own.enter_context(fresh_database(f"bench_logins_{name}"))
         amqp_url = own.enter_context(isolated_vhost(os.environ.get("RABBITMQ_URL", DEFAULT_RABBITMQ_URL), "bench"))
         env = {"SERVICE_ENV": "test", "DATABASE_URL": database, "RABBITMQ_URL": amqp_url, "LOG_LEVEL": "WARNING",
-               **path["env"]}
+               **identity_env}
         migration = ServiceProcess([*service_command("identity"), "migrate"], env, logs / f"{name}-migrate.log")
         if migration.start().process.wait(120) != 0:
             raise RuntimeError(f"identity migrate failed: {migration.log_path.read_text()[-2000:]}")
         identity_port, gateway_port = free_port(), free_port()
         identity_url = f"http://127.0.0.1:{identity_port}"
         identity = ServiceProcess([*service_command("identity"), "api", "--bind", f"127.0.0.1:{identity_port}",
-                                   *path["gunicorn"]], env, logs / f"{name}-identity.log", f"{identity_url}/health/ready")
+                                   *gunicorn], env, logs / f"{name}-identity.log", f"{identity_url}/health/ready")
         gateway = ServiceProcess(
             [*service_command("gateway"), "api", "--bind", f"127.0.0.1:{gateway_port}"],
-            {"SERVICE_ENV": "test", "LOG_LEVEL": "WARNING", "IDENTITY_URL": identity_url, "RATELIMIT_ENABLED": "false",
-             "JWKS_URL": f"{identity_url}/.well-known/jwks.json"},
+            {"SERVICE_ENV": "test", "LOG_LEVEL": "WARNING", "IDENTITY_URL": identity_url,
+             "JWKS_URL": f"{identity_url}/.well-known/jwks.json", **gateway_env},
             logs / f"{name}-gateway.log", f"http://127.0.0.1:{gateway_port}/health/ready")
         for process in (identity, gateway):
             process.start()
             own.callback(process.stop)
         identity.wait_ready(60)
         gateway.wait_ready(60)
+        yield database, identity, gateway, identity_url, f"http://127.0.0.1:{gateway_port}"
+
+
+def measure_path(name: str, path: dict, clients: list[int], args, stack: ExitStack, logs: Path,
+                 profiles: Path | None, run: int) -> dict:
+    import requests
+
+    with identity_behind_gateway(name, path["env"], path["gunicorn"], {"RATELIMIT_ENABLED": "false"},
+                                 logs) as (database, identity, gateway, identity_url, through):
         accounts = sign_up(identity_url, max(clients) * 3, name)
         meter = capacity.CpuMeter({"identity api": ((identity.process.pid,), ()),
                                    "gateway": ((gateway.process.pid,), ()),
                                    "postgresql": ((), ("postgres",))})
-        through = f"http://127.0.0.1:{gateway_port}"
         token = requests.post(f"{through}/api/token", json={"email": accounts[0], "password": PASSWORD},
                               timeout=TIMEOUT_S).json()["access_token"]
         results = {"parameters": dict(hash_parameters(database)), "env": path["env"], "gunicorn": path["gunicorn"],
