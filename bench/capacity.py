@@ -228,13 +228,17 @@ def answer_load(base: str, learners: list[tuple[uuid.UUID, uuid.UUID]], concurre
     return figures
 
 
-def login_load(base: str, email: str, password: str, concurrency: int, meter: CpuMeter) -> dict:
+def login_load(base: str, accounts: list[str], password: str, concurrency: int, meter: CpuMeter) -> dict:
+    """``concurrency`` clients logging in again and again, each cycling over its share of ``accounts`` (all of
+    them when there are fewer accounts than clients)."""
     import requests
 
     def client(n: int):
-        session = requests.Session()
+        session, mine, turn = requests.Session(), accounts[n::concurrency] or accounts, [0]
 
         def step() -> bool:
+            email = mine[turn[0] % len(mine)]
+            turn[0] += 1
             response = session.post(f"{base}/api/token", json={"email": email, "password": password},
                                     timeout=TIMEOUT_S)
             if response.status_code != 200:
@@ -476,7 +480,7 @@ def measure(concurrencies: list[int], gateway_concurrency: int, learners_count: 
                                 timeout=TIMEOUT_S)
         if created.status_code != 201:
             raise RuntimeError(f"sign-up refused: {created.status_code} {created.text[:300]}")
-        logins = login_load(base, email, password, login_concurrency, CpuMeter({"identity api": ((identity.process.pid,), ()),
+        logins = login_load(base, [email], password, login_concurrency, CpuMeter({"identity api": ((identity.process.pid,), ()),
                                                                "postgresql": postgres}))
         logins["peak_rss_mb"] = peak_rss_mb(identity.process.pid)
         results["identity_login"] = logins

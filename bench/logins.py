@@ -78,25 +78,6 @@ def sign_up(base: str, count: int, path: str) -> list[str]:
         return list(pool.map(one, range(count)))
 
 
-def login_load(base: str, accounts: list[str], clients: int, meter: capacity.CpuMeter) -> dict:
-    import requests
-
-    def client(n: int):
-        session, mine, turn = requests.Session(), accounts[n::clients], [0]
-
-        def step() -> bool:
-            email = mine[turn[0] % len(mine)]
-            turn[0] += 1
-            response = session.post(f"{base}/api/token", json={"email": email, "password": PASSWORD},
-                                    timeout=TIMEOUT_S)
-            if response.status_code != 200:
-                raise RuntimeError(f"log-in refused: {response.status_code} {response.text[:200]}")
-            return True
-        return step
-
-    return capacity.renamed(capacity.closed_loop(clients, client, meter), "login")
-
-
 class Probe:
     """Another route meanwhile: ``GET /api/users/me`` through the gateway every 100 ms, its latencies kept
     (a log-in burst must not starve identity's other requests)."""
@@ -256,7 +237,7 @@ def measure_path(name: str, path: dict, clients: list[int], args, stack: ExitSta
                         out = profiles / f"run{run}-{name}-{count}-{party}-{worker}.txt"
                         spies.append((party, out, profile(worker, capacity.WARM_S + capacity.MEASURE_S, out)))
             with Probe(through, token) as probe:
-                figures = login_load(through, accounts, count, meter)
+                figures = capacity.login_load(through, accounts, PASSWORD, count, meter)
             figures["users_me_meanwhile"] = probe.figures()
             for party, out, spy in spies:
                 spy.wait(60)
