@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Protocol
 
 import jwt
+from cachetools import LRUCache
 from flask import current_app, g, request
 from flask_smorest import Blueprint
 
@@ -99,15 +99,13 @@ class TokenVerifier:
                  cache_size: int = DEFAULT_VERIFIED_CACHE_SIZE, clock: Callable[[], float] = time.time) -> None:
         self.keys, self.issuer, self.audience, self.leeway = keys, issuer, audience, leeway
         self.cache_size, self.clock = cache_size, clock
-        self._verified: OrderedDict[str, _Verified] = OrderedDict()
+        self._verified: LRUCache[str, _Verified] = LRUCache(max(cache_size, 1))
         self._lock = threading.Lock()
 
     def verify(self, token: str) -> Principal:
         """The token's principal; a token verified before is checked again for its time and its key only."""
         with self._lock:
-            known = self._verified.get(token)
-            if known is not None:
-                self._verified.move_to_end(token)
+            known = self._verified.get(token)  # and made the most recently used
         if known is None:
             return self._verify_in_full(token)
         now = self.clock()
@@ -131,10 +129,7 @@ class TokenVerifier:
         if self.cache_size <= 0:
             return
         with self._lock:
-            self._verified[token] = verified
-            self._verified.move_to_end(token)
-            while len(self._verified) > self.cache_size:
-                self._verified.popitem(last=False)
+            self._verified[token] = verified  # the least recently used dropped past cache_size
 
     def _verify_in_full(self, token: str) -> Principal:
         try:

@@ -19,9 +19,10 @@ weighs).
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Generic, TypeVar
+
+from cachetools import LRUCache
 
 S = TypeVar("S")
 
@@ -33,7 +34,7 @@ class StateCache(Generic[S]):
 
     def __init__(self, size: int = DEFAULT_SIZE) -> None:
         self.size = size
-        self._entries: OrderedDict[Hashable, tuple[Hashable, S]] = OrderedDict()
+        self._entries: LRUCache[Hashable, tuple[Hashable, S]] = LRUCache(max(size, 1))
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
@@ -46,9 +47,8 @@ class StateCache(Generic[S]):
     def get(self, key: Hashable, stamp: Hashable) -> S | None:
         """The snapshot kept under ``key`` if it was taken at ``stamp``; a snapshot of another stamp is dropped."""
         with self._lock:
-            entry = self._entries.get(key)
+            entry = self._entries.get(key)  # and made the most recently used
             if entry is not None and entry[0] == stamp:
-                self._entries.move_to_end(key)
                 self.hits += 1
                 return entry[1]
             if entry is not None:
@@ -60,10 +60,7 @@ class StateCache(Generic[S]):
         if self.size <= 0:
             return
         with self._lock:
-            self._entries[key] = (stamp, snapshot)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+            self._entries[key] = (stamp, snapshot)  # the least recently used dropped past size
 
     def drop(self, key: Hashable) -> None:
         with self._lock:
