@@ -188,3 +188,38 @@ def improve_and_share(stack, token: str, participation_id: str) -> None:
     wait_until(lambda: assessment_of(stack, token, participation_id) != assessment_id, timeout=30,
                message="the new assessment that asks again")  # improving is a new assessment
     finish_and_share(stack, token, participation_id)
+
+
+# The page's live state (the `live-state` element's data-state) over time, and the page's requests of one
+# path, both on the browser's own clock (performance.now()): a poll is a defect only while the stream is up.
+_WATCH_LIVE = """() => {
+  const node = document.querySelector('[data-testid="live-state"]');
+  const states = [[performance.now(), node.dataset.state]];
+  new MutationObserver(() => states.push([performance.now(), node.dataset.state]))
+    .observe(node, { attributes: true, attributeFilter: ["data-state"] });
+  window.__liveStates = states;
+}"""
+_LIVE_TIMELINE = """(path) => ({
+  states: window.__liveStates,
+  requests: performance.getEntriesByType("resource")
+    .filter((entry) => new URL(entry.name).pathname === path && entry.startTime >= window.__liveStates[0][0])
+    .map((entry) => entry.startTime),
+})"""
+
+
+class LiveWatch:
+    """Watches a live page from now on: `polls_while_live()` lists the requests of `path` the page made
+    while its stream was up (a pushed page asks for nothing then; while it is not, polling is its fallback)."""
+
+    def __init__(self, page, path: str) -> None:
+        self.page, self.path = page, path
+        page.evaluate(_WATCH_LIVE)
+
+    def timeline(self) -> dict:
+        return self.page.evaluate(_LIVE_TIMELINE, self.path)
+
+    def polls_while_live(self) -> list[float]:
+        seen = self.timeline()
+        def state_at(moment: float) -> str:
+            return [state for at, state in seen["states"] if at <= moment][-1]
+        return [moment for moment in seen["requests"] if state_at(moment) == "live"]

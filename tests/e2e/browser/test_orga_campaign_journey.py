@@ -12,6 +12,7 @@ import requests
 from accessibility import assert_accessible
 from journeys import bearer, platform_admin, sign_up
 from orga_steps import (
+    LiveWatch,
     answer,
     assessment_of,
     create_organization,
@@ -138,9 +139,7 @@ def test_a_teacher_creates_a_campaign_follows_pupils_live_and_reads_their_result
     # list keeps its text and the focus across the updates. The page is pushed (the campaign's activity stream):
     # while the stream is up, it asks for the counts no more (polling is only its fallback).
     expect(page.get_by_test_id("live-state")).to_have_attribute("data-state", "live", timeout=10_000)
-    polls = []
-    page.on("request", lambda request: polls.append(request.url)
-            if request.url.split("?")[0].endswith(f"/api/campaigns/{campaign_id}/activity") else None)
+    live = LiveWatch(page, f"/api/campaigns/{campaign_id}/activity")
     chloe = sign_up(stack, "Chloé", "Cœurderoy", unique_email("chloe"))
     chloe_participation = join(stack, chloe, code, external_id="E-001")
     search = page.get_by_label(text["search"])
@@ -148,7 +147,7 @@ def test_a_teacher_creates_a_campaign_follows_pupils_live_and_reads_their_result
     row = page.get_by_role("row").filter(has_text="Cœurderoy")
     expect(row).to_contain_text(text["started"], timeout=20_000)
     expect(row).to_contain_text("E-001")
-    assert polls == [], polls  # the new participant came with a notice, not a poll
+    assert live.polls_while_live() == [], live.timeline()  # the new participant came with a notice, not a poll
     answer(stack, chloe, assessment_of(stack, chloe, chloe_participation), count=3)
     expect(row.get_by_role("progressbar")).not_to_have_attribute("aria-valuenow", "0", timeout=20_000)
     assert_accessible(page, "activity")
@@ -158,7 +157,7 @@ def test_a_teacher_creates_a_campaign_follows_pupils_live_and_reads_their_result
     expect(row.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "100")
     expect(search).to_be_focused()
     expect(search).to_have_value("Chlo")
-    assert polls == [], polls
+    assert live.polls_while_live() == [], live.timeline()
 
     francois = sign_up(stack, "François", "Lefèvre", unique_email("francois"))
     finish_and_share(stack, francois, join(stack, francois, code, external_id="E-002"), knows_up_to=2)
