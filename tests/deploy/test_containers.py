@@ -613,3 +613,20 @@ def test_dockerignore_sends_what_the_images_copy_and_nothing_else():
              "services/identity/src/identity.egg-info/PKG-INFO", "gateway/build/lib/x.py", "contracts/x.json",
              "web/node_modules/preact/package.json", "gateway/src/gateway/web/index.html"]
     assert not [p for p in never if not ignored(p, rules)], "sent to the builder but never needed"
+
+
+def test_the_gateway_image_builds_every_face_vite_builds():
+    """The web stage copies every page named in vite's inputs (each face's index.html) and the sources they
+    load: ``npm run build`` in the image fails on a page it cannot find."""
+    dockerfile = ROOT / "gateway" / "Dockerfile"
+    steps = instructions(dockerfile)
+    web = next(stage for stage, keyword, arguments in steps if keyword == "FROM" and arguments.endswith(" AS web"))
+    copied = [source for stage, keyword, arguments in steps if stage == web and keyword == "COPY"
+              and not arguments.startswith("--") for source in arguments.split()[:-1]]
+    config = (ROOT / "web" / "vite.config.js").read_text(encoding="utf-8")
+    pages = re.findall(r'resolve\(import\.meta\.dirname, "([^"]+\.html)"\)', config)
+    assert len(pages) >= 3, pages
+    for page in pages:
+        assert any(f"web/{page}".startswith(source.rstrip("/") + "/") or f"web/{page}" == source
+                   for source in copied), (
+            f"web/{page} is an input of vite's build but the gateway image's web stage does not copy it")
