@@ -278,6 +278,64 @@ def test_the_same_events_in_batches_build_the_same_read_models_as_one_by_one(run
     assert all(journaled(runtime, event.message_id) == 1 for event in batched)
 
 
+def answers_of(participation_id: str, campaign_id: str, rng: random.Random) -> list:
+    """A participation's answers and completion, some sharing a minute, some repeated (a redelivery)."""
+    assessment_id = str(uuid.uuid5(uuid.NAMESPACE_URL, participation_id))
+    about = {"assessment_id": assessment_id, "participation_id": participation_id, "campaign_id": campaign_id}
+    events = [envelope("assessment.answer.recorded.v1", assessment_id, n, **about, progress_rate=n / 10,
+                       answered_at=f"2026-11-20T09:{rng.randint(1, 9):02d}:00Z") for n in range(1, 8)]
+    events.append(envelope("assessment.assessment.completed.v1", assessment_id, 8, **about,
+                           completed_at=f"2026-11-20T09:{rng.randint(5, 9):02d}:00Z"))
+    return events + rng.sample(events, 2)
+
+
+def test_a_batch_of_answers_is_written_in_one_statement_per_table_and_leaves_the_rows_of_one_by_one(runtime, school):
+    """Many answers of many participations (some restarted after some of their answers): the batch journals them
+    in one statement, in the order they came, and writes the participations in one; each row then is the one the
+    same answers handled one by one give."""
+    from sqlalchemy import event
+
+    campaign_id, user_id, rng = campaign(runtime, school.id), account(runtime, "Lou", "Apprenant"), random.Random(7)
+    pairs = [(start(runtime, campaign_id, school.id, user_id), start(runtime, campaign_id, school.id, user_id))
+             for _ in range(12)]
+    for one, other in pairs[:4]:  # restarted at 09:04: earlier answers do not count
+        for participation_id in (one, other):
+            deliver(runtime, "campaigns.participation.improvement_started.v1", participation_id, 2,
+                    participation_id=participation_id, campaign_id=campaign_id, organization_id=school.id,
+                    started_at="2026-11-20T09:04:00Z")
+    twin = dict(pairs)
+    batch = [event for one, _ in pairs for event in answers_of(one, campaign_id, rng)]
+    rng.shuffle(batch)
+    twins = {}
+    for e in batch:
+        other = twin[e.payload["participation_id"]]
+        twins[e.message_id] = envelope(e.event_type, str(uuid.uuid5(uuid.NAMESPACE_URL, other)), e.aggregate_version,
+                                       **{**e.payload, "participation_id": other})
+    for single in (twins[e.message_id] for e in batch):  # the same answers, in the same order, redeliveries too
+
+        handle_envelope(runtime, single)
+
+    statements = []
+    listen = lambda _c, _cursor, sql, *_: statements.append(sql)  # noqa: E731
+    event.listen(runtime.engine, "before_cursor_execute", listen)
+    try:
+        next(s for s in runtime.subscriptions() if batch[0].event_type in s.event_types).batch_handler(batch)
+    finally:
+        event.remove(runtime.engine, "before_cursor_execute", listen)
+
+    assert sum("INSERT INTO journal" in sql for sql in statements) == 1, statements
+    assert sum("participations" in sql for sql in statements) == 1, statements
+    with runtime.engine.connect() as connection:
+        journaled_ids = connection.execute(select(orm.journal.c.message_id).where(
+            orm.journal.c.message_id.in_([e.message_id for e in batch])).order_by(orm.journal.c.seq)).scalars().all()
+    assert [str(m) for m in journaled_ids] == list(dict.fromkeys(e.message_id for e in batch))
+    progress = lambda row: (row.progress_rate, row.progress_at, row.completed_at, row.status)  # noqa: E731
+    for one, other in pairs:
+        assert progress(participation_row(runtime, one)) == progress(participation_row(runtime, other))
+    # some completions were taken, some came before a later answer and were not (as one by one)
+    assert {participation_row(runtime, one).status for one, _ in pairs} == {"TO_SHARE", "STARTED"}
+
+
 def test_a_batch_with_an_unreadable_payload_changes_nothing(runtime, school):
     """All or nothing: the consumer then handles each message alone, and the unreadable one is dead-lettered."""
     from msgkit import MalformedMessage

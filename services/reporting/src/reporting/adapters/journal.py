@@ -4,26 +4,47 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+import orjson
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from msgkit import Envelope
 from reporting.adapters import orm
 from reporting.service_layer.unit_of_work import AbstractJournal
 
+# The events a transaction journaled, in one statement, in the order they were applied (``seq``). The inbox
+# already stops a redelivery; the unique message id keeps a replayed publication out too.
+RECORD = text("""
+INSERT INTO journal (message_id, event_type, aggregate_id, aggregate_version, occurred_at, envelope)
+SELECT message_id, event_type, aggregate_id, aggregate_version, occurred_at, CAST(envelope AS jsonb)
+FROM unnest(CAST(:message_ids AS uuid[]), CAST(:event_types AS text[]), CAST(:aggregate_ids AS text[]),
+            CAST(:aggregate_versions AS integer[]), CAST(:occurred_ats AS timestamptz[]), CAST(:envelopes AS text[]))
+     WITH ORDINALITY AS recorded(message_id, event_type, aggregate_id, aggregate_version, occurred_at, envelope, rank)
+ORDER BY rank
+ON CONFLICT (message_id) DO NOTHING
+""")
+
 
 class SqlAlchemyJournal(AbstractJournal):
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._pending: list[Envelope] = []
 
     def record(self, envelope: Envelope) -> None:
-        # The inbox already stops a redelivery; the unique message id keeps a replayed publication out too.
-        self.session.execute(pg_insert(orm.journal).values(
-            message_id=envelope.message_id, event_type=envelope.event_type, aggregate_id=envelope.aggregate_id,
-            aggregate_version=envelope.aggregate_version,
-            occurred_at=datetime.fromisoformat(envelope.occurred_at.replace("Z", "+00:00")),
-            envelope=envelope.to_dict()).on_conflict_do_nothing(index_elements=[orm.journal.c.message_id]))
+        """Written with the transaction's other events, before its next statement or its commit
+        (``write_pending``)."""
+        self._pending.append(envelope)
+
+    def write_pending(self) -> None:
+        if not self._pending:
+            return
+        envelopes, self._pending = self._pending, []
+        self.session.execute(RECORD, {
+            "message_ids": [e.message_id for e in envelopes], "event_types": [e.event_type for e in envelopes],
+            "aggregate_ids": [e.aggregate_id for e in envelopes],
+            "aggregate_versions": [e.aggregate_version for e in envelopes],
+            "occurred_ats": [datetime.fromisoformat(e.occurred_at.replace("Z", "+00:00")) for e in envelopes],
+            "envelopes": [orjson.dumps(e.to_dict()).decode() for e in envelopes]})
 
     def replay(self, event_types: frozenset[str], batch: int = 1000) -> Iterator[Envelope]:
         """The journal in the order events were applied, a page at a time (keyset on ``seq``), so that a

@@ -18,12 +18,12 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Table, and_, bindparam, case, delete, func, insert, or_, select, text, update
+from sqlalchemy import Table, and_, case, delete, func, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from reporting.adapters import orm
-from reporting.domain import collective
+from reporting.domain import collective, progress
 from reporting.service_layer.read_models import AbstractReadModels
 from svckit.replicas import upsert_if_newer
 
@@ -82,27 +82,32 @@ RETURNING *
 """
 
 
-def _progress_statement(completed: bool) -> Any:
-    """``record_progress``'s upsert, built once: building it for every answer (its ``excluded`` columns above all)
-    cost more of the consumer's CPU than the database's work (bench/consumer_batch.py)."""
-    table = orm.participations
-    names = ["progress_rate", "progress_at", *(["completed_at"] if completed else [])]
-    at = bindparam("progress_at")
-    # version 0: the participation's own events (campaigns) are still to come
-    statement = pg_insert(table).values(id=bindparam("id"), version=0, campaign_id=bindparam("campaign_id"),
-                                        **{name: bindparam(name) for name in names})
-    return statement.on_conflict_do_update(
-        index_elements=[table.c.id], set_={name: statement.excluded[name] for name in names},
-        where=and_(or_(table.c.progress_at.is_(None), table.c.progress_at <= at),
-                   or_(table.c.restarted_at.is_(None), table.c.restarted_at <= at)))
-
-
-_PROGRESS = {completed: _progress_statement(completed) for completed in (False, True)}
+# ``record_progress``'s writes, one statement for all the answers a transaction holds (``progress.merged``): a
+# participation not known yet is created with what they know (version 0: the participation's own events, from
+# campaigns, are still to come); a known one takes the latest answer's progress and the latest completion unless
+# they are older than its own progress or its latest (re)start. One statement rather than one per answer: each
+# statement on participations also runs the running counts' trigger (migration 0006).
+PROGRESS = text("""
+INSERT INTO participations AS p (id, version, campaign_id, progress_rate, progress_at, completed_at)
+SELECT id, 0, campaign_id, rate, at, completed_at
+FROM unnest(CAST(:ids AS uuid[]), CAST(:campaign_ids AS uuid[]), CAST(:rates AS numeric[]),
+            CAST(:ats AS timestamptz[]), CAST(:completed_ats AS timestamptz[]))
+     AS written(id, campaign_id, rate, at, completed_at)
+ON CONFLICT (id) DO UPDATE
+SET progress_rate = excluded.progress_rate, progress_at = excluded.progress_at,
+    completed_at = CASE WHEN excluded.completed_at IS NOT NULL
+                             AND (p.progress_at IS NULL OR p.progress_at <= excluded.completed_at)
+                             AND (p.restarted_at IS NULL OR p.restarted_at <= excluded.completed_at)
+                        THEN excluded.completed_at ELSE p.completed_at END
+WHERE (p.progress_at IS NULL OR p.progress_at <= excluded.progress_at)
+  AND (p.restarted_at IS NULL OR p.restarted_at <= excluded.progress_at)
+""")
 
 
 class SqlAlchemyReadModels(AbstractReadModels):
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._progress: list[progress.Progress] = []
 
     def _upsert(self, table: Table, key: str, row: dict[str, Any]) -> None:
         """The whole row, when the event is newer than the row's ``version``."""
@@ -315,12 +320,18 @@ class SqlAlchemyReadModels(AbstractReadModels):
     def record_progress(self, participation_id: UUID, campaign_id: UUID, at: datetime, progress_rate: float,
                         completed: bool) -> None:
         """Progress comes from assessment, another aggregate: the latest answer counts, and answers given before
-        the participation's latest (re)start are not counted."""
-        values: dict[str, Any] = {"id": participation_id, "campaign_id": campaign_id, "progress_rate": progress_rate,
-                                  "progress_at": at}
-        if completed:
-            values["completed_at"] = at
-        self.session.execute(_PROGRESS[completed], values)
+        the participation's latest (re)start are not counted. Written with the transaction's other answers, before
+        its next statement or its commit (``write_pending``)."""
+        self._progress.append(progress.Progress(participation_id, campaign_id, at, progress_rate, completed))
+
+    def write_pending(self) -> None:
+        if not self._progress:
+            return
+        written, self._progress = progress.merged(self._progress), []
+        self.session.execute(PROGRESS, {
+            "ids": [w.participation_id for w in written], "campaign_ids": [w.campaign_id for w in written],
+            "rates": [w.rate for w in written], "ats": [w.at for w in written],
+            "completed_ats": [w.completed_at for w in written]})
 
     # --- certification results -----------------------------------------------------------
 

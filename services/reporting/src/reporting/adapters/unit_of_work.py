@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from sqlalchemy import text
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import event, text
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from reporting.adapters import orm
 from reporting.adapters.journal import SqlAlchemyJournal
@@ -23,6 +23,28 @@ class SqlAlchemyReportingUnitOfWork(SqlAlchemyUnitOfWork, ReportingUnitOfWork):
     def open_repositories(self, session: Session) -> None:
         self.read_models = SqlAlchemyReadModels(session)
         self.journal = SqlAlchemyJournal(session)
+        # The journal and the answers' progress gather their writes to make them in one statement each (a batch of
+        # events, a rebuild): before the transaction's next other statement, so that it sees them, and before
+        # the commit.
+        self._writing = False
+        event.listen(session, "do_orm_execute", self._before_statement)
+
+    def _before_statement(self, _state: ORMExecuteState) -> None:
+        self._write_pending()
+
+    def _write_pending(self) -> None:
+        if self._writing:
+            return  # the pending writes' own statements
+        self._writing = True
+        try:
+            self.journal.write_pending()
+            self.read_models.write_pending()
+        finally:
+            self._writing = False
+
+    def commit(self) -> None:
+        self._write_pending()
+        super().commit()
 
     def begin_rebuild(self) -> None:
         # SET LOCAL, first: PgBouncer's transaction mode ignores the command's own startup options (svckit.db),
