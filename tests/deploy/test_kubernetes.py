@@ -9,7 +9,7 @@
   probes, requests and limits, a hardened securityContext, graceful shutdown, zone spread, a
   team label and a PodDisruptionBudget for every Deployment; no literal secret anywhere; the
   operators' resources; the assessment api's CPU scaling and certification window; consumers
-  scaled on their queues; TLS to the gateway only; the network policies; a CronJob per service that
+  scaled on their queues; TLS to the edge only; the network policies; a CronJob per service that
   prunes its idempotency keys; X-Forwarded-For believed only from named addresses. The checker itself is
   tested on mutated copies of the rendered objects: it must catch a removed probe, limit, PDB...
 - checkov scans the rendered manifests; only the checks listed with a reason in
@@ -108,7 +108,7 @@ NOTICE_STORES = {"certification-live-redis", "reporting-live-redis"}
 def test_both_overlays_render_every_service(rendered):
     for overlay, objects in rendered.items():
         deployments = {o["metadata"]["name"] for o in of_kind(objects, "Deployment")}
-        expected = ({f"{s}-{p}" for s in SERVICES for p in ("api", "consumer")} | {"gateway", "gateway-redis"} | NOTICE_STORES
+        expected = ({f"{s}-{p}" for s in SERVICES for p in ("api", "consumer")} | {"gateway", "edge", "gateway-redis"} | NOTICE_STORES
                     | {f"{s}-relay" for s in SERVICES if publishes(s)})  # reporting publishes nothing
         assert "reporting-relay" not in expected
         assert deployments == expected, overlay
@@ -407,7 +407,7 @@ def database_and_broker_violations(objects: list[dict], production: bool) -> Ite
 
 # The processes a certification window holds up (deploy/CAPACITY.md): learners', teachers' and invigilators'
 # requests.
-WINDOWED = ("assessment-api", "identity-api", "reporting-api", "gateway", "certification-api")
+WINDOWED = ("assessment-api", "identity-api", "reporting-api", "gateway", "edge", "certification-api")
 
 
 def scaling_violations(objects: list[dict], production: bool) -> Iterator[str]:
@@ -453,8 +453,8 @@ def network_violations(objects: list[dict]) -> Iterator[str]:
         if not ingress["spec"].get("tls"):
             yield f"{name_of(ingress)}: no TLS"
         backends = {p["backend"]["service"]["name"] for r in ingress["spec"]["rules"] for p in r["http"]["paths"]}
-        if backends != {"gateway"}:
-            yield f"{name_of(ingress)}: routes to {sorted(backends)}, not to the gateway only"
+        if backends != {"edge"}:
+            yield f"{name_of(ingress)}: routes to {sorted(backends)}, not to the edge only"
     for service in of_kind(objects, "Service"):
         if service["spec"].get("type", "ClusterIP") != "ClusterIP":
             yield f"{name_of(service)}: exposed outside the cluster"
@@ -696,7 +696,7 @@ def test_the_certification_window_is_declared_in_one_place(rendered):
     hours for each front process, each with its own number of pods."""
     window = yaml.safe_load((DEPLOY / "overlays/production/certification-window.yaml").read_text())["data"]
     pods = {"assessment-api": "assessmentApiReplicas", "identity-api": "identityApiReplicas",
-            "reporting-api": "reportingApiReplicas", "gateway": "gatewayReplicas",
+            "reporting-api": "reportingApiReplicas", "gateway": "gatewayReplicas", "edge": "edgeReplicas",
             "certification-api": "certificationApiReplicas"}
     assert set(pods) == set(WINDOWED)
     for name, key in pods.items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -44,13 +45,19 @@ def api(bind: str, workers: int, threads: int) -> None:
 
 def _edge_options(bind: str, gateway_url: str, ops_bind: str | None, keys: dict) -> EdgeOptions:
     peers = parse_peers(os.environ.get("EDGE_PEERS", ""))
+    peers_dns = os.environ.get("EDGE_PEERS_DNS", "") or None
     local = os.environ.get("EDGE_PEER_NAME", "") or None
+    if peers and peers_dns:
+        raise click.UsageError("EDGE_PEERS and EDGE_PEERS_DNS: one or the other")
     if peers and local not in {peer.name for peer in peers}:
         raise click.UsageError("EDGE_PEERS is set: EDGE_PEER_NAME must name this edge among them")
+    if peers_dns and (not local or not re.fullmatch(r"[^:\s]+:\d+", peers_dns)):
+        raise click.UsageError("EDGE_PEERS_DNS=host:port needs EDGE_PEER_NAME, this edge's address")
     threads = int(os.environ.get("EDGE_THREADS", "0") or 0) or None
     access_log = (os.environ.get("LOG_LEVEL", "") or "INFO").upper() in ("DEBUG", "INFO")
     return EdgeOptions(bind=bind, gateway_url=gateway_url, keys=keys, ops_bind=ops_bind, access_log=access_log,
-                       peers=peers, local_peer=local if peers else None, threads=threads)
+                       peers=peers, local_peer=local if peers or peers_dns else None, peers_dns=peers_dns,
+                       threads=threads)
 
 
 _BIND = click.option("--bind", default=lambda: os.environ.get("BIND", f"0.0.0.0:{os.environ.get('PORT', '8080')}"),

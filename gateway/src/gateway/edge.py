@@ -18,7 +18,10 @@ behind it. What each guarantee becomes at the edge (gateway/README.md, "The HAPr
   (an account is a verified token's ``sub``, an address an IPv4 address or an IPv6 /64), the same
   figures, as a rate over a sliding period instead of fixed windows. Counters are per HAProxy
   process (its threads share them); ``EDGE_PEERS`` lists the edge instances whose tables are
-  copied to each other (HAProxy peers: each pushes its updates, the last write wins);
+  copied to each other (HAProxy peers: each pushes its updates, the last write wins), by name:
+  ``gateway edge`` resolves them itself and reloads HAProxy when one appears or moves; or, with
+  ``EDGE_PEERS_DNS``, every address a name resolves to (Kubernetes' headless Service of the edge's
+  pods), each edge named by its address (``EDGE_PEER_NAME``: this pod's);
 - **forwarding headers**: ``X-Forwarded-For`` is replaced by the one client address the edge
   believes (``TRUSTED_PROXIES`` hops read from the right), as the Python gateway does;
 - **correlation id**: the client's when sane (visible ASCII, at most 200), else a new UUID; sent
@@ -37,9 +40,10 @@ import json
 import logging
 import re
 import signal
+import socket
 import subprocess
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -76,6 +80,9 @@ class EdgeOptions:
     access_log: bool = True
     peers: tuple[Peer, ...] = ()
     local_peer: str | None = None
+    # host:port whose addresses are the edges (a headless Service): each edge is then named by its address,
+    # and local_peer is this one's (a Deployment's pods, which come and go)
+    peers_dns: str | None = None
     threads: int | None = None  # HAProxy's nbthread; None: one per core
 
 
@@ -220,6 +227,9 @@ def haproxy_config(settings: Settings, options: EdgeOptions, table: RoutingTable
         add("    no log")
         add("    http-request use-service prometheus-exporter if { path /metrics }")
         add("    monitor-uri /health/live")
+        # ready while it listens: a soft stop (a pod ending, a reload's old process) closes this port too
+        add("    http-request return status 200 content-type application/json string '{\"status\":\"ready\"}' "
+            "if { path /health/ready }")
         add("")
 
     # --- the front door
@@ -455,6 +465,45 @@ def parse_peers(value: str) -> tuple[Peer, ...]:
     return tuple(peers)
 
 
+def _resolve(host: str, port: int) -> str | None:
+    try:
+        return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][4][0]
+    except (OSError, IndexError):
+        return None
+
+
+def _resolve_all(host: str, port: int) -> set[str]:
+    try:
+        return {info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)}
+    except OSError:
+        return set()
+
+
+def discovered_peers(peers_dns: str, local: str,
+                     resolve_all: Callable[[str, int], set[str]] = _resolve_all) -> tuple[Peer, ...]:
+    """The edges behind one name (a headless Service lists its pods' addresses), each named by its address, this
+    one listening on every address at the port."""
+    host, _, port = peers_dns.rpartition(":")
+    return tuple(Peer(address, f"0.0.0.0:{port}" if address == local
+                      else f"[{address}]:{port}" if ":" in address else f"{address}:{port}")
+                 for address in sorted(resolve_all(host, int(port)) | {local}))
+
+
+def resolved_peers(peers: tuple[Peer, ...], local: str | None,
+                   resolve: Callable[[str, int], str | None] = _resolve) -> tuple[Peer, ...]:
+    """The peers as HAProxy can be given them now (it resolves names once, and refuses a configuration with a
+    name it cannot resolve): this edge listens on every address at its port; another edge is named by its
+    address, and left out while its name does not resolve (a StatefulSet's pod not created yet, gone)."""
+    found = []
+    for peer in peers:
+        host, _, port = peer.address.rpartition(":")
+        if peer.name == local:
+            found.append(Peer(peer.name, f"0.0.0.0:{port}"))
+        elif (address := resolve(host.strip("[]"), int(port))) is not None:
+            found.append(Peer(peer.name, f"[{address}]:{port}" if ":" in address else f"{address}:{port}"))
+    return tuple(found)
+
+
 def read_keys(folder: Path) -> dict[str, Path]:
     """kid -> PEM file, for the files <kid>.pem of a folder."""
     return {path.stem: path for path in sorted(folder.glob("*.pem")) if KID.fullmatch(path.stem)}
@@ -463,10 +512,10 @@ def read_keys(folder: Path) -> dict[str, Path]:
 class EdgeRunner:
     """``gateway edge``: HAProxy in master-worker mode, its configuration kept current.
 
-    At start, and every ``refresh_seconds`` (every second while it has none), identity's JWKS is
-    fetched; when its keys changed, the PEM files and the configuration are written again, checked
-    (``haproxy -c``) and HAProxy reloads (SIGUSR2: new workers take new connections, the old ones
-    finish theirs). JWKS unreachable at start: HAProxy starts without keys (every token is then
+    At start, and every ``refresh_seconds`` (every second while it has no keys or a peer is missing),
+    identity's JWKS is fetched and the peers' names resolved; when the keys or the peers' addresses
+    changed, the PEM files and the configuration are written again, checked (``haproxy -c``) and HAProxy
+    reloads (SIGUSR2: new workers take new connections, the old ones finish theirs). JWKS unreachable at start: HAProxy starts without keys (every token is then
     passed on to the services, which verify it, and counted per address) until it can be fetched.
     """
 
@@ -477,6 +526,7 @@ class EdgeRunner:
         self.config_path = workdir / "haproxy.cfg"
         self.keys_dir = workdir / "keys"
         self.current: dict[str, bytes] | None = None
+        self.peers: tuple[Peer, ...] = ()
         self.process: subprocess.Popen | None = None
         self.stopping = threading.Event()
 
@@ -497,7 +547,7 @@ class EdgeRunner:
                 old.unlink()
         for kid, pem in keys.items():
             (self.keys_dir / f"{kid}.pem").write_bytes(pem)
-        options = replace(self.options, keys={kid: self.keys_dir / f"{kid}.pem" for kid in keys})
+        options = replace(self.options, keys={kid: self.keys_dir / f"{kid}.pem" for kid in keys}, peers=self.peers)
         candidate = self.workdir / "haproxy.cfg.new"
         candidate.write_text(haproxy_config(self.settings, options))
         checked = subprocess.run([self.haproxy, "-c", "-q", "-f", str(candidate)], capture_output=True, text=True)
@@ -506,16 +556,31 @@ class EdgeRunner:
         candidate.replace(self.config_path)
         return self.config_path
 
+    def resolve_peers(self) -> tuple[Peer, ...]:
+        if self.options.peers_dns and self.options.local_peer:
+            return discovered_peers(self.options.peers_dns, self.options.local_peer)
+        return resolved_peers(self.options.peers, self.options.local_peer)
+
     def refresh(self) -> bool:
-        """Fetch the keys; write and reload when they changed. Whether HAProxy was reloaded."""
-        keys = self.fetch_keys()
-        if keys is None or keys == self.current:
+        """Fetch the keys and resolve the peers; write and reload when either changed. Whether HAProxy was
+        reloaded (a reload keeps the stick tables: the old process hands them to the new one)."""
+        keys, peers = self.fetch_keys(), self.resolve_peers()
+        new_keys = keys is not None and keys != self.current
+        if not new_keys and peers == self.peers:
             return False
-        self.write(keys)
-        self.current = keys
+        previous = self.peers
+        self.peers = peers
+        try:
+            self.write(keys if new_keys else self.current or {})
+        except ConfigurationError:
+            self.peers = previous
+            raise
+        if new_keys:
+            self.current = keys
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGUSR2)
-            log.info("edge reloaded with new keys", extra={"kids": sorted(keys)})
+            log.info("edge reloaded", extra={"kids": sorted(self.current or {}),
+                                             "peers": [peer.name for peer in self.peers]})
             return True
         return False
 
@@ -523,6 +588,7 @@ class EdgeRunner:
         self.workdir.mkdir(parents=True, exist_ok=True)
         keys = self.fetch_keys()
         self.current = keys
+        self.peers = self.resolve_peers()
         self.write(keys or {})
         self.process = subprocess.Popen([self.haproxy, "-W", "-db", "-f", str(self.config_path)])
 
@@ -535,7 +601,8 @@ class EdgeRunner:
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         while self.process.poll() is None:
-            wait = self.refresh_seconds if self.current else 1.0
+            complete = self.current and (self.options.peers_dns or len(self.peers) == len(self.options.peers))
+            wait = self.refresh_seconds if complete else 1.0
             if self.stopping.wait(wait):
                 break
             try:

@@ -325,3 +325,24 @@ def test_after_a_broken_connection_only_what_is_safe_to_apply_twice_is_sent_agai
     finally:
         breaker.close()
         replica.stop()
+
+
+def test_gateway_edge_starts_while_a_peer_does_not_resolve_yet(services, start_gateway, tmp_path):
+    """Edges start one after the other: the first must not wait for the others' names (HAProxy alone refuses a
+    configuration naming a peer it cannot resolve)."""
+    behind = start_gateway(RATELIMIT_ENABLED="false")
+    port, peer_port, ops_port = free_port(), free_port(), free_port()
+    edge = ServiceProcess(
+        [*service_command("gateway"), "edge", "--bind", f"127.0.0.1:{port}", "--gateway-url", behind.url,
+         "--workdir", str(tmp_path / "edge"), "--ops-bind", f"127.0.0.1:{ops_port}"],
+        gateway_env(services, LOG_LEVEL="WARNING", EDGE_PEER_NAME="edge-0",
+                    EDGE_PEERS=f"edge-0=localhost:{peer_port},edge-1=edge-1.not-yet.invalid:{peer_port}"),
+        tmp_path / "edge.log", f"http://127.0.0.1:{port}/health/ready").start()
+    try:
+        edge.wait_ready(30)
+        config = (tmp_path / "edge" / "haproxy.cfg").read_text()
+        assert f"peer edge-0 0.0.0.0:{peer_port}" in config and "edge-1" not in config
+        for probe in ("/health/live", "/health/ready"):  # the pod's probes, on the edge's own port
+            assert requests.get(f"http://127.0.0.1:{ops_port}{probe}", timeout=5).status_code == 200
+    finally:
+        edge.stop()

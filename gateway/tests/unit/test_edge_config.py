@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import jwt
@@ -14,7 +15,16 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from gateway.config import Settings
-from gateway.edge import EdgeOptions, haproxy_config, parse_peers, pem_keys, rate, route_regex
+from gateway.edge import (
+    EdgeOptions,
+    discovered_peers,
+    haproxy_config,
+    parse_peers,
+    pem_keys,
+    rate,
+    resolved_peers,
+    route_regex,
+)
 from gateway.routes import ADDRESS_GROUPS, ROUTES, RoutingTable, split_path
 from svckit.config import ConfigurationError
 
@@ -113,3 +123,25 @@ def test_peers_are_read_as_name_and_address():
         ("edge1", "10.0.0.1:10000"), ("edge2", "10.0.0.2:10000")]
     with pytest.raises(ConfigurationError):
         parse_peers("edge1")
+
+
+def test_peers_are_given_to_haproxy_by_address_and_a_peer_not_resolved_yet_is_left_out():
+    peers = parse_peers("edge-0=edge-0.edge-peers:10000,edge-1=edge-1.edge-peers:10000,edge-2=edge-2.edge-peers:10000")
+    addresses = {"edge-0.edge-peers": "10.0.0.1", "edge-2.edge-peers": "fd00::2"}
+    found = resolved_peers(peers, "edge-1", lambda host, _port: addresses.get(host))
+    assert [(p.name, p.address) for p in found] == [
+        ("edge-0", "10.0.0.1:10000"), ("edge-1", "0.0.0.0:10000"), ("edge-2", "[fd00::2]:10000")]
+    assert [p.name for p in resolved_peers(peers, "edge-0", lambda _host, _port: None)] == ["edge-0"]
+
+
+def test_edges_behind_one_name_are_named_by_their_addresses_and_haproxy_accepts_them(tmp_path):
+    found = discovered_peers("edge-peers:10000", "10.0.0.2", lambda _host, _port: {"10.0.0.3", "10.0.0.1"})
+    assert [(p.name, p.address) for p in found] == [
+        ("10.0.0.1", "10.0.0.1:10000"), ("10.0.0.2", "0.0.0.0:10000"), ("10.0.0.3", "10.0.0.3:10000")]
+    alone = discovered_peers("edge-peers:10000", "10.0.0.2", lambda _host, _port: set())  # not listed yet
+    assert [(p.name, p.address) for p in alone] == [("10.0.0.2", "0.0.0.0:10000")]
+    config = tmp_path / "haproxy.cfg"
+    config.write_text(haproxy_config(settings, EdgeOptions(bind="127.0.0.1:8080", gateway_url="http://127.0.0.1:8090",
+                                                           peers=found, local_peer="10.0.0.2")))
+    checked = subprocess.run(["haproxy", "-c", "-q", "-f", str(config)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
