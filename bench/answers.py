@@ -20,7 +20,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import uuid
@@ -33,16 +32,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import capacity  # noqa: E402 - the load and CPU meters of the capacity bench
 from capacity import CpuMeter, closed_loop, loop_ms  # noqa: E402
+from old_code import old_pythonpath  # noqa: E402
 
 GOAL_ANSWERS_PER_S, GOAL_P99_MS = 500, 50  # issue 18, the whole machine
 # The gateway's too: it checks every token with svckit.auth, which issue 18 changed.
 SOURCES = ("libs/svckit/src", "libs/msgkit/src", "libs/irt/src", "services/assessment/src", "gateway/src")
-
-
-def old_tree(ref: str, into: Path) -> Path:
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, *SOURCES], check=True, capture_output=True)
-    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
-    return into
 
 
 def answer_client(base: str, tests: list[tuple[uuid.UUID, uuid.UUID]], kind: str, concurrency: int):
@@ -95,7 +89,7 @@ def measure(args: argparse.Namespace) -> dict:
     results: dict = {"machine": {"cores": os.cpu_count(), "loop_ms_before": loop_ms()}, "old_ref": args.old_ref,
                      "clients": args.clients, "measure_s": args.seconds, "runs": []}
     with ExitStack() as stack:
-        old = old_tree(args.old_ref, Path(stack.enter_context(tempfile.TemporaryDirectory())))
+        old = old_pythonpath(args.old_ref, SOURCES, Path(stack.enter_context(tempfile.TemporaryDirectory())))
         amqp_url = stack.enter_context(isolated_vhost(os.environ.get("RABBITMQ_URL", DEFAULT_RABBITMQ_URL), "bench"))
         logs = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         jwks_url = stack.enter_context(serving_test_jwks())
@@ -109,7 +103,7 @@ def measure(args: argparse.Namespace) -> dict:
         document = read_document()
         handlers.release_content(document, checksum(document), "bench", runtime.uow(), runtime.now())
         content = load_content()
-        paths = {"old": {**env, "PYTHONPATH": os.pathsep.join(str(old / s) for s in SOURCES)}, "new": env}
+        paths = {"old": {**env, "PYTHONPATH": old}, "new": env}
 
         def courses(count: int) -> list[tuple[uuid.UUID, uuid.UUID]]:
             made = []

@@ -190,7 +190,8 @@ def renamed(figures: dict, unit: str) -> dict:
 
 
 def answer_load(base: str, learners: list[tuple[uuid.UUID, uuid.UUID]], concurrency: int, meter: CpuMeter) -> dict:
-    """Each client loops over its share of the assessments: next challenge, then answer (skipped)."""
+    """Each client loops over its share of the assessments: next challenge, then answer (skipped), with an
+    ``Idempotency-Key`` as the faces send it."""
     import requests
 
     from svckit.testing import token_for
@@ -214,7 +215,8 @@ def answer_load(base: str, learners: list[tuple[uuid.UUID, uuid.UUID]], concurre
                 share.remove((assessment_id, user))
                 ended.append(assessment_id)
                 return False
-            answered = session.post(f"{base}/api/assessments/{assessment_id}/answers", headers=headers[user],
+            answered = session.post(f"{base}/api/assessments/{assessment_id}/answers",
+                                    headers={**headers[user], "Idempotency-Key": str(uuid.uuid4())},
                                     json={"challenge_id": challenge["id"], "skipped": True}, timeout=TIMEOUT_S)
             if answered.status_code != 201:
                 raise RuntimeError(f"{answered.status_code} {answered.text[:200]}")
@@ -359,9 +361,12 @@ def measure(concurrencies: list[int], gateway_concurrency: int, learners_count: 
         relay_start_cpu = cpu_seconds((relay.process.pid,))
         relay.stop()
 
-        # 1. the assessment api alone
+        # 1. the assessment api alone, as production runs it today: a test's requests spread over the pods and
+        # their workers, so a request almost never finds its test's state kept in its process (STATE_CACHE_SIZE=0:
+        # every request reads the test again); 1b, below, the same with the state kept
         api_port = free_port()
-        api = process("assessment", "api", api_port, "--workers", "1", "--threads", "8")
+        api = process("assessment", "api", api_port, "--workers", "1", "--threads", "8",
+                      env={**envs["assessment"], "STATE_CACHE_SIZE": "0"})
         api.wait_ready()
         upstreams["assessment"] = f"http://127.0.0.1:{api_port}"
         parties = {"assessment api": ((api.process.pid,), ()), "postgresql": postgres}
@@ -378,6 +383,26 @@ def measure(concurrencies: list[int], gateway_concurrency: int, learners_count: 
         results["assessment_api"] = rounds
         results["assessment_api_peak_rss_mb"] = peak_rss_mb(api.process.pid)
         print(f"assessment api worker: peak RSS {results['assessment_api_peak_rss_mb']} MB")
+        api.stop()
+
+        # 1b. the same process keeping each test's state (what the edge's affinity by test would give: every
+        # request of a test to the same process), the busiest round's concurrency
+        kept_port = free_port()
+        kept_api = process("assessment", "api", kept_port, "--workers", "1", "--threads", "8")
+        kept_api.wait_ready()
+        kept_concurrency = best_round(rounds)["concurrency"]
+        kept = answer_load(f"http://127.0.0.1:{kept_port}", learners[offset:offset + per_round // 2],
+                           kept_concurrency, CpuMeter({"assessment api": ((kept_api.process.pid,), ()),
+                                                       "postgresql": postgres}))
+        offset += per_round // 2
+        results["assessment_api_kept"] = kept
+        print(f"assessment api keeping each test's state, {kept_concurrency} clients: {kept['answers_per_s']} answers/s, "
+              f"p50 {kept['p50_ms']} ms; CPU ms per answer: "
+              + ", ".join(f"{k} {v}" for k, v in kept["cpu_ms_per_answer"].items()))
+        kept_api.stop()
+        api = process("assessment", "api", api_port, "--workers", "1", "--threads", "8",
+                      env={**envs["assessment"], "STATE_CACHE_SIZE": "0"})
+        api.wait_ready()
 
         # 2. the same through the gateway
         gateway_port = free_port()
@@ -390,6 +415,24 @@ def measure(concurrencies: list[int], gateway_concurrency: int, learners_count: 
         print(f"through the gateway, {gateway_concurrency} clients: {through['answers_per_s']} answers/s, p50 "
               f"{through['p50_ms']} ms, p99 {through['p99_ms']} ms; gateway CPU {through['cpu_ms_per_request']} ms "
               f"per request; CPU ms per answer: " + ", ".join(f"{k} {v}" for k, v in through["cpu_ms_per_answer"].items()))
+
+        # 2b. the same through the HAProxy edge (`gateway edge`, deploy/base/gateway/edge.yaml), its rate limits on
+        # (figures high enough never to refuse) and tokens verified, the Python gateway behind it for the rest
+        edge_port = free_port()
+        edge_env = {**common, "ASSESSMENT_URL": upstreams["assessment"], "RATELIMIT_ENABLED": "true",
+                    "RATELIMIT_ACCOUNT": "1000000/minute", "RATELIMIT_ADDRESS": "1000000/minute",
+                    "TRUSTED_PROXIES": "0"}
+        edge = process("gateway", "edge", edge_port, "--gateway-url", f"http://127.0.0.1:{gateway_port}",
+                       "--workdir", str(logs / "edge"), env=edge_env)
+        edge.wait_ready()
+        at_edge = answer_load(f"http://127.0.0.1:{edge_port}", learners[offset:], gateway_concurrency,
+                              CpuMeter({**parties, "edge": ((edge.process.pid,), ())}))
+        at_edge["cpu_ms_per_request"] = round(at_edge["cpu_ms_per_answer"]["edge"] / 2, 3)
+        results["through_edge"] = at_edge
+        print(f"through the edge, {gateway_concurrency} clients: {at_edge['answers_per_s']} answers/s, p50 "
+              f"{at_edge['p50_ms']} ms, p99 {at_edge['p99_ms']} ms; edge CPU {at_edge['cpu_ms_per_request']} ms "
+              f"per request; CPU ms per answer: " + ", ".join(f"{k} {v}" for k, v in at_edge["cpu_ms_per_answer"].items()))
+        edge.stop()
         gateway.stop()
         api.stop()
 
@@ -507,6 +550,9 @@ class Assumption:
     # per learner, besides the answers: checkpoint every 5 answers, and about 15 other requests (pages'
     # /users/me, landing, sign-up or log-in, matching, join, participation, results, profile, share)
     other_requests_per_learner: int = 15
+    # what the faces ask of the Python gateway behind the edge per learner: the pages and their files (each
+    # page load asks for its HTML; the hashed scripts and styles are cached after the first)
+    face_requests_per_learner: int = 10
     # events reporting consumes per learner besides the answers: started, completed, shared, account,
     # learner linked
     other_reporting_events_per_learner: int = 5
@@ -610,7 +656,17 @@ def plan(figures: dict, a: Assumption, deployed: Deployed) -> dict:
                        f"within the maximum {scaling['max']}", scaling["window"] >= pods <= scaling["max"]))
 
     front("assessment api", "assessment-api", answers_per_s, api["cpu_ms_per_answer"]["assessment api"], "answer")
-    front("gateway", "gateway", requests_per_s, figures["through_gateway"]["cpu_ms_per_request"], "request")
+    if "assessment_api_kept" in figures:  # what the affinity of a test to one process would save
+        row = rows["assessment api"]
+        kept_ms = figures["assessment_api_kept"]["cpu_ms_per_answer"]["assessment api"]
+        row["kept"] = {"cpu_ms_per_unit": kept_ms, "pods": math.ceil(answers_per_s * kept_ms / 1000
+                                                                        / (row["target"] * row["request"]))}
+    if "through_edge" in figures:  # the edge takes every request; the Python gateway behind it, the faces' pages
+        front("edge", "edge", requests_per_s, figures["through_edge"]["cpu_ms_per_request"], "request")
+        front("gateway", "gateway", learners_per_s * a.face_requests_per_learner,
+              figures["through_gateway"]["cpu_ms_per_request"], "page request")
+    else:
+        front("gateway", "gateway", requests_per_s, figures["through_gateway"]["cpu_ms_per_request"], "request")
     front("identity api", "identity-api", learners_per_s, figures["identity_login"]["cpu_ms_per_login"]["identity api"],
           "log-in")
 
@@ -692,13 +748,16 @@ def print_plan(p: dict) -> None:
           f"{d['gateway_requests_per_s']:,} gateway requests/s, {d['reporting_events_per_s']:,} reporting events/s")
     print(f"  teachers: {d['classes_watched']:,} classes in a test at once, each watched live: {d['polls_per_s']:,} "
           "polls/s of Orga's activity page (3 requests each)")
-    for name in ("assessment api", "gateway", "identity api", "reporting api"):
+    for name in ("assessment api", "edge", "gateway", "identity api", "reporting api"):
         if name not in rows:
             continue
         r = rows[name]
         print(f"  {name}: {r['demand_per_s']:,}/s x {r['cpu_ms_per_unit']} CPU ms per {r['unit']} = {r['cores']} cores; "
               f"a pod at {r['target']:.0%} of its {r['request']:g}-core request serves {r['per_pod_per_s']}/s "
               f"-> {r['pods']} pods")
+        if "kept" in r:
+            print(f"    (each test's state kept in its process, as affinity by test would have it: "
+                  f"{r['kept']['cpu_ms_per_unit']} CPU ms per {r['unit']} -> {r['kept']['pods']} pods)")
     r = rows["reporting consumer"]
     print(f"  reporting consumer: {r['events_per_s']:,} events/s, {r['per_pod_per_s']}/s per pod at most "
           f"-> {r['pods']} pods")

@@ -35,6 +35,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 GOAL = 1500.0
 QUEUE = "reporting.on_assessment_progressed"
 EVENT = "assessment.answer.recorded.v1"
+ONE_BY_ONE = "one transaction per event (CONSUMER_BATCH=1)"
+SOURCES = ("libs/svckit/src", "libs/msgkit/src", "services/reporting/src")  # the consumer's code, for --old-ref
 
 
 def participations_of(engine, size: int, now: datetime) -> list[tuple[uuid.UUID, uuid.UUID, uuid.UUID]]:
@@ -120,7 +122,26 @@ def drain(env: dict, engine, events: int, logs: Path, label: str) -> dict:
             "cpu_ms_per_event": ms_per(spent, measured)}
 
 
-def bench(sizes: list[int], events: int, runs: int, batch: int) -> dict:
+def bench(sizes: list[int], events: int, runs: int, batch: int, old_ref: str | None = None) -> dict:
+
+
+    from old_code import old_pythonpath
+
+    # name -> (CONSUMER_BATCH, the code's PYTHONPATH: None for this tree's)
+    paths: dict[str, tuple[str, str | None]] = {ONE_BY_ONE: ("1", None)}
+    results: dict = {}
+    now = datetime.now(timezone.utc)
+    with ExitStack() as code:
+        if old_ref:
+            old = old_pythonpath(old_ref, SOURCES, Path(code.enter_context(tempfile.TemporaryDirectory())))
+            paths[f"batches of up to {batch}, the code of {old_ref}"] = (str(batch), old)
+        paths[f"batches of up to {batch} (CONSUMER_BATCH={batch})"] = (str(batch), None)
+        for size in sizes:
+            results[str(size)] = bench_size(size, events, runs, paths, now)
+    return results
+
+
+def bench_size(size: int, events: int, runs: int, paths: dict[str, tuple[str, str | None]], now: datetime) -> dict:
     from sqlalchemy import create_engine, text
 
     from msgkit.testing import isolated_vhost, queue_depth
@@ -128,45 +149,40 @@ def bench(sizes: list[int], events: int, runs: int, batch: int) -> dict:
     from svckit.config import DEFAULT_RABBITMQ_URL, normalize_database_url
     from svckit.testing import ServiceProcess, fresh_database, service_command
 
-    paths = {"one transaction per event (CONSUMER_BATCH=1)": "1",
-             f"batches of up to {batch} (CONSUMER_BATCH={batch})": str(batch)}
-    results: dict = {}
-    now = datetime.now(timezone.utc)
-    for size in sizes:
-        with ExitStack() as stack:
-            database = stack.enter_context(fresh_database("bench_consumer"))
-            migrations.upgrade(database, "reporting:migrations")
-            engine = create_engine(normalize_database_url(database))
-            stack.callback(engine.dispose)
-            began = time.perf_counter()
-            participations = participations_of(engine, size, now)
-            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                connection.execute(text("VACUUM ANALYZE"))
-            print(f"campaign of {size:,} participations ({len(participations):,} answering) ready in "
-                  f"{time.perf_counter() - began:.1f} s")
-            logs = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-            figures: dict[str, list[dict]] = {name: [] for name in paths}
-            for run in range(runs):
-                for name, setting in (paths.items() if run % 2 == 0 else reversed(paths.items())):
-                    with isolated_vhost(os.environ.get("RABBITMQ_URL", DEFAULT_RABBITMQ_URL), "bench-consumer") as url:
-                        env = {"SERVICE_ENV": "test", "RABBITMQ_URL": url, "LOG_LEVEL": "WARNING",
-                               "DATABASE_URL": database, "CONSUMER_BATCH": setting}
-                        topology = ServiceProcess([*service_command("reporting"), "declare-topology"], env,
-                                                  logs / "topology.log").start()
-                        if topology.process.wait(60) != 0:
-                            raise RuntimeError(f"declare-topology failed: {topology.log_path.read_text()[-2000:]}")
-                        publish_answers(url, participations, events, now + timedelta(hours=run), seed=run)
-                        if queue_depth(url, QUEUE) != events:
-                            raise RuntimeError(f"{queue_depth(url, QUEUE)} events queued, {events} published")
-                        measured = drain(env, engine, events, logs, f"{size}-{run}-{setting}")
-                    figures[name].append(measured)
-                    print(f"  run {run + 1}, {name}: {measured['events_per_s']:,} events/s; CPU ms per event: "
-                          + ", ".join(f"{k} {v}" for k, v in measured["cpu_ms_per_event"].items()))
-            results[str(size)] = {name: {"runs": runs_, "events_per_s": statistics.median(
-                r["events_per_s"] for r in runs_), "cpu_ms_per_event": {
-                party: round(statistics.median(r["cpu_ms_per_event"][party] for r in runs_), 3)
-                for party in runs_[0]["cpu_ms_per_event"]}} for name, runs_ in figures.items()}
-    return results
+    with ExitStack() as stack:
+        database = stack.enter_context(fresh_database("bench_consumer"))
+        migrations.upgrade(database, "reporting:migrations")
+        engine = create_engine(normalize_database_url(database))
+        stack.callback(engine.dispose)
+        began = time.perf_counter()
+        participations = participations_of(engine, size, now)
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE"))
+        print(f"campaign of {size:,} participations ({len(participations):,} answering) ready in "
+              f"{time.perf_counter() - began:.1f} s")
+        logs = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        figures: dict[str, list[dict]] = {name: [] for name in paths}
+        for run in range(runs):
+            for name, (setting, pythonpath) in (paths.items() if run % 2 == 0 else reversed(paths.items())):
+                with isolated_vhost(os.environ.get("RABBITMQ_URL", DEFAULT_RABBITMQ_URL), "bench-consumer") as url:
+                    env = {"SERVICE_ENV": "test", "RABBITMQ_URL": url, "LOG_LEVEL": "WARNING",
+                           "DATABASE_URL": database, "CONSUMER_BATCH": setting,
+                           **({"PYTHONPATH": pythonpath} if pythonpath else {})}
+                    topology = ServiceProcess([*service_command("reporting"), "declare-topology"], env,
+                                              logs / "topology.log").start()
+                    if topology.process.wait(60) != 0:
+                        raise RuntimeError(f"declare-topology failed: {topology.log_path.read_text()[-2000:]}")
+                    publish_answers(url, participations, events, now + timedelta(hours=run), seed=run)
+                    if queue_depth(url, QUEUE) != events:
+                        raise RuntimeError(f"{queue_depth(url, QUEUE)} events queued, {events} published")
+                    measured = drain(env, engine, events, logs, f"{size}-{run}-{setting}")
+                figures[name].append(measured)
+                print(f"  run {run + 1}, {name}: {measured['events_per_s']:,} events/s; CPU ms per event: "
+                      + ", ".join(f"{k} {v}" for k, v in measured["cpu_ms_per_event"].items()))
+        return {name: {"runs": runs_, "events_per_s": statistics.median(
+            r["events_per_s"] for r in runs_), "cpu_ms_per_event": {
+            party: round(statistics.median(r["cpu_ms_per_event"][party] for r in runs_), 3)
+            for party in runs_[0]["cpu_ms_per_event"]}} for name, runs_ in figures.items()}
 
 
 def print_table(results: dict, events: int, runs: int) -> None:
@@ -186,6 +202,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--batch", type=int, default=100, help="CONSUMER_BATCH of the new path")
     parser.add_argument("--quick", action="store_true", help="2,000 events, a class of 30, one run")
+    parser.add_argument("--old-ref", help="also the batches with this commit's code (bench/old_code.py)")
     parser.add_argument("--json", type=Path, help="also write issue 18's rows there (bench/README.md, issue18.py)")
     args = parser.parse_args(argv)
     if args.quick:
@@ -196,7 +213,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
-    results = bench(sizes, args.events, args.runs, args.batch)
+    results = bench(sizes, args.events, args.runs, args.batch, args.old_ref)
     print_table(results, args.events, args.runs)
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
@@ -216,7 +233,7 @@ def issue18_rows(results: dict, batch: int) -> list[dict]:
     sizes = sorted(results, key=int, reverse=True)
     rows = []
     for size in sizes:
-        before, now = (results[size][name] for name in results[size])  # CONSUMER_BATCH=1, then the batch
+        before, now = results[size][ONE_BY_ONE], list(results[size].values())[-1]  # this tree's batches last
         rows.append({"key": "consumer_events_per_s" if size == sizes[0] else f"consumer_events_per_s_{size}",
                      "label": f"reporting's consumer, answers' events, one process, campaign of {int(size):,}",
                      "unit": "events/s", "goal": GOAL, "better": "higher",

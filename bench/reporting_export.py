@@ -43,7 +43,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -520,13 +519,6 @@ def projection_throughput(env: dict, ids: dict, participations: int, now: dateti
 # -- the run ----------------------------------------------------------------------------------
 
 
-def old_tree(ref: str, into: Path) -> Path:
-    """Today's code (``ref``, main by default) as bench/answers.py takes it: ``git archive`` of the sources."""
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, *SOURCES], check=True, capture_output=True)
-    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
-    return into
-
-
 def bench(participants: int, requests_count: int, budget_s: float, exports: int, events_participations: int,
           old_ref: str) -> dict:
     import requests
@@ -538,6 +530,7 @@ def bench(participants: int, requests_count: int, budget_s: float, exports: int,
 
     sys.path.insert(0, str(ROOT / "bench"))
     from adaptive_test import serving_test_jwks  # a JWKS endpoint publishing svckit.testing's test key
+    from old_code import old_pythonpath
 
     now = datetime.now(timezone.utc)
     with ExitStack() as stack:
@@ -554,9 +547,9 @@ def bench(participants: int, requests_count: int, budget_s: float, exports: int,
         logs = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         env = {"SERVICE_ENV": "test", "LOG_LEVEL": "WARNING", "DATABASE_URL": database,
                "JWKS_URL": stack.enter_context(serving_test_jwks())}
-        old = old_tree(old_ref, Path(stack.enter_context(tempfile.TemporaryDirectory())))
+        old = old_pythonpath(old_ref, SOURCES, Path(stack.enter_context(tempfile.TemporaryDirectory())))
         apis = {}
-        for path, path_env in (("before", {**env, "PYTHONPATH": os.pathsep.join(str(old / s) for s in SOURCES)}),
+        for path, path_env in (("before", {**env, "PYTHONPATH": old}),
                                ("now", env)):
             port = free_port()
             api = ServiceProcess([*service_command("reporting"), "api", "--bind", f"127.0.0.1:{port}", "--workers",
