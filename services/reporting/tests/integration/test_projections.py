@@ -336,6 +336,50 @@ def test_a_batch_of_answers_is_written_in_one_statement_per_table_and_leaves_the
     assert {participation_row(runtime, one).status for one, _ in pairs} == {"TO_SHARE", "STARTED"}
 
 
+def test_a_batch_of_shares_derives_the_results_once_and_leaves_the_totals_of_one_by_one(runtime, school):
+    """Shares (and a deletion) in one batch: the shared results and the campaign's totals are derived once, at
+    the commit, in a few statements whatever the batch's size, and equal those of the same events one by one."""
+    from sqlalchemy import event
+
+    user_id, rng = account(runtime, "Lou", "Apprenant"), random.Random(3)
+    batched, alone = campaign(runtime, school.id), campaign(runtime, school.id)
+    shares: dict[str, list] = {batched: [], alone: []}
+    for _ in range(20):
+        competences = {"1.1": (rng.randint(0, 4), 4), "2.1": (rng.randint(0, 1), 1)}
+        for campaign_id in (batched, alone):
+            participation_id = start(runtime, campaign_id, school.id, user_id)
+            shares[campaign_id].append(envelope(
+                "campaigns.participation.results_shared.v1", participation_id, 3, participation_id=participation_id,
+                campaign_id=campaign_id, organization_id=school.id, user_id=user_id, campaign_type="ASSESSMENT",
+                shared_at="2026-11-20T10:00:00Z", results=results(competences)))
+    for campaign_id in (batched, alone):  # the last one shared is deleted in the same batch
+        gone = shares[campaign_id][-1].aggregate_id
+        shares[campaign_id].append(envelope(
+            "campaigns.participation.deleted.v1", gone, 9, participation_id=gone, campaign_id=campaign_id,
+            organization_id=school.id, deleted_at="2026-11-21T10:00:00Z"))
+    for single in shares[alone]:
+        handle_envelope(runtime, single)
+
+    statements = []
+    listen = lambda _c, _cursor, sql, *_: statements.append(sql)  # noqa: E731
+    event.listen(runtime.engine, "before_cursor_execute", listen)
+    try:
+        next(s for s in runtime.subscriptions() if shares[batched][0].event_type in s.event_types).batch_handler(
+            shares[batched])
+    finally:
+        event.remove(runtime.engine, "before_cursor_execute", listen)
+
+    assert sum("shared_results" in sql for sql in statements) == 2, statements  # their rows, deleted and derived
+    assert sum("collective_totals" in sql for sql in statements) == 1, statements
+    with runtime.engine.connect() as connection:
+        def totals(campaign_id):
+            table = orm.collective_totals
+            return sorted(tuple(row)[1:] for row in connection.execute(
+                select(table).where(table.c.campaign_id == campaign_id)).all())
+
+        assert totals(batched) == totals(alone) and totals(batched)
+
+
 def test_a_batch_with_an_unreadable_payload_changes_nothing(runtime, school):
     """All or nothing: the consumer then handles each message alone, and the unreadable one is dead-lettered."""
     from msgkit import MalformedMessage

@@ -108,6 +108,10 @@ class SqlAlchemyReadModels(AbstractReadModels):
     def __init__(self, session: Session) -> None:
         self.session = session
         self._progress: list[progress.Progress] = []
+        # participations whose derived rows (who the participant is, their shared results) are to be derived
+        # again at the commit: once for all a transaction changed (``derive_pending``)
+        self._to_rename: dict[UUID, None] = {}
+        self._to_sync: dict[UUID, None] = {}
 
     def _upsert(self, table: Table, key: str, row: dict[str, Any]) -> None:
         """The whole row, when the event is newer than the row's ``version``."""
@@ -306,7 +310,7 @@ class SqlAlchemyReadModels(AbstractReadModels):
     def share_participation(self, participation_id: UUID, version: int, known: dict[str, Any],
                             results: dict[str, Any]) -> None:
         self._participation_event(participation_id, version, known, results)
-        self._sync_shared_results([participation_id])
+        self._to_sync[participation_id] = None
 
     def delete_participation(self, participation_id: UUID, version: int, known: dict[str, Any],
                              deleted_at: datetime) -> None:
@@ -344,8 +348,21 @@ class SqlAlchemyReadModels(AbstractReadModels):
     # --- what is derived from several rows: who each participant is, the results to average -----
 
     def _participants_changed(self, participation_ids: list[UUID]) -> None:
-        self._refresh_participants("q.id = ANY(:ids)", ids=participation_ids)
-        self._sync_shared_results(participation_ids)
+        for participation_id in participation_ids:
+            self._to_rename[participation_id] = self._to_sync[participation_id] = None
+
+    def derive_pending(self) -> None:
+        """What the transaction's participations derive, derived again once for all of them, before its commit:
+        each derived row is a function of the rows as they are then (``_refresh_participants``,
+        ``_sync_shared_results``), so doing it once at the end leaves what doing it after each event would,
+        for a batch of shares four statements in all instead of three per share. Nothing the projections read
+        while applying events is derived (they read versions, starts and deletions)."""
+        if self._to_rename:
+            ids, self._to_rename = list(self._to_rename), {}
+            self._refresh_participants("q.id = ANY(:ids)", ids=ids)
+        if self._to_sync:
+            ids, self._to_sync = list(self._to_sync), {}
+            self._sync_shared_results(ids)
 
     def _refresh_learners(self, organization_id: UUID, learner_ids: list[UUID]) -> None:
         """The participants a change of these learners may rename: those matched to them, those they were

@@ -44,6 +44,7 @@ class SqlAlchemyReportingUnitOfWork(SqlAlchemyUnitOfWork, ReportingUnitOfWork):
 
     def commit(self) -> None:
         self._write_pending()
+        self.read_models.derive_pending()
         super().commit()
 
     def begin_rebuild(self) -> None:
