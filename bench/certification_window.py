@@ -189,8 +189,8 @@ def per_answer_ms(spent: dict[str, float], answers: int) -> dict[str, float]:
 
 def program_group(program: str) -> str:
     """The process group of a supervisord program of tools/devstack.py."""
-    if program == "gateway":
-        return "gateway"
+    if program in ("gateway", "edge"):  # EDGE=haproxy: the edge in front, the Python gateway behind it
+        return program
     service, _, kind = program.partition("-")
     if kind.startswith("api"):
         return f"{service} api" if service in ("assessment", "certification") else "other apis"
@@ -230,7 +230,8 @@ CALENDARS = (
     Calendar("collège: 3e, 17 Mar - 13 Jun 2025", 840_000, 65 - 10 - 6),
 )
 # CPU a pod may use at its autoscaler's target: 65 % of its request (deploy/base, deploy/CAPACITY.md).
-POD_CORES = {"gateway": 0.5 * 0.65, "assessment api": 0.5 * 0.65, "certification api": 0.25 * 0.65}
+POD_CORES = {"edge": 0.5 * 0.65, "gateway": 0.5 * 0.65, "assessment api": 0.5 * 0.65,
+             "certification api": 0.25 * 0.65}
 
 
 def calendar_peak(calendar: Calendar) -> dict:
@@ -773,7 +774,7 @@ def cpu_reading(running: Platform, database_names: list[str]) -> tuple[dict[str,
     for program, pid in running.programs().items():
         if pid:
             groups.setdefault(program_group(program), set()).add(pid)
-    order = ["gateway", "assessment api", "certification api", "other apis", "consumers", "relays", "other"]
+    order = ["edge", "gateway", "assessment api", "certification api", "other apis", "consumers", "relays", "other"]
     stats = read_stats()
     reading = group_cpu(stats, {g: groups.get(g, set()) for g in order},
                         {"PostgreSQL (machine-wide)": ("postgres",), "RabbitMQ (machine-wide)": ("beam.smp",)})

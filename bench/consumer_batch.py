@@ -142,18 +142,15 @@ def bench(sizes: list[int], events: int, runs: int, batch: int, old_ref: str | N
 
 
 def bench_size(size: int, events: int, runs: int, paths: dict[str, tuple[str, str | None]], now: datetime) -> dict:
-    from sqlalchemy import create_engine, text
+    from reporting_export import fresh_reporting_database
+    from sqlalchemy import text
 
     from msgkit.testing import isolated_vhost, queue_depth
-    from svckit import migrations
-    from svckit.config import DEFAULT_RABBITMQ_URL, normalize_database_url
-    from svckit.testing import ServiceProcess, fresh_database, service_command
+    from svckit.config import DEFAULT_RABBITMQ_URL
+    from svckit.testing import ServiceProcess, service_command
 
     with ExitStack() as stack:
-        database = stack.enter_context(fresh_database("bench_consumer"))
-        migrations.upgrade(database, "reporting:migrations")
-        engine = create_engine(normalize_database_url(database))
-        stack.callback(engine.dispose)
+        database, engine = fresh_reporting_database(stack, "bench_consumer")
         began = time.perf_counter()
         participations = participations_of(engine, size, now)
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:

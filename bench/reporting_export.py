@@ -519,14 +519,26 @@ def projection_throughput(env: dict, ids: dict, participations: int, now: dateti
 # -- the run ----------------------------------------------------------------------------------
 
 
-def bench(participants: int, requests_count: int, budget_s: float, exports: int, events_participations: int,
-          old_ref: str) -> dict:
-    import requests
+def fresh_reporting_database(stack: ExitStack, name: str):
+    """A database of its own with reporting's schema, dropped when ``stack`` closes: (its URL, an engine)."""
     from sqlalchemy import create_engine
 
     from svckit import migrations
     from svckit.config import normalize_database_url
-    from svckit.testing import ServiceProcess, free_port, fresh_database, service_command, token_for
+    from svckit.testing import fresh_database
+
+    database = stack.enter_context(fresh_database(name))
+    migrations.upgrade(database, "reporting:migrations")
+    engine = create_engine(normalize_database_url(database))
+    stack.callback(engine.dispose)
+    return database, engine
+
+
+def bench(participants: int, requests_count: int, budget_s: float, exports: int, events_participations: int,
+          old_ref: str) -> dict:
+    import requests
+
+    from svckit.testing import ServiceProcess, free_port, service_command, token_for
 
     sys.path.insert(0, str(ROOT / "bench"))
     from adaptive_test import serving_test_jwks  # a JWKS endpoint publishing svckit.testing's test key
@@ -534,10 +546,7 @@ def bench(participants: int, requests_count: int, budget_s: float, exports: int,
 
     now = datetime.now(timezone.utc)
     with ExitStack() as stack:
-        database = stack.enter_context(fresh_database("bench_reporting"))
-        migrations.upgrade(database, "reporting:migrations")
-        engine = create_engine(normalize_database_url(database))
-        stack.callback(engine.dispose)
+        database, engine = fresh_reporting_database(stack, "bench_reporting")
         began = time.perf_counter()
         ids = fill(engine, participants, now)
         fill_s = time.perf_counter() - began
