@@ -173,6 +173,33 @@ def test_the_tests_progress_heard_by_the_consumer_reaches_the_stream(runtime, cl
     stream.close()
 
 
+def test_a_batch_of_progress_keeps_the_latest_and_tells_the_session_once(runtime, client, room):
+    """The consumer takes the tests' progress in batches (CONSUMER_BATCH): shuffled and redelivered, a course's
+    progress ends at its latest version, and the session's page is told once for the whole batch."""
+    import random
+    from pathlib import Path
+
+    from svckit.testing import example_envelope
+
+    assert join(client, room).status_code == 201
+    assert authorize(client, room).status_code == 204
+    course_id = client.post("/api/certification-courses", headers=room.zoe.auth, json={
+        "candidate_id": room.candidate["id"], "access_code": room.session["access_code"]}).get_json()["course_id"]
+    progress = [example_envelope("assessment.certification_test.progressed.v1", aggregate_id=course_id,
+                                 aggregate_version=n + 1, contracts_from=Path(__file__).parent, course_id=course_id,
+                                 user_id=room.zoe.id, answers_count=n, questions_count=32,
+                                 answered_at=f"2026-11-23T09:{10 + n:02d}:00Z") for n in range(1, 9)]
+    batch = random.Random(5).sample(progress, len(progress)) + progress[2:4]
+    subscription = next(s for s in runtime.subscriptions() if batch[0].event_type in s.event_types)
+    assert subscription.batch_handler is not None
+    listener = HeardNotices(REDIS_URL, f"live:certification:{invigilation_channel(uuid.UUID(room.session['id']))}")
+    subscription.batch_handler(batch)
+    assert listener.count() == 1
+    listener.close()
+    view = client.get(f"/api/certification-sessions/{room.session['id']}/invigilation", headers=room.invigilator.auth)
+    assert view.get_json()["candidates"][0]["answers_count"] == 8
+
+
 def test_a_commit_publishes_its_sessions_and_a_rollback_publishes_nothing(runtime, room):
     session_id = uuid.UUID(room.session["id"])
     listener = HeardNotices(REDIS_URL, f"live:certification:{invigilation_channel(session_id)}")

@@ -39,8 +39,11 @@ def subscriptions(uow_factory: Callable[[], CertificationUnitOfWork], mailer: Ma
         idempotent_subscription("send_invitation_mail", ("certification.invitation.issued.v1",),
                                 s.InvitationIssuedSchema(), uow_factory,
                                 partial(mails.on_invitation_issued, mailer=mailer, public_url=public_url)),
+        # one event per answer at a window's peak: taken in batches (CONSUMER_BATCH), one transaction and one
+        # notice to each session's page per batch; it publishes nothing (svckit.consumers)
         idempotent_subscription("on_test_progressed", ("assessment.certification_test.progressed.v1",),
-                                s.CertificationTestProgressedSchema(), uow_factory, results.on_test_progressed),
+                                s.CertificationTestProgressedSchema(), uow_factory, results.on_test_progressed,
+                                batch=True),
         idempotent_subscription("on_test_completed", ("assessment.certification_test.completed.v1",),
                                 s.CertificationTestCompletedSchema(), uow_factory, results.on_test_completed),
         idempotent_subscription("on_live_alert_raised", ("assessment.certification_test.live_alert_raised.v1",),
