@@ -630,7 +630,7 @@ MUTATIONS: dict[str, tuple[Callable[[list[dict]], None], str]] = {
         "literal password"),
     "cron window removed": (_set("ScaledObject", "assessment-api", lambda s: s["spec"].update(
         triggers=[t for t in s["spec"]["triggers"] if t["type"] != "cron"])), "certification windows"),
-    "window above the maximum": (_set("ScaledObject", "gateway", lambda s: s["spec"].update(maxReplicaCount=5)),
+    "window above the maximum": (_set("ScaledObject", "gateway", lambda s: s["spec"].update(maxReplicaCount=2)),
                                  "between the minimum and the maximum"),
     "identity api not scaled": (_remove("ScaledObject", "identity-api"), "identity-api: no ScaledObject"),
     "pooler without prepared statements": (_set("Pooler", "assessment-db-pooler-rw", lambda p: p["spec"][
