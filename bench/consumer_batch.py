@@ -230,7 +230,8 @@ def issue18_rows(results: dict, batch: int) -> list[dict]:
     sizes = sorted(results, key=int, reverse=True)
     rows = []
     for size in sizes:
-        before, now = results[size][ONE_BY_ONE], list(results[size].values())[-1]  # this tree's batches last
+        paths = list(results[size].values())
+        before, now = paths[0], paths[-1]  # one by one first, this tree's batches last (--old-ref's between)
         rows.append({"key": "consumer_events_per_s" if size == sizes[0] else f"consumer_events_per_s_{size}",
                      "label": f"reporting's consumer, answers' events, one process, campaign of {int(size):,}",
                      "unit": "events/s", "goal": GOAL, "better": "higher",

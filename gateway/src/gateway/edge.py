@@ -493,7 +493,7 @@ def resolved_peers(peers: tuple[Peer, ...], local: str | None,
                    resolve: Callable[[str, int], str | None] = _resolve) -> tuple[Peer, ...]:
     """The peers as HAProxy can be given them now (it resolves names once, and refuses a configuration with a
     name it cannot resolve): this edge listens on every address at its port; another edge is named by its
-    address, and left out while its name does not resolve (a StatefulSet's pod not created yet, gone)."""
+    address, and left out while its name does not resolve (an edge not started yet, or gone)."""
     found = []
     for peer in peers:
         host, _, port = peer.address.rpartition(":")
@@ -515,8 +515,9 @@ class EdgeRunner:
     At start, and every ``refresh_seconds`` (every second while it has no keys or a peer is missing),
     identity's JWKS is fetched and the peers' names resolved; when the keys or the peers' addresses
     changed, the PEM files and the configuration are written again, checked (``haproxy -c``) and HAProxy
-    reloads (SIGUSR2: new workers take new connections, the old ones finish theirs). JWKS unreachable at start: HAProxy starts without keys (every token is then
-    passed on to the services, which verify it, and counted per address) until it can be fetched.
+    reloads (SIGUSR2: new workers take new connections, the old ones finish theirs). JWKS unreachable at
+    start: HAProxy starts without keys (every token is then passed on to the services, which verify it, and
+    counted per address) until it can be fetched.
     """
 
     def __init__(self, settings: Settings, options: EdgeOptions, workdir: Path, *, refresh_seconds: float = 30.0,

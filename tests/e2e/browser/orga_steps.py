@@ -202,14 +202,16 @@ _WATCH_LIVE = """() => {
 _LIVE_TIMELINE = """(path) => ({
   states: window.__liveStates,
   requests: performance.getEntriesByType("resource")
-    .filter((entry) => new URL(entry.name).pathname === path && entry.startTime >= window.__liveStates[0][0])
-    .map((entry) => entry.startTime),
+    .filter((entry) => new URL(entry.name).pathname === path)
+    .map((entry) => [entry.startTime, entry.responseStatus]),
 })"""
 
 
 class LiveWatch:
     """Watches a live page from now on: `polls_while_live()` lists the requests of `path` the page made
-    while its stream was up (a pushed page asks for nothing then; while it is not, polling is its fallback)."""
+    while its stream was up (a pushed page asks for nothing then; while it is not, polling is its fallback).
+    The page's first read of `path` is not a poll, nor are its tries again until one succeeds (the service may
+    not have heard of the campaign yet): it may end after the stream is up."""
 
     def __init__(self, page, path: str) -> None:
         self.page, self.path = page, path
@@ -220,6 +222,10 @@ class LiveWatch:
 
     def polls_while_live(self) -> list[float]:
         seen = self.timeline()
+        watched_from = seen["states"][0][0]
+        first_read = next((n for n, (_at, status) in enumerate(seen["requests"]) if status == 200), None)
+        polls = seen["requests"][first_read + 1:] if first_read is not None else []
+
         def state_at(moment: float) -> str:
             return [state for at, state in seen["states"] if at <= moment][-1]
-        return [moment for moment in seen["requests"] if state_at(moment) == "live"]
+        return [at for at, _status in polls if at >= watched_from and state_at(at) == "live"]

@@ -15,7 +15,6 @@ from reporting_it import (
     learner,
     organization,
     person,
-    release,
     results,
     share,
     start,
@@ -141,22 +140,22 @@ def test_only_members_export_and_an_unknown_campaign_is_not_found(client, runtim
     assert client.get(f"/api/campaigns/{campaign_id}/export.csv").status_code == 401
 
 
-def test_an_export_whose_reader_pauses_longer_than_the_apis_idle_bound_completes(reporting_database, amqp_url,
-                                                                                  monkeypatch):
+def test_an_export_whose_reader_pauses_longer_than_the_apis_idle_bound_completes(runtime, reporting_database,
+                                                                                  amqp_url, monkeypatch):
     """The rows come from a server-side cursor in an open transaction, idle while the reader is not reading:
-    the export sets its own idle bound, far above the api's (30 s; 0.3 s here)."""
+    the export sets its own idle bound, far above the api's (30 s; 0.3 s here). The read models are built by the
+    test's usual runtime: a consumer's transaction under a 0.3 s bound would fail whenever the machine stalls."""
+    school = organization(runtime)
+    teacher = person("prof")
+    grant(runtime, school, teacher)
+    campaign_id = campaign(runtime, school, name="Lente")
+    for n in range(3):
+        start(runtime, campaign_id, school, account(runtime, f"Élève{n}", "Lent"))
     settings = Settings.from_env({"SERVICE_ENV": "test", "DATABASE_URL": reporting_database, "RABBITMQ_URL": amqp_url,
                                   "DB_IDLE_IN_TRANSACTION_TIMEOUT_MS": "300"})
     runtime = dataclasses.replace(bootstrap(settings), verifier=TokenVerifier(TestKeys(), "skills-platform",
                                                                               "skills-platform"))
     try:
-        release(runtime)
-        school = organization(runtime)
-        teacher = person("prof")
-        grant(runtime, school, teacher)
-        campaign_id = campaign(runtime, school, name="Lente")
-        for n in range(3):
-            start(runtime, campaign_id, school, account(runtime, f"Élève{n}", "Lent"))
         monkeypatch.setattr(export, "FETCH_ROWS", 1)  # a fetch per line...
         monkeypatch.setattr(export, "CHUNK_CHARACTERS", 1)  # ...and a chunk per line: the reader pauses between fetches
 

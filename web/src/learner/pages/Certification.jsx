@@ -162,11 +162,14 @@ export function CertificationCandidate({ id }) {
   const status = enrolment?.status;
   const returning = !started && status === "STARTED";
   const courseId = enrolment?.course_id;
-  // A test already over needs no resume: its end screen at once.
-  const earlier = useAsync(() => (returning && courseId ? testOf(courseId).catch(() => null) : null),
-    [returning, courseId]);
+  // A test already over needs no resume: its end screen at once. Until the test of this course is read, the page
+  // waits: the form shown for a moment and then replaced would lose a code typed in it.
+  const earlier = useAsync(() => (returning && courseId
+    ? testOf(courseId).catch(() => null).then((test) => ({ courseId, test })) : null), [returning, courseId]);
+  const earlierTest = earlier.data && earlier.data.courseId === courseId ? earlier.data.test : null;
+  const readingEarlier = returning && Boolean(courseId) && (earlier.loading || earlier.data?.courseId !== courseId);
   const over = ended?.end_reason || (status === "ENDED_BY_INVIGILATOR" ? "ENDED_BY_INVIGILATOR" : null)
-    || (returning && earlier.data?.state === "ENDED" ? earlier.data.end_reason : null);
+    || (returning && earlierTest?.state === "ENDED" ? earlierTest.end_reason : null);
   // Waiting for the invigilator: to start (JOINED), or to resume a started test.
   const resumeAuthorized = returning && Boolean(enrolment?.resume_authorized);
   usePolling(() => reload(), WAIT_POLL_MS, signedIn && (status === "JOINED" || (returning && !resumeAuthorized && !over)));
@@ -184,7 +187,7 @@ export function CertificationCandidate({ id }) {
   }, [error, over]);
 
   if (!signedIn) return null;
-  if (!enrolment || (returning && earlier.loading)) {
+  if (!enrolment || readingEarlier) {
     return (
       <Shell>
         <PageTitle>{t("learner.certification.title")}</PageTitle>
@@ -193,7 +196,7 @@ export function CertificationCandidate({ id }) {
             <Notice kind="error">{explain(t, error, "learner.certification.errors")}</Notice>
             <p><a href={certificationPaths.join()}>{t("learner.certification.join_again")}</a></p>
           </>
-        ) : loading || earlier.loading ? <Loading /> : null}
+        ) : loading || readingEarlier ? <Loading /> : null}
       </Shell>
     );
   }

@@ -331,7 +331,8 @@ class SqlAlchemyReadModels(AbstractReadModels):
     def write_pending(self) -> None:
         if not self._progress:
             return
-        written, self._progress = progress.merged(self._progress), []
+        # in the participations' order: two consumers' batches lock the rows they share in one order
+        written, self._progress = sorted(progress.merged(self._progress), key=lambda w: w.participation_id), []
         self.session.execute(PROGRESS, {
             "ids": [w.participation_id for w in written], "campaign_ids": [w.campaign_id for w in written],
             "rates": [w.rate for w in written], "ats": [w.at for w in written],
