@@ -364,10 +364,14 @@ def measure(concurrencies: list[int], gateway_concurrency: int, learners_count: 
         # 1. the assessment api alone, as production runs it today: a test's requests spread over the pods and
         # their workers, so a request almost never finds its test's state kept in its process (STATE_CACHE_SIZE=0:
         # every request reads the test again); 1b, below, the same with the state kept
+        def assessment_api(port: int, keeps_state: bool):
+            started = process("assessment", "api", port, "--workers", "1", "--threads", "8",
+                              env={**envs["assessment"], **({} if keeps_state else {"STATE_CACHE_SIZE": "0"})})
+            started.wait_ready()
+            return started
+
         api_port = free_port()
-        api = process("assessment", "api", api_port, "--workers", "1", "--threads", "8",
-                      env={**envs["assessment"], "STATE_CACHE_SIZE": "0"})
-        api.wait_ready()
+        api = assessment_api(api_port, keeps_state=False)
         upstreams["assessment"] = f"http://127.0.0.1:{api_port}"
         parties = {"assessment api": ((api.process.pid,), ()), "postgresql": postgres}
         rounds, offset = [], 0
@@ -388,8 +392,7 @@ def measure(concurrencies: list[int], gateway_concurrency: int, learners_count: 
         # 1b. the same process keeping each test's state (what the edge's affinity by test would give: every
         # request of a test to the same process), the busiest round's concurrency
         kept_port = free_port()
-        kept_api = process("assessment", "api", kept_port, "--workers", "1", "--threads", "8")
-        kept_api.wait_ready()
+        kept_api = assessment_api(kept_port, keeps_state=True)
         kept_concurrency = best_round(rounds)["concurrency"]
         kept = answer_load(f"http://127.0.0.1:{kept_port}", learners[offset:offset + per_round // 2],
                            kept_concurrency, CpuMeter({"assessment api": ((kept_api.process.pid,), ()),
@@ -400,9 +403,7 @@ def measure(concurrencies: list[int], gateway_concurrency: int, learners_count: 
               f"p50 {kept['p50_ms']} ms; CPU ms per answer: "
               + ", ".join(f"{k} {v}" for k, v in kept["cpu_ms_per_answer"].items()))
         kept_api.stop()
-        api = process("assessment", "api", api_port, "--workers", "1", "--threads", "8",
-                      env={**envs["assessment"], "STATE_CACHE_SIZE": "0"})
-        api.wait_ready()
+        api = assessment_api(api_port, keeps_state=False)
         parties = {"assessment api": ((api.process.pid,), ()), "postgresql": postgres}
 
         def through(front: str, port: int, pid: int) -> dict:

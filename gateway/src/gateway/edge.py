@@ -465,13 +465,6 @@ def parse_peers(value: str) -> tuple[Peer, ...]:
     return tuple(peers)
 
 
-def _resolve(host: str, port: int) -> str | None:
-    try:
-        return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][4][0]
-    except (OSError, IndexError):
-        return None
-
-
 def _resolve_all(host: str, port: int) -> set[str]:
     try:
         return {info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)}
@@ -479,18 +472,22 @@ def _resolve_all(host: str, port: int) -> set[str]:
         return set()
 
 
+def _at(address: str, port: str) -> str:
+    """host:port as HAProxy reads it (an IPv6 address in brackets)."""
+    return f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
+
+
 def discovered_peers(peers_dns: str, local: str,
                      resolve_all: Callable[[str, int], set[str]] = _resolve_all) -> tuple[Peer, ...]:
     """The edges behind one name (a headless Service lists its pods' addresses), each named by its address, this
     one listening on every address at the port."""
     host, _, port = peers_dns.rpartition(":")
-    return tuple(Peer(address, f"0.0.0.0:{port}" if address == local
-                      else f"[{address}]:{port}" if ":" in address else f"{address}:{port}")
+    return tuple(Peer(address, f"0.0.0.0:{port}" if address == local else _at(address, port))
                  for address in sorted(resolve_all(host, int(port)) | {local}))
 
 
 def resolved_peers(peers: tuple[Peer, ...], local: str | None,
-                   resolve: Callable[[str, int], str | None] = _resolve) -> tuple[Peer, ...]:
+                   resolve_all: Callable[[str, int], set[str]] = _resolve_all) -> tuple[Peer, ...]:
     """The peers as HAProxy can be given them now (it resolves names once, and refuses a configuration with a
     name it cannot resolve): this edge listens on every address at its port; another edge is named by its
     address, and left out while its name does not resolve (an edge not started yet, or gone)."""
@@ -499,8 +496,8 @@ def resolved_peers(peers: tuple[Peer, ...], local: str | None,
         host, _, port = peer.address.rpartition(":")
         if peer.name == local:
             found.append(Peer(peer.name, f"0.0.0.0:{port}"))
-        elif (address := resolve(host.strip("[]"), int(port))) is not None:
-            found.append(Peer(peer.name, f"[{address}]:{port}" if ":" in address else f"{address}:{port}"))
+        elif addresses := resolve_all(host.strip("[]"), int(port)):
+            found.append(Peer(peer.name, _at(min(addresses), port)))
     return tuple(found)
 
 

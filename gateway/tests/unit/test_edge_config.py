@@ -128,10 +128,10 @@ def test_peers_are_read_as_name_and_address():
 def test_peers_are_given_to_haproxy_by_address_and_a_peer_not_resolved_yet_is_left_out():
     peers = parse_peers("edge-0=edge-0.edge-peers:10000,edge-1=edge-1.edge-peers:10000,edge-2=edge-2.edge-peers:10000")
     addresses = {"edge-0.edge-peers": "10.0.0.1", "edge-2.edge-peers": "fd00::2"}
-    found = resolved_peers(peers, "edge-1", lambda host, _port: addresses.get(host))
+    found = resolved_peers(peers, "edge-1", lambda host, _port: {addresses[host]} if host in addresses else set())
     assert [(p.name, p.address) for p in found] == [
         ("edge-0", "10.0.0.1:10000"), ("edge-1", "0.0.0.0:10000"), ("edge-2", "[fd00::2]:10000")]
-    assert [p.name for p in resolved_peers(peers, "edge-0", lambda _host, _port: None)] == ["edge-0"]
+    assert [p.name for p in resolved_peers(peers, "edge-0", lambda _host, _port: set())] == ["edge-0"]
 
 
 def test_edges_behind_one_name_are_named_by_their_addresses_and_haproxy_accepts_them(tmp_path):

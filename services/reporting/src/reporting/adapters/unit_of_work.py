@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from sqlalchemy import event, text
-from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from reporting.adapters import orm
 from reporting.adapters.journal import SqlAlchemyJournal
@@ -27,10 +27,7 @@ class SqlAlchemyReportingUnitOfWork(SqlAlchemyUnitOfWork, ReportingUnitOfWork):
         # events, a rebuild): before the transaction's next other statement, so that it sees them, and before
         # the commit.
         self._writing = False
-        event.listen(session, "do_orm_execute", self._before_statement)
-
-    def _before_statement(self, _state: ORMExecuteState) -> None:
-        self._write_pending()
+        event.listen(session, "do_orm_execute", lambda _statement: self._write_pending())
 
     def _write_pending(self) -> None:
         if self._writing:
