@@ -28,6 +28,13 @@ Guarantees, and what each costs:
   retries with a back-off capped at 1.5 s and jittered (``msgkit.backoff.reconnect_backoff``),
   so it publishes again within about two seconds of the broker's return; rows pile up in the
   outbox meanwhile and nothing else waits.
+- **Soon, without polling hard.** A trigger on the outbox notifies the relay's channel when rows are
+  committed (``storage.outbox_wake_up_ddl``); the relay LISTENs on a connection of its own, watched by the
+  same I/O loop, and claims ``wake_delay`` (5 ms) after a notification, instead of at its next poll
+  (``idle_interval``, 200 ms). Notifications that come while a batch is in flight make the next claim come
+  as soon. The poll stays, as the fallback for a notification lost with that connection (the relay opens
+  it again at its next idle poll). LISTEN needs a session of its own: relays connect to their database
+  directly, not through PgBouncer's transaction mode.
 - **Clean stop.** ``stop()`` (the SIGTERM handler) only sets a flag; the batch in flight gets
   its confirms and its rows marked, then the connection closes.
 
@@ -45,6 +52,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pika
+import psycopg
+from pika.adapters.select_connection import PollEvents
 from pika.spec import Basic
 from sqlalchemy import Engine, Table, func, or_, select, text, update
 from sqlalchemy.engine import Connection, RootTransaction
@@ -53,7 +62,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from msgkit import metrics
 from msgkit.amqp import BROKER_ERRORS
 from msgkit.backoff import RECONNECT_MAXIMUM, reconnect_backoff, sleep_unless
-from msgkit.storage import OUTBOX_RETENTION, prune_outbox
+from msgkit.storage import OUTBOX_RETENTION, outbox_channel, prune_outbox
 from msgkit.topology import declare_exchange, exchange_name
 
 log = logging.getLogger("msgkit.relay")
@@ -86,6 +95,7 @@ class OutboxRelay:
         producer: str,
         batch_size: int = 500,
         idle_interval: float = 0.2,
+        wake_delay: float | None = 0.005,
         confirm_timeout: float = 30.0,
         heartbeat: int = 15,
         max_backoff: float = RECONNECT_MAXIMUM,
@@ -95,6 +105,8 @@ class OutboxRelay:
         self.engine, self.outbox, self.producer = engine, outbox, producer
         self.exchange = exchange_name(producer)
         self.batch_size, self.idle_interval, self.confirm_timeout = batch_size, idle_interval, confirm_timeout
+        # None: no LISTEN, the relay finds rows by polling only (the behaviour before notifications, for benches).
+        self.wake_delay = wake_delay
         # confirm_timeout (30 s) is well below the idle bound of the batch's transaction (2 minutes): the relay
         # gives up on slow confirms (and reconnects) long before the database would end its session.
         self.batch_idle_bound_ms = int(confirm_timeout * BATCH_IDLE_FACTOR * 1000)
@@ -109,6 +121,9 @@ class OutboxRelay:
         self._channel: Any = None
         self._delivery_tag = 0
         self._batch: _Batch | None = None
+        self._next_pump: tuple[object, float] | None = None  # (the loop's timeout, when it is due)
+        self._listener: tuple[psycopg.Connection, int] | None = None  # the connection and its socket
+        self._notified = False
         self._last_housekeeping = 0.0
         self.connected = False
 
@@ -174,6 +189,8 @@ class OutboxRelay:
 
     def _on_connection_closed(self, connection: pika.SelectConnection, reason: BaseException) -> None:
         self._channel = None
+        self._next_pump = None
+        self._stop_listening()
         if self._batch is not None:
             # Confirms that never came: the rows stay unpublished and go out again later.
             log.warning("connection lost with a batch in flight", extra={"rows": self._batch.size})
@@ -193,6 +210,7 @@ class OutboxRelay:
         self._set_connected(True)
         self._backoff.reset()
         log.info("relay connected", extra={"exchange": self.exchange})
+        self._listen()
         self._schedule(0)
 
     def _on_channel_closed(self, _channel: Any, reason: BaseException) -> None:
@@ -205,10 +223,16 @@ class OutboxRelay:
     # -- the publishing pump ---------------------------------------------------------------
 
     def _schedule(self, delay: float) -> None:
-        if self._connection is not None:
-            self._connection.ioloop.call_later(delay, self._pump)
+        """The next claim, in ``delay`` seconds; one is ever pending, so a wake-up never starts a second loop."""
+        if self._connection is None:
+            return
+        ioloop = self._connection.ioloop
+        if self._next_pump is not None:
+            ioloop.remove_timeout(self._next_pump[0])
+        self._next_pump = (ioloop.call_later(delay, self._pump), time.monotonic() + delay)
 
     def _pump(self) -> None:
+        self._next_pump = None
         if self._batch is not None or self._channel is None:
             return
         if self._stopping:
@@ -225,6 +249,7 @@ class OutboxRelay:
             return
         self._db_backoff.reset()
         if batch is None:
+            self._listen()
             self._schedule(self.idle_interval)
             return
         self._batch = batch
@@ -359,8 +384,63 @@ class OutboxRelay:
                 "event not taken by the broker, kept for later",
                 extra={"message_id": str(row.message_id), "event_type": row.event_type, "reason": reason},
             )
-        # A full batch means more rows are probably waiting: go again at once.
-        self._schedule(0 if batch.size == self.batch_size else self.idle_interval)
+        # A full batch means more rows are probably waiting: go again at once; rows committed meanwhile, soon.
+        notified, self._notified = self._notified, False
+        if batch.size == self.batch_size:
+            self._schedule(0)
+        else:
+            self._schedule(self.wake_delay if notified and self.wake_delay is not None else self.idle_interval)
+
+    # -- the wake-up: LISTEN on the outbox's channel ------------------------------------------
+
+    def _listen(self) -> None:
+        if self.wake_delay is None or self._listener is not None or self._connection is None:
+            return
+        try:
+            raw = self.engine.raw_connection()
+            listener = raw.driver_connection
+            raw.detach()  # a session of its own, for as long as the relay listens; never back to the pool
+            listener.rollback()  # whatever the pool's check-out began; autocommit needs no transaction open
+            listener.autocommit = True
+            listener.execute(f'LISTEN "{outbox_channel(self.outbox.name)}"')
+        except (SQLAlchemyError, psycopg.Error) as error:
+            log.warning("cannot listen for new outbox rows, polling only",
+                        extra={"error": str(error).splitlines()[0] if str(error) else repr(error)})
+            return
+        self._listener = (listener, listener.fileno())
+        self._connection.ioloop.add_handler(self._listener[1], self._on_notification, PollEvents.READ)
+
+    def _on_notification(self, _fd: int, _events: int) -> None:
+        if self._listener is None:
+            return
+        listener = self._listener[0]
+        try:
+            listener.pgconn.consume_input()
+            while listener.pgconn.notifies() is not None:
+                pass
+        except psycopg.Error as error:
+            log.warning("lost the outbox's notifications, polling until they are back", extra={"error": str(error)})
+            self._stop_listening()
+            return
+        if self._batch is not None:
+            self._notified = True
+        elif self._next_pump is not None and self._next_pump[1] > time.monotonic() + self.wake_delay:
+            self._schedule(self.wake_delay)
+
+    def _stop_listening(self) -> None:
+        listening, self._listener = self._listener, None
+        if listening is None:
+            return
+        listener, socket = listening
+        if self._connection is not None:
+            try:
+                self._connection.ioloop.remove_handler(socket)
+            except OSError:
+                pass  # libpq closed the socket when the session was lost, and epoll forgot it then
+        try:
+            listener.close()
+        except psycopg.Error:
+            pass
 
     def _abandon_batch(self) -> None:
         batch, self._batch = self._batch, None

@@ -227,3 +227,74 @@ def test_a_batch_waiting_for_slow_confirms_outlives_the_database_idle_bound(engi
     finally:
         relay.stop()
         strict.dispose()
+
+
+def listening_sessions(engine) -> int:
+    with engine.connect() as connection:
+        return connection.execute(text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'"
+        )).scalar_one()
+
+
+def publication_delays(engine) -> list[float]:
+    with engine.connect() as connection:
+        return list(connection.execute(text(
+            "SELECT extract(epoch FROM published_at - created_at) FROM outbox WHERE published_at > now() - interval '1 minute'"
+        )).scalars())
+
+
+def test_rows_committed_while_the_relay_waits_are_published_at_once_not_at_its_next_poll(engine, amqp_url, running):
+    """The outbox's trigger notifies the relay's channel at commit: with a poll every 5 s, rows written while the
+    relay waits still go out well within a second (by the poll alone, each of five rounds would have a one in
+    five chance of it)."""
+    producer = unique_name("p")
+    bind_queue(amqp_url, producer)
+    relay = make_relay(engine, amqp_url, producer)
+    relay.idle_interval = 5.0
+    running(relay)
+    wait_until(lambda: relay.connected and unpublished(engine) == 0 and listening_sessions(engine) == 1,
+               message="the relay connected, listening, nothing left to publish")
+    time.sleep(0.2)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE outbox SET published_at = published_at - interval '1 hour'"))
+    for round_ in range(5):
+        write_events(engine, producer, 4, start=4 * round_)
+        wait_until(lambda: unpublished(engine) == 0, timeout=8, message="rows published")
+        time.sleep(0.3)
+    delays = publication_delays(engine)
+    assert len(delays) == 20
+    assert max(delays) < 1.0, delays
+
+
+def test_a_relay_that_loses_its_listening_session_polls_then_listens_again(engine, amqp_url, running):
+    producer = unique_name("p")
+    bind_queue(amqp_url, producer)
+    relay = make_relay(engine, amqp_url, producer)
+    relay.idle_interval = 0.3
+    running(relay)
+    wait_until(lambda: relay.connected and listening_sessions(engine) == 1, message="the relay listening")
+    with engine.connect() as connection:  # the session cut under the relay, as a database restart would
+        connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                "WHERE datname = current_database() AND query LIKE 'LISTEN %'"))
+    write_events(engine, producer, 3)
+    wait_until(lambda: unpublished(engine) == 0, message="rows published by the poll meanwhile")
+    wait_until(lambda: relay._listener is not None and listening_sessions(engine) == 1,
+               message="the relay listening again after its next poll")
+    relay.idle_interval = 5.0
+    time.sleep(0.5)  # the poll scheduled before the change comes, then the next is 5 s away
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE outbox SET published_at = published_at - interval '1 hour'"))
+    write_events(engine, producer, 3, start=3)
+    wait_until(lambda: unpublished(engine) == 0, timeout=8, message="rows published")
+    assert max(publication_delays(engine)) < 1.0  # on the notification, not at the poll
+
+
+def test_a_relay_without_the_wake_up_finds_rows_by_polling(engine, amqp_url, running):
+    producer = unique_name("p")
+    bind_queue(amqp_url, producer)
+    relay = make_relay(engine, amqp_url, producer, wake_delay=None)
+    running(relay)
+    wait_until(lambda: relay.connected, message="the relay connected")
+    assert listening_sessions(engine) == 0
+    write_events(engine, producer, 3)
+    wait_until(lambda: unpublished(engine) == 0, message="rows published by the poll")

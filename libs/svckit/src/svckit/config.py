@@ -158,6 +158,7 @@ class CommonSettings:
     # How long the outbox relay sleeps when it found less than a full batch: the longest an event waits in the
     # outbox (a committed share waits half of it on average before it is published); each wake-up is one query.
     relay_idle_ms: int = 200
+    relay_wake_ms: int = 5  # 0: the relay polls only, no LISTEN (behind a pooler in transaction mode, say)
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -194,6 +195,9 @@ class CommonSettings:
         relay_idle_ms = env_int(env, "RELAY_IDLE_MS", 200)
         if not 10 <= relay_idle_ms <= 5000:
             raise ConfigurationError(f"RELAY_IDLE_MS={relay_idle_ms}: from 10 to 5000")
+        relay_wake_ms = env_int(env, "RELAY_WAKE_MS", 5)
+        if not 0 <= relay_wake_ms <= 1000:
+            raise ConfigurationError(f"RELAY_WAKE_MS={relay_wake_ms}: from 0 (no wake-up, polling only) to 1000")
         return cls(
             service=service,
             environment=environment,
@@ -213,6 +217,7 @@ class CommonSettings:
             retry_delays_ms=retry_delays,
             consumer_batch=consumer_batch,
             relay_idle_ms=relay_idle_ms,
+            relay_wake_ms=relay_wake_ms,
             extra=dict(env),
         )
 

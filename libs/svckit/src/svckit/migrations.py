@@ -64,6 +64,25 @@ def drop_idempotency_keys_by_age_index() -> None:
         op.drop_index(IDEMPOTENCY_KEYS_BY_AGE, table_name="idempotency_keys", postgresql_concurrently=True)
 
 
+def create_outbox_wake_up() -> None:
+    """The trigger that wakes the relay when outbox rows are committed (``msgkit.storage.outbox_wake_up_ddl``)."""
+    from alembic import op
+
+    from msgkit.storage import outbox_wake_up_ddl
+
+    for statement in outbox_wake_up_ddl():
+        op.execute(statement)
+
+
+def drop_outbox_wake_up() -> None:
+    from alembic import op
+
+    from msgkit.storage import drop_outbox_wake_up_ddl
+
+    for statement in drop_outbox_wake_up_ddl():
+        op.execute(statement)
+
+
 def schema_drift(database_url: str, target_metadata: MetaData) -> list:
     """What the database's schema (after the migrations) lacks or has beyond the models: alembic's autogenerate
     comparison, empty when the migrations make exactly the tables, columns, types, indexes and constraints the

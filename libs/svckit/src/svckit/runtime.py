@@ -37,7 +37,8 @@ class BaseRuntime:
         if not self.publishes:
             return None
         return OutboxRelay(engine=self.engine, outbox=self.outbox, amqp_url=self.common.rabbitmq_url,
-                           producer=self.common.service, idle_interval=self.common.relay_idle_ms / 1000)
+                           producer=self.common.service, idle_interval=self.common.relay_idle_ms / 1000,
+                           wake_delay=self.common.relay_wake_ms / 1000 if self.common.relay_wake_ms else None)
 
     def make_consumer(self) -> Consumer | None:
         subscriptions = self.subscriptions()

@@ -48,6 +48,14 @@ def test_the_relays_idle_sleep_is_a_setting_with_todays_200_ms_by_default():
             CommonSettings.from_env("campaigns", {"RELAY_IDLE_MS": wrong})
 
 
+def test_the_relays_wake_up_after_a_notification_is_a_setting_and_0_turns_it_off():
+    assert CommonSettings.from_env("campaigns", {}).relay_wake_ms == 5
+    assert CommonSettings.from_env("campaigns", {"RELAY_WAKE_MS": "0"}).relay_wake_ms == 0
+    for wrong in ("-1", "1001", "soon"):
+        with pytest.raises(ConfigurationError, match="RELAY_WAKE_MS"):
+            CommonSettings.from_env("campaigns", {"RELAY_WAKE_MS": wrong})
+
+
 def test_the_usual_postgres_urls_use_the_psycopg_driver():
     assert normalize_database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalize_database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"

@@ -1,0 +1,20 @@
+"""a trigger on the outbox that wakes the relay when rows are committed (LISTEN/NOTIFY), instead of its next poll
+
+Revision ID: 0007
+Revises: 0006
+"""
+from svckit.migrations import create_outbox_wake_up, drop_outbox_wake_up
+
+
+revision = '0007'
+down_revision = '0006'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    create_outbox_wake_up()
+
+
+def downgrade() -> None:
+    drop_outbox_wake_up()
