@@ -9,8 +9,12 @@ import uuid
 import learner_steps
 from accessibility import assert_accessible
 from journeys import sign_up
-from learner_steps import EXPECTED_REFUSALS, exactly, starting, words
+from learner_steps import EXPECTED_REFUSALS, LearnerApi, exactly, log_in_on_page, starting, words
 from playwright.sync_api import expect
+
+from msgkit.testing import wait_until
+
+university = learner_steps.university  # the university's campaign (a session fixture)
 
 
 def test_an_unknown_address_and_an_unknown_code_say_so_and_lead_home(open_page, shot):
@@ -72,3 +76,47 @@ def test_a_profiles_collection_takes_the_profile_as_it_is_and_again(stack, open_
     shot(page, "learner-profile-sent-fr")
     page.get_by_role("button", name=w["learner.results.retry_profile"]).click()
     expect(page.get_by_role("button", name=w["learner.results.share_profile"])).to_be_visible()
+
+
+def test_a_learner_improves_their_results_before_sending_them(stack, open_page, shot, university):
+    """Before sending, "J'améliore mes résultats": back to the test (a new one, made by an event a moment after),
+    only the questions not passed asked again; then the better results are sent."""
+    address = f"noa.{uuid.uuid4().hex[:8]}@example.org"
+    sign_up(stack, "Noa", "Améliore", address)
+    learner = LearnerApi(stack, address)
+    participation = learner.post("/api/campaign-participations",
+                                 {"campaign_code": university.code, "participant_external_id": "L1-1234"})
+    first = learner.assessment_id(participation["id"])
+    skipped = []
+    while (question := learner.current_question(first, "fr")) is not None:
+        learner.answer(first, question["id"], right=False)
+        skipped.append(question["id"])
+    w = words("fr")
+    page = open_page(locale="fr")
+    page.goto(f"/campagnes/{university.code}/resultats")
+    log_in_on_page(page, w, address)
+    improve = page.get_by_role("button", name=exactly(w["learner.results.improve"]))
+    expect(improve).to_be_visible(timeout=30_000)  # once the participation is TO_SHARE (an event away)
+    expect(page.locator(".learner-score__value")).to_have_text(re.compile(r"^0"))
+    assert_accessible(page, "results to improve")
+    shot(page, "learner-results-improve-fr")
+    improve.click()
+    expect(page).to_have_url(re.compile(f"/campagnes/{university.code}/evaluation$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        w["learner.test.position"].format(position=1, total=5), timeout=30_000)
+    second = learner.assessment_id(participation["id"])
+    assert second != first
+    assert learner.participation(university.code)["status"] == "STARTED"
+    while (question := learner.current_question(second, "fr")) is not None:
+        learner.answer(second, question["id"], right=True)
+    results = wait_until(lambda: learner.get(f"/api/assessments/{second}/results")["mastery_rate"] > 0 and
+                         learner.get(f"/api/assessments/{second}/results"), message="the improved results")
+    page.goto(f"/campagnes/{university.code}/resultats")
+    share = page.get_by_role("button", name=exactly(w["learner.results.share"]))
+    expect(share).to_be_visible(timeout=30_000)
+    expect(page.locator(".learner-score__value")).to_contain_text(str(round(results["mastery_rate"] * 100)))
+    if results["validated_skills_count"] == results["target_skills_count"]:  # nothing left to improve
+        expect(page.get_by_role("button", name=exactly(w["learner.results.improve"]))).to_have_count(0)
+    share.click()
+    expect(page.get_by_role("heading", name=w["learner.results.shared_title"])).to_be_focused()
+    assert learner.participation(university.code)["status"] == "SHARED"

@@ -82,3 +82,16 @@ export function assessmentOf(participationId, options) {
   return patiently(() => api.get(`/api/campaign-participations/${participationId}/assessment`),
     (error) => error.status === 404 && error.code !== "PARTICIPATION_NOT_FOUND", options);
 }
+
+// The test of a participation that runs: after "improve" the participation runs again a moment before
+// assessment has made its new test (an event), and its assessment is still the finished one. Asked again
+// until a test that runs comes, or the participation no longer runs (a test just over: the results).
+export async function runningAssessmentOf(participationId, { tries = 60, every = 1000 } = {}) {
+  for (let attempt = 1; ; attempt += 1) {
+    const found = await assessmentOf(participationId, { tries, every });
+    if (found.state !== "COMPLETED" || attempt >= tries) return found;
+    const participation = await api.get(`/api/campaign-participations/${participationId}`);
+    if (participation.status !== "STARTED") return found;
+    await pause(every);
+  }
+}

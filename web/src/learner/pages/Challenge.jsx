@@ -8,7 +8,7 @@ import { useLocation } from "preact-iso";
 import { useI18n } from "../../common/i18n.js";
 import { Loading, Notice, PageTitle } from "../../common/ui.jsx";
 import { api } from "../api.js";
-import { assessmentOf, normalizeCode, participationOf, paths, rulesSeen } from "../campaign.js";
+import { normalizeCode, participationOf, paths, rulesSeen, runningAssessmentOf } from "../campaign.js";
 import { fetchQuestion, Question } from "../components/Question.jsx";
 import { Shell } from "../components/Shell.jsx";
 import { explain } from "../explain.js";
@@ -68,7 +68,7 @@ export function Challenge({ code }) {
       if (found.status !== "STARTED") return route(paths.results(wanted), true);
       setParticipation(found);
       const timer = setTimeout(() => live() && setPreparing(true), 400);
-      const created = await assessmentOf(found.id, { tries: 60 }).finally(() => clearTimeout(timer));
+      const created = await runningAssessmentOf(found.id).finally(() => clearTimeout(timer));
       if (!live()) return;
       setPreparing(false);
       setAssessment(created);

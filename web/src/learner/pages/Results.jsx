@@ -1,6 +1,7 @@
 // /campagnes/{code}/resultats: the end of the test. Mastery overall and per competence, then
-// "J'envoie mes résultats" and the confirmation that the organization has them; "Repasser mon
-// parcours" when the campaign takes results several times. The participation's status is read from
+// "J'envoie mes résultats" and the confirmation that the organization has them; before sending, "J'améliore
+// mes résultats" (back to the test, the questions not passed asked again); "Repasser mon parcours" when the
+// campaign takes results several times. The participation's status is read from
 // the API (it becomes TO_SHARE by an event a moment after the last answer: the page waits for it).
 import { useEffect, useRef, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
@@ -92,6 +93,18 @@ export function Results({ code }) {
       setBusy(null);
     }
   }
+  async function improve() {
+    setBusy("improve");
+    setFailure(null);
+    try {
+      await api.post(`/api/campaign-participations/${current.id}/improve`);
+      markRulesSeen(current.id); // the same participation: its rules were read already
+      route(paths.test(wanted)); // the test page waits for the new test (made by an event)
+    } catch (problem) {
+      setFailure(problem);
+      setBusy(null);
+    }
+  }
   async function retry() {
     setBusy("retry");
     setFailure(null);
@@ -108,6 +121,7 @@ export function Results({ code }) {
   }
 
   const profiles = current?.campaign_type === PROFILES;
+  const improvable = !profiles && data?.results && data.results.validated_skills_count < data.results.target_skills_count;
   const organization = current?.organization_name || data?.landing?.organization_name || "";
   let body;
   if (error) body = <ErrorNotice error={error} />;
@@ -142,11 +156,21 @@ export function Results({ code }) {
                 <Notice kind="info">{explain(t, { code: "CAMPAIGN_ARCHIVED" }, "learner.results.errors")}</Notice>
               ) : (
                 <div class="actions">
-                  <Button busy={busy === "share"} onClick={share}>
+                  <Button busy={busy === "share"} disabled={busy === "improve"} onClick={share}>
                     {t(profiles ? "learner.results.share_profile" : "learner.results.share")}
                   </Button>
                 </div>
               )}
+              {improvable && !current.campaign_archived ? (
+                <div class="learner-retry">
+                  <p>{t("learner.results.improve_text")}</p>
+                  <div class="actions">
+                    <Button variant="secondary" busy={busy === "improve"} disabled={busy === "share"} onClick={improve}>
+                      {t("learner.results.improve")}
+                    </Button>
+                  </div>
+                </div>
+              ) : null}
             </>
           ) : null}
           {finishing ? <Loading label={t("learner.results.finishing")} /> : null}
