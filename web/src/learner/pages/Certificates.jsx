@@ -1,11 +1,13 @@
 // "Mes certifications" (/mes-certifications: the account's published results, latest first; the link of the
 // results mail), one certificate (/mes-certifications/{course id}, printable), and the public check of a
 // certificate by its verification code (/verification-certificat: no account needed; only what the
-// certificate shows).
+// certificate shows). A validated certification's attestation (PDF) is downloaded from the certificate's page
+// and from the profile.
 import { useState } from "preact/hooks";
 
 import { useI18n } from "../../common/i18n.js";
 import { Button, ErrorNotice, Field, Loading, Notice, PageTitle, useAsync } from "../../common/ui.jsx";
+import { download } from "../api.js";
 import {
   certificateOf,
   certificationPaths,
@@ -59,6 +61,30 @@ export function MyCertificates() {
   );
 }
 
+// The attestation of a validated certification, as a PDF file (the API's, behind the bearer token).
+export function AttestationButton({ id }) {
+  const { t } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState(null);
+  async function save() {
+    setBusy(true);
+    setFailure(null);
+    try {
+      await download(`/api/certificates/${encodeURIComponent(id)}/attestation`, undefined, "attestation.pdf");
+    } catch (problem) {
+      setFailure(problem);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <>
+      <Button variant="secondary" busy={busy} onClick={save}>{t("learner.certificate.attestation")}</Button>
+      {failure ? <Notice kind="error">{explain(t, failure, "learner.certificate.errors")}</Notice> : null}
+    </>
+  );
+}
+
 export function MyCertificate({ id }) {
   const { t } = useI18n();
   const signedIn = useSignedIn();
@@ -70,7 +96,10 @@ export function MyCertificate({ id }) {
         <div class="learner-certificate-page__head no-print">
           <PageTitle>{t("learner.certificate.title")}</PageTitle>
           {data ? (
-            <Button variant="secondary" onClick={() => window.print()}>{t("learner.certificate.print")}</Button>
+            <div class="actions">
+              {data.status === "validated" ? <AttestationButton id={id} /> : null}
+              <Button variant="secondary" onClick={() => window.print()}>{t("learner.certificate.print")}</Button>
+            </div>
           ) : null}
         </div>
         {error ? <Notice kind="error">{explain(t, error, "learner.certificate.errors")}</Notice> : null}

@@ -1,11 +1,46 @@
 // /profil: the learner's pix and level in each of the 16 competences, grouped by area, from
-// everything they answered in every campaign.
+// everything they answered in every campaign; above them, the latest published certification result, with its
+// attestation when it was validated.
 import { formatNumber, useI18n } from "../../common/i18n.js";
 import { ErrorNotice, Loading, PageTitle, ProgressBar, useAsync } from "../../common/ui.jsx";
 import { api } from "../api.js";
-import { certificationPaths } from "../certification.js";
+import { certificationPaths, myCertificates } from "../certification.js";
+import { formatDay } from "../components/Certificate.jsx";
 import { Shell } from "../components/Shell.jsx";
 import { useSignedIn } from "../session.jsx";
+import { AttestationButton } from "./Certificates.jsx";
+
+// The latest published certification (the API lists them latest first), or the link to the list when none.
+function LatestCertification({ signedIn }) {
+  const { t, locale } = useI18n();
+  const { data } = useAsync(() => (signedIn ? myCertificates() : null), [signedIn]);
+  const latest = data?.[0];
+  if (!latest) return <p><a href={certificationPaths.certificates()}>{t("learner.home.my_certificates")}</a></p>;
+  const date = formatDay(locale, latest.certification_date);
+  return (
+    <section class="card learner-latest-certification" aria-labelledby="latest-certification-title">
+      <h2 id="latest-certification-title">{t("learner.profile.certification_title")}</h2>
+      <p>
+        {t("learner.certificates.item", { date })}
+        {` · ${latest.certification_center} · `}
+        <span class={`badge${latest.status === "validated" ? " badge--success" : ""}`}>
+          {t(`learner.certificates.status.${latest.status}`)}
+        </span>
+        {latest.score !== null && latest.score !== undefined
+          ? ` · ${t("learner.certificates.score", { score: latest.score, max: latest.max_score })}` : ""}
+      </p>
+      <div class="actions">
+        <a class="button button--secondary" href={certificationPaths.certificate(latest.id)}
+          aria-label={t("learner.certificates.see_for", { date })}>
+          {t("learner.certificates.see")}
+        </a>
+        {latest.status === "validated" ? <AttestationButton id={latest.id} /> : null}
+      </div>
+      {data.length > 1 ? <p><a href={certificationPaths.certificates()}>{t("learner.home.my_certificates")}</a></p>
+        : null}
+    </section>
+  );
+}
 
 function byArea(competences) {
   const areas = new Map();
@@ -24,7 +59,7 @@ export function Profile() {
   return (
     <Shell width="wide">
       <PageTitle>{t("learner.profile.title")}</PageTitle>
-      <p><a href={certificationPaths.certificates()}>{t("learner.home.my_certificates")}</a></p>
+      <LatestCertification signedIn={signedIn} />
       <ErrorNotice error={error} />
       {!profile && !error ? <Loading /> : null}
       {profile ? (
