@@ -79,6 +79,11 @@ def test_nothing_is_written_for_no_certificate():
     assert out.getvalue() == b""
 
 
+def test_the_attestation_names_the_16_competences_the_scoring_levels_in_the_same_order():
+    assert tuple(code for _area, _name, codes in attestations.AREAS for code in codes) == COMPETENCES
+    assert tuple(attestations.COMPETENCE_NAMES) == COMPETENCES
+
+
 def test_only_a_validated_certificate_gives_an_attestation():
     assert attestations.attestable(certificate())
     assert not attestations.attestable(certificate(status="rejected"))

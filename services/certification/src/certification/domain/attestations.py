@@ -23,8 +23,6 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from certification.domain.results import COMPETENCES
-
 TIME_ZONE = ZoneInfo("Europe/Paris")
 VALIDATED = "validated"
 
@@ -53,7 +51,6 @@ COMPETENCE_NAMES: dict[str, str] = {
     "5.1": "Résoudre des problèmes techniques",
     "5.2": "Construire un environnement numérique",
 }
-assert tuple(code for _area, _name, codes in AREAS for code in codes) == COMPETENCES == tuple(COMPETENCE_NAMES)
 
 TITLE = "Attestation de certification"
 KIND = "Certificat de compétences numériques"

@@ -152,6 +152,12 @@ ATTESTATIONS_PDF = ("A PDF, one A4 page per attestation (Content-Disposition: at
                     "levels, the verification code")
 
 
+def _file(content_type: str, description: str):
+    """A 200 whose body is a file (flask-smorest documents no content without a schema)."""
+    return Blueprint.doc(responses={"200": {"description": description, "content": {
+        content_type: {"schema": {"type": "string", "format": "binary"}}}}})
+
+
 @centers.route("/<uuid:center_id>/result-divisions")
 class ResultDivisions(MethodView):
     @auth_required
@@ -168,8 +174,9 @@ class ClassAttestations(MethodView):
     @auth_required
     @errors(422)  # NOT_A_SCHOOL; 404 NO_ATTESTATION_IN_DIVISION: never an empty file
     @centers.arguments(s.DivisionArgsSchema, location="query")
-    @centers.response(200, content_type=downloads.PDF, description=ATTESTATIONS_PDF + "; the class's pupils by "
-                      "name, each validated, published certification of the school's sessions")
+    @_file(downloads.PDF, ATTESTATIONS_PDF + "; the class's pupils by name, each validated, published "
+           "certification of the school's sessions")
+    @centers.response(200, content_type=downloads.PDF)
     def get(self, args: dict, center_id: UUID):
         """A class's attestations in one PDF, for the school's admins (404 NO_ATTESTATION_IN_DIVISION: none)"""
         runtime = _runtime()
@@ -184,9 +191,10 @@ class ClassResults(MethodView):
     @auth_required
     @errors(422)  # NOT_A_SCHOOL; 404 NO_RESULT_IN_DIVISION
     @centers.arguments(s.DivisionArgsSchema, location="query")
-    @centers.response(200, content_type="text/csv", description="UTF-8 with BOM, ';' separated, one line per "
-                      "published result of the class's pupils, by name: status, score, global level, the 16 "
-                      "competences' levels, verification code, session, date ('-' where a value does not apply)")
+    @_file("text/csv", "UTF-8 with BOM, ';' separated, one line per published result of the class's pupils, by "
+           "name: status, score, global level, the 16 competences' levels, verification code, session, date ('-' "
+           "where a value does not apply)")
+    @centers.response(200, content_type="text/csv")
     def get(self, args: dict, center_id: UUID):
         """A class's published certification results as CSV, for the school's admins"""
         runtime = _runtime()
@@ -545,7 +553,8 @@ class MyCertificate(MethodView):
 class MyAttestation(MethodView):
     @auth_required
     @errors(409)  # CERTIFICATE_NOT_VALIDATED: rejected or cancelled
-    @certificates.response(200, content_type=downloads.PDF, description=ATTESTATIONS_PDF)
+    @_file(downloads.PDF, ATTESTATIONS_PDF)
+    @certificates.response(200, content_type=downloads.PDF)
     def get(self, course_id: UUID):
         """The attestation of one of your published, validated certificates, as PDF"""
         certificate = views.attestation(_runtime().engine, course_id, _actor().user_id)
