@@ -127,3 +127,25 @@ def test_the_csv_has_a_bom_semicolons_and_one_line_per_result_as_its_certificate
 def test_a_cell_that_starts_like_a_formula_is_shown_as_text(name):
     cells = results_csv.line(results_csv.row(_result(last=name))).split(";")
     assert cells[2].startswith("\"'")
+
+
+def test_a_pdf_answer_streams_a_temporary_file_closed_with_the_answer_read_or_not(monkeypatch):
+    import tempfile
+
+    from flask import Flask
+
+    from certification.entrypoints.api import downloads
+
+    opened, real = [], tempfile.TemporaryFile
+    monkeypatch.setattr(downloads.tempfile, "TemporaryFile", lambda **kw: opened.append(real(**kw)) or opened[-1])
+    with Flask(__name__).test_request_context():
+        read = downloads.pdf([certificate(), certificate("Léo", "Martin")], "classe.pdf", "t")
+        body = b"".join(read.response)
+        assert read.content_length == len(body) and len(PdfReader(io.BytesIO(body)).pages) == 2
+        read.close()
+        unread = downloads.pdf([certificate()], "zoé.pdf", "t")
+        assert unread.headers["Content-Disposition"] == (
+            "attachment; filename=\"zoe.pdf\"; filename*=UTF-8''zo%C3%A9.pdf")
+        assert unread.headers["Cache-Control"] == "no-store"
+        unread.close()
+    assert len(opened) == 2 and all(file.closed for file in opened)

@@ -35,11 +35,8 @@ def _headers(name: str) -> dict[str, str]:
 
 
 def _streamed(file: IO[bytes]) -> Iterator[bytes]:
-    try:
-        while chunk := file.read(CHUNK):
-            yield chunk
-    finally:
-        file.close()  # a TemporaryFile: deleted with it
+    while chunk := file.read(CHUNK):
+        yield chunk
 
 
 def pdf(certificates: Iterable[Mapping[str, Any]], name: str, title: str) -> Response:
@@ -53,6 +50,8 @@ def pdf(certificates: Iterable[Mapping[str, Any]], name: str, title: str) -> Res
         raise
     response = Response(_streamed(file), content_type=PDF, headers=_headers(name))
     response.content_length = size
+    # Closed (so deleted: a TemporaryFile) when the server closes the answer, read to its end or not.
+    response.call_on_close(file.close)
     return response
 
 
