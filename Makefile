@@ -34,6 +34,7 @@ bench: $(VENV)/.installed        ## throughput and latency figures (bench/README
 	$(PY) bench/logins.py
 	$(PY) bench/faults.py
 	$(PY) bench/certification_window.py
+	$(PY) bench/attestations.py
 
 bench-18: $(VENV)/.installed     ## issue 18's table: every row's bench, before and now, beside its goal (bench/README.md)
 	$(PY) bench/issue18.py $(ARGS)

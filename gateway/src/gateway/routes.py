@@ -187,6 +187,7 @@ ROUTES: tuple[Route, ...] = (
     token("/api/admin/certification-sessions/**", CERTIFICATION),
     token("/api/certificates", CERTIFICATION, methods="GET"),
     token("/api/certificates/{id}", CERTIFICATION, methods="GET"),
+    token("/api/certificates/{id}/attestation", CERTIFICATION, methods="GET"),  # the PDF
     public("POST", "/api/certificate-verifications", CERTIFICATION, limit_group=CERTIFICATE_CHECK),
 )
 

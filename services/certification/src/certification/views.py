@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import distinct_on
 from certification.adapters import orm
 from certification.domain import commands as c
 from certification.domain import exceptions as e
+from certification.domain.attestations import VALIDATED, attestable
 from certification.domain.candidates import ALREADY_ENROLLED, ineligibility, invigilation_status
 from certification.domain.centers import Center
 from certification.domain.finalization import CandidateReport, IssueReport, publishable
@@ -384,3 +385,70 @@ def certificate_by_code(engine: Engine, code: str) -> dict[str, Any]:
     if row is None:
         raise e.NotFound("CERTIFICATE_NOT_FOUND", "No published certificate has this verification code.")
     return _certificate(row)
+
+
+# -- attestations and a school's results per class ------------------------------------------------------------
+
+def attestation(engine: Engine, course_id: UUID, user_id: UUID) -> dict[str, Any]:
+    """The certificate an attestation is made of: the account's own, published and validated."""
+    certificate = my_certificate(engine, course_id, user_id)
+    if not attestable(certificate):
+        raise e.Conflict("CERTIFICATE_NOT_VALIDATED", "This certification was rejected or cancelled: it gives no "
+                         "certificate, so no attestation.", status=certificate["status"])
+    return certificate
+
+
+def _school(uow: CertificationUnitOfWork, center_id: UUID, actor: c.Actor) -> UUID:
+    """The school's organization, after the checks of every centre route (a member of another centre: 403)."""
+    with uow:
+        found = access.get_center(uow, center_id)
+        access.require_member(uow, found, actor)
+        if not found.is_school or found.organization_id is None:
+            raise e.RuleBroken("NOT_A_SCHOOL", "Only a school has classes.")
+        return found.organization_id
+
+
+def _of_the_school(query: Any, center_id: UUID, organization_id: UUID) -> Any:
+    """Results of the school's own sessions, of pupils still in its list (a pupil's class is the list's, as
+    organizations last imported it; a pupil who left is no longer in a class, as for the LSU)."""
+    cd, s, sl = orm.candidates, orm.sessions, orm.school_learners
+    return (query.join(sl, sl.c.id == cd.c.organization_learner_id)
+            .where(s.c.center_id == center_id, sl.c.organization_id == organization_id, sl.c.disabled.is_(False)))
+
+
+def class_results(uow: CertificationUnitOfWork, engine: Engine, center_id: UUID, actor: c.Actor, division: str,
+                  *, attestations_only: bool = False) -> list[dict[str, Any]]:
+    """The published results of a school's class, by name (then date): each as its certificate's view shows it,
+    with the external id and the session's number for the CSV. ``attestations_only``: the validated ones."""
+    organization_id = _school(uow, center_id, actor)
+    cd, r, s, sl = orm.candidates, orm.course_results, orm.sessions, orm.school_learners
+    query = _certificate_query().add_columns(cd.c.external_id, s.c.number.label("session_number"))
+    query = _of_the_school(query, center_id, organization_id).where(sl.c.division == division)
+    if attestations_only:
+        query = query.where(r.c.status == VALIDATED)
+    with engine.connect() as connection:
+        rows = connection.execute(query.order_by(cd.c.last_name, cd.c.first_name, s.c.date, r.c.course_id))
+        found = [{**_certificate(row), "external_id": row.external_id, "session_number": row.session_number}
+                 for row in rows]
+    if not found and attestations_only:
+        raise e.NotFound("NO_ATTESTATION_IN_DIVISION", "No pupil of this class has a published, validated "
+                         "certification: there is no attestation to download.", division=division)
+    if not found:
+        raise e.NotFound("NO_RESULT_IN_DIVISION", "No pupil of this class has a published certification result.",
+                         division=division)
+    return found
+
+
+def result_divisions(uow: CertificationUnitOfWork, engine: Engine, center_id: UUID, actor: c.Actor
+                     ) -> list[dict[str, Any]]:
+    """The school's classes that have published results: how many, and how many give an attestation."""
+    organization_id = _school(uow, center_id, actor)
+    cd, r, s, sl = orm.candidates, orm.course_results, orm.sessions, orm.school_learners
+    query = (select(sl.c.division, func.count().label("results_count"),
+                    func.count().filter(r.c.status == VALIDATED).label("attestations_count"))
+             .select_from(r.join(cd, cd.c.id == r.c.candidate_id).join(s, s.c.id == r.c.session_id))
+             .where(r.c.published_at.is_not(None), s.c.status == "PUBLISHED", sl.c.division.is_not(None)))
+    with engine.connect() as connection:
+        rows = connection.execute(_of_the_school(query, center_id, organization_id)
+                                  .group_by(sl.c.division).order_by(sl.c.division))
+        return [dict(row._mapping) for row in rows]

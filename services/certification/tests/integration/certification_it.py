@@ -8,6 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from certification.domain.results import COMPETENCES
 from svckit.testing import Person, deliver_example, token_for
 
 CERTIFIABLE = {"total_pix": 60, "certifiable": True, "competences": [
@@ -167,3 +168,75 @@ def room_with_candidate(runtime, client, platform_admin: Person) -> Room:
     zoe = person("zoe")
     profile_of(runtime, zoe, CERTIFIABLE)
     return Room(center_id, admin, session, candidate, zoe)
+
+
+# -- after the test: assessment's outcome, and a school's class published -----------------------------------
+
+def item(n: int) -> dict:
+    return {"challenge_id": f"challenge{n}", "skill_id": f"skill{n}", "tube_id": f"tube{n}",
+            "competence_code": COMPETENCES[n % 16], "difficulty": 0.5, "discrimination": 1.5}
+
+
+def complete(runtime, course: dict, who, statuses: list[str], *, end_reason: str = "COMPLETED", version: int = 40):
+    """assessment's outcome of ``course``: one answer per status, the skips an abandon would add."""
+    answers = [{**item(n), "index": n + 1, "status": status, "answered_at": "2026-11-23T09:20:00Z",
+                "elapsed_ms": 30000} for n, status in enumerate(statuses)]
+    deliver(runtime, "assessment.certification_test.completed.v1", course["course_id"], version,
+            course_id=course["course_id"], user_id=who.id, end_reason=end_reason, answers_count=len(answers),
+            answers=answers, skips_if_abandoned=[item(n) for n in range(len(statuses), 32)],
+            started_at="2026-11-23T09:00:00Z", ended_at="2026-11-23T09:40:00Z")
+
+
+@dataclass
+class SatPupil:
+    """A pupil of the school's list who sat a session: who they are, their course once started."""
+    who: Person
+    first_name: str
+    last_name: str
+    birthdate: str
+    division: str
+    statuses: list[str]  # their answers; fewer than 20: rejected (abandoned by the candidate)
+    course: dict | None = None
+    learner_id: str | None = None
+
+
+def sit_and_publish(runtime, client, school_admin: Person, center_id: str, platform_admin: Person,
+                    pupils: list[SatPupil], *, publish: bool = True) -> dict:
+    """The school enrols the pupils' classes in a session; each joins, is let in, starts and answers as
+    ``statuses`` say; the school finalizes and a platform admin publishes. The session."""
+    for p in pupils:
+        p.learner_id = pupil(runtime, center_id, p.who, first=p.first_name, last=p.last_name, birthdate=p.birthdate,
+              division=p.division, profile=CERTIFIABLE)
+    session = schedule(client, center_id, school_admin).get_json()
+    for division in sorted({p.division for p in pupils}):
+        enrolled = client.post(f"/api/certification-sessions/{session['id']}/student-enrolments",
+                               headers=school_admin.auth, json={"division": division})
+        assert enrolled.status_code == 201, enrolled.get_json()
+    invigilator = person("surveillant")
+    assert client.post("/api/certification-invigilations", headers=invigilator.auth, json={
+        "session_number": session["number"], "invigilator_password": session["invigilator_password"]}
+    ).status_code == 200
+    for p in pupils:
+        joined = client.post("/api/certification-joinings", headers=p.who.auth, json={
+            "session_number": session["number"], "first_name": p.first_name, "last_name": p.last_name,
+            "birthdate": p.birthdate})
+        assert joined.status_code == 201, joined.get_json()
+        candidate_id = joined.get_json()["id"]
+        assert client.post(f"/api/certification-candidates/{candidate_id}/authorization",
+                           headers=invigilator.auth).status_code == 204
+        started = client.post("/api/certification-courses", headers=p.who.auth,
+                              json={"candidate_id": candidate_id, "access_code": session["access_code"]})
+        assert started.status_code == 201, started.get_json()
+        p.course = {**started.get_json(), "candidate_id": candidate_id}
+        finished = len(p.statuses) >= 32
+        complete(runtime, p.course, p.who, p.statuses, end_reason="COMPLETED" if finished else "ENDED_BY_INVIGILATOR")
+    finalized = client.post(f"/api/certification-sessions/{session['id']}/finalization", headers=school_admin.auth,
+                            json={"reports": [{"candidate_id": p.course["candidate_id"], "has_seen_end_screen": True,
+                                               **({} if len(p.statuses) >= 32 else {"abort_reason": "candidate"})}
+                                              for p in pupils if p.course]})
+    assert finalized.status_code == 200, finalized.get_json()
+    if publish:
+        out = client.post(f"/api/admin/certification-sessions/{session['id']}/publication",
+                          headers=platform_admin.auth)
+        assert out.status_code == 200, out.get_json()
+    return session

@@ -9,6 +9,7 @@ import pytest
 from certification_it import (
     CANDIDATE,
     CERTIFIABLE,
+    complete,
     deliver,
     person,
     pro_center,
@@ -18,7 +19,6 @@ from certification_it import (
     schedule,
 )
 
-from certification.domain.results import COMPETENCES
 from certification.entrypoints.api.app import create_app
 from msgkit import Envelope
 from svckit.contracts import load_contract
@@ -60,21 +60,6 @@ def room(runtime, client, platform_admin):
     return dataclasses.make_dataclass("Room", ["center_id", "admin", "session", "zoe", "max", "invigilator",
                                                "courses"])(center_id, admin, session, zoe, max_, invigilator,
                                                            courses)
-
-
-def item(n: int) -> dict:
-    return {"challenge_id": f"challenge{n}", "skill_id": f"skill{n}", "tube_id": f"tube{n}",
-            "competence_code": COMPETENCES[n % 16], "difficulty": 0.5, "discrimination": 1.5}
-
-
-def complete(runtime, course: dict, who, statuses: list[str], *, end_reason: str = "COMPLETED", version: int = 40):
-    """assessment's outcome of ``course``: one answer per status, the skips an abandon would add."""
-    answers = [{**item(n), "index": n + 1, "status": status, "answered_at": "2026-11-23T09:20:00Z",
-                "elapsed_ms": 30000} for n, status in enumerate(statuses)]
-    deliver(runtime, "assessment.certification_test.completed.v1", course["course_id"], version,
-            course_id=course["course_id"], user_id=who.id, end_reason=end_reason, answers_count=len(answers),
-            answers=answers, skips_if_abandoned=[item(n) for n in range(len(statuses), 32)],
-            started_at="2026-11-23T09:00:00Z", ended_at="2026-11-23T09:40:00Z")
 
 
 def progress(runtime, course: dict, who, answers: int, version: int):

@@ -10,9 +10,10 @@ from flask_smorest import Blueprint
 
 from certification import views
 from certification.adapters.candidate_files import read_candidates
+from certification.domain import attestations
 from certification.domain import commands as c
 from certification.domain.finalization import catalogue
-from certification.entrypoints.api import live
+from certification.entrypoints.api import downloads, live
 from certification.entrypoints.api import schemas as s
 from svckit.auth import auth_required, current_principal
 from svckit.errors import ApiError
@@ -143,6 +144,62 @@ class CenterSessions(MethodView):
         runtime = _runtime()
         items, total = views.sessions_page(runtime.uow(), runtime.engine, center_id, _actor(), args)
         return page_of(items, total, args)
+
+
+ATTESTATIONS_PDF = ("A PDF, one A4 page per attestation (Content-Disposition: attachment). It shows exactly what "
+                    "the certificate's view shows: names, birth date and place, the certification's date, the centre, "
+                    "the delivery date, the score out of 895 and the global level, the 16 competences' names and "
+                    "levels, the verification code")
+
+
+def _file(content_type: str, description: str):
+    """A 200 whose body is a file (flask-smorest documents no content without a schema)."""
+    return Blueprint.doc(responses={"200": {"description": description, "content": {
+        content_type: {"schema": {"type": "string", "format": "binary"}}}}})
+
+
+@centers.route("/<uuid:center_id>/result-divisions")
+class ResultDivisions(MethodView):
+    @auth_required
+    @errors(422)  # NOT_A_SCHOOL
+    @centers.response(200, s.ResultDivisionListSchema)
+    def get(self, center_id: UUID):
+        """A school's classes that have published certification results, with how many give an attestation"""
+        runtime = _runtime()
+        return {"items": views.result_divisions(runtime.uow(), runtime.engine, center_id, _actor())}
+
+
+@centers.route("/<uuid:center_id>/attestations")
+class ClassAttestations(MethodView):
+    @auth_required
+    @errors(422)  # NOT_A_SCHOOL; 404 NO_ATTESTATION_IN_DIVISION: never an empty file
+    @centers.arguments(s.DivisionArgsSchema, location="query")
+    @_file(downloads.PDF, ATTESTATIONS_PDF + "; the class's pupils by name, each validated, published "
+           "certification of the school's sessions")
+    @centers.response(200, content_type=downloads.PDF)
+    def get(self, args: dict, center_id: UUID):
+        """A class's attestations in one PDF, for the school's admins (404 NO_ATTESTATION_IN_DIVISION: none)"""
+        runtime = _runtime()
+        found = views.class_results(runtime.uow(), runtime.engine, center_id, _actor(), args["division"],
+                                    attestations_only=True)
+        return downloads.pdf(found, attestations.class_file_name(args["division"], runtime.now()),
+                             f"{attestations.TITLE} - {args['division']}")
+
+
+@centers.route("/<uuid:center_id>/results.csv")
+class ClassResults(MethodView):
+    @auth_required
+    @errors(422)  # NOT_A_SCHOOL; 404 NO_RESULT_IN_DIVISION
+    @centers.arguments(s.DivisionArgsSchema, location="query")
+    @_file("text/csv", "UTF-8 with BOM, ';' separated, one line per published result of the class's pupils, by "
+           "name: status, score, global level, the 16 competences' levels, verification code, session, date ('-' "
+           "where a value does not apply)")
+    @centers.response(200, content_type="text/csv")
+    def get(self, args: dict, center_id: UUID):
+        """A class's published certification results as CSV, for the school's admins"""
+        runtime = _runtime()
+        found = views.class_results(runtime.uow(), runtime.engine, center_id, _actor(), args["division"])
+        return downloads.csv(found, attestations.class_file_name(args["division"], runtime.now(), "csv"))
 
 
 @invitations.route("/<uuid:invitation_id>/accept")
@@ -490,6 +547,18 @@ class MyCertificate(MethodView):
     def get(self, course_id: UUID):
         """One of your published certificates"""
         return views.my_certificate(_runtime().engine, course_id, _actor().user_id)
+
+
+@certificates.route("/certificates/<uuid:course_id>/attestation")
+class MyAttestation(MethodView):
+    @auth_required
+    @errors(409)  # CERTIFICATE_NOT_VALIDATED: rejected or cancelled
+    @_file(downloads.PDF, ATTESTATIONS_PDF)
+    @certificates.response(200, content_type=downloads.PDF)
+    def get(self, course_id: UUID):
+        """The attestation of one of your published, validated certificates, as PDF"""
+        certificate = views.attestation(_runtime().engine, course_id, _actor().user_id)
+        return downloads.pdf([certificate], attestations.file_name(certificate), attestations.TITLE)
 
 
 @certificates.route("/certificate-verifications")

@@ -182,6 +182,16 @@ class DivisionArgsSchema(Schema):
     division = fields.String(required=True, validate=validate.Length(min=1, max=255))
 
 
+class ResultDivisionSchema(Schema):
+    division = fields.String()
+    results_count = fields.Integer(metadata={"description": "published results of the class's pupils"})
+    attestations_count = fields.Integer(metadata={"description": "of which validated: an attestation each"})
+
+
+class ResultDivisionListSchema(Schema):
+    items = fields.List(fields.Nested(ResultDivisionSchema))
+
+
 class StudentSchema(Schema):
     learner_id = fields.UUID()
     first_name = fields.String()
