@@ -44,6 +44,7 @@ from learner_steps import (
 from learner_steps import certification_counter as counter
 from learner_steps import log_in_on_page as log_in
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from msgkit.testing import wait_until
 
@@ -209,6 +210,19 @@ def test_a_candidate_takes_the_whole_test_reads_the_certificate_and_anyone_verif
     expect(card).to_be_visible()
     shot(page, "learner-certificate-print-fr")
     page.emulate_media(media="screen")
+
+    # The attestation (PDF), from the certificate's page, read back; then the profile shows the result and offers it.
+    with page.expect_download() as downloaded:
+        page.get_by_role("button", name=w["learner.certificate.attestation"]).click()
+    assert downloaded.value.suggested_filename.endswith(".pdf")
+    text = " ".join(sheet.extract_text() for sheet in PdfReader(downloaded.value.path()).pages)
+    assert certificate["verification_code"] in text and "Lefèvre" in text and str(certificate["score"]) in text
+    page.get_by_role("link", name=exactly(w["learner.header.profile"])).click()
+    latest = page.locator("section.learner-latest-certification")
+    expect(latest.get_by_role("heading", level=2)).to_have_text(w["learner.profile.certification_title"])
+    expect(latest).to_contain_text(f"{certificate['score']} / ")
+    expect(latest.get_by_role("button", name=w["learner.certificate.attestation"])).to_be_visible()
+    assert_accessible(page, "the profile with a certification")
 
     # Anyone, without an account: the home page's "Vérifier un certificat", bad codes said, then the real one.
     visitor = open_page(locale="fr", allowed=REFUSALS)
