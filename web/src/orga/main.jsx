@@ -13,6 +13,7 @@ import { ForgotPassword, NewPassword, VerifyEmail } from "./pages/Account.jsx";
 import { Campaign } from "./pages/Campaign.jsx";
 import { CampaignCreate } from "./pages/CampaignCreate.jsx";
 import { Campaigns } from "./pages/Campaigns.jsx";
+import { Certifications } from "./pages/Certifications.jsx";
 import { Join } from "./pages/Join.jsx";
 import { Learners } from "./pages/Learners.jsx";
 import { LogIn } from "./pages/LogIn.jsx";
@@ -34,6 +35,7 @@ const CampaignCreatePage = protect(CampaignCreate);
 const CampaignPage = protect(Campaign);
 const ParticipantPage = protect(ParticipantResults);
 const TeamPage = protect(Team, { adminOnly: true });
+const CertificationsPage = protect(Certifications, { adminOnly: true });
 const LearnersPage = protect(Learners);
 const ProgressionPage = protect(Progression);
 const NotFoundPage = protect(NotFound);
@@ -56,6 +58,7 @@ function App() {
         <Route path="/orga/equipe" component={TeamPage} />
         <Route path="/orga/eleves" component={LearnersPage} />
         <Route path="/orga/progression" component={ProgressionPage} />
+        <Route path="/orga/certifications" component={CertificationsPage} />
         <Route default component={NotFoundPage} />
       </Router>
     </OrgaProvider>

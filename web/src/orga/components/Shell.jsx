@@ -58,6 +58,9 @@ export function Shell({ children }) {
           {isAdmin ? <NavLink href="/orga/equipe">{t("orga.nav.team")}</NavLink> : null}
           <NavLink href="/orga/eleves">{t(learnersKey(current.organization_type))}</NavLink>
           <NavLink href="/orga/progression">{t("orga.nav.progression")}</NavLink>
+          {isAdmin && current.organization_type === "SCO" ? (
+            <NavLink href="/orga/certifications">{t("orga.nav.certifications")}</NavLink>
+          ) : null}
         </>
       )}>
       {children}
