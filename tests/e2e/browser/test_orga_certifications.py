@@ -1,5 +1,6 @@
 """Orga's Certifications page, for a school's admins: a pupil certified in the school's own session, published;
-the admin downloads the class's results (CSV) and attestations (PDF), and the test reads both back."""
+the admin downloads the class's results (CSV) and attestations (PDF), and the test reads both back; the pupils'
+list shows the result."""
 
 from __future__ import annotations
 
@@ -93,3 +94,12 @@ def test_a_school_admin_downloads_a_class_results_and_attestations(stack, open_p
     lines = content.decode("utf-8-sig").splitlines()
     assert len(lines) == 2 and ";" in lines[0]
     assert certificate["verification_code"] in lines[1] and "Öztürk".upper() in lines[1].upper()
+
+    # The pupils' list shows each pupil's latest certification (reporting learns of it by an event).
+    page.get_by_role("banner").get_by_role("link", name="Élèves").click()
+    zoe_row = page.get_by_role("row").filter(has_text=re.compile("Öztürk", re.IGNORECASE))
+    expect(zoe_row).to_contain_text("Validée", timeout=30_000)
+    expect(zoe_row).to_contain_text(f"{certificate['score']} pix")
+    expect(page.get_by_role("row").filter(has_text=re.compile("Cœurderoy", re.IGNORECASE))).not_to_contain_text(
+        "Validée")
+    assert_accessible(page, "pupils with their certification")

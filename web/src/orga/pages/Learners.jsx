@@ -23,6 +23,24 @@ function Certifiable({ learner }) {
     : <span class="badge">{t("orga.learners.certifiable_no")}</span>;
 }
 
+// A pupil's latest published certification, as reporting has it from certification (a school's list only).
+function LatestCertification({ learner }) {
+  const { t, locale } = useI18n();
+  if (!learner.certification_status) return <span class="muted">—</span>;
+  const validated = learner.certification_status === "validated";
+  return (
+    <span class="learner-certification">
+      <span class={`badge${validated ? " badge--success" : ""}`}>
+        {t(`orga.learners.certification_status.${learner.certification_status}`)}
+      </span>
+      {validated && learner.certification_score !== null ? ` ${t("orga.learners.certification_score", {
+        score: formatNumber(locale, learner.certification_score) })}` : ""}
+      {learner.certification_date ? ` · ${formatDate(locale, `${learner.certification_date}T00:00:00Z`,
+        { dateStyle: "short", timeZone: "UTC" })}` : ""}
+    </span>
+  );
+}
+
 // Whether a learner of the list is linked to an account, and since when, as the list says. reporting
 // learns of an unlink a moment after it is made: the page remembers the links it took off itself
 // (the account and its date), so that the row does not show one of them as linked meanwhile.
@@ -58,7 +76,9 @@ export function Learners() {
   const showAccounts = canImport;
   const [opened, setOpened] = useState(null);
   const [unlinked, setUnlinked] = useState(() => new Set());
-  const columns = 5 + (type === "PRO" ? 0 : 1) + (type === "SUP" ? 1 : 0) + (showAccounts ? 1 : 0);
+  const showCertification = type === "SCO";
+  const columns = 5 + (type === "PRO" ? 0 : 1) + (type === "SUP" ? 1 : 0) + (showCertification ? 1 : 0)
+    + (showAccounts ? 1 : 0);
   const seen = [...new Set((data?.items || []).map((item) => (type === "SUP" ? item.group : item.division)).filter(Boolean))];
 
   return (
@@ -111,6 +131,7 @@ export function Learners() {
                       <th scope="col" class="number">{t("orga.learners.campaigns")}</th>
                       <th scope="col">{t("orga.learners.last_participation")}</th>
                       <th scope="col">{t("orga.learners.certifiable")}</th>
+                      {showCertification ? <th scope="col">{t("orga.learners.certification")}</th> : null}
                       {showAccounts ? <th scope="col">{t("orga.learners.account")}</th> : null}
                     </tr>
                   </thead>
@@ -127,6 +148,7 @@ export function Learners() {
                           <td class="number">{formatNumber(locale, learner.campaigns_count)}</td>
                           <td>{learner.last_participation_at ? formatDate(locale, learner.last_participation_at) : "—"}</td>
                           <td><Certifiable learner={learner} /></td>
+                          {showCertification ? <td><LatestCertification learner={learner} /></td> : null}
                           {showAccounts ? (
                             <td>
                               {learner.learner_id ? (
