@@ -26,6 +26,7 @@ from organizations.domain.learners import (
     OrganizationLearner,
 )
 from organizations.domain.model import KnownUser, Organization
+from organizations.domain.school_changes import LinkElsewhere
 from organizations.service_layer.ports import (
     AbstractImports,
     AbstractKnownUsers,
@@ -169,6 +170,34 @@ class SqlAlchemyLearners(AbstractLearners):
         learner = self.session.scalars(select(OrganizationLearner).where(
             OrganizationLearner.organization_id == organization_id, OrganizationLearner.id == learner_id)).one_or_none()
         return self.track(learner) if learner is not None else None
+
+    def linked_elsewhere(self, organization_id: UUID, national_student_ids: Iterable[str]) -> list[LinkElsewhere]:
+        ines = list(national_student_ids)
+        if not ines:
+            return []
+        # ix_learners_linked_ine: the file's INEs, looked up among the linked learners of every organization.
+        rows = self.session.execute(select(learners.c.national_student_id, learners.c.user_id).distinct().where(
+            learners.c.national_student_id.in_(ines), learners.c.user_id.is_not(None),
+            learners.c.national_student_id.is_not(None), learners.c.organization_id != organization_id))
+        return [LinkElsewhere(row.national_student_id, row.user_id) for row in rows]
+
+    def unlinked_with(self, organization_id: UUID, national_student_ids: Iterable[str]) -> list[OrganizationLearner]:
+        ines = list(national_student_ids)
+        if not ines:
+            return []
+        found = self.session.scalars(select(OrganizationLearner).where(
+            OrganizationLearner.organization_id == organization_id, OrganizationLearner.national_student_id.in_(ines),
+            OrganizationLearner.user_id.is_(None), OrganizationLearner.disabled_at.is_(None)))
+        return [self.track(learner) for learner in found]
+
+    def learners_of_accounts(self, organization_id: UUID, user_ids: Iterable[UUID]) -> dict[UUID, UUID]:
+        ids = list(user_ids)
+        if not ids:
+            return {}
+        rows = self.session.execute(select(learners.c.user_id, learners.c.id).where(
+            learners.c.organization_id == organization_id, learners.c.user_id.in_(ids),
+            learners.c.disabled_at.is_(None)))
+        return {row.user_id: row.id for row in rows}
 
 
 # The advisory-lock namespace of an account's reconciliations (any constant unique within this database).

@@ -5,7 +5,9 @@ number. An import is planned as a whole (created, updated, disabled, re-enabled)
 anything is written, so the caller can apply it in one transaction: all or nothing.
 
 A learner is linked to an account when someone reconciles (finds themself in the list by names
-and birth date): whoever knows a pupil's names and birth date can do it. So every link is kept
+and birth date): whoever knows a pupil's names and birth date can do it. A school's import also
+links a pupil who arrives from another school to the account their INE has there
+(domain/school_changes.py). So every link is kept
 in the learner's history, with when and how it was made and, once an admin of the organization
 takes it off (unlinks), when and by whom. The history outlives the link: a school can see that
 an account held a pupil's place from this date to that one.
@@ -25,8 +27,9 @@ from organizations.domain.learner_records import ImportedLearner
 CREATED, UPDATED, DISABLED, ENABLED = "CREATED", "UPDATED", "DISABLED", "ENABLED"
 ADD_UPDATE, REPLACE = "ADD_UPDATE", "REPLACE"
 MODES = (ADD_UPDATE, REPLACE)
-# How a link was made (the learner reconciling themself) and how it went (an admin unlinking it).
-RECONCILIATION, ADMIN_UNLINK = "RECONCILIATION", "ADMIN"
+# How a link was made (the learner reconciling themself, or an import carrying over the account the pupil's
+# INE has in another school) and how it went (an admin unlinking it).
+RECONCILIATION, IMPORT, ADMIN_UNLINK = "RECONCILIATION", "IMPORT", "ADMIN"
 
 # What a file says about a learner; everything else (id, link to a user, dates) is ours.
 IMPORTED_FIELDS = (
@@ -51,6 +54,7 @@ class AccountLink:
     unlinked_at: datetime | None = None
     unlinked_by: UUID | None = None
     unlink_method: str | None = None
+    import_id: UUID | None = None  # the import that carried the link over (IMPORT)
 
     @property
     def current(self) -> bool:
@@ -116,6 +120,21 @@ class OrganizationLearner:
         self.links.append(AccountLink(uuid4(), self.organization_id, self.id, user_id, linked_at=now, linked_by=user_id,
                                       link_method=RECONCILIATION))
         self.events.append(LearnerLinked(self.id, self.organization_id, user_id, now, self.version))
+
+    def carry_over(self, user_id: UUID, *, by: UUID, import_id: UUID, now: datetime) -> None:
+        """An import of the school links the pupil to the account their INE has in another school; ``by`` is
+        the admin who imported. Announced as a reconciliation is: the others need not tell them apart."""
+        if self.user_id is not None:
+            raise e.LearnerLinkedToAnotherAccount("This learner is already linked to an account.")
+        self.user_id, self.updated_at = user_id, now
+        self.version += 1
+        self.links.append(AccountLink(uuid4(), self.organization_id, self.id, user_id, linked_at=now, linked_by=by,
+                                      link_method=IMPORT, import_id=import_id))
+        self.events.append(LearnerLinked(self.id, self.organization_id, user_id, now, self.version))
+
+    def unlinked_accounts(self) -> frozenset[UUID]:
+        """The accounts an admin took off this learner."""
+        return frozenset(link.user_id for link in self.links if link.unlink_method == ADMIN_UNLINK)
 
     def unlink(self, *, by: UUID, now: datetime) -> None:
         """An admin takes the account off the learner: the account may reconcile again, and the learner's
