@@ -1,13 +1,10 @@
 """A pupil who changes school keeps their account: which links an import carries over, and which it does not."""
 
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from uuid import uuid4
 
-import pytest
-
-from organizations.domain import exceptions as e
 from organizations.domain.events import LearnerLinked
-from organizations.domain.learners import IMPORT, OrganizationLearner
+from organizations.domain.learners import IMPORT
 from organizations.domain.school_changes import (
     ACCOUNT_LINKED_HERE,
     ACCOUNT_OF_SEVERAL_PUPILS,
@@ -27,7 +24,7 @@ ZOE, LEO = "0702157788F", "0702144523K"
 def test_an_arrival_gets_the_account_its_ine_has_in_another_school():
     arrival, account = Arrival(uuid4(), ZOE), uuid4()
     plan = plan_carry_overs([arrival], [LinkElsewhere(ZOE, account)], {})
-    assert (plan.links, plan.refused) == ((CarryOver(arrival.learner_id, account),), ())
+    assert (plan.links, plan.refused) == ((CarryOver(arrival.learner_id, account, 2),), ())
 
 
 def test_an_ine_linked_nowhere_else_carries_nothing_and_reports_nothing():
@@ -38,7 +35,7 @@ def test_an_ine_linked_nowhere_else_carries_nothing_and_reports_nothing():
 def test_the_same_account_in_several_previous_schools_is_carried_over():
     arrival, account = Arrival(uuid4(), ZOE), uuid4()
     plan = plan_carry_overs([arrival], [LinkElsewhere(ZOE, account), LinkElsewhere(ZOE, account)], {})
-    assert plan.links == (CarryOver(arrival.learner_id, account),)
+    assert plan.links == (CarryOver(arrival.learner_id, account, 2),)
 
 
 def test_an_ine_with_different_accounts_in_two_schools_chooses_none():
@@ -59,7 +56,7 @@ def test_an_account_that_two_pupils_of_the_import_would_get_goes_to_neither():
     shared, own = uuid4(), uuid4()
     plan = plan_carry_overs([zoe, leo, other], [LinkElsewhere(ZOE, shared), LinkElsewhere(LEO, shared),
                                                 LinkElsewhere("0702005566H", own)], {})
-    assert plan.links == (CarryOver(other.learner_id, own),)
+    assert plan.links == (CarryOver(other.learner_id, own, 2),)
     assert set(plan.refused) == {NotCarriedOver(zoe.learner_id, ZOE, ACCOUNT_OF_SEVERAL_PUPILS),
                                  NotCarriedOver(leo.learner_id, LEO, ACCOUNT_OF_SEVERAL_PUPILS)}
 
@@ -71,32 +68,12 @@ def test_an_account_an_admin_took_off_this_learner_is_not_linked_again():
     assert (plan.links, plan.refused) == ((), (NotCarriedOver(arrival.learner_id, ZOE, ACCOUNT_UNLINKED_HERE),))
 
 
-def a_learner(**overrides) -> OrganizationLearner:
-    return OrganizationLearner(id=uuid4(), organization_id=uuid4(), first_name="Zoë", last_name="ÖZTÜRK",
-                               birthdate=date(2011, 6, 5), created_at=NOW, updated_at=NOW,
-                               national_student_id=ZOE, **overrides)
-
-
-def test_a_carried_over_link_records_the_import_and_its_admin_and_is_announced_as_a_reconciliation():
-    learner, account, admin, import_id = a_learner(), uuid4(), uuid4(), uuid4()
-    learner.carry_over(account, by=admin, import_id=import_id, now=NOW)
-    assert (learner.user_id, learner.version) == (account, 2)
-    [link] = learner.links
-    assert (link.user_id, link.linked_at, link.linked_by, link.link_method, link.import_id, link.current) == (
-        account, NOW, admin, IMPORT, import_id, True)
-    assert learner.events == [LearnerLinked(learner.id, learner.organization_id, account, NOW, 2)]
-
-
-def test_a_learner_linked_already_is_not_carried_over_to():
-    learner = a_learner()
-    learner.link_to(uuid4(), NOW)
-    with pytest.raises(e.LearnerLinkedToAnotherAccount):
-        learner.carry_over(uuid4(), by=uuid4(), import_id=uuid4(), now=NOW)
-
-
-def test_the_accounts_an_admin_unlinked_are_known_to_the_learner():
-    learner, impostor, admin = a_learner(), uuid4(), uuid4()
-    learner.link_to(impostor, NOW)
-    assert learner.unlinked_accounts() == frozenset()
-    learner.unlink(by=admin, now=NOW)
-    assert learner.unlinked_accounts() == frozenset({impostor})
+def test_a_carried_over_link_is_recorded_as_the_imports_and_announced_as_a_reconciliation_is():
+    arrival, account, admin, import_id, organization_id = Arrival(uuid4(), ZOE, version=3), uuid4(), uuid4(), uuid4(), \
+        uuid4()
+    [carry] = plan_carry_overs([arrival], [LinkElsewhere(ZOE, account)], {}).links
+    link, linked = carry.link(organization_id, by=admin, import_id=import_id, now=NOW)
+    assert (link.learner_id, link.user_id, link.linked_at, link.linked_by, link.link_method, link.import_id,
+            link.current) == (arrival.learner_id, account, NOW, admin, IMPORT, import_id, True)
+    # The learner's next version, as a reconciliation would give it.
+    assert linked == LearnerLinked(arrival.learner_id, organization_id, account, NOW, 4)

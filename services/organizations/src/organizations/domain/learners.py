@@ -121,21 +121,6 @@ class OrganizationLearner:
                                       link_method=RECONCILIATION))
         self.events.append(LearnerLinked(self.id, self.organization_id, user_id, now, self.version))
 
-    def carry_over(self, user_id: UUID, *, by: UUID, import_id: UUID, now: datetime) -> None:
-        """An import of the school links the pupil to the account their INE has in another school; ``by`` is
-        the admin who imported. Announced as a reconciliation is: the others need not tell them apart."""
-        if self.user_id is not None:
-            raise e.LearnerLinkedToAnotherAccount("This learner is already linked to an account.")
-        self.user_id, self.updated_at = user_id, now
-        self.version += 1
-        self.links.append(AccountLink(uuid4(), self.organization_id, self.id, user_id, linked_at=now, linked_by=by,
-                                      link_method=IMPORT, import_id=import_id))
-        self.events.append(LearnerLinked(self.id, self.organization_id, user_id, now, self.version))
-
-    def unlinked_accounts(self) -> frozenset[UUID]:
-        """The accounts an admin took off this learner."""
-        return frozenset(link.user_id for link in self.links if link.unlink_method == ADMIN_UNLINK)
-
     def unlink(self, *, by: UUID, now: datetime) -> None:
         """An admin takes the account off the learner: the account may reconcile again, and the learner's
         participations stay theirs (they name the learner, not the account)."""

@@ -30,7 +30,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from uuid import UUID
+from datetime import datetime
+from uuid import UUID, uuid4
+
+from organizations.domain.events import LearnerLinked
+from organizations.domain.learners import IMPORT, AccountLink
 
 # Why a link was not carried over (codes of the import's report).
 SEVERAL_ACCOUNTS = "SEVERAL_ACCOUNTS_FOR_INE"
@@ -62,6 +66,7 @@ class Arrival:
 
     learner_id: UUID
     national_student_id: str
+    version: int = 1
     unlinked_accounts: frozenset[UUID] = frozenset()  # accounts an admin took off this learner
 
 
@@ -69,6 +74,15 @@ class Arrival:
 class CarryOver:
     learner_id: UUID
     user_id: UUID
+    version: int  # the learner's, once linked
+
+    def link(self, organization_id: UUID, *, by: UUID, import_id: UUID, now: datetime) -> tuple[AccountLink,
+                                                                                                 LearnerLinked]:
+        """The link, in the learner's history as made by the import of ``by`` (an admin), and its announcement:
+        the same as a reconciliation's, so the other services need not tell them apart."""
+        link = AccountLink(uuid4(), organization_id, self.learner_id, self.user_id, linked_at=now, linked_by=by,
+                           link_method=IMPORT, import_id=import_id)
+        return link, LearnerLinked(self.learner_id, organization_id, self.user_id, now, self.version)
 
 
 @dataclass(frozen=True)
@@ -121,5 +135,5 @@ def plan_carry_overs(arrivals: Iterable[Arrival], elsewhere: Iterable[LinkElsewh
         if pupils_of[account] > 1:
             refused.append(NotCarriedOver(arrival.learner_id, arrival.national_student_id, ACCOUNT_OF_SEVERAL_PUPILS))
         else:
-            links.append(CarryOver(arrival.learner_id, account))
+            links.append(CarryOver(arrival.learner_id, account, arrival.version + 1))
     return CarryOverPlan(tuple(links), tuple(refused))

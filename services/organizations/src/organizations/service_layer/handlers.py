@@ -18,7 +18,7 @@ from organizations.domain.learners import MODES, REPLACE, OrganizationLearner, i
 from organizations.domain.model import PENDING, SCO, InvitationOutcome, KnownUser, Membership, Organization
 from organizations.domain.reconciliation import find_match, is_same_person
 from organizations.domain.reconciliation_limits import Limit, ReconciliationLimits
-from organizations.domain.school_changes import Arrival, NotCarriedOver, plan_carry_overs
+from organizations.domain.school_changes import NotCarriedOver, plan_carry_overs
 from organizations.service_layer.mails import invitation_mail
 from organizations.service_layer.ports import LearnerFileReader
 from organizations.service_layer.unit_of_work import OrganizationsUnitOfWork
@@ -241,15 +241,15 @@ def _carry_over_links(uow: OrganizationsUnitOfWork, organization: Organization, 
     elsewhere = uow.learners.linked_elsewhere(organization.id, by_ine)
     if not elsewhere:
         return
-    unlinked = {learner.id: learner for learner in uow.learners.unlinked_with(
-        organization.id, {link.national_student_id for link in elsewhere})}
-    if not unlinked:
+    arrivals = uow.learners.arrivals(organization.id, {link.national_student_id for link in elsewhere})
+    if not arrivals:
         return
-    plan = plan_carry_overs(
-        [Arrival(learner.id, learner.national_student_id, learner.unlinked_accounts()) for learner in unlinked.values()],
-        elsewhere, uow.learners.learners_of_accounts(organization.id, {link.user_id for link in elsewhere}))
-    for link in plan.links:
-        unlinked[link.learner_id].carry_over(link.user_id, by=record.created_by, import_id=record.id, now=moment)
+    plan = plan_carry_overs(arrivals, elsewhere,
+                            uow.learners.learners_of_accounts(organization.id, {link.user_id for link in elsewhere}))
+    made = [carry.link(organization.id, by=record.created_by, import_id=record.id, now=moment) for carry in plan.links]
+    uow.learners.add_links([link for link, _ in made], {carry.learner_id: carry.version for carry in plan.links},
+                           moment)
+    organization.record_links_carried_over([linked for _, linked in made])
     record.carried_over_count = len(plan.links)
     refused = sorted(plan.refused, key=lambda refusal: by_ine[refusal.national_student_id].position)
     record.not_carried_over = [_not_carried_over(refusal, by_ine[refusal.national_student_id]) for refusal in refused]

@@ -10,9 +10,9 @@ from uuid import UUID
 
 from organizations.domain.imports import LearnerImport
 from organizations.domain.learner_records import ParsedLearnerFile
-from organizations.domain.learners import LearnerSnapshot, LearnerUpdate, NewLearner, OrganizationLearner
+from organizations.domain.learners import AccountLink, LearnerSnapshot, LearnerUpdate, NewLearner, OrganizationLearner
 from organizations.domain.model import KnownUser, Organization
-from organizations.domain.school_changes import LinkElsewhere
+from organizations.domain.school_changes import Arrival, LinkElsewhere
 
 
 class AbstractKnownUsers(abc.ABC):
@@ -79,8 +79,13 @@ class AbstractLearners(abc.ABC):
         """The current links of these INEs to accounts in the other organizations' lists."""
 
     @abc.abstractmethod
-    def unlinked_with(self, organization_id: UUID, national_student_ids: Iterable[str]) -> list[OrganizationLearner]:
+    def arrivals(self, organization_id: UUID, national_student_ids: Iterable[str]) -> list[Arrival]:
         """The organization's active learners of these INEs that no account is linked to."""
+
+    @abc.abstractmethod
+    def add_links(self, links: list[AccountLink], versions: dict[UUID, int], now: datetime) -> None:
+        """Link the learners to the accounts (each learner then at its version in ``versions``), and keep the links
+        in their history. Under the organization's lock, like every write to its learners."""
 
     @abc.abstractmethod
     def learners_of_accounts(self, organization_id: UUID, user_ids: Iterable[UUID]) -> dict[UUID, UUID]:
