@@ -229,3 +229,21 @@ def test_a_failed_import_carries_nothing_over_and_the_corrected_file_does(client
     assert links() == []
     assert imported(client, school_b, admin_b, siecle_export(uai_b, pupils_of=uai_a))["carried_over_count"] == 1
     assert [(str(user_id), method) for user_id, method in links()] == [(zoe.id, "IMPORT")]
+
+
+def test_a_reimport_that_changes_nobody_carries_over_a_link_made_since_in_the_previous_school(client, runtime,
+                                                                                              new_school, person):
+    school_a, admin_a, uai_a = new_school()
+    school_b, admin_b, uai_b = new_school()
+    imported(client, school_a, admin_a, siecle_export(uai_a))
+    export = siecle_export(uai_b, pupils_of=uai_a)
+    assert imported(client, school_b, admin_b, export)["carried_over_count"] == 0
+    zoe = person("zoe")
+    reconcile(client, school_a, zoe, ZOE)  # in her previous school, after B imported her
+
+    report = imported(client, school_b, admin_b, export)
+    assert (report["unchanged_count"], report["carried_over_count"]) == (4, 1)
+    learner_b = learner_of(runtime, school_b, school_ine(uai_a, ZOE_INE))
+    assert (str(learner_b.user_id), learner_b.version) == (zoe.id, 2)
+    assert [(event.event_type, event.aggregate_version) for event in learner_events(runtime, learner_b.id)] == [
+        ("organizations.learner.linked.v1", 2)]
