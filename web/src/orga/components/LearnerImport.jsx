@@ -53,11 +53,12 @@ function NotCarriedOver({ items }) {
 
 function Report({ report }) {
   const { t, locale } = useI18n();
-  const byLearner = report.format === "SIECLE_XML";
   const lineErrors = (report.errors || []).filter((error) => error.position !== undefined);
   // What broke the file, when the pupils read before the break had errors too (else the page says it).
   const fileErrors = lineErrors.length ? (report.errors || []).filter((error) => error.position === undefined) : [];
+  // SIECLE XML errors name the pupil (a file refused as a whole has no format, but its pupils' errors do).
   const named = lineErrors.some((error) => error.national_student_id || error.first_name || error.last_name);
+  const byLearner = report.format === "SIECLE_XML" || named;
   const counts = [...COUNTS, ...SOMETIMES.filter((key) => report[`${key}_count`] > 0)];
   return (
     <div class="import-report" aria-labelledby="import-report-title">
