@@ -56,9 +56,11 @@ function Report({ report }) {
   const lineErrors = (report.errors || []).filter((error) => error.position !== undefined);
   // What broke the file, when the pupils read before the break had errors too (else the page says it).
   const fileErrors = lineErrors.length ? (report.errors || []).filter((error) => error.position === undefined) : [];
-  // SIECLE XML errors name the pupil (a file refused as a whole has no format, but its pupils' errors do).
+  // Errors name the learner as the file gives them (INE, first and last name).
   const named = lineErrors.some((error) => error.national_student_id || error.first_name || error.last_name);
-  const byLearner = report.format === "SIECLE_XML" || named;
+  // A SIECLE XML export counts pupils, a CSV lines; a file refused as a whole has no format, and only an XML
+  // export broken part-way brings its pupils' errors with it.
+  const byLearner = report.format ? report.format === "SIECLE_XML" : named;
   const counts = [...COUNTS, ...SOMETIMES.filter((key) => report[`${key}_count`] > 0)];
   return (
     <div class="import-report" aria-labelledby="import-report-title">
