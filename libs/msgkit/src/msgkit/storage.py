@@ -18,11 +18,11 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import (
+    DDL,
     BigInteger,
     Column,
     DateTime,
     Identity,
-    DDL,
     Index,
     Integer,
     MetaData,
@@ -32,9 +32,9 @@ from sqlalchemy import (
     Text,
     Uuid,
     delete,
+    event,
     func,
     insert,
-    event,
     select,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
