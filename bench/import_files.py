@@ -12,7 +12,9 @@ that process, under tracemalloc, gives the peak of Python allocations.
 Then the whole import, as the API runs it (``handlers.import_learners``: read, plan, write the
 learners and the batched events in one transaction), into a fresh PostgreSQL database, also in
 a fresh process: a first import (everyone created), then the same file again (nothing changes,
-every learner compared).
+every learner compared). For the SIECLE export, then, the pupils change school: every learner of
+the first school is linked to an account, and a second school imports the same pupils, so each
+of them is linked to their account by the import (organizations' domain/school_changes.py).
 """
 
 from __future__ import annotations
@@ -148,7 +150,8 @@ def measure_import(kind: str, path: Path) -> dict:
             organization = uow.organizations.get(organization_id)
             invitation = organization.invitations[0]
             organization.accept_invitation(invitation_id=invitation.id, code=invitation.code, user_id=admin.user_id,
-                                           user_email=admin.email, now=datetime.now(timezone.utc))
+                                           user_email=admin.email, verified_email=admin.email,
+                                           now=datetime.now(timezone.utc))
             uow.known_users.save(KnownUser(admin.user_id, admin.email, "Ada", "Admin", datetime.now(timezone.utc), 1))
             uow.known_users.record_orga_terms(admin.user_id, datetime.now(timezone.utc), 2)
             uow.commit()
@@ -162,16 +165,39 @@ def measure_import(kind: str, path: Path) -> dict:
                                                   runtime.uow(), runtime.read_file, runtime.now)
                 runs.append((time.perf_counter() - start, result.learner_import))
         rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        with runtime.engine.connect() as connection:
-            from sqlalchemy import text
+        from sqlalchemy import text
 
+        with runtime.engine.connect() as connection:
             events = connection.execute(text("SELECT count(*) FROM outbox WHERE event_type = "
                                              "'organizations.learners.imported.v1'")).scalar_one()
+        moved = None
+        if organization_type == "SCO":
+            with runtime.engine.begin() as connection:  # every pupil of the first school has an account
+                connection.execute(text("UPDATE organization_learners SET user_id = gen_random_uuid()"))
+            other = "0759999Z"
+            organization_id = handlers.create_organization(commands.CreateOrganization(
+                admin, "Bench 2", "SCO", other, True, admin.email), runtime.uow(), runtime.now)
+            with runtime.uow() as uow:
+                organization = uow.organizations.get(organization_id)
+                invitation = organization.invitations[0]
+                organization.accept_invitation(invitation_id=invitation.id, code=invitation.code,
+                                               user_id=admin.user_id, user_email=admin.email,
+                                               verified_email=admin.email, now=datetime.now(timezone.utc))
+                uow.commit()
+            copy = path.with_name("autre-college.xml")
+            copy.write_bytes(path.read_bytes().replace(f"<UAJ>{UAI}</UAJ>".encode(), f"<UAJ>{other}</UAJ>".encode()))
+            with copy.open("rb") as stream:
+                start = time.perf_counter()
+                result = handlers.import_learners(commands.ImportLearners(admin, organization_id, filename, stream,
+                                                                          "ADD_UPDATE"),
+                                                  runtime.uow(), runtime.read_file, runtime.now)
+                moved = (time.perf_counter() - start, result.learner_import.carried_over_count)
         runtime.engine.dispose()
     (first_seconds, first), (second_seconds, second) = runs
     return {"first_seconds": first_seconds, "created": first.created_count, "status": first.status,
             "second_seconds": second_seconds, "unchanged": second.unchanged_count, "events": events,
-            "rss_delta_kib": rss_after - rss_before, "rss_peak_kib": rss_after}
+            "rss_delta_kib": rss_after - rss_before, "rss_peak_kib": rss_after,
+            "moved_seconds": moved[0] if moved else None, "carried_over": moved[1] if moved else None}
 
 
 def main() -> None:
@@ -215,6 +241,9 @@ def main() -> None:
             print(f"{path.name:<32} {figures['first_seconds']:>8.2f}s {figures['created']:>7} created"
                   f" {figures['second_seconds']:>7.2f}s {figures['unchanged']:>6} same {figures['events']:>7}"
                   f" {figures['rss_delta_kib'] / 1024:>8.1f}MB {figures['rss_peak_kib'] / 1024:>7.1f}MB")
+            if figures["carried_over"] is not None:
+                print(f"{'  the pupils change school':<32} {figures['moved_seconds']:>8.2f}s"
+                      f" {figures['carried_over']:>7} linked to their account by the new school's import")
 
 
 if __name__ == "__main__":

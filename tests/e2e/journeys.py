@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import os
+import re
 import subprocess
 import uuid
 from functools import cache
@@ -19,6 +20,22 @@ from msgkit.testing import wait_until
 from svckit.testing import service_command
 
 PASSWORD = "Blue-Sky-2026!"
+
+
+_SAMPLE_UAI = "0751234A"  # the school of organizations' sample SIECLE exports
+_INE = re.compile(r"<ID_NATIONAL>([^<]*)</ID_NATIONAL>")
+
+
+def school_export(export: str, uai: str, pupils_of: str | None = None) -> str:
+    """A sample SIECLE export made this school's: its UAI, and pupils of its own (each INE made the school's),
+    or those of the school ``pupils_of`` (the same INEs: pupils who moved from there).
+
+    The schools of a run must not share pupils unless a test means it: a school importing an INE linked to an
+    account in another school's list links its pupil to that account too (organizations: changing school), and a
+    test that then signs a new account up as that pupil would find them taken."""
+    export = export.replace(f"<UAJ>{_SAMPLE_UAI}</UAJ>", f"<UAJ>{uai}</UAJ>")
+    owner = pupils_of or uai
+    return _INE.sub(lambda ine: f"<ID_NATIONAL>{owner[:7]}{ine.group(1)[-4:]}</ID_NATIONAL>", export)
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -12,8 +12,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import requests
-from journeys import answer_knowing_up_to, bearer, invitation_link, platform_admin, sign_up, verify_email
-from orga_steps import SIECLE_XML, UAI, unique_email
+from journeys import (
+    answer_knowing_up_to,
+    bearer,
+    invitation_link,
+    platform_admin,
+    school_export,
+    sign_up,
+    verify_email,
+)
+from orga_steps import SIECLE_XML, unique_email
 from test_certification_journey import publish_profile
 
 from msgkit.testing import wait_until
@@ -75,7 +83,7 @@ def open_window(stack, platform: str, kind: str) -> None:
 
 def import_pupils(stack, token: str, organization_id: str, uai: str) -> None:
     """The school's SIECLE export (orga_steps.PUPILS), imported by its admin."""
-    export = SIECLE_XML.read_text(encoding="utf-8").replace(f"<UAJ>{UAI}</UAJ>", f"<UAJ>{uai}</UAJ>")
+    export = school_export(SIECLE_XML.read_text(encoding="utf-8"), uai)
 
     def imported():
         response = requests.post(f"{stack.gateway}/api/organizations/{organization_id}/learners/imports",

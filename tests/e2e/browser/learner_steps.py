@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from journeys import PASSWORD, bearer, log_in, organization_with_admin, platform_admin
+from journeys import PASSWORD, bearer, log_in, organization_with_admin, platform_admin, school_export
 
 from assessment.adapters.content_pack import read_pack
 from assessment.domain.answers import right_answer
@@ -119,7 +119,7 @@ def school_campaign(stack) -> Campaign:
     name = "Collège Gustave Flaubert"
     organization_id, admin = organization_with_admin(stack, platform, name=name, type="SCO", external_id=uai,
                                                       manages_students=True)
-    export = SIECLE.read_bytes().decode("iso-8859-15").replace("<UAJ>0751234A</UAJ>", f"<UAJ>{uai}</UAJ>")
+    export = school_export(SIECLE.read_bytes().decode("iso-8859-15"), uai)
 
     def imported():
         response = requests.post(f"{stack.gateway}/api/organizations/{organization_id}/learners/imports",

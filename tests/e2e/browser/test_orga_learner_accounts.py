@@ -8,11 +8,10 @@ import re
 
 import requests
 from accessibility import assert_accessible
-from journeys import bearer, platform_admin
+from journeys import bearer, platform_admin, school_export
 from orga_steps import (
     PUPILS,
     SIECLE_XML,
-    UAI,
     create_campaign,
     create_organization,
     finish_and_share,
@@ -31,7 +30,7 @@ ZOE = PUPILS[2]  # Zoë Öztürk, born 2011-06-05
 
 
 def import_list(stack, token: str, organization_id: str, uai: str) -> None:
-    export = SIECLE_XML.read_text(encoding="utf-8").replace(f"<UAJ>{UAI}</UAJ>", f"<UAJ>{uai}</UAJ>")
+    export = school_export(SIECLE_XML.read_text(encoding="utf-8"), uai)
 
     def imported():
         response = requests.post(f"{stack.gateway}/api/organizations/{organization_id}/learners/imports",

@@ -4,6 +4,7 @@ from msgkit.consumer import Consumer, is_database_down
 from msgkit.envelope import Envelope, MalformedMessage, producer_of
 from msgkit.relay import OutboxRelay
 from msgkit.storage import (
+    add_all_to_outbox,
     add_to_outbox,
     claim_message,
     claim_messages,
@@ -35,6 +36,7 @@ __all__ = [
     "OutboxRelay",
     "Subscription",
     "TopologyConflict",
+    "add_all_to_outbox",
     "add_to_outbox",
     "claim_message",
     "claim_messages",

@@ -115,18 +115,23 @@ def inbox_table(metadata: MetaData, name: str = "inbox") -> Table:
     return table
 
 
+_OUTBOX_CHUNK = 1000  # rows per executemany
+
+
 def add_to_outbox(session: Session | Connection, outbox: Table, envelope: Envelope) -> None:
     """Write the event in the caller's transaction; the caller commits (or not)."""
-    session.execute(
-        insert(outbox).values(
-            message_id=uuid.UUID(envelope.message_id),
-            event_type=envelope.event_type,
-            aggregate_id=envelope.aggregate_id,
-            aggregate_version=envelope.aggregate_version,
-            correlation_id=envelope.correlation_id,
-            body=envelope.to_json(),
-        )
-    )
+    add_all_to_outbox(session, outbox, [envelope])
+
+
+def add_all_to_outbox(session: Session | Connection, outbox: Table, envelopes: Sequence[Envelope]) -> None:
+    """Write the events in the caller's transaction, in one executemany (a transaction announcing thousands of
+    facts makes one round trip per thousand, not one each), in their order: the relay sends by id."""
+    for start in range(0, len(envelopes), _OUTBOX_CHUNK):
+        session.execute(insert(outbox), [
+            {"message_id": uuid.UUID(envelope.message_id), "event_type": envelope.event_type,
+             "aggregate_id": envelope.aggregate_id, "aggregate_version": envelope.aggregate_version,
+             "correlation_id": envelope.correlation_id, "body": envelope.to_json()}
+            for envelope in envelopes[start:start + _OUTBOX_CHUNK]])
 
 
 def claim_message(session: Session | Connection, inbox: Table, handler: str, envelope: Envelope) -> bool:

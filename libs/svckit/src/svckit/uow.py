@@ -29,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from msgkit import Envelope, add_to_outbox, claim_message, claim_messages, context
+from msgkit import Envelope, add_all_to_outbox, claim_message, claim_messages, context
 from svckit.live import AbstractNotices, NoNotices
 
 # A request whose ``Idempotency-Key`` is recorded in its own transaction (``svckit.idempotency``, one
@@ -162,11 +162,13 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
     def commit(self) -> None:
         try:
             self.session.flush()
+            envelopes = []
             for event in self.collect_events():
                 published = self.to_integration(event)
                 for integration in published if isinstance(published, list) else [published]:
                     if integration is not None:
-                        add_to_outbox(self.session, self.outbox, envelope_for(self.producer, integration))
+                        envelopes.append(envelope_for(self.producer, integration))
+            add_all_to_outbox(self.session, self.outbox, envelopes)
             self.session.commit()
         except IntegrityError as error:
             self.announcements.clear()

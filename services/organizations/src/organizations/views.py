@@ -152,8 +152,8 @@ def invitation_summary(engine: Engine, invitation_id: UUID, code: str) -> dict[s
 def _import(row: Any) -> dict[str, Any]:
     return {name: getattr(row, name) for name in (
         "id", "created_at", "created_by", "filename", "mode", "status", "format", "encoding", "created_count",
-        "updated_count", "disabled_count", "enabled_count", "unchanged_count", "skipped_count", "error_count",
-        "error_code", "errors")}
+        "updated_count", "disabled_count", "enabled_count", "unchanged_count", "skipped_count", "unregistered_count",
+        "carried_over_count", "not_carried_over", "error_count", "error_code", "errors")}
 
 
 def imports_page(engine: Engine, organization_id: UUID, args: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
@@ -189,7 +189,7 @@ def _account(row: Any, prefix: str) -> dict[str, Any] | None:
 
 def learner_account_link(engine: Engine, organization_id: UUID, learner_id: UUID) -> dict[str, Any]:
     """The account linked to a learner now, and every link it had, newest first (for the organization's admins)."""
-    links, account, by = learner_account_links, aliased(known_users), aliased(known_users)
+    links, account, by, linker = learner_account_links, aliased(known_users), aliased(known_users), aliased(known_users)
     with engine.connect() as connection:
         learner = connection.execute(select(learners.c.id, learners.c.first_name, learners.c.last_name,
                                             learners.c.user_id).where(learners.c.id == learner_id,
@@ -201,14 +201,17 @@ def learner_account_link(engine: Engine, organization_id: UUID, learner_id: UUID
             select(links, links.c.user_id.label("account_id"), account.c.first_name.label("account_first_name"),
                    account.c.last_name.label("account_last_name"), account.c.email.label("account_email"),
                    links.c.unlinked_by.label("by_id"), by.c.first_name.label("by_first_name"),
-                   by.c.last_name.label("by_last_name"), by.c.email.label("by_email"))
+                   by.c.last_name.label("by_last_name"), by.c.email.label("by_email"),
+                   links.c.linked_by.label("linker_id"), linker.c.first_name.label("linker_first_name"),
+                   linker.c.last_name.label("linker_last_name"), linker.c.email.label("linker_email"))
             .select_from(links.outerjoin(account, account.c.id == links.c.user_id)
-                         .outerjoin(by, by.c.id == links.c.unlinked_by))
+                         .outerjoin(by, by.c.id == links.c.unlinked_by)
+                         .outerjoin(linker, linker.c.id == links.c.linked_by))
             .where(links.c.learner_id == learner_id)
             .order_by(links.c.unlinked_at.desc().nulls_first(), links.c.linked_at.desc().nulls_last())
         ).all()
     history = [{"account": _account(row, "account"), "linked_at": row.linked_at, "link_method": row.link_method,
-                "unlinked_at": row.unlinked_at, "unlinked_by": _account(row, "by"), "unlink_method": row.unlink_method}
+                "linked_by": _account(row, "linker"), "import_id": row.import_id, "unlinked_at": row.unlinked_at, "unlinked_by": _account(row, "by"), "unlink_method": row.unlink_method}
                for row in rows]
     # The current link is the period still open (one at most, and the learner's user_id is its account).
     current = next((period for period in history if period["unlinked_at"] is None), None)

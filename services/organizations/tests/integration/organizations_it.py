@@ -49,14 +49,32 @@ def pending_invitation(app, organization_id: str, email: str) -> tuple[str, str]
     return str(row.id), row.code
 
 
-def siecle_export(uai: str, *, without: tuple[str, ...] = (), replace: tuple[str, str] | None = None) -> bytes:
-    """The real-shaped ISO-8859-15 export, for another school and edited as a test needs."""
+FIXTURE_INES = ("123456789AB", "0702144523K", "0702157788F", "0701998877D", "0702001122E", "0702003344G",
+                "0702005566H")
+
+
+def school_ine(uai: str, ine: str) -> str:
+    """The INE a pupil of the fixture export has in the copy made for this school.
+
+    Each school's pupils are its own (the tests share one database, and a school importing an INE linked
+    in another school's list gets its account: domain/school_changes.py)."""
+    return uai[:7] + ine[-4:]
+
+
+def siecle_export(uai: str, *, without: tuple[str, ...] = (), replace: tuple[str, str] | None = None,
+                  pupils_of: str | None = None) -> bytes:
+    """The real-shaped ISO-8859-15 export, for another school and edited as a test needs (``without`` and
+    ``replace`` name the fixture's INEs). Its pupils are the school's own, or those of the school ``pupils_of``
+    (the same INEs: pupils who moved from there)."""
     content = (FIXTURES / "ElevesSansAdresses.xml").read_bytes().decode("iso-8859-15")
     content = content.replace("<UAJ>0751234A</UAJ>", f"<UAJ>{uai}</UAJ>")
     for ine in without:
         content = re.sub(r"<ELEVE ELEVE_ID=(?:(?!</ELEVE>).)*?" + ine + r".*?</ELEVE>", "", content, flags=re.S)
     if replace:
         content = content.replace(*replace)
+    for ine in FIXTURE_INES:
+        content = content.replace(f"<ID_NATIONAL>{ine}</ID_NATIONAL>",
+                                  f"<ID_NATIONAL>{school_ine(pupils_of or uai, ine)}</ID_NATIONAL>")
     return content.encode("iso-8859-15")
 
 

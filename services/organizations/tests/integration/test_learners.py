@@ -6,7 +6,7 @@ import uuid
 import zipfile
 
 import pytest
-from organizations_it import FIXTURES, make_organization, pending_invitation, siecle_export, upload
+from organizations_it import FIXTURES, make_organization, pending_invitation, school_ine, siecle_export, upload
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
@@ -46,9 +46,9 @@ def test_a_school_imports_its_siecle_export_and_the_change_is_announced(client, 
     assert (body["status"], body["format"], body["encoding"]) == ("SUCCEEDED", "SIECLE_XML", "ISO-8859-15")
     assert (body["created_count"], body["updated_count"], body["disabled_count"]) == (4, 0, 0)
     stored = learners(runtime, organization_id)
-    assert set(stored) == set(INES)
-    assert (stored["123456789AB"].first_name, stored["123456789AB"].last_name, stored["123456789AB"].division) == (
-        "Chloé", "CŒURDEROY", "6E2")
+    assert set(stored) == {school_ine(uai, ine) for ine in INES}
+    chloe = stored[school_ine(uai, "123456789AB")]
+    assert (chloe.first_name, chloe.last_name, chloe.division) == ("Chloé", "CŒURDEROY", "6E2")
     [event] = imported_events(runtime, organization_id)
     assert {learner["change"] for learner in event.payload["learners"]} == {"CREATED"}
     assert event.payload["batches"] == 1 and len(event.payload["learners"]) == 4
@@ -75,7 +75,7 @@ def test_the_file_is_read_before_the_organization_is_locked(runtime, school_with
     response = upload(client, organization_id, admin, "ElevesSansAdresses.xml", siecle_export(uai))
     assert response.status_code == 201, response.get_json()
     assert seen == ["free"]
-    assert set(learners(runtime, organization_id)) == set(INES)
+    assert set(learners(runtime, organization_id)) == {school_ine(uai, ine) for ine in INES}
 
 
 def test_a_zipped_export_is_read_too(client, runtime, school_with_uai):
@@ -98,15 +98,15 @@ def test_a_school_reimport_disables_who_left_re_enables_who_returns_and_keeps_li
 
     left = upload(client, organization_id, admin, "ElevesSansAdresses.xml", siecle_export(uai, without=("0702144523K",)))
     assert (left.get_json()["disabled_count"], left.get_json()["unchanged_count"]) == (1, 3)
-    assert learners(runtime, organization_id)["0702144523K"].disabled_at is not None
+    assert learners(runtime, organization_id)[school_ine(uai, "0702144523K")].disabled_at is not None
 
     back = upload(client, organization_id, admin, "ElevesSansAdresses.xml",
                   siecle_export(uai, replace=("<CODE_STRUCTURE>6E2</CODE_STRUCTURE>", "<CODE_STRUCTURE>6E3</CODE_STRUCTURE>")))
     assert (back.get_json()["enabled_count"], back.get_json()["updated_count"]) == (1, 1)
     stored = learners(runtime, organization_id)
-    assert stored["0702144523K"].disabled_at is None
-    assert stored["123456789AB"].division == "6E3"
-    assert str(stored["123456789AB"].user_id) == learner.id  # the link survives re-imports
+    assert stored[school_ine(uai, "0702144523K")].disabled_at is None
+    assert stored[school_ine(uai, "123456789AB")].division == "6E3"
+    assert str(stored[school_ine(uai, "123456789AB")].user_id) == learner.id  # the link survives re-imports
     changes = [change["change"] for event in imported_events(runtime, organization_id)[1:]
                for change in event.payload["learners"]]
     assert sorted(changes) == ["DISABLED", "ENABLED", "UPDATED"]
@@ -121,9 +121,50 @@ def test_a_file_with_errors_changes_nothing_and_says_where(client, runtime, scho
     assert error["code"] == "INVALID_LEARNERS"
     [line] = error["details"]["import"]["errors"]
     assert line["code"] == "BIRTHDATE_REQUIRED" and line["position"] == 1
+    # The pupil is named as the school knows them, by INE and names.
+    assert (line["national_student_id"], line["first_name"], line["last_name"]) == (
+        school_ine(uai, "123456789AB"), "Chloé", "CŒURDEROY")
     assert learners(runtime, organization_id) == {}
     history = client.get(f"/api/organizations/{organization_id}/learners/imports", headers=admin.auth).get_json()
     assert [item["status"] for item in history["items"]] == ["FAILED"]
+
+
+def test_pupils_not_registered_yet_are_skipped_and_counted_while_an_empty_ine_is_an_error(client, runtime,
+                                                                                         school_with_uai):
+    organization_id, admin, uai = school_with_uai
+    ine = school_ine(uai, "0702157788F")
+    without_ine = siecle_export(uai).replace(f"<ID_NATIONAL>{ine}</ID_NATIONAL>".encode(), b"")
+    response = upload(client, organization_id, admin, "ElevesSansAdresses.xml", without_ine)
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    # 3 left, inactive or without a class, as before; Zoë, not registered yet, is the fourth.
+    assert (body["created_count"], body["skipped_count"], body["unregistered_count"]) == (3, 4, 1)
+    assert ine not in learners(runtime, organization_id)
+
+    empty = siecle_export(uai).replace(f"<ID_NATIONAL>{ine}</ID_NATIONAL>".encode(), b"<ID_NATIONAL></ID_NATIONAL>")
+    refused = upload(client, organization_id, admin, "ElevesSansAdresses.xml", empty)
+    assert refused.status_code == 422
+    [line] = refused.get_json()["error"]["details"]["import"]["errors"]
+    assert (line["code"], line["position"], line["first_name"], line["last_name"]) == (
+        "INE_REQUIRED", 3, "Zoë", "ÖZTÜRK")
+
+
+def test_a_file_broken_part_way_reports_the_errors_before_the_break_with_the_break(client, runtime,
+                                                                                  school_with_uai):
+    organization_id, admin, uai = school_with_uai
+    export = siecle_export(uai, replace=("<DATE_NAISS>14/02/2013</DATE_NAISS>", "<DATE_NAISS>31/02/2013</DATE_NAISS>"))
+    cut = export[:export.index(b"<ELEVE ELEVE_ID=\"2183513\"") + 40]  # cut short in Zoë's record
+    response = upload(client, organization_id, admin, "ElevesSansAdresses.xml", cut)
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "INVALID_FILE"
+    record = error["details"]["import"]
+    first, broken = record["errors"]
+    assert (first["code"], first["position"], first["national_student_id"], first["first_name"]) == (
+        "INVALID_BIRTHDATE_FORMAT", 1, school_ine(uai, "123456789AB"), "Chloé")
+    assert (broken["code"], broken["reason"]) == ("INVALID_FILE", "NOT_WELL_FORMED") and broken["line"] > 1
+    assert "position" not in broken and record["error_count"] == 1
+    assert learners(runtime, organization_id) == {}
 
 
 def test_another_schools_export_is_refused(client, runtime, school_with_uai):

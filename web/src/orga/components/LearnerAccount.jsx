@@ -1,7 +1,8 @@
 // A learner's account (admins of an organization that manages its list): which account is linked
 // to the learner now and since when, every earlier link, and unlinking it. Anyone who knows a
 // pupil's names and birth date can link their account to the pupil, so the school sees who did
-// and may take the account off; the participations already made stay the pupil's.
+// and may take the account off; the participations already made stay the pupil's. A school's
+// import also links a pupil who came from another school to the account they had there.
 // Read from organizations, which owns the links (the list itself is reporting's read model).
 import { useState } from "preact/hooks";
 
@@ -25,9 +26,11 @@ function Period({ period }) {
   const account = accountLabel(period.account);
   return (
     <li>
-      {period.linked_at
-        ? t("orga.account.period_linked", { account, date: formatDate(locale, period.linked_at, WHEN) })
-        : t("orga.account.period_linked_undated", { account })}
+      {!period.linked_at
+        ? t("orga.account.period_linked_undated", { account })
+        : t(period.link_method === "IMPORT" ? "orga.account.period_linked_by_import" : "orga.account.period_linked", {
+          account, date: formatDate(locale, period.linked_at, WHEN), by: accountLabel(period.linked_by),
+        })}
       {" · "}
       {period.unlinked_at
         ? t("orga.account.period_unlinked", {
@@ -47,6 +50,8 @@ export function LearnerAccount({ organizationId, learner, id, onUnlinked }) {
   const [dialogError, setDialogError] = useState(null);
   const [done, setDone] = useState(null);
   const name = fullName(learner);
+  // The link held now (an import may have made it: a pupil who came from another school keeps their account).
+  const current = data?.history.find((period) => !period.unlinked_at);
 
   async function unlink() {
     setBusy(true);
@@ -75,8 +80,10 @@ export function LearnerAccount({ organizationId, learner, id, onUnlinked }) {
             <div class="learner-account__current">
               <p>
                 {data.linked_at
-                  ? t("orga.account.linked", { account: accountLabel(data.account),
-                    date: formatDate(locale, data.linked_at, WHEN) })
+                  ? t(current?.link_method === "IMPORT" ? "orga.account.linked_by_import" : "orga.account.linked", {
+                    account: accountLabel(data.account), date: formatDate(locale, data.linked_at, WHEN),
+                    by: accountLabel(current?.linked_by),
+                  })
                   : t("orga.account.linked_undated", { account: accountLabel(data.account) })}
               </p>
               <Button variant="danger" onClick={() => {

@@ -1,21 +1,67 @@
 // Importing the learner list (admins): SIECLE XML, zip or CSV for a school, CSV for a
-// university. The upload shows its progress; then the report: what changed, or every error of
-// the file by line so it can be fixed at once (the import is all or nothing).
+// university. The upload shows its progress; then the report: what changed (and which pupils
+// from another school did not keep their account there, and why), or every error of the file by
+// line, naming each pupil, so it can be fixed at once (the import is all or nothing).
 import { useState } from "preact/hooks";
 
 import { errorMessage, formatNumber, useI18n } from "../../common/i18n.js";
-import { Button, ErrorNotice, Field, ProgressBar } from "../../common/ui.jsx";
+import { Button, ErrorNotice, Field, Notice, ProgressBar } from "../../common/ui.jsx";
 import { api, download } from "../api.js";
 import { Stats } from "./Stats.jsx";
 import { TableWrap } from "./TableWrap.jsx";
 
 const ACCEPT = { SCO: ".xml,.zip,.csv", SUP: ".csv" };
 const COUNTS = ["created", "updated", "enabled", "disabled", "unchanged", "skipped"];
+// Shown when there are any: pupils without an INE yet (of the skipped), accounts kept from another school.
+const SOMETIMES = ["unregistered", "carried_over"];
+
+// A pupil as the file names them: INE, first and last name (what a school finds them by).
+function pupilOf(item) {
+  return [item.national_student_id, [item.first_name, item.last_name].filter(Boolean).join(" ")]
+    .filter(Boolean).join(" · ") || "—";
+}
+
+function NotCarriedOver({ items }) {
+  const { t, locale } = useI18n();
+  return (
+    <>
+      <p>{t("orga.import.not_carried_over_intro")}</p>
+      <TableWrap label={t("orga.import.not_carried_over_title")}>
+        <table>
+          <caption>{t("orga.import.not_carried_over_title")}</caption>
+          <thead>
+            <tr>
+              <th scope="col" class="number">{t("orga.import.learner_rank")}</th>
+              <th scope="col">{t("orga.import.learner")}</th>
+              <th scope="col">{t("orga.import.reason")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((item) => (
+              <tr key={item.learner_id}>
+                <td class="number">{formatNumber(locale, item.position)}</td>
+                <td>{pupilOf(item)}</td>
+                <td>{t(`orga.import.not_carried_over.${item.code}`)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableWrap>
+    </>
+  );
+}
 
 function Report({ report }) {
   const { t, locale } = useI18n();
-  const byLearner = report.format === "SIECLE_XML";
   const lineErrors = (report.errors || []).filter((error) => error.position !== undefined);
+  // What broke the file, when the pupils read before the break had errors too (else the page says it).
+  const fileErrors = lineErrors.length ? (report.errors || []).filter((error) => error.position === undefined) : [];
+  // Errors name the learner as the file gives them (INE, first and last name).
+  const named = lineErrors.some((error) => error.national_student_id || error.first_name || error.last_name);
+  // A SIECLE XML export counts pupils, a CSV lines; a file refused as a whole has no format, and only an XML
+  // export broken part-way brings its pupils' errors with it.
+  const byLearner = report.format ? report.format === "SIECLE_XML" : named;
+  const counts = [...COUNTS, ...SOMETIMES.filter((key) => report[`${key}_count`] > 0)];
   return (
     <div class="import-report" aria-labelledby="import-report-title">
       <h3 id="import-report-title" tabIndex={-1}>
@@ -26,9 +72,15 @@ function Report({ report }) {
         {report.encoding ? ` · ${t("orga.import.encoding", { encoding: report.encoding })}` : ""}
       </p>
       {report.status === "SUCCEEDED" ? (
-        <Stats items={COUNTS.map((key) => [t(`orga.import.count.${key}`),
+        <Stats items={counts.map((key) => [t(`orga.import.count.${key}`),
           formatNumber(locale, report[`${key}_count`])])} />
       ) : null}
+      {report.not_carried_over?.length ? <NotCarriedOver items={report.not_carried_over} /> : null}
+      {fileErrors.map((error, index) => (
+        <Notice kind="error" key={`file-${index}`}>
+          {errorMessage(t, { code: error.reason ? `${error.code}.${error.reason}` : error.code, details: error })}
+        </Notice>
+      ))}
       {lineErrors.length ? (
         <>
           <p>{t("orga.import.errors_count", { count: report.error_count || lineErrors.length })}</p>
@@ -41,6 +93,7 @@ function Report({ report }) {
               <thead>
                 <tr>
                   <th scope="col" class="number">{byLearner ? t("orga.import.learner_rank") : t("orga.import.line")}</th>
+                  {named ? <th scope="col">{t("orga.import.learner")}</th> : null}
                   <th scope="col">{t("orga.import.problem")}</th>
                   <th scope="col">{t("orga.import.field")}</th>
                   <th scope="col">{t("orga.import.value")}</th>
@@ -50,6 +103,7 @@ function Report({ report }) {
                 {lineErrors.map((error, index) => (
                   <tr key={`${error.position}-${error.field}-${index}`}>
                     <td class="number">{formatNumber(locale, error.position)}</td>
+                    {named ? <td>{pupilOf(error)}</td> : null}
                     <td>{errorMessage(t, { code: error.code, details: error, message: error.code })}</td>
                     <td>{error.field || "—"}</td>
                     <td>{error.value ?? "—"}</td>

@@ -156,6 +156,9 @@ learners = Table(
           postgresql_where=text("student_number IS NOT NULL")),
     Index("ix_learners_birthdate", "organization_id", "birthdate"),
     Index("ix_learners_user", "organization_id", "user_id"),
+    # An import looks up, across every organization, the INEs of its file that hold an account (changing school).
+    Index("ix_learners_linked_ine", "national_student_id",
+          postgresql_where=text("user_id IS NOT NULL AND national_student_id IS NOT NULL")),
 )
 
 # Every link of an account to a learner, kept when it goes (domain/learners.py: who held a pupil's place).
@@ -172,6 +175,7 @@ learner_account_links = Table(
     Column("unlinked_at", DateTime(timezone=True)),
     Column("unlinked_by", Uuid),
     Column("unlink_method", String(20)),
+    Column("import_id", Uuid),  # the import that carried the link over from another school (link_method IMPORT)
     Index("ix_learner_account_links_learner", "learner_id"),
     Index("ix_learner_account_links_user", "user_id"),
     # One current link per learner, as organization_learners.user_id says.
@@ -210,9 +214,12 @@ learner_imports = Table(
     Column("enabled_count", Integer, nullable=False),
     Column("unchanged_count", Integer, nullable=False),
     Column("skipped_count", Integer, nullable=False, server_default="0"),
+    Column("unregistered_count", Integer, nullable=False, server_default="0"),
+    Column("carried_over_count", Integer, nullable=False, server_default="0"),
     Column("error_count", Integer, nullable=False, server_default="0"),
     Column("error_code", String(50)),
     Column("errors", JSONB, nullable=False),
+    Column("not_carried_over", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
     Index("ix_learner_imports_organization", "organization_id", "created_at"),
 )
 

@@ -13,19 +13,23 @@ from organizations.adapters.orm import (
     email_verifications,
     invitations,
     known_users,
+    learner_account_links,
     learners,
     orga_terms_acceptances,
     reconciliation_failures,
 )
 from organizations.domain.imports import LearnerImport
 from organizations.domain.learners import (
+    ADMIN_UNLINK,
     IMPORTED_FIELDS,
+    AccountLink,
     LearnerSnapshot,
     LearnerUpdate,
     NewLearner,
     OrganizationLearner,
 )
 from organizations.domain.model import KnownUser, Organization
+from organizations.domain.school_changes import Arrival, LinkElsewhere
 from organizations.service_layer.ports import (
     AbstractImports,
     AbstractKnownUsers,
@@ -169,6 +173,55 @@ class SqlAlchemyLearners(AbstractLearners):
         learner = self.session.scalars(select(OrganizationLearner).where(
             OrganizationLearner.organization_id == organization_id, OrganizationLearner.id == learner_id)).one_or_none()
         return self.track(learner) if learner is not None else None
+
+    def linked_elsewhere(self, organization_id: UUID, national_student_ids: Iterable[str]) -> list[LinkElsewhere]:
+        ines = list(national_student_ids)
+        if not ines:
+            return []
+        # ix_learners_linked_ine: the file's INEs, looked up among the linked learners of every organization.
+        rows = self.session.execute(select(learners.c.national_student_id, learners.c.user_id).distinct().where(
+            learners.c.national_student_id.in_(ines), learners.c.user_id.is_not(None),
+            learners.c.national_student_id.is_not(None), learners.c.organization_id != organization_id))
+        return [LinkElsewhere(row.national_student_id, row.user_id) for row in rows]
+
+    def arrivals(self, organization_id: UUID, national_student_ids: Iterable[str]) -> list[Arrival]:
+        ines = list(national_student_ids)
+        if not ines:
+            return []
+        links = learner_account_links
+        unlinked = func.array_agg(links.c.user_id).filter(links.c.unlink_method == ADMIN_UNLINK)
+        rows = self.session.execute(
+            select(learners.c.id, learners.c.national_student_id, learners.c.version, unlinked.label("unlinked"))
+            .select_from(learners.outerjoin(links, links.c.learner_id == learners.c.id))
+            .where(learners.c.organization_id == organization_id, learners.c.national_student_id.in_(ines),
+                   learners.c.user_id.is_(None), learners.c.disabled_at.is_(None))
+            .group_by(learners.c.id))
+        return [Arrival(row.id, row.national_student_id, row.version, frozenset(row.unlinked or ())) for row in rows]
+
+    def add_links(self, links: list[AccountLink], versions: dict[UUID, int], now: datetime) -> None:
+        # Two executemany statements per thousand pupils: a lycée's first import of the year carries over hundreds
+        # of links. No version check in the WHERE (see apply); a learner linked meanwhile cannot be (the lock), and
+        # would make a second current link, which uq_learner_account_links_current refuses.
+        for start in range(0, len(links), INSERT_CHUNK):
+            chunk = links[start:start + INSERT_CHUNK]
+            self.session.execute(
+                update(learners).where(learners.c.id == bindparam("learner_id"))
+                .values(user_id=bindparam("new_user_id"), version=bindparam("new_version"), updated_at=now),
+                [{"learner_id": link.learner_id, "new_user_id": link.user_id, "new_version": versions[link.learner_id]}
+                 for link in chunk])
+            self.session.execute(insert(learner_account_links), [
+                {name: getattr(link, name) for name in ("id", "organization_id", "learner_id", "user_id", "linked_at",
+                                                         "linked_by", "link_method", "import_id")}
+                for link in chunk])
+
+    def learners_of_accounts(self, organization_id: UUID, user_ids: Iterable[UUID]) -> dict[UUID, UUID]:
+        ids = list(user_ids)
+        if not ids:
+            return {}
+        rows = self.session.execute(select(learners.c.user_id, learners.c.id).where(
+            learners.c.organization_id == organization_id, learners.c.user_id.in_(ids),
+            learners.c.disabled_at.is_(None)))
+        return {row.user_id: row.id for row in rows}
 
 
 # The advisory-lock namespace of an account's reconciliations (any constant unique within this database).

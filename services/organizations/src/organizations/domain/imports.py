@@ -26,7 +26,12 @@ class LearnerImport:
     disabled_count: int = 0
     enabled_count: int = 0
     unchanged_count: int = 0
-    skipped_count: int = 0  # in the file but not for us (left the school, no class)
+    skipped_count: int = 0  # in the file but not for us (left the school, no class, no INE yet)
+    unregistered_count: int = 0  # of the skipped, pupils without an INE yet
+    # Pupils linked to the account their INE has in another school (domain/school_changes.py), and those
+    # whose account was not carried over, with why.
+    carried_over_count: int = 0
+    not_carried_over: list[dict[str, Any]] = field(default_factory=list)
     error_count: int = 0  # all of them, even past the first 1,000 kept in ``errors``
     error_code: str | None = None
     errors: list[dict[str, Any]] = field(default_factory=list)

@@ -97,13 +97,23 @@ class LineError:
     value: str | None = None
     learner_id: str | None = None  # ELEVE_ID, INE or student number, when known
     first_position: int | None = None  # for duplicates: where the value was first seen
+    # Who the learner is, as the file says (a school finds a pupil by INE and names, not by rank).
+    national_student_id: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
 
 
 class LearnerFileRejected(Exception):
-    def __init__(self, code: str, message: str, details: dict[str, Any] | None = None):
+    """The file as a whole cannot be imported. ``errors``: the learners' errors found before it broke
+    (a SIECLE export cut short still says what else to fix), ``error_count`` all of them."""
+
+    def __init__(self, code: str, message: str, details: dict[str, Any] | None = None, *,
+                 errors: list[LineError] | None = None, error_count: int = 0):
         super().__init__(message)
         self.code = code
         self.details = details or {}
+        self.errors = errors or []
+        self.error_count = error_count
 
 
 @dataclass(frozen=True)
@@ -114,6 +124,7 @@ class ParsedLearnerFile:
     errors: list[LineError]
     skipped: int = 0
     error_count: int = 0  # every error found; errors holds the first MAX_ERRORS of them
+    unregistered: int = 0  # of the skipped, pupils without an INE yet (no ID_NATIONAL in a SIECLE export)
 
     @property
     def errors_truncated(self) -> bool:

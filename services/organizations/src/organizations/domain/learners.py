@@ -5,7 +5,9 @@ number. An import is planned as a whole (created, updated, disabled, re-enabled)
 anything is written, so the caller can apply it in one transaction: all or nothing.
 
 A learner is linked to an account when someone reconciles (finds themself in the list by names
-and birth date): whoever knows a pupil's names and birth date can do it. So every link is kept
+and birth date): whoever knows a pupil's names and birth date can do it. A school's import also
+links a pupil who arrives from another school to the account their INE has there
+(domain/school_changes.py). So every link is kept
 in the learner's history, with when and how it was made and, once an admin of the organization
 takes it off (unlinks), when and by whom. The history outlives the link: a school can see that
 an account held a pupil's place from this date to that one.
@@ -25,8 +27,9 @@ from organizations.domain.learner_records import ImportedLearner
 CREATED, UPDATED, DISABLED, ENABLED = "CREATED", "UPDATED", "DISABLED", "ENABLED"
 ADD_UPDATE, REPLACE = "ADD_UPDATE", "REPLACE"
 MODES = (ADD_UPDATE, REPLACE)
-# How a link was made (the learner reconciling themself) and how it went (an admin unlinking it).
-RECONCILIATION, ADMIN_UNLINK = "RECONCILIATION", "ADMIN"
+# How a link was made (the learner reconciling themself, or an import carrying over the account the pupil's
+# INE has in another school) and how it went (an admin unlinking it).
+RECONCILIATION, IMPORT, ADMIN_UNLINK = "RECONCILIATION", "IMPORT", "ADMIN"
 
 # What a file says about a learner; everything else (id, link to a user, dates) is ours.
 IMPORTED_FIELDS = (
@@ -51,6 +54,7 @@ class AccountLink:
     unlinked_at: datetime | None = None
     unlinked_by: UUID | None = None
     unlink_method: str | None = None
+    import_id: UUID | None = None  # the import that carried the link over (IMPORT)
 
     @property
     def current(self) -> bool:

@@ -21,6 +21,7 @@ from organizations.domain import exceptions as e
 from organizations.domain.events import (
     InvitationIssued,
     LearnerChange,
+    LearnerLinked,
     LearnersImported,
     MembershipGranted,
     MembershipRevoked,
@@ -190,6 +191,11 @@ class Organization:
         """The learner list changed: announce it (the list has its own version, apart from the team's)."""
         self.learners_version += 1
         self.events.append(LearnersImported(import_id, self.id, now, tuple(changes), self.learners_version))
+
+    def record_links_carried_over(self, linked: list[LearnerLinked]) -> None:
+        """An import linked pupils who changed school to their accounts: each is announced as its learner's fact
+        (its own version), from here because the import writes the list in bulk, not learner by learner."""
+        self.events.extend(linked)
 
     # -- memberships -------------------------------------------------------------------
 

@@ -14,10 +14,11 @@ from organizations.domain import commands
 from organizations.domain import exceptions as e
 from organizations.domain.imports import FAILED, SUCCEEDED, LearnerImport
 from organizations.domain.learner_records import ImportedLearner, LearnerFileRejected, LineError
-from organizations.domain.learners import MODES, REPLACE, OrganizationLearner, import_key, plan_import
+from organizations.domain.learners import MODES, REPLACE, OrganizationLearner, import_key, key_of, plan_import
 from organizations.domain.model import PENDING, SCO, InvitationOutcome, KnownUser, Membership, Organization
 from organizations.domain.reconciliation import find_match, is_same_person
 from organizations.domain.reconciliation_limits import Limit, ReconciliationLimits
+from organizations.domain.school_changes import NotCarriedOver, plan_carry_overs
 from organizations.service_layer.mails import invitation_mail
 from organizations.service_layer.ports import LearnerFileReader
 from organizations.service_layer.unit_of_work import OrganizationsUnitOfWork
@@ -181,10 +182,13 @@ def import_learners(cmd: commands.ImportLearners, uow: OrganizationsUnitOfWork, 
         parsed = read_file(cmd.filename, cmd.stream, organization_type=organization_type, uai=uai)
     except LearnerFileRejected as rejected:
         record.error_code = rejected.code
-        record.errors = [{"code": rejected.code, "message": str(rejected), **rejected.details}]
+        # The learners' errors found before the file broke come first, in file order, then the break.
+        record.errors = [*(_line_error(error) for error in rejected.errors),
+                         {"code": rejected.code, "message": str(rejected), **rejected.details}]
+        record.error_count = rejected.error_count
     if parsed is not None:
         record.format, record.encoding, record.skipped_count = parsed.format, parsed.encoding, parsed.skipped
-        record.error_count = parsed.error_count
+        record.unregistered_count, record.error_count = parsed.unregistered, parsed.error_count
         if parsed.errors:
             record.error_code = "INVALID_LEARNERS"
             record.errors = [_line_error(error) for error in parsed.errors]
@@ -195,6 +199,8 @@ def import_learners(cmd: commands.ImportLearners, uow: OrganizationsUnitOfWork, 
         organization = _may_import(uow, cmd, lock=True)
         if record.error_code is None:
             _apply_import(uow, organization, record, parsed.learners, cmd.mode, moment)
+            if organization.type == SCO:
+                _carry_over_links(uow, organization, record, parsed.learners, moment)
         uow.imports.add(record)
         uow.commit()
         return ImportResult(record)
@@ -225,6 +231,34 @@ def _apply_import(uow: OrganizationsUnitOfWork, organization: Organization, reco
     changes = plan.changes()
     if changes:
         organization.record_learner_import(record.id, changes, moment)
+
+
+def _carry_over_links(uow: OrganizationsUnitOfWork, organization: Organization, record: LearnerImport,
+                      learners: list[ImportedLearner], moment: datetime) -> None:
+    """Pupils arriving from another school keep their account (domain/school_changes.py): after the import is
+    written, under the organization's lock; the other schools' learners are only read."""
+    by_ine = {key_of(learner.national_student_id): learner for learner in learners}
+    elsewhere = uow.learners.linked_elsewhere(organization.id, by_ine)
+    if not elsewhere:
+        return
+    arrivals = uow.learners.arrivals(organization.id, {link.national_student_id for link in elsewhere})
+    if not arrivals:
+        return
+    plan = plan_carry_overs(arrivals, elsewhere,
+                            uow.learners.learners_of_accounts(organization.id, {link.user_id for link in elsewhere}))
+    made = [carry.link(organization.id, by=record.created_by, import_id=record.id, now=moment) for carry in plan.links]
+    uow.learners.add_links([link for link, _ in made], {carry.learner_id: carry.version for carry in plan.links},
+                           moment)
+    organization.record_links_carried_over([linked for _, linked in made])
+    record.carried_over_count = len(plan.links)
+    refused = sorted(plan.refused, key=lambda refusal: by_ine[refusal.national_student_id].position)
+    record.not_carried_over = [_not_carried_over(refusal, by_ine[refusal.national_student_id]) for refusal in refused]
+
+
+def _not_carried_over(refusal: NotCarriedOver, learner: ImportedLearner) -> dict[str, Any]:
+    return {"code": refusal.code, "message": refusal.message, "learner_id": str(refusal.learner_id),
+            "position": learner.position, "national_student_id": refusal.national_student_id,
+            "first_name": learner.first_name, "last_name": learner.last_name}
 
 
 def _line_error(error: LineError) -> dict[str, Any]:

@@ -10,8 +10,9 @@ from uuid import UUID
 
 from organizations.domain.imports import LearnerImport
 from organizations.domain.learner_records import ParsedLearnerFile
-from organizations.domain.learners import LearnerSnapshot, LearnerUpdate, NewLearner, OrganizationLearner
+from organizations.domain.learners import AccountLink, LearnerSnapshot, LearnerUpdate, NewLearner, OrganizationLearner
 from organizations.domain.model import KnownUser, Organization
+from organizations.domain.school_changes import Arrival, LinkElsewhere
 
 
 class AbstractKnownUsers(abc.ABC):
@@ -72,6 +73,23 @@ class AbstractLearners(abc.ABC):
 
     @abc.abstractmethod
     def get(self, organization_id: UUID, learner_id: UUID) -> OrganizationLearner | None: ...
+
+    @abc.abstractmethod
+    def linked_elsewhere(self, organization_id: UUID, national_student_ids: Iterable[str]) -> list[LinkElsewhere]:
+        """The current links of these INEs to accounts in the other organizations' lists."""
+
+    @abc.abstractmethod
+    def arrivals(self, organization_id: UUID, national_student_ids: Iterable[str]) -> list[Arrival]:
+        """The organization's active learners of these INEs that no account is linked to."""
+
+    @abc.abstractmethod
+    def add_links(self, links: list[AccountLink], versions: dict[UUID, int], now: datetime) -> None:
+        """Link the learners to the accounts (each learner then at its version in ``versions``), and keep the links
+        in their history. Under the organization's lock, like every write to its learners."""
+
+    @abc.abstractmethod
+    def learners_of_accounts(self, organization_id: UUID, user_ids: Iterable[UUID]) -> dict[UUID, UUID]:
+        """Account -> the organization's active learner it is linked to, for those of these accounts that are."""
 
 
 class AbstractReconciliationFailures(abc.ABC):

@@ -60,9 +60,11 @@ def test_errors_are_kept_up_to_a_limit_and_all_counted():
 
 
 def test_a_line_error_is_plain_data_for_the_import_record():
-    error = LineError("INE_UNIQUE", 7, "ID_NATIONAL", "123456789AB", "2183517", first_position=2)
+    error = LineError("INE_UNIQUE", 7, "ID_NATIONAL", "123456789AB", "2183517", first_position=2,
+                      national_student_id="123456789AB", first_name="Zoé", last_name="MARTIN")
     assert asdict(error) == {"code": "INE_UNIQUE", "position": 7, "field": "ID_NATIONAL", "value": "123456789AB",
-                             "learner_id": "2183517", "first_position": 2}
+                             "learner_id": "2183517", "first_position": 2, "national_student_id": "123456789AB",
+                             "first_name": "Zoé", "last_name": "MARTIN"}
 
 
 def test_an_imported_learner_is_frozen():

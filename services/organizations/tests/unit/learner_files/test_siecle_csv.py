@@ -104,3 +104,11 @@ def test_a_university_csv_sent_by_a_school_misses_its_headers(read, fixture_file
     with pytest.raises(LearnerFileRejected) as caught:
         read("etudiants.csv", fixture_file("university-utf8-bom.csv"))
     assert caught.value.code == "HEADER_REQUIRED" and "Numéro étudiant" in caught.value.details["unknown"]
+
+
+def test_an_error_names_the_pupil_by_ine_first_and_last_name(read, siecle_csv, siecle_row):
+    parsed = read("x.csv", siecle_csv([siecle_row(1), siecle_row(2, **{"Code sexe*": "X", "Premier prénom*": "Zoë",
+                                                                          "Nom de famille*": "Öztürk"})]))
+    [error] = parsed.errors
+    assert (error.position, error.code, error.national_student_id, error.first_name, error.last_name) == (
+        3, "FIELD_SEX_CODE_FORMAT", "000000002AB", "Zoë", "Öztürk")

@@ -99,7 +99,7 @@ def test_a_pupil_who_left_without_an_ine_is_skipped_silently(xml, pupil, read):
 
 
 @pytest.mark.parametrize("overrides, code, element, value", [
-    ({"ID_NATIONAL": None}, "INE_REQUIRED", "ID_NATIONAL", None),
+    ({"ID_NATIONAL": ""}, "INE_REQUIRED", "ID_NATIONAL", None),
     ({"ID_NATIONAL": "  "}, "INE_REQUIRED", "ID_NATIONAL", None),
     ({"CODE_SEXE": None}, "SEX_CODE_REQUIRED", "CODE_SEXE", None),
     ({"CODE_SEXE": "3"}, "SEX_CODE_REQUIRED", "CODE_SEXE", "3"),
@@ -120,7 +120,43 @@ def test_each_error_of_a_pupil_names_the_pupil_and_the_element(xml, pupil, read,
     [error] = parsed.errors
     assert (error.code, error.position, error.field, error.value, error.learner_id) == (
         code, 2, element, value, "1002")
+    # By INE and names too, as far as the file gives them: a school finds a pupil by name, not by rank.
+    given = {name: (overrides.get(element_, pupil(2)[element_]) or "").strip() or None
+             for name, element_ in (("ine", "ID_NATIONAL"), ("first", "PRENOM"), ("last", "NOM_DE_FAMILLE"))}
+    assert (error.national_student_id, error.first_name, error.last_name) == (
+        given["ine"], given["first"], given["last"])
     assert [learner.source_id for learner in parsed.learners] == ["1001"]
+
+
+def test_an_error_names_the_pupil_by_ine_first_and_last_name(xml, pupil, read):
+    parsed = read("x.xml", xml([pupil(1), pupil(2, ID_NATIONAL=" 070215778 8f ", PRENOM="Zoë", NOM_DE_FAMILLE="ÖZTÜRK",
+                                                  CODE_SEXE="3")]))
+    [error] = parsed.errors
+    assert (error.position, error.national_student_id, error.first_name, error.last_name) == (
+        2, "070215778 8f", "Zoë", "ÖZTÜRK")
+
+
+# -- pupils not registered yet ----------------------------------------------------------------------
+
+
+def test_a_pupil_without_an_id_national_element_is_not_registered_yet_skipped_and_counted(xml, pupil, read):
+    parsed = read("x.xml", xml([pupil(1), pupil(2, ID_NATIONAL=None), pupil(3, ID_NATIONAL=None),
+                                pupil(4, DATE_SORTIE="05/01/2026")]))
+    assert [learner.source_id for learner in parsed.learners] == ["1001"]
+    assert (parsed.errors, parsed.skipped, parsed.unregistered) == ([], 3, 2)
+
+
+def test_an_empty_id_national_element_stays_an_error(xml, pupil, read):
+    data = xml([pupil(1), pupil(2)]).replace(b"<ID_NATIONAL>000000002AB</ID_NATIONAL>", b"<ID_NATIONAL/>")
+    assert b"<ID_NATIONAL/>" in data
+    parsed = read("x.xml", data)
+    [error] = parsed.errors
+    assert (error.code, error.position, error.first_name, parsed.unregistered) == ("INE_REQUIRED", 2, "Chloé", 0)
+
+
+def test_a_pupil_without_a_class_nor_an_ine_is_counted_once_as_without_a_class(xml, pupil, read):
+    parsed = read("x.xml", xml([pupil(1), pupil(2, ID_NATIONAL=None, division=None)]))
+    assert (parsed.skipped, parsed.unregistered) == (1, 0)
 
 
 def test_a_utf16_export_with_its_byte_order_mark_is_read(xml, pupil, read):
@@ -215,3 +251,41 @@ def test_a_file_that_is_not_a_siecle_export_is_invalid(read, data, reason):
 def test_a_malformed_file_says_where(read):
     rejected = refusal(read, b'<?xml version="1.0"?>\n<BEE_ELEVES>\n<PARAMETRES><UAJ>x</PARAMETRES>')
     assert (rejected.details["reason"], rejected.details["line"]) == ("NOT_WELL_FORMED", 3)
+    assert (rejected.errors, rejected.error_count) == ([], 0)
+
+
+def test_a_file_broken_among_its_pupils_reports_their_errors_before_the_break(xml, pupil, read):
+    data = xml([pupil(1, CODE_SEXE="9"), pupil(2), pupil(3, DATE_NAISS="31/02/2013"), pupil(4, PRENOM="Léo"),
+                pupil(5, CODE_SEXE="9")])
+    # Pupil 4's record is cut by a hand edit; pupil 5 and every class come after the break.
+    broken = data.replace(b"<PRENOM>L\xe9o</PRENOM>", b"<PRENOM>L\xe9o</PRENOMS>")
+    assert broken != data
+    rejected = refusal(read, broken)
+    assert (rejected.code, rejected.details["reason"]) == ("INVALID_FILE", "NOT_WELL_FORMED")
+    assert rejected.details["line"] > 1
+    assert [(error.position, error.code, error.national_student_id) for error in rejected.errors] == [
+        (1, "SEX_CODE_REQUIRED", "000000001AB"), (3, "INVALID_BIRTHDATE_FORMAT", "000000003AB")]
+    assert rejected.error_count == 2
+
+
+def test_a_file_broken_among_the_classes_skips_who_has_none_and_checks_who_was_not_reached(xml, pupil, read):
+    structures = ('<STRUCTURES_ELEVE ELEVE_ID="1001"><STRUCTURE><CODE_STRUCTURE>6E GR1</CODE_STRUCTURE>'
+                  "<TYPE_STRUCTURE>G</TYPE_STRUCTURE></STRUCTURE></STRUCTURES_ELEVE>"
+                  '<STRUCTURES_ELEVE ELEVE_ID="1002"><STRUCTURE><CODE_STRUCTURE>6E2</CODE_STRUCTURE>'
+                  "<TYPE_STRUCTURE>D</TYPE_STRUCTURE></STRUCTURE></STRUCTURES_ELEVE>"
+                  '<STRUCTURES_ELEVE ELEVE_ID="1003"><STRUCTURE><CODE_STRUCTURE>6E2</CODE_STRUCTURE>')
+    data = xml([pupil(1, CODE_SEXE="9"), pupil(2, CODE_SEXE="9"), pupil(3, DATE_NAISS="31/02/2013")],
+               structures=structures)
+    rejected = refusal(read, data)
+    # 1 has no class (skipped, as in a whole file); 2 is in 6E2; 3's classes were not reached: checked all the same.
+    assert [(error.position, error.code) for error in rejected.errors] == [
+        (2, "SEX_CODE_REQUIRED"), (3, "INVALID_BIRTHDATE_FORMAT")]
+
+
+def test_a_file_cut_short_reports_the_errors_of_the_pupils_it_holds(xml, pupil, read):
+    data = xml([pupil(1, CODE_SEXE="9"), pupil(2)])
+    cut = data[:data.index(b"<STRUCTURES>")]
+    rejected = refusal(read, cut)
+    assert rejected.details["reason"] == "NOT_WELL_FORMED"
+    assert [(error.position, error.code, error.first_name) for error in rejected.errors] == [
+        (1, "SEX_CODE_REQUIRED", "Chloé")]

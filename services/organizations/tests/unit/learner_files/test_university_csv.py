@@ -215,3 +215,11 @@ def test_a_cell_too_large_for_a_csv_reader_makes_the_file_invalid(read, universi
 def test_repeated_values_are_shared_between_students(read, university_csv, student):
     first, second = read_sup(read, university_csv([student(1), student(2)])).learners
     assert first.diploma == "Licence" and first.diploma is second.diploma and first.group is second.group
+
+
+def test_an_error_names_the_student_as_the_line_gives_them(read, university_csv, student):
+    parsed = read("x.csv", university_csv([student(1, **{"Date de naissance (jj/mm/aaaa)": "31/02/2003"})]),
+                  organization_type="SUP")
+    [error] = parsed.errors
+    assert (error.learner_id, error.national_student_id, error.first_name, error.last_name) == (
+        "21900001", None, "Chloé", "Lefèvre")

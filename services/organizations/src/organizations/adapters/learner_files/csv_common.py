@@ -262,15 +262,19 @@ def is_email(value: str) -> bool:
 
 
 class RowCheck:
-    """The fields of one row, checked; errors name the row and the column."""
+    """The fields of one row, checked; errors name the row, the column and the learner (INE and names, as the row
+    gives them)."""
 
-    def __init__(self, position: int, errors: LineErrors, learner_id: str | None):
+    def __init__(self, position: int, errors: LineErrors, learner_id: str | None,
+                 raw: dict[str, str | None] | None = None):
         self.position, self.errors, self.learner_id = position, errors, learner_id
+        raw = raw or {}
+        self.who = {name: quoted(raw.get(name)) for name in ("national_student_id", "first_name", "last_name")}
         self.failed = False
 
     def error(self, code: str, column: Column | str | None, value: str | None = None, **extra) -> None:
         label = column.label if isinstance(column, Column) else column
-        self.errors.add(LineError(code, self.position, label, quoted(value), self.learner_id, **extra))
+        self.errors.add(LineError(code, self.position, label, quoted(value), self.learner_id, **self.who, **extra))
         self.failed = True
 
     def values(self, raw: dict[str, str | None], columns: Iterable[Column], today: date) -> dict[str, object]:
@@ -323,7 +327,7 @@ def read_csv(upload: Upload, csv_format: CsvFormat, *, today: date, key: str, un
             columns = map_header(cells, csv_format)
             continue
         raw = {column.field: clean(cell) for column, cell in zip(columns, cells, strict=False) if column}
-        check = RowCheck(position, errors, raw.get(key))
+        check = RowCheck(position, errors, raw.get(key), raw)
         if badly_encoded:
             check.error(FIELD_ENCODING, None)
         values = check.values(raw, csv_format.columns, today)

@@ -7,11 +7,19 @@
       DONNEES/STRUCTURES/STRUCTURES_ELEVE ELEVE_ID=.../STRUCTURE
                                            CODE_STRUCTURE of TYPE_STRUCTURE D: the class
 
-Which pupils are kept: a pupil who left (DATE_SORTIE set) is skipped silently, and so is
-one without a class (no STRUCTURE of type D, or only "Inactifs"), as SIECLE keeps both in
-its export. Every other pupil is active and in a class, so must be importable: one without
-an INE is an INE_REQUIRED error rather than a silent omission, because a pupil missing from
-the import cannot join the school's campaigns and nobody would know why.
+Which pupils are kept: a pupil who left (DATE_SORTIE set) is skipped, and so is one without
+a class (no STRUCTURE of type D, or only "Inactifs"), as SIECLE keeps both in its export. A
+pupil with no ID_NATIONAL element at all is not registered yet (the national registry gives
+the INE some days after the pupil's arrival, and SIECLE exports the pupil meanwhile): skipped
+too, as Pix does, and counted apart (``unregistered``) so the school knows to import again
+later. Every other pupil must be importable: an ID_NATIONAL element present but empty is an
+INE_REQUIRED error rather than a silent omission, because that is a broken record, and a pupil
+missing from the import cannot join the school's campaigns and nobody would know why. Each
+error names the pupil by INE and names (as the file gives them), besides their rank.
+
+A file that breaks part-way (not well formed: cut short, edited by hand) is refused, and the
+refusal carries the errors of the pupils read before the break, so the school fixes them all
+at once. A pupil whose classes come after the break is checked without its class.
 
 The parser is defusedxml's, with a DTD refused outright (so no entity, internal or external,
 can be declared: no XXE, no billion laughs) and a target that keeps only the few texts it
@@ -27,6 +35,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from typing import BinaryIO
 
@@ -105,11 +114,11 @@ def read_siecle_xml(open_stream: Callable[[], BinaryIO], *, uai: str | None, tod
         encoding, probe = "UTF-8", True  # XML's default, but SIECLE's files are ISO-8859-15
     try:
         with open_stream() as stream:
-            pupils = _parse(stream, uai, probe=probe)
+            pupils = _parse(stream, uai, today, probe=probe)
     except _NotUtf8:
         encoding = "ISO-8859-15"
         with open_stream() as stream:
-            pupils = _parse(stream, uai, override=encoding)
+            pupils = _parse(stream, uai, today, override=encoding)
     return pupils.result(encoding, today)
 
 
@@ -117,7 +126,8 @@ class _NotUtf8(Exception):
     pass
 
 
-def _parse(stream: BinaryIO, uai: str | None, *, probe: bool = False, override: str | None = None) -> _Pupils:
+def _parse(stream: BinaryIO, uai: str | None, today: date, *, probe: bool = False,
+           override: str | None = None) -> _Pupils:
     pupils = _Pupils(uai)
     parser = DefusedXMLParser(target=pupils, encoding=override, forbid_dtd=True, forbid_entities=True,
                               forbid_external=True)
@@ -145,8 +155,11 @@ def _parse(stream: BinaryIO, uai: str | None, *, probe: bool = False, override: 
         if error.code == _NO_ELEMENTS and not pupils.path_seen:
             raise LearnerFileRejected(EMPTY, "The file is empty.") from error
         line, column = error.position
-        raise invalid("NOT_WELL_FORMED", f"The XML file is not well formed (line {line}, column {column}).",
-                      line=line, column=column) from error
+        rejected = invalid("NOT_WELL_FORMED", f"The XML file is not well formed (line {line}, column {column}).",
+                           line=line, column=column)
+        found = pupils.check(today, whole=False).errors
+        rejected.errors, rejected.error_count = found.kept, found.count
+        raise rejected from error
     return pupils
 
 
@@ -163,6 +176,7 @@ class _Pupils:
         self.left = 0
         self.pupils: list[tuple[int, dict[str, str]]] = []
         self.divisions: dict[str, str] = {}
+        self.structured: set[str] = set()  # pupils whose classes were read (all of them, once the file ends)
         self.pupil: dict[str, str] | None = None
         self.structures_of: str | None = None
         self.structure: dict[str, str] | None = None
@@ -222,6 +236,8 @@ class _Pupils:
                 self.divisions.setdefault(self.structures_of, code)
             self.structure = None
         elif depth == 3 and tag == "STRUCTURES_ELEVE":
+            if self.structures_of:
+                self.structured.add(self.structures_of)
             self.structures_of = None
         self.path.pop()
 
@@ -250,28 +266,50 @@ class _Pupils:
     def result(self, encoding: str, today: date) -> ParsedLearnerFile:
         if self.count == 0:
             raise LearnerFileRejected(EMPTY, "The file holds no pupil.")
-        errors, learners, skipped = LineErrors(), [], self.left
+        checked = self.check(today)
+        return ParsedLearnerFile(format=SIECLE_XML, encoding=encoding, learners=checked.learners,
+                                 errors=checked.errors.kept, skipped=checked.skipped,
+                                 error_count=checked.errors.count, unregistered=checked.unregistered)
+
+    def check(self, today: date, *, whole: bool = True) -> _Checked:
+        """The pupils read, checked. ``whole``: the file was read to its end (else a pupil whose
+        classes were not reached is checked without one)."""
+        checked = _Checked(LineErrors(), skipped=self.left)
         first_seen: dict[str, int] = {}
         pool: dict[object, object] = {}
         for position, pupil in self.pupils:
-            division = self.divisions.get(pupil["ELEVE_ID"]) if pupil["ELEVE_ID"] else None
-            if division is None:
-                skipped += 1
+            eleve_id = pupil["ELEVE_ID"]
+            division = self.divisions.get(eleve_id) if eleve_id else None
+            if division is None and (whole or not eleve_id or eleve_id in self.structured):
+                checked.skipped += 1
                 continue
-            learner = _learner(position, pupil, division, errors, first_seen, pool, today)
+            if "ID_NATIONAL" not in pupil:  # not registered yet; an empty element is an error
+                checked.skipped += 1
+                checked.unregistered += 1
+                continue
+            learner = _learner(position, pupil, division, checked.errors, first_seen, pool, today)
             if learner is not None:
-                learners.append(learner)
-        return ParsedLearnerFile(format=SIECLE_XML, encoding=encoding, learners=learners, errors=errors.kept,
-                                 skipped=skipped, error_count=errors.count)
+                checked.learners.append(learner)
+        return checked
 
 
-def _learner(position: int, pupil: dict[str, str], division: str, errors: LineErrors, first_seen: dict[str, int],
-             pool: dict[object, object], today: date) -> ImportedLearner | None:
+@dataclass
+class _Checked:
+    errors: LineErrors
+    learners: list[ImportedLearner] = field(default_factory=list)
+    skipped: int = 0
+    unregistered: int = 0
+
+
+def _learner(position: int, pupil: dict[str, str], division: str | None, errors: LineErrors,
+             first_seen: dict[str, int], pool: dict[object, object], today: date) -> ImportedLearner | None:
     eleve_id = pupil["ELEVE_ID"] or None
     before = errors.count
+    who = {"national_student_id": quoted(clean(pupil.get("ID_NATIONAL"))),
+           "first_name": quoted(clean(pupil.get("PRENOM"))), "last_name": quoted(clean(pupil.get("NOM_DE_FAMILLE")))}
 
     def error(code: str, element: str, value: str | None = None, **extra) -> None:
-        errors.add(LineError(code, position, element, quoted(value), eleve_id, **extra))
+        errors.add(LineError(code, position, element, quoted(value), eleve_id, **who, **extra))
 
     values: dict[str, object] = {}
     for element, name in FIELDS.items():
@@ -281,7 +319,7 @@ def _learner(position: int, pupil: dict[str, str], division: str, errors: LineEr
         if value is not None and len(value) > MAX_LENGTHS[name]:
             error(FIELD_TOO_LONG, element, value)
         values[name] = value
-    if len(division) > MAX_LENGTHS["division"]:
+    if division is not None and len(division) > MAX_LENGTHS["division"]:
         error(FIELD_TOO_LONG, "CODE_STRUCTURE", division)
     ine = values["national_student_id"]
     if ine is None:

@@ -121,6 +121,18 @@ class ImportFileSchema(Schema):
     file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
 
 
+class NotCarriedOverSchema(Schema):
+    code = fields.String(metadata={"description": "SEVERAL_ACCOUNTS_FOR_INE, ACCOUNT_LINKED_TO_ANOTHER_LEARNER, "
+                                                  "ACCOUNT_OF_SEVERAL_PUPILS_OF_THE_IMPORT or "
+                                                  "ACCOUNT_UNLINKED_BY_AN_ADMIN"})
+    message = fields.String()
+    learner_id = fields.UUID()
+    position = fields.Integer(metadata={"description": "the pupil's rank in the file (its line in a CSV)"})
+    national_student_id = fields.String()
+    first_name = fields.String()
+    last_name = fields.String()
+
+
 class ImportSchema(Schema):
     id = fields.UUID()
     created_at = fields.DateTime()
@@ -135,7 +147,14 @@ class ImportSchema(Schema):
     disabled_count = fields.Integer()
     enabled_count = fields.Integer()
     unchanged_count = fields.Integer()
-    skipped_count = fields.Integer(metadata={"description": "Learners of the file left aside: left the school, no class"})
+    skipped_count = fields.Integer(metadata={"description": "Learners of the file left aside: left the school, no "
+                                                            "class, no INE yet"})
+    unregistered_count = fields.Integer(metadata={"description": "Of the skipped: pupils of a SIECLE export without an "
+                                                                 "ID_NATIONAL (not registered yet)"})
+    carried_over_count = fields.Integer(metadata={"description": "Pupils linked to the account their INE has in "
+                                                                 "another school"})
+    not_carried_over = fields.List(fields.Nested(NotCarriedOverSchema), metadata={
+        "description": "Pupils whose INE has an account in another school that was not linked here, and why"})
     error_count = fields.Integer(metadata={"description": "All line errors; `errors` lists the first 1,000"})
     error_code = fields.String(allow_none=True)
     errors = fields.List(fields.Dict())
@@ -165,7 +184,12 @@ class AccountRefSchema(Schema):
 class AccountLinkPeriodSchema(Schema):
     account = fields.Nested(AccountRefSchema, metadata={"description": "the account that was linked"})
     linked_at = fields.DateTime(allow_none=True, metadata={"description": "none: linked before links had a history"})
-    link_method = fields.String(metadata={"description": "RECONCILIATION: the learner found themself in the list"})
+    link_method = fields.String(metadata={"description": "RECONCILIATION: the learner found themself in the list; "
+                                                         "IMPORT: an import carried over the account the pupil's INE "
+                                                         "has in another school"})
+    linked_by = fields.Nested(AccountRefSchema, allow_none=True, metadata={
+        "description": "who linked it: the learner reconciling, or the admin who imported"})
+    import_id = fields.UUID(allow_none=True, metadata={"description": "the import that carried the link over"})
     unlinked_at = fields.DateTime(allow_none=True, metadata={"description": "none while the link holds"})
     unlinked_by = fields.Nested(AccountRefSchema, allow_none=True, metadata={"description": "who unlinked it"})
     unlink_method = fields.String(allow_none=True, metadata={"description": "ADMIN: an admin of the organization"})
