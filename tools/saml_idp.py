@@ -111,7 +111,7 @@ def main() -> None:
         raise SystemExit(missing)
     providers = [dict(zip(("entity_id", "acs"), sp.split("=", 1), strict=True)) for sp in args.sp]
     command, env = prepare(args.run_dir, args.port, providers)
-    os.execvpe(command[0], command, env)
+    os.execvpe(command[0], command, env)  # noqa: S606 - php, our own command: supervisord stops it directly
 
 
 if __name__ == "__main__":
