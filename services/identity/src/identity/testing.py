@@ -13,6 +13,7 @@ from saml2.config import IdPConfig
 from saml2.metadata import entity_descriptor
 from saml2.saml import NAMEID_FORMAT_TRANSIENT, NameID
 from saml2.server import Server
+from saml2.xmldsig import DIGEST_SHA1, DIGEST_SHA256, SIG_RSA_SHA1, SIG_RSA_SHA256
 
 from identity.adapters.saml import XMLSEC
 
@@ -64,12 +65,14 @@ class TestIdentityProvider:
         self.metadata = str(entity_descriptor(config))
 
     def response_xml(self, sp_entity_id: str, acs_url: str, attributes: dict | None = None, *,
-                     sign_assertion: bool = True, sign_response: bool = False, destination: str | None = None) -> str:
+                     sign_assertion: bool = True, sign_response: bool = False, destination: str | None = None,
+                     sha1: bool = False) -> str:
         response = self.server.create_authn_response(
             identity=attributes or PUPIL, in_response_to=None, destination=destination or acs_url,
             sp_entity_id=sp_entity_id, name_id=NameID(format=NAMEID_FORMAT_TRANSIENT, text="transient-1"),
             authn={"class_ref": "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"},
-            sign_assertion=sign_assertion, sign_response=sign_response, binding=BINDING_HTTP_POST)
+            sign_assertion=sign_assertion, sign_response=sign_response, binding=BINDING_HTTP_POST,
+            sign_alg=SIG_RSA_SHA1 if sha1 else SIG_RSA_SHA256, digest_alg=DIGEST_SHA1 if sha1 else DIGEST_SHA256)
         return str(response)
 
 

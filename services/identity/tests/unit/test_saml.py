@@ -70,6 +70,12 @@ def test_an_unsigned_assertion_in_a_signed_response_is_refused(sp, idp, caplog):
     assert "Signature missing for assertion" in refused(sp, xml, caplog)
 
 
+def test_an_assertion_signed_with_sha1_is_refused(sp, idp, caplog):
+    xml = idp.response_xml(SP.entity_id, SP.acs_url, sha1=True)
+    assert "xmldsig#rsa-sha1" in xml
+    assert "signed with SHA-1" in refused(sp, xml, caplog)
+
+
 def test_an_assertion_altered_after_signing_is_refused(sp, idp, caplog):
     xml = idp.response_xml(SP.entity_id, SP.acs_url)
     assert PUPIL["IDO"][0] in xml

@@ -30,6 +30,7 @@ from saml2.metadata import entity_descriptor
 from saml2.saml import NAMEID_FORMAT_TRANSIENT, SCM_BEARER
 from saml2.sigver import CryptoBackendXmlSec1
 from saml2.time_util import str_to_time
+from saml2.xmldsig import DIGEST_SHA1, SIG_RSA_SHA1
 
 from identity.domain.exceptions import InvalidSamlResponse, SamlUnavailable
 from identity.domain.gar import GarIdentity, VerifiedAssertion
@@ -145,6 +146,10 @@ class SamlServiceProvider:
             raise ValueError(f"destination {response.response.destination!r} is not our ACS")
         if assertion is None or not assertion.id or assertion.signature is None:
             raise ValueError("no signed assertion")
+        signed = assertion.signature.signed_info
+        digests = {reference.digest_method.algorithm for reference in signed.reference if reference.digest_method}
+        if signed.signature_method.algorithm == SIG_RSA_SHA1 or DIGEST_SHA1 in digests or not digests:
+            raise ValueError("the assertion is signed with SHA-1")  # collisions are within reach: SHA-256 or better
         conditions = assertion.conditions
         if conditions is None or not conditions.not_on_or_after:
             raise ValueError("the assertion's conditions have no end")
