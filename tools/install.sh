@@ -61,8 +61,13 @@ php -m 2>/dev/null | grep -qx mbstring || saml_packages+=(php-mbstring)
 if [ ${#saml_packages[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     # No recommends: SimpleSAMLphp asks for a web server, met by the small webfs (never started: php -S serves).
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${saml_packages[@]}" \
-      php-cli php-xml php-mbstring php-cgi webfs >/dev/null
+    saml_install() {
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${saml_packages[@]}" \
+        php-cli php-xml php-mbstring php-cgi webfs >/dev/null
+    }
+    saml_install || { apt-get update -qq >/dev/null && saml_install; }  # package lists missing or stale: once more
+    # webfs is there for the dependency only: where installing started its daemon (port 8000), stop it for good.
+    { update-rc.d webfs disable && service webfs stop; } >/dev/null 2>&1 || true
   else
     echo "identity's SAML sign-in needs: sudo apt-get install --no-install-recommends xmlsec1 simplesamlphp php-cli php-xml php-mbstring" >&2
   fi
