@@ -1,7 +1,8 @@
 """The demo GAR: Debian's SimpleSAMLphp as a SAML 2.0 identity provider, configured from ``tools/idp/``.
 
 ``python tools/saml_idp.py --port 8110 --sp ENTITY_ID=ACS_URL`` makes a throw-away signing key and certificate
-in the run folder (never committed: a new pair at each start, which identity reads from the IdP's metadata),
+in the run folder when it has none (never committed; ``.run/idp`` for make up, a new folder for each test
+session; identity reads the certificate from the IdP's metadata),
 then serves SimpleSAMLphp's pages with ``php -S`` in its place (``exec``: supervisord's program is PHP itself).
 ``make up`` runs it as the program ``idp``; identity's tests start it on a free port (``start``).
 Its people (demo pupils of the demo school, one teacher) are in ``tools/idp/config/authsources.php``.
@@ -56,10 +57,12 @@ def make_certificate(folder: Path) -> None:
 
 def prepare(run_dir: Path, port: int, service_providers: list[dict[str, str]], host: str = "127.0.0.1") -> tuple[
         list[str], dict[str, str]]:
-    """The command and environment that serve the IdP; a new key and certificate in run_dir/cert."""
+    """The command and environment that serve the IdP; a new key and certificate in run_dir/cert if none is there
+    (identity keeps the IdP's metadata it read: a restarted IdP must sign with the same key)."""
     for sub in ("cert", "log", "data", "tmp", "sessions"):
         (run_dir / sub).mkdir(parents=True, exist_ok=True)
-    make_certificate(run_dir / "cert")
+    if not (run_dir / "cert" / "idp.crt").exists():  # kept while the run folder is: a restarted IdP signs as before
+        make_certificate(run_dir / "cert")
     base = f"http://{host}:{port}/"
     env = {
         **os.environ,
