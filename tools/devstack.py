@@ -60,6 +60,7 @@ DEMO_LOGINS = [
     ("organization admin", "orga.admin@demo.example.org"),
     ("learner", "learner@demo.example.org"),
 ]
+IDP_PORT = 8110  # the demo GAR (SimpleSAMLphp, tools/saml_idp.py): where pupils sign in to reach identity by SAML
 REPLICA_PORT_STEP = 10  # the n-th replica of an api listens on its port + 10 * (n - 1)
 MAX_API_REPLICAS = 5
 CHECKS = RUN / "checks.json"  # program -> readiness URL, for restart
@@ -210,6 +211,9 @@ def service_env(service: str, cfg: dict[str, str]) -> dict[str, str]:
         # identity: log-ins waiting for an argon2 turn hold a thread each; 32 leave threads for its other
         # routes during a burst (bench/logins.py: GET /api/users/me p50 18 ms meanwhile, 160 ms with 8)
         **({"WEB_THREADS": "32"} if service == "identity" else {}),
+        # identity signs pupils in through the GAR: the demo GAR's metadata (README, "Signing in through the GAR")
+        **({"SAML_IDP_METADATA_URL": f"http://127.0.0.1:{IDP_PORT}/saml2/idp/metadata.php"}
+           if service == "identity" else {}),
         **overrides(service),
     }
 
@@ -318,6 +322,12 @@ def write_config(cfg: dict[str, str], consumers: set[str], publishers: set[str])
         sections.append(program("edge", f"{BIN / 'gateway'} edge --bind 0.0.0.0:{edge_port} "
                                 f"--gateway-url http://127.0.0.1:{python_port} --workdir {RUN / 'edge'} "
                                 f"--ops-bind 127.0.0.1:{edge_port + 1100}", gateway_env))
+    if idp_missing() is None:
+        # The demo GAR, a new signing key at each start (identity reads its metadata at the first sign-in).
+        learner = f"http://localhost:{cfg['gateway_port']}"
+        sections.append(program("idp", f"{sys.executable} {ROOT / 'tools' / 'saml_idp.py'} --port {IDP_PORT} "
+                                f"--run-dir {RUN / 'idp'} --sp {learner}/api/saml/metadata={learner}/api/saml/acs", {}))
+        checks.append(("idp", f"http://127.0.0.1:{IDP_PORT}/saml2/idp/metadata.php"))
     # Idempotency-Key answers are kept 24 hours: every few minutes, each service deletes the older ones.
     sections.append(program("idempotency-prune", f"{sys.executable} {Path(__file__).resolve()} prune-idempotency",
                             {"DEV_DATABASE_ADMIN_URL": cfg["admin_url"], "RABBITMQ_URL": cfg["rabbitmq_url"],
@@ -328,6 +338,16 @@ def write_config(cfg: dict[str, str], consumers: set[str], publishers: set[str])
     CONF.write_text("".join(sections))
     CHECKS.write_text(json.dumps(dict(checks), indent=1))
     return checks
+
+
+def idp_missing() -> str | None:
+    """Why the demo GAR cannot run here (SimpleSAMLphp or PHP not installed), or None."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("saml_idp", ROOT / "tools" / "saml_idp.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    return tool.available()
 
 
 def supervisorctl(*args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -580,7 +600,7 @@ def up() -> None:
         down(quiet=True)
     ports = [port for service in SERVICES for port in api_ports(service, cfg)]
     python_port, edge_port = gateway_ports(cfg)
-    needed = [*ports, python_port, *([edge_port] if edge_port else [])]
+    needed = [*ports, python_port, *([edge_port] if edge_port else []), *([IDP_PORT] if idp_missing() is None else [])]
     if busy := busy_ports(needed, 0):
         say(f"ports {', '.join(map(str, busy))} in use: waiting up to {PORTS_FREED_SECONDS} s for a run that is "
             "stopping to free them")
@@ -657,6 +677,11 @@ def up() -> None:
           f"  with the session's number and that password); its page in Certif ({url}/certif/) shows them too.\n"
           f"  Lou joins at {url}/certification with the session number, her names and birth date; the invigilator\n"
           f"  authorizes her at {url}/certif/surveillance.")
+    missing = idp_missing()
+    print(f"  Signing in through the GAR (SAML): {url}/api/saml/login?relay=/campagnes/{code} leads to the demo\n"
+          f"  GAR's page (SimpleSAMLphp, http://127.0.0.1:{IDP_PORT}/): pupils lou.apprenant, chloe.coeurderoy,\n"
+          "  francois.lefevre, zoe.ozturk and the teacher prof.martin, password " + DEMO_PASSWORD + "."
+          if missing is None else f"  The demo GAR (SAML sign-in) is not running: {missing}.")
     print("\nStop everything with: make down")
 
 

@@ -49,5 +49,28 @@ if command -v haproxy >/dev/null; then
     1.*|2.[0-5]) echo "HAProxy $haproxy_version is too old for the edge: 2.6 or newer" >&2 ;;
   esac
 fi
+# Signing in through the GAR: identity's SAML checks run Debian's xmlsec1 (pysaml2 verifies signatures with it),
+# and the demo GAR of make up and of identity's tests is Debian's SimpleSAMLphp served by PHP's own server
+# (tools/saml_idp.py, configured from tools/idp/). Installed when missing and we may (bookworm: SimpleSAMLphp 1.19).
+saml_packages=()
+command -v xmlsec1 >/dev/null || saml_packages+=(xmlsec1)
+[ -d /usr/share/simplesamlphp/www ] || saml_packages+=(simplesamlphp)
+command -v php >/dev/null || saml_packages+=(php-cli)
+php -m 2>/dev/null | grep -qx dom || saml_packages+=(php-xml)
+php -m 2>/dev/null | grep -qx mbstring || saml_packages+=(php-mbstring)
+if [ ${#saml_packages[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    # No recommends: SimpleSAMLphp asks for a web server, met by the small webfs (never started: php -S serves).
+    saml_install() {
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${saml_packages[@]}" \
+        php-cli php-xml php-mbstring php-cgi webfs >/dev/null
+    }
+    saml_install || { apt-get update -qq >/dev/null && saml_install; }  # package lists missing or stale: once more
+    # webfs is there for the dependency only: where installing started its daemon (port 8000), stop it for good.
+    { update-rc.d webfs disable && service webfs stop; } >/dev/null 2>&1 || true
+  else
+    echo "identity's SAML sign-in needs: sudo apt-get install --no-install-recommends xmlsec1 simplesamlphp php-cli php-xml php-mbstring" >&2
+  fi
+fi
 touch .venv/.installed
 echo "installed into .venv; web faces built into gateway/src/gateway/web"

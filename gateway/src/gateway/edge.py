@@ -387,7 +387,10 @@ def haproxy_config(settings: Settings, options: EdgeOptions, table: RoutingTable
     honouring = _indices(table, lambda r: r.honours_idempotency_keys)
     add("    acl safe_method method GET HEAD OPTIONS")
     add(r"    acl keyed req.hdr(Idempotency-Key) -m reg [^[:space:]]")
-    add(f"    acl honours_keys var(txn.route) -m int {honouring or '-1'}")
+    # HAProxy reads at most 64 words a line: the routes' numbers over several lines of one ACL (ORed).
+    numbers = honouring.split() or ["-1"]
+    for start in range(0, len(numbers), 48):
+        add(f"    acl honours_keys var(txn.route) -m int {' '.join(numbers[start:start + 48])}")
     add("    http-request disable-l7-retry if !safe_method !keyed")
     add("    http-request disable-l7-retry if !safe_method !honours_keys")
     add("")

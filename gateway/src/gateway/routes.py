@@ -123,6 +123,12 @@ ROUTES: tuple[Route, ...] = (
     public("POST", "/api/password-resets", IDENTITY, limit_group=LOGIN),
     public("POST", "/api/email-verifications", IDENTITY, limit_group=LOGIN),
     public("GET", "/.well-known/jwks.json", IDENTITY),
+    # Signing in through the GAR (SAML): the browser comes back from the GAR with its answer, counted as a log-in;
+    # linking an arrival to an account checks its password like a log-in. Tokens: never kept for a replay.
+    public("GET", "/api/saml/metadata", IDENTITY),
+    public("GET", "/api/saml/login", IDENTITY),
+    public("POST", "/api/saml/acs", IDENTITY, limit_group=LOGIN, honours_idempotency_keys=False),
+    public("POST", "/api/saml/links", IDENTITY, limit_group=LOGIN, honours_idempotency_keys=False),
     # /api/users/me/...: each sub-resource has its owner; /api/users/me itself is identity's
     token("/api/users/me/profile", ASSESSMENT),
     token("/api/users/me/campaign-participations", CAMPAIGNS),

@@ -35,9 +35,11 @@ CONFIG = haproxy_config(settings, options)
 
 
 def members(acl_or_rule: str) -> set[int]:
-    """The route numbers an ACL or a use_backend rule lists: `var(txn.route) -m int 1 2 3`."""
-    line = next(line for line in CONFIG.splitlines() if acl_or_rule in line)
-    numbers = re.search(r"var\(txn\.route\) -m int ([-\d ]+)", line).group(1)
+    """The route numbers an ACL or a use_backend rule lists: `var(txn.route) -m int 1 2 3` (an ACL over several
+    lines: all of them, ORed)."""
+    lines = [line for line in CONFIG.splitlines() if acl_or_rule in line]
+    assert lines
+    numbers = " ".join(re.search(r"var\(txn\.route\) -m int ([-\d ]+)", line).group(1) for line in lines)
     return {int(n) for n in numbers.split()} - {-1}
 
 

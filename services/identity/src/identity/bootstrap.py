@@ -8,8 +8,10 @@ from datetime import datetime, timezone
 from functools import partial
 
 from identity.adapters import orm
+from identity.adapters.arrivals import HmacArrivalTokens
 from identity.adapters.hashing import Argon2PasswordHasher
 from identity.adapters.keys import SigningKeyStore
+from identity.adapters.saml import SamlServiceProvider
 from identity.adapters.tokens import JwtAccessTokenIssuer
 from identity.adapters.unit_of_work import SqlAlchemyIdentityUnitOfWork
 from identity.config import Settings
@@ -33,6 +35,8 @@ class Identity(BaseRuntime):
     issuer: JwtAccessTokenIssuer
     verifier: TokenVerifier
     mailer: Mailer
+    saml: SamlServiceProvider
+    arrivals: HmacArrivalTokens
     hasher: Argon2PasswordHasher = field(default_factory=Argon2PasswordHasher)
     now: Callable[[], datetime] = utcnow
 
@@ -67,4 +71,6 @@ def bootstrap(settings: Settings | None = None) -> Identity:
         verifier=TokenVerifier(keys, issuer=common.jwt_issuer, audience=common.jwt_audience),
         hasher=Argon2PasswordHasher.with_parameters(settings.argon2, settings.argon2_concurrency),
         mailer=settings.mail.mailer(),
+        saml=SamlServiceProvider(settings.saml),
+        arrivals=HmacArrivalTokens(settings.signing_keys_secret),
     )

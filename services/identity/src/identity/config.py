@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from identity.adapters.hashing import Argon2Parameters
+from identity.adapters.saml import SamlSettings
 from identity.domain.login_throttle import LoginThrottle
 from identity.domain.recovery import RecoveryPolicy
 from identity.service_layer.ports import TokenPolicy
@@ -26,6 +27,7 @@ class Settings:
     mail: MailSettings
     learner_url: str  # the learners' face, where a learner's reset and verification links lead
     orga_url: str  # the Orga face, where a teacher's lead (a link leads to the face it was asked from)
+    saml: SamlSettings = SamlSettings(entity_id="", acs_url="")  # the GAR (adapters/saml.py); from_env sets it
     argon2_concurrency: int = 2  # hashes computed at once per process (adapters/hashing.py)
     argon2: Argon2Parameters = Argon2Parameters()  # OWASP's minimum, and the floor (adapters/hashing.py)
     recovery: RecoveryPolicy = RecoveryPolicy()  # domain/recovery.py: lifetimes and throttles of the mails
@@ -50,6 +52,15 @@ class Settings:
                                       parallelism=env_int(env, "ARGON2_PARALLELISM", Argon2Parameters.parallelism))
         except ValueError as error:
             raise ConfigurationError(f"ARGON2_MEMORY_KIB, ARGON2_TIME_COST, ARGON2_PARALLELISM: {error}") from error
+        learner_url = urls["LEARNER_URL"] or "http://localhost:8080"
+        # The GAR: off in production until its metadata is given; in development, the demo IdP of make up.
+        idp_metadata_url = env.get("SAML_IDP_METADATA_URL",
+                                   "" if common.production else "http://127.0.0.1:8110/saml2/idp/metadata.php")
+        saml = SamlSettings(entity_id=env.get("SAML_SP_ENTITY_ID", "") or f"{learner_url}/api/saml/metadata",
+                            acs_url=env.get("SAML_ACS_URL", "") or f"{learner_url}/api/saml/acs",
+                            idp_metadata_url=idp_metadata_url,
+                            idp_metadata_file=env.get("SAML_IDP_METADATA_FILE", ""),
+                            clock_skew_seconds=env_int(env, "SAML_CLOCK_SKEW_SECONDS", 60))
         return cls(
             common=common,
             signing_keys_secret=secret or DEV_SIGNING_KEYS_SECRET,
@@ -66,7 +77,8 @@ class Settings:
             ),
             mail=MailSettings.from_env(env, production=common.production,
                                        default_sender="Plateforme <no-reply@skills-platform.example.org>"),
-            learner_url=urls["LEARNER_URL"] or "http://localhost:8080",
+            learner_url=learner_url,
+            saml=saml,
             orga_url=urls["ORGA_URL"] or "http://localhost:8080/orga",
             argon2_concurrency=concurrency,
             argon2=argon2,

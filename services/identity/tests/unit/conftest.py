@@ -10,9 +10,11 @@ from identity.domain.login_throttle import FailureHistory
 from identity.domain.recovery import RecentRequests
 from identity.service_layer.ports import (
     AbstractAccountTokens,
+    AbstractGarLinks,
     AbstractLoginFailures,
     AbstractMailRequests,
     AbstractRefreshTokenRepository,
+    AbstractUsedAssertions,
     AbstractUserRepository,
     AccessTokenIssuer,
     PasswordHasher,
@@ -119,6 +121,34 @@ class FakeLoginFailures(AbstractLoginFailures):
         self.rows = [row for row in self.rows if row[2] >= before]
 
 
+class FakeGarLinks(AbstractGarLinks):
+    def __init__(self):
+        self.rows = {}
+
+    def get(self, ido):
+        return self.rows.get(ido)
+
+    def of_user(self, user_id):
+        return next((link for link in self.rows.values() if link.user_id == user_id), None)
+
+    def add(self, link):
+        self.rows[link.ido] = link
+
+
+class FakeUsedAssertions(AbstractUsedAssertions):
+    def __init__(self):
+        self.rows = {}
+
+    def use(self, assertion_id, expires_at):
+        if assertion_id in self.rows:
+            return False
+        self.rows[assertion_id] = expires_at
+        return True
+
+    def prune(self, before):
+        self.rows = {key: until for key, until in self.rows.items() if until >= before}
+
+
 class FakeUnitOfWork(IdentityUnitOfWork):
     def __init__(self):
         self.committed_events = []
@@ -129,6 +159,8 @@ class FakeUnitOfWork(IdentityUnitOfWork):
         self.login_failures = FakeLoginFailures()
         self.mail_requests = FakeMailRequests(self.track)
         self.account_tokens = FakeAccountTokens()
+        self.gar_links = FakeGarLinks()
+        self.used_assertions = FakeUsedAssertions()
         self.fail_next_commit_with = None
         self.open = False  # inside ``with uow``: a transaction (and a pooled connection) would be held
 

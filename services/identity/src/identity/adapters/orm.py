@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import registry
 
+from identity.domain.gar import GarLink
 from identity.domain.model import User
 from identity.domain.recovery import AccountToken, MailRequest
 from identity.domain.sessions import RefreshToken
@@ -103,6 +104,24 @@ account_tokens = Table(
     Column("used_at", DateTime(timezone=True)),
 )
 
+# The GAR (domain/gar.py): the account each GAR identity signs in, and the assertions already used (each
+# kept until it expires: an assertion is used once).
+gar_links = Table(
+    "gar_links",
+    metadata,
+    Column("ido", String(128), primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, unique=True),
+    Column("uai", String(8), nullable=False),
+    Column("linked_at", DateTime(timezone=True), nullable=False),
+)
+
+used_saml_assertions = Table(
+    "used_saml_assertions",
+    metadata,
+    Column("assertion_id", String(256), primary_key=True),
+    Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
 signing_keys = Table(
     "signing_keys",
     metadata,
@@ -153,6 +172,7 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(RefreshToken, refresh_tokens)
     mapper_registry.map_imperatively(AccountToken, account_tokens)
     mapper_registry.map_imperatively(MailRequest, mail_requests)
+    mapper_registry.map_imperatively(GarLink, gar_links)
 
 
 @event.listens_for(User, "load")

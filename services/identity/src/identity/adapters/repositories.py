@@ -5,18 +5,22 @@ from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from identity.adapters.orm import account_tokens, login_failures, mail_requests, refresh_tokens
+from identity.adapters.orm import account_tokens, login_failures, mail_requests, refresh_tokens, used_saml_assertions
+from identity.domain.gar import GarLink
 from identity.domain.login_throttle import FailureHistory
 from identity.domain.model import User
 from identity.domain.recovery import AccountToken, MailRequest, RecentRequests
 from identity.domain.sessions import RefreshToken
 from identity.service_layer.ports import (
     AbstractAccountTokens,
+    AbstractGarLinks,
     AbstractLoginFailures,
     AbstractMailRequests,
     AbstractRefreshTokenRepository,
+    AbstractUsedAssertions,
     AbstractUserRepository,
 )
 
@@ -149,3 +153,38 @@ class SqlAlchemyAccountTokens(AbstractAccountTokens):
                    account_tokens.c.used_at.is_(None))
             .values(used_at=now)
         )
+
+
+class SqlAlchemyGarLinks(AbstractGarLinks):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, ido: str) -> GarLink | None:
+        return self.session.get(GarLink, ido)
+
+    def of_user(self, user_id: UUID) -> GarLink | None:
+        return self.session.scalars(select(GarLink).where(GarLink.user_id == user_id)).one_or_none()
+
+    def add(self, link: GarLink) -> None:
+        self.session.add(link)
+
+
+class SqlAlchemyUsedAssertions(AbstractUsedAssertions):
+    PRUNE_BATCH = 100
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def use(self, assertion_id: str, expires_at: datetime) -> bool:
+        # Two arrivals racing with one assertion: the second insert waits for the first's commit, then finds it.
+        written = self.session.execute(
+            insert(used_saml_assertions).values(assertion_id=assertion_id, expires_at=expires_at)
+            .on_conflict_do_nothing(index_elements=["assertion_id"]).returning(used_saml_assertions.c.assertion_id)
+        ).first()
+        return written is not None
+
+    def prune(self, before: datetime) -> None:
+        oldest = (select(used_saml_assertions.c.assertion_id).where(used_saml_assertions.c.expires_at < before)
+                  .order_by(used_saml_assertions.c.expires_at).limit(self.PRUNE_BATCH)
+                  .with_for_update(skip_locked=True))
+        self.session.execute(delete(used_saml_assertions).where(used_saml_assertions.c.assertion_id.in_(oldest)))

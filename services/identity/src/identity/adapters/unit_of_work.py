@@ -6,9 +6,11 @@ from identity.adapters import orm
 from identity.adapters.replicas import SqlAlchemyMembershipReplica
 from identity.adapters.repositories import (
     SqlAlchemyAccountTokens,
+    SqlAlchemyGarLinks,
     SqlAlchemyLoginFailures,
     SqlAlchemyMailRequests,
     SqlAlchemyRefreshTokenRepository,
+    SqlAlchemyUsedAssertions,
     SqlAlchemyUserRepository,
 )
 from identity.integration_events import to_integration
@@ -28,3 +30,5 @@ class SqlAlchemyIdentityUnitOfWork(SqlAlchemyUnitOfWork, IdentityUnitOfWork):
         self.mail_requests = SqlAlchemyMailRequests(session, self.track)
         self.account_tokens = SqlAlchemyAccountTokens(session)
         self.memberships = SqlAlchemyMembershipReplica(session)
+        self.gar_links = SqlAlchemyGarLinks(session)
+        self.used_assertions = SqlAlchemyUsedAssertions(session)

@@ -78,3 +78,13 @@ class MarkEmailVerified:
     """An operator's (or the demo data's) word that an address is the account holder's."""
 
     email: str
+
+
+@dataclass(frozen=True)
+class LinkGar:
+    """Link the GAR identity of an arrival token to the account with these credentials (domain/gar.py, rule 4)."""
+
+    arrival_token: str
+    email: str
+    password: str
+    address: str

@@ -74,3 +74,42 @@ class InvalidRefreshToken(IdentityError):
 
 class UnknownRole(IdentityError):
     pass
+
+
+# -- the GAR (domain/gar.py) -------------------------------------------------------------------------
+
+
+class InvalidSamlResponse(IdentityError):
+    """The SAML response failed a check (signature, issuer, audience, recipient, validity window, form)."""
+
+
+class SamlAssertionExpired(IdentityError):
+    pass
+
+
+class SamlAssertionReplayed(IdentityError):
+    pass
+
+
+class IncompleteAssertion(IdentityError):
+    pass
+
+
+class GarProfileNotAllowed(IdentityError):
+    pass
+
+
+class SamlUnavailable(IdentityError):
+    """Sign-in through the GAR is not set up here, or the IdP's metadata cannot be read now."""
+
+
+class InvalidArrival(IdentityError):
+    pass
+
+
+class GarAlreadyLinked(IdentityError):
+    pass
+
+
+class AccountAlreadyLinkedToGar(IdentityError):
+    pass

@@ -13,18 +13,22 @@ from uuid import UUID
 
 from identity.domain import commands
 from identity.domain.exceptions import (
+    AccountAlreadyLinkedToGar,
     EmailAlreadyTaken,
     EmailAlreadyVerified,
+    GarAlreadyLinked,
     InvalidCredentials,
     InvalidEmail,
     InvalidRefreshToken,
     InvalidResetLink,
     InvalidVerificationLink,
+    SamlAssertionReplayed,
     TooManyAttempts,
     TooManyResetRequests,
     TooManyVerificationMails,
     UserNotFound,
 )
+from identity.domain.gar import GarIdentity, GarLink, VerifiedAssertion
 from identity.domain.login_throttle import LoginThrottle, seconds_to_wait
 from identity.domain.model import SUPER_ADMIN, User, check_password, clean_name, normalize_email
 from identity.domain.recovery import (
@@ -38,7 +42,7 @@ from identity.domain.recovery import (
 )
 from identity.domain.sessions import RefreshToken
 from identity.service_layer.mails import AccountLinks, password_reset_mail, verification_mail
-from identity.service_layer.ports import AccessTokenIssuer, PasswordHasher, TokenPolicy
+from identity.service_layer.ports import AccessTokenIssuer, ArrivalTokens, PasswordHasher, TokenPolicy
 from identity.service_layer.unit_of_work import IdentityUnitOfWork
 from msgkit import Envelope
 from svckit.mail import Mailer
@@ -117,6 +121,48 @@ def _login_email(typed: str) -> str:
         return typed.strip().lower()[:254]
 
 
+@dataclass(frozen=True)
+class _CheckedPassword:
+    user_id: UUID
+    checked_hash: str
+    new_hash: str | None  # the password hashed again with today's parameters, when its hash was outdated
+    email: str
+    client: str
+
+
+def _check_password(email_typed: str, password: str, address: str, uow: IdentityUnitOfWork, hasher: PasswordHasher,
+                    throttle: LoginThrottle, moment: datetime) -> _CheckedPassword:
+    """Steps 1 and 2 of a log-in (``log_in``); InvalidCredentials or TooManyAttempts."""
+    email, client = _login_email(email_typed), client_bucket(address)  # an IPv6 /64 is one client
+    with uow:
+        wait = seconds_to_wait(uow.login_failures.history(email, client, moment - throttle.memory), throttle, moment)
+        if wait:
+            raise TooManyAttempts(wait)
+        uow.login_failures.record(email, client, moment)
+        uow.login_failures.prune(moment - throttle.memory)
+        user = uow.users.get_by_email(email)
+        user_id, checked_hash = (user.id, user.password_hash) if user is not None else (None, None)
+        uow.commit()
+    if user_id is None:
+        _TimingShield.verify(hasher, password)
+        raise InvalidCredentials("The email or the password is wrong.")
+    if not hasher.verify(checked_hash, password):
+        raise InvalidCredentials("The email or the password is wrong.")
+    new_hash = hasher.hash(password) if hasher.needs_rehash(checked_hash) else None
+    return _CheckedPassword(user_id, checked_hash, new_hash, email, client)
+
+
+def _checked_user(uow: IdentityUnitOfWork, checked: _CheckedPassword) -> User:
+    """Step 3's start, in its transaction: the account whose password was checked, its hash renewed if due."""
+    user = uow.users.get(checked.user_id)
+    if user is None or user.password_hash != checked.checked_hash:  # the password changed meanwhile (a reset)
+        raise InvalidCredentials("The email or the password is wrong.")
+    if checked.new_hash is not None:
+        user.change_password_hash(checked.new_hash)
+    uow.login_failures.forget(checked.email, checked.client)
+    return user
+
+
 def log_in(cmd: commands.LogIn, uow: IdentityUnitOfWork, hasher: PasswordHasher, issuer: AccessTokenIssuer,
            token_policy: TokenPolicy, throttle: LoginThrottle, now: Clock) -> IssuedTokens:
     """Three steps, so that no transaction (nor pooled connection) waits for argon2id (~200 ms):
@@ -129,31 +175,71 @@ def log_in(cmd: commands.LogIn, uow: IdentityUnitOfWork, hasher: PasswordHasher,
     3. on success, a short transaction forgets this address's failures and issues the tokens.
     """
     moment = now()
-    email, client = _login_email(cmd.email), client_bucket(cmd.address)  # an IPv6 /64 is one client
+    checked = _check_password(cmd.email, cmd.password, cmd.address, uow, hasher, throttle, moment)
     with uow:
-        wait = seconds_to_wait(uow.login_failures.history(email, client, moment - throttle.memory), throttle, moment)
-        if wait:
-            raise TooManyAttempts(wait)
-        uow.login_failures.record(email, client, moment)
-        uow.login_failures.prune(moment - throttle.memory)
-        user = uow.users.get_by_email(email)
-        user_id, checked_hash = (user.id, user.password_hash) if user is not None else (None, None)
-        uow.commit()
-    if user_id is None:
-        _TimingShield.verify(hasher, cmd.password)
-        raise InvalidCredentials("The email or the password is wrong.")
-    if not hasher.verify(checked_hash, cmd.password):
-        raise InvalidCredentials("The email or the password is wrong.")
-    new_hash = hasher.hash(cmd.password) if hasher.needs_rehash(checked_hash) else None
-    with uow:
-        user = uow.users.get(user_id)
-        if user is None or user.password_hash != checked_hash:  # the password changed meanwhile (a reset)
-            raise InvalidCredentials("The email or the password is wrong.")
-        if new_hash is not None:
-            user.change_password_hash(new_hash)
-        uow.login_failures.forget(email, client)
+        user = _checked_user(uow, checked)
         tokens = _issue(uow, user, issuer, token_policy, moment)
         uow.commit()
+        return tokens
+
+
+# -- signing in through the GAR (domain/gar.py) -------------------------------------------------------
+
+# An assertion id is kept this long after the assertion's end: longer than the clock skew the SAML checks
+# accept, so that no assertion can be used again while it would still pass them.
+REPLAY_MEMORY_MARGIN = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class GarArrival:
+    """A pupil arriving from the GAR: signed in (``tokens``) when their GAR identity is linked to an account,
+    else an ``arrival_token`` to link it (rule 4)."""
+
+    identity: GarIdentity
+    tokens: IssuedTokens | None = None
+    arrival_token: str | None = None
+
+
+def sign_in_with_gar(assertion: VerifiedAssertion, uow: IdentityUnitOfWork, issuer: AccessTokenIssuer,
+                     token_policy: TokenPolicy, arrivals: ArrivalTokens, now: Clock) -> GarArrival:
+    """An assertion the SAML adapter checked (and a pupil's: GarIdentity refuses other profiles): used once."""
+    moment = now()
+    assertion.check_still_valid(moment)
+    with uow:
+        if not uow.used_assertions.use(assertion.assertion_id, assertion.not_on_or_after + REPLAY_MEMORY_MARGIN):
+            raise SamlAssertionReplayed("This answer of the GAR was already used; sign in again from the ENT.")
+        uow.used_assertions.prune(moment)
+        link = uow.gar_links.get(assertion.identity.ido)
+        user = uow.users.get(link.user_id) if link is not None else None
+        if user is None:
+            uow.commit()  # the assertion is spent all the same
+            return GarArrival(assertion.identity, arrival_token=arrivals.issue(assertion.identity, moment))
+        tokens = _issue(uow, user, issuer, token_policy, moment)
+        uow.commit()
+        return GarArrival(assertion.identity, tokens=tokens)
+
+
+def link_gar(cmd: commands.LinkGar, uow: IdentityUnitOfWork, hasher: PasswordHasher, issuer: AccessTokenIssuer,
+             token_policy: TokenPolicy, throttle: LoginThrottle, arrivals: ArrivalTokens, now: Clock) -> IssuedTokens:
+    """Link an arrival's GAR identity to an existing account, proven by its credentials as at a log-in (the same
+    throttle), and sign it in. Linking the same two again only signs in; any other pairing is refused (rule 3)."""
+    moment = now()
+    identity = arrivals.read(cmd.arrival_token, moment)  # before any password is checked
+    checked = _check_password(cmd.email, cmd.password, cmd.address, uow, hasher, throttle, moment)
+    with uow:
+        user = _checked_user(uow, checked)
+        link = uow.gar_links.get(identity.ido)
+        if link is not None and link.user_id != user.id:
+            raise GarAlreadyLinked("This GAR identity already signs in another account.")
+        if link is None:
+            if uow.gar_links.of_user(user.id) is not None:
+                raise AccountAlreadyLinkedToGar("This account is already linked to another GAR identity.")
+            uow.gar_links.add(GarLink(ido=identity.ido, user_id=user.id, uai=identity.uai, linked_at=moment))
+        tokens = _issue(uow, user, issuer, token_policy, moment)
+        try:
+            uow.commit()
+        except UniqueViolation as error:  # linked meanwhile, by another arrival
+            raise GarAlreadyLinked("This GAR identity or this account was linked meanwhile.") from error
         return tokens
 
 

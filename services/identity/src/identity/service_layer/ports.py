@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from identity.domain.gar import GarIdentity, GarLink
 from identity.domain.login_throttle import FailureHistory
 from identity.domain.model import User
 from identity.domain.recovery import AccountToken, MailRequest, RecentRequests
@@ -123,3 +124,39 @@ class AccessTokenIssuer(abc.ABC):
 class TokenPolicy:
     access_ttl_seconds: int = 900
     refresh_ttl_seconds: int = 30 * 24 * 3600
+
+
+class AbstractGarLinks(abc.ABC):
+    """Which account each GAR identity signs in (domain/gar.py, rule 3)."""
+
+    @abc.abstractmethod
+    def get(self, ido: str) -> GarLink | None: ...
+
+    @abc.abstractmethod
+    def of_user(self, user_id: UUID) -> GarLink | None: ...
+
+    @abc.abstractmethod
+    def add(self, link: GarLink) -> None: ...
+
+
+class AbstractUsedAssertions(abc.ABC):
+    """The SAML assertions already used, each kept until it expires (domain/gar.py, rule 2)."""
+
+    @abc.abstractmethod
+    def use(self, assertion_id: str, expires_at: datetime) -> bool:
+        """Write the id down; False when it was already there (a replay)."""
+
+    @abc.abstractmethod
+    def prune(self, before: datetime) -> None:
+        """Drop some ids that expired before ``before`` (a bounded batch)."""
+
+
+class ArrivalTokens(abc.ABC):
+    """A short-lived token carrying what the GAR said of a pupil not linked yet (domain/gar.py, rule 4)."""
+
+    @abc.abstractmethod
+    def issue(self, identity: GarIdentity, now: datetime) -> str: ...
+
+    @abc.abstractmethod
+    def read(self, token: str, now: datetime) -> GarIdentity:
+        """The identity, or InvalidArrival when the token is not ours, was altered or has expired."""

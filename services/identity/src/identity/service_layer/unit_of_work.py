@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from identity.service_layer.ports import (
     AbstractAccountTokens,
+    AbstractGarLinks,
     AbstractLoginFailures,
     AbstractMailRequests,
     AbstractMembershipReplica,
     AbstractRefreshTokenRepository,
+    AbstractUsedAssertions,
     AbstractUserRepository,
 )
 from svckit.uow import AbstractUnitOfWork
@@ -20,3 +22,5 @@ class IdentityUnitOfWork(AbstractUnitOfWork):
     mail_requests: AbstractMailRequests
     account_tokens: AbstractAccountTokens
     memberships: AbstractMembershipReplica
+    gar_links: AbstractGarLinks
+    used_assertions: AbstractUsedAssertions

@@ -9,7 +9,7 @@ from flask import Flask
 from identity.adapters import orm
 from identity.bootstrap import Identity, bootstrap
 from identity.entrypoints.api.errors import ERRORS
-from identity.entrypoints.api.routes import keys, recovery, tokens, users
+from identity.entrypoints.api.routes import keys, recovery, saml, tokens, users
 from svckit.db import database_ready
 from svckit.idempotency import IdempotencyKeys, fingerprint_key
 from svckit.web import create_service_app
@@ -22,14 +22,14 @@ def create_app(identity: Identity | None = None) -> Flask:
         title="Identity",
         description="Accounts, log in and tokens, password reset and email verification. Access tokens are RS256 JWTs; their public keys are at "
                     "/.well-known/jwks.json.",
-        blueprints=[users, recovery, tokens, keys],
+        blueprints=[users, recovery, tokens, keys, saml],
         error_table=ERRORS,
         ready_checks={"database": lambda: database_ready(identity.engine)},
         token_verifier=identity.verifier,
-        # Answers of /api/token* are tokens: never stored for an idempotent replay. The bodies of sign-ups and
-        # password resets hold passwords: their fingerprints are HMACs under a key derived from the signing keys'
+        # Answers of /api/token* and /api/saml/* are tokens: never stored for an idempotent replay. The bodies of
+        # sign-ups and password resets hold passwords: their fingerprints are HMACs under a key derived from the signing keys'
         # secret (svckit.idempotency), so that a dump of the table cannot be used to test guessed passwords.
-        idempotency=IdempotencyKeys(identity.engine, orm.idempotency_keys, exempt_paths=["/api/token"],
+        idempotency=IdempotencyKeys(identity.engine, orm.idempotency_keys, exempt_paths=["/api/token", "/api/saml"],
                                     lease=timedelta(seconds=identity.common.idempotency_lease_seconds),
                                     fingerprint_secret=fingerprint_key(identity.settings.signing_keys_secret)),
         trusted_proxies=identity.common.trusted_proxies,

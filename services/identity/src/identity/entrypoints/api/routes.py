@@ -1,23 +1,31 @@
 from __future__ import annotations
 
+import html
+import re
+from urllib.parse import urlencode
 from uuid import UUID
 
-from flask import Response, current_app, request
+from flask import Response, current_app, redirect, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from identity import views
 from identity.domain import commands
-from identity.domain.exceptions import UserNotFound
+from identity.domain.exceptions import IdentityError, UserNotFound
+from identity.entrypoints.api.errors import ERRORS
 from identity.entrypoints.api.schemas import (
+    RELAY,
     CredentialsSchema,
     EmailVerificationRequestSchema,
     EmailVerificationSchema,
+    GarLinkSchema,
     JwksSchema,
     PasswordResetRequestSchema,
     PasswordResetSchema,
     RefreshTokenSchema,
     RegisterUserSchema,
+    SamlLoginQuerySchema,
+    SamlResponseFormSchema,
     TokensSchema,
     UserSchema,
     VerifiedEmailSchema,
@@ -31,6 +39,8 @@ recovery = Blueprint("recovery", __name__, url_prefix="/api",
                      description="Password reset and email verification, by links mailed to the account's address")
 tokens = Blueprint("tokens", __name__, url_prefix="/api/token", description="Log in, refresh, log out")
 keys = Blueprint("keys", __name__, description="Public keys that verify access tokens")
+saml = Blueprint("saml", __name__, url_prefix="/api/saml",
+                 description="Signing in through the GAR: identity as a SAML 2.0 service provider (domain/gar.py)")
 
 
 def _identity():
@@ -180,3 +190,104 @@ class Jwks(MethodView):
     def get(self):
         """The public keys (JWKS) that verify access tokens"""
         return _identity().keys.jwks(), 200, {"Cache-Control": "public, max-age=300"}
+
+
+@saml.route("/metadata")
+class SamlMetadata(MethodView):
+    @saml.response(200, content_type="application/samlmetadata+xml",
+                   description="identity's SAML metadata: its entity id and its assertion consumer service")
+    def get(self):
+        """The service provider's metadata, for the GAR"""
+        return Response(_identity().saml.metadata(), mimetype="application/samlmetadata+xml")
+
+
+@saml.route("/login")
+class SamlLogin(MethodView):
+    @errors(503)  # SAML_UNAVAILABLE
+    @saml.arguments(SamlLoginQuerySchema, location="query")
+    @saml.response(302, description="To the GAR's sign-in, with an authentication request for identity")
+    def get(self, query: dict):
+        """Sign in through the GAR (started here rather than from the ENT)"""
+        return redirect(_identity().saml.login_url(query["relay"]), 302)
+
+
+_RELAY = re.compile(RELAY)
+
+
+def _relay(value: str) -> str:
+    return value if len(value) <= 512 and _RELAY.match(value) else "/"
+
+
+_REFUSAL_PAGE = """<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><title>Connexion par le GAR impossible</title></head>
+<body><main><h1>Connexion par le GAR impossible</h1><p>{message}</p><p><a href="{home}">Retour à l'accueil</a></p>
+<p><small>Code : {code}</small></p></main></body></html>
+"""
+_REFUSALS_IN_FRENCH = {
+    "GAR_PROFILE_NOT_ALLOWED": "Seuls les élèves se connectent par le GAR : enseignants et personnels utilisent leur "
+                               "propre compte, avec leur adresse e-mail et leur mot de passe.",
+    "SAML_ASSERTION_REPLAYED": "Cette réponse du GAR a déjà servi : reconnectez-vous depuis votre ENT.",
+    "SAML_ASSERTION_EXPIRED": "Cette réponse du GAR a expiré : reconnectez-vous depuis votre ENT.",
+    "SAML_UNAVAILABLE": "Le GAR ne peut pas être joint pour le moment : réessayez dans un instant.",
+}
+
+
+def _refusal(error: IdentityError) -> Response | None:
+    """A person's browser gets a page saying why (and the code); an API client gets the common error shape."""
+    if request.accept_mimetypes.best_match(["application/json", "text/html"]) != "text/html":
+        return None
+    status, code = next(((status, code) for kind, (status, code) in ERRORS.items() if isinstance(error, kind)),
+                        (400, "SAML_RESPONSE_INVALID"))
+    message = _REFUSALS_IN_FRENCH.get(code, "La réponse du GAR ne peut pas être acceptée : reconnectez-vous depuis "
+                                            "votre ENT.")
+    page = _REFUSAL_PAGE.format(message=html.escape(message), code=code,
+                                home=html.escape(_identity().settings.learner_url + "/"))
+    return Response(page, status=status, mimetype="text/html")
+
+
+@saml.route("/acs")
+class SamlAssertionConsumer(MethodView):
+    @errors(400, 403, 409, 503)  # SAML_RESPONSE_INVALID, SAML_ASSERTION_EXPIRED, GAR_ASSERTION_INCOMPLETE;
+    # GAR_PROFILE_NOT_ALLOWED (a teacher); SAML_ASSERTION_REPLAYED; SAML_UNAVAILABLE
+    @saml.arguments(SamlResponseFormSchema, location="form")
+    @saml.response(303, description="To the learners' face (/connexion/gar), the outcome in the fragment: the "
+                                    "tokens of the account linked to this GAR identity, or an arrival token to link "
+                                    "one; and the relay as target")
+    def post(self, form: dict):
+        """The assertion consumer service: the GAR's answer, posted by the browser (HTTP-POST binding)"""
+        identity = _identity()
+        try:
+            verified = identity.saml.verify(form["SAMLResponse"])
+            arrival = handlers.sign_in_with_gar(verified, identity.uow(), identity.issuer, identity.settings.tokens,
+                                                identity.arrivals, identity.now)
+        except IdentityError as error:
+            page = _refusal(error)
+            if page is None:
+                raise
+            return page
+        target = _relay(form["RelayState"])
+        if arrival.tokens is not None:
+            outcome = {"access_token": arrival.tokens.access_token, "refresh_token": arrival.tokens.refresh_token,
+                       "expires_in": arrival.tokens.expires_in, "user_id": str(arrival.tokens.user_id)}
+        else:
+            outcome = {"arrival_token": arrival.arrival_token, "first_name": arrival.identity.first_name,
+                       "last_name": arrival.identity.last_name}
+        location = f"{identity.settings.learner_url}/connexion/gar#{urlencode({**outcome, 'target': target})}"
+        return Response(status=303, headers={"Location": location, "Cache-Control": "no-store",
+                                             "Referrer-Policy": "no-referrer"})
+
+
+@saml.route("/links")
+class GarLinks(MethodView):
+    @errors(400, 401, 409, 429)  # GAR_ARRIVAL_INVALID; INVALID_CREDENTIALS; GAR_ALREADY_LINKED,
+    # ACCOUNT_ALREADY_LINKED_TO_GAR; TOO_MANY_LOGIN_ATTEMPTS
+    @saml.arguments(GarLinkSchema)
+    @saml.response(200, TokensSchema)
+    def post(self, data: dict):
+        """Link the GAR identity of an arrival to an existing account (its email and password), and sign it in"""
+        identity = _identity()
+        issued = handlers.link_gar(commands.LinkGar(data["arrival_token"], data["email"], data["password"],
+                                                    request.remote_addr or "unknown"),
+                                   identity.uow(), identity.hasher, identity.issuer, identity.settings.tokens,
+                                   identity.settings.throttle, identity.arrivals, identity.now)
+        return _tokens_response(issued)

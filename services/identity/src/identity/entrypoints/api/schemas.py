@@ -87,3 +87,28 @@ class EmailVerificationSchema(Schema):
 class VerifiedEmailSchema(Schema):
     email = fields.String()
     email_verified = fields.Boolean()
+
+
+# -- the GAR ------------------------------------------------------------------------------------------
+
+RELAY = r"^/(?![/\\])[^\s\\]*$"  # a path of the learners' face: never another site (no //host, no scheme)
+
+
+class SamlLoginQuerySchema(Schema):
+    relay = fields.String(load_default="/", validate=[validate.Length(max=512), validate.Regexp(RELAY)], metadata={
+        "description": "Where on the learners' face to go once signed in (a path: /campagnes/ABCDEF123)."})
+
+
+class SamlResponseFormSchema(Schema):
+    SAMLResponse = fields.String(required=True, validate=validate.Length(min=1, max=200_000),
+                                 metadata={"description": "The IdP's answer, base64 (HTTP-POST binding)."})
+    RelayState = fields.String(load_default="/", validate=validate.Length(max=1024),
+                               metadata={"description": "The relay sent with the request (a path); another is "
+                                                        "ignored."})
+
+
+class GarLinkSchema(Schema):
+    arrival_token = fields.String(required=True, validate=validate.Length(min=1, max=4096), metadata={
+        "description": "The arrival token the ACS gave a pupil whose GAR identity is not linked yet."})
+    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1024))
