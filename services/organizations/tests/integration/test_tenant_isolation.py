@@ -46,6 +46,8 @@ def routes(b, admin_b, invitation_b, learner_b):
         ("POST", f"/api/organizations/{b}/learners/imports",
          {"data": {"file": (io.BytesIO(b"<x/>"), "e.xml")}, "content_type": "multipart/form-data"}),
         ("GET", f"/api/organizations/{b}/learners/imports", None),
+        ("POST", f"/api/organizations/{b}/learners/imports/preview",
+         {"data": {"file": (io.BytesIO(b"<x/>"), "e.xml")}, "content_type": "multipart/form-data"}),
         ("GET", f"/api/organizations/{b}/learners/imports/template.csv", None),
         ("GET", f"/api/organizations/{b}/learners/{learner_b}/account-link", None),
         ("DELETE", f"/api/organizations/{b}/learners/{learner_b}/account-link", None),
@@ -102,6 +104,7 @@ def test_the_matrix_covers_every_organization_route(client):
                "/api/organizations/{organization_id}/invitations/{invitation_id}/resend",
                "/api/organizations/{organization_id}/learners/imports",
                "/api/organizations/{organization_id}/learners/imports/template.csv",
+               "/api/organizations/{organization_id}/learners/imports/preview",
                "/api/organizations/{organization_id}/learners/{learner_id}/account-link",
                "/api/admin/organizations/{organization_id}/archive",
                "/api/admin/organizations/{organization_id}/features"}
