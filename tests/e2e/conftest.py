@@ -1,9 +1,11 @@
 """The real processes, started for the e2e session: identity's, organizations', campaigns', assessment's and
 certification's api, relay and consumer, reporting's api and consumer, and the gateway in front, on their own databases and vhost. Only the broker link
-of the relay and the consumer goes through a TCP proxy, so a test can cut it."""
+of the relay and the consumer goes through a TCP proxy, so a test can cut it. The demo GAR (SimpleSAMLphp,
+tools/saml_idp.py) runs too, knowing identity as the service provider behind the gateway."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -18,6 +20,14 @@ from svckit.testing import ServiceProcess, free_port, service_command
 
 sys.path.insert(0, str(Path(__file__).parent))  # journeys.py, the steps journeys share
 sys.path.insert(0, str(Path(__file__).parent / "browser"))  # accessibility.py, for the browser tests
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _saml_idp_tool():
+    spec = importlib.util.spec_from_file_location("saml_idp", ROOT / "tools" / "saml_idp.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @dataclass
@@ -36,6 +46,7 @@ class Stack:
     # the apis' base URLs by service, and the gateway's environment: for a test that starts another gateway
     urls: dict[str, str] = field(default_factory=dict)
     gateway_env: dict[str, str] = field(default_factory=dict)
+    idp: str = ""  # the demo GAR's base URL (its sign-in page is reached through identity's /api/saml/login)
 
     def restart(self, name: str) -> None:
         process = self.processes[name]
@@ -65,19 +76,27 @@ def stack(database_factory, amqp_url, tmp_path_factory):
                                             "assessment_relay_ops", "assessment_consumer_ops", "campaigns",
                                             "campaigns_relay_ops", "campaigns_consumer_ops", "reporting",
                                             "reporting_consumer_ops", "certification", "certification_relay_ops",
-                                            "certification_consumer_ops")}
+                                            "certification_consumer_ops", "idp")}
     identity_url = f"http://127.0.0.1:{ports['identity']}"
     common = {"SERVICE_ENV": "test", "LOG_FORMAT": "json", "MESSAGE_RETRY_DELAYS_MS": "200,500",
               "JWKS_URL": f"{identity_url}/.well-known/jwks.json", "TRUSTED_PROXIES": "1"}
     mail_dir = tmp_path_factory.mktemp("e2e-mail")  # identity's and organizations' mails, as .eml files
     gateway_url = f"http://127.0.0.1:{ports['gateway']}"
+    idp_tool, idp_url = _saml_idp_tool(), f"http://127.0.0.1:{ports['idp']}/"
+    missing = idp_tool.available()
+    if missing:
+        pytest.fail(f"the e2e stack needs the demo GAR: {missing} (make install does it as root)", pytrace=False)
+    idp_command, idp_env = idp_tool.prepare(tmp_path_factory.mktemp("e2e-idp"), ports["idp"], [
+        {"entity_id": f"{gateway_url}/api/saml/metadata", "acs": f"{gateway_url}/api/saml/acs"}])
     identity_env = {**common, "DATABASE_URL": identity_db, "RABBITMQ_URL": proxy.url(amqp_url),
-                    "MAIL_DIR": str(mail_dir), "LEARNER_URL": gateway_url, "ORGA_URL": f"{gateway_url}/orga"}
+                    "MAIL_DIR": str(mail_dir), "LEARNER_URL": gateway_url, "ORGA_URL": f"{gateway_url}/orga",
+                    "SAML_IDP_METADATA_URL": idp_url + idp_tool.METADATA_PATH}
     assessment_env = {**common, "DATABASE_URL": assessment_db, "RABBITMQ_URL": proxy.url(amqp_url)}
     stack = Stack(gateway=f"http://127.0.0.1:{ports['gateway']}", identity=identity_url, mail_dir=mail_dir,
                   identity_env=identity_env, assessment_env=assessment_env,
                   identity_database=identity_db, organizations_database=organizations_db, amqp_url=amqp_url,
-                  proxy=proxy, logs=tmp_path_factory.mktemp("e2e-logs"))
+                  proxy=proxy, logs=tmp_path_factory.mktemp("e2e-logs"), idp=idp_url)
+    _start(stack, "idp", idp_command, idp_env, idp_url + idp_tool.METADATA_PATH)
     _start(stack, "identity-api", [*service_command("identity"), "api", "--bind", f"127.0.0.1:{ports['identity']}"],
            identity_env, f"{identity_url}/health/ready")
     _start(stack, "identity-relay", [*service_command("identity"), "relay"],

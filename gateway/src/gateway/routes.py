@@ -129,6 +129,8 @@ ROUTES: tuple[Route, ...] = (
     public("GET", "/api/saml/login", IDENTITY),
     public("POST", "/api/saml/acs", IDENTITY, limit_group=LOGIN, honours_idempotency_keys=False),
     public("POST", "/api/saml/links", IDENTITY, limit_group=LOGIN, honours_idempotency_keys=False),
+    # An arrival's own GAR account: an account made, limited as signing up is.
+    public("POST", "/api/saml/accounts", IDENTITY, limit_group=SIGNUP, honours_idempotency_keys=False),
     # /api/users/me/...: each sub-resource has its owner; /api/users/me itself is identity's
     token("/api/users/me/profile", ASSESSMENT),
     token("/api/users/me/campaign-participations", CAMPAIGNS),

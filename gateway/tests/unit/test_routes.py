@@ -159,5 +159,6 @@ def test_only_identitys_token_routes_ignore_idempotency_keys():
     """identity keeps no answer for a key on /api/token* and the GAR's sign-ins (their answers are tokens): a
     keyed POST there must never be sent again after a broken connection. Every other service keeps them all."""
     ignoring = {route.pattern for route in ROUTES if not route.honours_idempotency_keys}
-    assert ignoring == {"/api/token", "/api/token/refresh", "/api/token/revoke", "/api/saml/acs", "/api/saml/links"}
+    assert ignoring == {"/api/token", "/api/token/refresh", "/api/token/revoke", "/api/saml/acs", "/api/saml/links",
+                        "/api/saml/accounts"}
     assert all(route.service == "identity" for route in ROUTES if not route.honours_idempotency_keys)

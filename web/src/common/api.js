@@ -156,8 +156,15 @@ export function createApi({ storageKey, language = () => document.documentElemen
     get signedIn() {
       return Boolean(session?.access_token);
     },
-    async logIn(email, password) {
-      const tokens = await request("POST", "/api/token", { body: { email, password }, auth: false });
+    // An email, or a pupil's username (which never holds an @).
+    async logIn(login, password) {
+      const body = login.includes("@") ? { email: login, password } : { username: login, password };
+      const tokens = await request("POST", "/api/token", { body, auth: false });
+      save(tokens);
+      return tokens;
+    },
+    // Tokens given another way than a log-in (the GAR's sign-in, an account made with them): kept the same way.
+    useTokens(tokens) {
       save(tokens);
       return tokens;
     },

@@ -164,7 +164,8 @@ export function usePolling(fn, ms, enabled = true) {
 
 // The log-in form both faces use: e-mail and password, the API's error said in words, and the way to
 // a new password (forgotHref: the face's page that asks for a reset link).
-export function LogInForm({ api, onDone, submitLabel, forgotHref }) {
+// withUsername: the learners' face, where a pupil without an email address signs in with a username.
+export function LogInForm({ api, onDone, submitLabel, forgotHref, withUsername = false, logIn }) {
   const { t } = useI18n();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
@@ -175,7 +176,8 @@ export function LogInForm({ api, onDone, submitLabel, forgotHref }) {
     setBusy(true);
     setError(null);
     try {
-      await api.logIn(email.trim(), password);
+      if (logIn) await logIn(email.trim(), password);
+      else await api.logIn(email.trim(), password);
       onDone?.();
     } catch (failure) {
       setError(failure);
@@ -186,9 +188,10 @@ export function LogInForm({ api, onDone, submitLabel, forgotHref }) {
   return (
     <form class="form" onSubmit={submit} noValidate>
       <ErrorNotice error={error} />
-      <Field label={t("common.email")} required>
+      <Field label={t(withUsername ? "common.email_or_username" : "common.email")} required>
         {(props) => (
-          <input {...props} type="email" name="email" autoComplete="username" value={email}
+          <input {...props} type={withUsername ? "text" : "email"} name="email" autoComplete="username"
+            autoCapitalize={withUsername ? "none" : undefined} value={email}
             onInput={(event) => setEmail(event.currentTarget.value)} />
         )}
       </Field>

@@ -1,5 +1,6 @@
-// The learner's face, served at /: enter a code, read the campaign's page, sign up or log in (or get
-// a new password by mail), join
+// The learner's face, served at /: enter a code, read the campaign's page, sign up (with an email, or a
+// username for a pupil without one) or log in (or through the school's ENT, the GAR; or get a new password by
+// mail), join
 // (external id, or being found in a school's list), the rules, the test, the checkpoints, the
 // results to send, the profile; "Je passe ma certification" (joining a session, waiting for the
 // invigilator, the access code, the test, its end), "Mes certifications" and the public check of a
@@ -16,6 +17,7 @@ import { CertificationCandidate, CertificationJoin } from "./pages/Certification
 import { Challenge } from "./pages/Challenge.jsx";
 import { Checkpoint } from "./pages/Checkpoint.jsx";
 import { ExternalId } from "./pages/ExternalId.jsx";
+import { GarArrival } from "./pages/GarArrival.jsx";
 import { Home } from "./pages/Home.jsx";
 import { Join } from "./pages/Join.jsx";
 import { Landing } from "./pages/Landing.jsx";
@@ -35,6 +37,7 @@ function App() {
         <Route path="/" component={Home} />
         <Route path="/inscription" component={SignUp} />
         <Route path="/connexion" component={LogIn} />
+        <Route path="/connexion/gar" component={GarArrival} />
         <Route path="/mot-de-passe-oublie" component={ForgotPassword} />
         <Route path="/nouveau-mot-de-passe" component={NewPassword} />
         <Route path="/verification-email" component={VerifyEmail} />

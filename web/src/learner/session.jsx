@@ -11,7 +11,12 @@ const Session = createContext(null);
 export function SessionProvider({ children }) {
   const [signedIn, setSignedIn] = useState(api.signedIn);
   const [user, setUser] = useState(null);
-  useEffect(() => api.onChange((session) => setSignedIn(Boolean(session?.access_token))), []);
+  useEffect(() => {
+    const stop = api.onChange((session) => setSignedIn(Boolean(session?.access_token)));
+    // A page's effects run before this one: tokens it kept meanwhile (/connexion/gar) were not heard.
+    setSignedIn(api.signedIn);
+    return stop;
+  }, []);
   useEffect(() => {
     if (!signedIn) {
       setUser(null);

@@ -29,7 +29,8 @@ def to_integration(event: Any) -> IntegrationEvent | None:
             aggregate_version=event.version,
             payload={
                 "user_id": str(event.user_id),
-                "email": event.email,
+                "email": event.email,  # null: a pupil without an email address
+                "username": event.username,  # null unless the pupil signs in with one
                 "first_name": event.first_name,
                 "last_name": event.last_name,
                 "locale": event.locale,

@@ -7,12 +7,15 @@ from uuid import UUID
 
 from sqlalchemy import Engine, select
 
-from identity.adapters.orm import known_organizations, user_memberships, users
+from identity.adapters.orm import gar_links, known_organizations, user_memberships, users
+from identity.domain.model import EMAIL, GAR, USERNAME
 
 
 def current_user(engine: Engine, user_id: UUID) -> dict[str, Any] | None:
     with engine.connect() as connection:
-        row = connection.execute(select(users).where(users.c.id == user_id)).first()
+        row = connection.execute(select(users, gar_links.c.ido.is_not(None).label("gar"))
+                                 .outerjoin(gar_links, gar_links.c.user_id == users.c.id)
+                                 .where(users.c.id == user_id)).first()
         memberships = connection.execute(
             select(user_memberships.c.organization_id, user_memberships.c.role, known_organizations.c.name,
                    known_organizations.c.type, known_organizations.c.archived)
@@ -27,6 +30,9 @@ def current_user(engine: Engine, user_id: UUID) -> dict[str, Any] | None:
         "first_name": row.first_name,
         "last_name": row.last_name,
         "email": row.email,
+        "username": row.username,
+        "sign_in_methods": [method for method, used in ((EMAIL, row.email is not None),
+                                                        (USERNAME, row.username is not None), (GAR, row.gar)) if used],
         "locale": row.locale,
         "roles": list(row.roles),
         "email_verified": row.email_verified_at is not None,

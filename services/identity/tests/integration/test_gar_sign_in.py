@@ -12,10 +12,12 @@ import jwt
 import pytest
 import requests
 import saml2.time_util
-from sqlalchemy import text
+from sqlalchemy import select, text
 
+from identity.adapters.orm import outbox, users
 from identity.adapters.saml import SamlServiceProvider
 from identity.entrypoints.api.app import create_app
+from msgkit import Envelope
 
 PASSWORD = "Demo-Pass-2026!"  # the demo GAR's people (tools/idp/config/authsources.php)
 LOU_IDO = "e3b2c6f0a1d94e7c8b5a2f61d0c4a9e1"
@@ -215,3 +217,63 @@ def test_an_arrival_token_expires(client, identity, clock, account):
     answer = late.post("/api/saml/links", json={"arrival_token": arrival, "email": account["email"],
                                                 "password": account["password"]})
     assert answer.status_code == 400 and answer.get_json()["error"]["code"] == "GAR_ARRIVAL_INVALID"
+
+
+# -- an account of the pupil's own, whose sign-in method is the GAR (domain/gar.py, rule 5) --------------
+
+
+def me(client, access_token):
+    return client.get("/api/users/me", headers={"Authorization": f"Bearer {access_token}"}).get_json()
+
+
+def test_a_pupil_creates_a_gar_account_then_signs_in_straight_at_the_next_arrival(client, identity):
+    arrived = outcome(arrive(client, gar_answer(client, "zoe.ozturk")))
+    created = client.post("/api/saml/accounts", json={"arrival_token": arrived["arrival_token"],
+                                                      "accepted_terms": True})
+    assert created.status_code == 201, created.get_json()
+    assert created.headers["Cache-Control"] == "no-store"
+    user_id = created.get_json()["user_id"]
+    account = me(client, created.get_json()["access_token"])
+    assert (account["first_name"], account["last_name"], account["email"], account["username"]) == (
+        "Zoë", "Öztürk", None, None)
+    assert account["sign_in_methods"] == ["GAR"]
+    with identity.engine.connect() as connection:
+        row = connection.execute(select(users.c.email, users.c.password_hash).where(users.c.id == user_id)).one()
+        event = connection.execute(select(outbox.c.body).where(outbox.c.aggregate_id == user_id)).scalar_one()
+    assert tuple(row) == (None, None)
+    assert Envelope.from_json(event).payload | {"user_id": None, "registered_at": None} == {
+        "user_id": None, "email": None, "username": None, "first_name": "Zoë", "last_name": "Öztürk", "locale": "fr",
+        "registered_at": None}
+
+    again = outcome(arrive(client, gar_answer(client, "zoe.ozturk", relay="/campagnes/SCOXYZ789")))
+    assert again["user_id"] == user_id and again["target"] == "/campagnes/SCOXYZ789"
+
+    before = counts(identity)
+    twice = client.post("/api/saml/accounts", json={"arrival_token": arrived["arrival_token"],
+                                                    "accepted_terms": True})
+    assert twice.status_code == 409 and twice.get_json()["error"]["code"] == "GAR_ALREADY_LINKED"
+    assert counts(identity) == before
+
+
+def test_a_gar_account_is_refused_with_an_altered_token_or_without_the_terms(client, identity):
+    arrived = outcome(arrive(client, gar_answer(client, "francois.lefevre")))
+    before = counts(identity)
+    altered = client.post("/api/saml/accounts", json={"arrival_token": arrived["arrival_token"][:-3] + "AAA",
+                                                      "accepted_terms": True})
+    assert altered.status_code == 400 and altered.get_json()["error"]["code"] == "GAR_ARRIVAL_INVALID"
+    no_terms = client.post("/api/saml/accounts", json={"arrival_token": arrived["arrival_token"],
+                                                       "accepted_terms": False})
+    assert no_terms.status_code == 422 and no_terms.get_json()["error"]["code"] == "TERMS_NOT_ACCEPTED"
+    assert counts(identity) == before
+
+
+def test_a_username_account_links_the_gar_with_its_username(client, identity):
+    created = client.post("/api/users", json={
+        "username_from": {"first_name": "Chloé", "last_name": f"Cœurderoy {uuid.uuid4().hex[:6]}",
+                          "birthdate": "2012-02-14"}, "password": "Sup3r-Secret!", "accepted_terms": True})
+    username = created.get_json()["username"]
+    arrived = outcome(arrive(client, gar_answer(client, "chloe.coeurderoy")))
+    linked = client.post("/api/saml/links", json={"arrival_token": arrived["arrival_token"], "username": username,
+                                                  "password": "Sup3r-Secret!"})
+    assert linked.status_code == 200, linked.get_json()
+    assert me(client, linked.get_json()["access_token"])["sign_in_methods"] == ["USERNAME", "GAR"]

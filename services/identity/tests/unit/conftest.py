@@ -39,6 +39,12 @@ class FakeUsers(AbstractUserRepository):
     def get_by_email(self, email):
         return next((self.track(u) for u in self.rows.values() if u.email == email), None)
 
+    def get_by_username(self, username):
+        return next((self.track(u) for u in self.rows.values() if u.username and u.username.lower() == username), None)
+
+    def usernames_from(self, base):
+        return [u.username for u in self.rows.values() if u.username and u.username.lower().startswith(base)]
+
 
 class FakeRefreshTokens(AbstractRefreshTokenRepository):
     def __init__(self):

@@ -17,6 +17,22 @@ def test_it_reads_the_user_registered_example_even_with_fields_added_later():
     assert "favourite_colour" not in data
 
 
+def test_it_reads_an_account_without_an_email_address_a_pupils_username_or_gar_account():
+    contract = load_contract("identity.user.registered.v1", Path(__file__).parent)
+    for username in ("chloe.coeurderoy1402", None):
+        example = contract.example
+        example["payload"] |= {"email": None, "username": username}
+        contract.validate_payload(example["payload"])
+        data = read_payload(UserRegisteredSchema(), Envelope.from_dict(example))
+        assert data["email"] is None and data["username"] == username
+
+
+def test_it_reads_a_registration_published_before_usernames_existed():
+    example = load_contract("identity.user.registered.v1", Path(__file__).parent).example
+    del example["payload"]["username"]
+    assert read_payload(UserRegisteredSchema(), Envelope.from_dict(example))["username"] is None
+
+
 def test_it_reads_the_orga_terms_and_its_own_invitation_examples():
     from organizations.entrypoints.consumers.schemas import (
         EmailVerifiedSchema,

@@ -51,6 +51,19 @@ def test_an_older_announcement_does_not_overwrite_a_newer_one(runtime):
     assert replica(runtime, user_id).email == "new@example.org"
 
 
+def test_a_pupil_without_an_email_address_is_replicated_with_their_username_and_matches_no_address(runtime):
+    pupil, gar_pupil = registered(email=None, username="chloe.coeurderoy1402"), registered(email=None)
+    handle(runtime, pupil)
+    handle(runtime, gar_pupil)
+    row = replica(runtime, pupil["aggregate_id"])
+    assert (row.email, row.username, row.first_name) == (None, "chloe.coeurderoy1402", "Lou")
+    assert (replica(runtime, gar_pupil["aggregate_id"]).email, replica(runtime, gar_pupil["aggregate_id"]).username) \
+        == (None, None)
+    with runtime.uow() as uow:
+        assert uow.known_users.emails_of([uuid.UUID(pupil["aggregate_id"])]) == {}
+        assert uow.known_users.get(uuid.UUID(pupil["aggregate_id"])).username == "chloe.coeurderoy1402"
+
+
 def test_an_unreadable_payload_is_a_malformed_message(runtime):
     message = registered()
     del message["payload"]["email"]

@@ -49,3 +49,13 @@ def test_a_rejected_result_of_a_candidate_outside_any_school_is_read_too():
 
     assert (read["organization_id"], read["organization_learner_id"], read["score"], read["status"]) == (
         None, None, None, "rejected")
+
+
+def test_an_account_without_an_email_address_is_read_by_its_names():
+    contract = load_contract("identity.user.registered.v1", Path(__file__).parent)
+    example = contract.example
+    example["payload"] |= {"email": None, "username": "chloe.coeurderoy1402", "first_name": "Chloé",
+                           "last_name": "Cœur-de-Roy"}
+    contract.validate_payload(example["payload"])  # what the contract allows since issue 19
+    read = read_payload(SCHEMAS["on_user_registered"](), Envelope.from_dict(example))
+    assert (read["first_name"], read["last_name"]) == ("Chloé", "Cœur-de-Roy") and "email" not in read

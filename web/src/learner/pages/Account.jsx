@@ -17,6 +17,7 @@ export function ForgotPassword() {
         <PageTitle>{t("common.reset.request_title")}</PageTitle>
         <p>{t("common.reset.request_intro")}</p>
         <ForgotPasswordForm api={api} face="learner" />
+        <p class="field__hint">{t("learner.account.no_email_reset")}</p>
         <p class="learner-switch-account"><a href="/connexion">{t("learner.account.back_to_log_in")}</a></p>
       </div>
     </Shell>

@@ -1,4 +1,5 @@
-// /connexion?retour=...: log in, then back where the learner was going.
+// /connexion?retour=...: log in (an email, or a pupil's username), then back where the learner was going; or sign
+// in through the school's ENT (the GAR), which comes back by /connexion/gar.
 import { useLocation } from "preact-iso";
 
 import { useI18n } from "../../common/i18n.js";
@@ -6,6 +7,10 @@ import { LogInForm, PageTitle } from "../../common/ui.jsx";
 import { api } from "../api.js";
 import { Shell } from "../components/Shell.jsx";
 import { safeReturn } from "../session.jsx";
+
+// The GAR's sign-in starts at identity (a page of the server, not of this face): target="_top" keeps the
+// face's router from taking the click for one of its own pages.
+export const garLogInHref = (back) => `/api/saml/login?relay=${encodeURIComponent(back)}`;
 
 export function LogIn() {
   const { t } = useI18n();
@@ -15,7 +20,10 @@ export function LogIn() {
     <Shell>
       <div class="card">
         <PageTitle>{t("learner.log_in.title")}</PageTitle>
-        <LogInForm api={api} onDone={() => route(back, true)} forgotHref="/mot-de-passe-oublie" />
+        <LogInForm api={api} onDone={() => route(back, true)} forgotHref="/mot-de-passe-oublie" withUsername />
+        <p class="learner-gar-log-in">
+          <a class="button button--secondary" href={garLogInHref(back)} target="_top">{t("learner.log_in.gar")}</a>
+        </p>
         <p class="learner-switch-account">
           {t("learner.log_in.no_account")}{" "}
           <a href={`/inscription?retour=${encodeURIComponent(back)}`}>{t("learner.log_in.sign_up")}</a>

@@ -36,10 +36,11 @@ users = Table(
     "users",
     metadata,
     Column("id", Uuid, primary_key=True),
-    Column("email", String(254), nullable=False, unique=True),
+    Column("email", String(254), unique=True),  # NULL: a pupil without an email address
+    Column("username", String(100)),  # unique, case apart (the index below): domain/usernames.py
     Column("first_name", String(255), nullable=False),
     Column("last_name", String(255), nullable=False),
-    Column("password_hash", Text, nullable=False),
+    Column("password_hash", Text),  # NULL: the GAR is the account's only sign-in method
     Column("locale", String(5), nullable=False, server_default="fr"),
     Column("roles", ARRAY(String(50)), nullable=False, server_default="{}"),
     Column("terms_accepted_at", DateTime(timezone=True), nullable=False),
@@ -48,6 +49,9 @@ users = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("version", Integer, nullable=False),
 )
+# text_pattern_ops: the one index answers both a log-in's lookup and a sign-up's prefix search (usernames_from).
+Index("ux_users_username_lower", func.lower(users.c.username).label("username_lower"), unique=True,
+      postgresql_ops={"username_lower": "text_pattern_ops"})
 
 refresh_tokens = Table(
     "refresh_tokens",

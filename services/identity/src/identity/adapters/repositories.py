@@ -8,7 +8,14 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from identity.adapters.orm import account_tokens, login_failures, mail_requests, refresh_tokens, used_saml_assertions
+from identity.adapters.orm import (
+    account_tokens,
+    login_failures,
+    mail_requests,
+    refresh_tokens,
+    used_saml_assertions,
+    users,
+)
 from identity.domain.gar import GarLink
 from identity.domain.login_throttle import FailureHistory
 from identity.domain.model import User
@@ -40,6 +47,15 @@ class SqlAlchemyUserRepository(AbstractUserRepository):
     def get_by_email(self, email: str) -> User | None:
         user = self.session.scalars(select(User).where(User.email == email)).one_or_none()
         return self.track(user) if user is not None else None
+
+    def get_by_username(self, username: str) -> User | None:
+        user = self.session.scalars(select(User).where(func.lower(users.c.username) == username)).one_or_none()
+        return self.track(user) if user is not None else None
+
+    def usernames_from(self, base: str) -> list[str]:
+        # A prefix match on the lower-case index: a base is letters, digits and a dot, no LIKE wildcard.
+        return list(self.session.scalars(select(users.c.username)
+                                         .where(func.lower(users.c.username).startswith(base, autoescape=True))))
 
 
 class SqlAlchemyRefreshTokenRepository(AbstractRefreshTokenRepository):
@@ -166,6 +182,8 @@ class SqlAlchemyGarLinks(AbstractGarLinks):
         return self.session.scalars(select(GarLink).where(GarLink.user_id == user_id)).one_or_none()
 
     def add(self, link: GarLink) -> None:
+        # The account it links may be new in this transaction: written first (no ORM relationship orders them).
+        self.session.flush()
         self.session.add(link)
 
 

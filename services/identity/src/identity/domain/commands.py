@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from uuid import UUID
 
 
@@ -18,8 +19,21 @@ class RegisterUser:
 
 
 @dataclass(frozen=True)
+class RegisterPupilWithUsername:
+    """A pupil without an email address: the username is made of the names and the birth date
+    (domain/usernames.py), which is not kept."""
+
+    first_name: str
+    last_name: str
+    birthdate: date
+    password: str
+    accepted_terms: bool
+    locale: str = "fr"
+
+
+@dataclass(frozen=True)
 class LogIn:
-    email: str
+    login: str  # an email, or a username (domain/usernames.py, rule 3)
     password: str
     address: str
 
@@ -85,6 +99,15 @@ class LinkGar:
     """Link the GAR identity of an arrival token to the account with these credentials (domain/gar.py, rule 4)."""
 
     arrival_token: str
-    email: str
+    login: str  # an email or a username, as at a log-in
     password: str
     address: str
+
+
+@dataclass(frozen=True)
+class CreateGarAccount:
+    """An account whose sign-in method is the GAR, for the GAR identity of an arrival token (domain/gar.py, rule 5)."""
+
+    arrival_token: str
+    accepted_terms: bool
+    locale: str = "fr"

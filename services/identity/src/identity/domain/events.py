@@ -10,12 +10,13 @@ from uuid import UUID
 @dataclass(frozen=True)
 class UserRegistered:
     user_id: UUID
-    email: str
+    email: str | None  # None: a pupil without an email address
     first_name: str
     last_name: str
     locale: str
     registered_at: datetime
     version: int
+    username: str | None = None
 
 
 @dataclass(frozen=True)

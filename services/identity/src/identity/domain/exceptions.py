@@ -26,6 +26,14 @@ class EmailAlreadyTaken(IdentityError):
     pass
 
 
+class UsernameUnavailable(IdentityError):
+    """No free username could be written (others took each one tried meanwhile)."""
+
+
+class NoEmailAddress(IdentityError):
+    """The account has no email address (a pupil's username or GAR account): nothing can be mailed to it."""
+
+
 class UserNotFound(IdentityError):
     pass
 

@@ -19,7 +19,10 @@ Rules:
    is refused (``GAR_ALREADY_LINKED``, ``ACCOUNT_ALREADY_LINKED_TO_GAR``).
 4. An arrival with an ``IDO`` not yet linked is answered with a short-lived arrival token (10 minutes) that
    carries what the GAR said; with it and an existing account's credentials, the pupil links the GAR to that
-   account (finding oneself in the school's list to get an account without a password is not built yet).
+   account (an email or a username, and its password);
+5. or creates, with it, an account of their own with no email and no password, whose only sign-in method is
+   the GAR (names from the assertion), linked to the ``IDO`` at once; the campaign's matching step then finds
+   the pupil in the school's list, as for any account.
 """
 
 from __future__ import annotations

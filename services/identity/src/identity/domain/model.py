@@ -10,12 +10,22 @@ from typing import Any
 from uuid import UUID
 
 from identity.domain.events import EmailVerified, OrgaTermsAccepted, RoleGranted, UserRegistered
-from identity.domain.exceptions import InvalidEmail, InvalidName, TermsNotAccepted, UnknownRole, WeakPassword
+from identity.domain.exceptions import (
+    InvalidEmail,
+    InvalidName,
+    NoEmailAddress,
+    TermsNotAccepted,
+    UnknownRole,
+    WeakPassword,
+)
 from identity.domain.passwords import password_violations
 
 SUPER_ADMIN = "SUPER_ADMIN"  # platform admin: creates organizations, loads content
 ROLES = frozenset({SUPER_ADMIN})
 LOCALES = ("fr", "en")
+
+# How an account signs in (several at once: an email account may be linked to the GAR too).
+EMAIL, USERNAME, GAR = "EMAIL", "USERNAME", "GAR"
 
 # Deliberately loose (the address is proven by the mails it receives, not by a regex):
 # one @, no spaces, a dot in the domain.
@@ -39,8 +49,8 @@ def clean_name(value: str, field_name: str) -> str:
     return cleaned
 
 
-def check_password(password: str, *, email: str, first_name: str, last_name: str) -> None:
-    broken = password_violations(password, email=email, first_name=first_name, last_name=last_name)
+def check_password(password: str, *, email: str | None, first_name: str, last_name: str) -> None:
+    broken = password_violations(password, email=email or "", first_name=first_name, last_name=last_name)
     if broken:
         raise WeakPassword(broken)
 
@@ -48,16 +58,17 @@ def check_password(password: str, *, email: str, first_name: str, last_name: str
 @dataclass(eq=False)
 class User:
     id: UUID
-    email: str
+    email: str | None  # None: a pupil without an email address (a username, or the GAR only)
     first_name: str
     last_name: str
-    password_hash: str
+    password_hash: str | None  # None: an account whose only sign-in method is the GAR
     locale: str
     terms_accepted_at: datetime
     created_at: datetime
     roles: list[str] = field(default_factory=list)
     orga_terms_accepted_at: datetime | None = None
     email_verified_at: datetime | None = None  # the address was proven (a link mailed to it was followed)
+    username: str | None = None  # domain/usernames.py
     version: int = 1
     events: list[Any] = field(default_factory=list, repr=False)
 
@@ -65,11 +76,33 @@ class User:
     def register(cls, *, id: UUID, email: str, first_name: str, last_name: str, password_hash: str,
                  accepted_terms: bool, locale: str, now: datetime) -> User:
         """A new account; the password was checked against the policy and hashed by the caller."""
+        return cls._new(id=id, email=normalize_email(email), username=None, first_name=first_name,
+                        last_name=last_name, password_hash=password_hash, accepted_terms=accepted_terms,
+                        locale=locale, now=now)
+
+    @classmethod
+    def register_with_username(cls, *, id: UUID, username: str, first_name: str, last_name: str,
+                               password_hash: str, accepted_terms: bool, locale: str, now: datetime) -> User:
+        """A pupil without an email address: a username made unique by the caller (domain/usernames.py)."""
+        return cls._new(id=id, email=None, username=username, first_name=first_name, last_name=last_name,
+                        password_hash=password_hash, accepted_terms=accepted_terms, locale=locale, now=now)
+
+    @classmethod
+    def register_through_gar(cls, *, id: UUID, first_name: str, last_name: str, accepted_terms: bool,
+                             locale: str, now: datetime) -> User:
+        """A pupil arriving from the GAR: no email, no password; the caller links the GAR identity."""
+        return cls._new(id=id, email=None, username=None, first_name=first_name, last_name=last_name,
+                        password_hash=None, accepted_terms=accepted_terms, locale=locale, now=now)
+
+    @classmethod
+    def _new(cls, *, id: UUID, email: str | None, username: str | None, first_name: str, last_name: str,
+             password_hash: str | None, accepted_terms: bool, locale: str, now: datetime) -> User:
         if not accepted_terms:
             raise TermsNotAccepted("The terms of use must be accepted.")
         user = cls(
             id=id,
-            email=normalize_email(email),
+            email=email,
+            username=username,
             first_name=clean_name(first_name, "first name"),
             last_name=clean_name(last_name, "last name"),
             password_hash=password_hash,
@@ -77,8 +110,13 @@ class User:
             terms_accepted_at=now,
             created_at=now,
         )
-        user.events.append(UserRegistered(user.id, user.email, user.first_name, user.last_name, user.locale, now, 1))
+        user.events.append(UserRegistered(user.id, user.email, user.first_name, user.last_name, user.locale, now, 1,
+                                          user.username))
         return user
+
+    @property
+    def has_password(self) -> bool:
+        return self.password_hash is not None
 
     @property
     def has_accepted_orga_terms(self) -> bool:
@@ -110,6 +148,8 @@ class User:
 
     def verify_email(self, now: datetime) -> None:
         """The account's address is proven; announced once (organizations grants memberships on it)."""
+        if self.email is None:
+            raise NoEmailAddress("This account has no email address to verify.")
         if self.email_verified:
             return
         self.email_verified_at = now

@@ -22,10 +22,12 @@ from identity.domain.exceptions import (
     InvalidRefreshToken,
     InvalidResetLink,
     InvalidVerificationLink,
+    NoEmailAddress,
     SamlAssertionReplayed,
     TooManyAttempts,
     TooManyResetRequests,
     TooManyVerificationMails,
+    UsernameUnavailable,
     UserNotFound,
 )
 from identity.domain.gar import GarIdentity, GarLink, VerifiedAssertion
@@ -41,6 +43,7 @@ from identity.domain.recovery import (
     verification_mail_wait,
 )
 from identity.domain.sessions import RefreshToken
+from identity.domain.usernames import first_free, looks_like_email, normalize_username, username_base
 from identity.service_layer.mails import AccountLinks, password_reset_mail, verification_mail
 from identity.service_layer.ports import AccessTokenIssuer, ArrivalTokens, PasswordHasher, TokenPolicy
 from identity.service_layer.unit_of_work import IdentityUnitOfWork
@@ -90,6 +93,33 @@ def register_user(cmd: commands.RegisterUser, uow: IdentityUnitOfWork, hasher: P
         return user.id
 
 
+# Two pupils of one name and birthday signing up at once may be given the same username: the loser tries again
+# with the next one, this many times.
+USERNAME_ATTEMPTS = 5
+
+
+def register_pupil_with_username(cmd: commands.RegisterPupilWithUsername, uow: IdentityUnitOfWork,
+                                 hasher: PasswordHasher, now: Clock) -> UUID:
+    """An account with a username instead of an email (domain/usernames.py): no mail to verify, none sent."""
+    first_name, last_name = clean_name(cmd.first_name, "first name"), clean_name(cmd.last_name, "last name")
+    base = username_base(first_name, last_name, cmd.birthdate)
+    check_password(cmd.password, email=None, first_name=first_name, last_name=last_name)
+    password_hash = hasher.hash(cmd.password)  # the slow part, with no transaction open
+    for _ in range(USERNAME_ATTEMPTS):
+        with uow:
+            username = first_free(base, uow.users.usernames_from(base))
+            user = User.register_with_username(id=uuid.uuid4(), username=username, first_name=first_name,
+                                               last_name=last_name, password_hash=password_hash,
+                                               accepted_terms=cmd.accepted_terms, locale=cmd.locale, now=now())
+            uow.users.add(user)
+            try:
+                uow.commit()
+            except UniqueViolation:  # taken meanwhile (rule 2): the next free one
+                continue
+            return user.id
+    raise UsernameUnavailable("No username could be given now; try again.")
+
+
 class _TimingShield:
     """A hash to verify against when the account does not exist, so that a login for an
     unknown email takes as long as one with a wrong password (no account enumeration)."""
@@ -114,7 +144,11 @@ def _issue(uow: IdentityUnitOfWork, user: User, issuer: AccessTokenIssuer, polic
     return IssuedTokens(user.id, issuer.issue(user, moment), policy.access_ttl_seconds, refresh_token)
 
 
-def _login_email(typed: str) -> str:
+def _login_key(typed: str) -> str:
+    """The account a log-in is for: an email when it holds an @, else a username (domain/usernames.py, rule 3).
+    The throttle counts failures under it, known account or not."""
+    if not looks_like_email(typed):
+        return normalize_username(typed)[:254]
     try:
         return normalize_email(typed)
     except InvalidEmail:  # counted all the same: a typo is not a way around the throttle
@@ -126,30 +160,31 @@ class _CheckedPassword:
     user_id: UUID
     checked_hash: str
     new_hash: str | None  # the password hashed again with today's parameters, when its hash was outdated
-    email: str
+    key: str  # the email or username typed, as the throttle counts it
     client: str
 
 
-def _check_password(email_typed: str, password: str, address: str, uow: IdentityUnitOfWork, hasher: PasswordHasher,
+def _check_password(login: str, password: str, address: str, uow: IdentityUnitOfWork, hasher: PasswordHasher,
                     throttle: LoginThrottle, moment: datetime) -> _CheckedPassword:
     """Steps 1 and 2 of a log-in (``log_in``); InvalidCredentials or TooManyAttempts."""
-    email, client = _login_email(email_typed), client_bucket(address)  # an IPv6 /64 is one client
+    key, client = _login_key(login), client_bucket(address)  # an IPv6 /64 is one client
     with uow:
-        wait = seconds_to_wait(uow.login_failures.history(email, client, moment - throttle.memory), throttle, moment)
+        wait = seconds_to_wait(uow.login_failures.history(key, client, moment - throttle.memory), throttle, moment)
         if wait:
             raise TooManyAttempts(wait)
-        uow.login_failures.record(email, client, moment)
+        uow.login_failures.record(key, client, moment)
         uow.login_failures.prune(moment - throttle.memory)
-        user = uow.users.get_by_email(email)
+        user = uow.users.get_by_email(key) if looks_like_email(key) else uow.users.get_by_username(key)
+        # An account without a password (the GAR's only) is answered as an unknown one.
         user_id, checked_hash = (user.id, user.password_hash) if user is not None else (None, None)
         uow.commit()
-    if user_id is None:
+    if user_id is None or checked_hash is None:
         _TimingShield.verify(hasher, password)
         raise InvalidCredentials("The email or the password is wrong.")
     if not hasher.verify(checked_hash, password):
         raise InvalidCredentials("The email or the password is wrong.")
     new_hash = hasher.hash(password) if hasher.needs_rehash(checked_hash) else None
-    return _CheckedPassword(user_id, checked_hash, new_hash, email, client)
+    return _CheckedPassword(user_id, checked_hash, new_hash, key, client)
 
 
 def _checked_user(uow: IdentityUnitOfWork, checked: _CheckedPassword) -> User:
@@ -159,7 +194,7 @@ def _checked_user(uow: IdentityUnitOfWork, checked: _CheckedPassword) -> User:
         raise InvalidCredentials("The email or the password is wrong.")
     if checked.new_hash is not None:
         user.change_password_hash(checked.new_hash)
-    uow.login_failures.forget(checked.email, checked.client)
+    uow.login_failures.forget(checked.key, checked.client)
     return user
 
 
@@ -175,7 +210,7 @@ def log_in(cmd: commands.LogIn, uow: IdentityUnitOfWork, hasher: PasswordHasher,
     3. on success, a short transaction forgets this address's failures and issues the tokens.
     """
     moment = now()
-    checked = _check_password(cmd.email, cmd.password, cmd.address, uow, hasher, throttle, moment)
+    checked = _check_password(cmd.login, cmd.password, cmd.address, uow, hasher, throttle, moment)
     with uow:
         user = _checked_user(uow, checked)
         tokens = _issue(uow, user, issuer, token_policy, moment)
@@ -225,7 +260,7 @@ def link_gar(cmd: commands.LinkGar, uow: IdentityUnitOfWork, hasher: PasswordHas
     throttle), and sign it in. Linking the same two again only signs in; any other pairing is refused (rule 3)."""
     moment = now()
     identity = arrivals.read(cmd.arrival_token, moment)  # before any password is checked
-    checked = _check_password(cmd.email, cmd.password, cmd.address, uow, hasher, throttle, moment)
+    checked = _check_password(cmd.login, cmd.password, cmd.address, uow, hasher, throttle, moment)
     with uow:
         user = _checked_user(uow, checked)
         link = uow.gar_links.get(identity.ido)
@@ -240,6 +275,28 @@ def link_gar(cmd: commands.LinkGar, uow: IdentityUnitOfWork, hasher: PasswordHas
             uow.commit()
         except UniqueViolation as error:  # linked meanwhile, by another arrival
             raise GarAlreadyLinked("This GAR identity or this account was linked meanwhile.") from error
+        return tokens
+
+
+def create_gar_account(cmd: commands.CreateGarAccount, uow: IdentityUnitOfWork, issuer: AccessTokenIssuer,
+                       token_policy: TokenPolicy, arrivals: ArrivalTokens, now: Clock) -> IssuedTokens:
+    """An account of the arrival's own, whose sign-in method is the GAR (no email, no password; names from the
+    assertion), linked to its GAR identity and signed in (domain/gar.py, rule 5)."""
+    moment = now()
+    identity = arrivals.read(cmd.arrival_token, moment)
+    with uow:
+        if uow.gar_links.get(identity.ido) is not None:
+            raise GarAlreadyLinked("This GAR identity already signs in an account; sign in again from the ENT.")
+        user = User.register_through_gar(id=uuid.uuid4(), first_name=identity.first_name,
+                                         last_name=identity.last_name, accepted_terms=cmd.accepted_terms,
+                                         locale=cmd.locale, now=moment)
+        uow.users.add(user)
+        uow.gar_links.add(GarLink(ido=identity.ido, user_id=user.id, uai=identity.uai, linked_at=moment))
+        tokens = _issue(uow, user, issuer, token_policy, moment)
+        try:
+            uow.commit()
+        except UniqueViolation as error:  # the same arrival created or linked one meanwhile
+            raise GarAlreadyLinked("This GAR identity was linked meanwhile.") from error
         return tokens
 
 
@@ -364,6 +421,8 @@ def request_email_verification(cmd: commands.RequestEmailVerification, uow: Iden
         user = uow.users.get(cmd.user_id)
         if user is None:
             raise UserNotFound("This account no longer exists.")
+        if user.email is None:
+            raise NoEmailAddress("This account has no email address: a pupil's username or GAR account.")
         if user.email_verified:
             raise EmailAlreadyVerified("This account's email address is already verified.")
         mailed = uow.mail_requests.recent(EMAIL_VERIFICATION, moment - timedelta(hours=1), email=user.email)
@@ -419,7 +478,7 @@ def on_account_mail_requested(data: dict[str, Any], envelope: Envelope, uow: Ide
         purpose, locale = PASSWORD_RESET, data.get("locale") or user.locale
     else:
         user = uow.users.get(data["user_id"])
-        if user is None or user.email_verified:
+        if user is None or user.email is None or user.email_verified:
             return  # no such account any more, or nothing left to verify
         purpose, locale = EMAIL_VERIFICATION, data["locale"]
     token = secrets.token_urlsafe(32)

@@ -24,6 +24,14 @@ class AbstractUserRepository(abc.ABC):
     @abc.abstractmethod
     def get_by_email(self, email: str) -> User | None: ...
 
+    @abc.abstractmethod
+    def get_by_username(self, username: str) -> User | None:
+        """The account with this username, case apart (``username`` is normalized: domain/usernames.py)."""
+
+    @abc.abstractmethod
+    def usernames_from(self, base: str) -> list[str]:
+        """The usernames taken that start with ``base`` (domain/usernames.py, rule 2)."""
+
 
 class AbstractRefreshTokenRepository(abc.ABC):
     @abc.abstractmethod

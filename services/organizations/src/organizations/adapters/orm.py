@@ -37,7 +37,8 @@ known_users = Table(
     "known_users",
     metadata,
     Column("id", Uuid, primary_key=True),
-    Column("email", String(254), nullable=False, index=True),
+    Column("email", String(254), index=True),  # NULL: a pupil without an email address (issue 19)
+    Column("username", String(100)),  # what such a pupil signs in with, if not through the GAR
     Column("first_name", String(255), nullable=False),
     Column("last_name", String(255), nullable=False),
     Column("registered_at", DateTime(timezone=True), nullable=False),

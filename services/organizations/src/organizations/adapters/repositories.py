@@ -47,8 +47,8 @@ class SqlAlchemyKnownUsers(AbstractKnownUsers):
         self.session = session
 
     def save(self, user: KnownUser) -> None:
-        values = {"id": user.id, "email": user.email, "first_name": user.first_name, "last_name": user.last_name,
-                  "registered_at": user.registered_at, "version": user.version}
+        values = {"id": user.id, "email": user.email, "username": user.username, "first_name": user.first_name,
+                  "last_name": user.last_name, "registered_at": user.registered_at, "version": user.version}
         statement = insert(known_users).values(**values)
         self.session.execute(
             statement.on_conflict_do_update(
@@ -69,7 +69,7 @@ class SqlAlchemyKnownUsers(AbstractKnownUsers):
         if row is None:
             return None
         return KnownUser(row.id, row.email, row.first_name, row.last_name, row.registered_at, row.version,
-                         row.accepted_at, row.verified_email)
+                         row.accepted_at, row.verified_email, row.username)
 
     def record_orga_terms(self, user_id: UUID, accepted_at: datetime, version: int) -> None:
         self.session.execute(insert(orga_terms_acceptances).values(user_id=user_id, accepted_at=accepted_at)
@@ -92,7 +92,8 @@ class SqlAlchemyKnownUsers(AbstractKnownUsers):
         ids = list(user_ids)
         if not ids:
             return {}
-        rows = self.session.execute(select(known_users.c.id, known_users.c.email).where(known_users.c.id.in_(ids)))
+        rows = self.session.execute(select(known_users.c.id, known_users.c.email)
+                                    .where(known_users.c.id.in_(ids), known_users.c.email.is_not(None)))
         return {row.id: row.email for row in rows}
 
 

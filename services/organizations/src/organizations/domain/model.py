@@ -61,13 +61,14 @@ class KnownUser:
     """An account as identity announced it; ``version`` orders the announcements."""
 
     id: UUID
-    email: str
+    email: str | None  # None: a pupil without an email address (a username, or the GAR): no invitation matches it
     first_name: str
     last_name: str
     registered_at: datetime
     version: int
     orga_terms_accepted_at: datetime | None = None
     verified_email: str | None = None  # the address identity verified for this account, if any
+    username: str | None = None  # what a pupil without an email address signs in with
 
 
 @dataclass(eq=False)

@@ -382,7 +382,7 @@ def on_user_registered(data: dict[str, Any], envelope: Envelope, uow: Organizati
     """An account was created: remember who it is (members' names, invitations by email)."""
     uow.known_users.save(KnownUser(
         id=data["user_id"], email=data["email"], first_name=data["first_name"], last_name=data["last_name"],
-        registered_at=data["registered_at"], version=envelope.aggregate_version,
+        registered_at=data["registered_at"], version=envelope.aggregate_version, username=data.get("username"),
     ))
 
 

@@ -10,6 +10,8 @@ ERRORS = {
     e.WeakPassword: (422, "PASSWORD_TOO_WEAK"),
     e.EmailAlreadyTaken: (409, "EMAIL_ALREADY_TAKEN"),
     e.UserNotFound: (404, "USER_NOT_FOUND"),
+    e.UsernameUnavailable: (409, "USERNAME_UNAVAILABLE"),
+    e.NoEmailAddress: (409, "ACCOUNT_WITHOUT_EMAIL"),
     e.InvalidCredentials: (401, "INVALID_CREDENTIALS"),
     e.TooManyAttempts: (429, "TOO_MANY_LOGIN_ATTEMPTS"),
     e.InvalidRefreshToken: (401, "INVALID_REFRESH_TOKEN"),

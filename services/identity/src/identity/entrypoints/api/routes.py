@@ -18,6 +18,7 @@ from identity.entrypoints.api.schemas import (
     CredentialsSchema,
     EmailVerificationRequestSchema,
     EmailVerificationSchema,
+    GarAccountSchema,
     GarLinkSchema,
     JwksSchema,
     PasswordResetRequestSchema,
@@ -56,13 +57,27 @@ def _me() -> dict:
 
 @users.route("/users")
 class Users(MethodView):
+    @errors(409)  # EMAIL_ALREADY_TAKEN, USERNAME_UNAVAILABLE
     @users.arguments(RegisterUserSchema)
     @users.response(201, UserSchema)
     def post(self, data: dict):
-        """Sign up"""
+        """Sign up: with an email, or (a pupil without one) with a username made of names and birth date"""
         identity = _identity()
-        user_id = handlers.register_user(commands.RegisterUser(**data), identity.uow(), identity.hasher, identity.now)
+        made_of = data.pop("username_from", None)
+        if made_of is not None:
+            user_id = handlers.register_pupil_with_username(
+                commands.RegisterPupilWithUsername(made_of["first_name"], made_of["last_name"], made_of["birthdate"],
+                                                   data["password"], data["accepted_terms"], data["locale"]),
+                identity.uow(), identity.hasher, identity.now)
+        else:
+            user_id = handlers.register_user(commands.RegisterUser(**data), identity.uow(), identity.hasher,
+                                             identity.now)
         return views.current_user(identity.engine, user_id), 201, {"Location": "/api/users/me"}
+
+
+def _login(data: dict) -> str:
+    # A username holds no @ (domain/usernames.py, rule 3): one typed in the email field is read as a username.
+    return data["email"] if data.get("email") is not None else data["username"]
 
 
 @users.route("/users/me")
@@ -98,7 +113,8 @@ def _tokens_response(issued: handlers.IssuedTokens):
 @users.route("/users/me/email-verification-requests")
 class EmailVerificationRequests(MethodView):
     @auth_required
-    @errors(404, 429)  # USER_NOT_FOUND (the account no longer exists), TOO_MANY_VERIFICATION_MAILS
+    @errors(404, 409, 429)  # USER_NOT_FOUND (the account no longer exists); EMAIL_ALREADY_VERIFIED,
+    # ACCOUNT_WITHOUT_EMAIL; TOO_MANY_VERIFICATION_MAILS
     @users.arguments(EmailVerificationRequestSchema)
     @users.response(202)
     def post(self, data: dict):
@@ -153,9 +169,9 @@ class Token(MethodView):
     @tokens.arguments(CredentialsSchema)
     @tokens.response(200, TokensSchema)
     def post(self, data: dict):
-        """Log in with email and password"""
+        """Log in with an email (or a pupil's username) and a password"""
         identity = _identity()
-        issued = handlers.log_in(commands.LogIn(data["email"], data["password"], request.remote_addr or "unknown"),
+        issued = handlers.log_in(commands.LogIn(_login(data), data["password"], request.remote_addr or "unknown"),
                                  identity.uow(), identity.hasher, identity.issuer, identity.settings.tokens,
                                  identity.settings.throttle, identity.now)
         return _tokens_response(issued)
@@ -284,10 +300,28 @@ class GarLinks(MethodView):
     @saml.arguments(GarLinkSchema)
     @saml.response(200, TokensSchema)
     def post(self, data: dict):
-        """Link the GAR identity of an arrival to an existing account (its email and password), and sign it in"""
+        """Link the GAR identity of an arrival to an existing account (its email or username, and password), and sign
+        it in"""
         identity = _identity()
-        issued = handlers.link_gar(commands.LinkGar(data["arrival_token"], data["email"], data["password"],
+        issued = handlers.link_gar(commands.LinkGar(data["arrival_token"], _login(data), data["password"],
                                                     request.remote_addr or "unknown"),
                                    identity.uow(), identity.hasher, identity.issuer, identity.settings.tokens,
                                    identity.settings.throttle, identity.arrivals, identity.now)
         return _tokens_response(issued)
+
+
+@saml.route("/accounts")
+class GarAccounts(MethodView):
+    @errors(400, 409, 422)  # GAR_ARRIVAL_INVALID (altered or expired: sign in again from the ENT);
+    # GAR_ALREADY_LINKED; TERMS_NOT_ACCEPTED
+    @saml.arguments(GarAccountSchema)
+    @saml.response(201, TokensSchema)
+    def post(self, data: dict):
+        """Create the arrival's own account, whose only sign-in method is the GAR (no email, no password; names from
+        the GAR), linked to its GAR identity, and sign it in"""
+        identity = _identity()
+        issued = handlers.create_gar_account(
+            commands.CreateGarAccount(data["arrival_token"], data["accepted_terms"], data["locale"]), identity.uow(),
+            identity.issuer, identity.settings.tokens, identity.arrivals, identity.now)
+        body, _, headers = _tokens_response(issued)
+        return body, 201, headers

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from identity.domain.recovery import FACES, LEARNER
 
@@ -10,14 +10,42 @@ def _face():
         "description": "The web face the mail's link leads to: the learners' test or Orga."})
 
 
-class RegisterUserSchema(Schema):
+class UsernameFromSchema(Schema):
     first_name = fields.String(required=True, validate=validate.Length(min=1, max=255))
     last_name = fields.String(required=True, validate=validate.Length(min=1, max=255))
-    email = fields.String(required=True, validate=validate.Length(min=3, max=254))
+    birthdate = fields.Date(required=True, metadata={"description": "Only its day and month are used (and kept "
+                                                                    "nowhere but in the username)."})
+
+
+def _one_of(data: dict, names: tuple[str, str]) -> None:
+    given = [name for name in names if data.get(name) is not None]
+    if len(given) != 1:
+        message = f"Give either {names[0]} or {names[1]}."
+        raise ValidationError({name: [message] for name in names})
+
+
+class RegisterUserSchema(Schema):
+    first_name = fields.String(validate=validate.Length(min=1, max=255), metadata={
+        "description": "Required with an email (with username_from, the names are there)."})
+    last_name = fields.String(validate=validate.Length(min=1, max=255))
+    email = fields.String(validate=validate.Length(min=3, max=254), metadata={
+        "description": "The account's address; or, for a pupil without one, username_from."})
+    username_from = fields.Nested(UsernameFromSchema, metadata={
+        "description": "A pupil without an email address: the username is made of these (first name, last name, "
+                       "day and month of birth, made unique) and answered in the account's `username`."})
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1024))
     accepted_terms = fields.Boolean(required=True, metadata={"description": "The terms of use were accepted."})
     locale = fields.String(load_default="fr", validate=validate.OneOf(["fr", "en"]))
     face = _face()
+
+    @validates_schema(skip_on_field_errors=False)  # every missing field said at once
+    def _email_or_username(self, data: dict, **_kwargs) -> None:
+        _one_of(data, ("email", "username_from"))
+        if data.get("email") is not None:
+            missing = {name: ["Missing data for required field."] for name in ("first_name", "last_name")
+                       if not data.get(name)}
+            if missing:
+                raise ValidationError(missing)
 
 
 class MembershipSchema(Schema):
@@ -32,7 +60,11 @@ class UserSchema(Schema):
     id = fields.UUID()
     first_name = fields.String()
     last_name = fields.String()
-    email = fields.String()
+    email = fields.String(allow_none=True, metadata={"description": "null: a pupil without an email address."})
+    username = fields.String(allow_none=True, metadata={"description": "What a pupil without an email address "
+                                                                       "signs in with; null otherwise."})
+    sign_in_methods = fields.List(fields.String(validate=validate.OneOf(["EMAIL", "USERNAME", "GAR"])), metadata={
+        "description": "How the account signs in: its email, its username, the GAR (several at once)."})
     locale = fields.String()
     roles = fields.List(fields.String())
     email_verified = fields.Boolean(metadata={"description": "The address was proven by a link mailed to it "
@@ -44,8 +76,14 @@ class UserSchema(Schema):
 
 
 class CredentialsSchema(Schema):
-    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    email = fields.String(validate=validate.Length(min=1, max=254))
+    username = fields.String(validate=validate.Length(min=1, max=254), metadata={
+        "description": "Instead of email: a pupil's username. Unknown ones are answered as unknown emails."})
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1024))
+
+    @validates_schema
+    def _email_or_username(self, data: dict, **_kwargs) -> None:
+        _one_of(data, ("email", "username"))
 
 
 class RefreshTokenSchema(Schema):
@@ -110,5 +148,17 @@ class SamlResponseFormSchema(Schema):
 class GarLinkSchema(Schema):
     arrival_token = fields.String(required=True, validate=validate.Length(min=1, max=4096), metadata={
         "description": "The arrival token the ACS gave a pupil whose GAR identity is not linked yet."})
-    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    email = fields.String(validate=validate.Length(min=1, max=254))
+    username = fields.String(validate=validate.Length(min=1, max=254), metadata={"description": "Instead of email."})
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1024))
+
+    @validates_schema
+    def _email_or_username(self, data: dict, **_kwargs) -> None:
+        _one_of(data, ("email", "username"))
+
+
+class GarAccountSchema(Schema):
+    arrival_token = fields.String(required=True, validate=validate.Length(min=1, max=4096), metadata={
+        "description": "The arrival token the ACS gave a pupil whose GAR identity is not linked yet."})
+    accepted_terms = fields.Boolean(required=True, metadata={"description": "The terms of use were accepted."})
+    locale = fields.String(load_default="fr", validate=validate.OneOf(["fr", "en"]))

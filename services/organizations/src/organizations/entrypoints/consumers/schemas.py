@@ -5,7 +5,8 @@ from marshmallow import Schema, fields
 
 class UserRegisteredSchema(Schema):
     user_id = fields.UUID(required=True)
-    email = fields.String(required=True)
+    email = fields.String(required=True, allow_none=True)  # None: a pupil without an email address (issue 19)
+    username = fields.String(allow_none=True, load_default=None)  # added by issue 19
     first_name = fields.String(required=True)
     last_name = fields.String(required=True)
     registered_at = fields.AwareDateTime(required=True)
