@@ -248,6 +248,14 @@ def current_principal() -> Principal:
     return authenticate()
 
 
+def current_client() -> Principal:
+    """The request's OAuth 2 client, on a route that ``scope_required`` guards (it checked the scope)."""
+    principal = verify_bearer()
+    if not principal.is_client:
+        raise ApiError(403, "CLIENT_TOKEN_REQUIRED", "This route serves applications, not people.")
+    return principal
+
+
 def auth_required(view: Callable) -> Callable:
     """Refuse the request unless it carries a valid access token; documented in OpenAPI."""
 
