@@ -440,6 +440,24 @@ def class_results(uow: CertificationUnitOfWork, engine: Engine, center_id: UUID,
     return found
 
 
+def undownloaded_attestations(uow: CertificationUnitOfWork, engine: Engine, center_id: UUID, actor: c.Actor
+                              ) -> list[dict[str, Any]]:
+    """The school's pupils (still in its list) with a validated, published certification whose attestation the
+    school never downloaded, by class then name: what a new year's import would take off the class PDFs."""
+    organization_id = _school(uow, center_id, actor)
+    cd, r, s, sl, d = orm.candidates, orm.course_results, orm.sessions, orm.school_learners, orm.attestation_downloads
+    query = (select(r.c.course_id, cd.c.organization_learner_id.label("learner_id"), cd.c.first_name,
+                    cd.c.last_name, sl.c.division, s.c.date.label("certification_date"))
+             .select_from(r.join(cd, cd.c.id == r.c.candidate_id).join(s, s.c.id == r.c.session_id)
+                          .outerjoin(d, d.c.course_id == r.c.course_id))
+             .where(r.c.published_at.is_not(None), s.c.status == "PUBLISHED", r.c.status == VALIDATED,
+                    d.c.course_id.is_(None)))
+    with engine.connect() as connection:
+        rows = connection.execute(_of_the_school(query, center_id, organization_id)
+                                  .order_by(sl.c.division, cd.c.last_name, cd.c.first_name, s.c.date))
+        return [dict(row._mapping) for row in rows]
+
+
 def result_divisions(uow: CertificationUnitOfWork, engine: Engine, center_id: UUID, actor: c.Actor
                      ) -> list[dict[str, Any]]:
     """The school's classes that have published results: how many, and how many give an attestation."""

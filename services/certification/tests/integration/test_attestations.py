@@ -6,6 +6,7 @@ import io
 import pytest
 from certification_it import SatPupil, deliver, person, pro_center, school, sit_and_publish
 from pypdf import PdfReader
+from sqlalchemy import text as sql
 
 from certification.domain.results import COMPETENCES
 from svckit.testing import assert_error
@@ -165,3 +166,32 @@ def test_a_pupil_s_class_is_the_school_list_s_and_a_pupil_who_left_is_in_none(ru
     assert "Léo Martin" in leo
     in_3b = [_text(page) for page in _pdf(client.get(base + "3B", headers=college.head.auth)).pages]
     assert ["Zoé Lefèvre" in text for text in in_3b] == [False, True]  # Autre, then Lefèvre
+
+
+def test_the_school_is_told_whose_attestation_it_never_downloaded(runtime, client, college, platform_admin,
+                                                                   published_class):
+    """Before a new year's import takes the pupils who left off the classes (and the class PDFs), the school sees
+    whose attestation it never saved: the validated ones only, until their class's PDF is downloaded once."""
+    pupils, _session = published_class
+    url = f"/api/certification-centers/{college.id}/undownloaded-attestations"
+    listed = client.get(url, headers=college.head.auth)
+    assert listed.status_code == 200, listed.get_json()
+    names = [(item["division"], item["last_name"]) for item in listed.get_json()["items"]]
+    assert names == [("3A", "Lefèvre"), ("3A", "Martin"), ("3A", "Petit"), ("3B", "Autre")]  # not Max: rejected
+    zoe = listed.get_json()["items"][0]
+    assert zoe["learner_id"] == str(pupils["Zoé"].learner_id)
+    assert zoe["course_id"] == pupils["Zoé"].course["course_id"]
+
+    own = client.get(f"/api/certificates/{pupils['Tom'].course['course_id']}/attestation", headers=pupils["Tom"].who.auth)
+    assert own.status_code == 200  # the pupil's own download is not the school's
+    assert client.get(f"/api/certification-centers/{college.id}/attestations?division=3A",
+                      headers=college.head.auth).status_code == 200
+    assert [item["last_name"] for item in client.get(url, headers=college.head.auth).get_json()["items"]] == ["Autre"]
+    assert client.get(f"/api/certification-centers/{college.id}/attestations?division=3A",
+                      headers=college.head.auth).status_code == 200  # again: still recorded once
+    with runtime.engine.connect() as connection:
+        assert connection.execute(sql("SELECT count(*) FROM attestation_downloads WHERE center_id = :id"),
+                                  {"id": college.id}).scalar_one() == 3
+
+    for who in (platform_admin, pupils["Zoé"].who):
+        assert_error(client.get(url, headers=who.auth), 403, "NOT_A_CENTER_MEMBER")

@@ -18,7 +18,7 @@ INES = ("123456789AB", "0702144523K", "0702157788F", "0702005566H")  # the learn
 
 def learners(runtime, organization_id):
     with runtime.engine.connect() as connection:
-        rows = connection.execute(text("SELECT national_student_id, student_number, first_name, last_name, division, "
+        rows = connection.execute(text("SELECT id, national_student_id, student_number, first_name, last_name, division, "
                                        "\"group\", disabled_at, user_id, version FROM organization_learners "
                                        "WHERE organization_id = :o"), {"o": organization_id}).all()
     return {row.national_student_id or row.student_number: row for row in rows}
@@ -245,3 +245,32 @@ def test_reconciliation_links_one_account_to_one_learner(client, runtime, school
                                          "'organizations.learner.linked.v1' AND body LIKE :u"),
                                     {"u": f"%{learner.id}%"}).scalar_one()
     assert linked == 1
+
+
+def test_a_preview_says_who_an_import_would_take_off_the_list_and_changes_nothing(client, runtime, school_with_uai,
+                                                                                  person):
+    organization_id, admin, uai = school_with_uai
+    upload(client, organization_id, admin, "ElevesSansAdresses.xml", siecle_export(uai))
+    before = learners(runtime, organization_id)
+    url = f"/api/organizations/{organization_id}/learners/imports/preview"
+
+    def preview(content: bytes, who=admin):
+        return client.post(url, headers=who.auth, data={"file": (io.BytesIO(content), "ElevesSansAdresses.xml")},
+                           content_type="multipart/form-data")
+
+    response = preview(siecle_export(uai, without=("0702144523K",)))
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    leaving = before[school_ine(uai, "0702144523K")]
+    assert body["error_code"] is None and (body["created_count"], body["updated_count"]) == (0, 0)
+    assert body["disabled_count"] == 1
+    assert body["disabled"] == [{"learner_id": str(leaving.id), "first_name": leaving.first_name,
+                                 "last_name": leaving.last_name, "division": leaving.division}]
+    assert learners(runtime, organization_id) == before  # nothing written, nothing announced
+    assert len(imported_events(runtime, organization_id)) == 1
+    history = client.get(f"/api/organizations/{organization_id}/learners/imports", headers=admin.auth).get_json()
+    assert len(history["items"]) == 1  # a preview is no import
+
+    broken = preview(siecle_export(uai, replace=("<DATE_NAISS>14/02/2013</DATE_NAISS>", "<DATE_NAISS/>")))
+    assert broken.status_code == 200 and broken.get_json()["error_code"] == "INVALID_LEARNERS"
+    assert preview(siecle_export(uai), who=person("teacher")).status_code == 403

@@ -1,12 +1,16 @@
 // Importing the learner list (admins): SIECLE XML, zip or CSV for a school, CSV for a
 // university. The upload shows its progress; then the report: what changed (and which pupils
 // from another school did not keep their account there, and why), or every error of the file by
-// line, naming each pupil, so it can be fixed at once (the import is all or nothing).
+// line, naming each pupil, so it can be fixed at once (the import is all or nothing). A school's export is its
+// whole list: before an import takes pupils off it, the school is told which of them have a certification
+// attestation it never downloaded (certification knows; organizations' preview says who would leave), and may
+// save them first.
 import { useState } from "preact/hooks";
 
 import { errorMessage, formatNumber, useI18n } from "../../common/i18n.js";
 import { Button, ErrorNotice, Field, Notice, ProgressBar } from "../../common/ui.jsx";
 import { api, download } from "../api.js";
+import { ConfirmDialog } from "./ConfirmDialog.jsx";
 import { Stats } from "./Stats.jsx";
 import { TableWrap } from "./TableWrap.jsx";
 
@@ -118,6 +122,38 @@ function Report({ report }) {
   );
 }
 
+// The pupils this file would take off the school's list whose attestation the school never downloaded. Asked of
+// certification first (cheap); only when there are any is the file previewed. A school that is no centre yet, or
+// any failure of these questions, warns of nothing: the import itself is unchanged.
+async function leavingWithoutAttestation(organization, form) {
+  let unsaved;
+  try {
+    unsaved = (await api.get(`/api/certification-centers/${organization.id}/undownloaded-attestations`)).items;
+  } catch {
+    return [];
+  }
+  if (!unsaved.length) return [];
+  const preview = await api.upload(`/api/organizations/${organization.id}/learners/imports/preview`, form);
+  if (preview.error_code) return [];
+  const leaving = new Set(preview.disabled.map((learner) => learner.learner_id));
+  return unsaved.filter((item) => leaving.has(item.learner_id));
+}
+
+function LeavingPupils({ items }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <p>{t("orga.import.leaving_intro", { count: items.length })}</p>
+      <ul class="leaving-pupils">
+        {items.map((item) => (
+          <li key={item.course_id}>{`${item.first_name} ${item.last_name}`}{item.division ? ` (${item.division})` : ""}</li>
+        ))}
+      </ul>
+      <p><a href="/orga/certifications">{t("orga.import.leaving_save")}</a></p>
+    </>
+  );
+}
+
 export function LearnerImport({ organization, onImported }) {
   const { t } = useI18n();
   const [file, setFile] = useState(null);
@@ -126,6 +162,7 @@ export function LearnerImport({ organization, onImported }) {
   const [report, setReport] = useState(null);
   const [error, setError] = useState(null);
   const [missing, setMissing] = useState(false);
+  const [leaving, setLeaving] = useState(null); // { form, items }: waiting for the admin's word
   const university = organization.type === "SUP";
 
   async function submit(event) {
@@ -134,10 +171,24 @@ export function LearnerImport({ organization, onImported }) {
     if (!file) return;
     setError(null);
     setReport(null);
-    setProgress(0);
     const form = new FormData();
     form.append("file", file);
     if (university) form.append("mode", mode);
+    if (organization.type === "SCO") {
+      setProgress(0);
+      const items = await leavingWithoutAttestation(organization, form).catch(() => []);
+      if (items.length) {
+        setProgress(null);
+        setLeaving({ form, items });
+        return;
+      }
+    }
+    await send(form);
+  }
+
+  async function send(form) {
+    setLeaving(null);
+    setProgress(0);
     try {
       setReport(await api.upload(`/api/organizations/${organization.id}/learners/imports`, form, setProgress));
       // The list is read from reporting, which hears of the import by an event: shown again shortly.
@@ -205,6 +256,11 @@ export function LearnerImport({ organization, onImported }) {
       </form>
       <ErrorNotice error={error} />
       {report ? <Report report={report} /> : null}
+      <ConfirmDialog open={Boolean(leaving)} title={t("orga.import.leaving_title")}
+        confirmLabel={t("orga.import.leaving_confirm")} onConfirm={() => send(leaving.form)}
+        onCancel={() => setLeaving(null)}>
+        {leaving ? <LeavingPupils items={leaving.items} /> : null}
+      </ConfirmDialog>
     </section>
   );
 }

@@ -208,6 +208,17 @@ course_results = Table(
     CheckConstraint("status IN ('validated', 'rejected', 'cancelled')", name="ck_course_results_status"),
 )
 
+# The first download of each attestation by its school (the class's PDF): before a new year's import takes the
+# pupils who left off the school's classes (and so off the class PDFs), the school is told whose it never saved.
+attestation_downloads = Table(
+    "attestation_downloads",
+    metadata,
+    Column("course_id", Uuid, ForeignKey("course_results.course_id"), primary_key=True),
+    Column("center_id", Uuid, nullable=False, index=True),
+    Column("downloaded_by", Uuid, nullable=False),
+    Column("downloaded_at", DateTime(timezone=True), nullable=False),
+)
+
 # The problems candidates signalled on a question (assessment's events) and the invigilator's decision; one
 # ONGOING per candidate at most (assessment allows one per test). The validated ones are on the course's record.
 live_alerts = Table(

@@ -3,7 +3,7 @@ a save whose version moved since the load raises ``ConcurrentUpdate`` (409), not
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -355,6 +355,13 @@ def _report_json(report: IssueReport) -> dict[str, Any]:
 class SqlAlchemyResults(AbstractResults):
     def __init__(self, session: DbSession) -> None:
         self.session = session
+
+    def record_attestation_downloads(self, center_id: UUID, course_ids: Sequence[UUID], by: UUID,
+                                     at: datetime) -> None:
+        if course_ids:
+            self.session.execute(pg_insert(orm.attestation_downloads).values(
+                [{"course_id": course_id, "center_id": center_id, "downloaded_by": by, "downloaded_at": at}
+                 for course_id in course_ids]).on_conflict_do_nothing(index_elements=["course_id"]))
 
     def save_progress(self, course_id: UUID, user_id: UUID, version: int, answers_count: int, questions_count: int,
                       answered_at: datetime) -> None:

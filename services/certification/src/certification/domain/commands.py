@@ -195,3 +195,11 @@ class CommentSession:
 class PublishSession:
     actor: Actor
     session_id: UUID
+
+
+@dataclass(frozen=True)
+class RecordAttestationDownloads:
+    """A school's admin downloaded these attestations (the class's PDF, already checked by its view)."""
+    actor: Actor
+    center_id: UUID
+    course_ids: tuple[UUID, ...]

@@ -17,6 +17,7 @@ from certification.service_layer.dependencies import Dependencies
 
 HANDLERS: dict[type, Callable[[Any, Dependencies], Any]] = {
     c.CreateCenter: centers.create_center,
+    c.RecordAttestationDownloads: results.record_attestation_downloads,
     c.SetSchoolKind: centers.set_school_kind,
     c.AcceptInvitation: centers.accept_invitation,
     c.OpenWindow: centers.open_window,

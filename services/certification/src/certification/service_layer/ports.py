@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -148,6 +148,11 @@ class AbstractInvigilators(abc.ABC):
 
 class AbstractResults(abc.ABC):
     """The tests' progress and outcomes (from assessment), the centre's reports, the results."""
+
+    @abc.abstractmethod
+    def record_attestation_downloads(self, center_id: UUID, course_ids: Sequence[UUID], by: UUID,
+                                     at: datetime) -> None:
+        """The first download of each of these attestations by the school; later ones change nothing."""
 
     @abc.abstractmethod
     def save_progress(self, course_id: UUID, user_id: UUID, version: int, answers_count: int, questions_count: int,

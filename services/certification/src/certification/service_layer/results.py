@@ -187,3 +187,14 @@ def publish_session(cmd: c.PublishSession, d: Dependencies) -> None:
         uow.sessions.save(session)
         uow.touch_session(session.id)  # PUBLISHED
         uow.commit()
+
+
+# -- what the school saved ---------------------------------------------------------------------------------------
+
+def record_attestation_downloads(command: c.RecordAttestationDownloads, deps: Dependencies) -> None:
+    """The first download of each attestation, by whom and when; its own short transaction, after the view that
+    read the class (and checked the admin)."""
+    with deps.uow() as uow:
+        uow.results.record_attestation_downloads(command.center_id, command.course_ids, command.actor.user_id,
+                                                 deps.now())
+        uow.commit()

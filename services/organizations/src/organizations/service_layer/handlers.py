@@ -206,6 +206,42 @@ def import_learners(cmd: commands.ImportLearners, uow: OrganizationsUnitOfWork, 
         return ImportResult(record)
 
 
+@dataclass(frozen=True)
+class ImportPreview:
+    """What a file would change, written nowhere; ``error_code`` when it cannot be imported (the import itself
+    then gives the full report)."""
+    error_code: str | None = None
+    created_count: int = 0
+    updated_count: int = 0
+    disabled: tuple[dict[str, Any], ...] = ()
+
+
+def preview_import(cmd: commands.ImportLearners, uow: OrganizationsUnitOfWork, read_file: LearnerFileReader,
+                   now: Clock) -> ImportPreview:
+    """An import's plan without its writes: above all, who it would take off the list (a school's export is its
+    whole list), so that the school saves what it must keep of them first (their attestations). No lock: the
+    list may change before the import, which plans again."""
+    if cmd.mode not in MODES:
+        raise e.InvalidOrganization("INVALID_IMPORT_MODE", f"The mode must be one of {', '.join(MODES)}.")
+    with uow:
+        organization = _may_import(uow, cmd)
+        organization_type, uai = organization.type, organization.external_id  # neither ever changes
+    try:
+        parsed = read_file(cmd.filename, cmd.stream, organization_type=organization_type, uai=uai)
+    except LearnerFileRejected as rejected:
+        return ImportPreview(error_code=rejected.code)
+    if parsed.errors or not parsed.learners:
+        return ImportPreview(error_code="INVALID_LEARNERS" if parsed.errors else "EMPTY")
+    with uow:
+        plan = plan_import(existing=uow.learners.snapshots(cmd.organization_id), records=parsed.learners,
+                           key=import_key(organization_type),
+                           disable_missing=organization_type == SCO or cmd.mode == REPLACE, now=now())
+    disabled = sorted(({"learner_id": update.change.learner_id, "first_name": update.change.first_name,
+                        "last_name": update.change.last_name, "division": update.change.division}
+                       for update in plan.disabled), key=lambda item: (item["last_name"], item["first_name"]))
+    return ImportPreview(None, len(plan.created), len(plan.updated), tuple(disabled))
+
+
 def _may_import(uow: OrganizationsUnitOfWork, cmd: commands.ImportLearners, *, lock: bool = False) -> Organization:
     organization = _organization(uow, cmd.organization_id, lock=lock)
     require_orga_access(uow, organization, cmd.actor)

@@ -180,10 +180,24 @@ class ClassAttestations(MethodView):
     def get(self, args: dict, center_id: UUID):
         """A class's attestations in one PDF, for the school's admins (404 NO_ATTESTATION_IN_DIVISION: none)"""
         runtime = _runtime()
-        found = views.class_results(runtime.uow(), runtime.engine, center_id, _actor(), args["division"],
+        actor = _actor()
+        found = views.class_results(runtime.uow(), runtime.engine, center_id, actor, args["division"],
                                     attestations_only=True)
+        runtime.handle(c.RecordAttestationDownloads(actor, center_id, tuple(item["id"] for item in found)))
         return downloads.pdf(found, attestations.class_file_name(args["division"], runtime.now()),
                              f"{attestations.TITLE} - {args['division']}")
+
+
+@centers.route("/<uuid:center_id>/undownloaded-attestations")
+class UndownloadedAttestations(MethodView):
+    @auth_required
+    @errors(422)  # NOT_A_SCHOOL
+    @centers.response(200, s.UndownloadedAttestationListSchema)
+    def get(self, center_id: UUID):
+        """The school's pupils whose attestation it never downloaded (the class's PDF), by class and name: to save
+        before a new year's import takes the pupils who left off the classes"""
+        runtime = _runtime()
+        return {"items": views.undownloaded_attestations(runtime.uow(), runtime.engine, center_id, _actor())}
 
 
 @centers.route("/<uuid:center_id>/results.csv")

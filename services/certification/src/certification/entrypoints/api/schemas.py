@@ -192,6 +192,19 @@ class ResultDivisionListSchema(Schema):
     items = fields.List(fields.Nested(ResultDivisionSchema))
 
 
+class UndownloadedAttestationSchema(Schema):
+    course_id = fields.UUID()
+    learner_id = fields.UUID(metadata={"description": "the pupil in organizations' list"})
+    first_name = fields.String()
+    last_name = fields.String()
+    division = fields.String()
+    certification_date = fields.Date()
+
+
+class UndownloadedAttestationListSchema(Schema):
+    items = fields.List(fields.Nested(UndownloadedAttestationSchema))
+
+
 class StudentSchema(Schema):
     learner_id = fields.UUID()
     first_name = fields.String()

@@ -246,6 +246,27 @@ class Imports(MethodView):
         return page_of(items, total, args)
 
 
+@learners.route("/<uuid:organization_id>/learners/imports/preview")
+class ImportPreview(MethodView):
+    @auth_required
+    @learners.arguments(s.ImportFormSchema, location="form")
+    @learners.arguments(s.ImportFileSchema, location="files")
+    @learners.response(200, s.ImportPreviewSchema)
+    def post(self, form: dict, files: dict, organization_id: UUID):
+        """What importing this file would change, changing nothing: who it would take off the list (admins)"""
+        runtime = _runtime()
+        upload = files["file"]
+        limit = runtime.settings.max_import_bytes
+        if request.content_length is not None and request.content_length > limit + 64 * 1024:
+            raise ApiError(413, "FILE_TOO_LARGE", f"The file is larger than {limit // (1024 * 1024)} MB.")
+        preview = handlers.preview_import(
+            commands.ImportLearners(_actor(), organization_id, upload.filename or "learners", upload.stream,
+                                    form["mode"]), runtime.uow(), runtime.read_file, runtime.now)
+        return {"error_code": preview.error_code, "created_count": preview.created_count,
+                "updated_count": preview.updated_count, "disabled_count": len(preview.disabled),
+                "disabled": list(preview.disabled)}
+
+
 @learners.route("/<uuid:organization_id>/learners/imports/template.csv")
 class ImportTemplate(MethodView):
     @auth_required

@@ -133,6 +133,23 @@ class NotCarriedOverSchema(Schema):
     last_name = fields.String()
 
 
+class PreviewLearnerSchema(Schema):
+    learner_id = fields.UUID()
+    first_name = fields.String()
+    last_name = fields.String()
+    division = fields.String(allow_none=True)
+
+
+class ImportPreviewSchema(Schema):
+    error_code = fields.String(allow_none=True, metadata={
+        "description": "set when the file cannot be imported: the import itself gives the report"})
+    created_count = fields.Integer()
+    updated_count = fields.Integer()
+    disabled_count = fields.Integer()
+    disabled = fields.List(fields.Nested(PreviewLearnerSchema), metadata={
+        "description": "who the import would take off the list, by name"})
+
+
 class ImportSchema(Schema):
     id = fields.UUID()
     created_at = fields.DateTime()

@@ -1,14 +1,14 @@
 """the pupils' INE in the school lists' replica, for the school report (LSU/LSL)
 
-Revision ID: 0005_learners_ine
-Revises: 0004
+Revision ID: 0006_learners_ine
+Revises: 0005
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0005_learners_ine'
-down_revision = '0004'
+revision = '0006_learners_ine'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
