@@ -11,7 +11,8 @@ behind it. What each guarantee becomes at the edge (gateway/README.md, "The HAPr
 - **tokens**: verified with ``jwt_verify`` (RS256) against identity's public keys, written as PEM
   files from its JWKS (``gateway edge`` fetches them, and again every ``EDGE_KEYS_REFRESH_SECONDS``,
   reloading HAProxy when the set of keys changed). Signature, ``alg``, ``exp``/``nbf`` (10 s of
-  leeway), ``iss``, ``aud`` and ``token_use`` are checked: 401 ``MISSING_TOKEN``, ``TOKEN_EXPIRED``,
+  leeway), ``iss``, ``aud`` and ``token_use`` (a person's ``access`` or a client's ``client``) are checked:
+  401 ``MISSING_TOKEN``, ``TOKEN_EXPIRED``,
   ``INVALID_TOKEN`` on token routes. A token naming a key the edge does not know yet (a rotation
   in the last seconds) is passed on, counted per address: the service verifies every token anyway;
 - **rate limits**: stick tables, one per bucket (account, address, each group), the same keys
@@ -316,7 +317,8 @@ def haproxy_config(settings: Settings, options: EdgeOptions, table: RoutingTable
     add("    acl has_nbf var(txn.nbf_ahead) -m found")
     add(f"    acl right_issuer var(txn.bearer),jwt_payload_query('$.iss') -m str {issuer}")
     add(f"    acl right_audience var(txn.bearer),jwt_payload_query('$.aud') -m str {audience}")
-    add("    acl access_token var(txn.bearer),jwt_payload_query('$.token_use') -m str access")
+    # a person's token or an OAuth 2 client's (svckit.auth): both pass here, each service refuses the wrong kind
+    add("    acl access_token var(txn.bearer),jwt_payload_query('$.token_use') -m str access client")
     add("    acl has_iat var(txn.bearer),jwt_payload_query('$.iat','int') -m found")
     add("    http-request set-var(txn.sub) var(txn.bearer),jwt_payload_query('$.sub') "
         "if signed fresh right_issuer right_audience access_token has_iat")

@@ -12,7 +12,9 @@ Pattern syntax, one path segment at a time:
 
 Paths are forwarded unchanged; the services serve them under ``/api/...`` themselves. The
 gateway checks the token on ``token`` routes before forwarding, and the service checks it
-again (it never trusts the gateway for authorization, only for the first filter).
+again (it never trusts the gateway for authorization, only for the first filter). A person's
+token and an OAuth 2 client's (``token_use`` ``access`` or ``client``) both pass that filter;
+each service refuses the kind its route does not serve (svckit.auth).
 """
 
 from __future__ import annotations
@@ -107,9 +109,10 @@ def public(methods: str, pattern: str, service: str, limit_group: str | None = N
                  honours_idempotency_keys=honours_idempotency_keys)
 
 
-def token(pattern: str, service: str, methods: str | None = ANY, limit_group: str | None = None) -> Route:
+def token(pattern: str, service: str, methods: str | None = ANY, limit_group: str | None = None,
+          honours_idempotency_keys: bool = True) -> Route:
     return Route(frozenset(methods.split()) if methods else None, pattern, service, token=True,
-                 limit_group=limit_group)
+                 limit_group=limit_group, honours_idempotency_keys=honours_idempotency_keys)
 
 
 ROUTES: tuple[Route, ...] = (
@@ -131,6 +134,10 @@ ROUTES: tuple[Route, ...] = (
     public("POST", "/api/saml/links", IDENTITY, limit_group=LOGIN, honours_idempotency_keys=False),
     # An arrival's own GAR account: an account made, limited as signing up is.
     public("POST", "/api/saml/accounts", IDENTITY, limit_group=SIGNUP, honours_idempotency_keys=False),
+    # Applications (the school report's) get their tokens as OAuth 2 clients: a secret checked, counted as a log-in.
+    # Registering a client answers its secret: identity keeps no answer for a key there either.
+    public("POST", "/api/oauth/token", IDENTITY, limit_group=LOGIN, honours_idempotency_keys=False),
+    token("/api/admin/oauth-clients/**", IDENTITY, honours_idempotency_keys=False),
     # /api/users/me/...: each sub-resource has its owner; /api/users/me itself is identity's
     token("/api/users/me/profile", ASSESSMENT),
     token("/api/users/me/campaign-participations", CAMPAIGNS),
@@ -197,6 +204,9 @@ ROUTES: tuple[Route, ...] = (
     token("/api/certificates/{id}", CERTIFICATION, methods="GET"),
     token("/api/certificates/{id}/attestation", CERTIFICATION, methods="GET"),  # the PDF
     public("POST", "/api/certificate-verifications", CERTIFICATION, limit_group=CERTIFICATE_CHECK),
+    # the school report (LSU/LSL): applications with a client's token (the gateway verifies it as any token and
+    # counts it per client; certification refuses a person's and checks the scope and the academy)
+    token("/api/livret-scolaire/certification-results", CERTIFICATION, methods="GET"),
 )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import g
 
-from svckit.auth import Principal, authenticate, bearer_token
+from svckit.auth import Principal, bearer_token, verify_bearer
 from svckit.errors import ApiError
 
 
@@ -22,7 +22,7 @@ def verified_principal() -> Principal | None:
     if "token_error" in g or bearer_token() is None:
         return None
     try:
-        return authenticate()
+        return verify_bearer()
     except ApiError as error:  # 401, or 503 when the keys cannot be fetched: kept for the view
         g.token_error = error
         return None
@@ -35,4 +35,4 @@ def require_principal() -> Principal:
         return principal
     if "token_error" in g:
         raise g.token_error
-    return authenticate()  # no token: MISSING_TOKEN
+    return verify_bearer()  # no token: MISSING_TOKEN

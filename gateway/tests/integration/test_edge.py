@@ -125,6 +125,18 @@ def test_token_routes_refuse_a_missing_forged_expired_or_foreign_token_without_f
     assert requests.get(url, headers={"Authorization": f"Bearer {within_leeway}"}, timeout=5).status_code == 200
 
 
+def test_an_application_s_client_token_passes_the_edge_to_the_school_report_s_route(edge, services, keys):
+    """A client's token (token_use client) passes the edge's first filter; the service decides its kind."""
+    claims = keys.claims(sub="ac-lyon-3f2a9c1d0b7e", client_id="ac-lyon-3f2a9c1d0b7e", token_use="client",
+                         scope="certification-results")
+    del claims["roles"]  # a client has none
+    token = jwt.encode(claims, keys.private, algorithm="RS256", headers={"kid": KID})
+    response = requests.get(edge.url + "/api/livret-scolaire/certification-results?uai=0691234A",
+                            headers={"Authorization": f"Bearer {token}"}, timeout=5)
+    assert response.status_code == 200
+    assert response.json()["service"] == "certification"
+
+
 def test_a_token_of_a_key_the_edge_does_not_know_yet_goes_to_the_service_which_verifies_it(edge, services, keys):
     """A rotation: identity signs with a new key before the edge has fetched it; the service decides."""
     before = len(services["identity"].received)

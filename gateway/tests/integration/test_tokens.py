@@ -4,10 +4,12 @@ import hmac
 import json
 import time
 
+import jwt
 import pytest
 import requests
 from cryptography.hazmat.primitives import serialization
 
+from gateway.tests.conftest import KID
 from svckit.testing import free_port
 
 PROTECTED = "/api/users/me"
@@ -103,3 +105,16 @@ def test_unreachable_keys_are_a_503_not_a_401(start_gateway, keys):
     assert response.json()["error"]["code"] == "AUTH_KEYS_UNAVAILABLE"
     # a public route does not need the keys
     assert requests.get(gateway.url + "/api/campaigns/by-code/X1", timeout=5).status_code == 200
+
+
+def test_an_application_s_client_token_passes_to_the_school_report_s_route(gateway, keys):
+    """A client's token (OAuth 2 client credentials) passes the gateway's first filter like a person's; the
+    service decides which kind its route serves (svckit.auth)."""
+    claims = keys.claims(sub="ac-lyon-3f2a9c1d0b7e", client_id="ac-lyon-3f2a9c1d0b7e", token_use="client",
+                         scope="certification-results")
+    del claims["roles"]  # a client has none
+    token = jwt.encode(claims, keys.private, algorithm="RS256", headers={"kid": KID})
+    response = requests.get(gateway.url + "/api/livret-scolaire/certification-results?uai=0691234A",
+                            headers={"Authorization": f"Bearer {token}"}, timeout=5)
+    assert response.status_code == 200
+    assert response.json()["headers"]["Authorization"] == f"Bearer {token}"

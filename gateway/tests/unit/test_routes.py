@@ -12,6 +12,11 @@ table = RoutingTable()
         ("POST", "/api/token", "identity", False),
         ("POST", "/api/token/refresh", "identity", False),
         ("POST", "/api/token/revoke", "identity", False),
+        ("POST", "/api/oauth/token", "identity", False),
+        ("GET", "/api/admin/oauth-clients", "identity", True),
+        ("POST", "/api/admin/oauth-clients", "identity", True),
+        ("POST", "/api/admin/oauth-clients/ac-lyon-3f2a9c1d0b7e/disablement", "identity", True),
+        ("GET", "/api/livret-scolaire/certification-results", "certification", True),
         ("GET", "/.well-known/jwks.json", "identity", False),
         ("GET", "/api/users/me", "identity", True),
         ("POST", "/api/users/me/orga-terms-acceptance", "identity", True),
@@ -156,9 +161,16 @@ def test_a_rest_pattern_matches_the_route_itself_and_below():
 
 
 def test_only_identitys_token_routes_ignore_idempotency_keys():
-    """identity keeps no answer for a key on /api/token* and the GAR's sign-ins (their answers are tokens): a
-    keyed POST there must never be sent again after a broken connection. Every other service keeps them all."""
+    """identity keeps no answer for a key on /api/token*, the GAR's sign-ins and the OAuth 2 clients' tokens (their
+    answers are tokens) nor on registering a client (its answer holds the secret): a keyed POST there must never be
+    sent again after a broken connection. Every other service keeps them all."""
     ignoring = {route.pattern for route in ROUTES if not route.honours_idempotency_keys}
     assert ignoring == {"/api/token", "/api/token/refresh", "/api/token/revoke", "/api/saml/acs", "/api/saml/links",
-                        "/api/saml/accounts"}
+                        "/api/saml/accounts", "/api/oauth/token", "/api/admin/oauth-clients/**"}
     assert all(route.service == "identity" for route in ROUTES if not route.honours_idempotency_keys)
+
+
+def test_an_application_s_token_request_counts_with_log_ins_per_address():
+    """A client's secret is checked there, as a password at a log-in: the same group, counted per address."""
+    assert table.route_for("POST", "/api/oauth/token").limit_group == "login"
+    assert table.route_for("GET", "/api/oauth/token") is None

@@ -15,6 +15,15 @@ JWKS client's cache) and compared with the key that verified it: a key withdrawn
 revocation) stops a remembered token exactly when it would stop a new one. Issuer, audience, algorithm and
 ``token_use`` are the verifier's own, fixed: checked once, at the full verification. A token that fails is
 never remembered.
+
+**Two kinds of token, never mistaken for each other** (issue 19). identity signs a person's access token
+(``token_use: access``, ``sub`` the account, ``roles``) and a client's (``token_use: client``: OAuth 2 client
+credentials, ``sub`` and ``client_id`` the client, its ``scope``, no roles, no person). Both verify here
+(the gateway counts a client's requests per client like an account's), but a route reaches only its own
+kind: ``authenticate``, ``auth_required``, ``role_required`` and ``current_principal`` (every user route)
+refuse a client's token as they refused it before clients existed (401 ``INVALID_TOKEN``), and
+``scope_required`` (the client routes) refuses a person's (403 ``CLIENT_TOKEN_REQUIRED``) and a client
+without the scope (403 ``INSUFFICIENT_SCOPE``, RFC 6750).
 """
 
 from __future__ import annotations
@@ -35,6 +44,7 @@ from svckit.errors import ApiError
 
 ALGORITHM = "RS256"
 BEARER = {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
+PERSON, CLIENT = "access", "client"  # the token_use of a person's token and of an OAuth 2 client's
 
 
 @dataclass(frozen=True)
@@ -45,6 +55,16 @@ class Principal:
 
     def has_role(self, role: str) -> bool:
         return role in self.roles
+
+    @property
+    def is_client(self) -> bool:
+        """An OAuth 2 client (client credentials), never a person: ``user_id`` is then the client's id."""
+        return self.claims.get("token_use") == CLIENT
+
+    @property
+    def scopes(self) -> frozenset[str]:
+        scope = self.claims.get("scope")
+        return frozenset(scope.split()) if self.is_client and isinstance(scope, str) else frozenset()
 
     @property
     def expires_at(self) -> float | None:
@@ -156,9 +176,15 @@ class TokenVerifier:
             raise TokenRejected("TOKEN_EXPIRED", "The token has expired.") from error
         except jwt.InvalidTokenError as error:
             raise TokenRejected("INVALID_TOKEN", "The token is invalid.") from error
-        if claims.get("token_use") != "access":
+        kind = claims.get("token_use")
+        if kind not in (PERSON, CLIENT):
             raise TokenRejected("INVALID_TOKEN", "This is not an access token.")
-        principal = Principal(user_id=str(claims["sub"]), roles=frozenset(claims.get("roles", [])), claims=claims)
+        if kind == CLIENT and (claims.get("client_id") != claims["sub"] or "roles" in claims):
+            raise TokenRejected("INVALID_TOKEN", "This client token is malformed.")
+        if kind == PERSON and "client_id" in claims:
+            raise TokenRejected("INVALID_TOKEN", "This access token is malformed.")
+        principal = Principal(user_id=str(claims["sub"]), roles=frozenset(claims.get("roles", []) if kind == PERSON
+                                                                          else ()), claims=claims)
         try:
             expires = float(claims["exp"])
             not_before = max(float(claims.get("nbf", 0)), float(claims["iat"]))
@@ -176,8 +202,9 @@ def bearer_token() -> str | None:
     return token.strip()
 
 
-def authenticate() -> Principal:
-    """The request's principal, or a 401 in the common shape."""
+def verify_bearer() -> Principal:
+    """The request's token verified, a person's or a client's (the gateway's first filter), or a 401 in the
+    common shape. Routes use ``authenticate`` (a person) or ``scope_required`` (a client)."""
     if "principal" in g:
         return g.principal
     token = bearer_token()
@@ -194,8 +221,39 @@ def authenticate() -> Principal:
     return g.principal
 
 
+def authenticate() -> Principal:
+    """The request's person, or a 401 in the common shape: a client's token is refused as it always was."""
+    principal = verify_bearer()
+    if principal.is_client:
+        raise ApiError(401, "INVALID_TOKEN", "This token is an application's (client credentials): it does not act "
+                       "for a person.", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    return principal
+
+
+def authenticate_client(scope: str) -> Principal:
+    """The request's OAuth 2 client holding ``scope``: 401 without a valid token, 403 for a person's token or a
+    client without the scope (RFC 6750's ``insufficient_scope``)."""
+    principal = verify_bearer()
+    if not principal.is_client:
+        raise ApiError(403, "CLIENT_TOKEN_REQUIRED", "This route serves applications authenticated as clients "
+                       "(OAuth 2 client credentials), not people.")
+    if scope not in principal.scopes:
+        raise ApiError(403, "INSUFFICIENT_SCOPE", f"This client's token lacks the scope {scope}.",
+                       headers={"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{scope}"'},
+                       details={"scope": scope})
+    return principal
+
+
 def current_principal() -> Principal:
     return authenticate()
+
+
+def current_client() -> Principal:
+    """The request's OAuth 2 client, on a route that ``scope_required`` guards (it checked the scope)."""
+    principal = verify_bearer()
+    if not principal.is_client:
+        raise ApiError(403, "CLIENT_TOKEN_REQUIRED", "This route serves applications, not people.")
+    return principal
 
 
 def auth_required(view: Callable) -> Callable:
@@ -215,6 +273,20 @@ def role_required(role: str) -> Callable[[Callable], Callable]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             if not authenticate().has_role(role):
                 raise ApiError(403, "FORBIDDEN", f"This action needs the {role} role.")
+            return view(*args, **kwargs)
+
+        return Blueprint.doc(security=[{"bearerAuth": []}])(wrapper)
+
+    return decorator
+
+
+def scope_required(scope: str) -> Callable[[Callable], Callable]:
+    """Only an OAuth 2 client's token with ``scope`` (``authenticate_client``); documented in OpenAPI."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            authenticate_client(scope)
             return view(*args, **kwargs)
 
         return Blueprint.doc(security=[{"bearerAuth": []}])(wrapper)

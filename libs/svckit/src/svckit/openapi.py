@@ -93,7 +93,8 @@ class ErrorResponses(BasePlugin):
                 responses.pop("422", None)
                 responses.pop(422, None)
             for status in sorted(error_statuses(path or "", method, operation)):
-                responses.setdefault(str(status), HTTPStatus(status).name)
+                if status not in responses:  # a route's own (alt_response keys it by the number): kept
+                    responses.setdefault(str(status), HTTPStatus(status).name)
 
 
 def register_error_responses(spec, content_type: str = "application/json") -> None:

@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -237,6 +238,16 @@ def token_for(user_id: str, email: str, roles: tuple[str, ...] = ()) -> str:
     return jwt.encode({"iss": "skills-platform", "aud": "skills-platform", "sub": user_id, "iat": now,
                        "exp": now + timedelta(minutes=15), "token_use": "access", "roles": list(roles),
                        "email": email}, TestKeys.private_key(), algorithm="RS256", headers={"kid": "test"})
+
+
+def client_token_for(client_id: str, scope: str = "", **claims: Any) -> str:
+    """An OAuth 2 client's access token as identity issues them (client credentials), signed with the test key."""
+    import jwt
+
+    now = datetime.now(timezone.utc)
+    return jwt.encode({"iss": "skills-platform", "aud": "skills-platform", "sub": client_id, "client_id": client_id,
+                       "iat": now, "nbf": now, "exp": now + timedelta(minutes=15), "token_use": "client",
+                       "scope": scope, **claims}, TestKeys.private_key(), algorithm="RS256", headers={"kid": "test"})
 
 
 def example_envelope(event_type: str, *, aggregate_id: str, aggregate_version: int = 1, contracts_from: Path,

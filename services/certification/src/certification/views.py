@@ -7,12 +7,13 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Engine, func, select, union
+from sqlalchemy import Engine, func, select, text, union
 from sqlalchemy.dialects.postgresql import distinct_on
 
 from certification.adapters import orm
 from certification.domain import commands as c
 from certification.domain import exceptions as e
+from certification.domain import school_report as school_report_rules
 from certification.domain.attestations import VALIDATED, attestable
 from certification.domain.candidates import ALREADY_ENROLLED, ineligibility, invigilation_status
 from certification.domain.centers import Center
@@ -470,3 +471,32 @@ def result_divisions(uow: CertificationUnitOfWork, engine: Engine, center_id: UU
         rows = connection.execute(_of_the_school(query, center_id, organization_id)
                                   .group_by(sl.c.division).order_by(sl.c.division))
         return [dict(row._mapping) for row in rows]
+
+
+# -- the school report (LSU/LSL): a school's results by UAI, for an application of its academy ---------------------
+
+def school_report(engine: Engine, uai: str, uai_prefixes: list[Any]) -> dict[str, Any]:
+    """domain/school_report.py states the rules: the academy's schools only (else the 404 of an unknown UAI), the
+    latest published, not cancelled certification of each pupil still in the school's list."""
+    uai = school_report_rules.normalized_uai(uai)
+    ct, o = orm.centers, orm.known_organizations
+    with engine.connect() as connection:
+        school = None
+        if school_report_rules.opens(uai_prefixes, uai):
+            school = connection.execute(
+                select(ct.c.id, ct.c.name, ct.c.organization_id, ct.c.school_kind)
+                .select_from(ct.join(o, o.c.id == ct.c.organization_id))
+                .where(ct.c.type == "SCO", func.upper(ct.c.external_id) == uai, ct.c.archived.is_(False),
+                       o.c.archived.is_(False))).first()
+        if school is None:
+            raise e.NotFound("SCHOOL_NOT_FOUND", "No school of your academy has this UAI.", uai=uai)
+        r, s, sl = orm.course_results, orm.sessions, orm.school_learners
+        query = _certificate_query().add_columns(sl.c.national_student_id, sl.c.division)
+        query = (_of_the_school(query, school.id, school.organization_id)
+                 .where(r.c.status != "cancelled")
+                 .ext(distinct_on(sl.c.id)).order_by(sl.c.id, s.c.date.desc(), r.c.published_at.desc()))  # latest
+        rows = connection.execute(select(query.subquery()).order_by(text("last_name"), text("first_name"),
+                                                                    text("course_id"))).all()
+    return {"uai": uai, "school": school.name, "school_kind": school.school_kind,
+            "certifications": [school_report_rules.certificate(row._mapping) for row in rows],
+            "competences": school_report_rules.competences()}

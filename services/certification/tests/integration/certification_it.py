@@ -46,13 +46,14 @@ def grant(runtime, organization_id: str, who: Person, role: str = "ADMIN", versi
 
 
 def pupil(runtime, organization_id: str, who: Person | None, *, first: str = "Zoé", last: str = "Lefèvre",
-          birthdate: str = "2011-04-02", division: str = "3A", profile: dict | None = None, version: int = 1) -> str:
+          birthdate: str = "2011-04-02", division: str = "3A", profile: dict | None = None, version: int = 1,
+          ine: str | None = None) -> str:
     """A pupil of the school's list, linked to ``who``'s account, with ``profile`` as assessment reported it."""
     learner_id = str(uuid.uuid4())
     deliver(runtime, "organizations.learners.imported.v1", organization_id, 3, organization_id=organization_id,
             learners=[{"learner_id": learner_id, "change": "CREATED", "version": version, "first_name": first,
                        "last_name": last, "preferred_last_name": None, "birthdate": birthdate,
-                       "national_student_id": None, "student_number": None, "division": division, "group": None,
+                       "national_student_id": ine, "student_number": None, "division": division, "group": None,
                        "user_id": who.id if who else None, "disabled": False}])
     if who is not None and profile is not None:
         profile_of(runtime, who, profile)
@@ -198,6 +199,7 @@ class SatPupil:
     statuses: list[str]  # their answers; fewer than 20: rejected (abandoned by the candidate)
     course: dict | None = None
     learner_id: str | None = None
+    ine: str | None = None
 
 
 def sit_and_publish(runtime, client, school_admin: Person, center_id: str, platform_admin: Person,
@@ -206,7 +208,7 @@ def sit_and_publish(runtime, client, school_admin: Person, center_id: str, platf
     ``statuses`` say; the school finalizes and a platform admin publishes. The session."""
     for p in pupils:
         p.learner_id = pupil(runtime, center_id, p.who, first=p.first_name, last=p.last_name, birthdate=p.birthdate,
-              division=p.division, profile=CERTIFIABLE)
+              division=p.division, profile=CERTIFIABLE, ine=p.ine)
     session = schedule(client, center_id, school_admin).get_json()
     for division in sorted({p.division for p in pupils}):
         enrolled = client.post(f"/api/certification-sessions/{session['id']}/student-enrolments",

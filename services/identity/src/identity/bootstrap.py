@@ -9,12 +9,14 @@ from functools import partial
 
 from identity.adapters import orm
 from identity.adapters.arrivals import HmacArrivalTokens
+from identity.adapters.client_secrets import HmacClientSecrets
 from identity.adapters.hashing import Argon2PasswordHasher
 from identity.adapters.keys import SigningKeyStore
 from identity.adapters.saml import SamlServiceProvider
-from identity.adapters.tokens import JwtAccessTokenIssuer
+from identity.adapters.tokens import JwtAccessTokenIssuer, JwtClientTokenIssuer
 from identity.adapters.unit_of_work import SqlAlchemyIdentityUnitOfWork
 from identity.config import Settings
+from identity.domain.clients import ClientAuthThrottle
 from identity.entrypoints.consumers.subscriptions import subscriptions
 from identity.service_layer import handlers
 from identity.service_layer.mails import AccountLinks
@@ -37,8 +39,11 @@ class Identity(BaseRuntime):
     mailer: Mailer
     saml: SamlServiceProvider
     arrivals: HmacArrivalTokens
+    client_secrets: HmacClientSecrets
+    client_issuer: JwtClientTokenIssuer
     hasher: Argon2PasswordHasher = field(default_factory=Argon2PasswordHasher)
     now: Callable[[], datetime] = utcnow
+    client_throttle: ClientAuthThrottle = field(default_factory=ClientAuthThrottle)
 
     def uow(self) -> SqlAlchemyIdentityUnitOfWork:
         return SqlAlchemyIdentityUnitOfWork(self.session_factory)
@@ -73,4 +78,7 @@ def bootstrap(settings: Settings | None = None) -> Identity:
         mailer=settings.mail.mailer(),
         saml=SamlServiceProvider(settings.saml),
         arrivals=HmacArrivalTokens(settings.signing_keys_secret),
+        client_secrets=HmacClientSecrets(settings.signing_keys_secret),
+        client_issuer=JwtClientTokenIssuer(keys, issuer=common.jwt_issuer, audience=common.jwt_audience,
+                                           ttl_seconds=settings.tokens.access_ttl_seconds),
     )

@@ -296,6 +296,7 @@ school_learners = Table(
     Column("last_name", String(255), nullable=False),
     Column("birthdate", Date, nullable=False),
     Column("division", String(255)),
+    Column("national_student_id", String(32)),  # the INE, for the school report (LSU/LSL)
     Column("disabled", Boolean, nullable=False),
     Column("version", Integer, nullable=False),
     Index("ix_school_learners_division", "organization_id", "division"),

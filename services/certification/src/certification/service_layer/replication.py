@@ -45,6 +45,7 @@ def on_learners_imported(data: dict[str, Any], envelope: Envelope, uow: Certific
         uow.replicas.save_learner(learner["learner_id"], learner["version"], organization_id=data["organization_id"],
                                   first_name=learner["first_name"], last_name=learner["last_name"],
                                   birthdate=learner["birthdate"], division=learner.get("division"),
+                                  national_student_id=learner.get("national_student_id"),
                                   disabled=learner["disabled"])
         uow.replicas.save_learner_account(learner["learner_id"], learner["version"], learner.get("user_id"))
 

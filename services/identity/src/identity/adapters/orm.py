@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import registry
 
+from identity.domain.clients import OAuthClient
 from identity.domain.gar import GarLink
 from identity.domain.model import User
 from identity.domain.recovery import AccountToken, MailRequest
@@ -159,6 +160,32 @@ user_memberships = Table(
     Column("version", Integer, nullable=False),  # the organization's version of the last event applied
 )
 
+# OAuth 2 clients (domain/clients.py): applications, such as the school report's, that call as themselves.
+oauth_clients = Table(
+    "oauth_clients",
+    metadata,
+    Column("client_id", String(64), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("secret_hash", String(64), nullable=False),  # HMAC-SHA256, hex (adapters/client_secrets.py)
+    Column("scopes", ARRAY(String(64)), nullable=False),
+    Column("academy", String(41), nullable=False),
+    Column("uai_prefixes", ARRAY(String(8)), nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("disabled_at", DateTime(timezone=True)),
+    Column("disabled_by", String(100)),
+)
+
+# Failed client authentications at the token endpoint, per address, kept 15 minutes (ClientAuthThrottle).
+oauth_client_failures = Table(
+    "oauth_client_failures",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("address", String(64), nullable=False),  # svckit.net.client_bucket, as login_failures.address
+    Column("failed_at", DateTime(timezone=True), nullable=False),
+    Index("ix_oauth_client_failures_address_failed_at", "address", "failed_at"),
+)
+
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
 idempotency_keys = idempotency_table(metadata)
@@ -177,6 +204,7 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(AccountToken, account_tokens)
     mapper_registry.map_imperatively(MailRequest, mail_requests)
     mapper_registry.map_imperatively(GarLink, gar_links)
+    mapper_registry.map_imperatively(OAuthClient, oauth_clients)
 
 
 @event.listens_for(User, "load")

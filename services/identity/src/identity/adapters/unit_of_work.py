@@ -3,6 +3,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session, sessionmaker
 
 from identity.adapters import orm
+from identity.adapters.clients import SqlAlchemyOAuthClients
 from identity.adapters.replicas import SqlAlchemyMembershipReplica
 from identity.adapters.repositories import (
     SqlAlchemyAccountTokens,
@@ -32,3 +33,4 @@ class SqlAlchemyIdentityUnitOfWork(SqlAlchemyUnitOfWork, IdentityUnitOfWork):
         self.memberships = SqlAlchemyMembershipReplica(session)
         self.gar_links = SqlAlchemyGarLinks(session)
         self.used_assertions = SqlAlchemyUsedAssertions(session)
+        self.oauth_clients = SqlAlchemyOAuthClients(session)

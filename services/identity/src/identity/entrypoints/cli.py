@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import secrets
 import sys
 
@@ -9,9 +10,10 @@ import click
 
 from identity.bootstrap import bootstrap
 from identity.domain import commands
+from identity.domain.clients import CERTIFICATION_RESULTS, SCOPES, DisableClient, RegisterClient
 from identity.domain.exceptions import IdentityError
 from identity.domain.model import SUPER_ADMIN
-from identity.service_layer import handlers
+from identity.service_layer import clients, handlers
 from svckit.cli import ServiceDefinition, service_cli
 
 DEMO_PASSWORD = "Demo-Pass-2026!"  # noqa: S105 - demo mode only, refused in production
@@ -103,3 +105,39 @@ def retire_signing_key(kid: str) -> None:
     if not bootstrap().keys.retire(kid):
         raise click.ClickException(f"no active key {kid}")
     click.echo(f"retired {kid}")
+
+
+@main.command("create-client", help="Register an application as an OAuth 2 client (client credentials); its "
+                                     "secret is shown once.")
+@click.option("--name", required=True, help="Whose application: 'LSU, académie de Lyon'.")
+@click.option("--academy", required=True, help="The academy's code: ac-lyon.")
+@click.option("--uai-prefix", "uai_prefixes", multiple=True, required=True,
+              help="The academy's schools: a department's number (069) or a whole UAI; repeat for each.")
+@click.option("--scope", "scopes", multiple=True, default=[CERTIFICATION_RESULTS], show_default=True,
+              help=f"One of {', '.join(SCOPES)}; repeat for each.")
+@click.option("--by", "created_by", default=lambda: getpass.getuser(), help="Who registers it (the record).")
+def create_client(name: str, academy: str, uai_prefixes: tuple[str, ...], scopes: tuple[str, ...],
+                  created_by: str) -> None:
+    identity = bootstrap()
+    try:
+        registered = clients.register_client(
+            RegisterClient(name, list(scopes), academy, list(uai_prefixes), created_by=f"cli:{created_by}"[:100]),
+            identity.uow(), identity.client_secrets, identity.now)
+    except IdentityError as error:
+        raise click.ClickException(str(error)) from error
+    client = registered.client
+    click.echo(f"client {client.client_id} ({client.academy}: {' '.join(client.uai_prefixes)}; "
+               f"{' '.join(client.scopes)})")
+    click.echo(f"secret, shown once: {registered.secret}")
+
+
+@main.command("disable-client", help="Disable an OAuth 2 client: it gets no more tokens.")
+@click.argument("client_id")
+@click.option("--by", "disabled_by", default=lambda: getpass.getuser())
+def disable_client(client_id: str, disabled_by: str) -> None:
+    identity = bootstrap()
+    try:
+        clients.disable_client(DisableClient(client_id, f"cli:{disabled_by}"[:100]), identity.uow(), identity.now)
+    except IdentityError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"client {client_id} disabled")

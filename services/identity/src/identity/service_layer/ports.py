@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from identity.domain.clients import OAuthClient
 from identity.domain.gar import GarIdentity, GarLink
 from identity.domain.login_throttle import FailureHistory
 from identity.domain.model import User
@@ -168,3 +169,44 @@ class ArrivalTokens(abc.ABC):
     @abc.abstractmethod
     def read(self, token: str, now: datetime) -> GarIdentity:
         """The identity, or InvalidArrival when the token is not ours, was altered or has expired."""
+
+
+class AbstractOAuthClients(abc.ABC):
+    """The OAuth 2 clients (domain/clients.py) and the failed client authentications per address."""
+
+    @abc.abstractmethod
+    def add(self, client: OAuthClient) -> None: ...
+
+    @abc.abstractmethod
+    def get(self, client_id: str) -> OAuthClient | None: ...
+
+    @abc.abstractmethod
+    def all(self) -> list[OAuthClient]: ...
+
+    @abc.abstractmethod
+    def failures_since(self, address: str, since: datetime) -> list[datetime]: ...
+
+    @abc.abstractmethod
+    def record_failure(self, address: str, now: datetime, forget_before: datetime) -> None:
+        """Count a failure, and forget this address's failures older than ``forget_before``."""
+
+
+class ClientSecrets(abc.ABC):
+    """Draws client ids and secrets, and keeps a secret as a hash it checks in constant time."""
+
+    @abc.abstractmethod
+    def new_client_id(self, academy: str) -> str: ...
+
+    @abc.abstractmethod
+    def new_secret(self) -> str: ...
+
+    @abc.abstractmethod
+    def hash(self, secret: str) -> str: ...
+
+    @abc.abstractmethod
+    def matches(self, secret: str, secret_hash: str) -> bool: ...
+
+
+class ClientTokenIssuer(abc.ABC):
+    @abc.abstractmethod
+    def issue_for_client(self, client: OAuthClient, scopes: tuple[str, ...], now: datetime) -> str: ...

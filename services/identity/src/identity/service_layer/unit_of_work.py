@@ -6,6 +6,7 @@ from identity.service_layer.ports import (
     AbstractLoginFailures,
     AbstractMailRequests,
     AbstractMembershipReplica,
+    AbstractOAuthClients,
     AbstractRefreshTokenRepository,
     AbstractUsedAssertions,
     AbstractUserRepository,
@@ -24,3 +25,4 @@ class IdentityUnitOfWork(AbstractUnitOfWork):
     memberships: AbstractMembershipReplica
     gar_links: AbstractGarLinks
     used_assertions: AbstractUsedAssertions
+    oauth_clients: AbstractOAuthClients

@@ -21,6 +21,7 @@ from certification.entrypoints.api.routes import (
     taking,
     windows,
 )
+from certification.entrypoints.api.school_report import school_report
 from svckit.db import database_ready
 from svckit.idempotency import IdempotencyKeys
 from svckit.web import create_service_app
@@ -32,8 +33,10 @@ def create_app(runtime: Certification | None = None) -> Flask:
         name="certification",
         title="Certification",
         description="Certification centres, national windows, sessions, candidates, joining and starting the "
-                    "invigilated test, finalization, results and certificates.",
-        blueprints=[admin, centers, invitations, windows, sessions, candidates, taking, jury, certificates],
+                    "invigilated test, finalization, results and certificates; a school's results for the school "
+                    "report's applications (LSU/LSL).",
+        blueprints=[admin, centers, invitations, windows, sessions, candidates, taking, jury, certificates,
+                    school_report],
         error_table=ERRORS,
         ready_checks={"database": lambda: database_ready(runtime.engine)},
         token_verifier=runtime.verifier,

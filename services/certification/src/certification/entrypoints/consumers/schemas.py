@@ -31,6 +31,7 @@ class ImportedLearnerSchema(TolerantSchema):
     last_name = fields.String(required=True)
     birthdate = fields.Date(required=True)
     division = fields.String(load_default=None, allow_none=True)
+    national_student_id = fields.String(load_default=None, allow_none=True)  # the INE (school report)
     user_id = fields.UUID(load_default=None, allow_none=True)
     disabled = fields.Boolean(required=True)
 

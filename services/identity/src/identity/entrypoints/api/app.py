@@ -8,6 +8,7 @@ from flask import Flask
 
 from identity.adapters import orm
 from identity.bootstrap import Identity, bootstrap
+from identity.entrypoints.api.clients import oauth, oauth_clients
 from identity.entrypoints.api.errors import ERRORS
 from identity.entrypoints.api.routes import keys, recovery, saml, tokens, users
 from svckit.db import database_ready
@@ -20,16 +21,19 @@ def create_app(identity: Identity | None = None) -> Flask:
     app = create_service_app(
         name="identity",
         title="Identity",
-        description="Accounts, log in and tokens, password reset and email verification. Access tokens are RS256 JWTs; their public keys are at "
+        description="Accounts, log in and tokens, password reset and email verification, OAuth 2 clients (client "
+                    "credentials) for applications. Access tokens are RS256 JWTs; their public keys are at "
                     "/.well-known/jwks.json.",
-        blueprints=[users, recovery, tokens, keys, saml],
+        blueprints=[users, recovery, tokens, keys, saml, oauth, oauth_clients],
         error_table=ERRORS,
         ready_checks={"database": lambda: database_ready(identity.engine)},
         token_verifier=identity.verifier,
-        # Answers of /api/token* and /api/saml/* are tokens: never stored for an idempotent replay. The bodies of
+        # Answers of /api/token*, /api/saml/* and /api/oauth/* are tokens, and a new OAuth client's holds its secret:
+        # never stored for an idempotent replay. The bodies of
         # sign-ups and password resets hold passwords: their fingerprints are HMACs under a key derived from the signing keys'
         # secret (svckit.idempotency), so that a dump of the table cannot be used to test guessed passwords.
-        idempotency=IdempotencyKeys(identity.engine, orm.idempotency_keys, exempt_paths=["/api/token", "/api/saml"],
+        idempotency=IdempotencyKeys(identity.engine, orm.idempotency_keys,
+                                    exempt_paths=["/api/token", "/api/saml", "/api/oauth", "/api/admin/oauth-clients"],
                                     lease=timedelta(seconds=identity.common.idempotency_lease_seconds),
                                     fingerprint_secret=fingerprint_key(identity.settings.signing_keys_secret)),
         trusted_proxies=identity.common.trusted_proxies,

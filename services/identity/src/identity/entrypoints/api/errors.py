@@ -1,6 +1,7 @@
 """identity's error table: domain exception -> (HTTP status, error code)."""
 
 from identity.domain import exceptions as e
+from identity.domain.clients import ClientNotFound, InvalidClient
 from svckit.uow import ConcurrentUpdate
 
 ERRORS = {
@@ -30,5 +31,7 @@ ERRORS = {
     e.InvalidArrival: (400, "GAR_ARRIVAL_INVALID"),
     e.GarAlreadyLinked: (409, "GAR_ALREADY_LINKED"),
     e.AccountAlreadyLinkedToGar: (409, "ACCOUNT_ALREADY_LINKED_TO_GAR"),
+    InvalidClient: (400, "VALIDATION_ERROR"),
+    ClientNotFound: (404, "OAUTH_CLIENT_NOT_FOUND"),
     ConcurrentUpdate: (409, "CONCURRENT_UPDATE"),
 }
