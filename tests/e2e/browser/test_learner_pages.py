@@ -3,6 +3,7 @@ an account, which sends to the log-in page and back."""
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 
@@ -78,19 +79,24 @@ def test_a_profiles_collection_takes_the_profile_as_it_is_and_again(stack, open_
     expect(page.get_by_role("button", name=w["learner.results.share_profile"])).to_be_visible()
 
 
-def test_a_learner_improves_their_results_before_sending_them(stack, open_page, shot, university):
-    """Before sending, "J'améliore mes résultats": back to the test (a new one, made by an event a moment after),
-    only the questions not passed asked again; then the better results are sent."""
-    address = f"noa.{uuid.uuid4().hex[:8]}@example.org"
-    sign_up(stack, "Noa", "Améliore", address)
+def finished_by_skipping(stack, university, name: str) -> tuple[str, LearnerApi, dict, str]:
+    """A new learner who took the university's test to its end skipping every question: (their address, their API,
+    the participation, the test's id)."""
+    address = f"{name.lower()}.{uuid.uuid4().hex[:8]}@example.org"
+    sign_up(stack, name, "Améliore", address)
     learner = LearnerApi(stack, address)
     participation = learner.post("/api/campaign-participations",
                                  {"campaign_code": university.code, "participant_external_id": "L1-1234"})
     first = learner.assessment_id(participation["id"])
-    skipped = []
     while (question := learner.current_question(first, "fr")) is not None:
         learner.answer(first, question["id"], right=False)
-        skipped.append(question["id"])
+    return address, learner, participation, first
+
+
+def test_a_learner_improves_their_results_before_sending_them(stack, open_page, shot, university):
+    """Before sending, "J'améliore mes résultats": back to the test (a new one, made by an event a moment after),
+    only the questions not passed asked again; then the better results are sent."""
+    address, learner, participation, first = finished_by_skipping(stack, university, "Noa")
     w = words("fr")
     page = open_page(locale="fr")
     page.goto(f"/campagnes/{university.code}/resultats")
@@ -120,3 +126,38 @@ def test_a_learner_improves_their_results_before_sending_them(stack, open_page, 
     share.click()
     expect(page.get_by_role("heading", name=w["learner.results.shared_title"])).to_be_focused()
     assert learner.participation(university.code)["status"] == "SHARED"
+
+
+def test_the_results_page_opened_before_the_improved_test_exists_goes_back_to_it(stack, open_page, university):
+    """Improving puts the participation back to STARTED at once, and assessment makes the new test a moment later
+    (an event): the results page opened meanwhile reads the finished test, waits, then goes to the new one. The
+    moment is stretched here: the first reads of the participation's test answer the finished one."""
+    address, learner, participation, first = finished_by_skipping(stack, university, "Sam")
+    finished = wait_until(lambda: learner.participation(university.code)["status"] == "TO_SHARE"
+                          and learner.get(f"/api/campaign-participations/{participation['id']}/assessment"),
+                          message="the participation to send")
+    assert finished["id"] == first and finished["state"] == "COMPLETED"
+    learner.post(f"/api/campaign-participations/{participation['id']}/improve", {})
+    second = wait_until(lambda: (found := learner.assessment_id(participation["id"])) != first and found,
+                        message="the improved test")
+    w = words("fr")
+    page = open_page(locale="fr")
+    stale = {"left": 4}
+
+    def lagging(route):
+        if stale["left"] > 0:
+            stale["left"] -= 1
+            route.fulfill(status=200, content_type="application/json", body=json.dumps(finished))
+        else:
+            route.continue_()
+
+    page.route(f"**/api/campaign-participations/{participation['id']}/assessment", lagging)
+    # The rules were read in this browser the first time (the page keeps that mark, by participation).
+    page.add_init_script(f"localStorage.setItem('skills.learner.rules-seen.{participation['id']}', '1')")
+    page.goto(f"/campagnes/{university.code}/resultats")
+    log_in_on_page(page, w, address)
+    expect(page).to_have_url(re.compile(f"/campagnes/{university.code}/evaluation$"), timeout=20_000)
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        w["learner.test.position"].format(position=1, total=5), timeout=20_000)
+    assert stale["left"] == 0
+    assert learner.assessment_id(participation["id"]) == second

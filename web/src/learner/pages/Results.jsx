@@ -77,8 +77,16 @@ export function Results({ code }) {
     }
   }, [current, data]);
   const finishing = current?.status === "STARTED" && data?.assessment?.state === "COMPLETED";
-  usePolling(() => {
-    api.get(`/api/campaign-participations/${current.id}`).then(setParticipation, () => {});
+  // Finishing: the participation still runs while its test is over, until campaigns hears of the end (then it is
+  // TO_SHARE); or the learner just chose to improve and assessment has not made the new test yet (then a test
+  // that runs comes: back to it).
+  usePolling(async () => {
+    const fresh = await api.get(`/api/campaign-participations/${current.id}`).catch(() => null);
+    if (!fresh) return;
+    setParticipation(fresh);
+    if (fresh.status !== "STARTED") return;
+    const latest = await api.get(`/api/campaign-participations/${current.id}/assessment`).catch(() => null);
+    if (latest && latest.state !== "COMPLETED") route(paths.test(wanted), true);
   }, 1000, Boolean(finishing));
 
   async function share() {
