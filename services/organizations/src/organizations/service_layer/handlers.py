@@ -233,9 +233,7 @@ def preview_import(cmd: commands.ImportLearners, uow: OrganizationsUnitOfWork, r
     if parsed.errors or not parsed.learners:
         return ImportPreview(error_code="INVALID_LEARNERS" if parsed.errors else "EMPTY")
     with uow:
-        plan = plan_import(existing=uow.learners.snapshots(cmd.organization_id), records=parsed.learners,
-                           key=import_key(organization_type),
-                           disable_missing=organization_type == SCO or cmd.mode == REPLACE, now=now())
+        plan = _plan(uow, cmd.organization_id, organization_type, parsed.learners, cmd.mode, now())
     disabled = sorted(({"learner_id": update.change.learner_id, "first_name": update.change.first_name,
                         "last_name": update.change.last_name, "division": update.change.division}
                        for update in plan.disabled), key=lambda item: (item["last_name"], item["first_name"]))
@@ -253,11 +251,7 @@ def _may_import(uow: OrganizationsUnitOfWork, cmd: commands.ImportLearners, *, l
 def _apply_import(uow: OrganizationsUnitOfWork, organization: Organization, record: LearnerImport,
                   learners: list[ImportedLearner], mode: str, moment: datetime) -> None:
     """Under the organization's lock: what the file changes, written and announced."""
-    # A school's export is its whole list: who is not in it has left. A university
-    # chooses: add and update, or replace its list.
-    plan = plan_import(existing=uow.learners.snapshots(organization.id), records=learners,
-                       key=import_key(organization.type),
-                       disable_missing=organization.type == SCO or mode == REPLACE, now=moment)
+    plan = _plan(uow, organization.id, organization.type, learners, mode, moment)
     uow.learners.add_new(organization.id, plan.created, moment)
     uow.learners.apply(plan.updates())
     record.status = SUCCEEDED
@@ -267,6 +261,15 @@ def _apply_import(uow: OrganizationsUnitOfWork, organization: Organization, reco
     changes = plan.changes()
     if changes:
         organization.record_learner_import(record.id, changes, moment)
+
+
+def _plan(uow: OrganizationsUnitOfWork, organization_id: UUID, organization_type: str,
+          learners: list[ImportedLearner], mode: str, moment: datetime):
+    """What the file changes against the stored list. A school's export is its whole list: who is not in it has
+    left. A university chooses: add and update, or replace its list."""
+    return plan_import(existing=uow.learners.snapshots(organization_id), records=learners,
+                       key=import_key(organization_type),
+                       disable_missing=organization_type == SCO or mode == REPLACE, now=moment)
 
 
 def _carry_over_links(uow: OrganizationsUnitOfWork, organization: Organization, record: LearnerImport,

@@ -211,6 +211,16 @@ class AcceptInvitation(MethodView):
 # -- learners --------------------------------------------------------------------------------------
 
 
+def _import_command(runtime, form: dict, files: dict, organization_id: UUID) -> commands.ImportLearners:
+    """The uploaded file as an import (or its preview) reads it; a body over the limit is refused before."""
+    upload = files["file"]
+    limit = runtime.settings.max_import_bytes
+    if request.content_length is not None and request.content_length > limit + 64 * 1024:
+        raise ApiError(413, "FILE_TOO_LARGE", f"The file is larger than {limit // (1024 * 1024)} MB.")
+    return commands.ImportLearners(_actor(), organization_id, upload.filename or "learners", upload.stream,
+                                   form["mode"])
+
+
 @learners.route("/<uuid:organization_id>/learners/imports")
 class Imports(MethodView):
     @auth_required
@@ -220,13 +230,8 @@ class Imports(MethodView):
     def post(self, form: dict, files: dict, organization_id: UUID):
         """Import a learner file: SIECLE XML (plain or zipped) or CSV; all or nothing"""
         runtime = _runtime()
-        upload = files["file"]
-        limit = runtime.settings.max_import_bytes
-        if request.content_length is not None and request.content_length > limit + 64 * 1024:
-            raise ApiError(413, "FILE_TOO_LARGE", f"The file is larger than {limit // (1024 * 1024)} MB.")
-        result = handlers.import_learners(
-            commands.ImportLearners(_actor(), organization_id, upload.filename or "learners", upload.stream,
-                                    form["mode"]), runtime.uow(), runtime.read_file, runtime.now)
+        result = handlers.import_learners(_import_command(runtime, form, files, organization_id), runtime.uow(),
+                                          runtime.read_file, runtime.now)
         record = views.learner_import(runtime.engine, organization_id, result.learner_import.id)
         if not result.succeeded:
             status = 413 if record["error_code"] == "FILE_TOO_LARGE" else 422
@@ -255,13 +260,8 @@ class ImportPreview(MethodView):
     def post(self, form: dict, files: dict, organization_id: UUID):
         """What importing this file would change, changing nothing: who it would take off the list (admins)"""
         runtime = _runtime()
-        upload = files["file"]
-        limit = runtime.settings.max_import_bytes
-        if request.content_length is not None and request.content_length > limit + 64 * 1024:
-            raise ApiError(413, "FILE_TOO_LARGE", f"The file is larger than {limit // (1024 * 1024)} MB.")
-        preview = handlers.preview_import(
-            commands.ImportLearners(_actor(), organization_id, upload.filename or "learners", upload.stream,
-                                    form["mode"]), runtime.uow(), runtime.read_file, runtime.now)
+        preview = handlers.preview_import(_import_command(runtime, form, files, organization_id), runtime.uow(),
+                                          runtime.read_file, runtime.now)
         return {"error_code": preview.error_code, "created_count": preview.created_count,
                 "updated_count": preview.updated_count, "disabled_count": len(preview.disabled),
                 "disabled": list(preview.disabled)}
