@@ -20,6 +20,21 @@ import { Shell } from "../components/Shell.jsx";
 import { explain } from "../explain.js";
 import { useSignedIn } from "../session.jsx";
 
+// A published certification in a line: its centre, its status and, when it has one, its score.
+export function CertificateMeta({ item }) {
+  const { t } = useI18n();
+  return (
+    <>
+      {`${item.certification_center} · `}
+      <span class={`badge${item.status === "validated" ? " badge--success" : ""}`}>
+        {t(`learner.certificates.status.${item.status}`)}
+      </span>
+      {item.score !== null && item.score !== undefined
+        ? ` · ${t("learner.certificates.score", { score: item.score, max: item.max_score })}` : ""}
+    </>
+  );
+}
+
 export function MyCertificates() {
   const { t, locale } = useI18n();
   const signedIn = useSignedIn();
@@ -39,14 +54,7 @@ export function MyCertificates() {
               <li key={item.id} class="learner-list__item">
                 <div class="learner-list__text">
                   <p class="learner-list__title">{t("learner.certificates.item", { date })}</p>
-                  <p class="learner-list__meta">
-                    {`${item.certification_center} · `}
-                    <span class={`badge${item.status === "validated" ? " badge--success" : ""}`}>
-                      {t(`learner.certificates.status.${item.status}`)}
-                    </span>
-                    {item.score !== null && item.score !== undefined
-                      ? ` · ${t("learner.certificates.score", { score: item.score, max: item.max_score })}` : ""}
-                  </p>
+                  <p class="learner-list__meta"><CertificateMeta item={item} /></p>
                 </div>
                 <a class="button button--secondary" href={certificationPaths.certificate(item.id)}
                   aria-label={t("learner.certificates.see_for", { date })}>

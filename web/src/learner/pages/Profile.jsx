@@ -8,7 +8,7 @@ import { certificationPaths, myCertificates } from "../certification.js";
 import { formatDay } from "../components/Certificate.jsx";
 import { Shell } from "../components/Shell.jsx";
 import { useSignedIn } from "../session.jsx";
-import { AttestationButton } from "./Certificates.jsx";
+import { AttestationButton, CertificateMeta } from "./Certificates.jsx";
 
 // The latest published certification (the API lists them latest first), or the link to the list when none.
 function LatestCertification({ signedIn }) {
@@ -21,13 +21,8 @@ function LatestCertification({ signedIn }) {
     <section class="card learner-latest-certification" aria-labelledby="latest-certification-title">
       <h2 id="latest-certification-title">{t("learner.profile.certification_title")}</h2>
       <p>
-        {t("learner.certificates.item", { date })}
-        {` · ${latest.certification_center} · `}
-        <span class={`badge${latest.status === "validated" ? " badge--success" : ""}`}>
-          {t(`learner.certificates.status.${latest.status}`)}
-        </span>
-        {latest.score !== null && latest.score !== undefined
-          ? ` · ${t("learner.certificates.score", { score: latest.score, max: latest.max_score })}` : ""}
+        {`${t("learner.certificates.item", { date })} · `}
+        <CertificateMeta item={latest} />
       </p>
       <div class="actions">
         <a class="button button--secondary" href={certificationPaths.certificate(latest.id)}
