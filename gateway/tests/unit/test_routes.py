@@ -170,6 +170,11 @@ def test_only_identitys_token_routes_ignore_idempotency_keys():
     assert all(route.service == "identity" for route in ROUTES if not route.honours_idempotency_keys)
 
 
+def test_a_gar_arrival_finds_itself_in_organizations_counted_per_address_as_log_ins():
+    route = table.route_for("POST", "/api/gar/learner-match")
+    assert (route.service, route.limit_group, route.token) == ("organizations", "login", False)
+
+
 def test_an_application_s_token_request_counts_with_log_ins_per_address():
     """A client's secret is checked there, as a password at a log-in: the same group, counted per address."""
     assert table.route_for("POST", "/api/oauth/token").limit_group == "login"

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta, timezone
 
 import jwt
 import pytest
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from identity.adapters.client_secrets import HmacClientSecrets
 from identity.adapters.tokens import JwtClientTokenIssuer
