@@ -387,11 +387,12 @@ def _refuse_if_another_account(uow: OrganizationsUnitOfWork, learner: Organizati
     if learner.user_id is not None and learner.user_id != user_id:
         raise conflict(SAME_SCHOOL, _methods(uow, learner.user_id))
     if learner.user_id is None and learner.national_student_id:
-        others = [link.user_id for link in uow.learners.linked_elsewhere(learner.organization_id,
-                                                                         [learner.national_student_id])
-                  if link.user_id != user_id]
-        if others:
-            raise conflict(ANOTHER_SCHOOL, _methods(uow, others[0]))
+        # The accounts this INE signs in elsewhere (several only where links were made before this rule): the
+        # pupil's own among them lets them in.
+        accounts = sorted({link.user_id for link in uow.learners.linked_elsewhere(learner.organization_id,
+                                                                                 [learner.national_student_id])})
+        if accounts and user_id not in accounts:
+            raise conflict(ANOTHER_SCHOOL, _methods(uow, accounts[0]))
 
 
 def _methods(uow: OrganizationsUnitOfWork, user_id: UUID):
