@@ -88,7 +88,7 @@ def test_a_pupil_creates_their_gar_account_then_the_gar_signs_them_straight_in(o
 
 
 def birth(region, w, day_month_year) -> None:
-    for label, value in zip(("day", "month", "year"), day_month_year):
+    for label, value in zip(("day", "month", "year"), day_month_year, strict=True):
         region.get_by_label(w[f"learner.matching.{label}"], exact=True).fill(value)
 
 
