@@ -503,6 +503,26 @@ def patiently(what: str, attempt, timeout: float = 60.0):
     return outcome
 
 
+# A pupil of the demo school without an email address, whose account identity's seed-demo made with this username
+# (identity/entrypoints/cli.py): he finds himself in the school's list as the face would have him do.
+DEMO_USERNAME_PUPIL = {"username": "francois.lefevre3011", "first_name": "François", "last_name": "Lefèvre",
+                       "birthdate": "2012-11-30"}
+DEMO_CLIENT = ("ac-paris-demo-lsu", "Demo-Lsu-Secret-2026")  # the school report's demo client (seed-demo)
+
+
+def demo_username_pupil(base: str) -> None:
+    """The username pupil logs in with it and finds himself in the school's list (a second time changes nothing)."""
+    _, tokens = api(base, "POST", "/api/token", {"username": DEMO_USERNAME_PUPIL["username"],
+                                                 "password": DEMO_PASSWORD})
+    token = tokens.get("access_token") or fail(f"the demo pupil without an email cannot log in: {tokens}")
+    _, me = api(base, "GET", "/api/users/me", token=demo_token(base, DEMO_LOGINS[1][1]))
+    school = me["memberships"][0]["organization_id"]
+    pupil = {key: DEMO_USERNAME_PUPIL[key] for key in ("first_name", "last_name", "birthdate")}
+    status, answer = api(base, "POST", f"/api/organizations/{school}/learners/reconciliation", pupil, token)
+    if status != 200:
+        fail(f"the demo pupil without an email did not find himself in the school's list: {status} {answer}")
+
+
 def demo_candidate(base: str, session: dict, diagnosis_code: str) -> dict:
     """The demo learner, a pupil of the demo school, enrolled in its certification session; done once.
 
@@ -663,6 +683,8 @@ def up() -> None:
     diagnosis = demo_campaign(url, DEMO_DIAGNOSIS)
     demo_candidate(url, session, diagnosis)
     say(f"demo learner eligible (diagnosis {diagnosis} taken) and enrolled in session {session['number']}")
+    demo_username_pupil(url)
+    say(f"demo pupil without an email address: {DEMO_USERNAME_PUPIL['username']}, in the school's list")
     print(f"\nThe platform is up: {url}\n  the learners' test: {url}/ (demo campaign: {url}/campagnes/{code})\n"
           f"  Orga, for teachers: {url}/orga/\n  Certif, for certification centres: {url}/certif/\n"
           f"  API: {url}/api (OpenAPI at {url}/api/openapi.json)\n\n"
@@ -677,10 +699,16 @@ def up() -> None:
           f"  with the session's number and that password); its page in Certif ({url}/certif/) shows them too.\n"
           f"  Lou joins at {url}/certification with the session number, her names and birth date; the invigilator\n"
           f"  authorizes her at {url}/certif/surveillance.")
+    print(f"  A pupil without an email address logs in with the username {DEMO_USERNAME_PUPIL['username']} (François\n"
+          "  Lefèvre, of the same school; his school's admins see it in Orga and can give him a temporary password).\n"
+          f"  The school report's demo application (LSU, académie de Paris) is the OAuth 2 client {DEMO_CLIENT[0]},\n"
+          f"  secret {DEMO_CLIENT[1]}: POST {url}/api/oauth/token (client credentials), then\n"
+          f"  GET {url}/api/livret-scolaire/certification-results?uai=0751234A")
     missing = idp_missing()
     print(f"  Signing in through the GAR (SAML): {url}/api/saml/login?relay=/campagnes/{code} leads to the demo\n"
           f"  GAR's page (SimpleSAMLphp, http://127.0.0.1:{IDP_PORT}/): pupils lou.apprenant, chloe.coeurderoy,\n"
-          "  francois.lefevre, zoe.ozturk and the teacher prof.martin, password " + DEMO_PASSWORD + "."
+          "  francois.lefevre, zoe.ozturk and the teacher prof.martin, password " + DEMO_PASSWORD + " (Lou and\n"
+          "  François have accounts already: told so at their first arrival, they link the GAR to them)."
           if missing is None else f"  The demo GAR (SAML sign-in) is not running: {missing}.")
     print("\nStop everything with: make down")
 

@@ -185,13 +185,28 @@ def test_the_school_is_told_whose_attestation_it_never_downloaded(runtime, clien
     own = client.get(f"/api/certificates/{pupils['Tom'].course['course_id']}/attestation", headers=pupils["Tom"].who.auth)
     assert own.status_code == 200  # the pupil's own download is not the school's
     assert client.get(f"/api/certification-centers/{college.id}/attestations?division=3A",
-                      headers=college.head.auth).status_code == 200
+                      headers=college.head.auth).data.startswith(b"%PDF")  # read to its end, as a browser does
     assert [item["last_name"] for item in client.get(url, headers=college.head.auth).get_json()["items"]] == ["Autre"]
     assert client.get(f"/api/certification-centers/{college.id}/attestations?division=3A",
-                      headers=college.head.auth).status_code == 200  # again: still recorded once
+                      headers=college.head.auth).data.startswith(b"%PDF")  # again: still recorded once
     with runtime.engine.connect() as connection:
         assert connection.execute(sql("SELECT count(*) FROM attestation_downloads WHERE center_id = :id"),
                                   {"id": college.id}).scalar_one() == 3
 
     for who in (platform_admin, pupils["Zoé"].who):
         assert_error(client.get(url, headers=who.auth), 403, "NOT_A_CENTER_MEMBER")
+
+
+def test_a_class_download_cut_before_its_end_records_nothing(runtime, client, college, published_class):
+    """The school has saved a class's attestations when the whole file went out, not when the answer started."""
+    url = f"/api/certification-centers/{college.id}/undownloaded-attestations"
+    before = [item["last_name"] for item in client.get(url, headers=college.head.auth).get_json()["items"]]
+    cut = client.get(f"/api/certification-centers/{college.id}/attestations?division=3A", headers=college.head.auth,
+                     buffered=False)
+    assert cut.status_code == 200
+    assert next(iter(cut.response)).startswith(b"%PDF")  # the first piece only, then the connection is gone
+    cut.close()
+    assert [item["last_name"] for item in client.get(url, headers=college.head.auth).get_json()["items"]] == before
+    whole = client.get(f"/api/certification-centers/{college.id}/attestations?division=3A", headers=college.head.auth)
+    assert whole.status_code == 200 and whole.data.endswith(b"%%EOF\n")
+    assert [item["last_name"] for item in client.get(url, headers=college.head.auth).get_json()["items"]] == ["Autre"]

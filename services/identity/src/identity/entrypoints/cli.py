@@ -5,12 +5,13 @@ from __future__ import annotations
 import getpass
 import secrets
 import sys
+from datetime import date
 
 import click
 
 from identity.bootstrap import bootstrap
 from identity.domain import commands
-from identity.domain.clients import CERTIFICATION_RESULTS, SCOPES, DisableClient, RegisterClient
+from identity.domain.clients import CERTIFICATION_RESULTS, SCOPES, DisableClient, OAuthClient, RegisterClient
 from identity.domain.exceptions import IdentityError
 from identity.domain.model import SUPER_ADMIN
 from identity.service_layer import clients, handlers
@@ -18,6 +19,12 @@ from svckit.cli import ServiceDefinition, service_cli
 
 DEMO_PASSWORD = "Demo-Pass-2026!"  # noqa: S105 - demo mode only, refused in production
 DEMO_ORGA_ADMIN = "orga.admin@demo.example.org"
+# A pupil of the demo school without an email address: the username identity makes of these names and birthday.
+DEMO_PUPIL = ("François", "Lefèvre", date(2012, 11, 30))
+DEMO_USERNAME = "francois.lefevre3011"
+# The demo academy's school report application (LSU, académie de Paris: the demo school's UAI opens with 075), as
+# an OAuth 2 client with a fixed id and secret (demo mode only, refused in production like the demo passwords).
+DEMO_CLIENT_ID, DEMO_CLIENT_SECRET = "ac-paris-demo-lsu", "Demo-Lsu-Secret-2026"  # noqa: S105
 DEMO_USERS = (
     # email, first name, last name, platform admin
     ("admin@demo.example.org", "Camille", "Administratrice", True),
@@ -79,7 +86,23 @@ def seed_demo() -> None:
             handlers.accept_orga_terms(commands.AcceptOrgaTerms(user_id), identity.uow(), identity.now)
     for email, *_ in DEMO_USERS:  # their addresses count as verified: nobody reads the demo's mailboxes
         handlers.mark_email_verified(commands.MarkEmailVerified(email), identity.uow(), identity.now)
-    click.echo(f"identity: demo accounts ready ({', '.join(u[0] for u in DEMO_USERS)})")
+    with identity.uow() as uow:
+        pupil_exists = uow.users.get_by_username(DEMO_USERNAME) is not None
+        client_exists = uow.oauth_clients.get(DEMO_CLIENT_ID) is not None
+    if not pupil_exists:
+        handlers.register_pupil_with_username(commands.RegisterPupilWithUsername(*DEMO_PUPIL, DEMO_PASSWORD, True),
+                                              identity.uow(), identity.hasher, identity.now)
+        with identity.uow() as uow:
+            if uow.users.get_by_username(DEMO_USERNAME) is None:
+                raise click.ClickException(f"the demo pupil did not get the username {DEMO_USERNAME}")
+    if not client_exists:
+        with identity.uow() as uow:
+            uow.oauth_clients.add(OAuthClient.register(
+                DEMO_CLIENT_ID, "LSU, académie de Paris (démo)", identity.client_secrets.hash(DEMO_CLIENT_SECRET),
+                [CERTIFICATION_RESULTS], "ac-paris", ["075"], created_by="cli:seed-demo", now=identity.now()))
+            uow.commit()
+    click.echo(f"identity: demo accounts ready ({', '.join(u[0] for u in DEMO_USERS)}, {DEMO_USERNAME}); "
+               f"demo school report client {DEMO_CLIENT_ID}")
 
 
 @main.command("mark-email-verified", help="Record that an account's address is its holder's (when its mails "

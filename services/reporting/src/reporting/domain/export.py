@@ -16,7 +16,6 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
-from urllib.parse import quote
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -462,9 +461,3 @@ def file_name(campaign_name: str, campaign_id: UUID | int | str, moment: datetim
                    if ch not in FILE_NAME_FORBIDDEN and unicodedata.category(ch) not in ("Cc", "Cf")).strip()
     return f"Resultats-{safe}-{campaign_id}-{_in_paris(moment):%Y-%m-%d-%H%M}.csv"
 
-
-def content_disposition(name: str) -> str:
-    """``attachment`` with an ASCII ``filename`` for old clients and the exact ``filename*`` (RFC 6266, 5987)."""
-    stripped = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    fallback = "".join(ch for ch in stripped if ch.isprintable() and ch not in '"\\')
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"

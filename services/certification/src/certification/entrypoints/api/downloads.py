@@ -9,37 +9,37 @@ school's class never sits in the process's memory as bytes.
 from __future__ import annotations
 
 import tempfile
-import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+import logging
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import IO, Any
-from urllib.parse import quote
 
 from flask import Response
 
 from certification.adapters import attestation_pdf
 from certification.domain import results_csv
+from svckit.downloads import attachment_headers
+
+log = logging.getLogger(__name__)
 
 PDF = "application/pdf"
 CHUNK = 64 * 1024
 
 
-def content_disposition(name: str) -> str:
-    """``attachment`` with an ASCII ``filename`` for old clients and the exact ``filename*`` (RFC 6266, 5987)."""
-    stripped = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    fallback = "".join(ch for ch in stripped if ch.isprintable() and ch not in '"\\')
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
-
-
-def _headers(name: str) -> dict[str, str]:
-    return {"Content-Disposition": content_disposition(name), "Cache-Control": "no-store"}
-
-
-def _streamed(file: IO[bytes]) -> Iterator[bytes]:
+def _streamed(file: IO[bytes], on_sent: Callable[[], None] | None) -> Iterator[bytes]:
     while chunk := file.read(CHUNK):
         yield chunk
+    # The server asks for more only once the last piece was written out: a download cut before its end (the
+    # server closes the answer: GeneratorExit at the yield) never gets here.
+    if on_sent is not None:
+        try:
+            on_sent()
+        except Exception:  # the file is out; the answer can no longer say so
+            log.exception("the file %s was sent but what follows its sending failed", file)
 
 
-def pdf(certificates: Iterable[Mapping[str, Any]], name: str, title: str) -> Response:
+def pdf(certificates: Iterable[Mapping[str, Any]], name: str, title: str, *,
+        on_sent: Callable[[], None] | None = None) -> Response:
+    """``on_sent``: run once the whole file has been written to the client, never for a download cut before."""
     file = tempfile.TemporaryFile(prefix="attestations-")
     try:
         attestation_pdf.write(certificates, file, title)
@@ -48,7 +48,7 @@ def pdf(certificates: Iterable[Mapping[str, Any]], name: str, title: str) -> Res
     except BaseException:
         file.close()
         raise
-    response = Response(_streamed(file), content_type=PDF, headers=_headers(name))
+    response = Response(_streamed(file, on_sent), content_type=PDF, headers=attachment_headers(name))
     response.content_length = size
     # Closed (so deleted: a TemporaryFile) when the server closes the answer, read to its end or not.
     response.call_on_close(file.close)
@@ -57,4 +57,4 @@ def pdf(certificates: Iterable[Mapping[str, Any]], name: str, title: str) -> Res
 
 def csv(results: Iterable[Mapping[str, Any]], name: str) -> Response:
     return Response((text.encode("utf-8") for text in results_csv.lines(results)),
-                    content_type=results_csv.CONTENT_TYPE, headers=_headers(name))
+                    content_type=results_csv.CONTENT_TYPE, headers=attachment_headers(name))

@@ -183,9 +183,10 @@ class ClassAttestations(MethodView):
         actor = _actor()
         found = views.class_results(runtime.uow(), runtime.engine, center_id, actor, args["division"],
                                     attestations_only=True)
-        runtime.handle(c.RecordAttestationDownloads(actor, center_id, tuple(item["id"] for item in found)))
+        # The school has saved them once the whole file went out: a download cut halfway records nothing.
+        recorded = c.RecordAttestationDownloads(actor, center_id, tuple(item["id"] for item in found))
         return downloads.pdf(found, attestations.class_file_name(args["division"], runtime.now()),
-                             f"{attestations.TITLE} - {args['division']}")
+                             f"{attestations.TITLE} - {args['division']}", on_sent=lambda: runtime.handle(recorded))
 
 
 @centers.route("/<uuid:center_id>/undownloaded-attestations")

@@ -14,6 +14,7 @@ from reporting.entrypoints.api.routes import locale_of
 from reporting.entrypoints.api.schemas import LocaleArgsSchema
 from reporting.views.export import campaign_export
 from svckit.auth import auth_required, current_principal
+from svckit.downloads import attachment_headers
 
 export = Blueprint("campaign-export", __name__, url_prefix="/api/campaigns", description="CSV export of results")
 
@@ -30,5 +31,5 @@ class CampaignExport(MethodView):
                                        UUID(current_principal().user_id), locale_of(args),
                                        datetime.now(timezone.utc))
         return Response(chunks, content_type=csv_format.CONTENT_TYPE, headers={
-            "Content-Disposition": csv_format.content_disposition(name), "Cache-Control": "no-store",
+            **attachment_headers(name),
             "X-Accel-Buffering": "no"})  # a proxy in front must not buffer the stream either
