@@ -136,6 +136,9 @@ ROUTES: tuple[Route, ...] = (
     public("POST", "/api/saml/links", IDENTITY, limit_group=LOGIN, honours_idempotency_keys=False),
     # An arrival's own GAR account: an account made, limited as signing up is.
     public("POST", "/api/saml/accounts", IDENTITY, limit_group=SIGNUP, honours_idempotency_keys=False),
+    # Before that account is made, the arrival finds the pupil in the school's list (organizations checks the
+    # arrival token): no account yet, so counted per address as log-ins are.
+    public("POST", "/api/gar/learner-match", ORGANIZATIONS, limit_group=LOGIN),
     # Applications (the school report's) get their tokens as OAuth 2 clients: a secret checked, counted as a log-in.
     # Registering a client answers its secret: identity keeps no answer for a key there either.
     public("POST", "/api/oauth/token", IDENTITY, limit_group=LOGIN, honours_idempotency_keys=False),

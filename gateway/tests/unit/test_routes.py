@@ -182,6 +182,11 @@ def test_a_temporary_password_is_identity_s_and_only_posted_and_its_change_count
     assert table.route_for("POST", "/api/password/expired").limit_group == "login"
 
 
+def test_a_gar_arrival_finds_itself_in_organizations_counted_per_address_as_log_ins():
+    route = table.route_for("POST", "/api/gar/learner-match")
+    assert (route.service, route.limit_group, route.token) == ("organizations", "login", False)
+
+
 def test_an_application_s_token_request_counts_with_log_ins_per_address():
     """A client's secret is checked there, as a password at a log-in: the same group, counted per address."""
     assert table.route_for("POST", "/api/oauth/token").limit_group == "login"

@@ -112,10 +112,10 @@ def profiles_campaign(stack) -> Campaign:
     return Campaign(created["code"], "", organization_id, name)
 
 
-def school_campaign(stack) -> Campaign:
+def school_campaign(stack, uai: str | None = None) -> Campaign:
     """A school (SCO) that manages its students: its admin imports the SIECLE export, then a campaign."""
     platform = platform_admin(stack)
-    uai = f"{uuid.uuid4().int % 10**7:07d}A"
+    uai = uai or f"{uuid.uuid4().int % 10**7:07d}A"
     name = "Collège Gustave Flaubert"
     organization_id, admin = organization_with_admin(stack, platform, name=name, type="SCO", external_id=uai,
                                                       manages_students=True)

@@ -1,19 +1,24 @@
 """Pupils without an email address, in the browser (issue 19):
 
 - a pupil signs in from the school's ENT: the real demo GAR's page (SimpleSAMLphp, tools/idp), then the learner
-  face's /connexion/gar, where they create their GAR account (no email, no password), reach the campaign they
-  came for and find themself in the school's list; the next time, the GAR signs them in straight to it;
+  face's /connexion/gar, where they find themself in the school's list (the GAR's school, UAI 0751234A) and create
+  their GAR account (no email, no password), linked to their learner, and reach the campaign they came for; the
+  next time, the GAR signs them in straight to it;
+- a pupil who already has an account (a username) is told so, with Pix's code and the username masked, before a
+  second account is made, and links the GAR to it;
 - a pupil signs up with "Je n'ai pas d'adresse e-mail": the face shows the username identity made of their names
   and birthday, the school's list finds them, and they log in again with the username."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
+import requests
 from accessibility import assert_accessible
 from journeys import PASSWORD
-from learner_steps import EXPECTED_REFUSALS, exactly, school_campaign, starting, words
+from learner_steps import EXPECTED_REFUSALS, ROOT, exactly, school_campaign, starting, words
 from playwright.sync_api import expect
 
 GAR_PASSWORD = "Demo-Pass-2026!"  # the demo GAR's people (tools/idp/config/authsources.php)
@@ -23,7 +28,7 @@ REFUSALS = r"Failed to load resource: the server responded with a status of (401
 
 @pytest.fixture(scope="module")
 def school(stack):
-    return school_campaign(stack)
+    return school_campaign(stack, uai="0751234A")  # the demo GAR's school
 
 
 def through_the_gar(page, w, retour: str, who: str = "zoe.ozturk") -> None:
@@ -57,19 +62,20 @@ def test_a_pupil_creates_their_gar_account_then_the_gar_signs_them_straight_in(o
     create = page.get_by_role("region", name=w["learner.gar.create_title"])
     create.get_by_role("button", name=exactly(w["learner.gar.create"])).click()
     expect(create.get_by_text(w["learner.sign_up.missing.accepted_terms"])).to_be_visible()
+    expect(create.get_by_text(w["learner.matching.missing.birthdate"])).to_be_visible()
     create.get_by_label(w["learner.sign_up.accepted_terms"]).check()
+    # Not found with another birth date: said, and no account made.
+    birth(create, w, ("06", "05", "2011"))
+    create.get_by_role("button", name=exactly(w["learner.gar.create"])).click()
+    expect(create.get_by_role("alert")).to_contain_text(errors("fr")["errors.NO_MATCHING_LEARNER"])
+    assert page.url.endswith("/connexion/gar")
+    birth(create, w, ("05", "06", "2011"))
     create.get_by_role("button", name=exactly(w["learner.gar.create"])).click()
 
-    # The campaign she came for; the school's list finds her by the names the GAR gave and her birth date.
+    # The campaign she came for, her account already linked to her learner: the test starts at once.
     expect(page).to_have_url(re.compile(f"{target}$"))
     expect(page.locator(".learner-account__name")).to_have_text("Zoë Öztürk")
     page.get_by_role("button", name=exactly(w["learner.landing.start"])).click()
-    expect(page).to_have_url(re.compile(f"{target}/eleve"))
-    expect(page.get_by_label(starting(w["learner.matching.last_name"]))).to_have_value("Öztürk")
-    page.get_by_label(w["learner.matching.day"], exact=True).fill("05")
-    page.get_by_label(w["learner.matching.month"], exact=True).fill("06")
-    page.get_by_label(w["learner.matching.year"], exact=True).fill("2011")
-    page.get_by_role("button", name=w["learner.matching.submit"]).click()
     expect(page).to_have_url(re.compile(f"{target}/didacticiel/1$"), timeout=30_000)
 
     # The next day, another browser: the GAR signs her in, straight to where she was going.
@@ -79,6 +85,53 @@ def test_a_pupil_creates_their_gar_account_then_the_gar_signs_them_straight_in(o
     expect(again.locator(".learner-account__name")).to_have_text("Zoë Öztürk")
     assert "access_token" not in again.url
     shot(again, "learner-gar-signed-in-again-fr")
+
+
+def errors(locale: str) -> dict[str, str]:
+    return json.loads((ROOT / "web" / "src" / "common" / "locales" / f"errors.{locale}.json").read_text("utf-8"))
+
+
+def birth(region, w, day_month_year) -> None:
+    for label, value in zip(("day", "month", "year"), day_month_year, strict=True):
+        region.get_by_label(w[f"learner.matching.{label}"], exact=True).fill(value)
+
+
+def test_a_pupil_who_has_an_account_is_told_which_and_links_the_gar_to_it(stack, open_page, shot, school):
+    # Chloé signed up with a username and found herself in the school's list (through the API, as the face does).
+    signed_up = requests.post(f"{stack.gateway}/api/users", timeout=10, json={
+        "username_from": {"first_name": "Chloé", "last_name": "Cœurderoy", "birthdate": "2013-02-14"},
+        "password": PASSWORD, "accepted_terms": True})
+    assert signed_up.status_code == 201, signed_up.text
+    username = signed_up.json()["username"]
+    token = requests.post(f"{stack.gateway}/api/token", timeout=10,
+                          json={"username": username, "password": PASSWORD}).json()["access_token"]
+    reconciled = requests.post(f"{stack.gateway}/api/organizations/{school.organization_id}/learners/reconciliation",
+                               headers={"Authorization": f"Bearer {token}"}, timeout=10,
+                               json={"first_name": "Chloé", "last_name": "Cœurderoy", "birthdate": "2013-02-14"})
+    assert reconciled.status_code == 200, reconciled.text
+
+    page = open_page(allowed=(REFUSALS, EXPECTED_REFUSALS, r"status of 409"))
+    w = words("fr")
+    target = f"/campagnes/{school.code}"
+    through_the_gar(page, w, target, who="chloe.coeurderoy")
+    create = page.get_by_role("region", name=w["learner.gar.create_title"])
+    birth(create, w, ("14", "02", "2013"))
+    create.get_by_label(w["learner.sign_up.accepted_terms"]).check()
+    # Her username, masked (organizations knows it once identity announced the account: a moment after sign-up).
+    masked = "c***.c***" + username[len("chloe.coeurderoy"):]
+    create.get_by_role("button", name=exactly(w["learner.gar.create"])).click()
+    expect(create.get_by_role("alert")).to_contain_text(f"{masked}", timeout=15_000)
+    expect(create.get_by_role("alert")).to_contain_text("R32")
+    assert_accessible(page, "gar arrival: an account already there")
+    shot(page, "learner-gar-account-already-there-fr")
+
+    # She links the GAR to it: then straight in, as that account.
+    link = page.get_by_role("region", name=w["learner.gar.link_title"])
+    link.get_by_label(starting(w["common.email_or_username"])).fill(username)
+    link.get_by_label(starting(w["common.password"])).fill(PASSWORD)
+    link.get_by_role("button", name=w["learner.gar.link"]).click()
+    expect(page).to_have_url(re.compile(f"{target}$"))
+    expect(page.locator(".learner-account__name")).to_have_text("Chloé Cœurderoy")
 
 
 def test_a_pupil_without_an_email_signs_up_with_a_username_and_logs_in_with_it(open_page, shot, school):

@@ -13,6 +13,7 @@ from orga_steps import (
     create_organization,
     join_by_invitation,
     log_in_page,
+    random_uai,
     unique_email,
 )
 from playwright.sync_api import expect
@@ -31,9 +32,13 @@ EXPECTED = (r"status of 422 \(UNPROCESSABLE ENTITY\)",)
 @pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
 def test_an_admin_reads_a_refused_file_line_by_line_then_imports_the_siecle_export(
         stack, open_page, shot, tmp_path, phone):
-    admin_email = unique_email("direction")
+    # A school of its own (the sample's UAI is the demo GAR's school, which test_learner_gar_and_username.py makes).
+    admin_email, uai = unique_email("direction"), random_uai()
     organization_id = create_organization(stack, platform_admin(stack), "Collège Gustave Eiffel", admin_email,
-                                          external_id=UAI if not phone else "0751235B")
+                                          external_id=uai)
+    export = tmp_path / SIECLE_XML.name
+    export.write_text(SIECLE_XML.read_text(encoding="utf-8").replace(f"<UAJ>{UAI}</UAJ>", f"<UAJ>{uai}</UAJ>"),
+                      encoding="utf-8")
     join_by_invitation(stack, organization_id, admin_email, "Dominique", "Directrice", accept_terms=True)
     page = open_page(phone=phone, allowed=EXPECTED)
     page.goto("/orga/eleves")
@@ -62,7 +67,7 @@ def test_an_admin_reads_a_refused_file_line_by_line_then_imports_the_siecle_expo
         return
 
     # The SIECLE export: the report counts, the list shows the pupils once reporting has them.
-    page.get_by_label("Fichier à importer").set_input_files(SIECLE_XML)
+    page.get_by_label("Fichier à importer").set_input_files(export)
     page.get_by_role("button", name="Importer", exact=True).click()
     expect(page.get_by_role("heading", name="Import réussi")).to_be_focused()
     expect(page.locator(".stats__item").filter(has_text="Ajoutés")).to_contain_text("4")

@@ -24,6 +24,12 @@ kind: ``authenticate``, ``auth_required``, ``role_required`` and ``current_princ
 refuse a client's token as they refused it before clients existed (401 ``INVALID_TOKEN``), and
 ``scope_required`` (the client routes) refuses a person's (403 ``CLIENT_TOKEN_REQUIRED``) and a client
 without the scope (403 ``INSUFFICIENT_SCOPE``, RFC 6750).
+
+**A third kind that is no access token**: a GAR arrival (``token_use: gar_arrival``, ``sub`` ``gar:`` and the
+pupil's opaque GAR id, the names and school UAI the GAR sent), which identity signs with the same keys so that
+organizations can check it when the pupil looks for themself in the school's list before any account exists.
+``verify`` (every route, the gateway's filter) refuses it as not an access token; only ``verify_arrival``
+reads it, and never remembers it.
 """
 
 from __future__ import annotations
@@ -45,6 +51,9 @@ from svckit.errors import ApiError
 ALGORITHM = "RS256"
 BEARER = {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
 PERSON, CLIENT = "access", "client"  # the token_use of a person's token and of an OAuth 2 client's
+# A pupil the GAR signed in whose GAR identity no account holds yet (identity's arrival token): what the GAR said
+# of them, for the few minutes of finding themself in their school's list. Never an access token.
+GAR_ARRIVAL = "gar_arrival"
 
 
 @dataclass(frozen=True)
@@ -127,19 +136,23 @@ class TokenVerifier:
         with self._lock:
             known = self._verified.get(token)  # and made the most recently used
         if known is None:
-            return self._verify_in_full(token)
+            return self._verify_in_full(token, (PERSON, CLIENT))
         now = self.clock()
         if now >= known.expires + self.leeway:
             self._forget(token)
             raise TokenRejected("TOKEN_EXPIRED", "The token has expired.")
         if known.not_before > now + self.leeway:  # only a clock set back can bring this
             self._forget(token)
-            return self._verify_in_full(token)
+            return self._verify_in_full(token, (PERSON, CLIENT))
         key = self.keys.key_for(known.kid)  # raises as for a new token when the key is gone or unreachable
         if key is not known.key and key != known.key:
             self._forget(token)
-            return self._verify_in_full(token)
+            return self._verify_in_full(token, (PERSON, CLIENT))
         return known.principal
+
+    def verify_arrival(self, token: str) -> dict[str, Any]:
+        """A GAR arrival's claims (identity's signature, issuer, audience, expiry checked); never remembered."""
+        return self._verify_in_full(token, (GAR_ARRIVAL,), remember=False).claims
 
     def _forget(self, token: str) -> None:
         with self._lock:
@@ -151,7 +164,7 @@ class TokenVerifier:
         with self._lock:
             self._verified[token] = verified  # the least recently used dropped past cache_size
 
-    def _verify_in_full(self, token: str) -> Principal:
+    def _verify_in_full(self, token: str, kinds: tuple[str, ...], *, remember: bool = True) -> Principal:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.InvalidTokenError as error:
@@ -177,8 +190,9 @@ class TokenVerifier:
         except jwt.InvalidTokenError as error:
             raise TokenRejected("INVALID_TOKEN", "The token is invalid.") from error
         kind = claims.get("token_use")
-        if kind not in (PERSON, CLIENT):
-            raise TokenRejected("INVALID_TOKEN", "This is not an access token.")
+        if kind not in kinds:
+            raise TokenRejected("INVALID_TOKEN", "This is not an access token." if GAR_ARRIVAL not in kinds
+                                else "This is not an arrival from the GAR.")
         if kind == CLIENT and (claims.get("client_id") != claims["sub"] or "roles" in claims):
             raise TokenRejected("INVALID_TOKEN", "This client token is malformed.")
         if kind == PERSON and "client_id" in claims:
@@ -190,7 +204,8 @@ class TokenVerifier:
             not_before = max(float(claims.get("nbf", 0)), float(claims["iat"]))
         except (TypeError, ValueError):  # PyJWT checked them as numbers: kept for safety, never remembered
             return principal
-        self._remember(token, _Verified(kid, key, principal, expires, not_before))
+        if remember:
+            self._remember(token, _Verified(kid, key, principal, expires, not_before))
         return principal
 
 
@@ -292,3 +307,16 @@ def scope_required(scope: str) -> Callable[[Callable], Callable]:
         return Blueprint.doc(security=[{"bearerAuth": []}])(wrapper)
 
     return decorator
+
+
+def verify_gar_arrival(token: str) -> dict[str, Any]:
+    """The claims of identity's GAR arrival token sent in a request's body, or the 400 identity gives a spoilt or
+    expired arrival (the token is a field of the body, not the request's authentication)."""
+    verifier: TokenVerifier = current_app.extensions["token_verifier"]
+    try:
+        return verifier.verify_arrival(token)
+    except TokenRejected as error:
+        raise ApiError(400, "GAR_ARRIVAL_INVALID", "This arrival from the GAR is not valid any more; sign in again "
+                       "from the ENT.") from error
+    except KeyUnavailable as error:
+        raise ApiError(503, "AUTH_KEYS_UNAVAILABLE", "Tokens cannot be checked right now; try again shortly.") from error

@@ -250,6 +250,17 @@ def client_token_for(client_id: str, scope: str = "", **claims: Any) -> str:
                        "scope": scope, **claims}, TestKeys.private_key(), algorithm="RS256", headers={"kid": "test"})
 
 
+def gar_arrival_for(ido: str, uai: str, first_name: str, last_name: str, *, minutes: int = 10) -> str:
+    """identity's GAR arrival token (adapters/arrivals.py) for a pupil the GAR signed in, signed with the test key."""
+    import jwt
+
+    now = datetime.now(timezone.utc)
+    return jwt.encode({"iss": "skills-platform", "aud": "skills-platform", "sub": f"gar:{ido}", "iat": now, "nbf": now,
+                       "exp": now + timedelta(minutes=minutes), "token_use": "gar_arrival", "ido": ido, "uai": uai,
+                       "first_name": first_name, "last_name": last_name, "profile": "National_elv"},
+                      TestKeys.private_key(), algorithm="RS256", headers={"kid": "test"})
+
+
 def example_envelope(event_type: str, *, aggregate_id: str, aggregate_version: int = 1, contracts_from: Path,
                      **payload):
     """The contract's example of ``event_type`` with ``payload`` fields replaced and a new message id."""

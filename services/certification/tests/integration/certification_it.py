@@ -200,16 +200,21 @@ class SatPupil:
     course: dict | None = None
     learner_id: str | None = None
     ine: str | None = None
+    abort_reason: str = "candidate"  # why a test of fewer than 32 answers ended; "technical": cancelled
 
 
 def sit_and_publish(runtime, client, school_admin: Person, center_id: str, platform_admin: Person,
-                    pupils: list[SatPupil], *, publish: bool = True) -> dict:
-    """The school enrols the pupils' classes in a session; each joins, is let in, starts and answers as
-    ``statuses`` say; the school finalizes and a platform admin publishes. The session."""
+                    pupils: list[SatPupil], *, publish: bool = True, **session: Any) -> dict:
+    """The school enrols the pupils' classes in a session (``session``: its fields changed); each joins, is let
+    in, starts and answers as ``statuses`` say; the school finalizes and a platform admin publishes. The session.
+    A pupil who sat before (``learner_id`` set) sits again as the same learner."""
     for p in pupils:
-        p.learner_id = pupil(runtime, center_id, p.who, first=p.first_name, last=p.last_name, birthdate=p.birthdate,
-              division=p.division, profile=CERTIFIABLE, ine=p.ine)
-    session = schedule(client, center_id, school_admin).get_json()
+        if p.learner_id is None:
+            p.learner_id = pupil(runtime, center_id, p.who, first=p.first_name, last=p.last_name,
+                                 birthdate=p.birthdate, division=p.division, profile=CERTIFIABLE, ine=p.ine)
+    scheduled = schedule(client, center_id, school_admin, **session)
+    assert scheduled.status_code == 201, scheduled.get_json()
+    session = scheduled.get_json()
     for division in sorted({p.division for p in pupils}):
         enrolled = client.post(f"/api/certification-sessions/{session['id']}/student-enrolments",
                                headers=school_admin.auth, json={"division": division})
@@ -234,7 +239,7 @@ def sit_and_publish(runtime, client, school_admin: Person, center_id: str, platf
         complete(runtime, p.course, p.who, p.statuses, end_reason="COMPLETED" if finished else "ENDED_BY_INVIGILATOR")
     finalized = client.post(f"/api/certification-sessions/{session['id']}/finalization", headers=school_admin.auth,
                             json={"reports": [{"candidate_id": p.course["candidate_id"], "has_seen_end_screen": True,
-                                               **({} if len(p.statuses) >= 32 else {"abort_reason": "candidate"})}
+                                               **({} if len(p.statuses) >= 32 else {"abort_reason": p.abort_reason})}
                                               for p in pupils if p.course]})
     assert finalized.status_code == 200, finalized.get_json()
     if publish:

@@ -118,3 +118,24 @@ def test_a_school_with_no_published_result_is_an_empty_list(runtime, client, col
 @pytest.mark.parametrize("uai", ["069123A", "06912345", "", "0691234AB"])
 def test_a_malformed_uai_is_a_validation_error(client, uai):
     assert_error(client.get(f"{URL}?uai={uai}", headers=lyon_client()), 400, "VALIDATION_ERROR")
+
+
+def test_a_pupil_who_sat_again_is_reported_by_the_latest_result_and_a_cancelled_one_is_left_out(
+        runtime, client, college, platform_admin):
+    """Max was rejected, then passed in a later session: the later result. Zoé passed, then her later test was
+    cancelled (a technical problem before 20 answers: to sit again, it says nothing of her): the one she passed."""
+    center_id, head, uai = a_college(runtime, client, platform_admin)
+    zoe = SatPupil(person("zoe"), "Zoé", "Lefèvre", "2011-04-02", "3A", PASSED, ine="423456789AB")
+    max_ = SatPupil(person("max"), "Max", "Durand", "2011-02-03", "3A", ABANDONED, ine="523456789AB")
+    sit_and_publish(runtime, client, head, center_id, platform_admin, [zoe, max_])
+    first = {"Zoé": zoe.course["verification_code"], "Max": max_.course["verification_code"]}
+    zoe.statuses, zoe.abort_reason, max_.statuses = ["ok"] * 12, "technical", PASSED
+    sit_and_publish(runtime, client, head, center_id, platform_admin, [zoe, max_], date="2026-12-15")
+
+    body = client.get(f"{URL}?uai={uai}", headers=lyon_client()).get_json()
+    reported = {item["first_name"]: item for item in body["certifications"]}
+    assert sorted(item["first_name"] for item in body["certifications"]) == ["Max", "Zoé"]  # one line per pupil
+    assert (reported["Max"]["status"], reported["Max"]["verification_code"]) == (
+        "validated", max_.course["verification_code"])
+    assert reported["Max"]["verification_code"] != first["Max"]
+    assert (reported["Zoé"]["status"], reported["Zoé"]["verification_code"]) == ("validated", first["Zoé"])

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from functools import partial
 
 from identity.adapters import orm
-from identity.adapters.arrivals import HmacArrivalTokens
+from identity.adapters.arrivals import JwtArrivalTokens
 from identity.adapters.client_secrets import HmacClientSecrets
 from identity.adapters.hashing import Argon2PasswordHasher
 from identity.adapters.keys import SigningKeyStore
@@ -38,7 +38,7 @@ class Identity(BaseRuntime):
     verifier: TokenVerifier
     mailer: Mailer
     saml: SamlServiceProvider
-    arrivals: HmacArrivalTokens
+    arrivals: JwtArrivalTokens
     client_secrets: HmacClientSecrets
     client_issuer: JwtClientTokenIssuer
     hasher: Argon2PasswordHasher = field(default_factory=Argon2PasswordHasher)
@@ -77,7 +77,7 @@ def bootstrap(settings: Settings | None = None) -> Identity:
         hasher=Argon2PasswordHasher.with_parameters(settings.argon2, settings.argon2_concurrency),
         mailer=settings.mail.mailer(),
         saml=SamlServiceProvider(settings.saml),
-        arrivals=HmacArrivalTokens(settings.signing_keys_secret),
+        arrivals=JwtArrivalTokens(keys, issuer=common.jwt_issuer, audience=common.jwt_audience),
         client_secrets=HmacClientSecrets(settings.signing_keys_secret),
         client_issuer=JwtClientTokenIssuer(keys, issuer=common.jwt_issuer, audience=common.jwt_audience,
                                            ttl_seconds=settings.tokens.access_ttl_seconds),

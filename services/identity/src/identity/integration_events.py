@@ -10,6 +10,7 @@ from typing import Any
 from identity.domain.events import (
     EmailVerificationRequested,
     EmailVerified,
+    GarLinked,
     OrgaTermsAccepted,
     PasswordResetRequested,
     UserRegistered,
@@ -50,6 +51,13 @@ def to_integration(event: Any) -> IntegrationEvent | None:
             aggregate_id=str(event.user_id),
             aggregate_version=event.version,
             payload={"user_id": str(event.user_id), "email": event.email, "verified_at": _iso(event.verified_at)},
+        )
+    if isinstance(event, GarLinked):
+        return IntegrationEvent(
+            event_type="identity.user.gar_linked.v1",
+            aggregate_id=str(event.user_id),
+            aggregate_version=event.version,
+            payload={"user_id": str(event.user_id), "uai": event.uai, "linked_at": _iso(event.linked_at)},
         )
     # identity reads the two requests itself, to mail the links: the request is the aggregate, and
     # the link's secret is never in them (the consumer draws it).

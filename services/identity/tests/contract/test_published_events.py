@@ -9,6 +9,7 @@ import pytest
 from identity.domain.events import (
     EmailVerificationRequested,
     EmailVerified,
+    GarLinked,
     OrgaTermsAccepted,
     PasswordResetRequested,
     UserRegistered,
@@ -28,6 +29,7 @@ EVENTS = [
     UserRegistered(USER, None, "Zoë", "Öztürk", "fr", NOW, 1),  # a pupil's GAR account
     OrgaTermsAccepted(USER, NOW, 2),
     EmailVerified(USER, "lou@example.org", NOW, 3),
+    GarLinked(USER, "0751234A", NOW, 2),
 ]
 REQUESTS = [
     PasswordResetRequested(REQUEST, "lou@example.org", None, "learner", NOW),

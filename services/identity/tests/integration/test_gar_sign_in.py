@@ -239,11 +239,15 @@ def test_a_pupil_creates_a_gar_account_then_signs_in_straight_at_the_next_arriva
     assert account["sign_in_methods"] == ["GAR"]
     with identity.engine.connect() as connection:
         row = connection.execute(select(users.c.email, users.c.password_hash).where(users.c.id == user_id)).one()
-        event = connection.execute(select(outbox.c.body).where(outbox.c.aggregate_id == user_id)).scalar_one()
+        registered, linked = [Envelope.from_json(body) for body in connection.execute(
+            select(outbox.c.body).where(outbox.c.aggregate_id == user_id).order_by(outbox.c.id)).scalars()]
     assert tuple(row) == (None, None)
-    assert Envelope.from_json(event).payload | {"user_id": None, "registered_at": None} == {
+    assert registered.payload | {"user_id": None, "registered_at": None} == {
         "user_id": None, "email": None, "username": None, "first_name": "Zoë", "last_name": "Öztürk", "locale": "fr",
         "registered_at": None}
+    # How the account signs in, for the school (organizations): the GAR, from the demo school.
+    assert (linked.event_type, linked.aggregate_version, linked.payload["uai"]) == (
+        "identity.user.gar_linked.v1", 2, "0751234A")
 
     again = outcome(arrive(client, gar_answer(client, "zoe.ozturk", relay="/campagnes/SCOXYZ789")))
     assert again["user_id"] == user_id and again["target"] == "/campagnes/SCOXYZ789"

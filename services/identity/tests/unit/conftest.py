@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from identity.domain.login_throttle import FailureHistory
 from identity.domain.recovery import RecentRequests
@@ -300,3 +301,29 @@ class FakeMailer(Mailer):
 @pytest.fixture
 def mailer():
     return FakeMailer()
+
+
+class FakeKeys:
+    """identity's signing keys (adapters/keys.py) held in memory: one RSA key, ``k1``."""
+
+    def __init__(self):
+        self.private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+    def signing_key(self):
+        return "k1", self.private
+
+    def key_for(self, kid):
+        if kid != "k1":
+            raise LookupError(kid)
+        return self.private.public_key()
+
+
+@pytest.fixture(scope="session")
+def keys():
+    return FakeKeys()
+
+
+@pytest.fixture
+def arrivals(keys):
+    from identity.adapters.arrivals import JwtArrivalTokens
+    return JwtArrivalTokens(keys, issuer="skills-platform", audience="skills-platform")

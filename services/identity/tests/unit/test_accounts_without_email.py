@@ -4,9 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from identity.adapters.arrivals import HmacArrivalTokens
 from identity.domain import commands
-from identity.domain.events import EmailVerificationRequested, UserRegistered
+from identity.domain.events import EmailVerificationRequested, GarLinked, UserRegistered
 from identity.domain.exceptions import (
     GarAlreadyLinked,
     InvalidArrival,
@@ -30,11 +29,6 @@ PASSWORD = "Sup3r-Secret!"
 TOKENS = TokenPolicy(access_ttl_seconds=900, refresh_ttl_seconds=3600)
 CHLOE = GarIdentity(ido="9f1c27d4b8e04a6f93c1e5d7a2b8f046", first_name="Chloé", last_name="Cœur-de-Roy",
                     uai="0751234A", profile="National_elv")
-
-
-@pytest.fixture
-def arrivals():
-    return HmacArrivalTokens("a secret of the tests")
 
 
 def pupil(uow, hasher, clock, first="Chloé", last="Cœur-de-Roy", birthdate=date(2012, 2, 14), password=PASSWORD,
@@ -141,7 +135,8 @@ def test_an_arrival_creates_a_gar_account_with_no_email_and_no_password(uow, iss
     assert (user.email, user.username, user.password_hash) == (None, None, None)
     assert (user.first_name, user.last_name) == ("Chloé", "Cœur-de-Roy")
     assert uow.gar_links.get(CHLOE.ido).user_id == user.id
-    assert [type(e) for e in uow.committed_events] == [UserRegistered]
+    assert [type(e) for e in uow.committed_events] == [UserRegistered, GarLinked]
+    assert (uow.committed_events[1].uai, uow.committed_events[1].version, user.version) == ("0751234A", 2, 2)
 
 
 def test_a_gar_account_signs_in_at_the_next_arrival_and_never_with_a_password(uow, hasher, issuer, arrivals, clock):

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta, timezone
 
 import jwt
 import pytest
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from identity.adapters.client_secrets import HmacClientSecrets
 from identity.adapters.tokens import JwtClientTokenIssuer
@@ -173,19 +172,7 @@ def test_the_throttle_counts_only_the_failures_of_the_last_15_minutes():
     assert throttle.wait([NOW - timedelta(minutes=14)] + [NOW] * 9, NOW) == timedelta(minutes=1)
 
 
-class Keys:
-    def __init__(self):
-        self.private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-    def signing_key(self):
-        return "k1", self.private
-
-    def key_for(self, kid):
-        return self.private.public_key()
-
-
-def test_a_client_s_token_names_the_client_its_scope_and_academy_and_no_person():
-    keys = Keys()
+def test_a_client_s_token_names_the_client_its_scope_and_academy_and_no_person(keys):
     client = register(uai_prefixes=["069", "001"])
     token = JwtClientTokenIssuer(keys, issuer="skills-platform", audience="skills-platform", ttl_seconds=900
                                  ).issue_for_client(client, ("certification-results",), datetime.now(timezone.utc))

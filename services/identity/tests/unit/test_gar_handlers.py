@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 
-from identity.adapters.arrivals import HmacArrivalTokens
 from identity.domain import commands
 from identity.domain.exceptions import (
     AccountAlreadyLinkedToGar,
@@ -25,11 +24,6 @@ LOU = GarIdentity(ido="e3b2c6f0a1d94e7c8b5a2f61d0c4a9e1", first_name="Lou", last
                   profile="National_elv")
 CHLOE = GarIdentity(ido="9f1c27d4b8e04a6f93c1e5d7a2b8f046", first_name="Chloé", last_name="Cœurderoy",
                     uai="0751234A", profile="National_elv")
-
-
-@pytest.fixture
-def arrivals():
-    return HmacArrivalTokens("a secret of the tests")
 
 
 def assertion(clock, identity=LOU, assertion_id="id-1", minutes=5):
@@ -81,6 +75,8 @@ def test_linking_then_arriving_again_signs_the_account_in(uow, hasher, issuer, a
     again = arrive(uow, issuer, arrivals, clock, assertion(clock, assertion_id="id-2"))
     assert again.arrival_token is None and again.tokens.user_id == user_id
     assert len({t.family_id for t in uow.refresh_tokens.rows}) == 2  # a session of its own, as a log-in
+    # The link announced once (organizations shows how the pupil signs in); arriving again announces nothing.
+    assert [(type(e).__name__, e.uai) for e in uow.committed_events if hasattr(e, "uai")] == [("GarLinked", LOU.uai)]
 
 
 def test_a_wrong_password_links_nothing(uow, hasher, issuer, arrivals, clock):

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Engine, and_, func, select
+from sqlalchemy import Connection, Engine, and_, func, select
 from sqlalchemy.orm import aliased
 
 from organizations.adapters.orm import (
+    gar_sign_ins,
     invitations,
     known_users,
     learner_account_links,
@@ -21,6 +22,7 @@ from organizations.adapters.orm import (
 from organizations.domain import exceptions as e
 from organizations.domain.commands import Actor
 from organizations.domain.model import ADMIN, PENDING
+from organizations.domain.sign_in_methods import SignInMethods
 from svckit.pagination import offset
 
 
@@ -210,6 +212,7 @@ def learner_account_link(engine: Engine, organization_id: UUID, learner_id: UUID
             .where(links.c.learner_id == learner_id)
             .order_by(links.c.unlinked_at.desc().nulls_first(), links.c.linked_at.desc().nulls_last())
         ).all()
+        methods = _sign_in_methods(connection, learner.user_id) if learner.user_id is not None else None
     history = [{"account": _account(row, "account"), "linked_at": row.linked_at, "link_method": row.link_method,
                 "linked_by": _account(row, "linker"), "import_id": row.import_id, "unlinked_at": row.unlinked_at, "unlinked_by": _account(row, "by"), "unlink_method": row.unlink_method}
                for row in rows]
@@ -217,5 +220,15 @@ def learner_account_link(engine: Engine, organization_id: UUID, learner_id: UUID
     current = next((period for period in history if period["unlinked_at"] is None), None)
     return {"learner_id": learner.id, "first_name": learner.first_name, "last_name": learner.last_name,
             "linked": learner.user_id is not None, "account": current["account"] if current else None,
-            "linked_at": current["linked_at"] if current else None, "history": history}
+            "linked_at": current["linked_at"] if current else None, "history": history,
+            "sign_in_methods": methods.names if methods else [],
+            "username": methods.username if methods else None}
+
+
+def _sign_in_methods(connection: Connection, user_id: UUID) -> SignInMethods | None:
+    """How the account signs in, as identity announced it (None: not announced yet)."""
+    row = connection.execute(select(known_users.c.email, known_users.c.username, gar_sign_ins.c.user_id.label("gar"))
+                             .select_from(known_users.outerjoin(gar_sign_ins, gar_sign_ins.c.user_id == known_users.c.id))
+                             .where(known_users.c.id == user_id)).first()
+    return SignInMethods(row.email, row.username, row.gar is not None) if row is not None else None
 

@@ -36,12 +36,14 @@ def test_it_reads_a_registration_published_before_usernames_existed():
 def test_it_reads_the_orga_terms_and_its_own_invitation_examples():
     from organizations.entrypoints.consumers.schemas import (
         EmailVerifiedSchema,
+        GarLinkedSchema,
         InvitationIssuedSchema,
         OrgaTermsAcceptedSchema,
     )
 
     for event_type, schema in (("identity.user.orga_terms_accepted.v1", OrgaTermsAcceptedSchema),
                                ("identity.user.email_verified.v1", EmailVerifiedSchema),
+                               ("identity.user.gar_linked.v1", GarLinkedSchema),
                                ("organizations.invitation.issued.v1", InvitationIssuedSchema)):
         example = load_contract(event_type, Path(__file__).parent).example
         assert read_payload(schema(), Envelope.from_dict(example))

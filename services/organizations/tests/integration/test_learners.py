@@ -239,7 +239,8 @@ def test_reconciliation_links_one_account_to_one_learner(client, runtime, school
     assert again.status_code == 200  # the same account again: nothing changes
     taken = client.post(url, headers=other.auth, json={"first_name": "Zoë", "last_name": "Öztürk",
                                                       "birthdate": "2011-06-05"})
-    assert taken.status_code == 409 and taken.get_json()["error"]["code"] == "LEARNER_LINKED_TO_ANOTHER_ACCOUNT"
+    assert taken.status_code == 409  # the pupil has an account: the other is told to use it (test_gar_match.py)
+    assert taken.get_json()["error"]["code"] == "ACCOUNT_WITH_EMAIL_ALREADY_EXIST_FOR_THE_SAME_ORGANIZATION"
     with runtime.engine.connect() as connection:
         linked = connection.execute(text("SELECT count(*) FROM outbox WHERE event_type = "
                                          "'organizations.learner.linked.v1' AND body LIKE :u"),

@@ -176,8 +176,14 @@ def test_an_ine_with_different_accounts_in_two_previous_schools_is_linked_to_nei
     school_c, admin_c, uai_c = new_school()
     imported(client, school_a, admin_a, siecle_export(uai_a))
     imported(client, school_c, admin_c, siecle_export(uai_c, pupils_of=uai_a))
-    reconcile(client, school_a, person("zoe"), ZOE)
-    reconcile(client, school_c, person("zoe-bis"), ZOE)  # a second account (or someone else) in school C
+    zoe = person("zoe")
+    reconcile(client, school_a, zoe, ZOE)
+    # A second account (or someone else) in school C: linked before a reconciliation refused it (the INE signs an
+    # account in elsewhere: R11), as links made before that rule were.
+    with runtime.engine.begin() as connection:
+        connection.execute(text("UPDATE organization_learners SET user_id = :u WHERE organization_id = :o AND "
+                                "national_student_id = :i"), {"u": person("zoe-bis").id, "o": school_c,
+                                                              "i": school_ine(uai_a, ZOE_INE)})
 
     school_b, admin_b, uai_b = new_school()
     report = imported(client, school_b, admin_b, siecle_export(uai_b, pupils_of=uai_a))
@@ -187,8 +193,11 @@ def test_an_ine_with_different_accounts_in_two_previous_schools_is_linked_to_nei
         ("SEVERAL_ACCOUNTS_FOR_INE", ine)]
     learner_b = learner_of(runtime, school_b, ine)
     assert learner_b.user_id is None and learner_events(runtime, learner_b.id) == []
-    # The pupil finds themself in the list, as before.
-    reconcile(client, school_b, person("zoe-ter"), ZOE)
+    # The pupil finds themself in the list with one of the accounts the INE has; another is told to use it.
+    refused = client.post(f"/api/organizations/{school_b}/learners/reconciliation", headers=person("zoe-ter").auth,
+                          json=ZOE)
+    assert refused.status_code == 409 and refused.get_json()["error"]["details"]["short_code"] == "R11"
+    reconcile(client, school_b, zoe, ZOE)
 
 
 def test_an_account_an_admin_took_off_the_pupil_is_not_linked_again_by_the_next_import(client, runtime, new_school,

@@ -3,8 +3,12 @@
 // - access_token, refresh_token...: the pupil's GAR identity signs in an account: kept as a log-in keeps them, then
 //   on to target (the campaign or session they came for; home by default);
 // - arrival_token: a first arrival. "J'ai déjà un compte" links the GAR to it (POST /api/saml/links, an email or a
-//   username and its password); "Je crée mon compte" makes one whose sign-in method is the GAR
-//   (POST /api/saml/accounts, no email, no password); then on to target. The arrival token lasts 10 minutes.
+//   username and its password). "Je crée mon compte": the pupil first finds themself in the school's list with
+//   their birth date (POST /api/gar/learner-match: organizations reads the names and school from the arrival
+//   token), and is told if they already have an account (Pix's codes R11-R13, R31-R33, the way it signs in
+//   masked) before any second account is made; then the account whose sign-in method is the GAR is made
+//   (POST /api/saml/accounts, no email, no password), linked to the learner found (the reconciliation), and on
+//   to target. The arrival token lasts 10 minutes.
 import { useEffect, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 
@@ -13,6 +17,7 @@ import { Button, ErrorNotice, Loading, LogInForm, Notice, PageTitle } from "../.
 import { api } from "../api.js";
 import { Shell } from "../components/Shell.jsx";
 import { safeReturn } from "../session.jsx";
+import { BirthDate, isoDate } from "./Matching.jsx";
 
 function readOutcome() {
   const found = Object.fromEntries(new URLSearchParams(window.location.hash.slice(1)));
@@ -32,6 +37,8 @@ export function GarArrival() {
   const [termsError, setTermsError] = useState(null);
   const [failure, setFailure] = useState(null);
   const [busy, setBusy] = useState(false);
+  const [birth, setBirth] = useState({ day: "", month: "", year: "" });
+  const [birthError, setBirthError] = useState(null);
 
   useEffect(() => {
     // The tokens are secrets: out of the address bar (and of the history) at once.
@@ -65,17 +72,25 @@ export function GarArrival() {
 
   async function createAccount() {
     setFailure(null);
-    if (!accepted) {
-      setTermsError(t("learner.sign_up.missing.accepted_terms"));
-      document.getElementById("gar-accepted_terms")?.focus();
+    const birthdate = isoDate(birth.day, birth.month, birth.year);
+    setBirthError(birthdate ? null : t("learner.matching.missing.birthdate"));
+    setTermsError(accepted ? null : t("learner.sign_up.missing.accepted_terms"));
+    if (!birthdate || !accepted) {
+      document.getElementById(birthdate ? "gar-accepted_terms" : "birth-day")?.focus();
       return;
     }
-    setTermsError(null);
     setBusy(true);
     try {
+      // Found in the list first: a pupil who already has an account is told so, and nothing is made.
+      const found = await api.post("/api/gar/learner-match", { arrival_token: outcome.arrival_token, birthdate },
+        { auth: false });
       api.useTokens(await api.post("/api/saml/accounts", {
         arrival_token: outcome.arrival_token, accepted_terms: true, locale,
       }, { auth: false }));
+      await api.post(`/api/organizations/${found.organization_id}/learners/reconciliation`, {
+        first_name: outcome.first_name || found.first_name, last_name: outcome.last_name || found.last_name,
+        birthdate,
+      });
       route(outcome.target, true);
     } catch (error) {
       setFailure(error);
@@ -100,6 +115,7 @@ export function GarArrival() {
       <section class="card" aria-labelledby="gar-create">
         <h2 id="gar-create">{t("learner.gar.create_title")}</h2>
         <p>{t("learner.gar.create_intro")}</p>
+        <BirthDate value={birth} onChange={setBirth} error={birthError} />
         <ErrorNotice error={failure} />
         <div class={`field${termsError ? " field--error" : ""}`}>
           <div class="choice">

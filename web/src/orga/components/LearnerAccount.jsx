@@ -3,6 +3,7 @@
 // pupil's names and birth date can link their account to the pupil, so the school sees who did
 // and may take the account off; the participations already made stay the pupil's. A school's
 // import also links a pupil who came from another school to the account they had there.
+// How the linked account signs in (email, username, the GAR) is said too: a pupil who forgot how is told.
 // Read from organizations, which owns the links (the list itself is reporting's read model).
 import { useState } from "preact/hooks";
 
@@ -87,6 +88,15 @@ export function LearnerAccount({ organizationId, learner, id, onUnlinked }) {
                   })
                   : t("orga.account.linked_undated", { account: accountLabel(data.account) })}
               </p>
+              {data.sign_in_methods.length ? (
+                <p class="learner-account__methods">
+                  {t("orga.account.sign_in_methods", {
+                    methods: data.sign_in_methods.map((method) => t(`orga.account.method.${method}`, {
+                      username: data.username || "", email: data.account?.email || "",
+                    })).join(" · "),
+                  })}
+                </p>
+              ) : null}
               <Button variant="danger" onClick={() => {
                 setDialogError(null);
                 setConfirming(true);

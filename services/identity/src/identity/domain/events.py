@@ -42,6 +42,16 @@ class EmailVerified:
 
 
 @dataclass(frozen=True)
+class GarLinked:
+    """The account signs in through the GAR from now on (a GAR account made, or the GAR linked to an account)."""
+
+    user_id: UUID
+    uai: str  # the school the pupil came from
+    linked_at: datetime
+    version: int
+
+
+@dataclass(frozen=True)
 class PasswordResetRequested:
     """Someone asked for a reset link for this email (identity's consumer mails it if an account has it)."""
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from identity.domain.events import EmailVerified, OrgaTermsAccepted, RoleGranted, UserRegistered
+from identity.domain.events import EmailVerified, GarLinked, OrgaTermsAccepted, RoleGranted, UserRegistered
 from identity.domain.exceptions import (
     InvalidEmail,
     InvalidName,
@@ -129,6 +129,12 @@ class User:
         self.orga_terms_accepted_at = now
         self.version += 1
         self.events.append(OrgaTermsAccepted(self.id, now, self.version))
+
+    def record_gar_link(self, uai: str, now: datetime) -> None:
+        """A GAR identity now signs this account in (the link itself is a GarLink): announced, so that a school sees
+        how its pupils sign in and a pupil finding themself in a list is told which account is theirs."""
+        self.version += 1
+        self.events.append(GarLinked(self.id, uai, now, self.version))
 
     def grant_role(self, role: str) -> None:
         if role not in ROLES:

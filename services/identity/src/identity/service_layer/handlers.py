@@ -355,6 +355,7 @@ def link_gar(cmd: commands.LinkGar, uow: IdentityUnitOfWork, hasher: PasswordHas
             if uow.gar_links.of_user(user.id) is not None:
                 raise AccountAlreadyLinkedToGar("This account is already linked to another GAR identity.")
             uow.gar_links.add(GarLink(ido=identity.ido, user_id=user.id, uai=identity.uai, linked_at=moment))
+            user.record_gar_link(identity.uai, moment)
         tokens = _issue(uow, user, issuer, token_policy, moment)
         try:
             uow.commit()
@@ -377,6 +378,7 @@ def create_gar_account(cmd: commands.CreateGarAccount, uow: IdentityUnitOfWork, 
                                          locale=cmd.locale, now=moment)
         uow.users.add(user)
         uow.gar_links.add(GarLink(ido=identity.ido, user_id=user.id, uai=identity.uai, linked_at=moment))
+        user.record_gar_link(identity.uai, moment)
         tokens = _issue(uow, user, issuer, token_policy, moment)
         try:
             uow.commit()

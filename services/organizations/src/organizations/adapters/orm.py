@@ -65,6 +65,16 @@ email_verifications = Table(
     Column("version", Integer, nullable=False),  # the account's version that announced it
 )
 
+# Accounts that sign in through the GAR (identity.user.gar_linked.v1); apart from known_users, for the same reason.
+gar_sign_ins = Table(
+    "gar_sign_ins",
+    metadata,
+    Column("user_id", Uuid, primary_key=True),
+    Column("uai", String(8), nullable=False),  # the school the pupil came from when the link was made
+    Column("linked_at", DateTime(timezone=True), nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
 organizations = Table(
     "organizations",
     metadata,

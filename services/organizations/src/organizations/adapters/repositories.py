@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from organizations.adapters.orm import (
     email_verifications,
+    gar_sign_ins,
     invitations,
     known_users,
     learner_account_links,
@@ -61,15 +62,24 @@ class SqlAlchemyKnownUsers(AbstractKnownUsers):
     def get(self, user_id: UUID) -> KnownUser | None:
         row = self.session.execute(
             select(known_users, orga_terms_acceptances.c.accepted_at,
-                   email_verifications.c.email.label("verified_email"))
+                   email_verifications.c.email.label("verified_email"), gar_sign_ins.c.linked_at.label("gar_linked_at"))
             .outerjoin(orga_terms_acceptances, orga_terms_acceptances.c.user_id == known_users.c.id)
             .outerjoin(email_verifications, email_verifications.c.user_id == known_users.c.id)
+            .outerjoin(gar_sign_ins, gar_sign_ins.c.user_id == known_users.c.id)
             .where(known_users.c.id == user_id)
         ).first()
         if row is None:
             return None
         return KnownUser(row.id, row.email, row.first_name, row.last_name, row.registered_at, row.version,
-                         row.accepted_at, row.verified_email, row.username)
+                         row.accepted_at, row.verified_email, row.username, row.gar_linked_at)
+
+    def record_gar_link(self, user_id: UUID, uai: str, linked_at: datetime, version: int) -> None:
+        statement = insert(gar_sign_ins).values(user_id=user_id, uai=uai, linked_at=linked_at, version=version)
+        self.session.execute(statement.on_conflict_do_update(
+            index_elements=[gar_sign_ins.c.user_id],
+            set_={name: statement.excluded[name] for name in ("uai", "linked_at", "version")},
+            where=gar_sign_ins.c.version < statement.excluded.version,
+        ))
 
     def record_orga_terms(self, user_id: UUID, accepted_at: datetime, version: int) -> None:
         self.session.execute(insert(orga_terms_acceptances).values(user_id=user_id, accepted_at=accepted_at)

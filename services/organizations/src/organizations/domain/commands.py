@@ -103,6 +103,18 @@ class ReconcileLearner:
 
 
 @dataclass(frozen=True)
+class MatchGarArrival:
+    """A pupil the GAR signed in, with no account yet, looks for themself in their school's list (the names and
+    school are the GAR's, from identity's arrival token; the birth date is typed)."""
+
+    ido: str
+    uai: str
+    first_name: str
+    last_name: str
+    birthdate: date
+
+
+@dataclass(frozen=True)
 class UnlinkLearner:
     actor: Actor
     organization_id: UUID

@@ -100,6 +100,10 @@ class LearnerLinkedToAnotherAccount(OrganizationsError):
     pass
 
 
+class SchoolNotOnThePlatform(OrganizationsError):
+    """The GAR's school (its UAI) has no list of pupils here."""
+
+
 class AlreadyLinkedToAnotherLearner(OrganizationsError):
     pass
 

@@ -30,6 +30,7 @@ from organizations.domain.events import (
     OrganizationCreated,
     OrganizationFeaturesChanged,
 )
+from organizations.domain.sign_in_methods import SignInMethods
 
 SCO, SUP, PRO = "SCO", "SUP", "PRO"
 TYPES = (SCO, SUP, PRO)
@@ -69,6 +70,11 @@ class KnownUser:
     orga_terms_accepted_at: datetime | None = None
     verified_email: str | None = None  # the address identity verified for this account, if any
     username: str | None = None  # what a pupil without an email address signs in with
+    gar_linked_at: datetime | None = None  # since when the account signs in through the GAR too, if it does
+
+    @property
+    def sign_in_methods(self) -> SignInMethods:
+        return SignInMethods(email=self.email, username=self.username, gar=self.gar_linked_at is not None)
 
 
 @dataclass(eq=False)

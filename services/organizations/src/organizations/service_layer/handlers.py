@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -19,6 +19,7 @@ from organizations.domain.model import PENDING, SCO, InvitationOutcome, KnownUse
 from organizations.domain.reconciliation import find_match, is_same_person
 from organizations.domain.reconciliation_limits import Limit, ReconciliationLimits
 from organizations.domain.school_changes import NotCarriedOver, plan_carry_overs
+from organizations.domain.sign_in_methods import ANOTHER_SCHOOL, SAME_SCHOOL, conflict
 from organizations.service_layer.mails import invitation_mail
 from organizations.service_layer.ports import LearnerFileReader
 from organizations.service_layer.unit_of_work import OrganizationsUnitOfWork
@@ -328,6 +329,7 @@ def reconcile_learner(cmd: commands.ReconcileLearner, uow: OrganizationsUnitOfWo
         _refuse_if_throttled(uow, limits.per_organization, moment, organization_id=organization.id)
         try:
             learner = _find_learner(uow, organization, cmd)
+            _refuse_if_another_account(uow, learner, cmd.actor.user_id)
             learner.link_to(cmd.actor.user_id, moment)
         except _RECONCILIATION_FAILURES as refusal:
             uow.reconciliation_failures.record(organization.id, cmd.actor.user_id, type(refusal).__name__, moment,
@@ -336,6 +338,66 @@ def reconcile_learner(cmd: commands.ReconcileLearner, uow: OrganizationsUnitOfWo
             raise
         uow.commit()
         return learner.id
+
+
+# A GAR arrival has no account yet: its attempts are counted under a key of its own, drawn from its GAR id.
+_GAR_ARRIVALS = uuid.UUID("6f1d3c52-8a4e-4b7f-9c2d-1e5a7b3f0c84")
+
+
+@dataclass(frozen=True)
+class GarMatch:
+    organization_id: UUID
+    learner_id: UUID
+    first_name: str
+    last_name: str
+    division: str | None
+
+
+def match_gar_arrival(cmd: commands.MatchGarArrival, uow: OrganizationsUnitOfWork, limits: ReconciliationLimits,
+                      now: Clock) -> GarMatch:
+    """A pupil arriving from the GAR finds themself in their school's list before any account is made: the
+    learner matched, free to link, or the refusal a reconciliation would give (the account they already have,
+    domain/sign_in_methods.py). Writes nothing but the failures, counted and limited as a reconciliation's."""
+    moment, key = now(), uuid.uuid5(_GAR_ARRIVALS, cmd.ido)
+    with uow:
+        uow.reconciliation_failures.serialize_account(key)
+        _refuse_if_throttled(uow, limits.per_account, moment, user_id=key)
+        school = uow.organizations.by_external_id(SCO, cmd.uai)
+        if school is None or school.archived_at is not None or not school.manages_students:
+            raise e.SchoolNotOnThePlatform("Your school does not use the platform's list of pupils yet; ask your "
+                                           "teacher.")
+        organization = _organization(uow, school.id, lock=True)
+        _refuse_if_throttled(uow, limits.per_organization, moment, organization_id=organization.id)
+        try:
+            learner = _match(uow, organization, cmd.first_name, cmd.last_name, cmd.birthdate)
+            _refuse_if_another_account(uow, learner, None)
+        except _RECONCILIATION_FAILURES as refusal:
+            uow.reconciliation_failures.record(organization.id, key, type(refusal).__name__, moment,
+                                               forget_before=moment - limits.horizon)
+            uow.commit()
+            raise
+        uow.commit()
+        return GarMatch(organization.id, learner.id, learner.first_name, learner.last_name, learner.division)
+
+
+def _refuse_if_another_account(uow: OrganizationsUnitOfWork, learner: OrganizationLearner,
+                               user_id: UUID | None) -> None:
+    """The pupil already has an account that is not ``user_id``'s: linked to this learner, or to a learner of
+    another school with the same INE (domain/sign_in_methods.py, rule 2)."""
+    if learner.user_id is not None and learner.user_id != user_id:
+        raise conflict(SAME_SCHOOL, _methods(uow, learner.user_id))
+    if learner.user_id is None and learner.national_student_id:
+        # The accounts this INE signs in elsewhere (several only where links were made before this rule): the
+        # pupil's own among them lets them in.
+        accounts = sorted({link.user_id for link in uow.learners.linked_elsewhere(learner.organization_id,
+                                                                                 [learner.national_student_id])})
+        if accounts and user_id not in accounts:
+            raise conflict(ANOTHER_SCHOOL, _methods(uow, accounts[0]))
+
+
+def _methods(uow: OrganizationsUnitOfWork, user_id: UUID):
+    known = uow.known_users.get(user_id)
+    return known.sign_in_methods if known is not None else None
 
 
 def _refuse_if_throttled(uow: OrganizationsUnitOfWork, limits: tuple[Limit, ...], moment: datetime,
@@ -356,8 +418,13 @@ def _find_learner(uow: OrganizationsUnitOfWork, organization: Organization,
         if not is_same_person(already, cmd.first_name, cmd.last_name, cmd.birthdate):
             raise e.AlreadyLinkedToAnotherLearner("Your account is already linked to another learner here.")
         return already
-    result = find_match([learner for learner in uow.learners.born_on(organization.id, cmd.birthdate)
-                         if not learner.disabled], cmd.first_name, cmd.last_name, cmd.birthdate)
+    return _match(uow, organization, cmd.first_name, cmd.last_name, cmd.birthdate)
+
+
+def _match(uow: OrganizationsUnitOfWork, organization: Organization, first_name: str, last_name: str,
+           birthdate: date) -> OrganizationLearner:
+    result = find_match([learner for learner in uow.learners.born_on(organization.id, birthdate)
+                         if not learner.disabled], first_name, last_name, birthdate)
     if result.candidate is None:
         if result.ambiguous:
             raise e.SeveralMatchingLearners("Several learners match; ask your teacher to check the list.")
@@ -403,6 +470,11 @@ def on_invitation_issued(data: dict[str, Any], envelope: Envelope, uow: Organiza
 
 def on_orga_terms_accepted(data: dict[str, Any], envelope: Envelope, uow: OrganizationsUnitOfWork) -> None:
     uow.known_users.record_orga_terms(data["user_id"], data["accepted_at"], envelope.aggregate_version)
+
+
+def on_gar_linked(data: dict[str, Any], envelope: Envelope, uow: OrganizationsUnitOfWork) -> None:
+    """The account signs in through the GAR: its school sees it, and a pupil finding themself is told so."""
+    uow.known_users.record_gar_link(data["user_id"], data["uai"], data["linked_at"], envelope.aggregate_version)
 
 
 def on_email_verified(data: dict[str, Any], envelope: Envelope, uow: OrganizationsUnitOfWork) -> None:

@@ -31,6 +31,10 @@ class AbstractKnownUsers(abc.ABC):
         """Keep the newest verification of the account (it may arrive before the registration)."""
 
     @abc.abstractmethod
+    def record_gar_link(self, user_id: UUID, uai: str, linked_at: datetime, version: int) -> None:
+        """The account signs in through the GAR (the announcement may arrive before the registration)."""
+
+    @abc.abstractmethod
     def emails_of(self, user_ids: Iterable[UUID]) -> dict[UUID, str]: ...
 
     @abc.abstractmethod

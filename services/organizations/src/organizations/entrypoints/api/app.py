@@ -9,7 +9,7 @@ from flask import Flask
 from organizations.adapters import orm
 from organizations.bootstrap import Organizations, bootstrap
 from organizations.entrypoints.api.errors import ERRORS
-from organizations.entrypoints.api.routes import admin, invitations, learners, orga
+from organizations.entrypoints.api.routes import admin, gar, invitations, learners, orga
 from svckit.db import database_ready
 from svckit.idempotency import IdempotencyKeys
 from svckit.web import create_service_app
@@ -21,7 +21,7 @@ def create_app(runtime: Organizations | None = None) -> Flask:
         name="organizations",
         title="Organizations",
         description="Organizations, their members, invitations and learner lists.",
-        blueprints=[admin, orga, invitations, learners],
+        blueprints=[admin, orga, invitations, learners, gar],
         error_table=ERRORS,
         ready_checks={"database": lambda: database_ready(runtime.engine)},
         token_verifier=runtime.verifier,

@@ -27,6 +27,7 @@ ERRORS = {
     e.SeveralMatchingLearners: (409, "SEVERAL_MATCHING_LEARNERS"),
     e.LearnerLinkedToAnotherAccount: (409, "LEARNER_LINKED_TO_ANOTHER_ACCOUNT"),
     e.AlreadyLinkedToAnotherLearner: (409, "ACCOUNT_LINKED_TO_ANOTHER_LEARNER"),
+    e.SchoolNotOnThePlatform: (404, "GAR_SCHOOL_NOT_FOUND"),
     e.LearnerNotLinked: (409, "LEARNER_NOT_LINKED"),
     e.ReconciliationThrottled: (429, "RECONCILIATION_THROTTLED"),
     ConcurrentUpdate: (409, "CONCURRENT_UPDATE"),

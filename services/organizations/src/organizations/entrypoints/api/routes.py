@@ -13,7 +13,7 @@ from organizations.domain.exceptions import PlatformAdminRequired
 from organizations.domain.model import SCO
 from organizations.entrypoints.api import schemas as s
 from organizations.service_layer import handlers
-from svckit.auth import auth_required, current_principal
+from svckit.auth import auth_required, current_principal, verify_gar_arrival
 from svckit.errors import ApiError
 from svckit.openapi import errors
 from svckit.pagination import PageArgsSchema, page_of
@@ -23,6 +23,7 @@ admin = Blueprint("admin-organizations", __name__, url_prefix="/api/admin/organi
 orga = Blueprint("organizations", __name__, url_prefix="/api/organizations", description="An organization and its team")
 learners = Blueprint("learners", __name__, url_prefix="/api/organizations", description="Learner lists and imports")
 invitations = Blueprint("invitations", __name__, url_prefix="/api/invitations", description="Accepting an invitation")
+gar = Blueprint("gar", __name__, url_prefix="/api/gar", description="A pupil arriving from the GAR")
 
 
 def _runtime():
@@ -296,6 +297,28 @@ class Reconciliation(MethodView):
         learner_id = handlers.reconcile_learner(commands.ReconcileLearner(_actor(), organization_id, **data),
                                                 runtime.uow(), runtime.reconciliation_limits, runtime.now)
         return {"learner_id": learner_id, "organization_id": organization_id}
+
+
+@gar.route("/learner-match")
+class GarLearnerMatch(MethodView):
+    @errors(404, 409, 429)  # GAR_SCHOOL_NOT_FOUND, NO_MATCHING_LEARNER; the account already there; throttled
+    @gar.arguments(s.GarMatchRequestSchema)
+    @gar.response(200, s.GarMatchSchema)
+    def post(self, data: dict):
+        """A pupil arriving from the GAR, with no account yet, finds themself in their school's list
+
+        The arrival token (identity's, from the GAR's sign-in) names the pupil and the school; the pupil types
+        their birth date. Answers the learner matched and free to link, before the pupil's account is made;
+        or 409 with the account the pupil already has (Pix's codes R31, R32, R33 in the same school, R11, R12,
+        R13 through another, the sign-in method and its masked value in ``details``), so that no second account
+        is made. Failures count as a reconciliation's (429 RECONCILIATION_THROTTLED)."""
+        claims = verify_gar_arrival(data["arrival_token"])
+        match = handlers.match_gar_arrival(
+            commands.MatchGarArrival(ido=str(claims["ido"]), uai=str(claims["uai"]),
+                                     first_name=str(claims["first_name"]), last_name=str(claims["last_name"]),
+                                     birthdate=data["birthdate"]),
+            _runtime().uow(), _runtime().reconciliation_limits, _runtime().now)
+        return match
 
 
 @learners.route("/<uuid:organization_id>/learners/<uuid:learner_id>/account-link")

@@ -186,6 +186,20 @@ class ReconciliationSchema(Schema):
     birthdate = fields.Date(required=True)
 
 
+class GarMatchRequestSchema(Schema):
+    arrival_token = fields.String(required=True, validate=validate.Length(min=1, max=8192),
+                                  metadata={"description": "identity's arrival token from the GAR's sign-in"})
+    birthdate = fields.Date(required=True)
+
+
+class GarMatchSchema(Schema):
+    organization_id = fields.UUID()
+    learner_id = fields.UUID()
+    first_name = fields.String()
+    last_name = fields.String()
+    division = fields.String(allow_none=True)
+
+
 class ReconciledSchema(Schema):
     learner_id = fields.UUID()
     organization_id = fields.UUID()
@@ -221,3 +235,7 @@ class LearnerAccountLinkSchema(Schema):
     linked_at = fields.DateTime(allow_none=True)
     history = fields.List(fields.Nested(AccountLinkPeriodSchema), metadata={"description": "every link, newest "
                                                                                              "first"})
+    sign_in_methods = fields.List(fields.String(validate=validate.OneOf(["EMAIL", "USERNAME", "GAR"])),
+                                  metadata={"description": "how the account linked now signs in (none when "
+                                                           "identity has not announced it yet)"})
+    username = fields.String(allow_none=True, metadata={"description": "what the pupil signs in with, if a username"})

@@ -23,6 +23,12 @@ class EmailVerifiedSchema(Schema):
     verified_at = fields.AwareDateTime(required=True)
 
 
+class GarLinkedSchema(Schema):
+    user_id = fields.UUID(required=True)
+    uai = fields.String(required=True)
+    linked_at = fields.AwareDateTime(required=True)
+
+
 class InvitationIssuedSchema(Schema):
     invitation_id = fields.UUID(required=True)
     issued_at = fields.AwareDateTime(required=True)

@@ -8,6 +8,7 @@ from functools import partial
 from msgkit import Subscription
 from organizations.entrypoints.consumers.schemas import (
     EmailVerifiedSchema,
+    GarLinkedSchema,
     InvitationIssuedSchema,
     OrgaTermsAcceptedSchema,
     UserRegisteredSchema,
@@ -27,6 +28,8 @@ def subscriptions(uow_factory: Callable[[], OrganizationsUnitOfWork], mailer: Ma
                                 OrgaTermsAcceptedSchema(), uow_factory, handlers.on_orga_terms_accepted),
         idempotent_subscription("on_email_verified", ("identity.user.email_verified.v1",), EmailVerifiedSchema(),
                                 uow_factory, handlers.on_email_verified),
+        idempotent_subscription("on_gar_linked", ("identity.user.gar_linked.v1",), GarLinkedSchema(), uow_factory,
+                                handlers.on_gar_linked),
         # organizations reads its own event: the mail leaves through the outbox, with its retries.
         idempotent_subscription("send_invitation_mail", ("organizations.invitation.issued.v1",),
                                 InvitationIssuedSchema(), uow_factory,
