@@ -61,7 +61,8 @@ export function ExpiredPassword() {
             <p>{t("learner.expired_password.intro")}</p>
             <form class="form" onSubmit={submit} noValidate>
               {onPassword || onAgain ? null : <ErrorNotice error={error} />}
-              {error?.code === "INVALID_PASSWORD_CHANGE_TOKEN" ? <p><a href={logInAgain}>{t("learner.account.log_in")}</a></p> : null}
+              {error?.code === "INVALID_PASSWORD_CHANGE_TOKEN"
+                ? <p><a href={logInAgain}>{t("learner.account.log_in")}</a></p> : null}
               <Field label={t("common.reset.new_password")} hint={t("common.reset.password_hint")} error={onPassword}
                 required>
                 {(props) => (

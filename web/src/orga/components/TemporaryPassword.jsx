@@ -41,7 +41,8 @@ export function TemporaryPassword({ organizationId, learner }) {
   return (
     <div class="temporary-password">
       {given ? (
-        <div class="temporary-password__given" role="region" aria-label={t("orga.temporary_password.given_title", { name })}>
+        <div class="temporary-password__given" role="region"
+          aria-label={t("orga.temporary_password.given_title", { name })}>
           <Notice kind="success">{t("orga.temporary_password.given_title", { name })}</Notice>
           <dl>
             {given.username ? (
