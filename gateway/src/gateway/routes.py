@@ -125,6 +125,8 @@ ROUTES: tuple[Route, ...] = (
     public("POST", "/api/password-reset-requests", IDENTITY, limit_group=RESET_REQUEST),
     public("POST", "/api/password-resets", IDENTITY, limit_group=LOGIN),
     public("POST", "/api/email-verifications", IDENTITY, limit_group=LOGIN),
+    # A temporary password replaced, with the token its log-in answered: a new hash and tokens, like a log-in.
+    public("POST", "/api/password/expired", IDENTITY, limit_group=LOGIN, honours_idempotency_keys=False),
     public("GET", "/.well-known/jwks.json", IDENTITY),
     # Signing in through the GAR (SAML): the browser comes back from the GAR with its answer, counted as a log-in;
     # linking an arrival to an account checks its password like a log-in. Tokens: never kept for a replay.
@@ -157,6 +159,12 @@ ROUTES: tuple[Route, ...] = (
     token("/api/organizations/{id}/learners/reconciliation", ORGANIZATIONS, methods="POST",
           limit_group=RECONCILIATION),
     token("/api/organizations/{id}/learners/{learner_id}/account-link", ORGANIZATIONS),
+    # identity owns passwords. Its answer is the password itself, which identity never keeps (not even for a key's
+    # replay): the gateway must not send it again after a broken connection, and a client's retry gives another
+    # password (only the last one works). The account's general limit is enough: an admin's action, each costing one
+    # argon2id hash, as many a minute at most as one address's log-ins.
+    token("/api/organizations/{id}/learners/{learner_id}/temporary-password", IDENTITY, methods="POST",
+          honours_idempotency_keys=False),
     token("/api/organizations/{id}/campaigns/**", CAMPAIGNS),
     token("/api/organizations/{id}/members/**", ORGANIZATIONS),
     token("/api/organizations/{id}/invitations/**", ORGANIZATIONS),

@@ -36,6 +36,8 @@ table = RoutingTable()
         ("POST", "/api/organizations/7/learners/reconciliation", "organizations", True),
         ("POST", "/api/organizations/7/learners/imports", "organizations", True),
         ("GET", "/api/organizations/7/learners", "reporting", True),
+        ("POST", "/api/organizations/7/learners/8/temporary-password", "identity", True),
+        ("POST", "/api/password/expired", "identity", False),
         ("GET", "/api/organizations/7/certification-results", "reporting", True),
         ("GET", "/api/target-profiles", "campaigns", True),
         ("POST", "/api/organizations/7/campaigns", "campaigns", True),
@@ -161,13 +163,23 @@ def test_a_rest_pattern_matches_the_route_itself_and_below():
 
 
 def test_only_identitys_token_routes_ignore_idempotency_keys():
-    """identity keeps no answer for a key on /api/token*, the GAR's sign-ins and the OAuth 2 clients' tokens (their
-    answers are tokens) nor on registering a client (its answer holds the secret): a keyed POST there must never be
-    sent again after a broken connection. Every other service keeps them all."""
+    """identity keeps no answer for a key on /api/token*, the GAR's sign-ins, the OAuth 2 clients' tokens and a
+    temporary password's change (their answers are tokens) nor on registering a client (its answer holds the secret)
+    or giving a temporary password (its answer is the password): a keyed POST there must never be sent again after a
+    broken connection. Every other service keeps them all."""
     ignoring = {route.pattern for route in ROUTES if not route.honours_idempotency_keys}
     assert ignoring == {"/api/token", "/api/token/refresh", "/api/token/revoke", "/api/saml/acs", "/api/saml/links",
-                        "/api/saml/accounts", "/api/oauth/token", "/api/admin/oauth-clients/**"}
+                        "/api/saml/accounts", "/api/oauth/token", "/api/admin/oauth-clients/**",
+                        "/api/password/expired", "/api/organizations/{id}/learners/{learner_id}/temporary-password"}
     assert all(route.service == "identity" for route in ROUTES if not route.honours_idempotency_keys)
+
+
+def test_a_temporary_password_is_identity_s_and_only_posted_and_its_change_counts_as_a_log_in():
+    """Carved out of organizations' /api/organizations/{id}/**: identity owns passwords."""
+    route = table.route_for("POST", "/api/organizations/7/learners/8/temporary-password")
+    assert (route.service, route.limit_group, route.honours_idempotency_keys) == ("identity", None, False)
+    assert table.route_for("GET", "/api/organizations/7/learners/8/temporary-password") is None
+    assert table.route_for("POST", "/api/password/expired").limit_group == "login"
 
 
 def test_a_gar_arrival_finds_itself_in_organizations_counted_per_address_as_log_ins():

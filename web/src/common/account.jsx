@@ -61,7 +61,7 @@ export function ForgotPasswordForm({ api, face }) {
 }
 
 // The rules a refused password breaks, said on the field.
-function passwordProblems(t, error) {
+export function passwordProblems(t, error) {
   if (error?.code !== "PASSWORD_TOO_WEAK") return null;
   return [t("errors.PASSWORD_TOO_WEAK"), ...(error.details?.rules || []).map((rule) => t(`errors.${rule}`))].join(" ");
 }

@@ -1,6 +1,6 @@
 // The learner's face, served at /: enter a code, read the campaign's page, sign up (with an email, or a
 // username for a pupil without one) or log in (or through the school's ENT, the GAR; or get a new password by
-// mail), join
+// mail, or choose their own after a temporary password a school's admin gave), join
 // (external id, or being found in a school's list), the rules, the test, the checkpoints, the
 // results to send, the profile; "Je passe ma certification" (joining a session, waiting for the
 // invigilator, the access code, the test, its end), "Mes certifications" and the public check of a
@@ -12,6 +12,7 @@ import "./face.css";
 import en from "./locales/en.json";
 import fr from "./locales/fr.json";
 import { ForgotPassword, NewPassword, VerifyEmail } from "./pages/Account.jsx";
+import { ExpiredPassword } from "./pages/ExpiredPassword.jsx";
 import { MyCertificate, MyCertificates, VerifyCertificate } from "./pages/Certificates.jsx";
 import { CertificationCandidate, CertificationJoin } from "./pages/Certification.jsx";
 import { Challenge } from "./pages/Challenge.jsx";
@@ -40,6 +41,7 @@ function App() {
         <Route path="/connexion/gar" component={GarArrival} />
         <Route path="/mot-de-passe-oublie" component={ForgotPassword} />
         <Route path="/nouveau-mot-de-passe" component={NewPassword} />
+        <Route path="/mot-de-passe-expire" component={ExpiredPassword} />
         <Route path="/verification-email" component={VerifyEmail} />
         <Route path="/profil" component={Profile} />
         <Route path="/certification" component={CertificationJoin} />

@@ -6,6 +6,7 @@ import pytest
 
 from identity.entrypoints.consumers.schemas import (
     EmailVerificationRequestedSchema,
+    LearnerAccountSchema,
     MembershipSchema,
     OrganizationArchivedSchema,
     OrganizationCreatedSchema,
@@ -22,6 +23,8 @@ from svckit.contracts import load_contract
     ("organizations.membership.granted.v1", MembershipSchema),
     ("organizations.membership.role_changed.v1", MembershipSchema),
     ("organizations.membership.revoked.v1", MembershipSchema),
+    ("organizations.learner.linked.v1", LearnerAccountSchema),
+    ("organizations.learner.unlinked.v1", LearnerAccountSchema),
 ])
 def test_identity_reads_the_example_with_an_added_field(event_type, schema):
     example = load_contract(event_type, Path(__file__).parent).example

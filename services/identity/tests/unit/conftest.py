@@ -9,12 +9,15 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from identity.domain.login_throttle import FailureHistory
 from identity.domain.recovery import RecentRequests
+from identity.domain.temporary_passwords import GivingContext
 from identity.service_layer.ports import (
     AbstractAccountTokens,
     AbstractGarLinks,
     AbstractLoginFailures,
     AbstractMailRequests,
+    AbstractMembershipReplica,
     AbstractRefreshTokenRepository,
+    AbstractTemporaryPasswords,
     AbstractUsedAssertions,
     AbstractUserRepository,
     AccessTokenIssuer,
@@ -156,6 +159,48 @@ class FakeUsedAssertions(AbstractUsedAssertions):
         self.rows = {key: until for key, until in self.rows.items() if until >= before}
 
 
+class FakeMembershipReplica(AbstractMembershipReplica):
+    """organizations: {id: (type, archived, version)}; memberships: {id: dict}; learners: {id: (org, user, version)}."""
+
+    def __init__(self):
+        self.organizations, self.memberships, self.learners = {}, {}, {}
+
+    def save_organization(self, organization_id, version, **values):
+        if self.organizations.get(organization_id, {}).get("version", 0) < version:
+            self.organizations[organization_id] = {"version": version, **values}
+
+    def archive_organization(self, organization_id, version):
+        known = self.organizations.get(organization_id)
+        if known and known["version"] < version:
+            known.update(archived=True, version=version)
+
+    def save_membership(self, membership_id, version, **values):
+        if self.memberships.get(membership_id, {}).get("version", 0) < version:
+            self.memberships[membership_id] = {"version": version, **values}
+
+    def save_learner_account(self, learner_id, version, organization_id, user_id):
+        if self.learners.get(learner_id, (None, None, 0))[2] < version:
+            self.learners[learner_id] = (organization_id, user_id, version)
+
+    def giving_context(self, organization_id, learner_id, admin_id):
+        organization = self.organizations.get(organization_id)
+        role = next((m["role"] for m in self.memberships.values() if m["organization_id"] == organization_id
+                     and m["user_id"] == admin_id and m["active"]), None)
+        learner = self.learners.get(learner_id)
+        return GivingContext(organization_type=organization["type"] if organization else None,
+                             organization_archived=bool(organization and organization["archived"]),
+                             admin_role=role,
+                             linked_user_id=learner[1] if learner and learner[0] == organization_id else None)
+
+
+class FakeTemporaryPasswords(AbstractTemporaryPasswords):
+    def __init__(self):
+        self.rows = []
+
+    def add(self, given):
+        self.rows.append(given)
+
+
 class FakeUnitOfWork(IdentityUnitOfWork):
     def __init__(self):
         self.committed_events = []
@@ -168,6 +213,8 @@ class FakeUnitOfWork(IdentityUnitOfWork):
         self.account_tokens = FakeAccountTokens()
         self.gar_links = FakeGarLinks()
         self.used_assertions = FakeUsedAssertions()
+        self.memberships = FakeMembershipReplica()
+        self.temporary_passwords = FakeTemporaryPasswords()
         self.fail_next_commit_with = None
         self.open = False  # inside ``with uow``: a transaction (and a pooled connection) would be held
 

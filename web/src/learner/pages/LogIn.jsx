@@ -1,12 +1,14 @@
 // /connexion?retour=...: log in (an email, or a pupil's username), then back where the learner was going; or sign
 // in through the school's ENT (the GAR), which comes back by /connexion/gar.
 import { useLocation } from "preact-iso";
+import { useRef } from "preact/hooks";
 
 import { useI18n } from "../../common/i18n.js";
 import { LogInForm, PageTitle } from "../../common/ui.jsx";
 import { api } from "../api.js";
 import { Shell } from "../components/Shell.jsx";
 import { safeReturn } from "../session.jsx";
+import { rememberPasswordChange } from "./ExpiredPassword.jsx";
 
 // The GAR's sign-in starts at identity (a page of the server, not of this face): target="_top" keeps the
 // face's router from taking the click for one of its own pages.
@@ -16,11 +18,25 @@ export function LogIn() {
   const { t } = useI18n();
   const { query, route } = useLocation();
   const back = safeReturn(query.retour);
+  // A temporary password a school's admin gave: no session yet, a new password to choose first.
+  const mustChange = useRef(false);
+  async function logIn(login, password) {
+    mustChange.current = false;
+    try {
+      await api.logIn(login, password);
+    } catch (failure) {
+      if (failure?.code !== "PASSWORD_CHANGE_REQUIRED") throw failure;
+      rememberPasswordChange(failure.details.password_change_token);
+      mustChange.current = true;
+    }
+  }
+  const next = () => (mustChange.current ? `/mot-de-passe-expire?retour=${encodeURIComponent(back)}` : back);
   return (
     <Shell>
       <div class="card">
         <PageTitle>{t("learner.log_in.title")}</PageTitle>
-        <LogInForm api={api} onDone={() => route(back, true)} forgotHref="/mot-de-passe-oublie" withUsername />
+        <LogInForm api={api} logIn={logIn} onDone={() => route(next(), true)} forgotHref="/mot-de-passe-oublie"
+          withUsername />
         <p class="learner-gar-log-in">
           <a class="button button--secondary" href={garLogInHref(back)} target="_top">{t("learner.log_in.gar")}</a>
         </p>

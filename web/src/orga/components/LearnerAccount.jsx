@@ -12,6 +12,7 @@ import { Button, ErrorNotice, Loading, Notice, useAsync } from "../../common/ui.
 import { api } from "../api.js";
 import { ConfirmDialog } from "./ConfirmDialog.jsx";
 import { fullName } from "./people.js";
+import { TemporaryPassword } from "./TemporaryPassword.jsx";
 
 const WHEN = { dateStyle: "medium", timeStyle: "short" };
 
@@ -102,6 +103,7 @@ export function LearnerAccount({ organizationId, learner, id, onUnlinked }) {
               }}>
                 {t("orga.account.unlink")}<span class="visually-hidden"> {name}</span>
               </Button>
+              <TemporaryPassword organizationId={organizationId} learner={learner} />
             </div>
           ) : <p>{t("orga.account.not_linked")}</p>}
           <h3>{t("orga.account.history")}</h3>

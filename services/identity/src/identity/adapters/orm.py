@@ -27,6 +27,7 @@ from identity.domain.gar import GarLink
 from identity.domain.model import User
 from identity.domain.recovery import AccountToken, MailRequest
 from identity.domain.sessions import RefreshToken
+from identity.domain.temporary_passwords import TemporaryPasswordGiven
 from msgkit import inbox_table, outbox_table
 from svckit.idempotency import idempotency_table
 
@@ -47,6 +48,7 @@ users = Table(
     Column("terms_accepted_at", DateTime(timezone=True), nullable=False),
     Column("orga_terms_accepted_at", DateTime(timezone=True)),
     Column("email_verified_at", DateTime(timezone=True)),
+    Column("must_change_password", Boolean, nullable=False, server_default="false"),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("version", Integer, nullable=False),
 )
@@ -95,14 +97,15 @@ mail_requests = Table(
     Index("ix_mail_requests_requested_at", "requested_at"),
 )
 
-# The secrets of the links mailed (reset, verification): their SHA-256 only.
+# The secrets of the links mailed (reset, verification), and of the password changes after a temporary
+# password: their SHA-256 only.
 account_tokens = Table(
     "account_tokens",
     metadata,
     Column("id", Uuid, primary_key=True),
     Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("purpose", String(20), nullable=False),
-    Column("email", String(254), nullable=False),
+    Column("email", String(254)),  # NULL: a password change of an account without an email address
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
@@ -160,6 +163,29 @@ user_memberships = Table(
     Column("version", Integer, nullable=False),  # the organization's version of the last event applied
 )
 
+# Which account is linked to which learner of which organization, from organizations.learner.(un)linked.v1:
+# who may be given a temporary password (domain/temporary_passwords.py). user_id NULL: unlinked.
+learner_accounts = Table(
+    "learner_accounts",
+    metadata,
+    Column("learner_id", Uuid, primary_key=True),
+    Column("organization_id", Uuid, nullable=False),
+    Column("user_id", Uuid),
+    Column("version", Integer, nullable=False),  # the learner's version of the last event applied
+)
+
+# Who gave which account a temporary password, for which organization and learner, and when.
+temporary_passwords = Table(
+    "temporary_passwords",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("organization_id", Uuid, nullable=False, index=True),
+    Column("learner_id", Uuid, nullable=False),
+    Column("given_by", Uuid, nullable=False),
+    Column("given_at", DateTime(timezone=True), nullable=False),
+)
+
 # OAuth 2 clients (domain/clients.py): applications, such as the school report's, that call as themselves.
 oauth_clients = Table(
     "oauth_clients",
@@ -205,6 +231,7 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(MailRequest, mail_requests)
     mapper_registry.map_imperatively(GarLink, gar_links)
     mapper_registry.map_imperatively(OAuthClient, oauth_clients)
+    mapper_registry.map_imperatively(TemporaryPasswordGiven, temporary_passwords)
 
 
 @event.listens_for(User, "load")

@@ -21,12 +21,14 @@ from identity.domain.login_throttle import FailureHistory
 from identity.domain.model import User
 from identity.domain.recovery import AccountToken, MailRequest, RecentRequests
 from identity.domain.sessions import RefreshToken
+from identity.domain.temporary_passwords import TemporaryPasswordGiven
 from identity.service_layer.ports import (
     AbstractAccountTokens,
     AbstractGarLinks,
     AbstractLoginFailures,
     AbstractMailRequests,
     AbstractRefreshTokenRepository,
+    AbstractTemporaryPasswords,
     AbstractUsedAssertions,
     AbstractUserRepository,
 )
@@ -206,3 +208,11 @@ class SqlAlchemyUsedAssertions(AbstractUsedAssertions):
                   .order_by(used_saml_assertions.c.expires_at).limit(self.PRUNE_BATCH)
                   .with_for_update(skip_locked=True))
         self.session.execute(delete(used_saml_assertions).where(used_saml_assertions.c.assertion_id.in_(oldest)))
+
+
+class SqlAlchemyTemporaryPasswords(AbstractTemporaryPasswords):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, given: TemporaryPasswordGiven) -> None:
+        self.session.add(given)

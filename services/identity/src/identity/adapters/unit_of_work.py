@@ -11,6 +11,7 @@ from identity.adapters.repositories import (
     SqlAlchemyLoginFailures,
     SqlAlchemyMailRequests,
     SqlAlchemyRefreshTokenRepository,
+    SqlAlchemyTemporaryPasswords,
     SqlAlchemyUsedAssertions,
     SqlAlchemyUserRepository,
 )
@@ -34,3 +35,4 @@ class SqlAlchemyIdentityUnitOfWork(SqlAlchemyUnitOfWork, IdentityUnitOfWork):
         self.gar_links = SqlAlchemyGarLinks(session)
         self.used_assertions = SqlAlchemyUsedAssertions(session)
         self.oauth_clients = SqlAlchemyOAuthClients(session)
+        self.temporary_passwords = SqlAlchemyTemporaryPasswords(session)

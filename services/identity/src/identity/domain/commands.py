@@ -111,3 +111,21 @@ class CreateGarAccount:
     arrival_token: str
     accepted_terms: bool
     locale: str = "fr"
+
+
+@dataclass(frozen=True)
+class GiveTemporaryPassword:
+    """An organization's admin gives the account linked to a learner a temporary password
+    (domain/temporary_passwords.py)."""
+
+    organization_id: UUID
+    learner_id: UUID
+    given_by: UUID
+
+
+@dataclass(frozen=True)
+class ChangeTemporaryPassword:
+    """The new password of an account that logged in with a temporary one, with the token that log-in answered."""
+
+    token: str
+    password: str

@@ -121,3 +121,47 @@ class GarAlreadyLinked(IdentityError):
 
 class AccountAlreadyLinkedToGar(IdentityError):
     pass
+
+
+# -- temporary passwords (domain/temporary_passwords.py) ----------------------------------------------
+
+
+class AdminRoleRequired(IdentityError):
+    pass
+
+
+class LearnerListNotManaged(IdentityError):
+    pass
+
+
+class LearnerNotLinked(IdentityError):
+    pass
+
+
+class TemporaryPasswordForOneself(IdentityError):
+    pass
+
+
+class TemporaryPasswordForPlatformAdmin(IdentityError):
+    pass
+
+
+class AccountWithoutLogin(IdentityError):
+    pass
+
+
+class PasswordChangeRequired(IdentityError):
+    """The password was right, but temporary: the token only allows setting a new one (rule 6)."""
+
+    def __init__(self, token: str, expires_in: int) -> None:
+        super().__init__("This password is temporary: choose a new one to sign in.")
+        self.details = {"password_change_token": token, "expires_in": expires_in}
+        self.headers = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+class InvalidPasswordChangeToken(IdentityError):
+    pass
+
+
+class PasswordUnchanged(IdentityError):
+    pass

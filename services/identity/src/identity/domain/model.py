@@ -69,6 +69,7 @@ class User:
     orga_terms_accepted_at: datetime | None = None
     email_verified_at: datetime | None = None  # the address was proven (a link mailed to it was followed)
     username: str | None = None  # domain/usernames.py
+    must_change_password: bool = False  # a temporary password (domain/temporary_passwords.py)
     version: int = 1
     events: list[Any] = field(default_factory=list, repr=False)
 
@@ -165,4 +166,14 @@ class User:
     def reset_password(self, password_hash: str, now: datetime) -> None:
         """A new password set from a link mailed to the account's address, which that proves too."""
         self.password_hash = password_hash
+        self.must_change_password = False
         self.verify_email(now)
+
+    def give_temporary_password(self, password_hash: str) -> None:
+        """An organization's admin gave one (domain/temporary_passwords.py): to change at the next log-in."""
+        self.password_hash = password_hash
+        self.must_change_password = True
+
+    def replace_temporary_password(self, password_hash: str) -> None:
+        self.password_hash = password_hash
+        self.must_change_password = False

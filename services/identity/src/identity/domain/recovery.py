@@ -48,6 +48,8 @@ from uuid import UUID
 from identity.domain.events import EmailVerificationRequested, PasswordResetRequested
 
 PASSWORD_RESET, EMAIL_VERIFICATION = "PASSWORD_RESET", "EMAIL_VERIFICATION"
+# Not mailed: answered to a log-in with a temporary password, to set a new one (domain/temporary_passwords.py).
+PASSWORD_CHANGE = "PASSWORD_CHANGE"  # noqa: S105 (a token's purpose, not a password)
 LEARNER, ORGA = "learner", "orga"  # the face a mail's link leads to: where its reader came from
 FACES = (LEARNER, ORGA)
 
@@ -63,6 +65,7 @@ class RecoveryPolicy:
     verification_mail_interval: timedelta = timedelta(minutes=1)
     verification_mails_per_hour: int = 5
     memory: timedelta = timedelta(days=1)  # how long requests are kept to count them
+    password_change_lifetime: timedelta = timedelta(minutes=15)  # after a log-in with a temporary password
 
 
 @dataclass(frozen=True)
@@ -142,8 +145,8 @@ class AccountToken:
 
     id: UUID
     user_id: UUID
-    purpose: str  # PASSWORD_RESET or EMAIL_VERIFICATION
-    email: str
+    purpose: str  # PASSWORD_RESET, EMAIL_VERIFICATION or PASSWORD_CHANGE
+    email: str | None  # None: a PASSWORD_CHANGE token of an account without an email address
     token_hash: str
     created_at: datetime
     expires_at: datetime
@@ -155,6 +158,12 @@ class AccountToken:
         lifetime = policy.reset_link_lifetime if purpose == PASSWORD_RESET else policy.verification_link_lifetime
         return cls(id=id, user_id=user_id, purpose=purpose, email=email, token_hash=token_hash, created_at=now,
                    expires_at=now + lifetime)
+
+    @classmethod
+    def password_change(cls, *, id: UUID, user_id: UUID, email: str | None, token_hash: str,
+                        policy: RecoveryPolicy, now: datetime) -> AccountToken:
+        return cls(id=id, user_id=user_id, purpose=PASSWORD_CHANGE, email=email, token_hash=token_hash,
+                   created_at=now, expires_at=now + policy.password_change_lifetime)
 
     def is_usable(self, now: datetime) -> bool:
         return self.used_at is None and now < self.expires_at

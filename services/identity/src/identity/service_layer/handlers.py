@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from identity.domain import commands
+from identity.domain import commands, temporary_passwords
 from identity.domain.exceptions import (
     AccountAlreadyLinkedToGar,
     EmailAlreadyTaken,
@@ -19,10 +19,14 @@ from identity.domain.exceptions import (
     GarAlreadyLinked,
     InvalidCredentials,
     InvalidEmail,
+    InvalidPasswordChangeToken,
     InvalidRefreshToken,
     InvalidResetLink,
     InvalidVerificationLink,
+    LearnerNotLinked,
     NoEmailAddress,
+    PasswordChangeRequired,
+    PasswordUnchanged,
     SamlAssertionReplayed,
     TooManyAttempts,
     TooManyResetRequests,
@@ -35,6 +39,7 @@ from identity.domain.login_throttle import LoginThrottle, seconds_to_wait
 from identity.domain.model import SUPER_ADMIN, User, check_password, clean_name, normalize_email
 from identity.domain.recovery import (
     EMAIL_VERIFICATION,
+    PASSWORD_CHANGE,
     PASSWORD_RESET,
     AccountToken,
     MailRequest,
@@ -43,6 +48,7 @@ from identity.domain.recovery import (
     verification_mail_wait,
 )
 from identity.domain.sessions import RefreshToken
+from identity.domain.temporary_passwords import TemporaryPasswordGiven
 from identity.domain.usernames import first_free, looks_like_email, normalize_username, username_base
 from identity.service_layer.mails import AccountLinks, password_reset_mail, verification_mail
 from identity.service_layer.ports import AccessTokenIssuer, ArrivalTokens, PasswordHasher, TokenPolicy
@@ -199,7 +205,8 @@ def _checked_user(uow: IdentityUnitOfWork, checked: _CheckedPassword) -> User:
 
 
 def log_in(cmd: commands.LogIn, uow: IdentityUnitOfWork, hasher: PasswordHasher, issuer: AccessTokenIssuer,
-           token_policy: TokenPolicy, throttle: LoginThrottle, now: Clock) -> IssuedTokens:
+           token_policy: TokenPolicy, throttle: LoginThrottle, now: Clock,
+           recovery: RecoveryPolicy | None = None) -> IssuedTokens:
     """Three steps, so that no transaction (nor pooled connection) waits for argon2id (~200 ms):
 
     1. a short transaction asks the throttle whether this address may try this account now, and
@@ -207,12 +214,90 @@ def log_in(cmd: commands.LogIn, uow: IdentityUnitOfWork, hasher: PasswordHasher,
        back): attempts racing each other are all counted;
     2. the password is checked (or, for an unknown email, a stand-in hash, so both take as long),
        and hashed again when its hash was made with outdated parameters;
-    3. on success, a short transaction forgets this address's failures and issues the tokens.
+    3. on success, a short transaction forgets this address's failures and issues the tokens; or, when the
+       password is a temporary one, a token that only sets a new one (PasswordChangeRequired).
     """
     moment = now()
     checked = _check_password(cmd.login, cmd.password, cmd.address, uow, hasher, throttle, moment)
     with uow:
         user = _checked_user(uow, checked)
+        if user.must_change_password:  # domain/temporary_passwords.py, rule 6: no access token
+            recovery = recovery or RecoveryPolicy()
+            token = secrets.token_urlsafe(32)
+            uow.account_tokens.add(AccountToken.password_change(id=uuid.uuid4(), user_id=user.id, email=user.email,
+                                                                token_hash=hash_token(token), policy=recovery,
+                                                                now=moment))
+            uow.commit()
+            raise PasswordChangeRequired(token, int(recovery.password_change_lifetime.total_seconds()))
+        tokens = _issue(uow, user, issuer, token_policy, moment)
+        uow.commit()
+        return tokens
+
+
+# -- temporary passwords given by a school's admins (domain/temporary_passwords.py) ---------------------
+
+
+@dataclass(frozen=True)
+class GivenPassword:
+    """Answered once to the admin, so that they tell the pupil how to sign in."""
+
+    password: str
+    username: str | None
+    email: str | None
+
+
+def _account_to_give(uow: IdentityUnitOfWork, cmd: commands.GiveTemporaryPassword) -> User:
+    context = uow.memberships.giving_context(cmd.organization_id, cmd.learner_id, cmd.given_by)
+    user = uow.users.get(context.linked_user_id) if context.linked_user_id is not None else None
+    return temporary_passwords.check_may_give(context, cmd.given_by, user)
+
+
+def give_temporary_password(cmd: commands.GiveTemporaryPassword, uow: IdentityUnitOfWork, hasher: PasswordHasher,
+                            now: Clock) -> GivenPassword:
+    """Rules 1 to 5; the hash is made with no transaction open, and the rules checked again after it."""
+    with uow:
+        user = _account_to_give(uow, cmd)
+        user_id, password = user.id, temporary_passwords.draw(user)
+    password_hash = hasher.hash(password)
+    moment = now()
+    with uow:
+        user = _account_to_give(uow, cmd)
+        if user.id != user_id:  # the learner was linked to another account meanwhile
+            raise LearnerNotLinked("The learner's account changed meanwhile; try again.")
+        user.give_temporary_password(password_hash)
+        uow.account_tokens.spend_all(user.id, PASSWORD_CHANGE, moment)  # an earlier temporary password's change
+        uow.refresh_tokens.revoke_all(user.id, moment)
+        uow.temporary_passwords.add(TemporaryPasswordGiven(
+            id=uuid.uuid4(), user_id=user.id, organization_id=cmd.organization_id, learner_id=cmd.learner_id,
+            given_by=cmd.given_by, given_at=moment))
+        given = GivenPassword(password, user.username, user.email)
+        uow.commit()
+        return given
+
+
+def change_temporary_password(cmd: commands.ChangeTemporaryPassword, uow: IdentityUnitOfWork, hasher: PasswordHasher,
+                              issuer: AccessTokenIssuer, token_policy: TokenPolicy, now: Clock) -> IssuedTokens:
+    """Rule 6: the new password, with the token a log-in with the temporary one answered; spent, and signed in."""
+    refused = InvalidPasswordChangeToken("This step is no longer valid; log in again with the temporary password.")
+    with uow:
+        token = _usable_token(uow, cmd.token, PASSWORD_CHANGE, now())
+        user = uow.users.get(token.user_id) if token is not None else None
+        if user is None or not user.must_change_password or user.password_hash is None:
+            raise refused
+        email, first_name, last_name, temporary_hash = user.email, user.first_name, user.last_name, user.password_hash
+    check_password(cmd.password, email=email, first_name=first_name, last_name=last_name)
+    if hasher.verify(temporary_hash, cmd.password):
+        raise PasswordUnchanged("The new password must differ from the temporary one.")
+    password_hash = hasher.hash(cmd.password)
+    moment = now()
+    with uow:
+        token = _usable_token(uow, cmd.token, PASSWORD_CHANGE, moment, lock=True)
+        user = uow.users.get(token.user_id) if token is not None else None
+        # Sent twice at once (the other one won), or another temporary password given meanwhile.
+        if user is None or not user.must_change_password or user.password_hash != temporary_hash:
+            raise refused
+        user.replace_temporary_password(password_hash)
+        uow.account_tokens.spend_all(user.id, PASSWORD_CHANGE, moment)
         tokens = _issue(uow, user, issuer, token_policy, moment)
         uow.commit()
         return tokens

@@ -13,6 +13,7 @@ from identity.domain.login_throttle import FailureHistory
 from identity.domain.model import User
 from identity.domain.recovery import AccountToken, MailRequest, RecentRequests
 from identity.domain.sessions import RefreshToken
+from identity.domain.temporary_passwords import GivingContext, TemporaryPasswordGiven
 
 
 class AbstractUserRepository(abc.ABC):
@@ -101,7 +102,8 @@ class AbstractLoginFailures(abc.ABC):
 
 
 class AbstractMembershipReplica(abc.ABC):
-    """organizations' organizations and memberships, as far as /api/users/me needs them."""
+    """organizations' organizations, memberships and learners' accounts, as far as /api/users/me and the temporary
+    passwords (domain/temporary_passwords.py) need them."""
 
     @abc.abstractmethod
     def save_organization(self, organization_id: UUID, version: int, **values: object) -> None: ...
@@ -111,6 +113,22 @@ class AbstractMembershipReplica(abc.ABC):
 
     @abc.abstractmethod
     def save_membership(self, membership_id: UUID, version: int, **values: object) -> None: ...
+
+    @abc.abstractmethod
+    def save_learner_account(self, learner_id: UUID, version: int, organization_id: UUID,
+                             user_id: UUID | None) -> None:
+        """The account linked to the learner as of the learner's ``version`` (None: unlinked)."""
+
+    @abc.abstractmethod
+    def giving_context(self, organization_id: UUID, learner_id: UUID, admin_id: UUID) -> GivingContext:
+        """The organization's type, the admin's active role in it, the account linked to the learner in it."""
+
+
+class AbstractTemporaryPasswords(abc.ABC):
+    """Who gave which account a temporary password (domain/temporary_passwords.py, rule 5)."""
+
+    @abc.abstractmethod
+    def add(self, given: TemporaryPasswordGiven) -> None: ...
 
 
 class PasswordHasher(abc.ABC):

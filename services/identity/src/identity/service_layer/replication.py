@@ -1,4 +1,5 @@
-"""identity's consumers: organizations and memberships, for /api/users/me."""
+"""identity's consumers: organizations and memberships, for /api/users/me; learners' accounts, for the temporary
+passwords (domain/temporary_passwords.py)."""
 
 from __future__ import annotations
 
@@ -25,3 +26,10 @@ def on_membership_changed(data: dict[str, Any], envelope: Envelope, uow: Identit
         user_id=data["user_id"], role=data.get("role") or "MEMBER",
         active=not envelope.event_type.startswith("organizations.membership.revoked."),
     )
+
+
+def on_learner_account_changed(data: dict[str, Any], envelope: Envelope, uow: IdentityUnitOfWork) -> None:
+    """Linked or unlinked: the learner's account as of this learner version (an older event changes nothing)."""
+    unlinked = envelope.event_type.startswith("organizations.learner.unlinked.")
+    uow.memberships.save_learner_account(data["learner_id"], envelope.aggregate_version, data["organization_id"],
+                                         None if unlinked else data["user_id"])

@@ -8,6 +8,7 @@ from identity.service_layer.ports import (
     AbstractMembershipReplica,
     AbstractOAuthClients,
     AbstractRefreshTokenRepository,
+    AbstractTemporaryPasswords,
     AbstractUsedAssertions,
     AbstractUserRepository,
 )
@@ -26,3 +27,4 @@ class IdentityUnitOfWork(AbstractUnitOfWork):
     gar_links: AbstractGarLinks
     used_assertions: AbstractUsedAssertions
     oauth_clients: AbstractOAuthClients
+    temporary_passwords: AbstractTemporaryPasswords

@@ -10,7 +10,7 @@ from identity.adapters import orm
 from identity.bootstrap import Identity, bootstrap
 from identity.entrypoints.api.clients import oauth, oauth_clients
 from identity.entrypoints.api.errors import ERRORS
-from identity.entrypoints.api.routes import keys, recovery, saml, tokens, users
+from identity.entrypoints.api.routes import keys, recovery, saml, temporary_passwords, tokens, users
 from svckit.db import database_ready
 from svckit.idempotency import IdempotencyKeys, fingerprint_key
 from svckit.web import create_service_app
@@ -24,16 +24,18 @@ def create_app(identity: Identity | None = None) -> Flask:
         description="Accounts, log in and tokens, password reset and email verification, OAuth 2 clients (client "
                     "credentials) for applications. Access tokens are RS256 JWTs; their public keys are at "
                     "/.well-known/jwks.json.",
-        blueprints=[users, recovery, tokens, keys, saml, oauth, oauth_clients],
+        blueprints=[users, recovery, tokens, keys, saml, oauth, oauth_clients, temporary_passwords],
         error_table=ERRORS,
         ready_checks={"database": lambda: database_ready(identity.engine)},
         token_verifier=identity.verifier,
-        # Answers of /api/token*, /api/saml/* and /api/oauth/* are tokens, and a new OAuth client's holds its secret:
-        # never stored for an idempotent replay. The bodies of
+        # Answers of /api/token*, /api/saml/*, /api/oauth/* and /api/password/expired are tokens, a new OAuth client's
+        # holds its secret, and a temporary password's (/api/organizations/..., identity's only route there) the
+        # password: never stored for an idempotent replay. The bodies of
         # sign-ups and password resets hold passwords: their fingerprints are HMACs under a key derived from the signing keys'
         # secret (svckit.idempotency), so that a dump of the table cannot be used to test guessed passwords.
         idempotency=IdempotencyKeys(identity.engine, orm.idempotency_keys,
-                                    exempt_paths=["/api/token", "/api/saml", "/api/oauth", "/api/admin/oauth-clients"],
+                                    exempt_paths=["/api/token", "/api/saml", "/api/oauth", "/api/admin/oauth-clients",
+                                                  "/api/password/expired", "/api/organizations/"],
                                     lease=timedelta(seconds=identity.common.idempotency_lease_seconds),
                                     fingerprint_secret=fingerprint_key(identity.settings.signing_keys_secret)),
         trusted_proxies=identity.common.trusted_proxies,

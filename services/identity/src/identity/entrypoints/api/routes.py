@@ -21,12 +21,14 @@ from identity.entrypoints.api.schemas import (
     GarAccountSchema,
     GarLinkSchema,
     JwksSchema,
+    PasswordChangeSchema,
     PasswordResetRequestSchema,
     PasswordResetSchema,
     RefreshTokenSchema,
     RegisterUserSchema,
     SamlLoginQuerySchema,
     SamlResponseFormSchema,
+    TemporaryPasswordSchema,
     TokensSchema,
     UserSchema,
     VerifiedEmailSchema,
@@ -40,6 +42,10 @@ recovery = Blueprint("recovery", __name__, url_prefix="/api",
                      description="Password reset and email verification, by links mailed to the account's address")
 tokens = Blueprint("tokens", __name__, url_prefix="/api/token", description="Log in, refresh, log out")
 keys = Blueprint("keys", __name__, description="Public keys that verify access tokens")
+temporary_passwords = Blueprint(
+    "temporary_passwords", __name__, url_prefix="/api",
+    description="Temporary passwords a school's admins give pupils (domain/temporary_passwords.py), and the new "
+                "password chosen at the next log-in")
 saml = Blueprint("saml", __name__, url_prefix="/api/saml",
                  description="Signing in through the GAR: identity as a SAML 2.0 service provider (domain/gar.py)")
 
@@ -165,7 +171,8 @@ class PasswordResets(MethodView):
 
 @tokens.route("")
 class Token(MethodView):
-    @errors(401, 429)  # INVALID_CREDENTIALS, TOO_MANY_LOGIN_ATTEMPTS
+    @errors(401, 403, 429)  # INVALID_CREDENTIALS; PASSWORD_CHANGE_REQUIRED (a temporary password: details hold the
+    # token of POST /api/password/expired); TOO_MANY_LOGIN_ATTEMPTS
     @tokens.arguments(CredentialsSchema)
     @tokens.response(200, TokensSchema)
     def post(self, data: dict):
@@ -173,7 +180,7 @@ class Token(MethodView):
         identity = _identity()
         issued = handlers.log_in(commands.LogIn(_login(data), data["password"], request.remote_addr or "unknown"),
                                  identity.uow(), identity.hasher, identity.issuer, identity.settings.tokens,
-                                 identity.settings.throttle, identity.now)
+                                 identity.settings.throttle, identity.now, identity.settings.recovery)
         return _tokens_response(issued)
 
 
@@ -198,6 +205,39 @@ class Revoke(MethodView):
         """Log out: the refresh token and its whole session stop working"""
         identity = _identity()
         handlers.revoke_refresh_token(commands.RevokeRefreshToken(data["refresh_token"]), identity.uow(), identity.now)
+
+
+@temporary_passwords.route("/organizations/<uuid:organization_id>/learners/<uuid:learner_id>/temporary-password")
+class TemporaryPassword(MethodView):
+    @auth_required
+    @errors(403, 404, 409, 422)  # ADMIN_ROLE_REQUIRED, TEMPORARY_PASSWORD_FOR_ONESELF,
+    # TEMPORARY_PASSWORD_FOR_PLATFORM_ADMIN; USER_NOT_FOUND; LEARNER_NOT_LINKED, ACCOUNT_WITHOUT_LOGIN;
+    # LEARNER_LIST_NOT_MANAGED
+    @temporary_passwords.response(201, TemporaryPasswordSchema)
+    def post(self, organization_id: UUID, learner_id: UUID):
+        """Give the account linked to a learner a temporary password, to change at its next log-in (an admin of a
+        school). Answered once: a request sent again gives another password, and only the last one works (identity
+        keeps no answer for an Idempotency-Key here: it would keep the password)."""
+        identity = _identity()
+        given = handlers.give_temporary_password(
+            commands.GiveTemporaryPassword(organization_id, learner_id, UUID(current_principal().user_id)),
+            identity.uow(), identity.hasher, identity.now)
+        return ({"password": given.password, "username": given.username, "email": given.email}, 201,
+                {"Cache-Control": "no-store", "Pragma": "no-cache"})
+
+
+@temporary_passwords.route("/password/expired")
+class ExpiredPassword(MethodView):
+    @errors(400, 422)  # INVALID_PASSWORD_CHANGE_TOKEN; PASSWORD_TOO_WEAK, PASSWORD_UNCHANGED
+    @temporary_passwords.arguments(PasswordChangeSchema)
+    @temporary_passwords.response(200, TokensSchema)
+    def post(self, data: dict):
+        """Replace a temporary password, with the token its log-in answered, and sign in"""
+        identity = _identity()
+        issued = handlers.change_temporary_password(
+            commands.ChangeTemporaryPassword(data["token"], data["password"]), identity.uow(), identity.hasher,
+            identity.issuer, identity.settings.tokens, identity.now)
+        return _tokens_response(issued)
 
 
 @keys.route("/.well-known/jwks.json")

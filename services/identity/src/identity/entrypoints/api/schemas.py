@@ -114,6 +114,19 @@ class PasswordResetSchema(Schema):
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1024))
 
 
+class TemporaryPasswordSchema(Schema):
+    password = fields.String(required=True, metadata={"description": "Shown once: identity keeps only its hash"})
+    username = fields.String(allow_none=True, metadata={"description": "What the pupil signs in with, if any"})
+    email = fields.String(allow_none=True, metadata={"description": "What the pupil signs in with, if any"})
+
+
+class PasswordChangeSchema(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                          metadata={"description": "details.password_change_token of a log-in's "
+                                                   "PASSWORD_CHANGE_REQUIRED"})
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1024))
+
+
 class EmailVerificationRequestSchema(Schema):
     face = _face()
 

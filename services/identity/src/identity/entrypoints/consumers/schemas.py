@@ -20,6 +20,14 @@ class MembershipSchema(Schema):
     role = fields.String()  # absent from revoked events
 
 
+class LearnerAccountSchema(Schema):
+    """organizations.learner.linked.v1 and organizations.learner.unlinked.v1."""
+
+    learner_id = fields.UUID(required=True)
+    organization_id = fields.UUID(required=True)
+    user_id = fields.UUID(required=True)
+
+
 class PasswordResetRequestedSchema(Schema):
     """identity's own identity.password_reset.requested.v1."""
 

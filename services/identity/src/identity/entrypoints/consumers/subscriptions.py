@@ -7,6 +7,7 @@ from typing import Any
 
 from identity.entrypoints.consumers.schemas import (
     EmailVerificationRequestedSchema,
+    LearnerAccountSchema,
     MembershipSchema,
     OrganizationArchivedSchema,
     OrganizationCreatedSchema,
@@ -30,6 +31,10 @@ def subscriptions(uow_factory: Callable[[], IdentityUnitOfWork],
                                                           "organizations.membership.role_changed.v1",
                                                           "organizations.membership.revoked.v1"),
                                 MembershipSchema(), uow_factory, replication.on_membership_changed),
+        # One queue for a learner's link and unlink, for the same reason: the last one applied wins (versions too).
+        idempotent_subscription("on_learner_account_changed", ("organizations.learner.linked.v1",
+                                                               "organizations.learner.unlinked.v1"),
+                                LearnerAccountSchema(), uow_factory, replication.on_learner_account_changed),
         # identity reads its own events to mail the links: mails leave through the outbox, with its retries.
         # One queue for both kinds of mail (each queue costs the broker file handles). Not named on_<fact> as
         # consumers are: the name is the queue's and the inbox's key, so a new name would leave the old queue
