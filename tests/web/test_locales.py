@@ -76,6 +76,11 @@ DETAILS = {
     "INVALID_FILE.NOT_WELL_FORMED": {"line", "column"},  # siecle_xml: invalid(..., line=, column=)
     "INVALID_FILE.NESTED_ARCHIVE": {"file"},  # archives: invalid(..., file=...)
     "INVALID_FILE.NOT_XML": {"file"},  # archives: invalid(..., file=...)
+    # organizations AccountAlreadyExists.details (domain/sign_in_methods.py): the username or address, masked
+    "ACCOUNT_WITH_EMAIL_ALREADY_EXIST_FOR_ANOTHER_ORGANIZATION": {"value"},
+    "ACCOUNT_WITH_EMAIL_ALREADY_EXIST_FOR_THE_SAME_ORGANIZATION": {"value"},
+    "ACCOUNT_WITH_USERNAME_ALREADY_EXIST_FOR_ANOTHER_ORGANIZATION": {"value"},
+    "ACCOUNT_WITH_USERNAME_ALREADY_EXIST_FOR_THE_SAME_ORGANIZATION": {"value"},
 }
 
 # At least these codes exist today (read by hand from the sources): the collection must find them all,
