@@ -10,6 +10,7 @@ from identity.domain.exceptions import (
     GarAlreadyLinked,
     InvalidArrival,
     InvalidCredentials,
+    PasswordChangeRequired,
     SamlAssertionExpired,
     SamlAssertionReplayed,
 )
@@ -77,6 +78,15 @@ def test_linking_then_arriving_again_signs_the_account_in(uow, hasher, issuer, a
     assert len({t.family_id for t in uow.refresh_tokens.rows}) == 2  # a session of its own, as a log-in
     # The link announced once (organizations shows how the pupil signs in); arriving again announces nothing.
     assert [(type(e).__name__, e.uai) for e in uow.committed_events if hasattr(e, "uai")] == [("GarLinked", LOU.uai)]
+
+
+def test_a_temporary_password_links_nothing_and_asks_for_the_pupil_s_own(uow, hasher, issuer, arrivals, clock):
+    user_id = account(uow, hasher, clock)
+    uow.users.rows[user_id].must_change_password = True  # a school's admin gave it (test_temporary_passwords.py)
+    token = arrive(uow, issuer, arrivals, clock, assertion(clock)).arrival_token
+    with pytest.raises(PasswordChangeRequired):
+        link(uow, hasher, issuer, arrivals, clock, token)
+    assert uow.gar_links.rows == {} and uow.refresh_tokens.rows == []
 
 
 def test_a_wrong_password_links_nothing(uow, hasher, issuer, arrivals, clock):

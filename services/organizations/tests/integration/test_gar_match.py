@@ -7,6 +7,8 @@ import pytest
 from organizations_it import deliver, make_organization, siecle_export, upload
 from sqlalchemy import text
 
+from msgkit import Envelope
+
 from svckit.testing import Person, gar_arrival_for, token_for
 
 URL = "/api/gar/learner-match"
@@ -133,3 +135,22 @@ def test_the_school_s_admins_see_how_the_pupil_s_account_signs_in(client, runtim
     panel = client.get(url, headers=admin.auth).get_json()
     assert (panel["sign_in_methods"], panel["username"]) == (["USERNAME", "GAR"], "zoe.ozturk0506")
     assert client.get(url, headers=owner.auth).status_code == 403  # the school's admins only
+
+
+def test_the_links_held_now_are_announced_again_at_their_version_for_a_new_consumer(client, runtime, school):
+    """identity's replica of learners' accounts came after the links: an operator announces them again
+    (``organizations announce-learner-links``); consumers that have them change nothing (same version)."""
+    from organizations.service_layer import handlers
+
+    organization_id, _, uai = school
+    owner = account(runtime, email="zoe.announced@example.org")
+    learner_id = reconcile(client, organization_id, owner).get_json()["learner_id"]
+    assert handlers.announce_learner_links(uuid.UUID(organization_id), runtime.uow()) == 1
+
+    with runtime.engine.connect() as connection:
+        rows = connection.execute(text("SELECT aggregate_version, body FROM outbox WHERE event_type = "
+                                       "'organizations.learner.linked.v1' AND aggregate_id = :l ORDER BY id"),
+                                  {"l": learner_id}).all()
+    first, again = (Envelope.from_json(row.body) for row in rows)
+    assert again.aggregate_version == first.aggregate_version and again.message_id != first.message_id
+    assert again.payload == first.payload  # the same link: account, organization, since when

@@ -9,7 +9,7 @@
 //   masked) before any second account is made; then the account whose sign-in method is the GAR is made
 //   (POST /api/saml/accounts, no email, no password), linked to the learner found (the reconciliation), and on
 //   to target. The arrival token lasts 10 minutes.
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 
 import { useI18n } from "../../common/i18n.js";
@@ -17,6 +17,7 @@ import { Button, ErrorNotice, Loading, LogInForm, Notice, PageTitle } from "../.
 import { api } from "../api.js";
 import { Shell } from "../components/Shell.jsx";
 import { safeReturn } from "../session.jsx";
+import { rememberPasswordChange } from "./ExpiredPassword.jsx";
 import { BirthDate, isoDate } from "./Matching.jsx";
 
 function readOutcome() {
@@ -64,11 +65,23 @@ export function GarArrival() {
     );
   }
 
-  function linkAccount(login, password) {
+  // A temporary password a school's admin gave links nothing: the pupil chooses their own first (then signed in;
+  // the GAR is linked at their next arrival from the ENT).
+  const mustChange = useRef(false);
+  async function linkAccount(login, password) {
+    mustChange.current = false;
     const body = { arrival_token: outcome.arrival_token, password,
       ...(login.includes("@") ? { email: login } : { username: login }) };
-    return api.post("/api/saml/links", body, { auth: false }).then((tokens) => api.useTokens(tokens));
+    try {
+      api.useTokens(await api.post("/api/saml/links", body, { auth: false }));
+    } catch (failure) {
+      if (failure?.code !== "PASSWORD_CHANGE_REQUIRED") throw failure;
+      rememberPasswordChange(failure.details.password_change_token);
+      mustChange.current = true;
+    }
   }
+  const afterLink = () => (mustChange.current
+    ? `/mot-de-passe-expire?retour=${encodeURIComponent(outcome.target)}` : outcome.target);
 
   async function createAccount() {
     setFailure(null);
@@ -110,7 +123,7 @@ export function GarArrival() {
         <h2 id="gar-link">{t("learner.gar.link_title")}</h2>
         <p>{t("learner.gar.link_intro")}</p>
         <LogInForm api={api} withUsername logIn={linkAccount} submitLabel={t("learner.gar.link")}
-          onDone={() => route(outcome.target, true)} />
+          onDone={() => route(afterLink(), true)} />
       </section>
       <section class="card" aria-labelledby="gar-create">
         <h2 id="gar-create">{t("learner.gar.create_title")}</h2>

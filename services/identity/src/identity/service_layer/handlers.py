@@ -221,17 +221,24 @@ def log_in(cmd: commands.LogIn, uow: IdentityUnitOfWork, hasher: PasswordHasher,
     checked = _check_password(cmd.login, cmd.password, cmd.address, uow, hasher, throttle, moment)
     with uow:
         user = _checked_user(uow, checked)
-        if user.must_change_password:  # domain/temporary_passwords.py, rule 6: no access token
-            recovery = recovery or RecoveryPolicy()
-            token = secrets.token_urlsafe(32)
-            uow.account_tokens.add(AccountToken.password_change(id=uuid.uuid4(), user_id=user.id, email=user.email,
-                                                                token_hash=hash_token(token), policy=recovery,
-                                                                now=moment))
-            uow.commit()
-            raise PasswordChangeRequired(token, int(recovery.password_change_lifetime.total_seconds()))
+        _refuse_a_temporary_password(uow, user, recovery, moment)
         tokens = _issue(uow, user, issuer, token_policy, moment)
         uow.commit()
         return tokens
+
+
+def _refuse_a_temporary_password(uow: IdentityUnitOfWork, user: User, recovery: RecoveryPolicy | None,
+                                 moment: datetime) -> None:
+    """domain/temporary_passwords.py, rule 6: a temporary password opens no session (a log-in, a GAR link), only
+    a token that sets the pupil's own (committed, then PasswordChangeRequired)."""
+    if not user.must_change_password:
+        return
+    recovery = recovery or RecoveryPolicy()
+    token = secrets.token_urlsafe(32)
+    uow.account_tokens.add(AccountToken.password_change(id=uuid.uuid4(), user_id=user.id, email=user.email,
+                                                        token_hash=hash_token(token), policy=recovery, now=moment))
+    uow.commit()
+    raise PasswordChangeRequired(token, int(recovery.password_change_lifetime.total_seconds()))
 
 
 # -- temporary passwords given by a school's admins (domain/temporary_passwords.py) ---------------------
@@ -340,14 +347,17 @@ def sign_in_with_gar(assertion: VerifiedAssertion, uow: IdentityUnitOfWork, issu
 
 
 def link_gar(cmd: commands.LinkGar, uow: IdentityUnitOfWork, hasher: PasswordHasher, issuer: AccessTokenIssuer,
-             token_policy: TokenPolicy, throttle: LoginThrottle, arrivals: ArrivalTokens, now: Clock) -> IssuedTokens:
+             token_policy: TokenPolicy, throttle: LoginThrottle, arrivals: ArrivalTokens, now: Clock,
+             recovery: RecoveryPolicy | None = None) -> IssuedTokens:
     """Link an arrival's GAR identity to an existing account, proven by its credentials as at a log-in (the same
-    throttle), and sign it in. Linking the same two again only signs in; any other pairing is refused (rule 3)."""
+    throttle), and sign it in. Linking the same two again only signs in; any other pairing is refused (rule 3).
+    A temporary password links nothing: the pupil chooses their own first, as at a log-in."""
     moment = now()
     identity = arrivals.read(cmd.arrival_token, moment)  # before any password is checked
     checked = _check_password(cmd.login, cmd.password, cmd.address, uow, hasher, throttle, moment)
     with uow:
         user = _checked_user(uow, checked)
+        _refuse_a_temporary_password(uow, user, recovery, moment)
         link = uow.gar_links.get(identity.ido)
         if link is not None and link.user_id != user.id:
             raise GarAlreadyLinked("This GAR identity already signs in another account.")

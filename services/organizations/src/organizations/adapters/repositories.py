@@ -17,8 +17,10 @@ from organizations.adapters.orm import (
     learner_account_links,
     learners,
     orga_terms_acceptances,
+    organizations,
     reconciliation_failures,
 )
+from organizations.domain.events import LearnerLinked
 from organizations.domain.imports import LearnerImport
 from organizations.domain.learners import (
     ADMIN_UNLINK,
@@ -134,6 +136,10 @@ class SqlAlchemyOrganizations(AbstractOrganizations):
             Organization.type == type, Organization.external_id == external_id)).one_or_none()
         return self.track(organization) if organization is not None else None
 
+    def managing_students(self) -> list[UUID]:
+        return list(self.session.scalars(select(organizations.c.id).where(organizations.c.manages_students)
+                                         .order_by(organizations.c.id)))
+
 
 class SqlAlchemyLearners(AbstractLearners):
     def __init__(self, session: Session, track: Track) -> None:
@@ -224,6 +230,17 @@ class SqlAlchemyLearners(AbstractLearners):
                 {name: getattr(link, name) for name in ("id", "organization_id", "learner_id", "user_id", "linked_at",
                                                          "linked_by", "link_method", "import_id")}
                 for link in chunk])
+
+    def current_links(self, organization_id: UUID) -> list[LearnerLinked]:
+        links = learner_account_links
+        rows = self.session.execute(
+            select(learners.c.id, learners.c.user_id, learners.c.version,
+                   func.coalesce(links.c.linked_at, learners.c.updated_at).label("linked_at"))
+            .select_from(learners.outerjoin(links, (links.c.learner_id == learners.c.id)
+                                            & links.c.unlinked_at.is_(None)))
+            .where(learners.c.organization_id == organization_id, learners.c.user_id.is_not(None))
+            .order_by(learners.c.id))
+        return [LearnerLinked(row.id, organization_id, row.user_id, row.linked_at, row.version) for row in rows]
 
     def learners_of_accounts(self, organization_id: UUID, user_ids: Iterable[UUID]) -> dict[UUID, UUID]:
         ids = list(user_ids)

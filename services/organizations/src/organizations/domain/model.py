@@ -199,6 +199,11 @@ class Organization:
         self.learners_version += 1
         self.events.append(LearnersImported(import_id, self.id, now, tuple(changes), self.learners_version))
 
+    def announce_links_again(self, linked: list[LearnerLinked]) -> None:
+        """The links held now, announced again as they were (each learner's version: a consumer that has it
+        changes nothing), for a consumer that came after them (identity's replica of issue 19)."""
+        self.events.extend(linked)
+
     def record_links_carried_over(self, linked: list[LearnerLinked]) -> None:
         """An import linked pupils who changed school to their accounts: each is announced as its learner's fact
         (its own version), from here because the import writes the list in bulk, not learner by learner."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from importlib.resources import files
+from uuid import UUID
 
 import click
 
@@ -39,6 +40,21 @@ def _wait_for_account(runtime: Organizations, email: str, timeout: float, *, ter
             raise click.ClickException(f"{email} is not known here after {timeout:.0f}s: are identity's relay and "
                                        "organizations' consumer running, and identity's demo data loaded?")
         time.sleep(0.5)
+
+
+@main.command("announce-learner-links", help="Publish again organizations.learner.linked.v1 for every learner linked "
+                                             "now (each at its current version: consumers that have it change "
+                                             "nothing), for a consumer that came after the links.")
+@click.option("--organization", "organization_ids", multiple=True, help="Only these organizations (ids); default: "
+                                                                      "every organization with a list of learners.")
+def announce_learner_links(organization_ids: tuple[str, ...]) -> None:
+    runtime = bootstrap()
+    with runtime.uow() as uow:
+        ids = [UUID(value) for value in organization_ids] or uow.organizations.managing_students()
+    total = 0
+    for organization_id in ids:
+        total += handlers.announce_learner_links(organization_id, runtime.uow())
+    click.echo(f"organizations: {total} links announced again in {len(ids)} organizations")
 
 
 @main.command("seed-demo", help="Create the demo school, its admin and its learners (refused in production).")

@@ -432,6 +432,18 @@ def _match(uow: OrganizationsUnitOfWork, organization: Organization, first_name:
     return result.candidate
 
 
+def announce_learner_links(organization_id: UUID, uow: OrganizationsUnitOfWork) -> int:
+    """Publish again ``organizations.learner.linked.v1`` for every learner of the organization linked now, at its
+    current version (an operator's backfill for a new consumer); how many. Under the organization's lock, so no
+    link or unlink of this organization interleaves."""
+    with uow:
+        organization = _organization(uow, organization_id, lock=True)
+        links = uow.learners.current_links(organization.id)
+        organization.announce_links_again(links)
+        uow.commit()
+        return len(links)
+
+
 def unlink_learner(cmd: commands.UnlinkLearner, uow: OrganizationsUnitOfWork, now: Clock) -> None:
     """An admin of the organization takes the account off a learner; the learner's participations stay."""
     with uow:

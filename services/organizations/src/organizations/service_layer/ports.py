@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import BinaryIO, Protocol
 from uuid import UUID
 
+from organizations.domain.events import LearnerLinked
 from organizations.domain.imports import LearnerImport
 from organizations.domain.learner_records import ParsedLearnerFile
 from organizations.domain.learners import AccountLink, LearnerSnapshot, LearnerUpdate, NewLearner, OrganizationLearner
@@ -58,6 +59,10 @@ class AbstractOrganizations(abc.ABC):
     @abc.abstractmethod
     def by_external_id(self, type: str, external_id: str) -> Organization | None: ...
 
+    @abc.abstractmethod
+    def managing_students(self) -> list[UUID]:
+        """The ids of the organizations that keep a list of learners."""
+
 
 class AbstractLearners(abc.ABC):
     @abc.abstractmethod
@@ -90,6 +95,10 @@ class AbstractLearners(abc.ABC):
     def add_links(self, links: list[AccountLink], versions: dict[UUID, int], now: datetime) -> None:
         """Link the learners to the accounts (each learner then at its version in ``versions``), and keep the links
         in their history. Under the organization's lock, like every write to its learners."""
+
+    @abc.abstractmethod
+    def current_links(self, organization_id: UUID) -> list[LearnerLinked]:
+        """Every learner of the organization linked to an account now, as the fact of its link (its version)."""
 
     @abc.abstractmethod
     def learners_of_accounts(self, organization_id: UUID, user_ids: Iterable[UUID]) -> dict[UUID, UUID]:

@@ -335,8 +335,8 @@ class SamlAssertionConsumer(MethodView):
 
 @saml.route("/links")
 class GarLinks(MethodView):
-    @errors(400, 401, 409, 429)  # GAR_ARRIVAL_INVALID; INVALID_CREDENTIALS; GAR_ALREADY_LINKED,
-    # ACCOUNT_ALREADY_LINKED_TO_GAR; TOO_MANY_LOGIN_ATTEMPTS
+    @errors(400, 401, 403, 409, 429)  # GAR_ARRIVAL_INVALID; INVALID_CREDENTIALS; PASSWORD_CHANGE_REQUIRED (a
+    # temporary password: nothing linked); GAR_ALREADY_LINKED, ACCOUNT_ALREADY_LINKED_TO_GAR; TOO_MANY_LOGIN_ATTEMPTS
     @saml.arguments(GarLinkSchema)
     @saml.response(200, TokensSchema)
     def post(self, data: dict):
@@ -346,7 +346,8 @@ class GarLinks(MethodView):
         issued = handlers.link_gar(commands.LinkGar(data["arrival_token"], _login(data), data["password"],
                                                     request.remote_addr or "unknown"),
                                    identity.uow(), identity.hasher, identity.issuer, identity.settings.tokens,
-                                   identity.settings.throttle, identity.arrivals, identity.now)
+                                   identity.settings.throttle, identity.arrivals, identity.now,
+                                   identity.settings.recovery)
         return _tokens_response(issued)
 
 
