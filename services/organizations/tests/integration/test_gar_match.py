@@ -8,7 +8,6 @@ from organizations_it import deliver, make_organization, siecle_export, upload
 from sqlalchemy import text
 
 from msgkit import Envelope
-
 from svckit.testing import Person, gar_arrival_for, token_for
 
 URL = "/api/gar/learner-match"

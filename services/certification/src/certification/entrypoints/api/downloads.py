@@ -8,8 +8,8 @@ school's class never sits in the process's memory as bytes.
 
 from __future__ import annotations
 
-import tempfile
 import logging
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import IO, Any
 
