@@ -555,7 +555,10 @@ class EdgeRunner:
         candidate.write_text(haproxy_config(self.settings, options))
         checked = subprocess.run([self.haproxy, "-c", "-q", "-f", str(candidate)], capture_output=True, text=True)
         if checked.returncode != 0:
-            raise ConfigurationError(f"haproxy refused the generated configuration: {checked.stderr.strip()}")
+            # Both streams and the status: a refusal once came with an empty stderr (a loaded machine).
+            said = " ".join(part for part in (checked.stderr.strip(), checked.stdout.strip()) if part)
+            raise ConfigurationError(f"haproxy refused the generated configuration (exit {checked.returncode}): "
+                                     f"{said or 'nothing said'}")
         candidate.replace(self.config_path)
         return self.config_path
 
