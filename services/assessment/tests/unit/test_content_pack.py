@@ -72,10 +72,12 @@ def test_every_rule_broken_is_reported_with_its_place(tmp_path):
     tubes = doc["areas"][0]["competences"][0]["tubes"]
     tubes[0]["skills"].pop(2)  # a gap at level 3
     tubes[1]["skills"][0]["challenges"] = tubes[1]["skills"][0]["challenges"][:1]  # level 1 with one challenge
+    tubes[1]["skills"][4]["challenges"] = tubes[1]["skills"][4]["challenges"][:1]  # level 5 too: none for a retry
     tubes[2]["skills"][4]["challenges"][0]["answer"] = 9  # no proposal 9
     tubes[2]["skills"][4]["challenges"][1]["id"] = "alphaAx1-a"  # the id of another skill's challenge
     problems = problems_of(write_pack(tmp_path, doc))
-    expected = ["tube alphaAx: skills must run from level 1", "tube betaAx, level 1: levels 1 to 3 need at least 2",
+    expected = ["tube alphaAx: skills must run from level 1", "tube betaAx, level 1: a skill needs at least 2 challenges",
+                "tube betaAx, level 5: a skill needs at least 2 challenges",
                 "challenge gammaAx5-a: the answer names a proposal that does not exist",
                 "challenge alphaAx1-a: the challenge id is used twice",
                 "target profile diagnostic: no tube nowhere", "tube betaAx stops at level 6, not 8"]

@@ -73,11 +73,13 @@ def test_a_challenge_already_answered_in_the_assessment_is_never_given_again():
     assert "recherche1" not in [s.id for s in engine.candidates(RELEASE, situation(answered_here=answered))]
 
 
-def test_a_challenge_seen_in_another_assessment_comes_after_the_unseen_ones():
+def test_a_challenge_answered_in_another_assessment_is_never_served_again():
+    """Its answer was shown at the checkpoint (issue 20): a retry gets the skill's other challenge, or nothing."""
     playable = engine.playable_challenges(RELEASE, "recherche1", situation(answered_before={"recherche1-a"}))
     assert [c.id for c in playable] == ["recherche1-b"]
     both_seen = situation(answered_before={"recherche1-a", "recherche1-b"})
-    assert len(engine.playable_challenges(RELEASE, "recherche1", both_seen)) == 2
+    assert engine.playable_challenges(RELEASE, "recherche1", both_seen) == []
+    assert "recherche1" not in [s.id for s in engine.candidates(RELEASE, both_seen)]
 
 
 def test_the_test_ends_when_no_target_skill_is_unknown():

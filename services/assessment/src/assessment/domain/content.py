@@ -16,7 +16,9 @@ LOCALES = ("fr", "en")
 PIX_PER_LEVEL = 8
 MIN_TUBES_PER_COMPETENCE = 3
 MIN_TOP_LEVEL_PER_TUBE = 5
-MIN_CHALLENGES_EASY_LEVELS = 2  # levels 1 to 3
+# Every skill: one challenge for the test and one for a retry, since a challenge the learner answered (the
+# checkpoint shows its answer) is never served to them again (engine.py).
+MIN_CHALLENGES_PER_SKILL = 2
 MIN_CHALLENGES_IN_PACK = 250
 COMPETENCE_TARGET_PROFILE_MAX_LEVEL = 5
 
@@ -271,9 +273,9 @@ def pack_problems(document: Mapping[str, Any], *, whole_pack: bool = True) -> li
                 skill_where = f"{where}, level {skill['level']}"
                 challenges = skill["challenges"]
                 total_challenges += len(challenges)
-                if skill["level"] <= 3 and len(challenges) < MIN_CHALLENGES_EASY_LEVELS:
-                    problems.append(f"{skill_where}: levels 1 to 3 need at least {MIN_CHALLENGES_EASY_LEVELS} "
-                                    "challenges")
+                if len(challenges) < MIN_CHALLENGES_PER_SKILL:
+                    problems.append(f"{skill_where}: a skill needs at least {MIN_CHALLENGES_PER_SKILL} challenges "
+                                    "(one for a retry: a challenge answered is never served again)")
                 for challenge in challenges:
                     problems.extend(_challenge_problems(challenge, f"{tube['id']}{skill['level']}", skill_where,
                                                         seen_challenges))

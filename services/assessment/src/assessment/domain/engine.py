@@ -97,18 +97,20 @@ class Situation:
 
 
 def playable_challenges(content: LearningContent, skill_id: str, situation: Situation) -> list[Challenge]:
-    """The skill's challenges not answered in this assessment, those never seen by the learner first."""
-    fresh = [c for c in content.challenges_of(skill_id) if c.id not in situation.answered_here]
-    unseen = [c for c in fresh if c.id not in situation.answered_before]
-    return unseen or fresh
+    """The skill's challenges the learner never answered, in this assessment or another: the checkpoint showed
+    the answer of every challenge answered, so none is served again (issue 20)."""
+    return [c for c in content.challenges_of(skill_id)
+            if c.id not in situation.answered_here and c.id not in situation.answered_before]
 
 
 def candidates(content: LearningContent, situation: Situation) -> list[Skill]:
-    """Target skills still unknown that can be asked; none left means the test is over."""
-    answered, known = situation.answered_here, situation.known
-    # playable_challenges(...) is not empty exactly when one of the skill's challenges is not answered here.
+    """Target skills still unknown that can be asked (one of their challenges never answered by the learner);
+    none left means the test is over. The content pack gives each skill two challenges at least, so a retry has
+    one; a skill whose challenges were all answered is not asked again (it keeps what it had, or stays unknown)."""
+    seen = set(situation.answered_here) | set(situation.answered_before)
+    # playable_challenges(...) is not empty exactly when one of the skill's challenges was never answered.
     return [content.skills[s] for s in situation.targets
-            if s not in known and s in content.skills and any(c.id not in answered for c in content.challenges_of(s))]
+            if s not in situation.known and s in content.skills and any(c.id not in seen for c in content.challenges_of(s))]
 
 
 def next_challenge(content: LearningContent, situation: Situation) -> Challenge | None:
