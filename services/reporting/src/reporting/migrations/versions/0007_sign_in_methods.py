@@ -25,7 +25,8 @@ def upgrade() -> None:
         WHERE registered.event_type = 'identity.user.registered.v1' AND registered.aggregate_id = u.id::text
     """)
     # Empty at first: reporting journals no GAR link before this revision (identity publishes them since the same
-    # issue 19). Those published before are not in reporting's queue: a rebuild does not bring them.
+    # issue 19), so a rebuild does not bring the links announced before; `make up` replays the event types newly
+    # bound to a queue from their producer's outbox.
     op.create_table('gar_sign_ins',
     sa.Column('user_id', sa.Uuid(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
