@@ -215,7 +215,7 @@ MEMBERSHIP_EVENTS = ("organizations.membership.granted.v1", "organizations.membe
 
 # One queue per source of events rather than per event type: the events of one aggregate (a participation's
 # start, share and deletion) then come through one queue, mostly in the order they were published, and
-# the broker holds 8 queues (and their retry and dead-letter queues) for reporting instead of 19.
+# the broker holds 8 queues (and their retry and dead-letter queues) for reporting instead of 23.
 def _queue(queue: str, projection: str, *handles: tuple[Handle, tuple[str, ...]]) -> tuple[Projection, ...]:
     return tuple(Projection(queue, handle.__name__, event_types, projection, handle) for handle, event_types in handles)
 
