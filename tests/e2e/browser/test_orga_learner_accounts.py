@@ -106,7 +106,7 @@ def test_an_admin_sees_a_pupils_account_unlinks_it_and_the_participation_stays(s
     expect(lefevre.get_by_role("cell").nth(column)).to_have_text("")
     shot(page, "orga-learners-sign-in-fr")
 
-    # On a phone the table scrolls in its box, the page does not, and a username stays on one line.
+    # On a phone the table scrolls in its box, the page does not, and a username is not cut.
     phone = open_page(phone=True)
     phone.goto("/orga/eleves")
     log_in_page(phone, admin_email, {"email": "Adresse e-mail", "password": "Mot de passe"})
@@ -114,11 +114,12 @@ def test_an_admin_sees_a_pupils_account_unlinks_it_and_the_participation_stays(s
     username_line = phone_chloe.get_by_role("cell").nth(column).get_by_role("listitem")
     username_line.scroll_into_view_if_needed()
     expect(username_line).to_have_text(f"Identifiant : {username}")
+    # (the hidden words of the cells' buttons once stretched the page: the box holds them now)
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     wrap = phone.get_by_role("region", name="Élèves")
     assert wrap.evaluate("box => box.scrollWidth > box.clientWidth")
     line_height = username_line.evaluate("li => parseFloat(getComputedStyle(li).lineHeight)")
-    assert username_line.bounding_box()["height"] < 1.5 * line_height
+    assert username_line.bounding_box()["height"] < 2.5 * line_height  # "Identifiant :", then the username whole
     assert_accessible(phone, "the pupils list on a phone")
     shot(phone, "orga-learners-sign-in-phone-fr")
 
