@@ -67,6 +67,7 @@ class Campaign:
     organization_id: str
     organization_name: str
     external_id_label: str | None = None
+    admin: dict[str, str] | None = None  # the school admin's headers (school_campaign)
 
 
 def _campaign(stack, organization_id: str, admin: dict[str, str], **fields) -> dict:
@@ -130,7 +131,7 @@ def school_campaign(stack, uai: str | None = None) -> Campaign:
     wait_until(imported, timeout=30, message="the SIECLE import")
     created = _campaign(stack, organization_id, admin, name="Sécurité 4e B", title="Protéger ses données",
                         landing_text="Un parcours sur la **sécurité** en ligne.")
-    return Campaign(created["code"], created["title"], organization_id, name)
+    return Campaign(created["code"], created["title"], organization_id, name, admin=admin)
 
 
 # Pupils of the SIECLE export, as they would type their names (one per language's run).

@@ -21,6 +21,8 @@ from journeys import PASSWORD
 from learner_steps import EXPECTED_REFUSALS, ROOT, exactly, school_campaign, starting, words
 from playwright.sync_api import expect
 
+from msgkit.testing import wait_until
+
 GAR_PASSWORD = "Demo-Pass-2026!"  # the demo GAR's people (tools/idp/config/authsources.php)
 # A 401 (a link tried with a wrong password) is said on the page; Chromium logs it as a console error.
 REFUSALS = r"Failed to load resource: the server responded with a status of (401|404|422)"
@@ -40,7 +42,7 @@ def through_the_gar(page, w, retour: str, who: str = "zoe.ozturk") -> None:
     page.locator('input[name="password"]').press("Enter")  # the IdP posts its answer to identity's ACS by itself
 
 
-def test_a_pupil_creates_their_gar_account_then_the_gar_signs_them_straight_in(open_page, shot, school):
+def test_a_pupil_creates_their_gar_account_then_the_gar_signs_them_straight_in(stack, open_page, shot, school):
     page = open_page(allowed=(REFUSALS, EXPECTED_REFUSALS))
     w = words("fr")
     target = f"/campagnes/{school.code}"
@@ -85,6 +87,17 @@ def test_a_pupil_creates_their_gar_account_then_the_gar_signs_them_straight_in(o
     expect(again.locator(".learner-account__name")).to_have_text("Zoë Öztürk")
     assert "access_token" not in again.url
     shot(again, "learner-gar-signed-in-again-fr")
+    signs_in_with(stack, school, "Öztürk", ["GAR"])  # a GAR account: neither address nor username
+
+
+def signs_in_with(stack, school, last_name: str, methods: list[str]) -> None:
+    """The school's list (reporting's, from identity's events) says how the pupil's account signs in."""
+    def said():
+        response = requests.get(f"{stack.gateway}/api/organizations/{school.organization_id}/learners",
+                                headers=school.admin, params={"search": last_name}, timeout=10)
+        return [item["sign_in_methods"] for item in response.json()["items"]] == [methods]
+
+    wait_until(said, timeout=30, message=f"the list saying {last_name} signs in with {methods}")
 
 
 def errors(locale: str) -> dict[str, str]:
@@ -132,6 +145,7 @@ def test_a_pupil_who_has_an_account_is_told_which_and_links_the_gar_to_it(stack,
     link.get_by_role("button", name=w["learner.gar.link"]).click()
     expect(page).to_have_url(re.compile(f"{target}$"))
     expect(page.locator(".learner-account__name")).to_have_text("Chloé Cœurderoy")
+    signs_in_with(stack, school, "Cœurderoy", ["USERNAME", "GAR"])
 
 
 def test_a_pupil_without_an_email_signs_up_with_a_username_and_logs_in_with_it(open_page, shot, school):

@@ -1,6 +1,6 @@
 """A school's admin sees which account each pupil is linked to and since when (an account links itself by
-giving a pupil's names and birth date), reads the history of the links, and unlinks an account: the pupil's
-participation stays in the campaign's results, and the account may find itself in the list again."""
+giving a pupil's names and birth date) and how it signs in, reads the history of the links, and unlinks an account:
+the pupil's participation stays in the campaign's results, and the account may find itself in the list again."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 
 import requests
 from accessibility import assert_accessible
-from journeys import bearer, platform_admin, school_export
+from journeys import PASSWORD, bearer, platform_admin, school_export
 from orga_steps import (
     PUPILS,
     SIECLE_XML,
@@ -26,7 +26,7 @@ from playwright.sync_api import expect
 
 from msgkit.testing import wait_until
 
-ZOE = PUPILS[2]  # Zoë Öztürk, born 2011-06-05
+CHLOE, ZOE = PUPILS[0], PUPILS[2]  # Chloé Cœurderoy, born 2013-02-14; Zoë Öztürk, born 2011-06-05
 
 
 def import_list(stack, token: str, organization_id: str, uai: str) -> None:
@@ -60,6 +60,22 @@ def reload_until(page, path: str, locator, text: str) -> None:
         raise AssertionError(f"{error}; the page showed: {seen}") from None
 
 
+def username_account_in_the_list(stack, organization_id: str, pupil: tuple) -> str:
+    """The pupil signs up with a username (no email) and finds themself in the list; returns the username."""
+    first_name, last_name, birthdate, _ = pupil
+    made = requests.post(f"{stack.gateway}/api/users", timeout=10, json={
+        "username_from": {"first_name": first_name, "last_name": last_name, "birthdate": birthdate},
+        "password": PASSWORD, "accepted_terms": True})
+    assert made.status_code == 201, made.text
+    token = requests.post(f"{stack.gateway}/api/token", timeout=10, json={
+        "username": made.json()["username"], "password": PASSWORD}).json()["access_token"]
+    matched = requests.post(f"{stack.gateway}/api/organizations/{organization_id}/learners/reconciliation",
+                            headers=bearer(token), timeout=10,
+                            json={"first_name": first_name, "last_name": last_name, "birthdate": birthdate})
+    assert matched.status_code == 200, matched.text
+    return made.json()["username"]
+
+
 def test_an_admin_sees_a_pupils_account_unlinks_it_and_the_participation_stays(stack, open_page, shot):
     admin_email, uai = unique_email("direction"), random_uai()
     organization_id = create_organization(stack, platform_admin(stack), "Collège Jean Moulin", admin_email,
@@ -68,6 +84,7 @@ def test_an_admin_sees_a_pupils_account_unlinks_it_and_the_participation_stays(s
     import_list(stack, admin, organization_id, uai)
     campaign = create_campaign(stack, admin, organization_id, "Sécurité 4e")
     pupil = pupil_account(stack, organization_id, ZOE)  # the account finds itself in the list
+    username = username_account_in_the_list(stack, organization_id, CHLOE)
     pupil_email = requests.get(f"{stack.gateway}/api/users/me", headers=bearer(pupil), timeout=10).json()["email"]
     finish_and_share(stack, pupil, join(stack, pupil, campaign["code"]), knows_up_to=3)
 
@@ -78,7 +95,33 @@ def test_an_admin_sees_a_pupils_account_unlinks_it_and_the_participation_stays(s
     table = page.get_by_role("table", name="Élèves")
     row = table.get_by_role("row").filter(has_text="ÖZTÜRK").first  # (then its details, in the next row)
     reload_until(page, "/orga/eleves", lambda: row, "Associé depuis le")
-    expect(table.get_by_role("row").filter(has_text="LEFÈVRE")).to_contain_text("Non associé")
+    lefevre = table.get_by_role("row").filter(has_text="LEFÈVRE")
+    expect(lefevre).to_contain_text("Non associé")
+
+    # How each account signs in, from reporting (identity's registrations): nothing for a pupil without one.
+    column = table.get_by_role("columnheader").all_inner_texts().index("Connexion")
+    chloe = table.get_by_role("row").filter(has_text="CŒURDEROY").first.get_by_role("cell").nth(column)
+    reload_until(page, "/orga/eleves", lambda: chloe, f"Identifiant : {username}")
+    expect(row.get_by_role("cell").nth(column)).to_have_text("E-mail")
+    expect(lefevre.get_by_role("cell").nth(column)).to_have_text("")
+    shot(page, "orga-learners-sign-in-fr")
+
+    # On a phone the table scrolls in its box, the page does not, and a username is not cut.
+    phone = open_page(phone=True)
+    phone.goto("/orga/eleves")
+    log_in_page(phone, admin_email, {"email": "Adresse e-mail", "password": "Mot de passe"})
+    phone_chloe = phone.get_by_role("table", name="Élèves").get_by_role("row").filter(has_text="CŒURDEROY").first
+    username_line = phone_chloe.get_by_role("cell").nth(column).get_by_role("listitem")
+    username_line.scroll_into_view_if_needed()
+    expect(username_line).to_have_text(f"Identifiant : {username}")
+    # (the hidden words of the cells' buttons once stretched the page: the box holds them now)
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    wrap = phone.get_by_role("region", name="Élèves")
+    assert wrap.evaluate("box => box.scrollWidth > box.clientWidth")
+    line_height = username_line.evaluate("li => parseFloat(getComputedStyle(li).lineHeight)")
+    assert username_line.bounding_box()["height"] < 2.5 * line_height  # "Identifiant :", then the username whole
+    assert_accessible(phone, "the pupils list on a phone")
+    shot(phone, "orga-learners-sign-in-phone-fr")
 
     # The account and its history, from organizations (which owns the links).
     history = row.get_by_role("button", name="Historique Zoë ÖZTÜRK")

@@ -51,11 +51,26 @@ def test_a_rejected_result_of_a_candidate_outside_any_school_is_read_too():
         None, None, None, "rejected")
 
 
-def test_an_account_without_an_email_address_is_read_by_its_names():
+def test_an_account_without_an_email_address_is_read_with_its_username():
     contract = load_contract("identity.user.registered.v1", Path(__file__).parent)
     example = contract.example
     example["payload"] |= {"email": None, "username": "chloe.coeurderoy1402", "first_name": "Chloé",
                            "last_name": "Cœur-de-Roy"}
     contract.validate_payload(example["payload"])  # what the contract allows since issue 19
     read = read_payload(SCHEMAS["on_user_registered"](), Envelope.from_dict(example))
-    assert (read["first_name"], read["last_name"]) == ("Chloé", "Cœur-de-Roy") and "email" not in read
+    assert (read["first_name"], read["last_name"]) == ("Chloé", "Cœur-de-Roy")
+    assert (read["email"], read["username"]) == (None, "chloe.coeurderoy1402")
+
+
+def test_a_registration_of_before_usernames_is_read_without_one():
+    example = load_contract("identity.user.registered.v1", Path(__file__).parent).example
+    del example["payload"]["username"]  # absent from the events of before issue 19
+    read = read_payload(SCHEMAS["on_user_registered"](), Envelope.from_dict(example))
+    assert (read["email"], read["username"]) == ("lou.apprenant@example.org", None)
+
+
+def test_a_gar_link_is_read_with_the_account_and_its_date():
+    contract = load_contract("identity.user.gar_linked.v1", Path(__file__).parent)
+    read = read_payload(SCHEMAS["on_gar_linked"](), Envelope.from_dict(contract.example))
+    assert (str(read["user_id"]), read["linked_at"].isoformat()) == (
+        "5e2f7a91-3c4d-4b8e-9f10-2a3b4c5d6e7f", "2026-12-07T08:02:11.201000+00:00")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from types import SimpleNamespace
 
 import pytest
@@ -79,7 +80,8 @@ def test_learners_are_the_imported_list_and_the_accounts_that_joined_by_last_nam
                      "last_name": "Martin", "division": "4eB", "group": "G1", "student_number": "S-001",
                      "campaigns_count": 2, "last_participation_at": "2026-12-01T08:00:00+00:00",
                      "certifiable": True, "certifiable_competences_count": 5, "certification_status": None,
-                     "certification_score": None, "certification_date": None}
+                     "certification_score": None, "certification_date": None, "sign_in_methods": ["EMAIL"],
+                     "username": None}
     assert (bob["learner_id"], bob["user_id"], bob["campaigns_count"], bob["certifiable"],
             bob["certifiable_competences_count"]) == (pupils.bob_learner, None, 2, False, 1)
     assert (ines["campaigns_count"], ines["certifiable"]) == (1, None)
@@ -88,11 +90,13 @@ def test_learners_are_the_imported_list_and_the_accounts_that_joined_by_last_nam
                      "division": None, "group": None, "student_number": None, "campaigns_count": 1,
                      "last_participation_at": "2026-11-20T09:00:00+00:00", "certifiable": None,
                      "certifiable_competences_count": None, "certification_status": None,
-                     "certification_score": None, "certification_date": None}
+                     "certification_score": None, "certification_date": None, "sign_in_methods": ["EMAIL"],
+                     "username": None}
     # a retry is the same campaign, and only the live attempt counts: it is not sent yet
     assert (gus["learner_id"], gus["campaigns_count"], gus["last_participation_at"], gus["certifiable"]) == (
         None, 1, "2026-11-28T08:00:00+00:00", None)
     assert (dora["campaigns_count"], dora["last_participation_at"], dora["certifiable"]) == (0, None, None)
+    assert (bob["sign_in_methods"], dora["sign_in_methods"], dora["username"]) == ([], [], None)  # no account
 
 
 @pytest.mark.parametrize(("query", "expected"), [
@@ -176,3 +180,45 @@ def test_the_list_says_since_when_a_learner_is_linked_and_an_unlink_keeps_what_w
     assert (unlinked["first_name"], unlinked["campaigns_count"]) == ("Zoé", 1)
     participants = client.get(f"/api/campaigns/{diagnostic}/participants", headers=school.teacher.auth).json
     assert [(p["first_name"], p["last_name"]) for p in participants["items"]] == [("Zoé", "Lefèvre")]
+
+
+def test_the_list_says_how_each_account_signs_in(runtime, client, school):
+    def registered(first_name, email=None, username=None):
+        user_id = str(uuid.uuid4())
+        deliver(runtime, "identity.user.registered.v1", user_id, user_id=user_id, first_name=first_name,
+                last_name="Compte", email=email, username=username)
+        return user_id
+
+    def gar_linked(user_id, version=2):
+        deliver(runtime, "identity.user.gar_linked.v1", user_id, version, user_id=user_id)
+
+    with_email = registered("Adèle", email="adele@example.org")
+    with_username = registered("Basile", username="basile.compte0204")
+    through_gar = registered("Célia")  # made on arrival from the GAR: neither address nor username
+    gar_linked(through_gar)
+    both = registered("Denis", email="denis@example.org")
+    gar_linked(both)
+    gar_linked(both)  # a duplicate changes nothing
+    early = str(uuid.uuid4())
+    gar_linked(early)  # the link came before the registration it follows
+    deliver(runtime, "identity.user.registered.v1", early, user_id=early, first_name="Eva", last_name="Compte",
+            email=None, username="eva.compte1103")
+    for first_name, user_id in (("Adèle", with_email), ("Basile", with_username), ("Célia", through_gar),
+                                ("Denis", both), ("Eva", early)):
+        learner(runtime, school.id, first_name, "Élève", user_id=user_id)
+    learner(runtime, school.id, "Fanny", "Élève")  # no account
+    emile = registered("Émile", username="emile.compte0101")  # on no list: an account that joined
+    participate(runtime, campaign(runtime, school.id), school.id, emile)
+
+    response = get(client, school.teacher, f"{ORGANIZATIONS}/{school.id}/learners")
+
+    assert response.status_code == 200
+    assert [(item["first_name"], item["sign_in_methods"], item["username"]) for item in response.json["items"]] == [
+        ("Émile", ["USERNAME"], "emile.compte0101"),
+        ("Adèle", ["EMAIL"], None),
+        ("Basile", ["USERNAME"], "basile.compte0204"),
+        ("Célia", ["GAR"], None),
+        ("Denis", ["EMAIL", "GAR"], None),
+        ("Eva", ["USERNAME", "GAR"], "eva.compte1103"),
+        ("Fanny", [], None),
+    ]

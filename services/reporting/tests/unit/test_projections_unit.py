@@ -130,13 +130,31 @@ def test_a_rebuild_of_an_unknown_model_is_refused_before_anything_is_cleared():
 
 def test_a_consumed_event_is_journaled_before_it_is_projected():
     uow = FakeUnitOfWork()
-    event = envelope("identity.user.registered.v1", 1, user_id="u", first_name="Lou", last_name="A")
+    event = envelope("identity.user.registered.v1", 1, user_id="u", first_name="Lou", last_name="A",
+                     email="lou@example.org", username=None)
     projection = next(p for p in projections.PROJECTIONS if event.event_type in p.event_types)
 
     projections.project(event.payload, event, uow, projection)
 
     assert uow.journal.entries == [event]
-    assert uow.read_models.calls == [("save_user", ("u", 1, "Lou", "A"), {})]
+    assert uow.read_models.calls == [("save_user", ("u", 1, "Lou", "A"), {"has_email": True, "username": None})]
+
+
+def test_a_registration_keeps_whether_the_account_has_an_address_not_the_address():
+    uow = FakeUnitOfWork()
+    projections.on_user_registered({"user_id": "u", "first_name": "Chloé", "last_name": "C", "email": None,
+                                    "username": "chloe.c1402"}, envelope("identity.user.registered.v1"), uow)
+    assert uow.read_models.calls == [("save_user", ("u", 1, "Chloé", "C"),
+                                      {"has_email": False, "username": "chloe.c1402"})]
+
+
+def test_a_gar_link_is_kept_at_the_account_s_version_from_the_account_s_queue():
+    uow = FakeUnitOfWork()
+    projections.on_gar_linked({"user_id": "u", "uai": "0751234A", "linked_at": "t"},
+                              envelope("identity.user.gar_linked.v1", 2), uow)
+    assert uow.read_models.calls == [("save_gar_sign_in", ("u", 2, "t"), {})]
+    [projection] = [p for p in projections.PROJECTIONS if "identity.user.gar_linked.v1" in p.event_types]
+    assert (projection.queue, projection.projection) == ("on_account_changed", "directory")
 
 
 def test_a_link_brings_its_date_and_an_unlink_names_only_the_learner():

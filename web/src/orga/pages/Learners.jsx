@@ -1,6 +1,7 @@
 // The organization's learners (imported, or who joined its campaigns): class or group, campaigns
-// joined, last participation, certifiable; and, for admins of an organization that manages its
-// list, the import of the list and each learner's account (linked since when, its history, unlinking).
+// joined, last participation, certifiable, and for a school their certification and how their account
+// signs in; and, for admins of an organization that manages its list, the import of the list and each
+// learner's account (linked since when, its history, unlinking).
 import { useState } from "preact/hooks";
 
 import { formatDate, formatNumber, useI18n } from "../../common/i18n.js";
@@ -59,6 +60,20 @@ function AccountStatus({ learner, unlinked }) {
   );
 }
 
+// How the pupil's account signs in (an email address, a username, the ENT through the GAR; several at once are
+// possible), as reporting has it from identity: nothing for a learner without an account.
+function SignInMethods({ learner, unlinked }) {
+  const { t } = useI18n();
+  if (!learner.user_id || unlinked.has(linkKey(learner)) || !learner.sign_in_methods?.length) return null;
+  return (
+    <ul class="sign-in-methods">
+      {learner.sign_in_methods.map((method) => (
+        <li key={method}>{t(`orga.learners.sign_in_method.${method}`, { username: learner.username })}</li>
+      ))}
+    </ul>
+  );
+}
+
 export function Learners() {
   const { t, locale } = useI18n();
   const { organizationId, current, isAdmin } = useOrga();
@@ -77,8 +92,9 @@ export function Learners() {
   const [opened, setOpened] = useState(null);
   const [unlinked, setUnlinked] = useState(() => new Set());
   const showCertification = type === "SCO";
+  const showSignIn = type === "SCO";
   const columns = 5 + (type === "PRO" ? 0 : 1) + (type === "SUP" ? 1 : 0) + (showCertification ? 1 : 0)
-    + (showAccounts ? 1 : 0);
+    + (showSignIn ? 1 : 0) + (showAccounts ? 1 : 0);
   const seen = [...new Set((data?.items || []).map((item) => (type === "SUP" ? item.group : item.division)).filter(Boolean))];
 
   return (
@@ -132,6 +148,7 @@ export function Learners() {
                       <th scope="col">{t("orga.learners.last_participation")}</th>
                       <th scope="col">{t("orga.learners.certifiable")}</th>
                       {showCertification ? <th scope="col">{t("orga.learners.certification")}</th> : null}
+                      {showSignIn ? <th scope="col">{t("orga.learners.sign_in")}</th> : null}
                       {showAccounts ? <th scope="col">{t("orga.learners.account")}</th> : null}
                     </tr>
                   </thead>
@@ -149,6 +166,7 @@ export function Learners() {
                           <td>{learner.last_participation_at ? formatDate(locale, learner.last_participation_at) : "—"}</td>
                           <td><Certifiable learner={learner} /></td>
                           {showCertification ? <td><LatestCertification learner={learner} /></td> : null}
+                          {showSignIn ? <td><SignInMethods learner={learner} unlinked={unlinked} /></td> : null}
                           {showAccounts ? (
                             <td>
                               {learner.learner_id ? (

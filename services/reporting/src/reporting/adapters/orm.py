@@ -92,6 +92,19 @@ users = Table(
     Column("version", Integer, nullable=False),
     Column("first_name", String(255), nullable=False),
     Column("last_name", String(255), nullable=False),
+    # How the account signs in, as its registration says: whether it has an email address (not the address:
+    # reporting mails no one) and its username (a pupil without an address; none otherwise).
+    Column("has_email", Boolean, nullable=False, server_default=text("false")),
+    Column("username", String(255)),
+)
+
+# Accounts that sign in through the GAR (identity.user.gar_linked.v1), apart from users: a link may arrive before
+# the registration it follows, and the registration's upsert replaces the whole row.
+gar_sign_ins = Table(
+    "gar_sign_ins", metadata,
+    Column("user_id", Uuid, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("linked_at", DateTime(timezone=True), nullable=False),
 )
 
 learners = Table(

@@ -28,7 +28,7 @@ from reporting.service_layer.read_models import AbstractReadModels
 from svckit.replicas import upsert_if_newer
 
 PROJECTION_TABLES: dict[str, tuple[Table, ...]] = {
-    "directory": (orm.organizations, orm.memberships, orm.orga_terms, orm.users, orm.learners),
+    "directory": (orm.organizations, orm.memberships, orm.orga_terms, orm.users, orm.gar_sign_ins, orm.learners),
     "content": (orm.content_release, orm.areas, orm.competences, orm.skills, orm.target_profiles),
     "campaigns": (orm.campaigns,),
     "participations": (orm.participations, orm.shared_results, orm.collective_totals, orm.campaign_counts,
@@ -133,10 +133,14 @@ class SqlAlchemyReadModels(AbstractReadModels):
     def save_orga_terms(self, user_id: UUID, version: int, accepted_at: datetime) -> None:
         self._upsert(orm.orga_terms, "user_id", {"user_id": user_id, "version": version, "accepted_at": accepted_at})
 
-    def save_user(self, user_id: UUID, version: int, first_name: str, last_name: str) -> None:
+    def save_user(self, user_id: UUID, version: int, first_name: str, last_name: str, *, has_email: bool,
+                  username: str | None) -> None:
         self._upsert(orm.users, "id", {"id": user_id, "version": version, "first_name": first_name,
-                                       "last_name": last_name})
+                                       "last_name": last_name, "has_email": has_email, "username": username})
         self._refresh_participants("q.user_id = :user_id", user_id=user_id)
+
+    def save_gar_sign_in(self, user_id: UUID, version: int, linked_at: datetime) -> None:
+        self._upsert(orm.gar_sign_ins, "user_id", {"user_id": user_id, "version": version, "linked_at": linked_at})
 
     def save_learners(self, organization_id: UUID, learners: list[dict[str, Any]]) -> None:
         """Learners as imported (each dict: ``learner_id``, ``version``, ``user_id`` and the fields), then

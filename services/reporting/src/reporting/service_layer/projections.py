@@ -6,8 +6,8 @@ guarded by versions, so a handler may see an event twice, late, or before the ev
 
 Five projections, each with its own tables, rebuilt or back-filled separately:
 
-- ``directory``: organizations, memberships and Orga terms (who may read), accounts and the organizations'
-  learners (who the participants are);
+- ``directory``: organizations, memberships and Orga terms (who may read), accounts (their names and how they
+  sign in) and the organizations' learners (who the participants are);
 - ``content``: the latest release's competences and areas (names, and which skill is in which);
 - ``campaigns``: the campaigns;
 - ``participations``: the participations with their progress and, once shared, their results;
@@ -51,7 +51,15 @@ def on_orga_terms_accepted(data: dict[str, Any], envelope: Envelope, uow: Report
 
 
 def on_user_registered(data: dict[str, Any], envelope: Envelope, uow: ReportingUnitOfWork) -> None:
-    uow.read_models.save_user(data["user_id"], envelope.aggregate_version, data["first_name"], data["last_name"])
+    """The names, and how the account signs in: with an email address (whether it has one, not which) or a
+    username."""
+    uow.read_models.save_user(data["user_id"], envelope.aggregate_version, data["first_name"], data["last_name"],
+                              has_email=data["email"] is not None, username=data["username"])
+
+
+def on_gar_linked(data: dict[str, Any], envelope: Envelope, uow: ReportingUnitOfWork) -> None:
+    """The account signs in through the GAR too (its own row: the link may come before the registration)."""
+    uow.read_models.save_gar_sign_in(data["user_id"], envelope.aggregate_version, data["linked_at"])
 
 
 def on_learners_imported(data: dict[str, Any], envelope: Envelope, uow: ReportingUnitOfWork) -> None:
@@ -207,7 +215,7 @@ MEMBERSHIP_EVENTS = ("organizations.membership.granted.v1", "organizations.membe
 
 # One queue per source of events rather than per event type: the events of one aggregate (a participation's
 # start, share and deletion) then come through one queue, mostly in the order they were published, and
-# the broker holds 8 queues (and their retry and dead-letter queues) for reporting instead of 19.
+# the broker holds 8 queues (and their retry and dead-letter queues) for reporting instead of 23.
 def _queue(queue: str, projection: str, *handles: tuple[Handle, tuple[str, ...]]) -> tuple[Projection, ...]:
     return tuple(Projection(queue, handle.__name__, event_types, projection, handle) for handle, event_types in handles)
 
@@ -219,6 +227,7 @@ PROJECTIONS: tuple[Projection, ...] = (
             (on_membership_changed, MEMBERSHIP_EVENTS)),
     *_queue("on_account_changed", "directory",
             (on_user_registered, ("identity.user.registered.v1",)),
+            (on_gar_linked, ("identity.user.gar_linked.v1",)),
             (on_orga_terms_accepted, ("identity.user.orga_terms_accepted.v1",))),
     *_queue("on_learners_changed", "directory",
             (on_learners_imported, ("organizations.learners.imported.v1",)),

@@ -1,5 +1,6 @@
 """An organization's learners as its members read them: the imported list, plus the accounts that took
-part in its campaigns without being on it, with the campaigns they joined and whether they may certify.
+part in its campaigns without being on it, with the campaigns they joined, whether they may certify and how
+their account signs in.
 
 One query: the two kinds of learner are a UNION ALL, filtered (by their latest shared profile too when
 asked), counted and paged by the database; the campaigns joined and the latest profile are then read for
@@ -36,7 +37,9 @@ from reporting.views.certification_results import latest_result
 from reporting.views.paging import page_and_total
 from reporting.views.participants import LIVE, name_matches
 
-participations, learners, users = orm.participations, orm.learners, orm.users
+participations, learners, users, gar_sign_ins = orm.participations, orm.learners, orm.users, orm.gar_sign_ins
+
+EMAIL, USERNAME, GAR = "EMAIL", "USERNAME", "GAR"
 
 
 def _directory(organization_id: UUID):
@@ -116,8 +119,8 @@ def learners_page(engine: Engine, organization_id: UUID, user_id: UUID,
 
 
 def _details_of(connection: Connection, organization_id: UUID, page: Sequence[Any]) -> dict[tuple, dict]:
-    """The campaigns joined, the latest profile and the latest certification result, for the page's learners
-    only: probes per learner."""
+    """The campaigns joined, the latest profile, the latest certification result and how the account signs in,
+    for the page's learners only: probes per learner."""
     if not page:
         return {}
     listed = values(column("learner_id", Uuid), column("user_id", Uuid), name="listed").data(
@@ -131,10 +134,20 @@ def _details_of(connection: Connection, organization_id: UUID, page: Sequence[An
         "campaigns_count": row.campaigns_count, "last_participation_at": row.last_participation_at,
         "certifiable": row.certifiable, "certifiable_competences_count": row.certifiable_competences_count,
         "certification_status": row.certification_status, "certification_score": row.certification_score,
-        "certification_date": row.certification_date}
+        "certification_date": row.certification_date,
+        "sign_in_methods": _sign_in_methods(row), "username": row.username}
         for row in connection.execute(
             select(keys.c.learner_id, keys.c.user_id, activity.c.campaigns_count, activity.c.last_participation_at,
                    profile.c.certifiable, profile.c.certifiable_competences_count,
                    certification.c.certification_status, certification.c.certification_score,
-                   certification.c.certification_date)
-            .select_from(keys.join(activity, true()).outerjoin(profile, true()).outerjoin(certification, true())))}
+                   certification.c.certification_date, users.c.has_email, users.c.username,
+                   gar_sign_ins.c.user_id.is_not(None).label("gar"))
+            .select_from(keys.join(activity, true()).outerjoin(profile, true()).outerjoin(certification, true())
+                         .outerjoin(users, users.c.id == keys.c.user_id)
+                         .outerjoin(gar_sign_ins, gar_sign_ins.c.user_id == keys.c.user_id)))}
+
+
+def _sign_in_methods(row: Any) -> list[str]:
+    """How the account signs in, in the order a school reads them (organizations' account panel gives the same):
+    none for a learner without an account, nor for an account identity has announced nothing of yet."""
+    return [name for name, present in ((EMAIL, row.has_email), (USERNAME, row.username), (GAR, row.gar)) if present]

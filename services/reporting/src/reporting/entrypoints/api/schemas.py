@@ -264,6 +264,11 @@ class LearnerSchema(Schema):
         "description": "the latest certification result's: validated, rejected or cancelled; none without one"})
     certification_score = fields.Integer(allow_none=True, metadata={"description": "its score (validated only)"})
     certification_date = fields.Date(allow_none=True, metadata={"description": "its session's day"})
+    sign_in_methods = fields.List(
+        fields.String(validate=validate.OneOf(("EMAIL", "USERNAME", "GAR"))),
+        metadata={"description": "how the account signs in, in this order: an email address, a username, the ENT "
+                                 "through the GAR (several at once are possible); empty without an account"})
+    username = fields.String(allow_none=True, metadata={"description": "the account's username, when it has one"})
 
 
 LearnerPageSchema = page_schema(LearnerSchema, "LearnerPage")

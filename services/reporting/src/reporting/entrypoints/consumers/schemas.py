@@ -32,9 +32,19 @@ class OrgaTermsAcceptedSchema(Schema):
 
 
 class UserRegisteredSchema(Schema):
+    """The names, and how the account signs in: whether it has an email address (the address itself is not kept)
+    and its username (absent from the oldest events)."""
+
     user_id = fields.UUID(required=True)
     first_name = fields.String(required=True)
     last_name = fields.String(required=True)
+    email = fields.String(allow_none=True, load_default=None)
+    username = fields.String(allow_none=True, load_default=None)
+
+
+class GarLinkedSchema(Schema):
+    user_id = fields.UUID(required=True)
+    linked_at = fields.AwareDateTime(required=True)
 
 
 class _ImportedLearner(TolerantSchema):
@@ -206,6 +216,7 @@ SCHEMAS: dict[str, type[Schema]] = {
     "on_membership_changed": MembershipChangedSchema,
     "on_orga_terms_accepted": OrgaTermsAcceptedSchema,
     "on_user_registered": UserRegisteredSchema,
+    "on_gar_linked": GarLinkedSchema,
     "on_learners_imported": LearnersImportedSchema,
     "on_learner_linked": LearnerLinkedSchema,
     "on_learner_unlinked": LearnerUnlinkedSchema,
