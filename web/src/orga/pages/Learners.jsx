@@ -92,7 +92,10 @@ export function Learners() {
   const [opened, setOpened] = useState(null);
   const [unlinked, setUnlinked] = useState(() => new Set());
   const showCertification = type === "SCO";
-  const showSignIn = type === "SCO";
+  // How each pupil signs in: with the account's link for the admins (one column: the list fits a laptop's width),
+  // in a column of its own for the other members of a school.
+  const signInInAccount = showAccounts && type === "SCO";
+  const showSignIn = type === "SCO" && !signInInAccount;
   const columns = 5 + (type === "PRO" ? 0 : 1) + (type === "SUP" ? 1 : 0) + (showCertification ? 1 : 0)
     + (showSignIn ? 1 : 0) + (showAccounts ? 1 : 0);
   const seen = [...new Set((data?.items || []).map((item) => (type === "SUP" ? item.group : item.division)).filter(Boolean))];
@@ -136,7 +139,7 @@ export function Learners() {
             <p class="muted" role="status">{t("orga.learners.count", { count: data.total })}</p>
             {data.items.length ? (
               <TableWrap label={t(learnersKey(type))}>
-                <table>
+                <table class="learners-table">
                   <caption class="visually-hidden">{t(learnersKey(type))}</caption>
                   <thead>
                     <tr>
@@ -149,7 +152,9 @@ export function Learners() {
                       <th scope="col">{t("orga.learners.certifiable")}</th>
                       {showCertification ? <th scope="col">{t("orga.learners.certification")}</th> : null}
                       {showSignIn ? <th scope="col">{t("orga.learners.sign_in")}</th> : null}
-                      {showAccounts ? <th scope="col">{t("orga.learners.account")}</th> : null}
+                      {showAccounts ? (
+                        <th scope="col">{t(signInInAccount ? "orga.learners.account_sign_in" : "orga.learners.account")}</th>
+                      ) : null}
                     </tr>
                   </thead>
                   <tbody>
@@ -180,6 +185,7 @@ export function Learners() {
                                   </button>
                                 </span>
                               ) : <span class="muted">—</span>}
+                              {signInInAccount ? <SignInMethods learner={learner} unlinked={unlinked} /> : null}
                             </td>
                           ) : null}
                         </tr>,
