@@ -115,8 +115,24 @@ def test_a_school_admin_saves_a_class_attestations_before_an_import_takes_a_pupi
     assert_accessible(page, "certifications by class")
     shot(page, "orga-certifications")
 
+    # While the class's PDF is prepared (held here, as a large class's would take), the row says so and its buttons
+    # wait; then the file comes and the words go.
+    held = []
+
+    def hold(route):
+        held.append(route)
+
+    attestations = re.compile(r"/attestations\?division=4E3$")
+    page.route(attestations, hold)
+    button = row.get_by_role("button", name="Attestations de la classe 4E3 (PDF)")
     with page.expect_download() as downloaded:
-        row.get_by_role("button", name="Attestations de la classe 4E3 (PDF)").click()
+        button.click()
+        expect(row.get_by_role("status")).to_have_text("Préparation du fichier…")
+        expect(button).to_be_disabled()
+        expect(row.get_by_role("button", name="Résultats de la classe 4E3 (CSV)")).to_be_disabled()
+        held[0].continue_()
+    page.unroute(attestations)
+    expect(row.get_by_role("status")).to_have_count(0)
     assert downloaded.value.suggested_filename.endswith(".pdf")
     pages = PdfReader(downloaded.value.path()).pages
     assert len(pages) == 1
