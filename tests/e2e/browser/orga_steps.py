@@ -127,6 +127,24 @@ def pupil_account(stack, organization_id: str, pupil: tuple[str, str, str, str],
     return token
 
 
+def username_account_in_the_list(stack, organization_id: str, pupil: tuple[str, str, str, str]) -> str:
+    """A pupil of the imported list signs up with a username (no email) and finds themself in it; returns the
+    username."""
+    first_name, last_name, birthdate, _ = pupil
+    made = requests.post(f"{stack.gateway}/api/users", timeout=10, json={
+        "username_from": {"first_name": first_name, "last_name": last_name, "birthdate": birthdate},
+        "password": PASSWORD, "accepted_terms": True})
+    assert made.status_code == 201, made.text
+    username = made.json()["username"]
+    token = requests.post(f"{stack.gateway}/api/token", timeout=10,
+                          json={"username": username, "password": PASSWORD}).json()["access_token"]
+    matched = requests.post(f"{stack.gateway}/api/organizations/{organization_id}/learners/reconciliation",
+                            headers=bearer(token), timeout=10,
+                            json={"first_name": first_name, "last_name": last_name, "birthdate": birthdate})
+    assert matched.status_code == 200, matched.text
+    return username
+
+
 def join(stack, token: str, code: str, external_id: str | None = None) -> str:
     """Joins with the code (once campaigns knows of the pupil's link to the list); the participation id."""
     def joined():

@@ -19,6 +19,7 @@ import requests
 from accessibility import assert_accessible
 from journeys import PASSWORD
 from learner_steps import EXPECTED_REFUSALS, ROOT, exactly, school_campaign, starting, words
+from orga_steps import PUPILS, username_account_in_the_list
 from playwright.sync_api import expect
 
 from msgkit.testing import wait_until
@@ -111,17 +112,7 @@ def birth(region, w, day_month_year) -> None:
 
 def test_a_pupil_who_has_an_account_is_told_which_and_links_the_gar_to_it(stack, open_page, shot, school):
     # Chloé signed up with a username and found herself in the school's list (through the API, as the face does).
-    signed_up = requests.post(f"{stack.gateway}/api/users", timeout=10, json={
-        "username_from": {"first_name": "Chloé", "last_name": "Cœurderoy", "birthdate": "2013-02-14"},
-        "password": PASSWORD, "accepted_terms": True})
-    assert signed_up.status_code == 201, signed_up.text
-    username = signed_up.json()["username"]
-    token = requests.post(f"{stack.gateway}/api/token", timeout=10,
-                          json={"username": username, "password": PASSWORD}).json()["access_token"]
-    reconciled = requests.post(f"{stack.gateway}/api/organizations/{school.organization_id}/learners/reconciliation",
-                               headers={"Authorization": f"Bearer {token}"}, timeout=10,
-                               json={"first_name": "Chloé", "last_name": "Cœurderoy", "birthdate": "2013-02-14"})
-    assert reconciled.status_code == 200, reconciled.text
+    username = username_account_in_the_list(stack, school.organization_id, PUPILS[0])
 
     page = open_page(allowed=(REFUSALS, EXPECTED_REFUSALS, r"status of 409"))
     w = words("fr")

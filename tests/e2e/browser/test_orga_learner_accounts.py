@@ -8,7 +8,7 @@ import re
 
 import requests
 from accessibility import assert_accessible
-from journeys import PASSWORD, bearer, platform_admin, school_export
+from journeys import bearer, platform_admin, school_export
 from orga_steps import (
     PUPILS,
     SIECLE_XML,
@@ -21,6 +21,7 @@ from orga_steps import (
     pupil_account,
     random_uai,
     unique_email,
+    username_account_in_the_list,
 )
 from playwright.sync_api import expect
 
@@ -58,22 +59,6 @@ def reload_until(page, path: str, locator, text: str) -> None:
         wait_until(shown, timeout=30, message=f"{path} showing {text!r}")
     except AssertionError as error:
         raise AssertionError(f"{error}; the page showed: {seen}") from None
-
-
-def username_account_in_the_list(stack, organization_id: str, pupil: tuple) -> str:
-    """The pupil signs up with a username (no email) and finds themself in the list; returns the username."""
-    first_name, last_name, birthdate, _ = pupil
-    made = requests.post(f"{stack.gateway}/api/users", timeout=10, json={
-        "username_from": {"first_name": first_name, "last_name": last_name, "birthdate": birthdate},
-        "password": PASSWORD, "accepted_terms": True})
-    assert made.status_code == 201, made.text
-    token = requests.post(f"{stack.gateway}/api/token", timeout=10, json={
-        "username": made.json()["username"], "password": PASSWORD}).json()["access_token"]
-    matched = requests.post(f"{stack.gateway}/api/organizations/{organization_id}/learners/reconciliation",
-                            headers=bearer(token), timeout=10,
-                            json={"first_name": first_name, "last_name": last_name, "birthdate": birthdate})
-    assert matched.status_code == 200, matched.text
-    return made.json()["username"]
 
 
 def test_an_admin_sees_a_pupils_account_unlinks_it_and_the_participation_stays(stack, open_page, shot):

@@ -6,11 +6,18 @@ from __future__ import annotations
 
 import re
 
-import requests
 from accessibility import assert_accessible
-from journeys import PASSWORD, bearer, platform_admin
+from journeys import PASSWORD, platform_admin
 from learner_steps import exactly, starting, words
-from orga_steps import PUPILS, create_organization, join_by_invitation, log_in_page, random_uai, unique_email
+from orga_steps import (
+    PUPILS,
+    create_organization,
+    join_by_invitation,
+    log_in_page,
+    random_uai,
+    unique_email,
+    username_account_in_the_list,
+)
 from playwright.sync_api import expect
 from test_orga_learner_accounts import import_list, reload_until
 
@@ -21,23 +28,6 @@ NEW_PASSWORD = "Green-Leaf-2027?"
 # The temporary password's log-in (403, PASSWORD_CHANGE_REQUIRED), the refused ones (401, 422) are said on the page;
 # Chromium logs them as console errors.
 REFUSALS = r"Failed to load resource: the server responded with a status of (401|403|409|422)"
-
-
-def username_pupil(stack, organization_id: str) -> str:
-    """Chloé signs up with a username (no email) and finds herself in the school's list; returns the username."""
-    first_name, last_name, birthdate, _ = CHLOE
-    made = requests.post(f"{stack.gateway}/api/users", timeout=10, json={
-        "username_from": {"first_name": first_name, "last_name": last_name, "birthdate": birthdate},
-        "password": PASSWORD, "accepted_terms": True})
-    assert made.status_code == 201, made.text
-    username = made.json()["username"]
-    token = requests.post(f"{stack.gateway}/api/token", timeout=10,
-                          json={"username": username, "password": PASSWORD}).json()["access_token"]
-    matched = requests.post(f"{stack.gateway}/api/organizations/{organization_id}/learners/reconciliation",
-                            headers=bearer(token), timeout=10,
-                            json={"first_name": first_name, "last_name": last_name, "birthdate": birthdate})
-    assert matched.status_code == 200, matched.text
-    return username
 
 
 def log_in_as_pupil(page, w, username: str, password: str) -> None:
@@ -53,7 +43,7 @@ def test_an_admin_gives_a_temporary_password_the_pupil_replaces_at_their_next_lo
                                           external_id=uai)
     admin = join_by_invitation(stack, organization_id, admin_email, "Dominique", "Directrice", accept_terms=True)
     import_list(stack, admin, organization_id, uai)
-    username = username_pupil(stack, organization_id)
+    username = username_account_in_the_list(stack, organization_id, CHLOE)
 
     page = open_page(allowed=(REFUSALS,))
     page.goto("/orga/eleves")

@@ -13,9 +13,24 @@ import { safeReturn } from "../session.jsx";
 
 let pendingToken = null;
 
-export function rememberPasswordChange(token) {
+function rememberPasswordChange(token) {
   pendingToken = token;
 }
+
+// Runs a log-in (or a GAR link, which checks a password the same way): true when the password was a temporary one
+// a school's admin gave, whose change token is then kept for this page; any other refusal is thrown on.
+export async function passwordChangeNeeded(logIn) {
+  try {
+    await logIn();
+    return false;
+  } catch (failure) {
+    if (failure?.code !== "PASSWORD_CHANGE_REQUIRED") throw failure;
+    rememberPasswordChange(failure.details.password_change_token);
+    return true;
+  }
+}
+
+export const expiredPasswordHref = (back) => `/mot-de-passe-expire?retour=${encodeURIComponent(back)}`;
 
 export function ExpiredPassword() {
   const { t } = useI18n();

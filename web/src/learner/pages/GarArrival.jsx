@@ -17,7 +17,7 @@ import { Button, ErrorNotice, Loading, LogInForm, Notice, PageTitle } from "../.
 import { api } from "../api.js";
 import { Shell } from "../components/Shell.jsx";
 import { safeReturn } from "../session.jsx";
-import { rememberPasswordChange } from "./ExpiredPassword.jsx";
+import { expiredPasswordHref, passwordChangeNeeded } from "./ExpiredPassword.jsx";
 import { BirthDate, isoDate } from "./Matching.jsx";
 
 function readOutcome() {
@@ -69,19 +69,13 @@ export function GarArrival() {
   // the GAR is linked at their next arrival from the ENT).
   const mustChange = useRef(false);
   async function linkAccount(login, password) {
-    mustChange.current = false;
     const body = { arrival_token: outcome.arrival_token, password,
       ...(login.includes("@") ? { email: login } : { username: login }) };
-    try {
+    mustChange.current = await passwordChangeNeeded(async () => {
       api.useTokens(await api.post("/api/saml/links", body, { auth: false }));
-    } catch (failure) {
-      if (failure?.code !== "PASSWORD_CHANGE_REQUIRED") throw failure;
-      rememberPasswordChange(failure.details.password_change_token);
-      mustChange.current = true;
-    }
+    });
   }
-  const afterLink = () => (mustChange.current
-    ? `/mot-de-passe-expire?retour=${encodeURIComponent(outcome.target)}` : outcome.target);
+  const afterLink = () => (mustChange.current ? expiredPasswordHref(outcome.target) : outcome.target);
 
   async function createAccount() {
     setFailure(null);

@@ -8,7 +8,7 @@ import { LogInForm, PageTitle } from "../../common/ui.jsx";
 import { api } from "../api.js";
 import { Shell } from "../components/Shell.jsx";
 import { safeReturn } from "../session.jsx";
-import { rememberPasswordChange } from "./ExpiredPassword.jsx";
+import { expiredPasswordHref, passwordChangeNeeded } from "./ExpiredPassword.jsx";
 
 // The GAR's sign-in starts at identity (a page of the server, not of this face): target="_top" keeps the
 // face's router from taking the click for one of its own pages.
@@ -21,16 +21,9 @@ export function LogIn() {
   // A temporary password a school's admin gave: no session yet, a new password to choose first.
   const mustChange = useRef(false);
   async function logIn(login, password) {
-    mustChange.current = false;
-    try {
-      await api.logIn(login, password);
-    } catch (failure) {
-      if (failure?.code !== "PASSWORD_CHANGE_REQUIRED") throw failure;
-      rememberPasswordChange(failure.details.password_change_token);
-      mustChange.current = true;
-    }
+    mustChange.current = await passwordChangeNeeded(() => api.logIn(login, password));
   }
-  const next = () => (mustChange.current ? `/mot-de-passe-expire?retour=${encodeURIComponent(back)}` : back);
+  const next = () => (mustChange.current ? expiredPasswordHref(back) : back);
   return (
     <Shell>
       <div class="card">
