@@ -67,6 +67,7 @@ POPULATIONS = ("independent", "ability")
 NOISES = (False, True)
 TARGETS = ("initial-diagnosis", "competence", "pack")
 SERVICE, BINARY, INFORMED = "this tree's engine", "binary search", "informed search"
+CANDIDATE = "candidate (bayes.py)"  # with --candidate: the engine the service runs with Rules(engine="bayes")
 VIOLATIONS = ("settled", "served twice", "unended", "revealed")
 GOAL_PER_SKILL_AROUND_ABILITY, GOAL_RIGHT_WITH_NOISE = 0.40, 0.97
 LEARNERS = 200  # per population: the default run's length, see bench/README.md
@@ -275,16 +276,16 @@ class Cell:
         return summary
 
 
-def simulate(content, learners: int, seed: int, engines: Sequence[str]) -> list[dict]:
+def simulate(content, learners: int, seed: int, engines: Sequence[str], only: Sequence[str] = TARGETS) -> list[dict]:
     """Every (population, noise, target) for each engine, on the same learners: the i-th learner of a population
     has the same true levels for every noise, target and engine. Each answer's noise comes from a generator
     seeded by the seed, the cell, the engine's kind and the learner, so a run is the same for a seed (and the
     service engine's draws are the same for this tree's code and another commit's)."""
     from assessment.domain.model import Rules
 
-    rules = Rules()
+    rules = {SERVICE: Rules(), CANDIDATE: Rules(engine="bayes")}
     tubes = sorted(content.tubes)
-    targets = simulation_targets(content)
+    targets = {target: lists for target, lists in simulation_targets(content).items() if target in only}
     cells: dict[tuple, Cell] = {}
     for population in POPULATIONS:
         for index in range(learners):
@@ -295,9 +296,9 @@ def simulate(content, learners: int, seed: int, engines: Sequence[str]) -> list[
                     for engine in engines:
                         rng = random.Random(f"{seed}:{population}:{noisy}:{target}:{engine}:{index}")
                         cell = cells.setdefault((population, noisy, target, engine), Cell())
-                        if engine == SERVICE:
-                            cell.add(content, skills, truth, *service_tests(content, rules, skills, truth, rng,
-                                                                             noisy=noisy))
+                        if engine in rules:
+                            cell.add(content, skills, truth, *service_tests(content, rules[engine], skills, truth,
+                                                                             rng, noisy=noisy))
                         else:
                             cell.add(content, skills, truth, search_test(content, skills, truth, rng, noisy=noisy,
                                                                          informed=engine == INFORMED))
@@ -321,13 +322,13 @@ def goals(cell: dict, binary: dict) -> list[tuple[str, bool]]:
     return [length, right, guarantees]
 
 
-def report(cells: list[dict], content, learners: int) -> str:
+def report(cells: list[dict], content, learners: int, only: Sequence[str] = TARGETS) -> str:
     """One table per target: each (population, noise), the engines side by side, the goals beside the engine."""
     targets = simulation_targets(content)
     by_key = {(c["population"], c["noise"], c["target"], c["engine"]): c for c in cells}
     engines = list(dict.fromkeys(c["engine"] for c in cells))
     lines = []
-    for target in TARGETS:
+    for target in only:
         lists = targets[target]
         skills = len(lists[0])
         tubes = len({content.skills[s].tube_id for s in lists[0]})
@@ -381,14 +382,16 @@ def _value(challenge, right: bool):
     raise ValueError(challenge.kind)
 
 
-def engine_cells(learners: int, seed: int) -> list[dict]:
+def engine_cells(learners: int, seed: int, only: Sequence[str] = TARGETS) -> list[dict]:
     """The service engine's cells alone: what ``--engine-only`` prints, run with another commit's code."""
-    return simulate(load_content(), learners, seed, [SERVICE])
+    return simulate(load_content(), learners, seed, [SERVICE], only)
 
 
-def bench_simulation(learners: int, seed: int, before_ref: str | None = None) -> dict:
+def bench_simulation(learners: int, seed: int, before_ref: str | None = None, candidate: bool = False,
+                     only: Sequence[str] = TARGETS) -> dict:
     """The tree's engine and the two baselines; with ``before_ref``, that commit's engine too, run at the same time
-    in a process whose PYTHONPATH puts that commit's ``services/assessment/src`` (code and content pack) first."""
+    in a process whose PYTHONPATH puts that commit's ``services/assessment/src`` (code and content pack) first;
+    with ``candidate``, the candidate engine (bayes.py) too; ``only`` some of the targets."""
     started = time.perf_counter()
     with ExitStack() as stack:
         before = None
@@ -399,22 +402,26 @@ def bench_simulation(learners: int, seed: int, before_ref: str | None = None) ->
             path = old_pythonpath(before_ref, ("services/assessment/src",), folder)
             env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [path, os.environ.get("PYTHONPATH")]))}
             before = subprocess.Popen([sys.executable, __file__, "simulation", "--engine-only", "--learners",
-                                       str(learners), "--seed", str(seed)], env=env, stdout=subprocess.PIPE)
+                                       str(learners), "--seed", str(seed), "--targets", *only], env=env,
+                                      stdout=subprocess.PIPE)
         content = load_content()
-        cells = simulate(content, learners, seed, [SERVICE, BINARY, INFORMED])
+        cells = simulate(content, learners, seed, [SERVICE, *([CANDIDATE] if candidate else []), BINARY, INFORMED],
+                         only)
         if before is not None:
             out, _ = before.communicate()
             if before.returncode:
                 raise SystemExit(f"the simulation of {before_ref}'s engine failed ({before.returncode})")
             name = f"engine at {before_ref}"
             cells += [{**cell, "engine": name} for cell in json.loads(out)]
-    order = [SERVICE, *([f"engine at {before_ref}"] if before_ref else []), BINARY, INFORMED]
+    order = [SERVICE, *([CANDIDATE] if candidate else []), *([f"engine at {before_ref}"] if before_ref else []),
+             BINARY, INFORMED]
     cells.sort(key=lambda c: (TARGETS.index(c["target"]), POPULATIONS.index(c["population"]), c["noise"],
                               order.index(c["engine"])))
     seconds = round(time.perf_counter() - started, 1)
-    print(report(cells, content, learners))
+    print(report(cells, content, learners, only))
     print(f"\n{seconds} s (seed {seed})")
-    return {"learners": learners, "seed": seed, "before_ref": before_ref, "sigma": SIGMA, "slip": SLIP,
+    return {"learners": learners, "seed": seed, "before_ref": before_ref, "candidate": candidate,
+            "targets": list(only), "sigma": SIGMA, "slip": SLIP,
             "guess": GUESS, "seconds": seconds, "cells": cells}
 
 
@@ -594,6 +601,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1, help="the same seed gives the same learners and answers")
     parser.add_argument("--before-ref", help="also simulate this commit's engine (its services/assessment/src)")
     parser.add_argument("--json", type=Path, help="also write the figures there")
+    parser.add_argument("--candidate", action="store_true", help="also simulate the candidate engine (bayes.py)")
+    parser.add_argument("--targets", nargs="+", choices=TARGETS, default=list(TARGETS),
+                        help="the targets to simulate (all three by default)")
     parser.add_argument("--engine-only", action="store_true", help=argparse.SUPPRESS)  # --before-ref's process
     parser.add_argument("--samples", type=int, default=300)
     args = parser.parse_args(argv)
@@ -607,7 +617,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def run(args: argparse.Namespace) -> dict:
     results = {}
     if args.what & {"all", "simulation"}:
-        results["simulation"] = bench_simulation(args.learners, args.seed, args.before_ref)
+        results["simulation"] = bench_simulation(args.learners, args.seed, args.before_ref, args.candidate,
+                                                 args.targets)
     if args.what & {"all", "hot-path"}:
         results["hot_path"] = bench_hot_path(args.samples)
     return results
@@ -616,7 +627,7 @@ def run(args: argparse.Namespace) -> dict:
 def main() -> None:
     args = parse_args()
     if args.engine_only:  # in --before-ref's process: the figures go back as JSON on stdout
-        print(json.dumps(engine_cells(args.learners, args.seed)))
+        print(json.dumps(engine_cells(args.learners, args.seed, args.targets)))
         return
     results = {"at": datetime.now(timezone.utc).isoformat(), **run(args)}
     out = ROOT / "bench" / "results"

@@ -70,16 +70,19 @@ def assessment_for(release: LearningContent, targets: list[str] | None = None, *
         created_at=created_at, knowledge=knowledge, answered_before=answered_before)
 
 
-def play(assessment, release: LearningContent, knows, *, now: datetime = T0, limit: int = 500):
-    """Answer every question: right when ``knows(skill)``; returns the challenges asked, in order."""
+def play(assessment, release: LearningContent, knows, *, now: datetime = T0, limit: int = 500, rules: Rules = RULES,
+         by_challenge: bool = False):
+    """Answer every question: right when ``knows(skill)`` (``knows(skill, challenge)`` with ``by_challenge``, for a
+    learner who slips on some challenges); returns the challenges asked, in order."""
     asked, new_id = [], uuid.uuid4
     for step in range(limit):
-        challenge = assessment.current_challenge(release, RULES, now + timedelta(seconds=step))
+        challenge = assessment.current_challenge(release, rules, now + timedelta(seconds=step))
         if challenge is None:
             return asked
         asked.append(challenge)
-        value = 1 if knows(release.skills[challenge.skill_id]) else 2
-        assessment.answer(release, RULES, challenge_id=challenge.id, value=value, skipped=False,
+        skill = release.skills[challenge.skill_id]
+        value = 1 if (knows(skill, challenge) if by_challenge else knows(skill)) else 2
+        assessment.answer(release, rules, challenge_id=challenge.id, value=value, skipped=False,
                           now=now + timedelta(seconds=step, milliseconds=500), new_id=new_id)
     raise AssertionError("the assessment did not end")
 

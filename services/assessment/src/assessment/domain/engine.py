@@ -15,10 +15,11 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assessment.domain.content import Challenge, LearningContent, Skill
 
+CHOICE_KINDS = frozenset({"single_choice", "multiple_choice"})  # the questions a learner can guess
 FIRST_LEVEL = 2  # the first question: a level-2 skill in an easy tube
 LEVEL_GRID = tuple(x / 2 for x in range(1, 17))  # 0.5 .. 8
 PRIOR_MEAN, PRIOR_SD = 2.0, 2.0
@@ -27,10 +28,13 @@ MAX_STEP_ABOVE_ESTIMATE = 2  # skills more than this above the estimate are not 
 
 @dataclass(frozen=True)
 class DirectResult:
-    """One answer as the estimate sees it: the skill's level and whether it was right."""
+    """One answer as the estimate sees it: the skill's level and whether it was right (and, for the candidate
+    engine, bayes.py, its skill and whether a learner could guess it: a choice question)."""
 
     level: int
     right: bool
+    skill_id: str = ""
+    guessable: bool = False
 
 
 def p_right(level: float, difficulty: float) -> float:
@@ -89,11 +93,12 @@ class Situation:
 
     seed: str  # the assessment id
     targets: Sequence[str]  # target skill ids, in the campaign's order
-    known: Collection[str]  # skills with a knowledge element (earlier campaigns included)
+    known: Collection[str]  # skills with a knowledge element (earlier campaigns included); a mapping to validated
     answered_here: Collection[str]  # challenge ids answered in this assessment
     answered_before: Collection[str]  # challenge ids the learner answered in other assessments
     results: Sequence[DirectResult]  # this assessment's answers, in order
     last_was_timed: bool = False
+    earlier: Mapping[str, bool] = field(default_factory=dict)  # skill id -> validated, kept from other assessments
 
 
 def playable_challenges(content: LearningContent, skill_id: str, situation: Situation) -> list[Challenge]:

@@ -9,14 +9,14 @@ who stops and comes back gets the same one.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from assessment.domain import answers as checking
-from assessment.domain import engine
+from assessment.domain import bayes, engine
 from assessment.domain.content import Challenge, LearningContent
 from assessment.domain.events import (
     AnswerRecorded,
@@ -57,6 +57,7 @@ class Rules:
     reset_after: timedelta = timedelta(days=4)  # a retry asks again skills not validated older than this
     max_level: int = 5  # the highest level open today (8 in the model)
     timer_grace: timedelta = timedelta(seconds=5)  # network and reading time on top of a timer
+    engine: str = "ladder"  # "ladder": engine.py; "bayes": the candidate engine, bayes.py (issue 20)
 
 
 @dataclass(frozen=True)
@@ -156,14 +157,21 @@ class Assessment:
         last_block_start = ((len(self.answers) - 1) // CHECKPOINT_EVERY) * CHECKPOINT_EVERY
         return self.answers[last_block_start:]
 
-    def _situation(self, content: LearningContent, known: Iterable[str]) -> engine.Situation:
+    def _situation(self, content: LearningContent, known: Mapping[str, KnowledgeElement]) -> engine.Situation:
         last = content.challenges.get(self.answers[-1].challenge_id) if self.answers else None
+        results = []
+        for a in self.answers:
+            skill, challenge = content.skills.get(a.skill_id), content.challenges.get(a.challenge_id)
+            if skill is not None:
+                guessable = challenge is not None and challenge.kind in engine.CHOICE_KINDS and a.result != SKIPPED
+                results.append(engine.DirectResult(skill.level, a.right, a.skill_id, guessable))
         return engine.Situation(
-            seed=str(self.id), targets=self.target_skill_ids, known=set(known),
+            seed=str(self.id), targets=self.target_skill_ids,
+            known={skill_id: element.validated for skill_id, element in known.items()},
             answered_here={a.challenge_id for a in self.answers}, answered_before=self.answered_before,
-            results=[engine.DirectResult(content.skills[a.skill_id].level, a.right)
-                     for a in self.answers if a.skill_id in content.skills],
-            last_was_timed=last is not None and last.timed)
+            results=results, last_was_timed=last is not None and last.timed,
+            earlier={skill_id: element.validated for skill_id, element in known.items()
+                     if element.assessment_id != self.id})
 
     # -- changing ----------------------------------------------------------------------
 
@@ -181,7 +189,8 @@ class Assessment:
         self._refuse_if_archived()
         if self.current_challenge_id is not None and self.current_challenge_id in content.challenges:
             return content.challenges[self.current_challenge_id]
-        challenge = engine.next_challenge(content, self._situation(content, self.known(rules)))
+        choose = bayes.next_challenge if rules.engine == "bayes" else engine.next_challenge
+        challenge = choose(content, self._situation(content, self.known(rules)))
         self._touch()
         if challenge is None:
             self._complete(content, rules, now)
@@ -224,6 +233,9 @@ class Assessment:
             campaign_id=self.campaign_id, answer_id=answer.id, challenge_id=challenge.id, skill_id=challenge.skill_id,
             result=result, answered_at=now, progress=self.progress(rules)))
         if not engine.candidates(content, self._situation(content, self.known(rules))):
+            if rules.engine == "bayes":  # the skills left in doubt take the model's likelier status
+                self._write_knowledge(content, answer, bayes.final_statuses(content, self._situation(
+                    content, self.known(rules))), new_id)
             self._complete(content, rules, now)
         return answer
 
@@ -256,15 +268,24 @@ class Assessment:
         return (RIGHT if right else WRONG), value
 
     def _settle(self, content: LearningContent, rules: Rules, answer: Answer, new_id: Callable[[], UUID]) -> None:
-        skill = content.skills[answer.skill_id]
         known = self.known(rules)
-        statuses = engine.inferred_statuses(content, skill, answer.right, set(self.target_skill_ids), set(known))
+        if rules.engine == "bayes":
+            statuses = bayes.settled_statuses(content, self._situation(content, known))
+        else:
+            statuses = engine.inferred_statuses(content, content.skills[answer.skill_id], answer.right,
+                                                set(self.target_skill_ids), set(known))
+        self._write_knowledge(content, answer, statuses, new_id)
+
+    def _write_knowledge(self, content: LearningContent, answer: Answer, statuses: Mapping[str, bool],
+                         new_id: Callable[[], UUID]) -> None:
+        """A knowledge element per skill settled (skill id -> validated): direct for a skill this test asked."""
+        asked = {a.skill_id for a in self.answers}
         for skill_id, validated in statuses.items():
             settled = content.skills[skill_id]
             element = KnowledgeElement(
                 id=new_id(), user_id=self.user_id, assessment_id=self.id, skill_id=skill_id,
                 competence_code=settled.competence_code, status=VALIDATED if validated else INVALIDATED,
-                source=DIRECT if skill_id == skill.id else INFERRED,
+                source=DIRECT if skill_id in asked else INFERRED,
                 earned_pix=round(float(settled.pix_value), 4) if validated else 0.0,
                 created_at=answer.answered_at)
             self.knowledge.append(element)

@@ -1,0 +1,125 @@
+"""The candidate engine (issue 20): a model of the learner decides what is settled, and the shortest
+expected search decides what comes next. The service runs engine.py's unless ``Rules.engine`` is
+"bayes"; ``bench/adaptive_test.py simulation --candidate`` measures this one beside it.
+
+- What the answers say is the learner model's (inference.py): per tube, how likely each
+  count of known skills is, given every answer of the test and the statuses kept from
+  earlier tests.
+- A target skill is settled (a knowledge element is written, and it is never asked again)
+  when the model is sure enough (``DOUBT``) and an answer of this test brackets it: a
+  right answer on it or a harder skill of its tube to validate it, a wrong answer on it or
+  an easier one to invalidate it. The ability that ties the tubes makes the test shorter,
+  but never settles a tube on its own.
+- The next question: in each tube, the search expected to be shortest under the model (an
+  optimal binary search tree over the counts still possible, weighted by their
+  probability); of the tubes, the one whose search is shortest, so that each tube's answers
+  sharpen the ability before the longer searches. A slip or a guess that the other answers
+  contradict leaves skills in doubt, and the search asks there again, on another challenge
+  of the skill.
+- Ties are broken by a hash of the assessment id. The test ends when no target skill is
+  unsettled and askable; the skills left in doubt in a tube the test asked then take the
+  model's likelier status (``final_statuses``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from assessment.domain import inference
+from assessment.domain.content import Challenge, LearningContent
+from assessment.domain.engine import Situation, _pick_challenge, candidates, playable_challenges
+from assessment.domain.engine import _tie_break as tie_break
+
+DOUBT = 0.20  # a skill is settled when the model gives its status at least 1 - DOUBT
+
+
+def _model(content: LearningContent, situation: Situation) -> tuple[dict[str, inference.Tube], dict[str, list[float]]]:
+    evidence = [inference.Evidence(skill_id, validated, earlier=True)
+                for skill_id, validated in situation.earlier.items()]
+    evidence += [inference.Evidence(r.skill_id, r.right, r.guessable) for r in situation.results]
+    tubes = inference.tubes_of(content, situation.targets, evidence)
+    return tubes, inference.posteriors(tubes)
+
+
+def settled_statuses(content: LearningContent, situation: Situation) -> dict[str, bool]:
+    """skill id -> validated, for the target skills not known yet that the answers now settle: the model is
+    sure at 1 - DOUBT, and an answer of this test brackets the skill (right on it or harder, wrong on it or
+    easier)."""
+    tubes, posterior = _model(content, situation)
+    statuses: dict[str, bool] = {}
+    for tube_id, tube in tubes.items():
+        direct = [(tube.index(e.skill_id), e.right) for e in tube.evidence if not e.earlier]
+        if not direct:
+            continue
+        for index, skill_id in enumerate(tube.skill_ids, start=1):
+            if skill_id in situation.known:
+                continue
+            p = inference.p_known(posterior[tube_id], index)
+            if p >= 1 - DOUBT and any(right and at >= index for at, right in direct):
+                statuses[skill_id] = True
+            elif p <= DOUBT and any(not right and at <= index for at, right in direct):
+                statuses[skill_id] = False
+    return statuses
+
+
+def final_statuses(content: LearningContent, situation: Situation) -> dict[str, bool]:
+    """At the end of the test, the target skills left in doubt in a tube this test asked: the likelier status."""
+    tubes, posterior = _model(content, situation)
+    return {skill_id: inference.p_known(posterior[tube_id], index) >= 0.5
+            for tube_id, tube in tubes.items() if any(not e.earlier for e in tube.evidence)
+            for index, skill_id in enumerate(tube.skill_ids, start=1) if skill_id not in situation.known}
+
+
+def search_plan(weights: Sequence[float], askable: Collection[int]) -> tuple[float, int]:
+    """The shortest expected search for the count k of known skills, when k is in ``0..len(weights)-1`` with
+    these (unnormalized) probabilities: asking skill j says whether k >= j. Answers (expected questions, the
+    first skill to ask), the first being one of ``askable`` (1-based). An optimal binary search tree, by dynamic
+    programming over the ranges of k still possible."""
+    n = len(weights) - 1
+    prefix = [0.0]
+    for w in weights:
+        prefix.append(prefix[-1] + w)
+    cost = [[0.0] * (n + 1) for _ in range(n + 1)]  # cost[a][b]: range a..b, weighted by its probability
+    for width in range(1, n + 1):
+        for a in range(n + 1 - width):
+            b = a + width
+            cost[a][b] = prefix[b + 1] - prefix[a] + min(cost[a][j - 1] + cost[j][b] for j in range(a + 1, b + 1))
+    total = prefix[-1] or 1.0
+    best = min(askable, key=lambda j: (round(cost[0][j - 1] + cost[j][n], 12), abs(2 * j - n - 1)))
+    return (prefix[-1] + cost[0][best - 1] + cost[best][n]) / total, best
+
+
+def _tube_choices(content: LearningContent, situation: Situation) -> list[tuple[float, str, str]]:
+    """(expected questions left, tie-break, skill id) for the next question of each tube with a skill to ask."""
+    askable = {s.id for s in candidates(content, situation)}
+    tubes, posterior = _model(content, situation)
+    choices = []
+    for tube_id, tube in tubes.items():
+        if not askable.intersection(tube.skill_ids):
+            continue
+        # The counts still possible: above the easier skills known validated, below the harder known invalidated.
+        low = max((i for i, s in enumerate(tube.skill_ids, start=1)
+                   if situation.known.get(s) is True), default=0)
+        high = min((i - 1 for i, s in enumerate(tube.skill_ids, start=1)
+                    if situation.known.get(s) is False and i > low), default=len(tube.skill_ids))
+        indexes = [i for i in range(low + 1, high + 1) if tube.skill_ids[i - 1] in askable]
+        if not indexes:  # a skill outside the range, known otherwise: ask it anyway
+            indexes = [i for i, s in enumerate(tube.skill_ids, start=1) if s in askable]
+            low, high = 0, len(tube.skill_ids)
+        weights = posterior[tube_id][low:high + 1]
+        expected, j = search_plan(weights, [i - low for i in indexes])
+        choices.append((round(expected, 9), tie_break(situation.seed, tube_id), tube.skill_ids[low + j - 1]))
+    return sorted(choices)
+
+
+def next_challenge(content: LearningContent, situation: Situation) -> Challenge | None:
+    choices = _tube_choices(content, situation)
+    if not choices:
+        return None
+    skill_ids = [skill_id for _, _, skill_id in choices]
+    if situation.last_was_timed:  # two timed questions in a row only when nothing else is left
+        untimed = [s for s in skill_ids if any(not c.timed for c in playable_challenges(content, s, situation))]
+        skill_ids = untimed or skill_ids
+    return _pick_challenge(content, content.skills[skill_ids[0]], situation)
+
+
