@@ -165,3 +165,15 @@ def test_the_simulation_takes_a_seed_an_older_commit_and_a_file():
     args = bench.parse_args(["simulation", "--seed", "7", "--before-ref", "main", "--json", "/tmp/x.json"])
     assert (args.what, args.seed, args.before_ref, str(args.json)) == ({"simulation"}, 7, "main", "/tmp/x.json")
     assert bench.parse_args([]).learners == bench.LEARNERS and bench.parse_args([]).before_ref is None
+
+
+def test_the_candidate_engine_is_simulated_beside_the_others_on_the_targets_asked():
+    args = bench.parse_args(["simulation", "--candidate", "--targets", "competence"])
+    assert args.candidate and args.targets == ["competence"]
+    assert bench.parse_args([]).targets == list(bench.TARGETS) and not bench.parse_args([]).candidate
+    cells = bench.simulate(bench.load_content(), 2, 1, [bench.SERVICE, bench.CANDIDATE, bench.BINARY], ["competence"])
+    assert {(c["target"], c["engine"]) for c in cells} == {("competence", e)
+                                                         for e in (bench.SERVICE, bench.CANDIDATE, bench.BINARY)}
+    candidate = [c for c in cells if c["engine"] == bench.CANDIDATE]
+    assert len(candidate) == 4 and all(c["right_min"] == 1.0 for c in candidate if not c["noise"])
+    assert all(not any(c["violations"].values()) for c in candidate)

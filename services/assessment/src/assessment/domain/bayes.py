@@ -6,10 +6,12 @@ expected search decides what comes next. The service runs engine.py's unless ``R
   count of known skills is, given every answer of the test and the statuses kept from
   earlier tests.
 - A target skill is settled (a knowledge element is written, and it is never asked again)
-  when the model is sure enough (``DOUBT``) and an answer of this test brackets it: a
-  right answer on it or a harder skill of its tube to validate it, a wrong answer on it or
-  an easier one to invalidate it. The ability that ties the tubes makes the test shorter,
-  but never settles a tube on its own.
+  when an answer of this test brackets it (a right answer on it or a harder skill of its
+  tube to validate it, a wrong answer on it or an easier one to invalidate it) and the
+  model is sure enough: the statuses one settling decides are expected to hold fewer than
+  ``EXPECTED_ERRORS`` wrong ones, so the more skills an answer would decide, the surer the
+  model must be. The ability that ties the tubes makes the test shorter, but never settles
+  a tube on its own.
 - The next question: in each tube, the search expected to be shortest under the model (an
   optimal binary search tree over the counts still possible, weighted by their
   probability); of the tubes, the one whose search is shortest, so that each tube's answers
@@ -30,7 +32,7 @@ from assessment.domain.content import Challenge, LearningContent
 from assessment.domain.engine import Situation, _pick_challenge, candidates, playable_challenges
 from assessment.domain.engine import _tie_break as tie_break
 
-DOUBT = 0.20  # a skill is settled when the model gives its status at least 1 - DOUBT
+EXPECTED_ERRORS = 0.5  # per tube and direction, the wrong statuses a settling may be expected to give
 
 
 def _model(content: LearningContent, situation: Situation) -> tuple[dict[str, inference.Tube], dict[str, list[float]]]:
@@ -42,23 +44,33 @@ def _model(content: LearningContent, situation: Situation) -> tuple[dict[str, in
 
 
 def settled_statuses(content: LearningContent, situation: Situation) -> dict[str, bool]:
-    """skill id -> validated, for the target skills not known yet that the answers now settle: the model is
-    sure at 1 - DOUBT, and an answer of this test brackets the skill (right on it or harder, wrong on it or
-    easier)."""
+    """skill id -> validated, for the target skills not known yet that the answers now settle. In each tube asked
+    in this test: the easier skills up to the hardest one a right answer of this test brackets (right on it or
+    on a harder one) are validated as long as the wrong statuses this is expected to give stay within
+    ``EXPECTED_ERRORS`` (the sum of their chances of being unknown), easiest first; the harder ones from a wrong
+    answer on, likewise, hardest first. So one answer settles a whole tube only when the model is sure of all of
+    it: the more skills an answer would decide, the surer the model must be."""
     tubes, posterior = _model(content, situation)
     statuses: dict[str, bool] = {}
     for tube_id, tube in tubes.items():
         direct = [(tube.index(e.skill_id), e.right) for e in tube.evidence if not e.earlier]
         if not direct:
             continue
-        for index, skill_id in enumerate(tube.skill_ids, start=1):
-            if skill_id in situation.known:
-                continue
-            p = inference.p_known(posterior[tube_id], index)
-            if p >= 1 - DOUBT and any(right and at >= index for at, right in direct):
-                statuses[skill_id] = True
-            elif p <= DOUBT and any(not right and at <= index for at, right in direct):
-                statuses[skill_id] = False
+        unknown = [i for i, skill_id in enumerate(tube.skill_ids, start=1) if skill_id not in situation.known]
+        top_right = max((at for at, right in direct if right), default=0)
+        low_wrong = min((at for at, right in direct if not right), default=len(tube.skill_ids) + 1)
+        errors = 0.0
+        for index in unknown:  # easiest first
+            errors += 1 - inference.p_known(posterior[tube_id], index)
+            if index > top_right or errors > EXPECTED_ERRORS:
+                break
+            statuses[tube.skill_ids[index - 1]] = True
+        errors = 0.0
+        for index in reversed(unknown):  # hardest first
+            errors += inference.p_known(posterior[tube_id], index)
+            if index < low_wrong or errors > EXPECTED_ERRORS or tube.skill_ids[index - 1] in statuses:
+                break
+            statuses[tube.skill_ids[index - 1]] = False
     return statuses
 
 

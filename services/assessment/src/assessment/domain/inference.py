@@ -110,6 +110,11 @@ class Tube:
 
 def posteriors(tubes: Mapping[str, Tube]) -> dict[str, list[float]]:
     """tube id -> P(k) for k = 0..n, given all the evidence of all the tubes."""
+    return beliefs(tubes)[0]
+
+
+def beliefs(tubes: Mapping[str, Tube]) -> tuple[dict[str, list[float]], list[float]]:
+    """The posteriors of every tube (``posteriors``), and P(kind) for each of ``KINDS``."""
     # P(kind, tie, ability | the evidence so far), an array (kinds, ties, abilities)
     weights = (np.array([kind.share for kind in KINDS])[:, None, None] * np.array([share for share, _ in TIES])[None, :, None]
                * np.full(len(ABILITIES), 1 / len(ABILITIES))[None, None, :])
@@ -131,7 +136,7 @@ def posteriors(tubes: Mapping[str, Tube]) -> dict[str, list[float]]:
         else:
             mass = (weights[:, :, :, None] * shape).sum(axis=(0, 1, 2))
         result[tube_id] = (mass / mass.sum()).tolist()
-    return result
+    return result, weights.sum(axis=(1, 2)).tolist()
 
 
 def p_known(distribution: Sequence[float], index: int) -> float:
