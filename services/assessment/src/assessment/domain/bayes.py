@@ -29,8 +29,7 @@ from collections.abc import Collection, Sequence
 
 from assessment.domain import inference
 from assessment.domain.content import Challenge, LearningContent
-from assessment.domain.engine import Situation, _pick_challenge, candidates, playable_challenges
-from assessment.domain.engine import _tie_break as tie_break
+from assessment.domain.engine import Situation, candidates, pick_challenge, playable_challenges, tie_break
 
 EXPECTED_ERRORS = 0.5  # per tube and direction, the wrong statuses a settling may be expected to give
 
@@ -132,6 +131,6 @@ def next_challenge(content: LearningContent, situation: Situation) -> Challenge 
     if situation.last_was_timed:  # two timed questions in a row only when nothing else is left
         untimed = [s for s in skill_ids if any(not c.timed for c in playable_challenges(content, s, situation))]
         skill_ids = untimed or skill_ids
-    return _pick_challenge(content, content.skills[skill_ids[0]], situation)
+    return pick_challenge(content, content.skills[skill_ids[0]], situation)
 
 

@@ -83,7 +83,7 @@ def settled_by(content: LearningContent, skill: Skill, right: bool, targets: Col
             and (s.level < skill.level if right else s.level > skill.level)]
 
 
-def _tie_break(seed: str, key: str) -> str:
+def tie_break(seed: str, key: str) -> str:
     return hashlib.blake2b(f"{seed}:{key}".encode(), digest_size=8).hexdigest()
 
 
@@ -128,7 +128,7 @@ def next_challenge(content: LearningContent, situation: Situation) -> Challenge 
     skill = _first_skill(content, skills, situation) if not situation.results else None
     if skill is None:
         skill = _best_skill(content, skills, situation)
-    return _pick_challenge(content, skill, situation)
+    return pick_challenge(content, skill, situation)
 
 
 def _first_skill(content: LearningContent, skills: list[Skill], situation: Situation) -> Skill | None:
@@ -143,7 +143,7 @@ def _first_skill(content: LearningContent, skills: list[Skill], situation: Situa
 
     easiest = min(tube_top(s) for s in at_first_level)
     easy = [s for s in at_first_level if tube_top(s) == easiest]
-    return min(easy, key=lambda s: _tie_break(situation.seed, s.id))
+    return min(easy, key=lambda s: tie_break(situation.seed, s.id))
 
 
 def reward(content: LearningContent, skill: Skill, level: float, targets: Collection[str],
@@ -163,14 +163,16 @@ def _best_skill(content: LearningContent, skills: list[Skill], situation: Situat
     best = max(score for score, _ in scored)
     # Equal rewards: the skill closest to the estimate, then the assessment's own order.
     return min((s for score, s in scored if score == best),
-               key=lambda s: (abs(s.level - level), _tie_break(situation.seed, s.id)))
+               key=lambda s: (abs(s.level - level), tie_break(situation.seed, s.id)))
 
 
-def _pick_challenge(content: LearningContent, skill: Skill, situation: Situation) -> Challenge:
+def pick_challenge(content: LearningContent, skill: Skill, situation: Situation) -> Challenge:
+    """One of the skill's playable challenges (an untimed one after a timed question when it can), the same for an
+    assessment every time; both engines serve their skill this way."""
     challenges = playable_challenges(content, skill.id, situation)
     if situation.last_was_timed:
         challenges = [c for c in challenges if not c.timed] or challenges
-    return min(challenges, key=lambda c: _tie_break(situation.seed, c.id))
+    return min(challenges, key=lambda c: tie_break(situation.seed, c.id))
 
 
 def inferred_statuses(content: LearningContent, skill: Skill, right: bool, targets: Collection[str],
