@@ -51,7 +51,8 @@ def test_a_pupil_creates_their_gar_account_then_the_gar_signs_them_straight_in(s
 
     # A first arrival: the names the GAR gave, the arrival token in the fragment (wiped from the address bar).
     expect(page.get_by_text(w["learner.gar.welcome"].replace("{name}", "Zoë Öztürk"))).to_be_visible()
-    assert page.url.endswith("/connexion/gar")
+    # The page wipes the fragment in an effect, after its first render: wait for it rather than read the address once.
+    expect(page).to_have_url(re.compile(r"/connexion/gar$"))
     assert_accessible(page, "gar arrival")
     shot(page, "learner-gar-arrival-fr")
 
