@@ -60,7 +60,14 @@ sys.path.insert(0, str(ROOT / "tests" / "e2e"))  # journeys.py: the steps the e2
 sys.path.insert(0, str(ROOT / "tools"))  # devstack.py: the demo logins
 
 from devstack import DEMO_LOGINS, DEMO_PASSWORD  # noqa: E402
-from journeys import PASSWORD, answer_knowing_up_to, bearer, log_in, organization_with_admin  # noqa: E402
+from journeys import (  # noqa: E402
+    PASSWORD,
+    answer_knowing_up_to,
+    bearer,
+    log_in,
+    organization_with_admin,
+    shipped_content,
+)
 
 from msgkit.testing import TcpProxy, check_broker, create_vhost, delete_vhost  # noqa: E402
 from svckit.testing import admin_database_url, create_database, drop_database  # noqa: E402
@@ -600,6 +607,8 @@ def main() -> None:
         if campaign is None:
             raise RuntimeError(f"the campaign was not created: {created.status_code} {created.text}")
         learners = Learners(running, journal, campaign["code"], args.learners, args.think)
+        shipped_content()  # the learners' right answers: parsed here, once, not during the faults (its CPU would
+        # starve this process's broker proxy)
         threads = learners.run()
         say(f"{args.learners} learners answering through the gateway; warming up")
         time.sleep(15)
