@@ -23,6 +23,7 @@ MIN_CHALLENGES_IN_PACK = 250
 COMPETENCE_TARGET_PROFILE_MAX_LEVEL = 5
 
 SINGLE_CHOICE, MULTIPLE_CHOICE, FREE_ANSWER, FIELDS = "single_choice", "multiple_choice", "free_answer", "fields"
+CHOICE_KINDS = frozenset({SINGLE_CHOICE, MULTIPLE_CHOICE})  # the questions a learner can guess
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 
 from assessment.domain.content import Challenge, LearningContent, Skill
 
-CHOICE_KINDS = frozenset({"single_choice", "multiple_choice"})  # the questions a learner can guess
 FIRST_LEVEL = 2  # the first question: a level-2 skill in an easy tube
 LEVEL_GRID = tuple(x / 2 for x in range(1, 17))  # 0.5 .. 8
 PRIOR_MEAN, PRIOR_SD = 2.0, 2.0

@@ -20,7 +20,7 @@ The model, in words:
   posterior is the product of its own answers' likelihood and what the other tubes say of
   the kind and the ability.
 
-Nothing here depends on a framework or a database; the engine (engine.py) asks the model
+Nothing here depends on a framework or a database; the candidate engine (bayes.py) asks the model
 which skills are settled and how long each tube's search is still expected to be.
 """
 
@@ -110,11 +110,6 @@ class Tube:
 
 def posteriors(tubes: Mapping[str, Tube]) -> dict[str, list[float]]:
     """tube id -> P(k) for k = 0..n, given all the evidence of all the tubes."""
-    return beliefs(tubes)[0]
-
-
-def beliefs(tubes: Mapping[str, Tube]) -> tuple[dict[str, list[float]], list[float]]:
-    """The posteriors of every tube (``posteriors``), and P(kind) for each of ``KINDS``."""
     # P(kind, tie, ability | the evidence so far), an array (kinds, ties, abilities)
     weights = (np.array([kind.share for kind in KINDS])[:, None, None] * np.array([share for share, _ in TIES])[None, :, None]
                * np.full(len(ABILITIES), 1 / len(ABILITIES))[None, None, :])
@@ -136,7 +131,7 @@ def beliefs(tubes: Mapping[str, Tube]) -> tuple[dict[str, list[float]], list[flo
         else:
             mass = (weights[:, :, :, None] * shape).sum(axis=(0, 1, 2))
         result[tube_id] = (mass / mass.sum()).tolist()
-    return result, weights.sum(axis=(1, 2)).tolist()
+    return result
 
 
 def p_known(distribution: Sequence[float], index: int) -> float:

@@ -17,7 +17,7 @@ from uuid import UUID
 
 from assessment.domain import answers as checking
 from assessment.domain import bayes, engine
-from assessment.domain.content import Challenge, LearningContent
+from assessment.domain.content import CHOICE_KINDS, Challenge, LearningContent
 from assessment.domain.events import (
     AnswerRecorded,
     AssessmentCompleted,
@@ -163,7 +163,7 @@ class Assessment:
         for a in self.answers:
             skill, challenge = content.skills.get(a.skill_id), content.challenges.get(a.challenge_id)
             if skill is not None:
-                guessable = challenge is not None and challenge.kind in engine.CHOICE_KINDS and a.result != SKIPPED
+                guessable = challenge is not None and challenge.kind in CHOICE_KINDS and a.result != SKIPPED
                 results.append(engine.DirectResult(skill.level, a.right, a.skill_id, guessable))
         return engine.Situation(
             seed=str(self.id), targets=self.target_skill_ids,
@@ -232,10 +232,10 @@ class Assessment:
             assessment_id=self.id, version=self.version, user_id=self.user_id, participation_id=self.participation_id,
             campaign_id=self.campaign_id, answer_id=answer.id, challenge_id=challenge.id, skill_id=challenge.skill_id,
             result=result, answered_at=now, progress=self.progress(rules)))
-        if not engine.candidates(content, self._situation(content, self.known(rules))):
+        situation = self._situation(content, self.known(rules))
+        if not engine.candidates(content, situation):
             if rules.engine == "bayes":  # the skills left in doubt take the model's likelier status
-                self._write_knowledge(content, answer, bayes.final_statuses(content, self._situation(
-                    content, self.known(rules))), new_id)
+                self._write_knowledge(content, answer, bayes.final_statuses(content, situation), new_id)
             self._complete(content, rules, now)
         return answer
 
